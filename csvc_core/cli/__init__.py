@@ -1,0 +1,82 @@
+"""The ``csvc`` command line. Subcommands are imported only when used, to keep start-up fast."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from csvc_core.errors import CsvcError
+
+#: subcommand name -> "module:attribute" of a click command; imported on first use.
+COMMANDS: dict[str, str] = {
+    "assess": "csvc_core.cli.assess:assess",
+    "instruments": "csvc_core.cli.instruments:instruments",
+    "plugins": "csvc_core.cli.plugins:plugins",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands live in modules imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx), *_plugin_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module_name, attr = COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attr)
+            return command
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            found = _plugin_commands().get(cmd_name)
+        return found
+
+
+def _plugin_commands() -> dict[str, click.Command]:
+    """Subcommands contributed by plugins through ``csvc_commands``."""
+    from csvc_core.plugins import get_plugin_manager
+
+    found: dict[str, click.Command] = {}
+    for commands in get_plugin_manager().hook.csvc_commands():
+        for command in commands or ():
+            if command.name and command.name not in COMMANDS:
+                found[command.name] = command
+    return found
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.version_option(package_name="csvc")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """csvc — évaluation du niveau de compromission de la sécurité (CSVC).
+
+    Sans sous-commande, ouvre l'interface terminal.
+    """
+    if ctx.invoked_subcommand is None:
+        tui = cli.get_command(ctx, "tui")
+        if tui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(tui)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, turning every :class:`CsvcError` into one line on stderr."""
+    try:
+        return cli.main(args=argv, prog_name="csvc", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except CsvcError as exc:
+        click.echo(f"csvc: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

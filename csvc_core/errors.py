@@ -1,0 +1,29 @@
+"""Errors that the CLI, the TUI and integrators can show as one clear line."""
+
+from __future__ import annotations
+
+
+class CsvcError(Exception):
+    """Base class: the message is meant for a person, in one line."""
+
+    exit_code = 1
+
+
+class BadInput(CsvcError):
+    """The caller gave something unusable (file, field, item, value are named in the message)."""
+
+    exit_code = 2
+
+
+class OperationFailed(CsvcError):
+    """A well-formed request could not be carried out (store refused, access denied, ...)."""
+
+    exit_code = 1
+
+
+class InstrumentInvalid(BadInput):
+    """An instrument file has one or more problems; ``problems`` holds one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(problems))

@@ -1,0 +1,108 @@
+"""The hooks a csvc plugin may implement.
+
+Every hook is prefixed ``csvc_``. Collecting hooks are called once per plugin by :mod:`csvc_core.framework`,
+which records which plugin answered what and sorts the answers itself: never rely on pluggy's call order.
+``firstresult`` hooks have one owner; the core's default answers last (``trylast``).
+Each hook is documented in ``docs/hooks.md`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score
+    from csvc_core.sectors import Adaptation, Sector
+    from csvc_core.rules import ScoringRule
+
+hookspec = pluggy.HookspecMarker("csvc")
+
+
+@hookspec
+def csvc_sectors() -> Iterable[Sector]:
+    """Return the sectors this plugin serves (id, names fr/en, mandate).
+
+    Collected from every plugin; a sector id declared twice keeps the first plugin by name.
+    """
+
+
+@hookspec
+def csvc_instrument_sources() -> Iterable[Path]:
+    """Return folders (every ``*.toml`` inside) or files of instrument definitions that this plugin ships.
+
+    Collected from every plugin. An instrument id defined twice is reported as a problem and the first kept.
+    """
+
+
+@hookspec
+def csvc_adapt_instrument(instrument: Instrument, sector: str) -> Adaptation | None:
+    """Return how ``sector`` adapts ``instrument`` to its mandate, or None.
+
+    An :class:`~csvc_core.sectors.Adaptation` may hide items the sector may not ask, reword items, add items and
+    mark where the sector establishes an item (its ``sources``). Collected; only plugins that serve ``sector``
+    should answer. Scoring stays the instrument's: a hidden item counts as unknown, never as no.
+    """
+
+
+@hookspec
+def csvc_scoring_rules() -> Iterable[ScoringRule]:
+    """Return named scoring strategies (objects with ``kind``, ``score()`` and ``validate()``).
+
+    Collected. The core ships ``tiered``, ``count``, ``sum`` and ``judgement``.
+    """
+
+
+@hookspec(firstresult=True)
+def csvc_score(instrument: Instrument, assessment: AssessmentInput) -> Score | None:
+    """Score ``assessment`` for ``instrument``: return a :class:`~csvc_core.model.Score`, or None to pass.
+
+    First result wins. The core's rule engine answers last, following the instrument's ``rule``.
+    """
+
+
+@hookspec
+def csvc_flags(result: Result, history: Sequence[Result]) -> Iterable[Flag]:
+    """Return red flags and escalation criteria raised by ``result`` (before flags and actions are filled in).
+
+    ``history`` holds earlier results for the same case, newest first (empty outside a store). Collected; each
+    flag keeps the name of the plugin that raised it. The core raises the instrument's declared flags.
+    """
+
+
+@hookspec
+def csvc_recommend_actions(result: Result, sector: str | None) -> Iterable[Action]:
+    """Return actions recommended after ``result`` (its ``flags`` filled in) for ``sector``.
+
+    ``sector`` is the acting organisation's sector, or None when no organisation acts (the CLI's ``assess``):
+    then each plugin proposes its own sector's actions. A plugin proposes actions of its own sector or of the
+    partnership (``csvc``) only. Collected, each action keeping the plugin that proposed it; the core adds the
+    instrument's default actions for the final level and flags.
+    """
+
+
+@hookspec(firstresult=True)
+def csvc_reassessment_plan(result: Result) -> datetime | None:
+    """Return when the situation must be re-assessed, or None for no date. First result wins.
+
+    The core answers last: ``assessed_at`` plus the final level's ``reassess_after``.
+    """
+
+
+@hookspec
+def csvc_assessment_confirmed(assessment: Any, actions: Sequence[Any]) -> None:
+    """Called after the store committed a confirmed assessment and its actions (notification only).
+
+    ``assessment`` and ``actions`` are the store's records. A failure here is reported, never undoes the commit.
+    """
+
+
+@hookspec
+def csvc_commands() -> Iterable[click.Command]:
+    """Return click commands that this plugin adds to ``csvc``. A name the core already uses is ignored."""

@@ -1,0 +1,40 @@
+"""The translation catalogue: every text that csvc shows a person, French first, English complete.
+
+Catalogues are TOML files ``locale/<lang>.toml`` (flat keys, ``str.format`` placeholders); the TUI adds its own
+with :func:`register_catalogue`. A missing key in English is a test failure, never a silent fallback in use.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+_FOLDERS: list[Path] = [Path(__file__).parent / "locale"]
+
+
+def register_catalogue(folder: Path) -> None:
+    """Add a folder of ``fr.toml`` / ``en.toml`` catalogues (later folders may not redefine keys)."""
+    if folder not in _FOLDERS:
+        _FOLDERS.append(folder)
+        catalogue.cache_clear()
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for folder in _FOLDERS:
+        path = folder / f"{lang}.toml"
+        if path.exists():
+            with path.open("rb") as handle:
+                merged.update(tomllib.load(handle))
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text for ``key`` in ``lang`` (French when the language is unknown), with ``values`` filled in."""
+    texts = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    text = texts.get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**values) if values else text

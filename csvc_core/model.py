@@ -1,0 +1,282 @@
+"""The framework's data: instruments, items, levels, rules, answers and results (frozen attrs classes)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import attrs
+
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+YES_NO_VALUES = (YES, NO, UNKNOWN)
+PROTAGONISTS = ("victim", "child", "close_one", "partner")
+
+ItemType = Literal["yes_no", "ordinal", "multi_choice", "text", "count", "date"]
+ITEM_TYPES: tuple[str, ...] = ("yes_no", "ordinal", "multi_choice", "text", "count", "date")
+#: value of an answer once parsed: "yes"/"no"/"unknown", an int, a tuple of choices, text or an ISO date.
+AnswerValue = str | int | tuple[str, ...]
+
+
+@attrs.frozen
+class Text:
+    """A wording in both languages."""
+
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+@attrs.frozen
+class ShowIf:
+    """A follow-up item is asked only when ``item`` was answered ``equals`` (or one of ``any_of``)."""
+
+    item: str
+    equals: str | int | None = None
+    any_of: tuple[str | int, ...] = ()
+
+    def matches(self, value: AnswerValue | None) -> bool:
+        if self.any_of:
+            return value in self.any_of
+        return value == self.equals
+
+
+@attrs.frozen
+class Choice:
+    id: str
+    label: Text
+
+
+@attrs.frozen
+class Item:
+    """One question of an instrument. ``factor`` is a code of the shared risk-factor vocabulary."""
+
+    id: str
+    factor: str
+    type: str
+    label: Text
+    group: str | None = None
+    critical: bool = False
+    weight: int = 1
+    min: int | None = None
+    max: int | None = None
+    choices: tuple[Choice, ...] = ()
+    help: Text | None = None
+    show_if: ShowIf | None = None
+    source: str | None = None  # e.g. "police_records": where a sector establishes this item
+
+
+@attrs.frozen
+class Group:
+    id: str
+    label: Text
+
+
+@attrs.frozen
+class Level:
+    """A level of one instrument, mapped onto the shared case scale (compromission 1-4)."""
+
+    id: str
+    rank: int
+    compromission: int
+    label: Text
+    reassess_after: str | None = None  # ISO 8601 duration
+
+
+@attrs.frozen
+class Tier:
+    """Tiered rule step: ``min_yes`` or more yes among the items of ``group`` gives ``level``."""
+
+    group: str
+    level: str
+    min_yes: int = 1
+
+
+@attrs.frozen
+class Band:
+    """Score band ``min``..``max`` (inclusive; ``max`` None means no upper bound) gives ``level``."""
+
+    level: str
+    min: int
+    max: int | None = None
+
+
+@attrs.frozen
+class Rule:
+    """How an instrument computes its level. ``kind`` names a scoring strategy (see :mod:`csvc_core.rules`)."""
+
+    kind: str
+    tiers: tuple[Tier, ...] = ()
+    bands: tuple[Band, ...] = ()
+    default_level: str | None = None
+    items: tuple[str, ...] = ()  # restrict a count/sum to these items (empty: all scorable items)
+
+
+@attrs.frozen
+class OverridePolicy:
+    direction: Literal["up", "any"] = "up"
+    reason_required: bool = True
+
+
+@attrs.frozen
+class FlagRule:
+    """A declarative red flag or escalation criterion.
+
+    ``when`` is one of: ``unknown_in_group``, ``all_unknown``, ``critical_yes``, ``score_at_least``,
+    ``context_at_least``, ``context_within_days``, ``override_up``, ``yes_in_group``.
+    """
+
+    id: str
+    when: str
+    label: Text
+    group: str | None = None
+    threshold: int | None = None
+    key: str | None = None
+    incomplete: bool = False  # the flag makes the result incomplete
+
+
+@attrs.frozen
+class ActionRule:
+    """A default action: recommended when the final level is in ``levels`` or any of ``flags`` is raised."""
+
+    id: str
+    sector: str
+    label: Text
+    levels: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    mandatory: bool = False
+    due_after: str | None = None  # ISO 8601 duration after assessed_at; None: no due date
+
+
+@attrs.frozen
+class Instrument:
+    id: str
+    version: str
+    title: Text
+    sectors: tuple[str, ...]
+    items: tuple[Item, ...]
+    levels: tuple[Level, ...]
+    rule: Rule
+    source: Text | None = None
+    licence: str | None = None
+    description: Text | None = None
+    protagonists: tuple[str, ...] = ("victim",)
+    groups: tuple[Group, ...] = ()
+    override: OverridePolicy = OverridePolicy()
+    flags: tuple[FlagRule, ...] = ()
+    actions: tuple[ActionRule, ...] = ()
+    origin: str = ""  # the file it was read from, for messages
+
+    def item(self, item_id: str) -> Item | None:
+        return _index(self.items).get(item_id)
+
+    def level(self, level_id: str) -> Level | None:
+        return _index(self.levels).get(level_id)
+
+    def lowest_level(self) -> Level:
+        return min(self.levels, key=lambda lv: lv.rank)
+
+
+def _index(rows: tuple[Any, ...]) -> dict[str, Any]:
+    return {row.id: row for row in rows}
+
+
+@attrs.frozen
+class Override:
+    """A professional's decision on the level: confirm or raise (lower only when the instrument allows)."""
+
+    level: str
+    reason: str
+    by: str | None = None
+
+
+@attrs.frozen
+class AssessmentInput:
+    """Answers to one instrument, as given by the TUI, a JSON file or the API (already checked)."""
+
+    instrument_id: str
+    assessed_at: datetime
+    answers: dict[str, AnswerValue] = attrs.field(factory=dict)
+    protagonist: str = "victim"
+    override: Override | None = None
+    context: dict[str, Any] = attrs.field(factory=dict)
+    notes: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class Factor:
+    item: str
+    factor: str
+    contribution: int
+
+
+@attrs.frozen
+class Flag:
+    id: str
+    items: tuple[str, ...] = ()
+    label: Text | None = None
+    proposed_by: str = "csvc_core"
+
+
+@attrs.frozen
+class Action:
+    id: str
+    sector: str
+    due: datetime | None
+    mandatory: bool = False
+    label: Text | None = None
+    proposed_by: str = "csvc_core"
+
+
+@attrs.frozen
+class Score:
+    """What a scoring strategy returns: the score (None if it computes none) and the computed level."""
+
+    score: int | None
+    level: str | None
+    factors: tuple[Factor, ...] = ()
+    rule: str = ""
+
+
+@attrs.frozen
+class Result:
+    """One scored assessment: the proposal, the final level, and why."""
+
+    instrument: Instrument
+    input: AssessmentInput
+    score: int | None
+    computed_level: str | None
+    level: str | None
+    compromission: int | None
+    complete: bool
+    missing: tuple[str, ...]
+    factors: tuple[Factor, ...]
+    flags: tuple[Flag, ...]
+    actions: tuple[Action, ...]
+    reassess_by: datetime | None
+    rule: str = ""
+
+    @property
+    def override(self) -> Override | None:
+        return self.input.override
+
+    @property
+    def assessed_at(self) -> datetime:
+        return self.input.assessed_at
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object of the contract (§1)."""
+        from csvc_core.jsonio import result_to_json
+
+        return result_to_json(self)
+
+
+def add_duration(start: datetime, duration: str | None) -> datetime | None:
+    """``start`` plus an ISO 8601 duration, or None when there is none."""
+    if duration is None:
+        return None
+    from csvc_core.durations import parse_duration
+
+    delta: timedelta = parse_duration(duration)
+    return start + delta
