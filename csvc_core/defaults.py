@@ -1,4 +1,5 @@
-"""The core's own plugin: shared instruments, built-in scoring rules, declared flags and actions, re-assessment.
+"""The core's own plugin: shared instruments, built-in scoring rules, declared flags and actions,
+re-assessment.
 
 Registered first under the name ``csvc_core``; its ``firstresult`` answers come last (``trylast``) so that a
 sector plugin can take over scoring or the re-assessment plan of its own instruments.
@@ -33,9 +34,13 @@ def csvc_sectors() -> list[Sector]:
     return [
         Sector(
             id=PARTNERSHIP,
-            name=Text(fr="Partenariat CSVC (concertation intersectorielle)", en="CSVC partnership (intersectoral concertation)"),
+            name=Text(
+                fr="Partenariat CSVC (concertation intersectorielle)",
+                en="CSVC partnership (intersectoral concertation)",
+            ),
             mandate=Text(
-                fr="Concerter les partenaires et suivre les actions intersectorielles pour la sécurité des personnes.",
+                fr="Concerter les partenaires et suivre les actions intersectorielles pour la sécurité "
+                "des personnes.",
                 en="Bring partners together and follow intersectoral actions for people's safety.",
             ),
         )

@@ -26,4 +26,6 @@ class InstrumentInvalid(BadInput):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(problems))
+        super().__init__(
+            problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(problems)
+        )

@@ -1,16 +1,16 @@
 """The one pipeline every caller uses (CLI, TUI, store, integrators): load, check answers, score, flag, act.
 
-    >>> from csvc_core import Csvc
-    >>> csvc = Csvc.load()
-    >>> result = csvc.assess("csvc-grid", {"answers": {"homicide_plan": "yes"}})
-    >>> result.level
-    'imminent'
+>>> from csvc_core import Csvc
+>>> csvc = Csvc.load()
+>>> result = csvc.assess("csvc-grid", {"answers": {"homicide_plan": "yes"}})
+>>> result.level
+'imminent'
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -70,7 +70,7 @@ class Csvc:
         return answers
 
     def call_first(self, hook_name: str, **kwargs: Any) -> tuple[str, Any] | None:
-        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded and the next one asked."""
+        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded, the next one asked."""
         caller = getattr(self.pm.hook, hook_name)
         for impl in reversed(caller.get_hookimpls()):
             try:
@@ -131,7 +131,8 @@ class Csvc:
                     continue
                 if instrument.id in instruments:
                     problems.append(
-                        f"{plugin}: {path}: instrument {instrument.id!r} is already defined by {owners[instrument.id]}"
+                        f"{plugin}: {path}: instrument {instrument.id!r} is already defined by "
+                        f"{owners[instrument.id]}"
                     )
                     continue
                 instruments[instrument.id] = instrument
@@ -143,7 +144,9 @@ class Csvc:
         found = sorted(self.catalogue.instruments.values(), key=lambda instrument: instrument.id)
         if sector is None:
             return found
-        return [self.instrument(i.id, sector) for i in found if sector in i.sectors or PARTNERSHIP in i.sectors]
+        return [
+            self.instrument(i.id, sector) for i in found if sector in i.sectors or PARTNERSHIP in i.sectors
+        ]
 
     def instrument(self, instrument_id: str, sector: str | None = None) -> Instrument:
         """One instrument; with ``sector``, its form as that sector asks it. Unknown id: :class:`BadInput`."""
@@ -153,7 +156,9 @@ class Csvc:
             raise BadInput(f"unknown instrument {instrument_id!r} (known: {known})")
         if sector is None:
             return instrument
-        return attrs.evolve(instrument, items=apply_adaptations(instrument.items, self.adaptations(instrument, sector)))
+        return attrs.evolve(
+            instrument, items=apply_adaptations(instrument.items, self.adaptations(instrument, sector))
+        )
 
     def adaptations(self, instrument: Instrument, sector: str) -> list[Adaptation]:
         return [
@@ -163,7 +168,7 @@ class Csvc:
         ]
 
     def scoring_instrument(self, instrument_id: str, sector: str | None) -> Instrument:
-        """The instrument a sector's answers are scored with: every item (hidden ones stay unknown) plus extras."""
+        """The instrument a sector's answers are scored with: all items (hidden ones unknown) and extras."""
         instrument = self.instrument(instrument_id)
         if sector is None:
             return instrument
@@ -219,7 +224,8 @@ class Csvc:
         missing = tuple(
             item.id
             for item in instrument.items
-            if item.type != "text" and assessment.answers.get(item.id, UNKNOWN) == UNKNOWN
+            if item.type != "text"
+            and assessment.answers.get(item.id, UNKNOWN) == UNKNOWN
             and applies(item, assessment.answers)
         )
         result = Result(
@@ -302,7 +308,9 @@ def _sortable(due: datetime | float) -> Any:
     return due.timestamp() if isinstance(due, datetime) else due
 
 
-def _final_level(instrument: Instrument, computed: str | None, assessment: AssessmentInput, source: str) -> str | None:
+def _final_level(
+    instrument: Instrument, computed: str | None, assessment: AssessmentInput, source: str
+) -> str:
     """The level after the professional's override, which the instrument's policy must allow."""
     override = assessment.override
     if override is None:
@@ -316,8 +324,8 @@ def _final_level(instrument: Instrument, computed: str | None, assessment: Asses
         chosen, proposed = instrument.level(override.level), instrument.level(computed)
         if chosen is not None and proposed is not None and chosen.rank < proposed.rank:
             raise BadInput(
-                f"{source}: $.override.level: {override.level!r} is lower than the computed level {computed!r}; "
-                f"{instrument.id} allows raising a level only"
+                f"{source}: $.override.level: {override.level!r} is lower than the computed level "
+                f"{computed!r}; {instrument.id} allows raising a level only"
             )
     return override.level
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     import click
 
     from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score
-    from csvc_core.sectors import Adaptation, Sector
     from csvc_core.rules import ScoringRule
+    from csvc_core.sectors import Adaptation, Sector
 
 hookspec = pluggy.HookspecMarker("csvc")
 
@@ -45,7 +45,8 @@ def csvc_instrument_sources() -> Iterable[Path]:
 def csvc_adapt_instrument(instrument: Instrument, sector: str) -> Adaptation | None:
     """Return how ``sector`` adapts ``instrument`` to its mandate, or None.
 
-    An :class:`~csvc_core.sectors.Adaptation` may hide items the sector may not ask, reword items, add items and
+    An :class:`~csvc_core.sectors.Adaptation` may hide items the sector may not ask, reword items, add
+    items and
     mark where the sector establishes an item (its ``sources``). Collected; only plugins that serve ``sector``
     should answer. Scoring stays the instrument's: a hidden item counts as unknown, never as no.
     """
@@ -99,7 +100,8 @@ def csvc_reassessment_plan(result: Result) -> datetime | None:
 def csvc_assessment_confirmed(assessment: Any, actions: Sequence[Any]) -> None:
     """Called after the store committed a confirmed assessment and its actions (notification only).
 
-    ``assessment`` and ``actions`` are the store's records. A failure here is reported, never undoes the commit.
+    ``assessment`` and ``actions`` are the store's records. A failure here is reported and
+    never undoes the commit.
     """
 
 

@@ -1,7 +1,7 @@
 """The translation catalogue: every text that csvc shows a person, French first, English complete.
 
-Catalogues are TOML files ``locale/<lang>.toml`` (flat keys, ``str.format`` placeholders); the TUI adds its own
-with :func:`register_catalogue`. A missing key in English is a test failure, never a silent fallback in use.
+Catalogues are TOML files ``locale/<lang>.toml`` (flat keys, ``str.format`` placeholders); the TUI adds its
+own with :func:`register_catalogue`. A missing key in English is a test failure, never a silent fallback.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Reading instrument files (TOML) and checking them: every problem reported at once, with file and ``$.path``."""
+"""Reading instrument files (TOML) and checking them: every problem at once, with file and ``$.path``."""
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -70,7 +71,7 @@ def parse_instrument(
     factors: Iterable[str],
     rules: Mapping[str, ScoringRule],
 ) -> Instrument:
-    """Build and check an instrument from its table; raises :class:`InstrumentInvalid` listing every problem."""
+    """Build and check an instrument from its table; :class:`InstrumentInvalid` lists every problem."""
     if not isinstance(data, Mapping):
         raise InstrumentInvalid([f"{origin}: $: expected a table"])
     try:
@@ -97,7 +98,7 @@ def _text_problems(path: str, text: Text | None) -> list[str]:
     return [f"{path}.{lang}: empty wording" for lang in ("fr", "en") if not getattr(text, lang).strip()]
 
 
-def check_instrument(  # noqa: C901 - a flat list of independent checks reads best in one place
+def check_instrument(
     instrument: Instrument, factors: frozenset[str], rules: Mapping[str, ScoringRule]
 ) -> list[str]:
     """Semantic checks, all of them: ids, vocabulary, types, ``show_if``, levels, rule, flags and actions."""
@@ -135,9 +136,7 @@ def check_instrument(  # noqa: C901 - a flat list of independent checks reads be
         if item.show_if is not None:
             target = item_ids.get(item.show_if.item)
             if target is None:
-                problems.append(
-                    f"{at}.show_if.item: {item.show_if.item!r} is not an item before {item.id!r}"
-                )
+                problems.append(f"{at}.show_if.item: {item.show_if.item!r} is not an item before {item.id!r}")
             elif instrument.items[target].type == "yes_no":
                 for value in (item.show_if.equals, *item.show_if.any_of):
                     if value is not None and value not in YES_NO_VALUES:
@@ -156,14 +155,20 @@ def check_instrument(  # noqa: C901 - a flat list of independent checks reads be
         if level.reassess_after is not None and not is_duration(level.reassess_after):
             problems.append(f"{at}.reassess_after: {level.reassess_after!r} is not an ISO 8601 duration")
         if level.id.lower() in NO_RISK_IDS:
-            problems.append(f"{at}.id: {level.id!r} would mean 'no risk'; the lowest level keeps uncertainty visible")
+            problems.append(
+                f"{at}.id: {level.id!r} would mean 'no risk'; the lowest level keeps uncertainty visible"
+            )
     by_rank = sorted(instrument.levels, key=lambda level: level.rank)
-    for lower, higher in zip(by_rank, by_rank[1:], strict=False):
+    for lower, higher in itertools.pairwise(by_rank):
         if higher.compromission < lower.compromission:
-            problems.append(f"$.levels: {higher.id!r} ranks above {lower.id!r} but maps to a lower compromission")
+            problems.append(
+                f"$.levels: {higher.id!r} ranks above {lower.id!r} but maps to a lower compromission"
+            )
     rule = rules.get(instrument.rule.kind)
     if rule is None:
-        problems.append(f"$.rule.kind: unknown scoring rule {instrument.rule.kind!r} (one of {', '.join(sorted(rules))})")
+        problems.append(
+            f"$.rule.kind: unknown scoring rule {instrument.rule.kind!r} (one of {', '.join(sorted(rules))})"
+        )
     else:
         problems += rule.validate(instrument)
         problems += _reachability(instrument)
@@ -198,10 +203,15 @@ def _flag_problems(instrument: Instrument) -> list[str]:
         at = f"$.flags[{index}]"
         problems += _text_problems(f"{at}.label", flag.label)
         if flag.when not in FLAG_CONDITIONS:
-            problems.append(f"{at}.when: unknown condition {flag.when!r} (one of {', '.join(FLAG_CONDITIONS)})")
+            problems.append(
+                f"{at}.when: unknown condition {flag.when!r} (one of {', '.join(FLAG_CONDITIONS)})"
+            )
         if flag.when in ("unknown_in_group", "yes_in_group") and flag.group not in groups:
             problems.append(f"{at}.group: no item is in group {flag.group!r}")
-        if flag.when in ("score_at_least", "context_at_least", "context_within_days") and flag.threshold is None:
+        if (
+            flag.when in ("score_at_least", "context_at_least", "context_within_days")
+            and flag.threshold is None
+        ):
             problems.append(f"{at}.threshold: condition {flag.when!r} needs a threshold")
         if flag.when in ("context_at_least", "context_within_days") and not flag.key:
             problems.append(f"{at}.key: condition {flag.when!r} needs the context key it reads")
@@ -230,4 +240,3 @@ def instrument_to_json(instrument: Instrument) -> dict[str, Any]:
     data: dict[str, Any] = converter.unstructure(instrument)
     data.pop("origin", None)
     return data
-

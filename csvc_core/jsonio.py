@@ -78,7 +78,7 @@ def _parse_answer(item: Item, value: Any, where: str) -> AnswerValue | None:
 def parse_assessment(
     payload: Any, instrument: Instrument, source: str = "answers", default_time: datetime | None = None
 ) -> AssessmentInput:
-    """Check an answers object (contract §1) against ``instrument``; every error names file, field and value."""
+    """Check an answers object (contract §1) against ``instrument``; errors name file, field and value."""
     if not isinstance(payload, Mapping):
         raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
     extra = sorted(set(payload) - set(INPUT_KEYS))
@@ -86,7 +86,9 @@ def parse_assessment(
         raise BadInput(f"{source}: unknown field {extra[0]!r} (fields: {', '.join(INPUT_KEYS[:-1])})")
     named = payload.get("instrument")
     if named is not None and named != instrument.id:
-        raise BadInput(f"{source}: $.instrument: {named!r} differs from the instrument asked for, {instrument.id!r}")
+        raise BadInput(
+            f"{source}: $.instrument: {named!r} differs from the instrument asked for, {instrument.id!r}"
+        )
     assessed_at = (
         parse_datetime(payload["assessed_at"], f"{source}: $.assessed_at")
         if payload.get("assessed_at") is not None
@@ -94,10 +96,13 @@ def parse_assessment(
     )
     protagonist = payload.get("protagonist") or "victim"
     if protagonist not in PROTAGONISTS:
-        raise BadInput(f"{source}: $.protagonist: unknown protagonist {protagonist!r} (one of {', '.join(PROTAGONISTS)})")
+        raise BadInput(
+            f"{source}: $.protagonist: unknown protagonist {protagonist!r} (one of {', '.join(PROTAGONISTS)})"
+        )
     if protagonist not in instrument.protagonists:
         raise BadInput(
-            f"{source}: $.protagonist: {instrument.id} assesses {', '.join(instrument.protagonists)}, not {protagonist!r}"
+            f"{source}: $.protagonist: {instrument.id} assesses {', '.join(instrument.protagonists)}, "
+            f"not {protagonist!r}"
         )
     raw_answers = payload.get("answers") or {}
     if not isinstance(raw_answers, Mapping):
@@ -158,7 +163,9 @@ def _parse_context(raw: Any, instrument: Instrument, source: str) -> dict[str, A
         value = context[flag.key]
         if flag.when in DATETIME_CONDITIONS:
             context[flag.key] = parse_datetime(value, where)
-        elif flag.when in INTEGER_CONDITIONS and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        elif flag.when in INTEGER_CONDITIONS and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
             raise BadInput(f"{where}: expected a whole number 0 or more, got {value!r}")
     return context
 
@@ -207,7 +214,9 @@ def result_to_json(result: Result) -> dict[str, Any]:
             for flag in result.flags
         ],
         "override": (
-            {"level": override.level, "reason": override.reason, "by": override.by} if override is not None else None
+            {"level": override.level, "reason": override.reason, "by": override.by}
+            if override is not None
+            else None
         ),
         "actions": [
             {
@@ -231,7 +240,11 @@ def answers_to_json(assessment: AssessmentInput) -> dict[str, Any]:
         "assessed_at": assessment.assessed_at.isoformat(),
         "protagonist": assessment.protagonist,
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in assessment.answers.items()},
-        "override": {"level": override.level, "reason": override.reason, "by": override.by} if override else None,
-        "context": {k: v.isoformat() if isinstance(v, datetime) else v for k, v in assessment.context.items()},
+        "override": {"level": override.level, "reason": override.reason, "by": override.by}
+        if override
+        else None,
+        "context": {
+            k: v.isoformat() if isinstance(v, datetime) else v for k, v in assessment.context.items()
+        },
         "notes": dict(assessment.notes),
     }

@@ -104,7 +104,7 @@ class Band:
 
 @attrs.frozen
 class Rule:
-    """How an instrument computes its level. ``kind`` names a scoring strategy (see :mod:`csvc_core.rules`)."""
+    """How an instrument computes its level; ``kind`` names a scoring strategy (:mod:`csvc_core.rules`)."""
 
     kind: str
     tiers: tuple[Tier, ...] = ()

@@ -69,7 +69,9 @@ class CsvcPluginManager(pluggy.PluginManager):
         return True
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
-        disabled = {name.strip() for name in os.environ.get("CSVC_DISABLE_PLUGINS", "").split(",") if name.strip()}
+        disabled = {
+            name.strip() for name in os.environ.get("CSVC_DISABLE_PLUGINS", "").split(",") if name.strip()
+        }
         for entry_point in sorted(entry_points(group=group), key=lambda ep: ep.name):
             version = _version(entry_point)
             if entry_point.name in disabled:

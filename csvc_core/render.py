@@ -16,18 +16,34 @@ def render_result(result: Result, lang: str = "fr") -> str:
     lines = [
         t("result.title", lang, title=instrument.title.get(lang), version=instrument.version),
         t("result.assessed_at", lang, when=result.assessed_at.isoformat()),
-        t("result.score", lang, score=result.score) if result.score is not None else t("result.no_score", lang),
+        t("result.score", lang, score=result.score)
+        if result.score is not None
+        else t("result.no_score", lang),
     ]
     if result.computed_level is not None:
-        lines.append(t("result.computed", lang, rule=result.rule, level=level_label(result, result.computed_level, lang)))
+        lines.append(
+            t(
+                "result.computed",
+                lang,
+                rule=result.rule,
+                level=level_label(result, result.computed_level, lang),
+            )
+        )
     lines.append(
-        t("result.final", lang, level=level_label(result, result.level, lang), compromission=result.compromission)
+        t(
+            "result.final",
+            lang,
+            level=level_label(result, result.level, lang),
+            compromission=result.compromission,
+        )
     )
     if result.override is not None:
         key = "result.override" if result.override.by else "result.override_anonymous"
         lines.append(t(key, lang, by=result.override.by, reason=result.override.reason))
     lines.append(
-        t("result.complete", lang) if result.complete else t("result.incomplete", lang, items=", ".join(result.missing))
+        t("result.complete", lang)
+        if result.complete
+        else t("result.incomplete", lang, items=", ".join(result.missing))
     )
     lines.append(t("result.factors", lang) if result.factors else t("result.no_factors", lang))
     for factor in result.factors:

@@ -5,6 +5,7 @@ Unknown never counts as yes. Items not shown (their ``show_if`` not met) are lef
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -50,8 +51,10 @@ def _validate_bands(instrument: Instrument, lowest: int, highest: int) -> list[s
     ordered = sorted(enumerate(rule.bands), key=lambda pair: pair[1].min)
     first_index, first = ordered[0]
     if first.min > lowest:
-        problems.append(f"$.rule.bands[{first_index}].min: bands leave a gap: scores {lowest}..{first.min - 1}")
-    for (_, previous), (index, band) in zip(ordered, ordered[1:], strict=False):
+        problems.append(
+            f"$.rule.bands[{first_index}].min: bands leave a gap: scores {lowest}..{first.min - 1}"
+        )
+    for (_, previous), (index, band) in itertools.pairwise(ordered):
         if previous.max is None or band.min <= previous.max:
             problems.append(f"$.rule.bands[{index}].min: band overlaps the band before it (min {band.min})")
         elif band.min > previous.max + 1:
@@ -63,7 +66,9 @@ def _validate_bands(instrument: Instrument, lowest: int, highest: int) -> list[s
             problems.append(f"$.rule.bands[{index}].max: max {band.max} is below min {band.min}")
     last_index, last = ordered[-1]
     if last.max is not None and last.max < highest:
-        problems.append(f"$.rule.bands[{last_index}].max: bands leave a gap: scores {last.max + 1}..{highest}")
+        problems.append(
+            f"$.rule.bands[{last_index}].max: bands leave a gap: scores {last.max + 1}..{highest}"
+        )
     return problems
 
 
@@ -81,7 +86,12 @@ class TieredRule:
         rule = instrument.rule
         yes_by_group: dict[str, list[Item]] = {}
         for item in instrument.items:
-            if item.group is not None and item.type == "yes_no" and answers.get(item.id) == YES and applies(item, answers):
+            if (
+                item.group is not None
+                and item.type == "yes_no"
+                and answers.get(item.id) == YES
+                and applies(item, answers)
+            ):
                 yes_by_group.setdefault(item.group, []).append(item)
         level = rule.default_level
         for tier in rule.tiers:
@@ -129,14 +139,16 @@ class CountRule:
             if answers.get(item.id) == YES and applies(item, answers)
         )
         total = len(factors)
-        return Score(score=total, level=_band_level(instrument.rule.bands, total), factors=factors, rule=self.kind)
+        return Score(
+            score=total, level=_band_level(instrument.rule.bands, total), factors=factors, rule=self.kind
+        )
 
     def validate(self, instrument: Instrument) -> list[str]:
         return _validate_bands(instrument, 0, len(_scored_items(instrument, ("yes_no",))))
 
 
 class SumRule:
-    """Weighted sum: a yes adds the item's weight, an ordinal or a count adds its value; bands give the level."""
+    """Weighted sum: a yes adds its weight, an ordinal or count value x weight; bands give the level."""
 
     kind = "sum"
 
@@ -183,7 +195,9 @@ class JudgementRule:
     def validate(self, instrument: Instrument) -> list[str]:
         problems = []
         if instrument.override.direction != "any":
-            problems.append("$.override.direction: a judgement instrument lets the professional choose: use 'any'")
+            problems.append(
+                "$.override.direction: a judgement instrument lets the professional choose: use 'any'"
+            )
         if instrument.rule.tiers or instrument.rule.bands:
             problems.append("$.rule: a judgement rule takes no tiers or bands")
         return problems

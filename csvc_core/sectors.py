@@ -24,8 +24,8 @@ class Adaptation:
     """A sector's adaptation of a shared instrument, proposed through ``csvc_adapt_instrument``.
 
     ``hidden``: items the sector may not ask (they count as unknown); ``labels``: item id -> new wording;
-    ``sources``: item id -> where the sector establishes it (e.g. ``police_records``); ``extra_items``: items the
-    sector adds (informative unless their group is used by the rule).
+    ``sources``: item id -> where the sector establishes it (e.g. ``police_records``);
+    ``extra_items``: items the sector adds (informative unless their group is used by the rule).
     """
 
     hidden: tuple[str, ...] = ()

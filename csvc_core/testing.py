@@ -2,9 +2,10 @@
 
 Fixtures:
 - ``csvc_framework``: a fresh :class:`~csvc_core.Csvc` with the core and every installed plugin;
-- ``csvc_with_plugin``: a factory ``csvc_with_plugin(module_or_object, name)`` giving a framework with the core
-  and only that plugin registered (the installed ones left out), for isolated contract tests;
-- ``assess_vignette``: runs a vignette (``{"instrument", "input", "expect"}``) and returns the list of mismatches.
+- ``csvc_with_plugin``: a factory ``csvc_with_plugin(module_or_object, name)`` giving a framework with
+  the core and only that plugin registered (the installed ones left out), for isolated contract tests;
+- ``assess_vignette``: runs a vignette (``{"instrument", "input", "expect"}``) and returns the list
+  of mismatches.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> li
         hours = spec.get("due_within_hours")
         if hours is not None:
             due = found[0]["due"]
-            if due is None or not 0 <= (datetime.fromisoformat(due) - assessed_at).total_seconds() <= hours * 3600:
+            if (
+                due is None
+                or not 0 <= (datetime.fromisoformat(due) - assessed_at).total_seconds() <= hours * 3600
+            ):
                 problems.append(f"actions: {spec['id']!r} due {due}, not within {hours} h of {assessed_at}")
     return problems
 

@@ -32,7 +32,9 @@ def read_json(path: str) -> tuple[Any, str]:
     try:
         return json.loads(text), name
     except json.JSONDecodeError as exc:
-        raise BadInput(f"{name}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        raise BadInput(
+            f"{name}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
 
 
 def echo_json(data: Any) -> None:

@@ -25,7 +25,12 @@ def list_instruments(sector: str | None, as_json: bool, lang: str) -> None:
     if as_json:
         echo_json(
             [
-                {"id": i.id, "version": i.version, "title": {"fr": i.title.fr, "en": i.title.en}, "sectors": list(i.sectors)}
+                {
+                    "id": i.id,
+                    "version": i.version,
+                    "title": {"fr": i.title.fr, "en": i.title.en},
+                    "sectors": list(i.sectors),
+                }
                 for i in found
             ]
         )
@@ -53,7 +58,10 @@ def show_instrument(instrument_id: str, sector: str | None, as_json: bool, lang:
         group = f"[{item.group}] " if item.group else ""
         click.echo(f"  {item.id:<26} {item.type:<12} {group}{item.label.get(lang)}")
     for level in sorted(instrument.levels, key=lambda level: level.rank):
-        click.echo(f"  {level.rank}. {level.id} ({level.compromission}/4) {level.label.get(lang)} {level.reassess_after or ''}")
+        click.echo(
+            f"  {level.rank}. {level.id} ({level.compromission}/4) {level.label.get(lang)} "
+            f"{level.reassess_after or ''}"
+        )
 
 
 @instruments.command("validate")

@@ -22,7 +22,9 @@ def plugins(as_json: bool, lang: str) -> None:
         echo_json(
             {
                 "plugins": [{"name": i.name, "version": i.version, "hooks": list(i.hooks)} for i in infos],
-                "failed": [{"name": f.name, "version": f.version, "error": f.error} for f in csvc.pm.failures],
+                "failed": [
+                    {"name": f.name, "version": f.version, "error": f.error} for f in csvc.pm.failures
+                ],
                 "disabled": list(csvc.pm.disabled),
                 "instrument_problems": problems,
             }
