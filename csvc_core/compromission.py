@@ -1,19 +1,20 @@
-"""A case's current *niveau de compromission de la sécurité*, from every sector's assessments (a pure function).
+"""A case's current *niveau de compromission de la sécurité* from every sector's assessments (pure).
 
 The reading is safety first:
 
-- The case level is the **highest level that still stands**, whichever sector, instrument or protagonist gave it.
+- The case level is the **highest level that still stands**, whichever sector, instrument or protagonist
+  gave it.
 - An assessment stands until one of two things happens:
 
   1. a **professional closes it** explicitly (:class:`Closure`: who, when, why), or
-  2. it is **superseded by a re-assessment of the same kind**: a later assessment by the same sector (and the same
-     organisation, when known), with the same instrument, for the same protagonist. That is the re-assessment the
-     earlier one asked for, made by the partner who owns it.
+  2. it is **superseded by a re-assessment of the same kind**: a later assessment by the same sector (and
+     the same organisation, when known), with the same instrument, for the same protagonist. That is the
+     re-assessment the earlier one asked for, made by the partner who owns it.
 
-  A lower new assessment by *another* sector, with *another* instrument or for *another* protagonist never erases
-  a higher one: the gap stays visible until a professional closes it.
-- An assessment **past its re-assessment date still counts**: an expired high level is not a lower risk, only an
-  older picture. It is marked ``overdue`` and the case shows that a re-assessment is due.
+  A lower new assessment by *another* sector, with *another* instrument or for *another* protagonist never
+  erases a higher one: the gap stays visible until a professional closes it.
+- An assessment **past its re-assessment date still counts**: an expired high level is not a lower risk,
+  only an older picture. It is marked ``overdue`` and the case shows that a re-assessment is due.
 
 Every standing level and every factor keeps where it came from (sector, organisation, instrument and version,
 assessment, date, protagonist), so a worker sees *why* the case stands where it does.
@@ -51,7 +52,7 @@ class AssessmentRecord:
     by: str | None = None
 
     def same_kind(self, other: AssessmentRecord) -> bool:
-        """Whether ``other`` re-assesses the same thing: same sector, organisation, instrument and protagonist."""
+        """Whether ``other`` re-assesses the same thing (sector, organisation, instrument, protagonist)."""
         return (self.sector, self.organisation, self.instrument, self.protagonist) == (
             other.sector,
             other.organisation,
@@ -82,7 +83,7 @@ def record_from_result(
 
 @attrs.frozen
 class Closure:
-    """A professional's explicit decision that an assessment no longer stands (the risk it showed has changed)."""
+    """A professional's explicit decision that an assessment no longer stands (the risk it showed changed)."""
 
     assessment_id: str
     by: str
@@ -100,7 +101,7 @@ class Closure:
 
 @attrs.frozen
 class Standing:
-    """An assessment that counts toward the case level; ``overdue`` once ``now`` is past its re-assessment date."""
+    """An assessment that counts toward the case level; ``overdue`` once ``now`` is past its reassess_by."""
 
     record: AssessmentRecord
     overdue: bool
@@ -197,8 +198,8 @@ def case_compromission(
 ) -> CaseCompromission:
     """The case's current compromission from its assessments (any order) and the closures, at ``now``.
 
-    ``now`` only decides which standing assessments are overdue. A later assessment of the same kind supersedes
-    an earlier one even when that later one was closed afterwards: a closure ends the thread it closes.
+    ``now`` only decides which standing assessments are overdue. A later assessment of the same kind
+    supersedes an earlier one even when that later one was closed afterwards: a closure ends the thread.
     A closure naming an assessment that is not given is :class:`BadInput` (the caller mixed up cases).
     """
     if now.tzinfo is None:
