@@ -5,13 +5,19 @@ Fixtures:
 - ``csvc_with_plugin``: a factory ``csvc_with_plugin(module_or_object, name)`` giving a framework with
   the core and only that plugin registered (the installed ones left out), for isolated contract tests;
 - ``assess_vignette``: runs a vignette (``{"instrument", "input", "expect"}``) and returns the list
-  of mismatches.
+  of mismatches;
+- ``csvc_plugin_problems``: a factory ``csvc_plugin_problems(module_or_object, name)`` giving the
+  contract problems of one plugin registered alone with the core (empty list: it keeps the contract).
+
+Helpers: :func:`check_vignette` and :func:`load_vignettes` (every ``*.json`` vignette of a folder).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,3 +100,51 @@ def csvc_with_plugin() -> Callable[[object, str], Any]:
 @pytest.fixture
 def assess_vignette(csvc_framework: Any) -> Callable[[dict[str, Any]], list[str]]:
     return lambda vignette: check_vignette(csvc_framework, vignette)
+
+
+def load_vignettes(folder: Path | str) -> list[tuple[str, dict[str, Any]]]:
+    """``(name, vignette)`` for every ``*.json`` file of ``folder``, sorted by name."""
+    paths = sorted(Path(folder).glob("*.json"))
+    return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
+
+
+def plugin_problems(plugin: object, name: str) -> list[str]:
+    """Contract problems of ``plugin`` registered alone with the core (empty list: none).
+
+    It must register (hooks spelt right), answer its hooks without error, ship instruments that load and
+    validate, and score each of them on no answers and on all-yes answers with a level of that instrument.
+    """
+    from csvc_core.framework import Csvc
+    from csvc_core.plugins import new_plugin_manager
+    from csvc_core.sectors import SHIPPED_SECTORS
+
+    manager = new_plugin_manager(load_entry_points=False)
+    if not manager.register_checked(plugin, name, None):
+        return [f"registration: {manager.failures[-1].error}"]
+    csvc = Csvc(manager)
+    problems = [f"instruments: {problem}" for problem in csvc.catalogue.problems]
+    sectors = csvc.sectors
+    owned = [iid for iid, owner in sorted(csvc.catalogue.owners.items()) if owner == name]
+    for instrument_id in owned:
+        instrument = csvc.instrument(instrument_id)
+        yes = {item.id: "yes" for item in instrument.items if item.type == "yes_no"}
+        for label, answers in (("no answers", {}), ("all yes", yes)):
+            try:
+                result = csvc.assess(instrument_id, {"answers": answers})
+            except Exception as exc:
+                problems.append(f"{instrument_id} ({label}): {type(exc).__name__}: {exc}")
+                continue
+            if result.level is not None and instrument.level(result.level) is None:
+                problems.append(f"{instrument_id} ({label}): {result.level!r} is not one of its levels")
+        problems += [
+            f"{instrument_id}: sector {sector!r} is declared by no plugin"
+            for sector in instrument.sectors
+            if sector not in sectors and sector not in SHIPPED_SECTORS
+        ]
+    problems += [f"hook failed: {error}" for error in csvc.hook_errors]
+    return problems
+
+
+@pytest.fixture
+def csvc_plugin_problems() -> Callable[[object, str], list[str]]:
+    return plugin_problems

@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "assess": "csvc_core.cli.assess:assess",
     "instruments": "csvc_core.cli.instruments:instruments",
     "plugins": "csvc_core.cli.plugins:plugins",
+    "plugin": "csvc_core.cli.scaffold:plugin",
 }
 
 

@@ -1,0 +1,174 @@
+"""``csvc plugin new``: the project is valid, loads, passes its own tests; nothing is half-written."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from csvc_core.scaffold import plugin_spec, render_plugin
+from csvc_core.testing import check_vignette, load_vignettes, plugin_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def csvc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "csvc_core", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Scaffold a plugin with the real CLI and import its package from the project's src folder."""
+
+    def make(name: str, *extra: str) -> tuple[Path, object]:
+        done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra)
+        assert done.returncode == 0, done.stderr
+        spec = plugin_spec(name)
+        project = tmp_path / spec.distribution
+        monkeypatch.syspath_prepend(str(project / "src"))
+        for module in [m for m in sys.modules if m == spec.package or m.startswith(spec.package + ".")]:
+            monkeypatch.delitem(sys.modules, module)
+        return project, importlib.import_module(f"{spec.package}.plugin")
+
+    return make
+
+
+def test_new_plugin_project_is_complete_and_valid(generated):
+    project, _ = generated("dv-hotline")
+    files = sorted(p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file())
+    assert files == [
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        "src/csvc_dv_hotline/__init__.py",
+        "src/csvc_dv_hotline/instruments/dv-hotline-screen.toml",
+        "src/csvc_dv_hotline/plugin.py",
+        "tests/test_plugin.py",
+        "tests/vignettes/dv-hotline-screen-critical.json",
+        "tests/vignettes/dv-hotline-screen-low.json",
+        "tests/vignettes/dv-hotline-screen-override-down.json",
+    ]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["build-system"]["build-backend"] == "hatchling.build"
+    assert pyproject["project"]["entry-points"]["csvc.plugins"] == {"dv_hotline": "csvc_dv_hotline.plugin"}
+    source = (project / "src/csvc_dv_hotline/plugin.py").read_text(encoding="utf-8")
+    assert "from csvc_core import hookimpl" in source
+    checked = csvc("instruments", "validate", str(project / "src/csvc_dv_hotline/instruments"))
+    assert checked.returncode == 0, checked.stderr
+    assert "1 instrument" in checked.stdout
+    for path in project.rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_generated_plugin_keeps_the_contract_and_its_vignettes(generated, csvc_with_plugin):
+    project, module = generated("dv-hotline")
+    assert plugin_problems(module, "dv_hotline") == []
+    framework = csvc_with_plugin(module, "dv_hotline")
+    assert "dv_hotline" in framework.sectors
+    vignettes = load_vignettes(project / "tests" / "vignettes")
+    assert len(vignettes) == 3
+    for name, vignette in vignettes:
+        assert check_vignette(framework, vignette) == [], name
+
+
+def test_plugin_for_a_shipped_sector_does_not_redeclare_it(generated):
+    project, module = generated("shelter-extra", "--sector", "shelter")
+    source = (project / "src/csvc_shelter_extra/plugin.py").read_text(encoding="utf-8")
+    assert "def csvc_sectors" not in source
+    assert plugin_problems(module, "shelter_extra") == []
+    toml = project / "src/csvc_shelter_extra/instruments/shelter-extra-screen.toml"
+    instrument = tomllib.loads(toml.read_text(encoding="utf-8"))
+    assert instrument["sectors"] == ["shelter"]
+
+
+def test_contract_check_finds_a_broken_plugin(tmp_path: Path):
+    class Misspelt:
+        from csvc_core import hookimpl
+
+        @hookimpl
+        def csvc_instrument_source(self):  # misspelt hook name
+            return []
+
+    assert plugin_problems(Misspelt(), "misspelt")[0].startswith("registration: ")
+
+    bad = tmp_path / "bad.toml"
+    spec = plugin_spec("bad")
+    text = render_plugin(spec)[f"src/{spec.package}/instruments/{spec.instrument}.toml"]
+    bad.write_text(text.replace('factor = "stalking"', 'factor = "no_such_factor"'), encoding="utf-8")
+
+    class BadInstrument:
+        from csvc_core import hookimpl
+
+        @hookimpl
+        def csvc_instrument_sources(self):
+            return [bad]
+
+    problems = plugin_problems(BadInstrument(), "bad")
+    assert any("no_such_factor" in problem for problem in problems), problems
+
+
+def test_existing_folder_is_refused_and_left_alone(tmp_path: Path):
+    project = tmp_path / "csvc-demo"
+    project.mkdir()
+    (project / "keep.txt").write_text("mine", encoding="utf-8")
+    done = csvc("plugin", "new", "demo", "--dir", str(tmp_path))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "already exists" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csvc-demo"]
+    assert [p.name for p in project.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize(("name", "extra", "message"), [
+    ("Bad Name", (), "plugin name 'Bad Name'"),
+    ("9lives", (), "plugin name '9lives'"),
+    ("ok", ("--sector", "Shelter!"), "--sector 'Shelter!'"),
+])
+def test_bad_names_are_refused_with_one_line(tmp_path: Path, name, extra, message):
+    done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"csvc: {message}") and done.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_messages_follow_the_language(tmp_path: Path):
+    fr = csvc("plugin", "new", "demo", "--dir", str(tmp_path / "fr"))
+    en = csvc("plugin", "new", "demo", "--dir", str(tmp_path / "en"), "--lang", "en")
+    assert fr.stdout.startswith("Module « demo » créé dans")
+    assert en.stdout.startswith('Plugin "demo" written to')
+
+
+@pytest.mark.slow
+def test_scaffolded_plugin_installs_beside_csvc_and_passes_its_own_tests(tmp_path: Path):
+    """A fresh virtual environment: csvc built from this repository, then the plugin (pip's cache reused)."""
+    done = csvc("plugin", "new", "dv-hotline", "--dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    project = tmp_path / "csvc-dv-hotline"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python, pip = venv / "bin" / "python", [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+    for target in (str(ROOT), f"{project}[test]"):
+        installed = subprocess.run([*pip, target], capture_output=True, text=True, env=env, timeout=600)
+        assert installed.returncode == 0, installed.stderr[-2000:]
+    run = {"capture_output": True, "text": True, "env": env, "timeout": 300}
+    listed = subprocess.run([str(venv / "bin" / "csvc"), "plugins", "--json"], **run)
+    assert listed.returncode == 0, listed.stderr
+    report = json.loads(listed.stdout)
+    assert "dv_hotline" in [plugin["name"] for plugin in report["plugins"]]
+    assert report["failed"] == [] and report["instrument_problems"] == []
+    command = str(venv / "bin" / "csvc")
+    shown = subprocess.run([command, "instruments", "show", "dv-hotline-screen", "--json"], **run)
+    assert json.loads(shown.stdout)["sectors"] == ["dv_hotline"]
+    tested = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, **run)
+    assert tested.returncode == 0, tested.stdout[-3000:]
+    assert "7 passed" in tested.stdout
