@@ -127,11 +127,14 @@ def test_existing_folder_is_refused_and_left_alone(tmp_path: Path):
     assert [p.name for p in project.iterdir()] == ["keep.txt"]
 
 
-@pytest.mark.parametrize(("name", "extra", "message"), [
-    ("Bad Name", (), "plugin name 'Bad Name'"),
-    ("9lives", (), "plugin name '9lives'"),
-    ("ok", ("--sector", "Shelter!"), "--sector 'Shelter!'"),
-])
+@pytest.mark.parametrize(
+    ("name", "extra", "message"),
+    [
+        ("Bad Name", (), "plugin name 'Bad Name'"),
+        ("9lives", (), "plugin name '9lives'"),
+        ("ok", ("--sector", "Shelter!"), "--sector 'Shelter!'"),
+    ],
+)
 def test_bad_names_are_refused_with_one_line(tmp_path: Path, name, extra, message):
     done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra)
     assert done.returncode == 2

@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "instruments": "csvc_core.cli.instruments:instruments",
     "plugins": "csvc_core.cli.plugins:plugins",
     "plugin": "csvc_core.cli.scaffold:plugin",
+    "schema": "csvc_core.cli.schemas:schema",
 }
 
 

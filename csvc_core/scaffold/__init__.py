@@ -50,7 +50,7 @@ def plugin_spec(
     short = name.strip().lower()
     for prefix in ("csvc-", "csvc_"):
         if short.startswith(prefix):
-            short = short[len(prefix):]
+            short = short[len(prefix) :]
     if not _NAME.match(short) or len(short) > 40:
         raise BadInput(
             f"plugin name {name!r}: use lowercase letters, digits and single - or _ between them, "
