@@ -1,5 +1,7 @@
 """``python -m csvc_core`` runs the CLI."""
 
+import sys
+
 from csvc_core.cli import main
 
-main()
+sys.exit(main())

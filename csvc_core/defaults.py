@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+from csvc_core.instruments import CRITICAL_FLAG
 from csvc_core.markers import hookimpl
 from csvc_core.model import (
     UNKNOWN,
@@ -59,12 +61,8 @@ def csvc_scoring_rules() -> Sequence[ScoringRule]:
     return BUILTIN_RULES
 
 
-_RULES = {rule.kind: rule for rule in BUILTIN_RULES}
-
-
 @hookimpl(trylast=True)
-def csvc_score(instrument: Instrument, assessment: AssessmentInput) -> Score | None:
-    rule = _RULES.get(instrument.rule.kind)
+def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: ScoringRule | None) -> Score | None:
     return rule.score(instrument, assessment.answers) if rule is not None else None
 
 
@@ -96,6 +94,7 @@ def _raised(rule: FlagRule, result: Result) -> tuple[bool, tuple[str, ...]]:
             for item in instrument.items
             if answers.get(item.id) == YES
             and (item.critical if when == "critical_yes" else item.group == rule.group)
+            and applies(item, answers)
         )
         return bool(items), items
     if when == "score_at_least":
@@ -118,12 +117,30 @@ def _raised(rule: FlagRule, result: Result) -> tuple[bool, tuple[str, ...]]:
 
 @hookimpl
 def csvc_flags(result: Result, history: Sequence[Result]) -> list[Flag]:
+    """The instrument's declared flags, and ``critical_item`` whenever a critical item is answered yes
+    (whatever the total), unless the instrument declares its own ``critical_yes`` flag."""
     flags = []
     for rule in result.instrument.flags:
         raised, items = _raised(rule, result)
         if raised:
             flags.append(Flag(id=rule.id, items=items, label=rule.label))
+    if not any(rule.when == "critical_yes" for rule in result.instrument.flags):
+        answers = result.input.answers
+        critical = tuple(
+            item.id
+            for item in result.instrument.items
+            if item.critical and answers.get(item.id) == YES and applies(item, answers)
+        )
+        if critical:
+            flags.append(Flag(id=CRITICAL_FLAG, items=critical, label=_critical_label()))
     return flags
+
+
+@cache
+def _critical_label() -> Text:
+    from csvc_core.i18n import t
+
+    return Text(fr=t("flag.critical_item", "fr"), en=t("flag.critical_item", "en"))
 
 
 @hookimpl

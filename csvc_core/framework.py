@@ -10,15 +10,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
+from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
+from pluggy import HookImpl
 
-from csvc_core.errors import BadInput, InstrumentInvalid
+from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.instruments import load_instrument
 from csvc_core.jsonio import parse_assessment
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Result, Score, Text
@@ -26,6 +29,7 @@ from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
 
+T = TypeVar("T")
 #: flag raised when a plugin's hook failed during an assessment: staff must know a part is missing.
 PLUGIN_ERROR_FLAG = "plugin_error"
 
@@ -40,72 +44,132 @@ class Catalogue:
 
 
 class Csvc:
-    """The framework: a plugin manager, the instrument catalogue and the assessment pipeline."""
+    """The framework: a plugin manager, the instrument catalogue and the assessment pipeline.
+
+    ``Csvc.load()`` gives the process-wide framework; ``Csvc(manager)`` one over a given plugin manager.
+    Plugins are called one by one: a plugin whose hook raises or answers the wrong type is recorded (in
+    ``hook_errors`` and, during an assessment, as the ``plugin_error`` flag) and the others go on.
+    """
 
     def __init__(self, plugin_manager: CsvcPluginManager | None = None) -> None:
         self.pm = plugin_manager if plugin_manager is not None else new_plugin_manager()
-        self.hook_errors: list[str] = []
+        #: the latest hook failures, one line each (bounded: a long-running process keeps the recent ones).
+        self.hook_errors: deque[str] = deque(maxlen=200)
+        self._registry_problems: list[str] = []
+        self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
 
     @classmethod
     def load(cls) -> Csvc:
         """The framework with the core defaults and every installed plugin (shared in this process)."""
-        from csvc_core.plugins import get_plugin_manager
-
-        return cls(get_plugin_manager())
+        return _shared()
 
     # -- calling hooks, one plugin at a time ---------------------------------------------------------
+    def _impls(self, hook_name: str, pluggy_order: bool = False) -> list[HookImpl]:
+        impls: list[HookImpl] = getattr(self.pm.hook, hook_name).get_hookimpls()
+        if pluggy_order:
+            return impls[::-1]
+        return sorted(impls, key=lambda impl: (impl.plugin_name != CORE_PLUGIN, impl.plugin_name))
+
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a collecting hook plugin by plugin, sorted by plugin name; a failing plugin is recorded."""
-        caller = getattr(self.pm.hook, hook_name)
-        answers = []
-        for impl in sorted(caller.get_hookimpls(), key=lambda impl: impl.plugin_name):
+        """Call a collecting hook plugin by plugin: the core first, then by plugin name (never pluggy's
+        order). Returns ``(plugin, answer)`` pairs; a plugin that raised gives its exception, recorded."""
+        return self._call_each(hook_name, kwargs, None)
+
+    def call_first(self, hook_name: str, **kwargs: Any) -> tuple[str, Any] | None:
+        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded, the next one asked."""
+        return self._call_first(hook_name, kwargs, None, None)
+
+    def _call_each(
+        self, hook_name: str, kwargs: Mapping[str, Any], failed: list[str] | None
+    ) -> list[tuple[str, Any]]:
+        answers: list[tuple[str, Any]] = []
+        for impl in self._impls(hook_name):
             try:
                 value = impl.function(*(kwargs[name] for name in impl.argnames))
             except Exception as exc:
-                self._hook_failed(hook_name, impl.plugin_name, exc)
+                self._hook_failed(hook_name, impl.plugin_name, exc, failed)
                 answers.append((impl.plugin_name, exc))
                 continue
             if value is not None:
                 answers.append((impl.plugin_name, value))
         return answers
 
-    def call_first(self, hook_name: str, **kwargs: Any) -> tuple[str, Any] | None:
-        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded, the next one asked."""
-        caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
+    def _call_first(
+        self,
+        hook_name: str,
+        kwargs: Mapping[str, Any],
+        check: Callable[[Any], str | None] | None,
+        failed: list[str] | None,
+    ) -> tuple[str, Any] | None:
+        for impl in self._impls(hook_name, pluggy_order=True):
             try:
                 value = impl.function(*(kwargs[name] for name in impl.argnames))
+                problem = check(value) if check is not None and value is not None else None
+                if problem is not None:
+                    raise TypeError(problem)
             except Exception as exc:
-                self._hook_failed(hook_name, impl.plugin_name, exc)
+                self._hook_failed(hook_name, impl.plugin_name, exc, failed)
                 continue
             if value is not None:
                 return impl.plugin_name, value
         return None
 
-    def _hook_failed(self, hook_name: str, plugin: str, exc: Exception) -> None:
+    def _collect(
+        self, hook_name: str, kind: type[T], kwargs: Mapping[str, Any], failed: list[str] | None
+    ) -> list[tuple[str, T]]:
+        """Every object of type ``kind`` that the plugins return in lists; a wrong answer is a failure."""
+        found: list[tuple[str, T]] = []
+        for plugin, answer in self._call_each(hook_name, kwargs, failed):
+            if isinstance(answer, Exception):
+                continue
+            if isinstance(answer, str | bytes | Mapping) or not isinstance(answer, Iterable):
+                problem = f"returned {type(answer).__name__}, expected a list of {kind.__name__}"
+                self._hook_failed(hook_name, plugin, TypeError(problem), failed)
+                continue
+            values = list(answer)
+            wrong = next((value for value in values if not isinstance(value, kind)), None)
+            if wrong is not None:
+                problem = f"returned a {type(wrong).__name__} among its answers, expected {kind.__name__}"
+                self._hook_failed(hook_name, plugin, TypeError(problem), failed)
+                continue
+            found.extend((plugin, value) for value in values)
+        return found
+
+    def _hook_failed(self, hook_name: str, plugin: str, exc: Exception, failed: list[str] | None) -> None:
         if strict_plugins():
             raise exc
         message = f"{plugin}: {hook_name} failed: {type(exc).__name__}: {exc}"
         self.hook_errors.append(message)
+        if failed is not None:
+            failed.append(plugin)
         print(f"csvc: {message}", file=sys.stderr)
 
     # -- what the plugins provide ----------------------------------------------------------------------
     @cached_property
     def rules(self) -> dict[str, ScoringRule]:
+        """Scoring strategies by kind: the core's first; a kind offered twice keeps the first."""
         found: dict[str, ScoringRule] = {}
-        for _, rules in self.call_each("csvc_scoring_rules"):
-            if not isinstance(rules, Exception):
-                for rule in rules:
-                    found.setdefault(rule.kind, rule)
+        owners: dict[str, str] = {}
+        for plugin, rule in self._collect("csvc_scoring_rules", object, {}, None):
+            kind = getattr(rule, "kind", None)
+            if not isinstance(kind, str) or not callable(getattr(rule, "score", None)):
+                self._registry_problems.append(
+                    f"{plugin}: csvc_scoring_rules: {rule!r} has no kind or score()"
+                )
+            elif kind in found:
+                self._registry_problems.append(
+                    f"{plugin}: csvc_scoring_rules: rule {kind!r} is already given by {owners[kind]}"
+                )
+            else:
+                found[kind], owners[kind] = cast(ScoringRule, rule), plugin
         return found
 
     @cached_property
     def sectors(self) -> dict[str, Sector]:
+        """Sectors by id: the core's first; an id declared twice keeps the first."""
         found: dict[str, Sector] = {}
-        for _, sectors in self.call_each("csvc_sectors"):
-            if not isinstance(sectors, Exception):
-                for sector in sectors:
-                    found.setdefault(sector.id, sector)
+        for _, sector in self._collect("csvc_sectors", Sector, {}, None):
+            found.setdefault(sector.id, sector)
         return found
 
     @cached_property
@@ -116,16 +180,18 @@ class Csvc:
 
     @cached_property
     def catalogue(self) -> Catalogue:
+        """Every instrument the plugins ship (the core's first), read and checked once."""
         instruments: dict[str, Instrument] = {}
         owners: dict[str, str] = {}
         problems: list[str] = []
-        for plugin, sources in self.call_each("csvc_instrument_sources"):
-            if isinstance(sources, Exception):
-                problems.append(f"{plugin}: csvc_instrument_sources failed: {sources}")
+        rules, factors = self.rules, frozenset(self.vocabulary)
+        for plugin, source in self._collect("csvc_instrument_sources", object, {}, None):
+            if not isinstance(source, str | PathLike):
+                problems.append(f"{plugin}: csvc_instrument_sources: {source!r} is not a path")
                 continue
-            for path in _instrument_files(sources):
+            for path in _instrument_files([Path(source)]):
                 try:
-                    instrument = load_instrument(path, self.vocabulary, self.rules)
+                    instrument = load_instrument(path, factors, rules)
                 except InstrumentInvalid as exc:
                     problems.extend(f"{plugin}: {problem}" for problem in exc.problems)
                     continue
@@ -137,6 +203,7 @@ class Csvc:
                     continue
                 instruments[instrument.id] = instrument
                 owners[instrument.id] = plugin
+        problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)
 
     def instruments(self, sector: str | None = None) -> list[Instrument]:
@@ -157,15 +224,19 @@ class Csvc:
         if sector is None:
             return instrument
         return attrs.evolve(
-            instrument, items=apply_adaptations(instrument.items, self.adaptations(instrument, sector))
+            instrument, items=apply_adaptations(instrument.items, list(self.adaptations(instrument, sector)))
         )
 
-    def adaptations(self, instrument: Instrument, sector: str) -> list[Adaptation]:
-        return [
-            value
-            for _, value in self.call_each("csvc_adapt_instrument", instrument=instrument, sector=sector)
-            if isinstance(value, Adaptation)
-        ]
+    def adaptations(self, instrument: Instrument, sector: str) -> tuple[Adaptation, ...]:
+        """How ``sector`` adapts ``instrument`` (asked once per instrument and sector)."""
+        key = (instrument.id, sector)
+        if key not in self._adaptations:
+            self._adaptations[key] = tuple(
+                value
+                for _, value in self.call_each("csvc_adapt_instrument", instrument=instrument, sector=sector)
+                if isinstance(value, Adaptation)
+            )
+        return self._adaptations[key]
 
     def scoring_instrument(self, instrument_id: str, sector: str | None) -> Instrument:
         """The instrument a sector's answers are scored with: all items (hidden ones unknown) and extras."""
@@ -197,7 +268,12 @@ class Csvc:
         history: Sequence[Result] = (),
         source: str = "answers",
     ) -> Result:
-        """Score, flag and recommend for one assessment. Bad answers or override: :class:`BadInput`."""
+        """Score, flag and recommend for one assessment (the answers object of contract §1).
+
+        Bad answers, an unknown instrument or a refused override: :class:`BadInput`, one line naming the
+        source, the ``$.path`` and the value. ``result.to_json()`` is the object that
+        ``csvc assess --json`` prints.
+        """
         instrument = self.scoring_instrument(instrument_id, sector)
         assessment = (
             payload if isinstance(payload, AssessmentInput) else parse_assessment(payload, instrument, source)
@@ -214,19 +290,27 @@ class Csvc:
         source: str = "answers",
     ) -> Result:
         """The pipeline on an already checked :class:`AssessmentInput` (the store re-reads with this)."""
-        errors_before = len(self.hook_errors)
-        scored = self.call_first("csvc_score", instrument=instrument, assessment=assessment)
+        failed: list[str] = []
+        scored = self._call_first(
+            "csvc_score",
+            {
+                "instrument": instrument,
+                "assessment": assessment,
+                "rule": self.rules.get(instrument.rule.kind),
+            },
+            lambda score: _score_problem(instrument, score),
+            failed,
+        )
         if scored is None:
-            raise BadInput(f"{instrument.id}: no plugin scores rule {instrument.rule.kind!r}")
+            raise OperationFailed(f"{instrument.id}: no plugin scores rule {instrument.rule.kind!r}")
         score: Score = scored[1]
         level = _final_level(instrument, score.level, assessment, source)
         level_row = instrument.level(level)
+        answers = assessment.answers
         missing = tuple(
             item.id
             for item in instrument.items
-            if item.type != "text"
-            and assessment.answers.get(item.id, UNKNOWN) == UNKNOWN
-            and applies(item, assessment.answers)
+            if item.type != "text" and answers.get(item.id, UNKNOWN) == UNKNOWN and applies(item, answers)
         )
         result = Result(
             instrument=instrument,
@@ -243,47 +327,66 @@ class Csvc:
             reassess_by=None,
             rule=score.rule or instrument.rule.kind,
         )
-        flags = self._flags(result, history)
+        flags = self._flags(result, history, failed)
         incomplete = {rule.id for rule in instrument.flags if rule.incomplete}
-        result = attrs.evolve(
-            result, flags=flags, complete=result.complete and not incomplete.intersection(f.id for f in flags)
-        )
-        result = attrs.evolve(result, actions=self._actions(result, sector))
-        plan = self.call_first("csvc_reassessment_plan", result=result)
-        result = attrs.evolve(result, reassess_by=plan[1] if plan else None)
-        if len(self.hook_errors) > errors_before:
-            failed = tuple(sorted({error.split(":", 1)[0] for error in self.hook_errors[errors_before:]}))
-            result = attrs.evolve(
-                result, flags=(*result.flags, Flag(PLUGIN_ERROR_FLAG, items=failed, proposed_by=CORE_PLUGIN))
-            )
-        return result
+        complete = result.complete and not any(flag.id in incomplete for flag in flags)
+        result = attrs.evolve(result, flags=flags, complete=complete)
+        result = attrs.evolve(result, actions=self._actions(result, sector, failed))
+        plan = self._call_first("csvc_reassessment_plan", {"result": result}, _plan_problem, failed)
+        reassess_by = plan[1] if plan else None
+        if failed:
+            error = Flag(PLUGIN_ERROR_FLAG, items=tuple(sorted(set(failed))), proposed_by=CORE_PLUGIN)
+            flags = tuple(sorted((*result.flags, error), key=lambda flag: flag.id))
+            return attrs.evolve(result, flags=flags, reassess_by=reassess_by)
+        return attrs.evolve(result, reassess_by=reassess_by)
 
-    def _flags(self, result: Result, history: Sequence[Result]) -> tuple[Flag, ...]:
+    def _flags(self, result: Result, history: Sequence[Result], failed: list[str]) -> tuple[Flag, ...]:
         flags: dict[str, Flag] = {}
-        for plugin, raised in self.call_each("csvc_flags", result=result, history=history):
-            if isinstance(raised, Exception):
-                continue
-            for flag in raised:
+        for plugin, flag in self._collect("csvc_flags", Flag, {"result": result, "history": history}, failed):
+            if flag.id in flags:
+                known = flags[flag.id]
+                items = tuple(dict.fromkeys((*known.items, *flag.items)))
+                proposers = known.proposed_by.split(", ")
+                proposed_by = known.proposed_by if plugin in proposers else f"{known.proposed_by}, {plugin}"
+                flag = attrs.evolve(known, items=items, proposed_by=proposed_by)
+            else:
                 flag = attrs.evolve(flag, proposed_by=plugin)
-                if flag.id in flags:
-                    known = flags[flag.id]
-                    items = tuple(dict.fromkeys((*known.items, *flag.items)))
-                    flag = attrs.evolve(known, items=items, proposed_by=f"{known.proposed_by}, {plugin}")
-                flags[flag.id] = flag
+            flags[flag.id] = flag
         return tuple(sorted(flags.values(), key=lambda flag: flag.id))
 
-    def _actions(self, result: Result, sector: str | None) -> tuple[Action, ...]:
+    def _actions(self, result: Result, sector: str | None, failed: list[str]) -> tuple[Action, ...]:
         merged: dict[tuple[str, str], Action] = {}
-        for plugin, proposed in self.call_each("csvc_recommend_actions", result=result, sector=sector):
-            if isinstance(proposed, Exception):
+        kwargs = {"result": result, "sector": sector}
+        for plugin, action in self._collect("csvc_recommend_actions", Action, kwargs, failed):
+            if action.due is not None and action.due.tzinfo is None:
+                self._hook_failed(
+                    "csvc_recommend_actions",
+                    plugin,
+                    TypeError(f"action {action.id!r}: due has no offset"),
+                    failed,
+                )
                 continue
-            for action in proposed:
-                action = attrs.evolve(action, proposed_by=plugin)
-                key = (action.id, action.sector)
-                if key in merged:
-                    action = _merge_actions(merged[key], action)
-                merged[key] = action
+            action = attrs.evolve(action, proposed_by=plugin)
+            key = (action.id, action.sector)
+            if key in merged:
+                action = _merge_actions(merged[key], action)
+            merged[key] = action
         return tuple(sorted(merged.values(), key=_action_order))
+
+
+def _score_problem(instrument: Instrument, score: Any) -> str | None:
+    """Why a plugin's answer to ``csvc_score`` cannot be used, or None."""
+    if not isinstance(score, Score):
+        return f"returned {type(score).__name__}, expected a Score"
+    if score.level is not None and instrument.level(score.level) is None:
+        return f"returned level {score.level!r}, not a level of {instrument.id}"
+    return None
+
+
+def _plan_problem(when: Any) -> str | None:
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        return f"returned {when!r}, expected a datetime with an offset"
+    return None
 
 
 def _merge_actions(first: Action, second: Action) -> Action:
@@ -336,6 +439,13 @@ def _instrument_files(sources: Iterable[Path | str]) -> list[Path]:
         path = Path(source)
         files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
     return files
+
+
+@cache
+def _shared() -> Csvc:
+    from csvc_core.plugins import get_plugin_manager
+
+    return Csvc(get_plugin_manager())
 
 
 def assess(instrument_id: str, payload: Mapping[str, Any], *, sector: str | None = None) -> Result:

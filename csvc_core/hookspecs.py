@@ -61,10 +61,13 @@ def csvc_scoring_rules() -> Iterable[ScoringRule]:
 
 
 @hookspec(firstresult=True)
-def csvc_score(instrument: Instrument, assessment: AssessmentInput) -> Score | None:
+def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: ScoringRule | None) -> Score | None:
     """Score ``assessment`` for ``instrument``: return a :class:`~csvc_core.model.Score`, or None to pass.
 
-    First result wins. The core's rule engine answers last, following the instrument's ``rule``.
+    ``rule`` is the strategy registered for ``instrument.rule.kind`` (None if no plugin offers it). First
+    result wins; a plugin takes over only the instruments it owns and returns None for the others. The
+    core answers last (``trylast``) with ``rule.score(instrument, assessment.answers)``. A score whose level
+    is not a level of the instrument is refused and the next plugin asked.
     """
 
 

@@ -94,7 +94,8 @@ def parse_assessment(
         if payload.get("assessed_at") is not None
         else (default_time or now_local())
     )
-    protagonist = payload.get("protagonist") or "victim"
+    protagonist = payload.get("protagonist")
+    protagonist = "victim" if protagonist is None else protagonist
     if protagonist not in PROTAGONISTS:
         raise BadInput(
             f"{source}: $.protagonist: unknown protagonist {protagonist!r} (one of {', '.join(PROTAGONISTS)})"
@@ -104,7 +105,8 @@ def parse_assessment(
             f"{source}: $.protagonist: {instrument.id} assesses {', '.join(instrument.protagonists)}, "
             f"not {protagonist!r}"
         )
-    raw_answers = payload.get("answers") or {}
+    raw_answers = payload.get("answers")
+    raw_answers = {} if raw_answers is None else raw_answers
     if not isinstance(raw_answers, Mapping):
         raise BadInput(f"{source}: $.answers: expected an object of item ids, got {raw_answers!r}")
     answers: dict[str, AnswerValue] = {}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 import attrs
+
+from csvc_core.durations import parse_duration
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 YES_NO_VALUES = (YES, NO, UNKNOWN)
@@ -36,10 +39,15 @@ class ShowIf:
     equals: str | int | None = None
     any_of: tuple[str | int, ...] = ()
 
+    def wanted(self) -> tuple[str | int, ...]:
+        return self.any_of if self.any_of else (() if self.equals is None else (self.equals,))
+
     def matches(self, value: AnswerValue | None) -> bool:
-        if self.any_of:
-            return value in self.any_of
-        return value == self.equals
+        """Whether an answer shows the item; a multi-choice shows it when a wanted choice is picked."""
+        wanted = self.wanted()
+        if isinstance(value, tuple):
+            return any(choice in wanted for choice in value)
+        return value is not None and value in wanted
 
 
 @attrs.frozen
@@ -168,18 +176,22 @@ class Instrument:
     actions: tuple[ActionRule, ...] = ()
     origin: str = ""  # the file it was read from, for messages
 
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
+    @cached_property
+    def _levels_by_id(self) -> dict[str, Level]:
+        return {level.id: level for level in self.levels}
+
     def item(self, item_id: str) -> Item | None:
-        return _index(self.items).get(item_id)
+        return self._items_by_id.get(item_id)
 
     def level(self, level_id: str) -> Level | None:
-        return _index(self.levels).get(level_id)
+        return self._levels_by_id.get(level_id)
 
     def lowest_level(self) -> Level:
         return min(self.levels, key=lambda lv: lv.rank)
-
-
-def _index(rows: tuple[Any, ...]) -> dict[str, Any]:
-    return {row.id: row for row in rows}
 
 
 @attrs.frozen
@@ -276,7 +288,4 @@ def add_duration(start: datetime, duration: str | None) -> datetime | None:
     """``start`` plus an ISO 8601 duration, or None when there is none."""
     if duration is None:
         return None
-    from csvc_core.durations import parse_duration
-
-    delta: timedelta = parse_duration(duration)
-    return start + delta
+    return start + parse_duration(duration)

@@ -56,9 +56,23 @@ class CsvcPluginManager(pluggy.PluginManager):
         return sorted(infos, key=lambda info: info.name)
 
     def register_checked(self, plugin: Any, name: str, version: str | None) -> bool:
-        """Register ``plugin``; on any error record it, leave the plugin out and return False."""
+        """Register ``plugin``; on any error record it, leave the plugin out and return False.
+
+        Refused: a hook that no hookspec declares (a misspelt ``csvc_scroe``, caught by ``check_pending``),
+        arguments a hookspec does not offer, and hook wrappers (csvc calls plugins one by one).
+        """
         try:
             self.register(plugin, name=name)
+            wrappers = [
+                impl.function.__name__
+                for caller in self.get_hookcallers(plugin) or ()
+                for impl in caller.get_hookimpls()
+                if impl.plugin is plugin and (impl.hookwrapper or impl.wrapper)
+            ]
+            if wrappers:
+                raise pluggy.PluginValidationError(
+                    plugin, f"hook wrappers are not supported: {', '.join(sorted(wrappers))}"
+                )
             self.check_pending()
         except Exception as exc:
             if self.is_registered(plugin):
@@ -69,10 +83,15 @@ class CsvcPluginManager(pluggy.PluginManager):
         return True
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Load and register each entry point of ``group`` in name order, one at a time."""
         disabled = {
             name.strip() for name in os.environ.get("CSVC_DISABLE_PLUGINS", "").split(",") if name.strip()
         }
-        for entry_point in sorted(entry_points(group=group), key=lambda ep: ep.name):
+        seen: set[tuple[str, str]] = set()
+        for entry_point in sorted(entry_points(group=group), key=lambda ep: (ep.name, ep.value)):
+            if (entry_point.name, entry_point.value) in seen:
+                continue  # the same distribution found twice on sys.path
+            seen.add((entry_point.name, entry_point.value))
             version = _version(entry_point)
             if entry_point.name in disabled:
                 self.disabled.append(entry_point.name)
@@ -82,7 +101,7 @@ class CsvcPluginManager(pluggy.PluginManager):
                 continue
             try:
                 plugin = entry_point.load()
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # a plugin's import must never stop csvc
                 self._fail(entry_point.name, version, exc)
                 continue
             self.register_checked(plugin, entry_point.name, version)
@@ -90,7 +109,7 @@ class CsvcPluginManager(pluggy.PluginManager):
     def _fail(self, name: str, version: str | None, exc: BaseException) -> None:
         if strict_plugins():
             raise exc
-        message = f"{type(exc).__name__}: {exc}".strip()
+        message = f"{type(exc).__name__}: {exc}".strip().replace("\n", " ")
         self.failures.append(PluginFailure(name=name, version=version, error=message))
 
 

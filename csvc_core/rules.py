@@ -1,15 +1,19 @@
 """Scoring strategies. Each reads an instrument's ``rule`` and the answers, and returns a :class:`Score`.
 
-Unknown never counts as yes. Items not shown (their ``show_if`` not met) are left out.
+Unknown never counts as yes. Items not shown (their ``show_if`` not met) are left out. Every strategy is
+monotone: one more yes never lowers the level (the validators refuse rules that would break this).
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Protocol
 
 from csvc_core.model import YES, AnswerValue, Band, Factor, Instrument, Item, Score
+
+#: item types a sum adds up (a yes adds its weight, a number its value times its weight).
+SUMMED_TYPES = ("yes_no", "ordinal", "count")
 
 
 class ScoringRule(Protocol):
@@ -36,39 +40,49 @@ def _band_level(bands: tuple[Band, ...], score: int) -> str | None:
     return None
 
 
+def _rank(instrument: Instrument, level_id: str | None) -> int | None:
+    level = instrument.level(level_id) if level_id is not None else None
+    return level.rank if level is not None else None
+
+
 def _validate_levels_exist(instrument: Instrument, names: list[tuple[str, str]]) -> list[str]:
-    known = {level.id for level in instrument.levels}
-    return [f"{path}: unknown level {name!r}" for path, name in names if name not in known]
+    return [f"{path}: unknown level {name!r}" for path, name in names if instrument.level(name) is None]
 
 
-def _validate_bands(instrument: Instrument, lowest: int, highest: int) -> list[str]:
+def _validate_bands(instrument: Instrument, lowest: int, highest: int | None) -> list[str]:
+    """Bands must cover every possible score (``lowest``..``highest``, None: unbounded) once, rising."""
     rule = instrument.rule
     problems = _validate_levels_exist(
         instrument, [(f"$.rule.bands[{i}].level", band.level) for i, band in enumerate(rule.bands)]
     )
     if not rule.bands:
         return [*problems, "$.rule.bands: a count or sum rule needs bands"]
+    for index, band in enumerate(rule.bands):
+        if band.max is not None and band.max < band.min:
+            problems.append(f"$.rule.bands[{index}].max: max {band.max} is below min {band.min}")
     ordered = sorted(enumerate(rule.bands), key=lambda pair: pair[1].min)
     first_index, first = ordered[0]
     if first.min > lowest:
         problems.append(
             f"$.rule.bands[{first_index}].min: bands leave a gap: scores {lowest}..{first.min - 1}"
         )
-    for (_, previous), (index, band) in itertools.pairwise(ordered):
+    for (_, previous), (index, band) in pairwise(ordered):
         if previous.max is None or band.min <= previous.max:
             problems.append(f"$.rule.bands[{index}].min: band overlaps the band before it (min {band.min})")
         elif band.min > previous.max + 1:
             problems.append(
                 f"$.rule.bands[{index}].min: bands leave a gap: scores {previous.max + 1}..{band.min - 1}"
             )
-    for index, band in enumerate(rule.bands):
-        if band.max is not None and band.max < band.min:
-            problems.append(f"$.rule.bands[{index}].max: max {band.max} is below min {band.min}")
+        low, high = _rank(instrument, previous.level), _rank(instrument, band.level)
+        if low is not None and high is not None and high < low:
+            problems.append(
+                f"$.rule.bands[{index}].level: {band.level!r} ranks below {previous.level!r} "
+                "for higher scores"
+            )
     last_index, last = ordered[-1]
-    if last.max is not None and last.max < highest:
-        problems.append(
-            f"$.rule.bands[{last_index}].max: bands leave a gap: scores {last.max + 1}..{highest}"
-        )
+    if last.max is not None and (highest is None or last.max < highest):
+        gap = f"{last.max + 1}..{highest}" if highest is not None else f"{last.max + 1} and more"
+        problems.append(f"$.rule.bands[{last_index}].max: bands leave a gap: scores {gap}")
     return problems
 
 
@@ -78,52 +92,56 @@ def _scored_items(instrument: Instrument, types: tuple[str, ...]) -> list[Item]:
 
 
 class TieredRule:
-    """The highest tier met sets the level: ``min_yes`` or more yes in the tier's group; else the default."""
+    """The highest level among the tiers met sets it (``min_yes`` or more yes in the tier's group); else the
+    default level."""
 
     kind = "tiered"
 
     def score(self, instrument: Instrument, answers: Mapping[str, AnswerValue]) -> Score:
         rule = instrument.rule
-        yes_by_group: dict[str, list[Item]] = {}
-        for item in instrument.items:
-            if (
-                item.group is not None
-                and item.type == "yes_no"
-                and answers.get(item.id) == YES
-                and applies(item, answers)
-            ):
-                yes_by_group.setdefault(item.group, []).append(item)
-        level = rule.default_level
-        for tier in rule.tiers:
-            if len(yes_by_group.get(tier.group, ())) >= tier.min_yes:
-                level = tier.level
-                break
         tier_groups = {tier.group for tier in rule.tiers}
-        factors = tuple(
-            Factor(item.id, item.factor, 1)
-            for group, items in yes_by_group.items()
-            if group in tier_groups
-            for item in items
-        )
-        return Score(score=len(factors), level=level, factors=factors, rule=self.kind)
+        yes_count: dict[str, int] = {}
+        factors = []
+        for item in instrument.items:
+            if item.group in tier_groups and answers.get(item.id) == YES and applies(item, answers):
+                yes_count[item.group] = yes_count.get(item.group, 0) + 1
+                factors.append(Factor(item.id, item.factor, 1))
+        level = rule.default_level
+        best = _rank(instrument, level) or 0
+        for tier in rule.tiers:
+            if yes_count.get(tier.group, 0) >= tier.min_yes:
+                rank = _rank(instrument, tier.level) or 0
+                if rank > best:
+                    level, best = tier.level, rank
+        # the score of a tiered rule is informative: the number of yes in its groups
+        return Score(score=len(factors), level=level, factors=tuple(factors), rule=self.kind)
 
     def validate(self, instrument: Instrument) -> list[str]:
         rule = instrument.rule
         names = [(f"$.rule.tiers[{i}].level", tier.level) for i, tier in enumerate(rule.tiers)]
+        problems = []
         if rule.default_level is None:
-            problems = ["$.rule.default_level: a tiered rule needs a default level (never 'no risk')"]
+            problems.append("$.rule.default_level: a tiered rule needs a default level (never 'no risk')")
         else:
-            problems = []
             names.append(("$.rule.default_level", rule.default_level))
         problems += _validate_levels_exist(instrument, names)
-        groups = {item.group for item in instrument.items}
+        groups = {item.group for item in instrument.items if item.type == "yes_no"}
+        default_rank = _rank(instrument, rule.default_level)
         for index, tier in enumerate(rule.tiers):
             if tier.group not in groups:
-                problems.append(f"$.rule.tiers[{index}].group: no item is in group {tier.group!r}")
+                problems.append(f"$.rule.tiers[{index}].group: no yes/no item is in group {tier.group!r}")
             if tier.min_yes < 1:
                 problems.append(f"$.rule.tiers[{index}].min_yes: must be 1 or more, not {tier.min_yes}")
+            rank = _rank(instrument, tier.level)
+            if rank is not None and default_rank is not None and rank < default_rank:
+                problems.append(
+                    f"$.rule.tiers[{index}].level: {tier.level!r} ranks below the default level "
+                    f"{rule.default_level!r}: a yes would lower the level"
+                )
         if not rule.tiers:
             problems.append("$.rule.tiers: a tiered rule needs at least one tier")
+        if rule.bands:
+            problems.append("$.rule.bands: a tiered rule takes tiers, not bands")
         return problems
 
 
@@ -144,7 +162,10 @@ class CountRule:
         )
 
     def validate(self, instrument: Instrument) -> list[str]:
-        return _validate_bands(instrument, 0, len(_scored_items(instrument, ("yes_no",))))
+        problems = _validate_bands(instrument, 0, len(_scored_items(instrument, ("yes_no",))))
+        if instrument.rule.tiers:
+            problems.append("$.rule.tiers: a count rule takes bands, not tiers")
+        return problems
 
 
 class SumRule:
@@ -154,43 +175,58 @@ class SumRule:
 
     def score(self, instrument: Instrument, answers: Mapping[str, AnswerValue]) -> Score:
         factors: list[Factor] = []
-        for item in _scored_items(instrument, ("yes_no", "ordinal", "count")):
+        for item in _scored_items(instrument, SUMMED_TYPES):
             value = answers.get(item.id)
-            if not applies(item, answers):
+            if value is None or not applies(item, answers):
                 continue
             if item.type == "yes_no":
-                if value == YES:
-                    factors.append(Factor(item.id, item.factor, item.weight))
-            elif isinstance(value, int):
-                factors.append(Factor(item.id, item.factor, value * item.weight))
+                contribution = item.weight if value == YES else 0
+            else:
+                contribution = value * item.weight if isinstance(value, int) else 0
+            if contribution:
+                factors.append(Factor(item.id, item.factor, contribution))
         total = sum(factor.contribution for factor in factors)
         level = _band_level(instrument.rule.bands, total)
         return Score(score=total, level=level, factors=tuple(factors), rule=self.kind)
 
     def validate(self, instrument: Instrument) -> list[str]:
-        lowest = highest = 0
-        for item in _scored_items(instrument, ("yes_no", "ordinal", "count")):
+        lowest = 0
+        highest: int | None = 0
+        for item in _scored_items(instrument, SUMMED_TYPES):
             if item.type == "yes_no":
-                lowest += min(0, item.weight)
-                highest += max(0, item.weight)
-            elif item.min is not None and item.max is not None:
-                lowest += item.min * item.weight
+                highest = None if highest is None else highest + item.weight
+                continue
+            low = item.min if item.min is not None else 0
+            lowest += low * item.weight
+            if item.max is None or highest is None:
+                highest = None
+            else:
                 highest += item.max * item.weight
-        return _validate_bands(instrument, lowest, highest)
+        problems = _validate_bands(instrument, lowest, highest)
+        if instrument.rule.tiers:
+            problems.append("$.rule.tiers: a sum rule takes bands, not tiers")
+        return problems
 
 
 class JudgementRule:
-    """Structured professional judgement: no score and no computed level; the professional chooses."""
+    """Structured professional judgement: no score and no computed level; the professional chooses.
+
+    Factors are the items answered yes (and numbers above zero): what the professional weighed.
+    """
 
     kind = "judgement"
 
     def score(self, instrument: Instrument, answers: Mapping[str, AnswerValue]) -> Score:
-        factors = tuple(
-            Factor(item.id, item.factor, 0)
-            for item in instrument.items
-            if answers.get(item.id) not in (None, "unknown", "no", "") and applies(item, answers)
-        )
-        return Score(score=None, level=None, factors=factors, rule=self.kind)
+        factors = []
+        for item in instrument.items:
+            value = answers.get(item.id)
+            if not applies(item, answers):
+                continue
+            if value == YES:
+                factors.append(Factor(item.id, item.factor, 1))
+            elif item.type in ("ordinal", "count") and isinstance(value, int) and value > 0:
+                factors.append(Factor(item.id, item.factor, value))
+        return Score(score=None, level=None, factors=tuple(factors), rule=self.kind)
 
     def validate(self, instrument: Instrument) -> list[str]:
         problems = []
@@ -198,8 +234,8 @@ class JudgementRule:
             problems.append(
                 "$.override.direction: a judgement instrument lets the professional choose: use 'any'"
             )
-        if instrument.rule.tiers or instrument.rule.bands:
-            problems.append("$.rule: a judgement rule takes no tiers or bands")
+        if instrument.rule.tiers or instrument.rule.bands or instrument.rule.default_level:
+            problems.append("$.rule: a judgement rule takes no tiers, bands or default level")
         return problems
 
 

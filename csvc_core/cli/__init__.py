@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
 import click
 
 from csvc_core.errors import CsvcError
+from csvc_core.plugins import strict_plugins
 
 #: subcommand name -> "module:attribute" of a click command; imported on first use.
 COMMANDS: dict[str, str] = {
@@ -38,14 +40,13 @@ class LazyGroup(click.Group):
 
 
 def _plugin_commands() -> dict[str, click.Command]:
-    """Subcommands contributed by plugins through ``csvc_commands``."""
-    from csvc_core.plugins import get_plugin_manager
+    """Subcommands contributed by plugins through ``csvc_commands`` (a failing plugin is left out)."""
+    from csvc_core.framework import Csvc
 
     found: dict[str, click.Command] = {}
-    for commands in get_plugin_manager().hook.csvc_commands():
-        for command in commands or ():
-            if command.name and command.name not in COMMANDS:
-                found[command.name] = command
+    for _, command in Csvc.load()._collect("csvc_commands", click.Command, {}, None):
+        if command.name and command.name not in COMMANDS and command.name not in found:
+            found[command.name] = command
     return found
 
 
@@ -66,11 +67,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI, turning every :class:`CsvcError` into one line on stderr."""
+    """Entry point: run the CLI; every error becomes one line on stderr and the exit code of contract §4."""
+    from csvc_core.i18n import t
+
     try:
         return cli.main(args=argv, prog_name="csvc", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Interrompu.", err=True)
+        click.echo(t("cli.aborted"), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
@@ -82,3 +85,10 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("CSVC_DEBUG") or strict_plugins():
+            raise
+        click.echo(t("cli.unexpected", error=f"{type(exc).__name__}: {exc}"), err=True)
+        sys.exit(1)
