@@ -108,12 +108,14 @@ class Layout:
 
     ``positions[name][n]`` is the index in the file of the n-th kept element of list ``name``;
     ``ids`` holds every item id written in the file, kept or not (a follow-up of a broken item is not
-    reported as pointing nowhere); ``rule_ok`` is false when ``$.rule`` itself could not be read.
+    reported as pointing nowhere) and ``kept`` those structured; ``rule_ok`` is false when ``$.rule``
+    itself could not be read.
     """
 
     positions: dict[str, list[int]] = attrs.field(factory=dict)
     ids: frozenset[str] = frozenset()
     rule_ok: bool = True
+    kept: frozenset[str] = frozenset()
 
     def at(self, name: str, index: int) -> str:
         positions = self.positions.get(name)
@@ -163,7 +165,8 @@ def structure_instrument(data: Mapping[str, Any], origin: str) -> tuple[Instrume
         rest.update({key: value for key, value in PLACEHOLDERS.items() if key in broken})
         top = _structure({**rest, **EMPTY_PARTS, "origin": origin}, Instrument, "$", [])
     problems += top_problems
-    layout = Layout(positions=positions, ids=frozenset(ids), rule_ok=rule is not None)
+    kept_ids = frozenset(item.id for item in kept["items"])
+    layout = Layout(positions=positions, ids=frozenset(ids), rule_ok=rule is not None, kept=kept_ids)
     if top is None:
         return None, layout, problems
     instrument = attrs.evolve(
@@ -220,7 +223,9 @@ def check_instrument(
     layout: Layout | None = None,
 ) -> list[str]:
     """Semantic checks, all of them: ids, vocabulary, types, ``show_if``, levels, rule, flags and actions."""
-    layout = layout or Layout(ids=frozenset(item.id for item in instrument.items))
+    if layout is None:
+        ids = frozenset(item.id for item in instrument.items)
+        layout = Layout(ids=ids, kept=ids)
     problems: list[str] = []
     problems += _text_problems("$.title", instrument.title)
     problems += _text_problems("$.source", instrument.source)
@@ -316,8 +321,8 @@ def _show_if_problems(at: str, item: Item, before: Mapping[str, Item], layout: L
         return [f"{at}: give the answer that shows {item.id!r} (equals or any_of)"]
     target = before.get(show_if.item)
     if target is None:
-        if show_if.item in layout.ids and show_if.item != item.id:
-            return []  # the target is broken or comes later: reported there, or below
+        if show_if.item in layout.ids and show_if.item not in layout.kept:
+            return []  # the target item is broken: its own problem is reported
         return [f"{at}.item: {show_if.item!r} is not an item before {item.id!r}"]
     problems = []
     for value in show_if.wanted():

@@ -82,12 +82,20 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
     problems: list[str] = []
     count = 0
     if paths:
+        seen: dict[str, Path] = {}
         for path in _instrument_files(Path(p) for p in paths):
             try:
-                load_instrument(path, csvc.vocabulary, csvc.rules)
-                count += 1
+                instrument = load_instrument(path, csvc.vocabulary, csvc.rules)
             except InstrumentInvalid as exc:
                 problems.extend(exc.problems)
+                continue
+            if instrument.id in seen:
+                problems.append(
+                    f"{path}: $.id: instrument {instrument.id!r} is already defined in {seen[instrument.id]}"
+                )
+                continue
+            seen[instrument.id] = path
+            count += 1
     else:
         problems = list(csvc.catalogue.problems)
         count = len(csvc.catalogue.instruments)
