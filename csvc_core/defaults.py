@@ -88,6 +88,9 @@ def _raised(rule: FlagRule, result: Result) -> tuple[bool, tuple[str, ...]]:
     if when == "all_unknown":
         asked = [item for item in instrument.items if item.type != "text" and applies(item, answers)]
         return all(answers.get(item.id, UNKNOWN) == UNKNOWN for item in asked), ()
+    if when == "any_yes":
+        items = tuple(name for name in rule.items if answers.get(name) == YES)
+        return bool(items), items
     if when in ("critical_yes", "yes_in_group"):
         items = tuple(
             item.id

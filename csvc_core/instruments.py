@@ -39,6 +39,7 @@ FLAG_CONDITIONS = (
     "context_at_least",
     "context_within_days",
     "override_up",
+    "any_yes",
 )
 #: level ids that would claim there is no risk: never allowed (a lowest level keeps uncertainty visible).
 NO_RISK_IDS = frozenset({"none", "no_risk", "nil", "safe", "aucun", "aucun_risque"})
@@ -403,6 +404,15 @@ def _flag_problems(instrument: Instrument, layout: Layout) -> list[str]:
             problems.append(f"{at}.threshold: condition {flag.when!r} needs a threshold")
         if flag.when in ("context_at_least", "context_within_days") and not flag.key:
             problems.append(f"{at}.key: condition {flag.when!r} needs the context key it reads")
+        if flag.when == "any_yes":
+            if not flag.items:
+                problems.append(f"{at}.items: condition 'any_yes' needs the items it reads")
+            yes_no = {item.id for item in instrument.items if item.type == "yes_no"}
+            problems += [
+                f"{at}.items: {name!r} is not a yes/no item of the instrument"
+                for name in flag.items
+                if name not in yes_no
+            ]
     return problems
 
 

@@ -132,13 +132,15 @@ class FlagRule:
     """A declarative red flag or escalation criterion.
 
     ``when`` is one of: ``unknown_in_group``, ``all_unknown``, ``critical_yes``, ``score_at_least``,
-    ``context_at_least``, ``context_within_days``, ``override_up``, ``yes_in_group``.
+    ``context_at_least``, ``context_within_days``, ``override_up``, ``yes_in_group``, ``any_yes`` (a yes
+    among ``items``).
     """
 
     id: str
     when: str
     label: Text
     group: str | None = None
+    items: tuple[str, ...] = ()
     threshold: int | None = None
     key: str | None = None
     incomplete: bool = False  # the flag makes the result incomplete
@@ -276,6 +278,29 @@ class Result:
     @property
     def assessed_at(self) -> datetime:
         return self.input.assessed_at
+
+    def observed_factors(self) -> frozenset[str]:
+        """Factor codes of the items answered as present: a yes, an ordinal above its lowest value, a
+        count above zero, a choice made. Unknown and "never" are not; hidden follow-up items are left out."""
+        from csvc_core.rules import applies
+
+        answers = self.input.answers
+        found = set()
+        for item in self.instrument.items:
+            value = answers.get(item.id)
+            if value is None or not applies(item, answers):
+                continue
+            if item.type == "yes_no":
+                present = value == YES
+            elif item.type in ("ordinal", "count"):
+                present = isinstance(value, int) and value > (item.min if item.min is not None else 0)
+            elif item.type == "multi_choice":
+                present = bool(value)
+            else:
+                present = False
+            if present:
+                found.add(item.factor)
+        return frozenset(found)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of the contract (§1)."""

@@ -25,19 +25,16 @@ import pytest
 from csvc_core.errors import BadInput
 
 
-def check_vignette(csvc: Any, vignette: dict[str, Any]) -> list[str]:
-    """Mismatches between a vignette's ``expect`` and what the pipeline gives (empty list: it passes)."""
-    instrument_id = vignette["instrument"]
+def vignette_payload(vignette: dict[str, Any], yes_no_items: list[str]) -> dict[str, Any]:
+    """A vignette's input as an answers object; ``"FIRST_14_YES"`` expands over ``yes_no_items`` in order."""
     payload = dict(vignette["input"])
     if payload.get("answers") == "FIRST_14_YES":
-        yes_no = [item.id for item in csvc.instrument(instrument_id).items if item.type == "yes_no"]
-        payload["answers"] = {item: "yes" if index < 14 else "no" for index, item in enumerate(yes_no)}
-    expect = vignette["expect"]
-    try:
-        output = csvc.assess(instrument_id, payload).to_json()
-        status = 0
-    except BadInput:
-        output, status = {}, 2
+        payload["answers"] = {item: "yes" if index < 14 else "no" for index, item in enumerate(yes_no_items)}
+    return payload
+
+
+def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]) -> list[str]:
+    """Mismatches between a vignette's ``expect`` and an exit status with its JSON output (CLI or API)."""
     problems = []
     if expect.get("exit", 0) != status:
         problems.append(f"exit: expected {expect.get('exit', 0)}, got {status}")
@@ -54,6 +51,18 @@ def check_vignette(csvc: Any, vignette: dict[str, Any]) -> list[str]:
         elif output.get(key) != wanted:
             problems.append(f"{key}: expected {wanted!r}, got {output.get(key)!r}")
     return problems
+
+
+def check_vignette(csvc: Any, vignette: dict[str, Any]) -> list[str]:
+    """Mismatches between a vignette's ``expect`` and what the pipeline gives (empty list: it passes)."""
+    instrument_id = vignette["instrument"]
+    try:
+        yes_no = [item.id for item in csvc.instrument(instrument_id).items if item.type == "yes_no"]
+        output = csvc.assess(instrument_id, vignette_payload(vignette, yes_no)).to_json()
+        status = 0
+    except BadInput:
+        output, status = {}, 2
+    return compare_vignette(vignette["expect"], status, output)
 
 
 def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> list[str]:
