@@ -1,8 +1,10 @@
 """The hooks a csvc plugin may implement.
 
-Every hook is prefixed ``csvc_``. Collecting hooks are called once per plugin by :mod:`csvc_core.framework`,
-which records which plugin answered what and sorts the answers itself: never rely on pluggy's call order.
-``firstresult`` hooks have one owner; the core's default answers last (``trylast``).
+Every hook is prefixed ``csvc_``. Collecting hooks are called once per plugin by :mod:`csvc_core.framework`
+(the core first, then the plugins by name), which checks each answer's type, records which plugin answered
+what and sorts the answers itself: never rely on pluggy's call order. ``firstresult`` hooks have one owner;
+the core's default answers last (``trylast``). A plugin whose hook raises or answers the wrong type is
+recorded and skipped (``CSVC_STRICT_PLUGINS=1`` raises instead).
 Each hook is documented in ``docs/hooks.md`` (a test keeps the two in step).
 """
 
@@ -29,7 +31,8 @@ hookspec = pluggy.HookspecMarker("csvc")
 def csvc_sectors() -> Iterable[Sector]:
     """Return the sectors this plugin serves (id, names fr/en, mandate).
 
-    Collected from every plugin; a sector id declared twice keeps the first plugin by name.
+    Collected: a list of :class:`~csvc_core.sectors.Sector`. A sector id declared twice keeps the first
+    (the core's, then by plugin name).
     """
 
 
@@ -37,7 +40,9 @@ def csvc_sectors() -> Iterable[Sector]:
 def csvc_instrument_sources() -> Iterable[Path]:
     """Return folders (every ``*.toml`` inside) or files of instrument definitions that this plugin ships.
 
-    Collected from every plugin. An instrument id defined twice is reported as a problem and the first kept.
+    Collected: a list of paths. Each file is read and validated once; its problems are reported (``csvc
+    plugins``, ``csvc instruments validate``), never raised. An instrument id defined twice is reported and
+    the first kept (the core's, then by plugin name).
     """
 
 
@@ -56,7 +61,9 @@ def csvc_adapt_instrument(instrument: Instrument, sector: str) -> Adaptation | N
 def csvc_scoring_rules() -> Iterable[ScoringRule]:
     """Return named scoring strategies (objects with ``kind``, ``score()`` and ``validate()``).
 
-    Collected. The core ships ``tiered``, ``count``, ``sum`` and ``judgement``.
+    Collected. The core ships ``tiered``, ``count``, ``sum`` and ``judgement``; a kind offered twice is
+    reported and the first kept (the core's). ``validate(instrument)`` returns ``$.path: reason`` lines.
+    Keep the rule monotone: one more yes never lowers the level.
     """
 
 
@@ -75,8 +82,10 @@ def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: Scorin
 def csvc_flags(result: Result, history: Sequence[Result]) -> Iterable[Flag]:
     """Return red flags and escalation criteria raised by ``result`` (before flags and actions are filled in).
 
-    ``history`` holds earlier results for the same case, newest first (empty outside a store). Collected; each
-    flag keeps the name of the plugin that raised it. The core raises the instrument's declared flags.
+    ``history`` holds earlier results for the same case, newest first (empty outside a store). Collected: a
+    list of :class:`~csvc_core.model.Flag`; the framework sets each flag's ``proposed_by`` to the plugin that
+    raised it, merges a flag raised by several plugins (items and proposers joined) and sorts flags by id.
+    The core raises the instrument's declared flags and ``critical_item`` for a critical item answered yes.
     """
 
 
@@ -86,8 +95,11 @@ def csvc_recommend_actions(result: Result, sector: str | None) -> Iterable[Actio
 
     ``sector`` is the acting organisation's sector, or None when no organisation acts (the CLI's ``assess``):
     then each plugin proposes its own sector's actions. A plugin proposes actions of its own sector or of the
-    partnership (``csvc``) only. Collected, each action keeping the plugin that proposed it; the core adds the
-    instrument's default actions for the final level and flags.
+    partnership (``csvc``) only. Collected: a list of :class:`~csvc_core.model.Action` (``due`` with an
+    offset, or None). The framework sets ``proposed_by``, merges an action (same id and sector) proposed
+    twice (the earliest due, mandatory if either says so, both proposers kept) and orders actions: mandatory
+    first, then by due date (undated last), sector and id. The core adds the instrument's default actions
+    for the final level and flags.
     """
 
 
@@ -95,7 +107,8 @@ def csvc_recommend_actions(result: Result, sector: str | None) -> Iterable[Actio
 def csvc_reassessment_plan(result: Result) -> datetime | None:
     """Return when the situation must be re-assessed, or None for no date. First result wins.
 
-    The core answers last: ``assessed_at`` plus the final level's ``reassess_after``.
+    A datetime with an offset; anything else is refused and the next plugin asked. The core answers last:
+    ``assessed_at`` plus the final level's ``reassess_after``, in the same offset.
     """
 
 
@@ -103,11 +116,15 @@ def csvc_reassessment_plan(result: Result) -> datetime | None:
 def csvc_assessment_confirmed(assessment: Any, actions: Sequence[Any]) -> None:
     """Called after the store committed a confirmed assessment and its actions (notification only).
 
-    ``assessment`` and ``actions`` are the store's records. A failure here is reported and
-    never undoes the commit.
+    ``assessment`` and ``actions`` are the store's records. Collected; the return value is ignored. A failure
+    here is reported and never undoes the commit.
     """
 
 
 @hookspec
 def csvc_commands() -> Iterable[click.Command]:
-    """Return click commands that this plugin adds to ``csvc``. A name the core already uses is ignored."""
+    """Return click commands that this plugin adds to ``csvc``.
+
+    Collected: a list of :class:`click.Command`. A name the core already uses, or that an earlier plugin
+    (by name) took, is ignored.
+    """

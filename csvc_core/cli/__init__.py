@@ -22,8 +22,25 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class CsvcUsageError(click.ClickException):
+    """A :class:`CsvcError` as click shows it: ``csvc: message`` on stderr, the error's exit code."""
+
+    def __init__(self, error: CsvcError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"csvc: {self.message}", err=True)
+
+
 class LazyGroup(click.Group):
     """A click group whose subcommands live in modules imported on demand."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CsvcError as exc:
+            raise CsvcUsageError(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *super().list_commands(ctx), *_plugin_commands()})

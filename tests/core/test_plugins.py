@@ -1,0 +1,377 @@
+"""The plugin system: entry points loaded one by one, failures recorded, strict and disabled modes, and each
+hook called plugin by plugin with its answers checked and its proposer kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from core_kit import count_table, run_csvc
+
+from csvc_core import hookimpl
+from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
+from csvc_core.model import Action, Flag, Instrument, Result, Score, Text
+from csvc_core.plugins import new_plugin_manager
+from csvc_core.rules import CountRule
+from csvc_core.sectors import Adaptation, Sector
+
+GOOD_PLUGIN = '''
+from csvc_core import hookimpl
+from csvc_core.model import Action, Text
+
+import click
+
+
+@hookimpl
+def csvc_recommend_actions(result, sector):
+    return [Action(id="xyz_follow_up", sector="police", due=result.assessed_at, mandatory=True,
+                   label=Text(fr="Suivi policier", en="Police follow-up"))]
+
+
+@click.command("xyz-hello")
+def hello():
+    """Say hello."""
+    click.echo("hello from xyz")
+
+
+@hookimpl
+def csvc_commands():
+    return [hello, click.Command("assess")]  # a core name: ignored
+'''
+
+
+def write_distribution(site: Path) -> None:
+    """A distribution ``xyz`` on ``site`` with three plugins: good, raises at import, misspelt hook."""
+    info = site / "xyz-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: xyz\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        "[csvc.plugins]\nxyz_good = xyz_good\nxyz_broken = xyz_broken\nxyz_misspelt = xyz_misspelt\n",
+        encoding="utf-8",
+    )
+    (site / "xyz_good.py").write_text(GOOD_PLUGIN, encoding="utf-8")
+    (site / "xyz_broken.py").write_text('raise RuntimeError("boom at import")\n', encoding="utf-8")
+    (site / "xyz_misspelt.py").write_text(
+        textwrap.dedent(
+            """
+            from csvc_core import hookimpl
+
+            @hookimpl
+            def csvc_scroe(instrument, assessment):
+                return None
+            """
+        ),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture
+def plugin_env(tmp_path: Path) -> dict[str, str]:
+    site = tmp_path / "site"
+    write_distribution(site)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CSVC_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
+    return env
+
+
+def case_file(tmp_path: Path) -> Path:
+    path = tmp_path / "case.json"
+    payload = {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": {"homicide_plan": "yes"}}
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def test_plugins_lists_the_good_one_with_its_hooks_and_the_broken_ones_with_errors(
+    plugin_env: dict[str, str],
+) -> None:
+    done = run_csvc("plugins", "--json", env=plugin_env)
+    assert done.returncode == 0, done.stderr
+    listing = json.loads(done.stdout)
+    plugins = {plugin["name"]: plugin for plugin in listing["plugins"]}
+    assert plugins["xyz_good"]["version"] == "1.0"
+    assert plugins["xyz_good"]["hooks"] == ["csvc_commands", "csvc_recommend_actions"]
+    assert "csvc_core" in plugins
+    failed = {failure["name"]: failure for failure in listing["failed"]}
+    assert set(failed) >= {"xyz_broken", "xyz_misspelt"}
+    assert "RuntimeError: boom at import" in failed["xyz_broken"]["error"]
+    assert "csvc_scroe" in failed["xyz_misspelt"]["error"]
+    assert failed["xyz_broken"]["version"] == "1.0"
+    assert "xyz_broken" not in plugins and "xyz_misspelt" not in plugins
+
+
+def test_assess_still_works_with_broken_plugins_installed(plugin_env: dict[str, str], tmp_path: Path) -> None:
+    done = run_csvc(
+        "assess", "--instrument", "csvc-grid", "--answers", str(case_file(tmp_path)), "--json", env=plugin_env
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["level"] == "imminent"
+    proposed = {action["id"]: action["proposed_by"] for action in result["actions"]}
+    assert proposed["xyz_follow_up"] == "xyz_good"
+    assert proposed["emergency_concertation"] == "csvc_core"
+    assert "Traceback" not in done.stderr
+
+
+def test_a_plugin_command_runs(plugin_env: dict[str, str]) -> None:
+    done = run_csvc("xyz-hello", env=plugin_env)
+    assert (done.returncode, done.stdout) == (0, "hello from xyz\n"), done.stderr
+
+
+def test_plugins_text_listing(plugin_env: dict[str, str]) -> None:
+    done = run_csvc("plugins", "--lang", "en", env=plugin_env)
+    assert done.returncode == 0
+    assert "Failed plugins:" in done.stdout
+    assert "xyz_broken 1.0: RuntimeError: boom at import" in done.stdout
+
+
+def test_strict_mode_reraises(plugin_env: dict[str, str]) -> None:
+    done = run_csvc("plugins", "--json", env={**plugin_env, "CSVC_STRICT_PLUGINS": "1"})
+    assert done.returncode != 0
+    assert "boom at import" in done.stderr
+    assert "Traceback" in done.stderr  # for plugin authors: the whole story
+
+
+def test_disabled_plugins_are_not_loaded(plugin_env: dict[str, str]) -> None:
+    env = {**plugin_env, "CSVC_DISABLE_PLUGINS": "xyz_broken, xyz_misspelt"}
+    listing = json.loads(run_csvc("plugins", "--json", env=env).stdout)
+    assert listing["failed"] == []
+    assert listing["disabled"] == ["xyz_broken", "xyz_misspelt"]
+    assert "xyz_good" in {plugin["name"] for plugin in listing["plugins"]}
+
+
+# -- in process: each hook, plugin by plugin ---------------------------------------------------------------
+def framework_with(*plugins: tuple[object, str]) -> Csvc:
+    manager = new_plugin_manager(load_entry_points=False)
+    for plugin, name in plugins:
+        assert manager.register_checked(plugin, name, None), manager.failures
+    return Csvc(manager)
+
+
+class Proposer:
+    """A plugin proposing one action and one flag, named after itself."""
+
+    def __init__(self, name: str, due_hours: int, mandatory: bool) -> None:
+        self.name, self.due_hours, self.mandatory = name, due_hours, mandatory
+
+    @hookimpl
+    def csvc_recommend_actions(self, result: Result, sector: str | None) -> list[Action]:
+        due = result.assessed_at + timedelta(hours=self.due_hours)
+        return [
+            Action(id=f"{self.name}_call", sector="health", due=due, mandatory=self.mandatory),
+            Action(id="shared_meeting", sector="csvc", due=due, mandatory=False),
+        ]
+
+    @hookimpl
+    def csvc_flags(self, result: Result, history: Sequence[Result]) -> list[Flag]:
+        return [Flag(id="seen_by_partner", items=(self.name,))]
+
+
+GRID_CASE = {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": {"separation": "yes"}}
+
+
+def test_actions_and_flags_do_not_depend_on_registration_order() -> None:
+    alpha, beta = Proposer("alpha", 48, False), Proposer("beta", 2, True)
+    one = framework_with((alpha, "alpha"), (beta, "beta")).assess("csvc-grid", GRID_CASE).to_json()
+    two = framework_with((beta, "beta"), (alpha, "alpha")).assess("csvc-grid", GRID_CASE).to_json()
+    assert one == two
+    assert [(a["id"], a["proposed_by"]) for a in one["actions"]] == [
+        ("beta_call", "beta"),  # mandatory first
+        ("shared_meeting", "alpha, beta"),  # then the earliest due: proposed by both, earliest due kept
+        ("alpha_call", "alpha"),
+        ("concertation", "csvc_core"),
+    ]
+    assert one["actions"][1]["due"] == "2026-03-01T12:00:00-05:00"
+    flag = next(flag for flag in one["flags"] if flag["id"] == "seen_by_partner")
+    assert (flag["items"], flag["proposed_by"]) == (["alpha", "beta"], "alpha, beta")
+
+
+class Raises:
+    @hookimpl
+    def csvc_flags(self, result: Result, history: Sequence[Result]) -> list[Flag]:
+        raise ZeroDivisionError("bad plugin")
+
+
+class WrongTypes:
+    @hookimpl
+    def csvc_recommend_actions(self, result: Result, sector: str | None) -> Any:
+        return ["call her"]
+
+    @hookimpl
+    def csvc_reassessment_plan(self, result: Result) -> Any:
+        return "tomorrow"
+
+
+def test_a_failing_hook_is_isolated_and_flagged(capsys: pytest.CaptureFixture[str]) -> None:
+    csvc = framework_with((Raises(), "raises"), (WrongTypes(), "wrong_types"))
+    result = csvc.assess("csvc-grid", GRID_CASE)
+    assert result.level == "elevated"
+    assert [action.id for action in result.actions] == ["concertation"]
+    assert result.reassess_by == datetime.fromisoformat("2026-03-08T10:00:00-05:00")  # the core's plan
+    error = next(flag for flag in result.flags if flag.id == PLUGIN_ERROR_FLAG)
+    assert error.items == ("raises", "wrong_types")
+    assert any(
+        "raises: csvc_flags failed: ZeroDivisionError: bad plugin" in line for line in csvc.hook_errors
+    )
+    assert "csvc: wrong_types: csvc_recommend_actions failed" in capsys.readouterr().err
+
+
+def test_strict_mode_raises_hook_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSVC_STRICT_PLUGINS", "1")
+    with pytest.raises(ZeroDivisionError):
+        framework_with((Raises(), "raises")).assess("csvc-grid", GRID_CASE)
+
+
+class Scorer:
+    """Takes over scoring of csvc-grid, once with a level that does not exist."""
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+
+    @hookimpl
+    def csvc_score(self, instrument: Instrument, assessment: Any) -> Score | None:
+        if instrument.id != "csvc-grid":
+            return None
+        return Score(score=99, level=self.level, rule="own")
+
+
+def test_csvc_score_first_result_wins_and_bad_levels_fall_back() -> None:
+    result = framework_with((Scorer("imminent"), "scorer")).assess("csvc-grid", GRID_CASE)
+    assert (result.score, result.computed_level, result.rule) == (99, "imminent", "own")
+    fallback = framework_with((Scorer("apocalypse"), "scorer")).assess("csvc-grid", GRID_CASE)
+    assert (fallback.computed_level, fallback.rule) == ("elevated", "tiered")
+    assert PLUGIN_ERROR_FLAG in {flag.id for flag in fallback.flags}
+
+
+class LaterPlan:
+    @hookimpl
+    def csvc_reassessment_plan(self, result: Result) -> datetime:
+        return result.assessed_at + timedelta(days=1)
+
+
+def test_csvc_reassessment_plan_first_result_wins() -> None:
+    result = framework_with((LaterPlan(), "plan")).assess("csvc-grid", GRID_CASE)
+    assert result.reassess_by == datetime.fromisoformat("2026-03-02T10:00:00-05:00")
+
+
+class Halves:
+    kind = "halves"
+
+    def score(self, instrument: Instrument, answers: Any) -> Score:
+        score = CountRule().score(instrument, answers)
+        return Score(score=score.score, level=score.level, factors=score.factors, rule=self.kind)
+
+    def validate(self, instrument: Instrument) -> list[str]:
+        return CountRule().validate(instrument)
+
+
+class RulesAndSources:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @hookimpl
+    def csvc_scoring_rules(self) -> list[Any]:
+        return [Halves(), CountRule()]  # "count" is the core's already: reported, the core's kept
+
+    @hookimpl
+    def csvc_instrument_sources(self) -> list[Path]:
+        return [self.folder]
+
+    @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [
+            Sector(
+                id="police", name=Text(fr="Police", en="Police"), mandate=Text(fr="Protéger", en="Protect")
+            )
+        ]
+
+
+def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None:
+    from test_validation import write_toml
+
+    table = count_table()
+    table["rule"]["kind"] = "halves"
+    write_toml(tmp_path / "test-count.toml", table)
+    csvc = framework_with((RulesAndSources(tmp_path), "zz_rules"))
+    assert csvc.catalogue.owners["test-count"] == "zz_rules"
+    assert any("rule 'count' is already given by csvc_core" in p for p in csvc.catalogue.problems)
+    assert isinstance(csvc.rules["count"], CountRule) and csvc.rules["count"] is not csvc.rules["halves"]
+    result = csvc.assess("test-count", {"answers": {"q1": "yes", "q2": "yes"}})
+    assert (result.rule, result.level) == ("halves", "mid")
+    assert set(csvc.sectors) == {"csvc", "police"}
+
+
+class PoliceAdaptation:
+    @hookimpl
+    def csvc_adapt_instrument(self, instrument: Instrument, sector: str) -> Adaptation | None:
+        if sector != "police" or instrument.id != "csvc-grid":
+            return None
+        return Adaptation(
+            hidden=("suicidal_ideation",),
+            labels={"stalking": Text(fr="Filature ou surveillance", en="Following or watching")},
+            sources={"breach_of_conditions": "police_records"},
+        )
+
+
+def test_csvc_adapt_instrument_hides_rewords_and_keeps_scoring() -> None:
+    csvc = framework_with((PoliceAdaptation(), "police_adapt"))
+    form = csvc.instrument("csvc-grid", "police")
+    ids = [item.id for item in form.items]
+    assert "suicidal_ideation" not in ids
+    assert form.item("stalking").label.en == "Following or watching"  # type: ignore[union-attr]
+    assert form.item("breach_of_conditions").source == "police_records"  # type: ignore[union-attr]
+    result = csvc.assess("csvc-grid", GRID_CASE, sector="police")
+    assert "suicidal_ideation" in result.missing  # hidden: unknown, never no
+    assert csvc.instrument("csvc-grid", "health").items == csvc.instrument("csvc-grid").items
+
+
+class Notified:
+    def __init__(self) -> None:
+        self.seen: list[tuple[Any, Any]] = []
+
+    @hookimpl
+    def csvc_assessment_confirmed(self, assessment: Any, actions: Sequence[Any]) -> None:
+        self.seen.append((assessment, actions))
+
+
+class NotifiedBadly:
+    @hookimpl
+    def csvc_assessment_confirmed(self, assessment: Any, actions: Sequence[Any]) -> None:
+        raise OSError("mail server down")
+
+
+def test_csvc_assessment_confirmed_notifies_each_plugin() -> None:
+    notified = Notified()
+    csvc = framework_with((NotifiedBadly(), "bad_mail"), (notified, "mail"))
+    answers = csvc.call_each("csvc_assessment_confirmed", assessment="A-1", actions=["act"])
+    assert notified.seen == [("A-1", ["act"])]
+    assert [plugin for plugin, value in answers if isinstance(value, Exception)] == ["bad_mail"]
+
+
+class Wrapper:
+    @hookimpl(wrapper=True)
+    def csvc_flags(self, result: Result, history: Sequence[Result]) -> Any:
+        return (yield)
+
+
+class WrongArgument:
+    @hookimpl
+    def csvc_flags(self, result: Result, case: Any) -> list[Flag]:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("plugin", "error"),
+    [(Wrapper(), "hook wrappers are not supported: csvc_flags"), (WrongArgument(), "case")],
+)
+def test_plugins_that_cannot_register_are_recorded(plugin: object, error: str) -> None:
+    manager = new_plugin_manager(load_entry_points=False)
+    assert not manager.register_checked(plugin, "odd", "2.0")
+    assert manager.failures[-1].name == "odd" and manager.failures[-1].version == "2.0"
+    assert error in manager.failures[-1].error
+    assert "odd" not in {info.name for info in manager.plugin_infos()}
