@@ -22,15 +22,17 @@ COMMANDS: dict[str, str] = {
 }
 
 
-class CsvcUsageError(click.ClickException):
-    """A :class:`CsvcError` as click shows it: ``csvc: message`` on stderr, the error's exit code."""
-
-    def __init__(self, error: CsvcError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
+class CsvcClickError(click.ClickException):
+    """A :class:`CsvcError` as click shows it: ``csvc: message`` on stderr, exit 1 (an operation failed)."""
 
     def show(self, file: Any = None) -> None:
         click.echo(f"csvc: {self.message}", err=True)
+
+
+class CsvcBadInputError(CsvcClickError):
+    """Bad input or usage: exit 2."""
+
+    exit_code = 2
 
 
 class LazyGroup(click.Group):
@@ -40,7 +42,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CsvcError as exc:
-            raise CsvcUsageError(exc) from None
+            raise (CsvcBadInputError if exc.exit_code == 2 else CsvcClickError)(str(exc)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *super().list_commands(ctx), *_plugin_commands()})
