@@ -156,7 +156,9 @@ def test_disabling_one_plugin_leaves_the_others(run_csvc: Any) -> None:
     assert status == 0 and "firearm_seizure" not in {action["id"] for action in output["actions"]}
 
 
-def test_plugin_keeps_the_plugin_authors_contract(plugin: tuple[str, str, Any], csvc_plugin_problems: Any) -> None:
+def test_plugin_keeps_the_plugin_authors_contract(
+    plugin: tuple[str, str, Any], csvc_plugin_problems: Any
+) -> None:
     _, module_name, _ = plugin
     entry_point = next(name for name, (module, _) in PLUGINS.items() if module == module_name)
     assert csvc_plugin_problems(importlib.import_module(module_name), entry_point) == []
