@@ -1,0 +1,116 @@
+"""Keys that protect exchange packages.
+
+A *partnership exchange key* is 256 random bits in a small JSON file that the partners keep (mode 0600) and
+pass to each other out of band (by hand, never with the package). Whoever holds it can read and write the
+partnership's packages. Without one, a package is protected by a passphrase through argon2id: the receiver
+needs the same passphrase.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+from argon2.low_level import Type, hash_secret_raw
+
+from csvc_core.errors import BadInput
+
+KEY_KIND = "csvc-exchange-key"
+KEY_BYTES = 32
+#: argon2id for package passphrases: argon2-cffi's defaults (t=3, 64 MiB, p=4), above the ASVS minimums.
+KDF_DEFAULTS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+KDF_MINIMUMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: Any, where: str) -> bytes:
+    if not isinstance(text, str):
+        raise BadInput(f"{where}: expected base64 text")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise BadInput(f"{where}: not base64") from None
+
+
+@attrs.frozen
+class ExchangeKey:
+    id: str  # a fingerprint of the key: names it in packages without revealing it
+    label: str
+    secret: bytes = attrs.field(repr=False)
+
+
+def fingerprint(secret: bytes) -> str:
+    return hashlib.sha256(b"csvc-exchange-key-id\x00" + secret).hexdigest()[:16]
+
+
+def new_key(label: str) -> ExchangeKey:
+    secret = secrets.token_bytes(KEY_BYTES)
+    return ExchangeKey(id=fingerprint(secret), label=label.strip(), secret=secret)
+
+
+def write_key(key: ExchangeKey, path: Path, created_at: datetime) -> None:
+    """Write the key file, readable by its owner only; never overwrites a file."""
+    data = {
+        "kind": KEY_KIND,
+        "version": 1,
+        "id": key.id,
+        "label": key.label,
+        "created_at": created_at.isoformat(),
+        "key": b64(key.secret),
+    }
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BadInput(f"{path}: already exists; an exchange key is never overwritten") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+
+
+def read_key(path: Path) -> ExchangeKey:
+    """Read a key file; anything wrong is :class:`BadInput` naming the file and the field."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read the exchange key: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadInput(f"{path}: not an exchange key file (JSON)") from None
+    if not isinstance(data, dict) or data.get("kind") != KEY_KIND:
+        raise BadInput(f"{path}: $.kind: not a csvc exchange key")
+    secret = unb64(data.get("key"), f"{path}: $.key")
+    if len(secret) != KEY_BYTES:
+        raise BadInput(f"{path}: $.key: expected {KEY_BYTES} bytes, got {len(secret)}")
+    if data.get("id") != fingerprint(secret):
+        raise BadInput(f"{path}: $.id: does not match the key (the file was altered)")
+    return ExchangeKey(id=data["id"], label=str(data.get("label", "")), secret=secret)
+
+
+def derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
+    """A 256-bit key from a passphrase (argon2id); parameters below the minimums are refused."""
+    for name, minimum in KDF_MINIMUMS.items():
+        value = params.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise BadInput(f"$.protection.kdf.{name}: {value!r} is below the minimum {minimum}")
+    if params["memory_cost"] > 1 << 21 or params["time_cost"] > 20 or params["parallelism"] > 16:
+        raise BadInput("$.protection.kdf: cost parameters out of bounds")
+    return hash_secret_raw(
+        passphrase.encode("utf-8"),
+        salt,
+        time_cost=params["time_cost"],
+        memory_cost=params["memory_cost"],
+        parallelism=params["parallelism"],
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )

@@ -1,0 +1,80 @@
+"""A case's levels over time as an inline SVG: time across, the case scale (1-4) up, a line per sector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+import attrs
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 110, 20, 20, 40
+#: colours that stay apart for common colour-vision deficiencies (Okabe-Ito), one per sector in order.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+
+
+@attrs.frozen
+class Point:
+    at: datetime
+    compromission: int
+    series: str  # the sector's display name
+
+
+def _x(at: datetime, start: datetime, span: float) -> float:
+    if span <= 0:
+        return LEFT + (WIDTH - LEFT - RIGHT) / 2
+    return LEFT + (at - start).total_seconds() / span * (WIDTH - LEFT - RIGHT)
+
+
+def _y(level: int) -> float:
+    return TOP + (4 - level) / 3 * (HEIGHT - TOP - BOTTOM)
+
+
+def trend_svg(points: Sequence[Point], scale: Sequence[str], title: str, description: str) -> str:
+    """The SVG markup; ``scale`` holds the four level names, rank 1 first. All text is escaped here."""
+    ordered = sorted(points, key=lambda point: point.at)
+    start = ordered[0].at if ordered else datetime.now().astimezone()
+    span = (ordered[-1].at - start).total_seconds() if ordered else 0.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="trend-title trend-desc">',
+        f'<title id="trend-title">{escape(title)}</title>',
+        f'<desc id="trend-desc">{escape(description)}</desc>',
+    ]
+    for rank, name in enumerate(scale, start=1):
+        y = _y(rank)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            'stroke="#ccc" stroke-dasharray="4 4"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12">'
+            f"{rank} {escape(name)}</text>"
+        )
+    if ordered:
+        for at in dict.fromkeys((ordered[0].at, ordered[-1].at)):
+            parts.append(
+                f'<text x="{_x(at, start, span):.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11">'
+                f"{at:%Y-%m-%d}</text>"
+            )
+    series = list(dict.fromkeys(point.series for point in ordered))
+    for index, name in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        mine = [point for point in ordered if point.series == name]
+        coordinates = " ".join(f"{_x(p.at, start, span):.1f},{_y(p.compromission):.1f}" for p in mine)
+        if len(mine) > 1:
+            parts.append(f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for point in mine:
+            parts.append(
+                f'<circle cx="{_x(point.at, start, span):.1f}" cy="{_y(point.compromission):.1f}" r="5" '
+                f'fill="{colour}"><title>{escape(name)} — {point.at:%Y-%m-%d %H:%M} — '
+                f"{point.compromission}/4</title></circle>"
+            )
+        legend_y = TOP + 14 * index
+        parts.append(
+            f'<rect x="{WIDTH - RIGHT - 150}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        parts.append(f'<text x="{WIDTH - RIGHT - 135}" y="{legend_y}" font-size="11">{escape(name)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

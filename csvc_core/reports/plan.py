@@ -1,0 +1,47 @@
+"""The victim's plan, printable: a neutral title and nothing that would endanger her if it were found.
+
+Only her own answers are printed, under neutral headings: no prompt wording, no case id, no organisation, no
+worker, no level, and none of the words that say what the paper is about. The plan object is the one the
+shelter plugin's safety-plan model writes (``plan_to_json``): ``sections`` -> prompt -> ``{answer, status}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from csvc_core.errors import BadInput
+from csvc_core.i18n import t
+from csvc_core.reports.rendering import render
+
+
+def plan_context(plan: Any, lang: str, source: str = "plan") -> dict[str, Any]:
+    """Her answers grouped under neutral headings; :class:`BadInput` names what is malformed."""
+    if not isinstance(plan, Mapping) or not isinstance(plan.get("sections"), Mapping):
+        raise BadInput(f"{source}: $.sections: expected the plan's sections (an object of section ids)")
+    sections = []
+    for number, (section_id, prompts) in enumerate(plan["sections"].items(), start=1):
+        if not isinstance(prompts, Mapping):
+            raise BadInput(f"{source}: $.sections.{section_id}: expected an object of prompt ids")
+        answers = []
+        for prompt_id, entry in prompts.items():
+            answer = entry.get("answer") if isinstance(entry, Mapping) else entry
+            status = entry.get("status", "in_place") if isinstance(entry, Mapping) else "in_place"
+            if not isinstance(answer, str):
+                raise BadInput(f"{source}: $.sections.{section_id}.{prompt_id}.answer: expected text")
+            if answer.strip() and status != "not_applicable":
+                answers.append(answer.strip())
+        if answers:
+            key = f"report.plan.section.{section_id}"
+            heading = t(key, lang)
+            sections.append(
+                {
+                    "heading": t("report.plan.section", lang, n=number) if heading == key else heading,
+                    "answers": answers,
+                }
+            )
+    return {"lang": lang, "sections": sections, "review_by": plan.get("review_by")}
+
+
+def plan_report(plan: Any, *, fmt: str = "html", lang: str = "fr", source: str = "plan") -> str:
+    return render("plan", fmt, **plan_context(plan, lang, source))

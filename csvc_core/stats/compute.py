@@ -1,0 +1,289 @@
+"""The aggregates, with small cells suppressed.
+
+A count from 1 to ``threshold - 1`` (default: below 5) is suppressed: it could point at a person. When a row
+shows its total and only one of its cells is suppressed, the next smallest cell is suppressed too, so that
+nobody can get it back by subtraction. A delay (median, 90th percentile) is given only when it summarises at
+least ``threshold`` assessments. Zero is shown: it names nobody.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts
+
+THRESHOLD = 5
+LEVELS = ("1", "2", "3", "4", "none")
+#: the row that sums up every sector.
+ALL = "all"
+#: an action counts as taken when its status first leaves "open" for one of these.
+TAKEN = ("done",)
+CLOSED = ("done", "impossible", "not_done")
+ACTION_COLUMNS = ("closed", "open", "overdue", "total")
+
+
+@attrs.frozen
+class Cell:
+    """A count, or None when suppressed."""
+
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def to_json(self) -> int | None:
+        return self.value
+
+
+@attrs.frozen
+class Row:
+    sector: str
+    cells: dict[str, Cell]
+
+
+@attrs.frozen
+class Table:
+    id: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@attrs.frozen
+class Delay:
+    sector: str
+    assessments: Cell  # assessments that proposed at least one action
+    taken: Cell  # of those, how many had an action taken
+    median_hours: float | None
+    p90_hours: float | None
+
+
+@attrs.frozen
+class Statistics:
+    period_from: datetime
+    period_to: datetime
+    threshold: int
+    cases: int | None
+    by_level: Table
+    overdue: Table
+    reassessment: Table
+    delays: tuple[Delay, ...]
+
+
+def protect(
+    grid: dict[str, dict[str, int]],
+    threshold: int,
+    row_total: str | None = "total",
+    total_row: str | None = ALL,
+) -> set[tuple[str, str]]:
+    """The cells of ``grid`` (row -> column -> count) to hide.
+
+    First every count from 1 to ``threshold - 1``; then, until nothing changes, a second cell in any row (or
+    column) where the total is shown and only one part is hidden, since the total would give it back.
+    """
+    hidden = {(r, c) for r, row in grid.items() for c, value in row.items() if 0 < value < threshold}
+    lines: list[tuple[list[tuple[str, str]], tuple[str, str] | None]] = []
+    for r, row in grid.items():
+        parts = [(r, c) for c in row if c != row_total]
+        lines.append((parts, (r, row_total) if row_total in row else None))
+    if total_row in grid:
+        for c in grid[total_row]:
+            parts = [(r, c) for r in grid if r != total_row and c in grid[r]]
+            lines.append((parts, (total_row, c)))
+    changed = True
+    while changed:
+        changed = False
+        for parts, total in lines:
+            if total is None or total in hidden or len(hidden.intersection(parts)) != 1:
+                continue
+            shown = sorted((grid[r][c], (r, c)) for r, c in parts if (r, c) not in hidden and grid[r][c] > 0)
+            hidden.add(shown[0][1] if shown else total)
+            changed = True
+    return hidden
+
+
+def _table(
+    table_id: str,
+    columns: tuple[str, ...],
+    grid: dict[str, dict[str, int]],
+    threshold: int,
+    row_total: str | None = "total",
+) -> Table:
+    hidden = protect(grid, threshold, row_total)
+    rows = tuple(
+        Row(sector, {c: Cell(None if (sector, c) in hidden else grid[sector][c]) for c in columns})
+        for sector in sorted(grid, key=lambda s: (s == ALL, s))
+    )
+    return Table(table_id, columns, rows)
+
+
+def _in(moment: datetime, start: datetime, end: datetime) -> bool:
+    return start <= moment < end
+
+
+def _status_at(action: ActionFacts, moment: datetime) -> str:
+    status = "open"
+    for at, new in action.changes:
+        if at <= moment:
+            status = new
+    return status
+
+
+def _by_level(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> Table:
+    """Cases assessed in the period by the highest level each sector gave them (and overall, row ``all``)."""
+    grid: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*LEVELS, "total"), 0))
+    for case in cases:
+        period = [a for a in case.assessments if _in(a.assessed_at, start, end)]
+        if not period:
+            continue
+        levels: dict[str, list[int]] = {ALL: []}
+        for a in period:
+            levels.setdefault(a.sector, [])
+            if a.compromission is not None:
+                levels[a.sector].append(a.compromission)
+                levels[ALL].append(a.compromission)
+        for sector, found in levels.items():
+            grid[sector][str(max(found)) if found else "none"] += 1
+            grid[sector]["total"] += 1
+    return _table("cases_by_level", (*LEVELS, "total"), dict(grid), threshold)
+
+
+def _overdue(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> Table:
+    """Actions created in the period, by owner sector, as they stand at the period's end: closed, open and not
+    yet due, open and overdue."""
+    grid: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACTION_COLUMNS, 0))
+    for case in cases:
+        for action in case.actions:
+            if not _in(action.created_at, start, end):
+                continue
+            if _status_at(action, end) in CLOSED:
+                state = "closed"
+            else:
+                state = "overdue" if action.due is not None and action.due < end else "open"
+            for sector in (action.sector, ALL):
+                grid[sector][state] += 1
+                grid[sector]["total"] += 1
+    return _table("overdue_actions", ACTION_COLUMNS, dict(grid), threshold)
+
+
+def _same_kind(a: AssessmentFacts, b: AssessmentFacts) -> bool:
+    return (a.sector, a.instrument, a.protagonist) == (b.sector, b.instrument, b.protagonist)
+
+
+def _reassessment(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> Table:
+    """Re-assessments due in the period, by sector: made on time, late, or not made by the period's end."""
+    counts: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"on_time": 0, "late": 0, "missing": 0, "total": 0}
+    )
+    for case in cases:
+        for a in case.assessments:
+            if a.reassess_by is None or not _in(a.reassess_by, start, end):
+                continue
+            later = sorted(
+                b.assessed_at for b in case.assessments if _same_kind(a, b) and b.assessed_at > a.assessed_at
+            )
+            outcome = (
+                "missing"
+                if not later or later[0] >= end
+                else "on_time"
+                if later[0] <= a.reassess_by
+                else "late"
+            )
+            for sector in (a.sector, ALL):
+                counts[sector][outcome] += 1
+                counts[sector]["total"] += 1
+    return _table("reassessments", ("on_time", "late", "missing", "total"), dict(counts), threshold)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def _delays(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> tuple[Delay, ...]:
+    """From an assessment's confirmation to the first of its actions marked done, by the assessing sector."""
+    proposed: dict[str, int] = defaultdict(int)
+    hours: dict[str, list[float]] = defaultdict(list)
+    for case in cases:
+        for index, a in enumerate(case.assessments):
+            if not _in(a.assessed_at, start, end):
+                continue
+            mine = [action for action in case.actions if action.assessment == index]
+            if not mine:
+                continue
+            taken = [at for action in mine for at, status in action.changes if status in TAKEN and at < end]
+            for sector in (a.sector, ALL):
+                proposed[sector] += 1
+                if taken:
+                    hours[sector].append(max(0.0, (min(taken) - a.confirmed_at).total_seconds() / 3600))
+    grid = {sector: {"assessments": proposed[sector], "taken": len(hours[sector])} for sector in proposed}
+    hidden = protect(grid, threshold, row_total=None)
+    delays = []
+    for sector in sorted(proposed, key=lambda s: (s == ALL, s)):
+        values = hours[sector]
+        enough = len(values) >= threshold and (sector, "taken") not in hidden
+        delays.append(
+            Delay(
+                sector=sector,
+                assessments=Cell(None if (sector, "assessments") in hidden else proposed[sector]),
+                taken=Cell(None if (sector, "taken") in hidden else len(values)),
+                median_hours=round(statistics.median(values), 1) if enough else None,
+                p90_hours=round(_percentile(values, 0.9), 1) if enough else None,
+            )
+        )
+    return tuple(delays)
+
+
+def compute(
+    cases: Iterable[CaseFacts], start: datetime, end: datetime, threshold: int = THRESHOLD
+) -> Statistics:
+    """Every aggregate for the period ``[start, end)``."""
+    facts = list(cases)
+    counted = sum(1 for case in facts if any(_in(a.assessed_at, start, end) for a in case.assessments))
+    return Statistics(
+        period_from=start,
+        period_to=end,
+        threshold=threshold,
+        cases=None if 0 < counted < threshold else counted,
+        by_level=_by_level(facts, start, end, threshold),
+        overdue=_overdue(facts, start, end, threshold),
+        reassessment=_reassessment(facts, start, end, threshold),
+        delays=_delays(facts, start, end, threshold),
+    )
+
+
+def to_json(stats: Statistics) -> dict[str, Any]:
+    def table(table: Table) -> dict[str, Any]:
+        return {
+            "columns": list(table.columns),
+            "rows": [
+                {"sector": row.sector, **{k: c.to_json() for k, c in row.cells.items()}} for row in table.rows
+            ],
+        }
+
+    return {
+        "period": {"from": stats.period_from.isoformat(), "to": stats.period_to.isoformat()},
+        "suppression": {"threshold": stats.threshold, "suppressed_value": None},
+        "cases": stats.cases,
+        "cases_by_level": table(stats.by_level),
+        "overdue_actions": table(stats.overdue),
+        "reassessments": table(stats.reassessment),
+        "delay_to_first_action": [
+            {
+                "sector": d.sector,
+                "assessments": d.assessments.to_json(),
+                "taken": d.taken.to_json(),
+                "median_hours": d.median_hours,
+                "p90_hours": d.p90_hours,
+            }
+            for d in stats.delays
+        ],
+    }

@@ -1,0 +1,33 @@
+"""What statistics may know of a case: sectors, levels, instruments and times; nothing that names anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import attrs
+
+
+@attrs.frozen
+class AssessmentFacts:
+    sector: str
+    instrument: str
+    protagonist: str
+    compromission: int | None
+    assessed_at: datetime
+    confirmed_at: datetime
+    reassess_by: datetime | None
+
+
+@attrs.frozen
+class ActionFacts:
+    sector: str  # the owner sector
+    created_at: datetime
+    due: datetime | None
+    assessment: int | None  # index of the assessment that proposed it in CaseFacts.assessments
+    changes: tuple[tuple[datetime, str], ...]  # (when, new status), oldest first
+
+
+@attrs.frozen
+class CaseFacts:
+    assessments: tuple[AssessmentFacts, ...]
+    actions: tuple[ActionFacts, ...]

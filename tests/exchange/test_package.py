@@ -1,0 +1,101 @@
+"""Exchange packages: what is sealed opens; an altered, truncated or re-labelled package is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from csvc_core.errors import BadInput
+from csvc_core.exchange.keys import new_key, read_key, write_key
+from csvc_core.exchange.package import PackageRefused, open_package, seal
+
+HEADER = {
+    "package_id": "p1",
+    "created_at": "2026-03-01T10:00:00-05:00",
+    "sender": {"organisation": "Maison Synthétique", "sector": "shelter", "store": "s1"},
+}
+CONTENT = {"case": {"id": "c1"}, "assessments": [{"id": "a1", "level": "imminent"}]}
+
+
+@pytest.fixture(scope="module")
+def key():
+    return new_key("Partenariat synthétique")
+
+
+def test_sealed_with_a_key_opens_with_it(key):
+    data = seal(CONTENT, HEADER, key=key)
+    assert b"imminent" not in data and "Synthétique".encode() in data  # content hidden, header readable
+    header, content = open_package(data, "p.json", keys={key.id: key})
+    assert content == CONTENT and header["sender"] == HEADER["sender"]
+
+
+def tampered(data: bytes) -> list[tuple[str, bytes]]:
+    package = json.loads(data)
+    variants = []
+    for field, value in (
+        ("sender", {**package["sender"], "organisation": "Autre"}),
+        ("package_id", "p2"),
+        ("created_at", "2026-03-02T10:00:00-05:00"),
+    ):
+        variants.append((f"header {field}", json.dumps({**package, field: value}).encode()))
+    raw = bytearray(data)
+    middle = data.index(b'"ciphertext": "') + 40
+    raw[middle] = ord("A") if raw[middle] != ord("A") else ord("B")
+    variants.append(("one byte of ciphertext", bytes(raw)))
+    variants.append(("truncated", data[: len(data) // 2]))
+    cut = json.loads(data)
+    cut["ciphertext"] = cut["ciphertext"][:-8]
+    variants.append(("ciphertext cut short", json.dumps(cut).encode()))
+    variants.append(("other version", json.dumps({**package, "version": 2}).encode()))
+    return variants
+
+
+def test_any_alteration_is_refused(key):
+    data = seal(CONTENT, HEADER, key=key)
+    for what, variant in tampered(data):
+        with pytest.raises(PackageRefused, match="nothing imported"):
+            open_package(variant, "p.json", keys={key.id: key})
+        assert what
+
+
+def test_another_key_or_no_key_is_refused(key):
+    data = seal(CONTENT, HEADER, key=key)
+    other = new_key("autre")
+    with pytest.raises(PackageRefused, match="was not given"):
+        open_package(data, "p.json", keys={other.id: other})
+    forged = json.loads(data)
+    forged["protection"]["key"]["id"] = other.id  # claim the other key: the tag still fails
+    with pytest.raises(PackageRefused, match="does not verify"):
+        open_package(json.dumps(forged).encode(), "p.json", keys={other.id: other})
+
+
+def test_passphrase_protection():
+    data = seal(CONTENT, HEADER, passphrase="une phrase de passe assez longue")
+    assert open_package(data, "p.json", passphrase="une phrase de passe assez longue")[1] == CONTENT
+    with pytest.raises(PackageRefused, match="does not verify"):
+        open_package(data, "p.json", passphrase="une autre phrase de passe")
+    with pytest.raises(PackageRefused, match="none was given"):
+        open_package(data, "p.json")
+    weak = json.loads(data)
+    weak["protection"]["key"]["kdf"]["memory_cost"] = 8
+    with pytest.raises(PackageRefused, match="below the minimum"):
+        open_package(json.dumps(weak).encode(), "p.json", passphrase="une phrase de passe assez longue")
+
+
+def test_key_file_round_trip_private_and_never_overwritten(tmp_path: Path, key):
+    path = tmp_path / "partenariat.key"
+    write_key(key, path, datetime.fromisoformat("2026-03-01T10:00:00-05:00"))
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert read_key(path) == key
+    with pytest.raises(BadInput, match="never overwritten"):
+        write_key(key, path, datetime.fromisoformat("2026-03-01T10:00:00-05:00"))
+    altered = json.loads(path.read_text())
+    altered["key"] = altered["key"][:-4] + "AAA="
+    path.write_text(json.dumps(altered))
+    with pytest.raises(BadInput, match=r"\$\.id: does not match|\$\.key"):
+        read_key(path)

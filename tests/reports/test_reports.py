@@ -1,0 +1,150 @@
+"""Reports from a synthetic case: golden files (fr/en, HTML/Markdown), escaping, the victim's neutral
+printout, and the concertation summary's minimum."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from csvc_core.reports.casefile import case_report
+from csvc_core.reports.concertation import concertation_report
+from csvc_core.reports.plan import plan_report
+from csvc_core.reports.rendering import md_escape
+from tests.reports.synthetic import CANARY, synthetic_case
+
+GOLDEN = Path(__file__).parent / "golden"
+GENERATED_AT = datetime.fromisoformat("2026-03-05T08:00:00-05:00")
+#: set CSVC_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change (and review the diff).
+UPDATE = os.environ.get("CSVC_UPDATE_GOLDEN") == "1"
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} missing: run with CSVC_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+@pytest.fixture(scope="module")
+def core_only():
+    """The core alone: golden files do not change when a sector plugin rewords its sector's name."""
+    from csvc_core.framework import Csvc
+    from csvc_core.plugins import new_plugin_manager
+
+    return Csvc(new_plugin_manager(load_entry_points=False))
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("html", "fr"), ("md", "fr"), ("html", "en"), ("md", "en")])
+def test_case_report_matches_golden(core_only, fmt, lang):
+    csvc = core_only
+    text = case_report(
+        synthetic_case(csvc),
+        csvc,
+        fmt=fmt,
+        lang=lang,
+        generated_at=GENERATED_AT,
+        generated_by="coordonnatrice-3",
+    )
+    golden(f"case.{lang}.{fmt}", text)
+
+
+def test_case_report_holds_every_sector_level_trend_factor_override_action(csvc):
+    html = case_report(synthetic_case(csvc), csvc, fmt="html", generated_at=GENERATED_AT, generated_by="x")
+    sectors = {csvc.sectors[s].name.fr for s in ("police", "shelter")}
+    assert all(name in html for name in sectors)
+    assert "<svg" in html and html.count("<circle") == 3
+    svg = html[html.index("<svg") : html.index("</svg>") + 6]
+    ET.fromstring(svg)  # well-formed
+    assert "Strangulation ou étouffement" in html  # a factor, in the shared vocabulary
+    assert "Niveau proposé par l&#39;instrument" in html and "Imminent" in html and "Aggravé" in html
+    # the override's free text is escaped, never markup
+    assert "&lt;b&gt;ce soir&lt;/b&gt; &amp; qu&#39;il a *tout* prévu." in html and "<b>ce soir" not in html
+    assert "Concertation d&#39;urgence" in html and "faite" in html and "en retard" in html
+    assert "2026-03-04 10:00 (UTC-05:00)" in html  # next re-assessment
+
+
+def test_markdown_escapes_free_text(csvc):
+    md = case_report(synthetic_case(csvc), csvc, fmt="md", generated_at=GENERATED_AT, generated_by="x")
+    assert r"&lt;b&gt;ce soir&lt;/b&gt; &amp; qu'il a \*tout\* prévu." in md
+    assert md_escape("a|b [c](d) `e` _f_\nnext") == r"a\|b \[c\](d) \`e\` \_f\_ next"
+
+
+def test_label_only_when_revealed(csvc):
+    hidden = case_report(synthetic_case(csvc), csvc, fmt="html", generated_at=GENERATED_AT, generated_by="x")
+    shown = case_report(
+        synthetic_case(csvc, label=CANARY), csvc, fmt="html", generated_at=GENERATED_AT, generated_by="x"
+    )
+    assert CANARY not in hidden and CANARY in shown
+
+
+def test_concertation_summary_holds_only_the_minimum(csvc):
+    case = synthetic_case(csvc, label=CANARY)
+    for fmt in ("html", "md"):
+        text = concertation_report(case, csvc, fmt=fmt, generated_at=GENERATED_AT)
+        assert CANARY not in text
+        assert "ce soir" not in text  # the override's reason stays home
+        assert "intervenante" not in text and "agente" not in text  # no staff names either
+        assert "Niveau rehaussé par le jugement professionnel" in text
+        assert "Concertation intersectorielle" in text  # the open action
+        assert "Concertation d'urgence" not in text.replace("&#39;", "'")  # done: not on the agenda
+        assert "Strangulation ou étouffement" in text
+
+
+def test_concertation_golden(core_only):
+    text = concertation_report(synthetic_case(core_only), core_only, fmt="md", generated_at=GENERATED_AT)
+    golden("concertation.fr.md", text)
+
+
+PLAN = {
+    "template": "safety-plan",
+    "made_at": "2026-03-01T10:00:00-05:00",
+    "made_by": "intervenante-12",
+    "review_by": "2026-04-01T10:00:00-04:00",
+    "sections": {
+        "at_home": {
+            "ready_bag": {"answer": "Sac chez Maude, sous l'escalier", "status": "in_place"},
+            "danger_signs": {"answer": "", "status": "to_do"},
+        },
+        "when_leaving": {"where_to_go": {"answer": "Chez ma tante <Lise>", "status": "in_place"}},
+        "children": {"children_plan": {"answer": "Pas concerné", "status": "not_applicable"}},
+        "court": {},
+    },
+}
+#: words that would tell whoever finds the paper what it is about.
+GIVEAWAYS = re.compile(
+    r"violen|sécurité|securit|safety|danger|victim|conjoint|partner|agress|abus|hébergement|shelter|police|"
+    r"csvc|refuge|plan\b|intervenant|worker|dossier|case|risque|risk|menace|threat",
+    re.I,
+)
+
+
+@pytest.mark.parametrize(("fmt", "lang"), [("html", "fr"), ("md", "fr"), ("html", "en"), ("md", "en")])
+def test_printable_plan_is_neutral_and_holds_her_answers(fmt, lang):
+    text = plan_report(PLAN, fmt=fmt, lang=lang)
+    answers_removed = text
+    for answer in ("Sac chez Maude, sous l'escalier", "Sac chez Maude, sous l&#39;escalier", "Chez ma tante"):
+        answers_removed = answers_removed.replace(answer, "")
+    assert GIVEAWAYS.search(answers_removed) is None, GIVEAWAYS.search(answers_removed)
+    assert "intervenante-12" not in text and "2026-03-01" not in text
+    assert "Pas concerné" not in text  # not applicable: left out
+    assert ("Mes notes" if lang == "fr" else "My notes") in text
+    assert "2026-04-01" in text
+    if fmt == "html":
+        assert "Chez ma tante &lt;Lise&gt;" in text
+    golden(f"plan.{lang}.{fmt}", text)
+
+
+def test_plan_that_is_not_a_plan_is_refused_in_one_line():
+    from csvc_core.errors import BadInput
+
+    with pytest.raises(BadInput, match=r"^plan.json: \$\.sections: "):
+        plan_report({"sections": "nope"}, source="plan.json")
+    with pytest.raises(BadInput, match=r"\$\.sections\.at_home\.ready_bag\.answer: expected text"):
+        plan_report({"sections": {"at_home": {"ready_bag": {"answer": 3}}}}, source="plan.json")

@@ -1,0 +1,124 @@
+"""Statistics from synthetic facts: the counts, the delays, the period, and small-cell suppression."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+
+from csvc_core.stats.compute import ALL, compute, protect, to_json
+from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts
+from csvc_core.stats.output import write
+
+T0 = datetime.fromisoformat("2026-01-01T00:00:00-05:00")
+START, END = T0, T0 + timedelta(days=90)
+
+
+def case(
+    sector: str,
+    level: int | None,
+    day: int,
+    *,
+    action_after_hours: float | None = None,
+    reassessed_after_days: int | None = None,
+    due_days: int = 2,
+    closed: bool = False,
+) -> CaseFacts:
+    at = T0 + timedelta(days=day)
+    first = AssessmentFacts(sector, "csvc-grid", "victim", level, at, at, at + timedelta(days=7))
+    assessments = [first]
+    if reassessed_after_days is not None:
+        later = at + timedelta(days=reassessed_after_days)
+        assessments.append(AssessmentFacts(sector, "csvc-grid", "victim", level, later, later, None))
+    changes: list[tuple[datetime, str]] = [(at, "open")]
+    if action_after_hours is not None:
+        changes.append((at + timedelta(hours=action_after_hours), "done"))
+    elif closed:
+        changes.append((at + timedelta(days=1), "impossible"))
+    action = ActionFacts("csvc", at, at + timedelta(days=due_days), 0, tuple(changes))
+    return CaseFacts(tuple(assessments), (action,))
+
+
+def population() -> list[CaseFacts]:
+    cases = []
+    for index in range(6):  # police, level 3: acted on within index hours, re-assessed on time
+        cases.append(
+            case("police", 3, 10 + index, action_after_hours=float(index + 1), reassessed_after_days=6)
+        )
+    for index in range(5):  # shelter, level 4: acted on at 10 h; re-assessed late
+        cases.append(case("shelter", 4, 20 + index, action_after_hours=10.0, reassessed_after_days=9))
+    cases.append(case("health", 2, 30))  # a lone health case: every cell about it is small
+    cases.append(case("police", 1, 200))  # outside the period
+    return cases
+
+
+def test_counts_by_level_and_sector():
+    stats = to_json(compute(population(), START, END))
+    rows = {row["sector"]: row for row in stats["cases_by_level"]["rows"]}
+    assert stats["cases"] == 12
+    assert rows["police"]["3"] == 6 and rows["police"]["total"] == 6 and rows["police"]["1"] == 0
+    assert rows["shelter"]["4"] == 5
+    assert rows["health"]["2"] is None and rows["health"]["total"] is None  # 1 case: suppressed
+    # the overall row: 6 + 5 at levels 3 and 4, and the lone case's level 2 hidden
+    # overall: 12 cases; the lone level 2 is hidden, and so is the next smallest cell of the row (12 - 6 - 5
+    # would give it back); in the column of totals, the shelter's total goes too (12 - 6 - health's total).
+    assert rows[ALL]["total"] == 12 and rows[ALL]["3"] == 6
+    assert rows[ALL]["2"] is None and rows[ALL]["4"] is None
+    assert rows["shelter"]["total"] is None
+
+
+def test_overdue_actions_and_reassessments_on_time():
+    stats = to_json(compute(population(), START, END))
+    actions = {row["sector"]: row for row in stats["overdue_actions"]["rows"]}
+    assert actions["csvc"]["total"] == 12 and actions["csvc"]["open"] == 0
+    # one overdue (the lone health case): hidden, and the closed count with it (12 - 0 - 11 would give it)
+    assert actions["csvc"]["overdue"] is None and actions["csvc"]["closed"] is None
+    reassess = {row["sector"]: row for row in stats["reassessments"]["rows"]}
+    assert reassess["police"]["on_time"] == 6 and reassess["police"]["late"] == 0
+    assert reassess["shelter"]["late"] == 5 and reassess["shelter"]["on_time"] == 0
+    assert reassess["health"]["missing"] is None
+
+
+def test_delay_to_first_action():
+    stats = to_json(compute(population(), START, END))
+    delays = {row["sector"]: row for row in stats["delay_to_first_action"]}
+    assert delays["police"] == {
+        "sector": "police",
+        "assessments": 6,
+        "taken": 6,
+        "median_hours": 3.5,
+        "p90_hours": 6.0,
+    }
+    # shelter: 5 acted on at 10 h; its count of assessments hides the lone health one from the overall row
+    assert (delays["shelter"]["taken"], delays["shelter"]["median_hours"]) == (5, 10.0)
+    assert delays["shelter"]["assessments"] is None
+    assert delays["health"]["assessments"] is None and delays["health"]["median_hours"] is None
+
+
+def test_period_bounds_are_half_open():
+    inside = compute([case("police", 2, 0)] * 5, START, END)
+    assert inside.cases == 5
+    assert compute([case("police", 2, 90)] * 5, START, END).cases == 0
+
+
+def test_protect_hides_what_a_total_would_give_back():
+    grid = {"a": {"x": 2, "y": 10, "z": 7, "total": 19}, "all": {"x": 2, "y": 10, "z": 7, "total": 19}}
+    hidden = protect(grid, 5)
+    assert ("a", "x") in hidden and ("a", "z") in hidden  # the smallest other cell of the row
+    assert ("a", "y") not in hidden
+    assert protect({"a": {"x": 0, "y": 9, "total": 9}}, 5) == set()  # zero names nobody
+    assert protect({"a": {"x": 3, "y": 0, "total": 3}}, 5) == {("a", "x"), ("a", "total")}
+
+
+def test_outputs_agree(tmp_path):
+    stats = compute(population(), START, END)
+    rows = list(csv.DictReader(io.StringIO(write(stats, "csv"))))
+    police = {r["measure"]: r for r in rows if r["table"] == "cases_by_level" and r["sector"] == "police"}
+    assert police["3"]["value"] == "6" and police["3"]["suppressed"] == "false"
+    health = {r["measure"]: r for r in rows if r["table"] == "cases_by_level" and r["sector"] == "health"}
+    assert health["2"]["value"] == "" and health["2"]["suppressed"] == "true"
+    assert json.loads(write(stats, "json")) == to_json(stats)
+    html = write(stats, "html", "fr")
+    assert "<svg" in html and "Statistiques dépersonnalisées" in html and "*" in html
+    assert "Dépersonnalisées" not in write(stats, "html", "en")
