@@ -67,7 +67,7 @@ def csvc_recommend_actions(result: Result, sector: str | None) -> list[Action]:
     actions = []
     if observed & INJURIES:
         actions.append(ACTIONS["document_injuries"].propose(result))
-    if result.compromission >= 2:
+    if result.compromission >= 2 and result.input.protagonist != "partner":  # her referral, not his
         due = "PT24H" if result.compromission >= 3 else None
         actions.append(ACTIONS["support_referral"].propose(result, due_after=due))
     if observed & CHILDREN_EXPOSED or result.input.context.get("children_exposed") is True:

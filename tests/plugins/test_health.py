@@ -114,3 +114,10 @@ def test_nothing_answered_is_negative_incomplete_and_flagged(assess: Any) -> Non
     result = assess("health-screen", {})
     assert (result.score, result.level, result.complete) == (0, "negative", False)
     assert result.missing == ITEMS and "no_answers" in {flag.id for flag in result.flags}
+
+
+def test_no_shelter_referral_when_the_partner_is_assessed(assess: Any) -> None:
+    result = assess("partner-risk", {"rage": "yes"}, sector="health", protagonist="partner")
+    assert "support_referral" not in {a.id for a in result.actions}
+    victim = assess("csvc-grid", {"stalking": "yes"}, sector="health")
+    assert "support_referral" in {a.id for a in victim.actions}
