@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def json_path(parent: str, key: object) -> str:
+    """``parent.key``, or ``parent['key']`` when the key is not a plain name (messages stay one line)."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return f"{parent}.{key}"
+    return f"{parent}[{key!r}]"
+
 
 class CsvcError(Exception):
     """Base class: the message is meant for a person, in one line."""

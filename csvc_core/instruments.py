@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -14,7 +15,7 @@ import cattrs
 
 from csvc_core.converter import converter
 from csvc_core.durations import is_duration
-from csvc_core.errors import InstrumentInvalid
+from csvc_core.errors import InstrumentInvalid, json_path
 from csvc_core.model import (
     ITEM_TYPES,
     PROTAGONISTS,
@@ -63,7 +64,7 @@ PLACEHOLDERS: dict[str, Any] = {"id": "?", "version": "?", "title": {"fr": "?", 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return UNKNOWN_KEYS + ", ".join(sorted(exc.extra_fields))
+        return UNKNOWN_KEYS + json.dumps(sorted(exc.extra_fields))
     if isinstance(exc, KeyError):
         return "required key missing"
     if isinstance(exc, ValueError) and str(exc) and "literal" not in str(exc):
@@ -84,7 +85,8 @@ def structure_errors(exc: Exception, root: str = "$") -> list[str]:
         reason, _, path = line.rpartition(" @ ")
         path = root + path[1:]
         if reason.startswith(UNKNOWN_KEYS):
-            lines += [f"{path}.{key}: unknown key" for key in reason[len(UNKNOWN_KEYS) :].split(", ")]
+            keys = json.loads(reason[len(UNKNOWN_KEYS) :])
+            lines += [f"{json_path(path, key)}: unknown key" for key in keys]
         else:
             lines.append(f"{path}: {reason}")
     return lines

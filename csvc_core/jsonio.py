@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, json_path
 from csvc_core.model import (
     PROTAGONISTS,
     YES_NO_VALUES,
@@ -113,8 +113,9 @@ def parse_assessment(
     for item_id, value in raw_answers.items():
         item = instrument.item(item_id)
         if item is None:
-            raise BadInput(f"{source}: $.answers.{item_id}: unknown item {item_id!r} of {instrument.id}")
-        parsed = _parse_answer(item, value, f"{source}: $.answers.{item_id}")
+            where = json_path("$.answers", item_id)
+            raise BadInput(f"{source}: {where}: unknown item {item_id!r} of {instrument.id}")
+        parsed = _parse_answer(item, value, f"{source}: {json_path('$.answers', item_id)}")
         if parsed is not None:
             answers[item_id] = parsed
     return AssessmentInput(
@@ -178,10 +179,11 @@ def _parse_notes(raw: Any, instrument: Instrument, source: str) -> dict[str, str
     if not isinstance(raw, Mapping):
         raise BadInput(f"{source}: $.notes: expected an object of item ids, got {raw!r}")
     for item_id, note in raw.items():
+        where = f"{source}: {json_path('$.notes', item_id)}"
         if instrument.item(item_id) is None:
-            raise BadInput(f"{source}: $.notes.{item_id}: unknown item {item_id!r} of {instrument.id}")
+            raise BadInput(f"{where}: unknown item {item_id!r} of {instrument.id}")
         if not isinstance(note, str):
-            raise BadInput(f"{source}: $.notes.{item_id}: expected text, got {note!r}")
+            raise BadInput(f"{where}: expected text, got {note!r}")
     return dict(raw)
 
 
