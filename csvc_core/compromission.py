@@ -9,7 +9,8 @@ The reading is safety first:
   1. a **professional closes it** explicitly (:class:`Closure`: who, when, why), or
   2. it is **superseded by a re-assessment of the same kind**: a later assessment by the same sector (and
      the same organisation, when known), with the same instrument, for the same protagonist. That is the
-     re-assessment the earlier one asked for, made by the partner who owns it.
+     re-assessment the earlier one asked for, made by the partner who owns it. An *incomplete*
+     re-assessment (unknown answers) that comes out *lower* supersedes nothing: unknowns never lower a level.
 
   A lower new assessment by *another* sector, with *another* instrument or for *another* protagonist never
   erases a higher one: the gap stays visible until a professional closes it.
@@ -50,6 +51,13 @@ class AssessmentRecord:
     organisation: str | None = None
     factors: tuple[str, ...] = ()  # factor codes that drove the result
     by: str | None = None
+    complete: bool = True  # False when answers were unknown or left out
+
+    def supersedes(self, earlier: AssessmentRecord) -> bool:
+        """Whether this later record replaces ``earlier``: same kind, and complete or not lower."""
+        if not self.same_kind(earlier) or self.assessed_at <= earlier.assessed_at:
+            return False
+        return self.complete or (self.compromission or 0) >= (earlier.compromission or 0)
 
     def same_kind(self, other: AssessmentRecord) -> bool:
         """Whether ``other`` re-assesses the same thing (sector, organisation, instrument, protagonist)."""
@@ -78,6 +86,7 @@ def record_from_result(
         organisation=organisation,
         factors=tuple(dict.fromkeys(factor.factor for factor in result.factors)),
         by=by or (result.override.by if result.override else None),
+        complete=result.complete,
     )
 
 
@@ -222,7 +231,7 @@ def case_compromission(
     standing: list[Standing] = []
     for index, record in enumerate(newest_first):
         closure = closed.get(record.id)
-        later = next((other for other in newest_first[:index] if other.same_kind(record)), None)
+        later = next((other for other in newest_first[:index] if other.supersedes(record)), None)
         if closure is not None:
             set_aside.append(SetAside(record, "closed", closure=closure))
         elif later is not None:
@@ -276,4 +285,5 @@ def _record_json(record: AssessmentRecord) -> dict[str, Any]:
         "reassess_by": _iso(record.reassess_by),
         "protagonist": record.protagonist,
         "by": record.by,
+        "complete": record.complete,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import attrs
 import pytest
 
 from csvc_core.compromission import AssessmentRecord, Closure, case_compromission, record_from_result
@@ -155,3 +156,19 @@ def test_record_from_a_pipeline_result(csvc):
     assert set(row.factors) == {"homicide_plan", "stalking"}
     case = case_compromission([row], now=T0)
     assert case.level == 4 and case.to_json()["standing"][0]["organisation"] == "maison-a"
+
+
+def test_incomplete_lower_reassessment_does_not_supersede() -> None:
+    first = record("a1", "shelter", 3, days=0)
+    unknowns = attrs.evolve(record("a2", "shelter", 1, days=5), complete=False)
+    case = case_compromission([first, unknowns], now=T0 + timedelta(days=6))
+    assert case.level == 3 and [s.record.id for s in case.standing] == ["a1", "a2"]
+    higher_incomplete = attrs.evolve(record("a3", "shelter", 4, days=6), complete=False)
+    case = case_compromission([first, unknowns, higher_incomplete], now=T0 + timedelta(days=7))
+    assert case.level == 4 and {a.record.id for a in case.set_aside} == {"a1", "a2"}
+
+
+def test_same_kind_at_the_same_moment_both_stand() -> None:
+    one, two = record("a1", "police", 3), record("a2", "police", 1)
+    case = case_compromission([one, two], now=T0)
+    assert case.level == 3 and len(case.standing) == 2
