@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csvc_core import hookimpl
 from csvc_core.action_specs import acts_for, load_action_specs
 from csvc_core.model import Action, Instrument, Result, Text
 from csvc_core.sectors import Adaptation, Sector
+
+if TYPE_CHECKING:
+    import click
 
 SECTOR = "shelter"
 DATA = Path(str(files(__name__))) / "data"
@@ -45,6 +49,13 @@ def csvc_sectors() -> list[Sector]:
 @hookimpl
 def csvc_instrument_sources() -> list[Path]:
     return [DATA / "instruments"]
+
+
+@hookimpl
+def csvc_commands() -> list[click.Command]:
+    from csvc_shelter.commands import safety_plan  # imported only when the CLI lists its commands
+
+    return [safety_plan]
 
 
 @hookimpl

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,3 +65,25 @@ def test_plan_keeps_every_prompt_and_round_trips() -> None:
 def test_bad_plans_name_the_field(change: dict[str, Any], message: str) -> None:
     with pytest.raises(BadInput, match=message):
         build_plan({"made_at": MADE, "made_by": "intervenante", **change})
+
+
+def test_cli_template_and_check(run_csvc: Any, tmp_path: Path) -> None:
+    status, template, _ = run_csvc("safety-plan", "template", "--json")
+    assert status == 0 and [section["id"] for section in template["sections"]] == list(SECTIONS)
+    good = {"made_at": MADE, "made_by": "intervenante", "sections": {"court": {"court_days": "accompagnée"}}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(good), encoding="utf-8")
+    status, plan, _ = run_csvc("safety-plan", "check", str(path), "--json")
+    assert status == 0 and plan["sections"]["court"]["court_days"] == {
+        "answer": "accompagnée",
+        "status": "in_place",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "csvc_core", "safety-plan", "check", str(path), "--lang", "en"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "Valid safety plan: 1 item(s) in place" in done.stdout
+    path.write_text(json.dumps({**good, "made_by": ""}), encoding="utf-8")
+    status, output, stderr = run_csvc("safety-plan", "check", str(path), "--json")
+    assert status == 2 and output is None and "$.made_by" in stderr and stderr.count("\n") == 1

@@ -1,0 +1,76 @@
+"""``csvc safety-plan``: the shelter plugin's subcommands, contributed through ``csvc_commands``.
+
+csvc safety-plan template [--json] [--lang fr|en]    # the sections and prompts to go through with her
+csvc safety-plan check FILE [--json] [--lang fr|en]  # check a plan (exit 2 naming the bad field)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.i18n import register_catalogue, t
+from csvc_shelter.safety_plan import build_plan, load_template, plan_to_json, template_to_json
+
+register_catalogue(Path(__file__).parent / "locale")
+
+
+@click.group("safety-plan")
+def safety_plan() -> None:
+    """Plan de sécurité de la victime / The victim's safety plan."""
+
+
+@safety_plan.command("template")
+@json_option
+@lang_option
+def template_command(as_json: bool, lang: str) -> None:
+    """Les sections et les questions du plan / The plan's sections and prompts."""
+    template = load_template()
+    if as_json:
+        echo_json(template_to_json(template))
+        return
+    click.echo(template.title.get(lang))
+    if template.intro is not None:
+        click.echo(template.intro.get(lang))
+    for section in template.sections:
+        click.echo(f"\n{section.title.get(lang)}")
+        for prompt in section.prompts:
+            click.echo(f"  □ {prompt.text.get(lang)}")
+
+
+@safety_plan.command("check")
+@click.argument("path")
+@json_option
+@lang_option
+def check_command(path: str, as_json: bool, lang: str) -> None:
+    """Vérifier un plan (JSON) / Check a plan (JSON)."""
+    payload, name = read_json(path)
+    plan = build_plan(payload, source=name)
+    if as_json:
+        echo_json(plan_to_json(plan))
+        return
+    done = sum(entry.status == "in_place" for entry in plan.entries)
+    click.echo(
+        t(
+            "shelter.plan.valid",
+            lang,
+            done=done,
+            total=len(plan.entries),
+            by=plan.made_by,
+            when=plan.made_at.isoformat(),
+        )
+    )
+    if plan.review_by is not None:
+        click.echo(t("shelter.plan.review", lang, when=plan.review_by.isoformat()))
+    template = load_template()
+    for section in template.sections:
+        click.echo(f"\n{section.title.get(lang)}")
+        for prompt in section.prompts:
+            entry = plan.entry(section.id, prompt.id)
+            if entry is None:
+                continue
+            status = t(f"shelter.plan.status.{entry.status}", lang)
+            answer = f" — {entry.answer}" if entry.answer else ""
+            click.echo(f"  [{status}] {prompt.text.get(lang)}{answer}")
