@@ -19,6 +19,13 @@ COMMANDS: dict[str, str] = {
     "plugins": "csvc_core.cli.plugins:plugins",
     "plugin": "csvc_core.cli.scaffold:plugin",
     "schema": "csvc_core.cli.schemas:schema",
+    "store": "csvc_core.cli.store:store",
+    "case": "csvc_core.cli.case:case",
+    "followup": "csvc_core.cli.followup:followup",
+    "action": "csvc_core.cli.action:action",
+    "audit": "csvc_core.cli.audit:audit",
+    "user": "csvc_core.cli.user:user",
+    "org": "csvc_core.cli.user:org",
 }
 
 

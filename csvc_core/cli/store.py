@@ -1,0 +1,117 @@
+"""``csvc store init|backup|purge|check``: create, back up, purge and check a store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.storeopts import passphrase_for, store_command, store_option, unlocked
+from csvc_core.i18n import t
+from csvc_core.jsonio import parse_datetime
+
+
+@click.group()
+def store() -> None:
+    """Dépôt de dossiers / Case store."""
+
+
+@store.command("init")
+@click.option("--org", required=True, help="Name of the organisation that owns the store.")
+@click.option("--sector", required=True, help="Sector of the organisation (police, health, shelter, ...).")
+@click.option("--user", "user_name", required=True, help="First user (administrator).")
+@click.option("--retention-days", type=int, default=None, help="Days a closed case is kept before purge.")
+@store_option
+@json_option
+@lang_option
+def init(
+    org: str,
+    sector: str,
+    user_name: str,
+    retention_days: int | None,
+    store_url: str | None,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Créer un dépôt / Create a store: schema, organisation, first user (admin)."""
+    from csvc_core.store import init_store
+    from csvc_core.store.opening import DEFAULT_RETENTION_DAYS
+
+    passphrase = passphrase_for(user_name, lang, new=True)
+    created = init_store(
+        store_url,
+        org=org,
+        sector=sector,
+        user=user_name,
+        passphrase=passphrase,
+        retention_days=retention_days or DEFAULT_RETENTION_DAYS,
+    )
+    try:
+        where = created.location.display
+        if as_json:
+            echo_json(
+                {
+                    "store": where,
+                    "organisation": org,
+                    "sector": sector,
+                    "user": user_name,
+                    "audit_key": str(created.key_path),
+                }
+            )
+        else:
+            click.echo(
+                t("store.created", lang, store=where, org=org, user=user_name, keyfile=created.key_path)
+            )
+    finally:
+        created.close()
+
+
+@store.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path))
+@store_command
+@lang_option
+def backup(destination: Path, store_url: str | None, user_name: str | None, lang: str) -> None:
+    """Copie cohérente du dépôt SQLite / Consistent copy of an SQLite store (VACUUM INTO)."""
+    with unlocked(store_url, user_name, lang) as session:
+        written = session.backup(destination)
+    click.echo(t("store.backup_done", lang, path=written))
+
+
+@store.command("purge")
+@click.option("--now", "now_text", default=None, help="Purge as of this ISO 8601 time (default: now).")
+@store_command
+@json_option
+@lang_option
+def purge(
+    now_text: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
+) -> None:
+    """Détruire les dossiers fermés échus / Purge closed cases past their retention period."""
+    now: datetime | None = parse_datetime(now_text, "--now") if now_text else None
+    with unlocked(store_url, user_name, lang) as session:
+        report = session.purge(now)
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        click.echo(t("store.purged", lang, count=len(report.cases), days=report.retention_days))
+
+
+@store.command("check")
+@store_option
+@lang_option
+def check(store_url: str | None, lang: str) -> None:
+    """Vérifier le dépôt / Check the store: integrity, schema, audit trail."""
+    from csvc_core.errors import OperationFailed
+    from csvc_core.store import open_store
+
+    opened = open_store(store_url)
+    try:
+        if opened.read_only_reason:
+            raise OperationFailed(opened.read_only_reason)
+        report = opened.verify_audit()
+    finally:
+        opened.close()
+    if not report.ok:
+        raise OperationFailed(t("store.audit_bad", lang, problem=report.problem))
+    click.echo(t("store.check_ok", lang, entries=report.entries))

@@ -1,0 +1,248 @@
+"""Assessments: scored by the framework's pipeline, stored append-only with the instrument as it was.
+
+The store never scores. It calls ``Csvc.assess(..., sector=<the acting organisation's sector>, history=...)``,
+keeps the answers and the result (both encrypted: they hold notes and the override's reason), the instrument
+definition snapshot (so that re-reading after an instrument upgrade gives the original result), the
+recommended actions, and refreshes the case level — all in one transaction with its audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Row, insert, select
+
+from csvc_core.converter import converter
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.framework import Csvc
+from csvc_core.instruments import instrument_to_json
+from csvc_core.jsonio import answers_to_json, parse_assessment
+from csvc_core.model import Instrument, Result
+from csvc_core.store.access import require, visible_case
+from csvc_core.store.cases import level_state, refresh_case, user_names
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.records import AssessmentSummary
+from csvc_core.store.schema import (
+    action_history,
+    actions,
+    assessment_closures,
+    assessments,
+    instrument_snapshots,
+)
+
+#: how many earlier assessments of the case are re-read and passed as ``history`` to the pipeline.
+HISTORY_DEPTH = 10
+
+
+def _with_confirmer(payload: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    """The override names the acting professional when the answers file names nobody."""
+    override = payload.get("override")
+    if isinstance(override, Mapping) and not override.get("by"):
+        return {**payload, "override": {**override, "by": name}}
+    return payload
+
+
+def snapshot(tx: Tx, instrument: Instrument) -> str:
+    """Keep the instrument definition once per content; returns its digest."""
+    definition = json.dumps(
+        instrument_to_json(instrument), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    digest = hashlib.sha256(definition.encode()).hexdigest()
+    known = tx.connection.execute(
+        select(instrument_snapshots.c.digest).where(instrument_snapshots.c.digest == digest)
+    ).first()
+    if known is None:
+        tx.connection.execute(
+            insert(instrument_snapshots).values(
+                digest=digest, instrument_id=instrument.id, version=instrument.version, definition=definition
+            )
+        )
+    return digest
+
+
+def load_snapshot(tx: Tx, digest: str) -> Instrument:
+    definition = tx.connection.execute(
+        select(instrument_snapshots.c.definition).where(instrument_snapshots.c.digest == digest)
+    ).scalar_one()
+    return converter.structure(json.loads(definition), Instrument)
+
+
+def reread(tx: Tx, csvc: Csvc, row: Row, history: tuple[Result, ...] = ()) -> Result:
+    """The result of a stored assessment, evaluated again with the instrument it was made with."""
+    instrument = load_snapshot(tx, row.snapshot)
+    answers = tx.cipher.decrypt_json(row.answers_ct, f"assessments.answers_ct:{row.id}")
+    assessment = parse_assessment(answers, instrument, source=f"assessment {row.id}")
+    return csvc.evaluate(
+        instrument, assessment, sector=row.sector, history=history, source=f"assessment {row.id}"
+    )
+
+
+def history_of(tx: Tx, csvc: Csvc, case_id: str) -> tuple[Result, ...]:
+    rows = tx.connection.execute(
+        select(assessments)
+        .where(assessments.c.case_id == case_id)
+        .order_by(assessments.c.assessed_at.desc())
+        .limit(HISTORY_DEPTH)
+    )
+    return tuple(reread(tx, csvc, row) for row in rows)
+
+
+def assess(
+    tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
+) -> tuple[str, Result, list[str]]:
+    """Score and store one assessment confirmed by the acting user; returns its id, result and action ids."""
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    case = visible_case(tx.connection, tx.actor, case_id)
+    if case.status != "open":
+        raise OperationFailed(f"case {case_id} is closed: no new assessment")
+    if not isinstance(payload, Mapping):
+        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+    result = csvc.assess(
+        instrument_id,
+        _with_confirmer(payload, tx.actor.name),
+        sector=tx.actor.sector,
+        history=history_of(tx, csvc, case_id),
+        source=source,
+    )
+    if result.level is None:
+        raise BadInput(f"{source}: $.override: {instrument_id} gives no level; the professional chooses one")
+    assessment_id = new_id()
+    where = "assessments.{}:" + assessment_id
+    tx.connection.execute(
+        insert(assessments).values(
+            id=assessment_id,
+            case_id=case_id,
+            org_id=case.org_id,
+            sector=tx.actor.sector,
+            protagonist=result.input.protagonist,
+            instrument_id=result.instrument.id,
+            instrument_version=result.instrument.version,
+            snapshot=snapshot(tx, result.instrument),
+            assessed_at=result.assessed_at,
+            score=result.score,
+            computed_level=result.computed_level,
+            level=result.level,
+            compromission=result.compromission,
+            overridden=result.override is not None,
+            complete=result.complete,
+            reassess_by=result.reassess_by,
+            answers_ct=tx.cipher.encrypt_json(answers_to_json(result.input), where.format("answers_ct")),
+            result_ct=tx.cipher.encrypt_json(result.to_json(), where.format("result_ct")),
+            confirmed_by=tx.actor.user_id,
+            confirmed_at=tx.now,
+        )
+    )
+    action_ids = []
+    for action in result.actions:
+        action_id = new_id()
+        action_ids.append(action_id)
+        label = (
+            json.dumps({"fr": action.label.fr, "en": action.label.en}, ensure_ascii=False)
+            if action.label
+            else None
+        )
+        tx.connection.execute(
+            insert(actions).values(
+                id=action_id,
+                case_id=case_id,
+                org_id=case.org_id,
+                assessment_id=assessment_id,
+                action=action.id,
+                sector=action.sector,
+                label=label,
+                mandatory=action.mandatory,
+                due=action.due,
+                status="open",
+                proposed_by=action.proposed_by,
+                created_at=tx.now,
+                updated_at=tx.now,
+                updated_by=tx.actor.user_id,
+                version=1,
+            )
+        )
+        tx.connection.execute(
+            insert(action_history).values(
+                id=new_id(), action_id=action_id, at=tx.now, by=tx.actor.user_id, status="open", note_ct=None
+            )
+        )
+    tx.audit(
+        "assessment.add",
+        case_id,
+        assessment=assessment_id,
+        instrument=result.instrument.id,
+        version=result.instrument.version,
+        actions=action_ids,
+    )
+    refresh_case(tx, case_id)
+    return assessment_id, result, action_ids
+
+
+def assessment_row(tx: Tx, assessment_id: str) -> Row:
+    row = tx.connection.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
+    if row is None:
+        raise OperationFailed(f"assessment {assessment_id!r} not found")
+    visible_case(tx.connection, tx.actor, row.case_id)
+    return row
+
+
+def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
+    """A professional's explicit decision that an assessment no longer stands (e.g. a higher level from
+    another sector that a new situation answers). Append-only: the assessment itself is never changed."""
+    tx.require_writable()
+    require(tx.actor, "assessment.close")
+    row = assessment_row(tx, assessment_id)
+    if not reason.strip():
+        raise BadInput("--reason: closing an assessment needs a reason")
+    known = tx.connection.execute(
+        select(assessment_closures.c.assessment_id).where(
+            assessment_closures.c.assessment_id == assessment_id
+        )
+    ).first()
+    if known is not None:
+        raise OperationFailed(f"assessment {assessment_id} is already closed")
+    tx.connection.execute(
+        insert(assessment_closures).values(
+            assessment_id=assessment_id,
+            closed_by=tx.actor.user_id,
+            closed_at=tx.now,
+            reason_ct=tx.seal(reason.strip(), "assessment_closures", "reason_ct", assessment_id),
+        )
+    )
+    tx.audit("assessment.close", row.case_id, assessment=assessment_id)
+    refresh_case(tx, row.case_id)
+
+
+def stored_result(tx: Tx, row: Row) -> dict[str, Any]:
+    """The §1 result object exactly as stored when the assessment was confirmed."""
+    data = tx.cipher.decrypt_json(row.result_ct, f"assessments.result_ct:{row.id}")
+    assert isinstance(data, dict)
+    return data
+
+
+def summary_of(tx: Tx, assessment_id: str) -> AssessmentSummary:
+    """A stored assessment as listed in a case (its standing as of now)."""
+    row = assessment_row(tx, assessment_id)
+    state = level_state(tx, row.case_id)
+    why = {aside.record.id: aside.why for aside in state.level.set_aside}
+    return AssessmentSummary(
+        id=row.id,
+        case_id=row.case_id,
+        instrument=row.instrument_id,
+        instrument_version=row.instrument_version,
+        protagonist=row.protagonist,
+        sector=row.sector,
+        level=row.level,
+        computed_level=row.computed_level,
+        compromission=row.compromission,
+        overridden=row.overridden,
+        assessed_at=row.assessed_at,
+        reassess_by=row.reassess_by,
+        by=user_names(tx, [row.confirmed_by]).get(row.confirmed_by, row.confirmed_by),
+        confirmed_at=row.confirmed_at,
+        standing=why.get(row.id, "standing"),
+    )

@@ -1,0 +1,298 @@
+"""The audit trail: every read of a case, change, export, login and failed login, in the same transaction.
+
+Entries are hash-chained with HMAC-SHA256 keyed by a secret kept outside the database (a key file, mode 0600,
+or ``$CSVC_AUDIT_KEY``): ``hash = HMAC(key, canonical(entry) || prev_hash)``. Someone who can edit the
+database but lacks the key cannot forge an entry. After each commit the chain head (sequence and hash,
+itself under HMAC) is written to an *anchor* file outside the database, so that deleting the last
+entries shows.
+
+Entries hold ids, action names and field-group names, never a sensitive value. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection, func, insert, select
+
+from csvc_core.errors import OperationFailed
+from csvc_core.store.schema import audit_log, utcnow
+
+ENV_KEY = "CSVC_AUDIT_KEY"
+GENESIS = "0" * 64
+
+
+def _mac(key: bytes, message: bytes) -> str:
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def canonical(
+    seq: int,
+    at: datetime,
+    user_id: str | None,
+    org_id: str | None,
+    action: str,
+    case_id: str | None,
+    detail: str,
+) -> bytes:
+    """The bytes an entry's HMAC covers (with the previous hash appended)."""
+    fields = [seq, at.isoformat(), user_id, org_id, action, case_id, detail]
+    return json.dumps(fields, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def entry_hash(
+    key: bytes,
+    seq: int,
+    at: datetime,
+    user_id: str | None,
+    org_id: str | None,
+    action: str,
+    case_id: str | None,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    return _mac(key, canonical(seq, at, user_id, org_id, action, case_id, detail) + prev_hash.encode())
+
+
+# -- the key ---------------------------------------------------------------------------------------
+def create_key_file(path: Path) -> None:
+    """Write a new random audit key to ``path`` (mode 0600); an existing file is kept, never overwritten."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load_key(path: Path) -> bytes:
+    """The audit key from ``$CSVC_AUDIT_KEY`` (64 hex digits) or else the key file at ``path``."""
+    text = os.environ.get(ENV_KEY)
+    where = f"${ENV_KEY}"
+    if not text:
+        where = str(path)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise OperationFailed(
+                f"audit key {path} is missing: copy it from the machine that created the store, "
+                f"or set {ENV_KEY}"
+            ) from None
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise OperationFailed(f"audit key {path} is readable by others: run chmod 600 {path}")
+        text = path.read_text(encoding="ascii")
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        raise OperationFailed(f"audit key in {where} is not 64 hexadecimal digits") from None
+    if len(key) < 32:
+        raise OperationFailed(f"audit key in {where} is shorter than 32 bytes")
+    return key
+
+
+# -- writing ---------------------------------------------------------------------------------------
+@attrs.define
+class Head:
+    seq: int
+    hash: str
+
+
+class AuditWriter:
+    """Appends entries to the chain within one transaction (the caller holds the write lock)."""
+
+    def __init__(self, connection: Connection, key: bytes) -> None:
+        self.connection = connection
+        self.key = key
+        self.head: Head | None = None
+
+    def _current_head(self) -> Head:
+        if self.head is None:
+            row = self.connection.execute(
+                select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+            ).first()
+            self.head = Head(row.seq, row.hash) if row is not None else Head(0, GENESIS)
+        return self.head
+
+    def append(
+        self,
+        action: str,
+        *,
+        user_id: str | None,
+        org_id: str | None,
+        case_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> Head:
+        head = self._current_head()
+        seq, at = head.seq + 1, utcnow()
+        detail_text = json.dumps(detail or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        digest = entry_hash(self.key, seq, at, user_id, org_id, action, case_id, detail_text, head.hash)
+        self.connection.execute(
+            insert(audit_log).values(
+                seq=seq,
+                at=at,
+                user_id=user_id,
+                org_id=org_id,
+                action=action,
+                case_id=case_id,
+                detail=detail_text,
+                prev_hash=head.hash,
+                hash=digest,
+            )
+        )
+        self.head = Head(seq, digest)
+        return self.head
+
+
+# -- the anchor ------------------------------------------------------------------------------------
+class Anchor:
+    """The chain head kept in a file outside the database; it only moves forward."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self.key = key
+
+    def _mac(self, seq: int, digest: str) -> str:
+        return _mac(self.key, f"anchor:{seq}:{digest}".encode())
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def read(self) -> Head | None:
+        """The anchored head, None when there is no anchor yet; an altered anchor is an error."""
+        try:
+            data = json.loads(self.path.read_text(encoding="ascii"))
+            head = Head(int(data["seq"]), str(data["hash"]))
+            valid = hmac.compare_digest(str(data["mac"]), self._mac(head.seq, head.hash))
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            raise OperationFailed(f"audit anchor {self.path} was altered (its HMAC does not match)")
+        return head
+
+    def advance(self, head: Head) -> None:
+        """Record ``head`` if it is newer than the anchored one (atomic replace, synced to disk)."""
+        with self._locked():
+            try:
+                current = self.read()
+            except OperationFailed:
+                current = None  # never let a damaged anchor block work; verify reports it
+            if current is not None and current.seq >= head.seq:
+                return
+            self.write(head)
+
+    def write(self, head: Head) -> None:
+        data = {"seq": head.seq, "hash": head.hash, "mac": self._mac(head.seq, head.hash)}
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(data, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.path)
+        directory = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+# -- verifying -------------------------------------------------------------------------------------
+@attrs.frozen
+class AuditReport:
+    """What ``csvc audit verify`` found: ``first_bad`` is the sequence number of the first bad entry."""
+
+    ok: bool
+    entries: int
+    first_bad: int | None = None
+    problem: str | None = None
+    anchored: int | None = None
+
+
+def verify(connection: Connection, key: bytes, anchor: Anchor | None) -> AuditReport:
+    """Recompute the chain from the entries themselves, then compare its end with the anchor (if any)."""
+    try:
+        anchored = anchor.read() if anchor is not None else None
+    except OperationFailed as exc:
+        return AuditReport(False, 0, None, str(exc))
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    hashes_at_anchor: str | None = None
+    rows = connection.execution_options(yield_per=5000).execute(select(audit_log).order_by(audit_log.c.seq))
+    for row in rows:
+        if row.seq != expected_seq:
+            problem = (
+                f"entry {expected_seq}: missing (the sequence jumps from {expected_seq - 1} to {row.seq})"
+                if row.seq > expected_seq
+                else f"entry {row.seq}: out of order or duplicated"
+            )
+            return AuditReport(False, count, expected_seq, problem, anchored.seq if anchored else None)
+        if row.prev_hash != prev_hash:
+            return AuditReport(
+                False,
+                count,
+                row.seq,
+                f"entry {row.seq}: not chained to entry {row.seq - 1} "
+                "(entries removed, replaced or reordered)",
+                anchored.seq if anchored else None,
+            )
+        digest = entry_hash(
+            key, row.seq, row.at, row.user_id, row.org_id, row.action, row.case_id, row.detail, row.prev_hash
+        )
+        if not hmac.compare_digest(digest, row.hash):
+            return AuditReport(
+                False,
+                count,
+                row.seq,
+                f"entry {row.seq}: altered (its HMAC does not match)",
+                anchored.seq if anchored else None,
+            )
+        if anchored is not None and row.seq == anchored.seq:
+            hashes_at_anchor = row.hash
+        prev_hash, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    if anchored is not None:
+        if count < anchored.seq:
+            return AuditReport(
+                False,
+                count,
+                count + 1,
+                f"entry {count + 1}: missing — the trail ends at entry {count} but the anchor names entry "
+                f"{anchored.seq} (entries deleted)",
+                anchored.seq,
+            )
+        if hashes_at_anchor != anchored.hash:
+            return AuditReport(
+                False,
+                count,
+                anchored.seq,
+                f"entry {anchored.seq}: differs from the anchored chain head",
+                anchored.seq,
+            )
+    return AuditReport(True, count, None, None, anchored.seq if anchored else None)
+
+
+def count_entries(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(audit_log)).scalar_one())

@@ -1,0 +1,71 @@
+"""One case read in full: its level with provenance, protagonists, assessments, actions and events."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from csvc_core.store.access import require, visible_case
+from csvc_core.store.assessing import stored_result
+from csvc_core.store.cases import case_protagonists, event_records, level_state, summary, user_names
+from csvc_core.store.context import Tx
+from csvc_core.store.followup import case_actions
+from csvc_core.store.records import AssessmentSummary, CaseDetail
+from csvc_core.store.schema import assessments, organisations
+
+
+def case_detail(tx: Tx, case_id: str, *, reveal: bool = False, results: bool = False) -> CaseDetail:
+    """The case as its reader may see it. ``reveal`` decrypts names, contacts and notes; ``results`` adds
+    each assessment's stored §1 result (factors, flags, override and its reason). Both are audited."""
+    require(tx.actor, "case.read")
+    row = visible_case(tx.connection, tx.actor, case_id)
+    stored = {
+        a.id: stored_result(tx, a)
+        for a in tx.connection.execute(
+            select(assessments.c.id, assessments.c.result_ct).where(assessments.c.case_id == case_id)
+        )
+    }
+    factors = {
+        key: tuple(dict.fromkeys(f["factor"] for f in data.get("factors", [])))
+        for key, data in stored.items()
+    }
+    state = level_state(tx, case_id, factors)
+    why = {aside.record.id: aside.why for aside in state.level.set_aside}
+    names = user_names(tx, [a.confirmed_by for a in state.assessment_rows])
+    summaries = tuple(
+        AssessmentSummary(
+            id=a.id,
+            case_id=case_id,
+            instrument=a.instrument_id,
+            instrument_version=a.instrument_version,
+            protagonist=a.protagonist,
+            sector=a.sector,
+            level=a.level,
+            computed_level=a.computed_level,
+            compromission=a.compromission,
+            overridden=a.overridden,
+            assessed_at=a.assessed_at,
+            reassess_by=a.reassess_by,
+            by=names.get(a.confirmed_by, a.confirmed_by),
+            confirmed_at=a.confirmed_at,
+            standing=why.get(a.id, "standing"),
+            result=stored.get(a.id) if results else None,
+        )
+        for a in state.assessment_rows
+    )
+    organisation = tx.connection.execute(
+        select(organisations.c.name).where(organisations.c.id == row.org_id)
+    ).scalar_one()
+    detail = CaseDetail(
+        summary=summary(tx, row, reveal),
+        organisation=organisation,
+        level=state.level,
+        protagonists=case_protagonists(tx, case_id, reveal),
+        assessments=summaries,
+        actions=tuple(case_actions(tx, case_id, reveal)),
+        events=event_records(tx, state, reveal),
+    )
+    groups = ["level", "assessments", "actions", "events"] + (["results"] if results else [])
+    if reveal:
+        groups += ["label", "names", "contacts", "notes"]
+    tx.audit("case.read", case_id, fields=groups)
+    return detail

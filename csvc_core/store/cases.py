@@ -1,0 +1,397 @@
+"""Cases, their protagonists and events, and the derived columns that keep the case level current."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+from sqlalchemy import Row, insert, select, update
+
+from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.model import PROTAGONISTS
+from csvc_core.store.access import case_scope, require, visible_case
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.records import (
+    EVENT_KINDS,
+    CaseEvent,
+    CaseSummary,
+    Contact,
+    Protagonist,
+)
+from csvc_core.store.schema import (
+    assessment_closures,
+    assessments,
+    case_events,
+    cases,
+    protagonists,
+    users,
+)
+
+MAX_LABEL = 200
+
+
+class StaleRecord(OperationFailed):
+    """A save based on an old version of a record: someone changed it meanwhile. Reload, then save again."""
+
+
+def check_version(result_rowcount: int, what: str, expected: int | None) -> None:
+    if result_rowcount != 1:
+        raise StaleRecord(
+            f"{what} was changed by someone else since version {expected}: reload it and save again"
+        )
+
+
+def user_names(tx: Tx, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = tx.connection.execute(select(users.c.id, users.c.name).where(users.c.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
+# -- cases -------------------------------------------------------------------------------------------------
+def _check_label(label: str) -> str:
+    label = label.strip()
+    if not label:
+        raise BadInput("--label: a case needs a label (a name or a file reference)")
+    if len(label) > MAX_LABEL:
+        raise BadInput(f"--label: at most {MAX_LABEL} characters")
+    return label
+
+
+def new_case(tx: Tx, label: str) -> str:
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    case_id = new_id()
+    tx.connection.execute(
+        insert(cases).values(
+            id=case_id,
+            org_id=tx.actor.org_id,
+            label_ct=tx.seal(_check_label(label), "cases", "label_ct", case_id),
+            status="open",
+            created_at=tx.now,
+            created_by=tx.actor.user_id,
+            compromission=None,
+            reassess_by=tx.now,  # never assessed: an assessment is due now
+            version=1,
+        )
+    )
+    tx.audit("case.create", case_id, fields=["label"])
+    return case_id
+
+
+def relabel_case(tx: Tx, case_id: str, label: str, expected_version: int) -> int:
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    visible_case(tx.connection, tx.actor, case_id)
+    result = tx.connection.execute(
+        update(cases)
+        .where(cases.c.id == case_id, cases.c.version == expected_version)
+        .values(
+            label_ct=tx.seal(_check_label(label), "cases", "label_ct", case_id), version=expected_version + 1
+        )
+    )
+    check_version(result.rowcount, f"case {case_id}", expected_version)
+    tx.audit("case.update", case_id, fields=["label"])
+    return expected_version + 1
+
+
+def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None = None) -> None:
+    """Close a case: it leaves the follow-up queue; its retention period starts now."""
+    tx.require_writable()
+    require(tx.actor, "case.close")
+    row = visible_case(tx.connection, tx.actor, case_id)
+    if row.status == "closed":
+        raise OperationFailed(f"case {case_id} is already closed")
+    if not reason.strip():
+        raise BadInput("--reason: closing a case needs a reason")
+    version = row.version if expected_version is None else expected_version
+    result = tx.connection.execute(
+        update(cases)
+        .where(cases.c.id == case_id, cases.c.version == version)
+        .values(
+            status="closed",
+            closed_at=tx.now,
+            closed_by=tx.actor.user_id,
+            close_reason_ct=tx.seal(reason.strip(), "cases", "close_reason_ct", case_id),
+            reassess_by=None,
+            version=version + 1,
+        )
+    )
+    check_version(result.rowcount, f"case {case_id}", version)
+    tx.audit("case.close", case_id)
+
+
+def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
+    return CaseSummary(
+        id=row.id,
+        label=tx.unseal(row.label_ct, "cases", "label_ct", row.id) if reveal else None,
+        status=row.status,
+        compromission=row.compromission,
+        reassess_by=row.reassess_by,
+        overdue=row.reassess_by is not None and row.reassess_by <= tx.now,
+        created_at=row.created_at,
+        version=row.version,
+    )
+
+
+def list_cases(
+    tx: Tx, *, status: str | None = "open", limit: int = 50, offset: int = 0, reveal: bool = False
+) -> list[CaseSummary]:
+    """The cases the actor may see, newest first, one page at a time."""
+    require(tx.actor, "case.read")
+    query = select(cases).where(case_scope(tx.actor))
+    if status is not None:
+        query = query.where(cases.c.status == status)
+    query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)
+    found = [summary(tx, row, reveal) for row in tx.connection.execute(query)]
+    tx.audit("case.list", None, count=len(found), offset=offset, reveal=reveal)
+    return found
+
+
+# -- protagonists ------------------------------------------------------------------------------------------
+def add_protagonist(
+    tx: Tx,
+    case_id: str,
+    role: str,
+    *,
+    name: str | None = None,
+    contact: Contact | None = None,
+    safe_to_call: bool | None = None,
+    partner_knows: bool | None = None,
+) -> str:
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    visible_case(tx.connection, tx.actor, case_id)
+    if role not in PROTAGONISTS:
+        raise BadInput(f"--role: unknown protagonist {role!r} (one of {', '.join(PROTAGONISTS)})")
+    row_id = new_id()
+    tx.connection.execute(
+        insert(protagonists).values(
+            id=row_id,
+            case_id=case_id,
+            org_id=tx.actor.org_id,
+            role=role,
+            name_ct=tx.seal_optional(name.strip() if name else None, "protagonists", "name_ct", row_id),
+            contact_ct=_seal_contact(tx, contact, row_id),
+            safe_to_call=safe_to_call,
+            partner_knows=partner_knows,
+            created_at=tx.now,
+            created_by=tx.actor.user_id,
+            version=1,
+        )
+    )
+    fields = [name for name, value in (("name", name), ("contact", contact)) if value is not None]
+    tx.audit("protagonist.add", case_id, protagonist=row_id, role=role, fields=fields)
+    return row_id
+
+
+def update_protagonist(
+    tx: Tx,
+    protagonist_id: str,
+    expected_version: int,
+    *,
+    name: str | None = None,
+    contact: Contact | None = None,
+    safe_to_call: bool | None = None,
+    partner_knows: bool | None = None,
+) -> int:
+    """Change a protagonist (fields left None keep their value); a stale version is refused."""
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
+    if row is None:
+        raise OperationFailed(f"protagonist {protagonist_id!r} not found")
+    visible_case(tx.connection, tx.actor, row.case_id)
+    values: dict[str, Any] = {"version": expected_version + 1}
+    if name is not None:
+        values["name_ct"] = tx.seal(name.strip(), "protagonists", "name_ct", protagonist_id)
+    if contact is not None:
+        values["contact_ct"] = _seal_contact(tx, contact, protagonist_id)
+    if safe_to_call is not None:
+        values["safe_to_call"] = safe_to_call
+    if partner_knows is not None:
+        values["partner_knows"] = partner_knows
+    result = tx.connection.execute(
+        update(protagonists)
+        .where(protagonists.c.id == protagonist_id, protagonists.c.version == expected_version)
+        .values(**values)
+    )
+    check_version(result.rowcount, f"protagonist {protagonist_id}", expected_version)
+    fields = sorted(key.removesuffix("_ct") for key in values if key != "version")
+    tx.audit("protagonist.update", row.case_id, protagonist=protagonist_id, fields=fields)
+    return expected_version + 1
+
+
+def _seal_contact(tx: Tx, contact: Contact | None, row_id: str) -> bytes | None:
+    if contact is None:
+        return None
+    return tx.seal(json.dumps(contact.to_json(), ensure_ascii=False), "protagonists", "contact_ct", row_id)
+
+
+def _protagonist(tx: Tx, row: Row, reveal: bool) -> Protagonist:
+    contact = None
+    if reveal and row.contact_ct is not None:
+        data = json.loads(tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id))
+        contact = Contact(**{**data, "channels": tuple(data.get("channels") or ())})
+    return Protagonist(
+        id=row.id,
+        role=row.role,
+        name=tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id) if reveal else None,
+        contact=contact,
+        safe_to_call=row.safe_to_call,
+        partner_knows=row.partner_knows,
+        version=row.version,
+    )
+
+
+def case_protagonists(tx: Tx, case_id: str, reveal: bool) -> tuple[Protagonist, ...]:
+    rows = tx.connection.execute(
+        select(protagonists).where(protagonists.c.case_id == case_id).order_by(protagonists.c.created_at)
+    )
+    return tuple(_protagonist(tx, row, reveal) for row in rows)
+
+
+# -- events ------------------------------------------------------------------------------------------------
+def record_event(
+    tx: Tx, case_id: str, kind: str, occurred_at: datetime | None = None, note: str | None = None
+) -> str:
+    """A new incident, a separation, the partner's release, a breach of conditions: re-assessment due now."""
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    row = visible_case(tx.connection, tx.actor, case_id)
+    if kind not in EVENT_KINDS:
+        raise BadInput(f"--kind: unknown event {kind!r} (one of {', '.join(EVENT_KINDS)})")
+    if row.status == "closed":
+        raise OperationFailed(f"case {case_id} is closed: reopen it before recording an event")
+    if occurred_at is not None and occurred_at.tzinfo is None:
+        raise BadInput("--occurred-at: give a UTC offset, e.g. 2026-03-01T10:00:00-05:00")
+    event_id = new_id()
+    tx.connection.execute(
+        insert(case_events).values(
+            id=event_id,
+            case_id=case_id,
+            org_id=row.org_id,
+            kind=kind,
+            occurred_at=occurred_at or tx.now,
+            recorded_at=tx.now,
+            recorded_by=tx.actor.user_id,
+            note_ct=tx.seal_optional(note, "case_events", "note_ct", event_id),
+        )
+    )
+    tx.audit("event.add", case_id, event=event_id, kind=kind, fields=["note"] if note else [])
+    refresh_case(tx, case_id)
+    return event_id
+
+
+# -- the case level, kept current ------------------------------------------------------------------------
+@attrs.frozen
+class LevelState:
+    """What the case level follows from: its assessments, their closures, its events."""
+
+    level: CaseCompromission
+    assessment_rows: tuple[Row, ...]
+    events: tuple[tuple[Row, bool], ...]  # (event row, still open)
+    reassess_by: datetime | None
+
+
+def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None = None) -> LevelState:
+    rows = tuple(
+        tx.connection.execute(
+            select(assessments)
+            .where(assessments.c.case_id == case_id)
+            .order_by(assessments.c.assessed_at.desc())
+        )
+    )
+    names = user_names(tx, [row.confirmed_by for row in rows])
+    records = [
+        AssessmentRecord(
+            id=row.id,
+            sector=row.sector,
+            instrument=row.instrument_id,
+            instrument_version=row.instrument_version,
+            level=row.level,
+            compromission=row.compromission,
+            assessed_at=row.assessed_at,
+            reassess_by=row.reassess_by,
+            protagonist=row.protagonist,
+            organisation=row.org_id,
+            factors=(factors or {}).get(row.id, ()),
+            by=names.get(row.confirmed_by),
+        )
+        for row in rows
+    ]
+    closures = closures_of(tx, [row.id for row in rows])
+    level = case_compromission(records, tx.now, closures)
+    events = []
+    for event in tx.connection.execute(
+        select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.recorded_at.desc())
+    ):
+        answered = any(
+            row.confirmed_at >= event.recorded_at and row.assessed_at >= event.occurred_at for row in rows
+        )
+        events.append((event, not answered))
+    dates = [
+        date for date in (level.reassess_by, *(e.recorded_at for e, is_open in events if is_open)) if date
+    ]
+    reassess_by = min(dates) if dates else None
+    return LevelState(level, rows, tuple(events), reassess_by)
+
+
+def closures_of(tx: Tx, assessment_ids: Sequence[str]) -> list[Closure]:
+    if not assessment_ids:
+        return []
+    rows = tx.connection.execute(
+        select(assessment_closures).where(assessment_closures.c.assessment_id.in_(list(assessment_ids)))
+    ).all()
+    names = user_names(tx, [row.closed_by for row in rows])
+    return [
+        Closure(
+            assessment_id=row.assessment_id,
+            by=names.get(row.closed_by, row.closed_by),
+            reason=tx.unseal(row.reason_ct, "assessment_closures", "reason_ct", row.assessment_id),
+            closed_at=row.closed_at,
+        )
+        for row in rows
+    ]
+
+
+def refresh_case(tx: Tx, case_id: str) -> LevelState:
+    """Recompute the case's level and re-assessment date (same transaction as the change that moved them)."""
+    state = level_state(tx, case_id)
+    case = tx.connection.execute(
+        select(cases.c.status, cases.c.created_at).where(cases.c.id == case_id)
+    ).one()
+    reassess_by = state.reassess_by
+    if not state.assessment_rows and reassess_by is None:
+        reassess_by = case.created_at  # never assessed: due since the case was opened
+    tx.connection.execute(
+        update(cases)
+        .where(cases.c.id == case_id)
+        .values(
+            compromission=state.level.level,
+            reassess_by=reassess_by if case.status == "open" else None,
+        )
+    )
+    return state
+
+
+def event_records(tx: Tx, state: LevelState, reveal: bool) -> tuple[CaseEvent, ...]:
+    names = user_names(tx, [event.recorded_by for event, _ in state.events])
+    return tuple(
+        CaseEvent(
+            id=event.id,
+            kind=event.kind,
+            occurred_at=event.occurred_at,
+            recorded_at=event.recorded_at,
+            by=names.get(event.recorded_by, event.recorded_by),
+            note=tx.unseal_optional(event.note_ct, "case_events", "note_ct", event.id) if reveal else None,
+            open=is_open,
+        )
+        for event, is_open in state.events
+    )

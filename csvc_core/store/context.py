@@ -1,0 +1,54 @@
+"""One unit of work: a database transaction, the acting user, the field cipher and the audit writer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+from sqlalchemy import Connection
+
+from csvc_core.errors import OperationFailed
+from csvc_core.store.access import Actor
+from csvc_core.store.audit import AuditWriter
+from csvc_core.store.crypto import FieldCipher
+
+
+class ReadOnlyStore(OperationFailed):
+    """The store failed its integrity check at open: it is read-only until restored."""
+
+
+@attrs.define
+class Tx:
+    """Everything a service function needs; everything it writes commits or rolls back together."""
+
+    connection: Connection
+    actor: Actor
+    cipher: FieldCipher
+    audit_writer: AuditWriter | None  # None when the store is read-only
+    now: datetime
+    read_only_reason: str | None = None
+
+    def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
+        """Add an audit entry in this transaction (ids and field-group names only, never sensitive values)."""
+        if self.audit_writer is not None:
+            self.audit_writer.append(
+                what, user_id=self.actor.user_id, org_id=self.actor.org_id, case_id=case_id, detail=detail
+            )
+
+    def require_writable(self) -> None:
+        if self.read_only_reason is not None:
+            raise ReadOnlyStore(f"the store is read-only: {self.read_only_reason}")
+
+    # shorthands for sealed fields, bound to table.column:row
+    def seal(self, text: str, table: str, column: str, row_id: str) -> bytes:
+        return self.cipher.encrypt(text, f"{table}.{column}:{row_id}")
+
+    def seal_optional(self, text: str | None, table: str, column: str, row_id: str) -> bytes | None:
+        return None if text is None else self.seal(text, table, column, row_id)
+
+    def unseal(self, blob: bytes, table: str, column: str, row_id: str) -> str:
+        return self.cipher.decrypt(blob, f"{table}.{column}:{row_id}")
+
+    def unseal_optional(self, blob: bytes | None, table: str, column: str, row_id: str) -> str | None:
+        return None if blob is None else self.unseal(blob, table, column, row_id)

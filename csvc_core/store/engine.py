@@ -1,0 +1,132 @@
+"""Where the store lives and how to connect to it: URL resolution, SQLite settings, explicit transactions.
+
+SQLite (the default, one file in the user data folder): WAL journal, ``synchronous=FULL``, foreign keys on,
+``secure_delete`` on, a busy timeout, and every transaction opened explicitly with ``BEGIN IMMEDIATE``
+(Python's ``sqlite3`` implicit transactions are switched off). PostgreSQL (a partnership's shared server,
+driver psycopg 3):
+every transaction takes one advisory lock first, so the audit chain grows one entry at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from csvc_core.errors import BadInput
+
+ENV_URL = "CSVC_STORE"
+#: the advisory lock every PostgreSQL transaction holds (an arbitrary constant: "csvc" in ASCII).
+PG_LOCK = 0x63737663
+SQLITE_PRAGMAS = (
+    ("busy_timeout", "15000"),
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("foreign_keys", "ON"),
+    ("secure_delete", "ON"),
+)
+
+
+def default_path() -> Path:
+    """The default store file: ``csvc.db`` in the user data folder (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("csvc", appauthor=False) / "csvc.db"
+
+
+@attrs.frozen
+class Location:
+    """A resolved store URL: its kind, the SQLAlchemy URL, and for SQLite the file."""
+
+    url: str  # as the user wrote it (no password: a libpq password file or trust is expected)
+    kind: str  # "sqlite" or "postgresql"
+    sqlalchemy_url: str
+    path: Path | None = None
+
+    @property
+    def display(self) -> str:
+        return str(self.path) if self.path is not None else self.url
+
+
+def resolve(url: str | None = None) -> Location:
+    """The store location from ``url``, else ``$CSVC_STORE``, else the default SQLite file."""
+    text = url or os.environ.get(ENV_URL) or f"sqlite:///{default_path()}"
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise BadInput(
+            f"store URL {text!r} is not valid (write sqlite:///ABSOLUTE/PATH.db or postgresql://USER@HOST:PORT/DB)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise BadInput(f"store URL {text!r}: name a file, e.g. sqlite:////home/me/csvc.db")
+        path = Path(parsed.database).expanduser().resolve()
+        return Location(url=text, kind="sqlite", sqlalchemy_url=f"sqlite:///{path}", path=path)
+    if backend == "postgresql":
+        if not parsed.database:
+            raise BadInput(
+                f"store URL {text!r}: name the database, e.g. postgresql://csvc@localhost:5432/csvc"
+            )
+        driver_url = parsed.set(drivername="postgresql+psycopg")
+        return Location(
+            url=text, kind="postgresql", sqlalchemy_url=driver_url.render_as_string(hide_password=False)
+        )
+    raise BadInput(f"store URL {text!r}: only sqlite:/// and postgresql:// stores are supported")
+
+
+def make_engine(location: Location, *, read_only: bool = False) -> Engine:
+    """An engine for ``location`` with the settings above (read-only SQLite: ``mode=ro``, plain ``BEGIN``)."""
+    if location.kind == "sqlite":
+        assert location.path is not None
+        url = f"sqlite:///file:{location.path}?mode=ro&uri=true" if read_only else location.sqlalchemy_url
+        engine = create_engine(url)
+        _sqlite_events(engine, read_only)
+        return engine
+    engine = create_engine(location.sqlalchemy_url, pool_pre_ping=True)
+    _postgresql_events(engine)
+    return engine
+
+
+def _sqlite_events(engine: Engine, read_only: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for name, value in SQLITE_PRAGMAS:
+            if read_only and name == "journal_mode":
+                continue
+            cursor.execute(f"PRAGMA {name} = {value}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        if not _autocommit(connection):
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _postgresql_events(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        if not _autocommit(connection):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
+
+
+def _autocommit(connection: Any) -> bool:
+    """Whether the connection runs without a transaction (VACUUM, checkpoints)."""
+    return bool(connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+
+
+def sqlite_settings(engine: Engine) -> dict[str, str]:
+    """The settings in force on a connection (for checks and tests): journal mode, synchronous, ..."""
+    values = {}
+    with engine.connect() as connection:
+        for name, _ in SQLITE_PRAGMAS:
+            values[name] = str(connection.exec_driver_sql(f"PRAGMA {name}").scalar())
+        connection.rollback()
+    return values

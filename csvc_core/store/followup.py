@@ -1,0 +1,182 @@
+"""Follow-up: the re-assessment queue and the actions each sector owes, most urgent first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, insert, nulls_last, select, update
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.model import Text
+from csvc_core.store.access import case_scope, require, visible_case
+from csvc_core.store.cases import check_version, user_names
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.records import ACTION_STATUSES, ActionChange, ActionRecord, FollowupItem
+from csvc_core.store.schema import action_history, actions, cases
+
+
+def followup(tx: Tx, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
+    """Open cases with a re-assessment date: earliest date first (overdue ones lead), then highest level."""
+    require(tx.actor, "case.read")
+    query = (
+        select(cases.c.id, cases.c.reassess_by, cases.c.compromission)
+        .where(case_scope(tx.actor), cases.c.status == "open", cases.c.reassess_by.is_not(None))
+        .order_by(cases.c.reassess_by, nulls_last(cases.c.compromission.desc()), cases.c.id)
+    )
+    if overdue_only:
+        query = query.where(cases.c.reassess_by <= tx.now)
+    if limit is not None:
+        query = query.limit(limit)
+    items = [
+        FollowupItem(
+            case=row.id,
+            reassess_by=row.reassess_by,
+            overdue=row.reassess_by <= tx.now,
+            compromission=row.compromission,
+        )
+        for row in tx.connection.execute(query)
+    ]
+    tx.audit("followup.list", None, count=len(items))
+    return items
+
+
+def _label(text: str | None) -> Text | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return Text(fr=data["fr"], en=data["en"])
+
+
+def action_records(
+    tx: Tx, rows: Sequence[Row], *, with_history: bool = False, reveal: bool = False
+) -> list[ActionRecord]:
+    history: dict[str, list[Row]] = {}
+    if with_history and rows:
+        for change in tx.connection.execute(
+            select(action_history)
+            .where(action_history.c.action_id.in_([row.id for row in rows]))
+            .order_by(action_history.c.at)
+        ):
+            history.setdefault(change.action_id, []).append(change)
+    names = user_names(tx, [change.by for changes in history.values() for change in changes])
+    return [
+        ActionRecord(
+            id=row.id,
+            case_id=row.case_id,
+            assessment_id=row.assessment_id,
+            action=row.action,
+            sector=row.sector,
+            label=_label(row.label),
+            mandatory=row.mandatory,
+            due=row.due,
+            status=row.status,
+            overdue=row.status == "open" and row.due is not None and row.due <= tx.now,
+            proposed_by=row.proposed_by,
+            version=row.version,
+            history=tuple(
+                ActionChange(
+                    at=change.at,
+                    by=names.get(change.by, change.by),
+                    status=change.status,
+                    note=tx.unseal_optional(change.note_ct, "action_history", "note_ct", change.id)
+                    if reveal
+                    else None,
+                )
+                for change in history.get(row.id, ())
+            ),
+        )
+        for row in rows
+    ]
+
+
+def urgency_order() -> tuple[Any, ...]:
+    """Open first, then mandatory, then the earliest due date (undated last)."""
+    return (
+        (actions.c.status != "open"),
+        actions.c.mandatory.desc(),
+        nulls_last(actions.c.due.asc()),
+        actions.c.sector,
+        actions.c.id,
+    )
+
+
+def case_actions(tx: Tx, case_id: str, reveal: bool) -> list[ActionRecord]:
+    rows = tx.connection.execute(
+        select(actions).where(actions.c.case_id == case_id).order_by(*urgency_order())
+    ).all()
+    return action_records(tx, rows, with_history=True, reveal=reveal)
+
+
+def list_actions(
+    tx: Tx,
+    *,
+    case_id: str | None = None,
+    sector: str | None = None,
+    status: str | None = "open",
+    due_before: datetime | None = None,
+    overdue: bool = False,
+    limit: int = 200,
+) -> list[ActionRecord]:
+    """Actions of the cases the actor sees, most urgent first; ``overdue``: open and past due now."""
+    require(tx.actor, "case.read")
+    if status is not None and status not in ACTION_STATUSES:
+        raise BadInput(f"--status: unknown status {status!r} (one of {', '.join(ACTION_STATUSES)})")
+    query = select(actions).join(cases, cases.c.id == actions.c.case_id).where(case_scope(tx.actor))
+    if case_id is not None:
+        visible_case(tx.connection, tx.actor, case_id)
+        query = query.where(actions.c.case_id == case_id)
+    if sector is not None:
+        query = query.where(actions.c.sector == sector)
+    if overdue:
+        status, due_before = "open", tx.now
+    if status is not None:
+        query = query.where(actions.c.status == status)
+    if due_before is not None:
+        query = query.where(actions.c.due.is_not(None), actions.c.due <= due_before)
+    rows = tx.connection.execute(query.order_by(*urgency_order()).limit(limit)).all()
+    tx.audit("action.list", case_id, count=len(rows))
+    return action_records(tx, rows)
+
+
+def set_action_status(
+    tx: Tx, action_id: str, status: str, note: str | None = None, expected_version: int | None = None
+) -> ActionRecord:
+    """Record what became of an action (done, impossible, not done, or open again), with an optional note.
+
+    With ``expected_version``, a save based on an older version is refused (someone changed it meanwhile).
+    """
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    if status not in ACTION_STATUSES:
+        raise BadInput(f"--status: unknown status {status!r} (one of {', '.join(ACTION_STATUSES)})")
+    row = tx.connection.execute(select(actions).where(actions.c.id == action_id)).first()
+    if row is None:
+        raise OperationFailed(f"action {action_id!r} not found")
+    visible_case(tx.connection, tx.actor, row.case_id)
+    if status in ("impossible", "not_done") and not (note or "").strip():
+        raise BadInput(f"--note: say why the action is {status.replace('_', ' ')}")
+    version = row.version if expected_version is None else expected_version
+    result = tx.connection.execute(
+        update(actions)
+        .where(actions.c.id == action_id, actions.c.version == version)
+        .values(status=status, updated_at=tx.now, updated_by=tx.actor.user_id, version=version + 1)
+    )
+    check_version(result.rowcount, f"action {action_id}", version)
+    change_id = new_id()
+    tx.connection.execute(
+        insert(action_history).values(
+            id=change_id,
+            action_id=action_id,
+            at=tx.now,
+            by=tx.actor.user_id,
+            status=status,
+            note_ct=tx.seal_optional(note.strip() if note else None, "action_history", "note_ct", change_id),
+        )
+    )
+    tx.audit("action.update", row.case_id, action=action_id, status=status, fields=["note"] if note else [])
+    updated = tx.connection.execute(select(actions).where(actions.c.id == action_id)).one()
+    return action_records(tx, [updated], with_history=True)[0]

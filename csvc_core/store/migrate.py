@@ -1,0 +1,37 @@
+"""Schema migrations (Alembic, in ``csvc_core/store/migrations``): run at init, checked at every open."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+#: the newest revision in ``migrations/versions`` (a test keeps the two in step).
+SCHEMA_HEAD = "0001"
+
+
+def alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "csvc_core.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(connection: Connection) -> None:
+    """Bring the schema to the newest revision, inside the caller's transaction."""
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), "head")
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision recorded in the store, or None when it holds no csvc schema."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(value) if value is not None else None

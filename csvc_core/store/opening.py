@@ -1,0 +1,320 @@
+"""Creating and opening a store: schema, integrity check at open, audit key and anchor, unlocking.
+
+>>> from csvc_core.store import open_store
+>>> store = open_store("sqlite:////home/me/csvc.db")      # or None: $CSVC_STORE, else the default file
+>>> session = store.unlock("alice", passphrase)          # a StoreSession acting as alice
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.store import audit, crypto, migrate
+from csvc_core.store.access import ROLES, Actor
+from csvc_core.store.context import Tx
+from csvc_core.store.engine import Location, make_engine, resolve
+from csvc_core.store.schema import organisations, store_meta, users, utcnow
+
+if TYPE_CHECKING:
+    from csvc_core.store.session import StoreSession
+
+DEFAULT_RETENTION_DAYS = 5 * 365 + 1
+#: sector ids known without plugins; sector plugins add theirs through ``csvc_sectors``.
+KNOWN_SECTORS = (
+    "police",
+    "health",
+    "shelter",
+    "partner_program",
+    "youth_protection",
+    "prosecution",
+    "corrections",
+    "csvc",
+)
+MIN_PASSPHRASE = 10
+
+
+def known_sectors() -> list[str]:
+    from csvc_core.framework import Csvc
+
+    return sorted({*KNOWN_SECTORS, *Csvc.load().sectors})
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise BadInput(f"passphrase: at least {MIN_PASSPHRASE} characters are needed")
+
+
+class Store:
+    """An open store; :meth:`unlock` gives a :class:`~csvc_core.store.session.StoreSession` for one user."""
+
+    def __init__(self, location: Location, engine: Engine, read_only_reason: str | None = None) -> None:
+        self.location = location
+        self.engine = engine
+        self.read_only_reason = read_only_reason
+        with engine.connect() as connection:
+            meta = {
+                row.key: row.value for row in connection.execute(select(store_meta.c.key, store_meta.c.value))
+            }
+            connection.rollback()
+        self.store_id = meta["store_id"]
+        self.retention_days = int(meta.get("retention_days", DEFAULT_RETENTION_DAYS))
+        self._key: bytes | None = None
+
+    # -- files beside the database ---------------------------------------------------------------------
+    @property
+    def key_path(self) -> Path:
+        return key_path(self.location, self.store_id)
+
+    @property
+    def anchor_path(self) -> Path:
+        return anchor_path(self.location, self.store_id)
+
+    @property
+    def audit_key(self) -> bytes:
+        if self._key is None:
+            self._key = audit.load_key(self.key_path)
+        return self._key
+
+    @property
+    def anchor(self) -> audit.Anchor:
+        return audit.Anchor(self.anchor_path, self.audit_key)
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    # -- transactions ------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self, actor: Actor, cipher: crypto.FieldCipher) -> Iterator[Tx]:
+        """One explicit transaction; the audit anchor moves forward after the commit."""
+        with self.engine.begin() as connection:
+            writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
+            tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
+            yield tx
+        if writer is not None and writer.head is not None:
+            self.anchor.advance(writer.head)
+
+    def record_failed_login(self, user_name: str, user_id: str | None, org_id: str | None) -> None:
+        """A failed login, as its own committed audit entry (the staff name tried, never the passphrase)."""
+        if self.read_only:
+            return
+        with self.engine.begin() as connection:
+            writer = audit.AuditWriter(connection, self.audit_key)
+            writer.append("login.failed", user_id=user_id, org_id=org_id, detail={"user": user_name})
+        assert writer.head is not None
+        self.anchor.advance(writer.head)
+
+    def unlock(self, user_name: str, passphrase: str) -> StoreSession:
+        """A session acting as ``user_name``; a wrong passphrase or unknown user: :class:`OperationFailed`."""
+        from csvc_core.store.session import unlock
+
+        return unlock(self, user_name, passphrase)
+
+    def verify_audit(self) -> audit.AuditReport:
+        """Check the whole audit trail (HMAC chain, sequence, anchor)."""
+        with self.engine.connect() as connection:
+            report = audit.verify(connection, self.audit_key, self.anchor)
+            connection.rollback()
+        return report
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def key_path(location: Location, store_id: str) -> Path:
+    """SQLite: ``PATH.audit-key`` beside the file; PostgreSQL: ``audit-<store id>.key`` in the config dir."""
+    if location.path is not None:
+        return location.path.with_name(location.path.name + ".audit-key")
+    from platformdirs import user_config_path
+
+    return user_config_path("csvc", appauthor=False) / f"audit-{store_id}.key"
+
+
+def anchor_path(location: Location, store_id: str) -> Path:
+    if location.path is not None:
+        return location.path.with_name(location.path.name + ".audit-anchor")
+    from platformdirs import user_data_path
+
+    return user_data_path("csvc", appauthor=False) / f"audit-{store_id}.anchor"
+
+
+def _quick_check(location: Location) -> str | None:
+    """None when SQLite's quick_check passes, else what it says (the file is never changed here)."""
+    assert location.path is not None
+    try:
+        connection = sqlite3.connect(f"file:{location.path}?mode=ro", uri=True)
+        try:
+            rows = [row[0] for row in connection.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open an existing store. A damaged SQLite file opens read-only, with the reason; never recreated."""
+    location = resolve(url)
+    read_only_reason = None
+    if location.kind == "sqlite":
+        assert location.path is not None
+        if not location.path.exists():
+            raise OperationFailed(
+                f"no store at {location.path}: create one with "
+                "csvc store init --org NAME --sector SECTOR --user NAME"
+            )
+        problem = _quick_check(location)
+        if problem is not None:
+            read_only_reason = (
+                f"{location.path} failed its integrity check ({problem}); it was left as it is: "
+                "restore a backup (csvc store backup) or ask for help"
+            )
+    engine = make_engine(location, read_only=read_only_reason is not None)
+    try:
+        with engine.connect() as connection:
+            revision = migrate.current_revision(connection)
+            connection.rollback()
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        if read_only_reason is not None:
+            raise OperationFailed(read_only_reason) from None
+        raise OperationFailed(f"cannot open store {location.display}: {_first_line(exc)}") from None
+    if revision is None:
+        engine.dispose()
+        raise OperationFailed(f"{location.display} holds no csvc store: create one with csvc store init")
+    if revision != migrate.SCHEMA_HEAD:
+        engine.dispose()
+        raise OperationFailed(
+            f"store {location.display} has schema {revision}, this csvc needs {migrate.SCHEMA_HEAD}: "
+            "run csvc store upgrade (after a backup)"
+        )
+    return Store(location, engine, read_only_reason)
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+
+
+def init_store(
+    url: str | None,
+    *,
+    org: str,
+    sector: str,
+    user: str,
+    passphrase: str,
+    kdf: crypto.KdfParams | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+) -> Store:
+    """Create a store: schema, its organisation, its first user (admin), the data key and the audit key."""
+    location = resolve(url)
+    sectors = known_sectors()
+    if sector not in sectors:
+        raise BadInput(f"--sector: unknown sector {sector!r} (one of {', '.join(sectors)})")
+    for option, value in (("--org", org), ("--user", user)):
+        if not value.strip():
+            raise BadInput(f"{option}: a name is needed")
+    check_passphrase(passphrase)
+    if retention_days < 1:
+        raise BadInput(f"--retention-days: {retention_days} is not a positive number of days")
+    if location.path is not None:
+        if location.path.exists() and location.path.stat().st_size > 0:
+            raise OperationFailed(f"{location.path} already exists: csvc store init never overwrites a store")
+        location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(location.path, os.O_WRONLY | os.O_CREAT, 0o600))  # private from the first byte
+    engine = make_engine(location)
+    store_id = crypto.new_id()
+    params = kdf or crypto.KdfParams()
+    now = utcnow()
+    try:
+        with engine.begin() as connection:
+            if migrate.current_revision(connection) is not None:
+                raise OperationFailed(f"{location.display} already holds a csvc store")
+            migrate.upgrade(connection)
+            connection.execute(
+                insert(store_meta),
+                [
+                    {"key": "store_id", "value": store_id},
+                    {"key": "created_at", "value": now.isoformat()},
+                    {"key": "retention_days", "value": str(retention_days)},
+                ],
+            )
+            org_id, user_id = crypto.new_id(), crypto.new_id()
+            connection.execute(
+                insert(organisations).values(
+                    id=org_id, name=org.strip(), sector=sector, created_at=now, version=1
+                )
+            )
+            data_key = crypto.new_data_key()
+            connection.execute(
+                insert(users).values(
+                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, data_key, params, None)
+                )
+            )
+            key_file = key_path(location, store_id)
+            audit.create_key_file(key_file)
+            writer = audit.AuditWriter(connection, audit.load_key(key_file))
+            writer.append("store.init", user_id=user_id, org_id=org_id, detail={"sector": sector})
+            writer.append(
+                "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": "admin"}
+            )
+    except BaseException:
+        engine.dispose()
+        if location.path is not None:  # leave no half-made store behind (the file was empty before)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{location.path}{suffix}").unlink(missing_ok=True)
+        raise
+    store = Store(location, engine)
+    assert writer.head is not None
+    store.anchor.advance(writer.head)
+    return store
+
+
+def user_row(
+    user_id: str,
+    org_id: str,
+    name: str,
+    role: str,
+    passphrase: str,
+    data_key: bytes,
+    params: crypto.KdfParams,
+    created_by: str | None,
+) -> dict[str, object]:
+    """The columns of a new user: argon2id hash, and the data key wrapped under a key from the passphrase."""
+    if role not in ROLES:
+        raise BadInput(f"--role: unknown role {role!r} (one of {', '.join(ROLES)})")
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    kek = crypto.derive_kek(passphrase, salt, params)
+    return {
+        "id": user_id,
+        "org_id": org_id,
+        "name": name,
+        "role": role,
+        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
+        "kek_salt": salt,
+        "kek_params": params.to_json(),
+        "wrapped_key": crypto.wrap_key(data_key, kek, user_id),
+        "active": True,
+        "created_at": utcnow(),
+        "created_by": created_by,
+        "version": 1,
+    }

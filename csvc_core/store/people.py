@@ -1,0 +1,168 @@
+"""Organisations and users: adding them, listing them, unlocking as one, changing a passphrase."""
+
+from __future__ import annotations
+
+from sqlalchemy import Row, insert, select, update
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.store import crypto
+from csvc_core.store.access import Actor, require
+from csvc_core.store.context import Tx
+from csvc_core.store.opening import check_passphrase, known_sectors, user_row
+from csvc_core.store.records import Organisation, UserInfo
+from csvc_core.store.schema import organisations, users
+
+
+class LoginRefused(OperationFailed):
+    """Unknown user, disabled user or wrong passphrase (one message for all three)."""
+
+
+def data_key_of(row: Row, passphrase: str) -> bytes | None:
+    """The store data key unwrapped with ``passphrase``, or None when the passphrase is wrong."""
+    if not crypto.passphrase_matches(row.passphrase_hash, passphrase):
+        return None
+    params = crypto.KdfParams.from_json(row.kek_params)
+    kek = crypto.derive_kek(passphrase, bytes(row.kek_salt), params)
+    key = crypto.unwrap_key(row.wrapped_key, kek, row.id)
+    if key is None:
+        raise OperationFailed(f"the key of user {row.name!r} does not open: the store was altered")
+    return key
+
+
+def actor_of(row: Row, org: Row) -> Actor:
+    return Actor(
+        user_id=row.id,
+        name=row.name,
+        org_id=org.id,
+        org_name=org.name,
+        sector=org.sector,
+        role=row.role,
+    )
+
+
+def add_organisation(tx: Tx, name: str, sector: str) -> str:
+    tx.require_writable()
+    require(tx.actor, "user.manage")
+    sectors = known_sectors()
+    if sector not in sectors:
+        raise BadInput(f"--sector: unknown sector {sector!r} (one of {', '.join(sectors)})")
+    if not name.strip():
+        raise BadInput("--name: an organisation needs a name")
+    taken = tx.connection.execute(
+        select(organisations.c.id).where(organisations.c.name == name.strip())
+    ).first()
+    if taken is not None:
+        raise OperationFailed(f"organisation {name.strip()!r} already exists")
+    org_id = crypto.new_id()
+    tx.connection.execute(
+        insert(organisations).values(
+            id=org_id, name=name.strip(), sector=sector, created_at=tx.now, version=1
+        )
+    )
+    tx.audit("org.add", None, organisation=org_id, sector=sector)
+    return org_id
+
+
+def list_organisations(tx: Tx) -> list[Organisation]:
+    rows = tx.connection.execute(select(organisations).order_by(organisations.c.name))
+    return [Organisation(id=row.id, name=row.name, sector=row.sector) for row in rows]
+
+
+def add_user(
+    tx: Tx,
+    data_key: bytes,
+    name: str,
+    role: str,
+    passphrase: str,
+    *,
+    organisation: str | None = None,
+    kdf: crypto.KdfParams | None = None,
+) -> str:
+    """A new user of the actor's organisation (or of ``organisation``, by name), with the data key wrapped
+    under the new user's own passphrase."""
+    tx.require_writable()
+    require(tx.actor, "user.manage")
+    name = name.strip()
+    if not name:
+        raise BadInput("NAME: a user needs a name")
+    check_passphrase(passphrase)
+    if tx.connection.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+        raise OperationFailed(f"user {name!r} already exists")
+    org_id: str | None = tx.actor.org_id
+    if organisation is not None:
+        org_id = tx.connection.execute(
+            select(organisations.c.id).where(organisations.c.name == organisation)
+        ).scalar()
+        if org_id is None:
+            raise BadInput(f"--org: unknown organisation {organisation!r}")
+    assert org_id is not None
+    user_id = crypto.new_id()
+    tx.connection.execute(
+        insert(users).values(
+            **user_row(
+                user_id, org_id, name, role, passphrase, data_key, kdf or crypto.KdfParams(), tx.actor.user_id
+            )
+        )
+    )
+    tx.audit("user.add", None, user=user_id, role=role, organisation=org_id)
+    return user_id
+
+
+def list_users(tx: Tx) -> list[UserInfo]:
+    require(tx.actor, "case.read")
+    query = (
+        select(users, organisations.c.name.label("org_name"), organisations.c.sector)
+        .join(organisations, organisations.c.id == users.c.org_id)
+        .order_by(users.c.name)
+    )
+    return [
+        UserInfo(
+            id=row.id,
+            name=row.name,
+            role=row.role,
+            organisation=row.org_name,
+            sector=row.sector,
+            active=row.active,
+            created_at=row.created_at,
+        )
+        for row in tx.connection.execute(query)
+    ]
+
+
+def set_user_active(tx: Tx, name: str, active: bool) -> None:
+    tx.require_writable()
+    require(tx.actor, "user.manage")
+    row = tx.connection.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        raise BadInput(f"NAME: unknown user {name!r}")
+    if row.id == tx.actor.user_id and not active:
+        raise OperationFailed("a user may not disable themselves")
+    tx.connection.execute(
+        update(users).where(users.c.id == row.id).values(active=active, version=row.version + 1)
+    )
+    tx.audit("user.enable" if active else "user.disable", None, user=row.id)
+
+
+def change_passphrase(
+    tx: Tx, data_key: bytes, old: str, new: str, kdf: crypto.KdfParams | None = None
+) -> None:
+    """Re-wrap the data key for the acting user under a new passphrase (the old one must be given again)."""
+    tx.require_writable()
+    row = tx.connection.execute(select(users).where(users.c.id == tx.actor.user_id)).one()
+    if data_key_of(row, old) is None:
+        raise LoginRefused("the current passphrase is wrong: nothing changed")
+    fresh = user_row(
+        row.id, row.org_id, row.name, row.role, new, data_key, kdf or crypto.KdfParams(), row.created_by
+    )
+    tx.connection.execute(
+        update(users)
+        .where(users.c.id == row.id, users.c.version == row.version)
+        .values(
+            passphrase_hash=fresh["passphrase_hash"],
+            kek_salt=fresh["kek_salt"],
+            kek_params=fresh["kek_params"],
+            wrapped_key=fresh["wrapped_key"],
+            version=row.version + 1,
+        )
+    )
+    tx.audit("user.passphrase", None, user=row.id)

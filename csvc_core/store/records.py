@@ -1,0 +1,314 @@
+"""What the store's service functions return: frozen records with a ``to_json()`` for the CLI and the TUI.
+
+Datetimes are aware; JSON shows them in ISO 8601 with the local offset. A ``label`` or ``name`` is None
+unless the caller asked to reveal it (each reveal is an audit entry).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from csvc_core.compromission import CaseCompromission
+from csvc_core.model import Result, Text
+
+ACTION_STATUSES = ("open", "done", "impossible", "not_done")
+EVENT_KINDS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the local offset (None stays None)."""
+    return value.astimezone().isoformat() if value is not None else None
+
+
+@attrs.frozen
+class Organisation:
+    id: str
+    name: str
+    sector: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "sector": self.sector}
+
+
+@attrs.frozen
+class UserInfo:
+    id: str
+    name: str
+    role: str
+    organisation: str
+    sector: str
+    active: bool
+    created_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "organisation": self.organisation,
+            "sector": self.sector,
+            "active": self.active,
+            "created_at": iso(self.created_at),
+        }
+
+
+@attrs.frozen
+class Contact:
+    """Safe-contact information of a protagonist (all of it encrypted in the store)."""
+
+    phone: str | None = None
+    address: str | None = None
+    safe_times: str | None = None
+    channels: tuple[str, ...] = ()
+    notes: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "phone": self.phone,
+            "address": self.address,
+            "safe_times": self.safe_times,
+            "channels": list(self.channels),
+            "notes": self.notes,
+        }
+
+
+@attrs.frozen
+class Protagonist:
+    id: str
+    role: str  # victim, child, close_one, partner
+    name: str | None  # None unless revealed
+    contact: Contact | None  # None unless revealed
+    safe_to_call: bool | None
+    partner_knows: bool | None  # does the partner know of the service contact?
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "role": self.role,
+            "name": self.name,
+            "contact": self.contact.to_json() if self.contact else None,
+            "safe_to_call": self.safe_to_call,
+            "partner_knows": self.partner_knows,
+            "version": self.version,
+        }
+
+
+@attrs.frozen
+class CaseSummary:
+    id: str
+    label: str | None  # None unless revealed
+    status: str
+    compromission: int | None
+    reassess_by: datetime | None
+    overdue: bool
+    created_at: datetime
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "status": self.status,
+            "compromission": self.compromission,
+            "reassess_by": iso(self.reassess_by),
+            "overdue": self.overdue,
+            "created_at": iso(self.created_at),
+            "version": self.version,
+        }
+
+
+@attrs.frozen
+class AssessmentSummary:
+    """A stored assessment (append-only); ``result`` is the §1 object as computed when it was confirmed."""
+
+    id: str
+    case_id: str
+    instrument: str
+    instrument_version: str
+    protagonist: str
+    sector: str
+    level: str
+    computed_level: str | None
+    compromission: int | None
+    overridden: bool
+    assessed_at: datetime
+    reassess_by: datetime | None
+    by: str  # the professional who confirmed it
+    confirmed_at: datetime
+    standing: str  # "standing", "closed", "superseded" or "no_level" (see csvc_core.compromission)
+    result: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "instrument": self.instrument,
+            "instrument_version": self.instrument_version,
+            "protagonist": self.protagonist,
+            "sector": self.sector,
+            "level": self.level,
+            "computed_level": self.computed_level,
+            "compromission": self.compromission,
+            "overridden": self.overridden,
+            "assessed_at": iso(self.assessed_at),
+            "reassess_by": iso(self.reassess_by),
+            "by": self.by,
+            "confirmed_at": iso(self.confirmed_at),
+            "standing": self.standing,
+        }
+        if self.result is not None:
+            data["result"] = self.result
+        return data
+
+
+@attrs.frozen
+class ActionChange:
+    at: datetime
+    by: str
+    status: str
+    note: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": iso(self.at), "by": self.by, "status": self.status, "note": self.note}
+
+
+@attrs.frozen
+class ActionRecord:
+    id: str
+    case_id: str
+    assessment_id: str | None
+    action: str
+    sector: str
+    label: Text | None
+    mandatory: bool
+    due: datetime | None
+    status: str
+    overdue: bool
+    proposed_by: str
+    version: int
+    history: tuple[ActionChange, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "case": self.case_id,
+            "assessment": self.assessment_id,
+            "action": self.action,
+            "sector": self.sector,
+            "label": {"fr": self.label.fr, "en": self.label.en} if self.label else None,
+            "mandatory": self.mandatory,
+            "due": iso(self.due),
+            "status": self.status,
+            "overdue": self.overdue,
+            "proposed_by": self.proposed_by,
+            "version": self.version,
+            "history": [change.to_json() for change in self.history],
+        }
+
+
+@attrs.frozen
+class CaseEvent:
+    id: str
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    by: str
+    note: str | None  # None unless revealed
+    open: bool  # no assessment confirmed since: a re-assessment is due
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "occurred_at": iso(self.occurred_at),
+            "recorded_at": iso(self.recorded_at),
+            "by": self.by,
+            "note": self.note,
+            "open": self.open,
+        }
+
+
+@attrs.frozen
+class CaseDetail:
+    """Everything about one case that its reader may see (contract §5 ``case show``)."""
+
+    summary: CaseSummary
+    organisation: str
+    level: CaseCompromission
+    protagonists: tuple[Protagonist, ...]
+    assessments: tuple[AssessmentSummary, ...]  # newest first
+    actions: tuple[ActionRecord, ...]  # most urgent first
+    events: tuple[CaseEvent, ...]  # newest first
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
+
+    @property
+    def compromission(self) -> int | None:
+        return self.level.level
+
+    def to_json(self) -> dict[str, Any]:
+        level = self.level.to_json()
+        return {
+            **self.summary.to_json(),
+            "organisation": self.organisation,
+            "compromission": self.level.level,
+            "compromission_holders": level["holders"],
+            "standing": level["standing"],
+            "set_aside": level["set_aside"],
+            "protagonists": [p.to_json() for p in self.protagonists],
+            "assessments": [a.to_json() for a in self.assessments],
+            "actions": [a.to_json() for a in self.actions],
+            "events": [e.to_json() for e in self.events],
+        }
+
+
+@attrs.frozen
+class StoredAssessment:
+    """An assessment just confirmed: its id, the pipeline's result, its actions, and hook failures if any."""
+
+    id: str
+    case_id: str
+    result: Result
+    actions: tuple[ActionRecord, ...]
+    hook_errors: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Contract §1's object plus ``assessment_id``."""
+        return {**self.result.to_json(), "assessment_id": self.id}
+
+
+@attrs.frozen
+class FollowupItem:
+    """One case of the follow-up queue (contract §5)."""
+
+    case: str
+    reassess_by: datetime
+    overdue: bool
+    compromission: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "reassess_by": iso(self.reassess_by),
+            "overdue": self.overdue,
+            "compromission": self.compromission,
+        }
+
+
+@attrs.frozen
+class PurgeReport:
+    cases: tuple[str, ...]
+    retention_days: int
+    wal_truncated: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "purged": list(self.cases),
+            "retention_days": self.retention_days,
+            "wal_truncated": self.wal_truncated,
+        }

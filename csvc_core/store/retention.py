@@ -1,0 +1,118 @@
+"""Retention and backups.
+
+Purge: a closed case whose retention period (``retention_days`` of the store, counted from its closing) has
+passed is deleted with everything that hangs from it. On SQLite, ``secure_delete`` zeroes the freed content,
+then ``VACUUM`` rewrites the file and ``wal_checkpoint(TRUNCATE)`` empties the WAL, so nothing of the record
+remains in the database or its WAL. The audit trail keeps that the case was purged (its random id only).
+
+Backup: SQLite's ``VACUUM INTO`` makes a consistent copy even while others write (never a raw file copy);
+sensitive fields stay encrypted in it. An anchor file beside the copy records its audit chain head.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, select, text
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.store import audit
+from csvc_core.store.access import require
+from csvc_core.store.context import Tx
+from csvc_core.store.schema import (
+    action_history,
+    actions,
+    assessment_closures,
+    assessments,
+    case_events,
+    cases,
+    protagonists,
+)
+
+
+def expired_cases(tx: Tx, retention_days: int) -> list[str]:
+    cutoff = tx.now - timedelta(days=retention_days)
+    query = select(cases.c.id).where(
+        cases.c.org_id == tx.actor.org_id, cases.c.status == "closed", cases.c.closed_at <= cutoff
+    )
+    return list(tx.connection.execute(query.order_by(cases.c.closed_at)).scalars())
+
+
+def purge_cases(tx: Tx, case_ids: list[str]) -> None:
+    """Delete the cases and every row that hangs from them (one transaction, one audit entry each)."""
+    tx.require_writable()
+    require(tx.actor, "store.purge")
+    connection = tx.connection
+    for case_id in case_ids:
+        action_ids = select(actions.c.id).where(actions.c.case_id == case_id).scalar_subquery()
+        assessment_ids = select(assessments.c.id).where(assessments.c.case_id == case_id).scalar_subquery()
+        connection.execute(delete(action_history).where(action_history.c.action_id.in_(action_ids)))
+        connection.execute(delete(actions).where(actions.c.case_id == case_id))
+        connection.execute(
+            delete(assessment_closures).where(assessment_closures.c.assessment_id.in_(assessment_ids))
+        )
+        connection.execute(delete(assessments).where(assessments.c.case_id == case_id))
+        connection.execute(delete(case_events).where(case_events.c.case_id == case_id))
+        connection.execute(delete(protagonists).where(protagonists.c.case_id == case_id))
+        connection.execute(delete(cases).where(cases.c.id == case_id))
+        tx.audit("case.purge", case_id)
+
+
+def scrub(connection: Connection, kind: str) -> bool:
+    """After a purge: rewrite the file and empty the WAL (SQLite), or vacuum the tables (PostgreSQL).
+
+    ``connection`` must be outside any transaction. Returns whether the WAL was emptied (SQLite)."""
+    if kind == "sqlite":
+        connection.exec_driver_sql("VACUUM")
+        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return busy == 0
+    for table in (
+        "action_history",
+        "actions",
+        "assessment_closures",
+        "assessments",
+        "case_events",
+        "protagonists",
+        "cases",
+    ):
+        connection.exec_driver_sql(f"VACUUM {table}")
+    return True
+
+
+def vacuum_into(connection: Connection, destination: Path) -> None:
+    connection.execute(text("VACUUM INTO :path"), {"path": str(destination)})
+
+
+def check_backup(destination: Path, key: bytes) -> audit.Head:
+    """Open the copy read-only: integrity_check must pass, its audit chain must verify; returns its head."""
+    uri = f"file:{destination}?mode=ro"
+    handle = sqlite3.connect(uri, uri=True)
+    try:
+        rows = [row[0] for row in handle.execute("PRAGMA integrity_check").fetchall()]
+    finally:
+        handle.close()
+    if rows != ["ok"]:
+        raise OperationFailed(f"backup {destination} fails its integrity check: {'; '.join(rows[:3])}")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{uri}&uri=true")
+    try:
+        with engine.connect() as connection:
+            report = audit.verify(connection, key, None)
+            head = connection.execute(text("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")).one()
+    finally:
+        engine.dispose()
+    if not report.ok:
+        raise OperationFailed(f"backup {destination}: audit trail does not verify: {report.problem}")
+    return audit.Head(head.seq, head.hash)
+
+
+def check_destination(destination: Path) -> Path:
+    destination = destination.expanduser().resolve()
+    if destination.exists():
+        raise BadInput(f"{destination} already exists: a backup never overwrites a file")
+    if not destination.parent.is_dir():
+        raise BadInput(f"{destination.parent} is not a folder")
+    return destination

@@ -1,0 +1,246 @@
+"""The store's tables (SQLAlchemy Core). The Alembic migrations in ``migrations/`` create exactly these.
+
+Conventions: ids are random hex strings (:func:`csvc_core.store.crypto.new_id`); times are UTC
+(:class:`UTCDateTime`); columns ending in ``_ct`` hold AEAD ciphertext (:mod:`csvc_core.store.crypto`), never
+plain text; editable records carry a ``version`` for optimistic concurrency; assessments, their closures,
+action history, events and the audit log are append-only. Every case-bound row carries ``org_id``: the
+owner, which :mod:`csvc_core.store.access` checks in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+ID = String(32)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC (the same on SQLite and PostgreSQL); read back aware, in UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # a raw SQLite value
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC)
+
+
+def _id(**kwargs: Any) -> Column[str]:
+    return Column("id", ID, primary_key=True, **kwargs)
+
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+organisations = Table(
+    "organisations",
+    metadata,
+    _id(),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("sector", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("passphrase_hash", Text, nullable=False),  # argon2id PHC string
+    Column("kek_salt", LargeBinary, nullable=False),
+    Column("kek_params", Text, nullable=False),  # JSON: argon2id parameters of the key-encryption key
+    Column("wrapped_key", LargeBinary, nullable=False),  # the store data key, wrapped for this user
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", ID, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    _id(),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("label_ct", LargeBinary, nullable=False),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("closed_by", ID, ForeignKey("users.id"), nullable=True),
+    Column("close_reason_ct", LargeBinary, nullable=True),
+    # derived, refreshed in every transaction that changes what they follow from (see levels.py)
+    Column("compromission", Integer, nullable=True),
+    Column("reassess_by", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_cases_org_created", "org_id", "created_at"),
+    Index("ix_cases_org_reassess", "org_id", "reassess_by"),
+)
+
+protagonists = Table(
+    "protagonists",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("role", String(16), nullable=False),  # victim, child, close_one, partner
+    Column("name_ct", LargeBinary, nullable=True),
+    Column("contact_ct", LargeBinary, nullable=True),  # JSON: phone, address, safe_times, channels, notes
+    Column("safe_to_call", Boolean, nullable=True),
+    Column("partner_knows", Boolean, nullable=True),  # does the partner know of the service contact?
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+instrument_snapshots = Table(
+    "instrument_snapshots",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 of the canonical JSON definition
+    Column("instrument_id", String(100), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("definition", Text, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("sector", String(64), nullable=False),
+    Column("protagonist", String(16), nullable=False),
+    Column("instrument_id", String(100), nullable=False),
+    Column("instrument_version", String(32), nullable=False),
+    Column("snapshot", String(64), ForeignKey("instrument_snapshots.digest"), nullable=False),
+    Column("assessed_at", UTCDateTime, nullable=False),
+    Column("score", Integer, nullable=True),
+    Column("computed_level", String(64), nullable=True),
+    Column("level", String(64), nullable=False),
+    Column("compromission", Integer, nullable=True),
+    Column("overridden", Boolean, nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("reassess_by", UTCDateTime, nullable=True),
+    Column(
+        "answers_ct", LargeBinary, nullable=False
+    ),  # the §1 answers object (notes, override reason inside)
+    Column("result_ct", LargeBinary, nullable=False),  # the §1 result object as computed at the time
+    Column("confirmed_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("confirmed_at", UTCDateTime, nullable=False),
+    Index("ix_assessments_case_assessed", "case_id", "assessed_at"),
+)
+
+assessment_closures = Table(
+    "assessment_closures",
+    metadata,
+    Column("assessment_id", ID, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("closed_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("closed_at", UTCDateTime, nullable=False),
+    Column("reason_ct", LargeBinary, nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("assessment_id", ID, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=True),
+    Column("action", String(100), nullable=False),
+    Column("sector", String(64), nullable=False),
+    Column("label", Text, nullable=True),  # JSON {"fr", "en"}: the instrument's wording, not personal data
+    Column("mandatory", Boolean, nullable=False),
+    Column("due", UTCDateTime, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("proposed_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_actions_status_due", "status", "due"),
+)
+
+action_history = Table(
+    "action_history",
+    metadata,
+    _id(),
+    Column("action_id", ID, ForeignKey("actions.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", ID, ForeignKey("users.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note_ct", LargeBinary, nullable=True),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("note_ct", LargeBinary, nullable=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_id", ID, nullable=True),  # no foreign key: the trail outlives what it names
+    Column("org_id", ID, nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("case_id", ID, nullable=True),
+    Column("detail", Text, nullable=False),  # JSON of ids and field-group names, never a sensitive value
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    """Now in UTC, to the microsecond."""
+    return datetime.now(UTC)

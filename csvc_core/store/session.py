@@ -1,0 +1,319 @@
+"""The service API: a :class:`StoreSession` acts as one unlocked user; every method is one transaction.
+
+Every method checks the user's rights (:mod:`csvc_core.store.access`), writes its audit entry in the same
+transaction as its change, and raises :class:`~csvc_core.errors.BadInput` (exit 2) or
+:class:`~csvc_core.errors.OperationFailed` (exit 1) with one clear line, leaving the store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
+from csvc_core.model import Result
+from csvc_core.store import assessing, casefile, cases, followup, people, retention
+from csvc_core.store.access import Actor, require
+from csvc_core.store.audit import AuditReport
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import FieldCipher, KdfParams
+from csvc_core.store.opening import Store
+from csvc_core.store.records import (
+    ActionRecord,
+    CaseDetail,
+    CaseSummary,
+    Contact,
+    FollowupItem,
+    Organisation,
+    PurgeReport,
+    StoredAssessment,
+    UserInfo,
+)
+from csvc_core.store.schema import actions, organisations, users
+
+
+def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
+    """Check the passphrase, unwrap the data key; a refusal is audited and changes nothing else."""
+    with store.engine.connect() as connection:
+        row = connection.execute(select(users).where(users.c.name == user_name)).first()
+        org = (
+            connection.execute(select(organisations).where(organisations.c.id == row.org_id)).first()
+            if row is not None
+            else None
+        )
+        connection.rollback()
+    key = people.data_key_of(row, passphrase) if row is not None and row.active else None
+    if row is None or org is None or key is None:
+        store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
+        raise people.LoginRefused(
+            f"user {user_name!r} unknown or disabled, or wrong passphrase: nothing changed"
+        )
+    session = StoreSession(store, people.actor_of(row, org), key)
+    with session._tx() as tx:
+        tx.audit("login")
+    return session
+
+
+class StoreSession:
+    """An unlocked store, acting as one user. Use :meth:`lock` (or ``with``) to drop the key from memory."""
+
+    def __init__(self, store: Store, actor: Actor, data_key: bytes, csvc: Csvc | None = None) -> None:
+        self.store = store
+        self.actor = actor
+        self._data_key: bytes | None = data_key
+        self._cipher = FieldCipher(data_key)
+        self.csvc = csvc or Csvc.load()
+
+    def _tx(self) -> AbstractContextManager[Tx]:
+        if self._cipher.locked:
+            raise OperationFailed("the session is locked: unlock it with the passphrase")
+        return self.store.transaction(self.actor, self._cipher)
+
+    def lock(self) -> None:
+        """Forget the data key: every later call fails until the user unlocks again."""
+        self._cipher.lock()
+        self._data_key = None
+
+    @property
+    def locked(self) -> bool:
+        return self._cipher.locked
+
+    def __enter__(self) -> StoreSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.lock()
+
+    # -- cases ---------------------------------------------------------------------------------------------
+    def new_case(self, label: str) -> str:
+        """Open a case; ``label`` (a name or a file reference) is stored encrypted. Returns the case id."""
+        with self._tx() as tx:
+            return cases.new_case(tx, label)
+
+    def list_cases(
+        self, *, status: str | None = "open", limit: int = 50, offset: int = 0, reveal: bool = False
+    ) -> list[CaseSummary]:
+        """A page of the cases this user sees, newest first (labels only with ``reveal``)."""
+        with self._tx() as tx:
+            return cases.list_cases(tx, status=status, limit=limit, offset=offset, reveal=reveal)
+
+    def case(self, case_id: str, *, reveal: bool = False, results: bool = False) -> CaseDetail:
+        """One case in full (see :func:`csvc_core.store.casefile.case_detail`)."""
+        with self._tx() as tx:
+            return casefile.case_detail(tx, case_id, reveal=reveal, results=results)
+
+    def relabel_case(self, case_id: str, label: str, expected_version: int) -> int:
+        with self._tx() as tx:
+            return cases.relabel_case(tx, case_id, label, expected_version)
+
+    def close_case(self, case_id: str, reason: str, expected_version: int | None = None) -> None:
+        with self._tx() as tx:
+            cases.close_case(tx, case_id, reason, expected_version)
+
+    def add_protagonist(
+        self,
+        case_id: str,
+        role: str,
+        *,
+        name: str | None = None,
+        contact: Contact | None = None,
+        safe_to_call: bool | None = None,
+        partner_knows: bool | None = None,
+    ) -> str:
+        with self._tx() as tx:
+            return cases.add_protagonist(
+                tx,
+                case_id,
+                role,
+                name=name,
+                contact=contact,
+                safe_to_call=safe_to_call,
+                partner_knows=partner_knows,
+            )
+
+    def update_protagonist(
+        self,
+        protagonist_id: str,
+        expected_version: int,
+        *,
+        name: str | None = None,
+        contact: Contact | None = None,
+        safe_to_call: bool | None = None,
+        partner_knows: bool | None = None,
+    ) -> int:
+        with self._tx() as tx:
+            return cases.update_protagonist(
+                tx,
+                protagonist_id,
+                expected_version,
+                name=name,
+                contact=contact,
+                safe_to_call=safe_to_call,
+                partner_knows=partner_knows,
+            )
+
+    def record_event(
+        self, case_id: str, kind: str, occurred_at: datetime | None = None, note: str | None = None
+    ) -> str:
+        """new_incident, separation, partner_release, breach_of_conditions: a re-assessment is due now."""
+        with self._tx() as tx:
+            return cases.record_event(tx, case_id, kind, occurred_at, note)
+
+    # -- assessments ---------------------------------------------------------------------------------------
+    def assess(
+        self, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
+    ) -> StoredAssessment:
+        """Score (contract §1 input), confirm as this user, store with its actions; then notify plugins."""
+        with self._tx() as tx:
+            assessment_id, result, action_ids = assessing.assess(
+                tx, self.csvc, case_id, instrument_id, payload, source
+            )
+            rows = tx.connection.execute(select(actions).where(actions.c.id.in_(action_ids))).all()
+            stored_actions = followup.action_records(tx, rows)
+            summary = assessing.summary_of(tx, assessment_id)
+        errors_before = len(self.csvc.hook_errors)
+        self.csvc.call_each("csvc_assessment_confirmed", assessment=summary, actions=tuple(stored_actions))
+        return StoredAssessment(
+            id=assessment_id,
+            case_id=case_id,
+            result=result,
+            actions=tuple(stored_actions),
+            hook_errors=tuple(self.csvc.hook_errors[errors_before:]),
+        )
+
+    def reread_assessment(self, assessment_id: str) -> Result:
+        """A stored assessment evaluated again with the instrument definition it was made with."""
+        with self._tx() as tx:
+            row = assessing.assessment_row(tx, assessment_id)
+            tx.audit("assessment.read", row.case_id, assessment=assessment_id)
+            return assessing.reread(tx, self.csvc, row)
+
+    def stored_result(self, assessment_id: str) -> dict[str, Any]:
+        """The §1 object exactly as stored when the assessment was confirmed."""
+        with self._tx() as tx:
+            row = assessing.assessment_row(tx, assessment_id)
+            tx.audit("assessment.read", row.case_id, assessment=assessment_id)
+            return assessing.stored_result(tx, row)
+
+    def close_assessment(self, assessment_id: str, reason: str) -> None:
+        """Say explicitly that an assessment no longer stands (it stops counting for the case level)."""
+        with self._tx() as tx:
+            assessing.close_assessment(tx, assessment_id, reason)
+
+    # -- follow-up -----------------------------------------------------------------------------------------
+    def followup(self, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
+        """Cases to re-assess, most urgent first (contract §5 ``csvc followup``)."""
+        with self._tx() as tx:
+            return followup.followup(tx, limit=limit, overdue_only=overdue_only)
+
+    def actions(
+        self,
+        *,
+        case_id: str | None = None,
+        sector: str | None = None,
+        status: str | None = "open",
+        due_before: datetime | None = None,
+        overdue: bool = False,
+        limit: int = 200,
+    ) -> list[ActionRecord]:
+        """Actions owed, most urgent first (mandatory, then earliest due)."""
+        with self._tx() as tx:
+            return followup.list_actions(
+                tx,
+                case_id=case_id,
+                sector=sector,
+                status=status,
+                due_before=due_before,
+                overdue=overdue,
+                limit=limit,
+            )
+
+    def set_action_status(
+        self, action_id: str, status: str, note: str | None = None, expected_version: int | None = None
+    ) -> ActionRecord:
+        with self._tx() as tx:
+            return followup.set_action_status(tx, action_id, status, note, expected_version)
+
+    # -- people --------------------------------------------------------------------------------------------
+    def add_organisation(self, name: str, sector: str) -> str:
+        with self._tx() as tx:
+            return people.add_organisation(tx, name, sector)
+
+    def organisations(self) -> list[Organisation]:
+        with self._tx() as tx:
+            return people.list_organisations(tx)
+
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        passphrase: str,
+        *,
+        organisation: str | None = None,
+        kdf: KdfParams | None = None,
+    ) -> str:
+        """A new user (admin only); their passphrase wraps their own copy of the data key."""
+        key = self._key()
+        with self._tx() as tx:
+            return people.add_user(tx, key, name, role, passphrase, organisation=organisation, kdf=kdf)
+
+    def users(self) -> list[UserInfo]:
+        with self._tx() as tx:
+            return people.list_users(tx)
+
+    def set_user_active(self, name: str, active: bool) -> None:
+        with self._tx() as tx:
+            people.set_user_active(tx, name, active)
+
+    def change_passphrase(self, old: str, new: str, kdf: KdfParams | None = None) -> None:
+        key = self._key()
+        with self._tx() as tx:
+            people.change_passphrase(tx, key, old, new, kdf)
+
+    def _key(self) -> bytes:
+        if self._data_key is None:
+            raise OperationFailed("the session is locked: unlock it with the passphrase")
+        return self._data_key
+
+    # -- retention, backup, audit ------------------------------------------------------------------------
+    def purge(self, now: datetime | None = None) -> PurgeReport:
+        """Delete the closed cases past the retention period, then scrub the file (see retention.py)."""
+        with self._tx() as tx:
+            require(tx.actor, "store.purge")
+            if now is not None:
+                tx.now = now
+            expired = retention.expired_cases(tx, self.store.retention_days)
+            retention.purge_cases(tx, expired)
+        truncated = True
+        if expired:
+            with self.store.engine.connect() as connection:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                truncated = retention.scrub(connection, self.store.location.kind)
+        return PurgeReport(
+            cases=tuple(expired), retention_days=self.store.retention_days, wal_truncated=truncated
+        )
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of an SQLite store (``VACUUM INTO``), checked, with its own audit anchor."""
+        if self.store.location.kind != "sqlite":
+            raise OperationFailed("a PostgreSQL store is backed up by its server (pg_dump), not by csvc")
+        destination = retention.check_destination(destination)
+        with self._tx() as tx:
+            require(tx.actor, "store.backup")
+            tx.audit("store.backup", None)
+        with self.store.engine.connect() as connection:
+            retention.vacuum_into(connection.execution_options(isolation_level="AUTOCOMMIT"), destination)
+        head = retention.check_backup(destination, self.store.audit_key)
+        from csvc_core.store.audit import Anchor
+
+        Anchor(destination.with_name(destination.name + ".audit-anchor"), self.store.audit_key).write(head)
+        return destination
+
+    def verify_audit(self) -> AuditReport:
+        return self.store.verify_audit()

@@ -1,0 +1,209 @@
+"""Contract §5 through the real command line (subprocesses)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from .conftest import CANARY, PASSPHRASE, run_csvc
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """A store created by ``csvc store init``, and the environment that acts as its first user."""
+    env = {
+        "CSVC_STORE": f"sqlite:///{tmp_path / 'cli' / 'csvc.db'}",
+        "CSVC_PASSPHRASE": PASSPHRASE,
+        "CSVC_USER": "alice",
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+    }
+    done = run_csvc(
+        "store", "init", "--org", "Maison Aurore", "--sector", "shelter", "--user", "alice", env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return env
+
+
+def answers_file(tmp_path: Path, payload: dict) -> str:  # type: ignore[type-arg]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return str(path)
+
+
+def test_contract_flow(cli_env: dict[str, str], tmp_path: Path) -> None:
+    outputs: list[str] = []
+
+    def csvc(*args: str, code: int = 0, env: dict[str, str] | None = None) -> str:
+        done = run_csvc(*args, env={**cli_env, **(env or {})})
+        outputs.extend([done.stdout, done.stderr])
+        assert done.returncode == code, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        return done.stdout
+
+    case_id = json.loads(csvc("case", "new", "--label", CANARY, "--json"))["id"]
+    shown = json.loads(csvc("case", "show", case_id, "--json"))
+    assert shown["id"] == case_id and shown["compromission"] is None
+    assert shown["assessments"] == [] and shown["actions"] == []
+
+    first = answers_file(
+        tmp_path, {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": {"separation": "yes"}}
+    )
+    out = json.loads(
+        csvc("case", "assess", case_id, "--instrument", "csvc-grid", "--answers", first, "--json")
+    )
+    assert out["level"] == "elevated" and out["compromission"] == 3 and out["assessment_id"]
+    assert out["instrument"] == {"id": "csvc-grid", "version": "1.0"}
+    assert out["reassess_by"] == "2026-03-08T10:00:00-05:00"
+    second = answers_file(
+        tmp_path,
+        {
+            "assessed_at": "2026-03-02T10:00:00-05:00",
+            "answers": {"homicide_plan": "yes"},
+            "protagonist": "victim",
+        },
+    )
+    out2 = json.loads(
+        csvc("case", "assess", case_id, "--instrument", "csvc-grid", "--answers", second, "--json")
+    )
+
+    shown = json.loads(csvc("case", "show", case_id, "--json"))
+    assert shown["compromission"] == 4
+    assert [a["id"] for a in shown["assessments"]] == [out2["assessment_id"], out["assessment_id"]]
+    for assessment in shown["assessments"]:
+        assert set(assessment) >= {"id", "instrument", "level", "assessed_at", "by"}
+        assert assessment["by"] == "alice" and assessment["instrument"] == "csvc-grid"
+        datetime.fromisoformat(assessment["assessed_at"])
+    assert {a["action"] for a in shown["actions"]} == {"concertation", "emergency_concertation"}
+    for action in shown["actions"]:
+        assert set(action) >= {"id", "action", "sector", "due", "status"} and action["status"] == "open"
+
+    queue = json.loads(csvc("followup", "--json"))
+    assert queue == [
+        {"case": case_id, "reassess_by": queue[0]["reassess_by"], "overdue": True, "compromission": 4}
+    ]
+    assert datetime.fromisoformat(queue[0]["reassess_by"]) == datetime.fromisoformat(
+        "2026-03-05T10:00:00-05:00"
+    )
+
+    assert "intact" in csvc("audit", "verify", env={"CSVC_PASSPHRASE": ""})
+    listing = csvc("case", "list", "--json")
+    assert [c["id"] for c in json.loads(listing)] == [case_id]
+    for text in outputs:
+        assert CANARY not in text
+    revealed = json.loads(csvc("case", "list", "--json", "--reveal"))
+    assert revealed[0]["label"] == CANARY
+
+
+def test_exit_codes_and_one_line_refusals(cli_env: dict[str, str], tmp_path: Path) -> None:
+    case_id = json.loads(run_csvc("case", "new", "--label", "Dossier", "--json", env=cli_env).stdout)["id"]
+    db = Path(cli_env["CSVC_STORE"].removeprefix("sqlite:///"))
+
+    def refused(*args: str, code: int, env: dict[str, str] | None = None, needle: str = "") -> None:
+        done = run_csvc(*args, env={**cli_env, **(env or {})})
+        assert done.returncode == code, (args, done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+        assert needle in done.stderr
+
+    refused(
+        "case",
+        "show",
+        case_id,
+        "--json",
+        code=1,
+        env={"CSVC_PASSPHRASE": "la mauvaise phrase"},
+        needle="passphrase",
+    )
+    refused("case", "show", case_id, "--json", code=1, env={"CSVC_USER": "mallory"}, needle="mallory")
+    refused("case", "show", "0000000000000000", "--json", code=1, needle="not visible")
+    bad = answers_file(tmp_path, {"answers": {"homicide_plan": "maybe"}})
+    refused(
+        "case",
+        "assess",
+        case_id,
+        "--instrument",
+        "csvc-grid",
+        "--answers",
+        bad,
+        code=2,
+        needle="homicide_plan",
+    )
+    refused("case", "assess", case_id, "--instrument", "nope", "--answers", bad, code=2, needle="nope")
+    refused("case", "new", "--label", "x", code=2, env={"CSVC_USER": ""}, needle="--user")
+    refused(
+        "case",
+        "new",
+        "--label",
+        "x",
+        "--store",
+        f"sqlite:///{tmp_path / 'absent.db'}",
+        code=1,
+        needle="store init",
+    )
+    refused(
+        "store",
+        "init",
+        "--org",
+        "O",
+        "--sector",
+        "nowhere",
+        "--user",
+        "u",
+        "--store",
+        f"sqlite:///{tmp_path / 'other.db'}",
+        code=2,
+        needle="nowhere",
+    )
+    shown = json.loads(run_csvc("case", "show", case_id, "--json", env=cli_env).stdout)
+    assert shown["assessments"] == []
+    assert db.exists()
+
+
+def test_staff_commands(cli_env: dict[str, str], tmp_path: Path) -> None:
+    def ok(*args: str, env: dict[str, str] | None = None) -> str:
+        done = run_csvc(*args, env={**cli_env, **(env or {})})
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    ok(
+        "user",
+        "add",
+        "bruno",
+        "--role",
+        "worker",
+        env={"CSVC_NEW_PASSPHRASE": "phrase de bruno assez longue"},
+    )
+    users = json.loads(ok("user", "list", "--json"))
+    assert [(u["name"], u["role"]) for u in users] == [("alice", "admin"), ("bruno", "worker")]
+    bruno = {"CSVC_USER": "bruno", "CSVC_PASSPHRASE": "phrase de bruno assez longue"}
+    case_id = json.loads(ok("case", "new", "--label", "Dossier", "--json", env=bruno))["id"]
+    answers = answers_file(tmp_path, {"answers": {"homicide_plan": "yes"}})
+    ok("case", "assess", case_id, "--instrument", "csvc-grid", "--answers", answers, env=bruno)
+    [action] = json.loads(ok("action", "list", "--json", env=bruno))
+    assert action["action"] == "emergency_concertation" and action["case"] == case_id
+    assert json.loads(ok("action", "overdue", "--json")) == []
+    assert len(json.loads(ok("action", "due", "--before", "2099-01-01T00:00:00+00:00", "--json"))) == 1
+    stale = run_csvc("action", "set", action["id"], "--status", "done", "--version", "0", env=cli_env)
+    assert stale.returncode == 1 and "reload" in stale.stderr
+    updated = json.loads(ok("action", "set", action["id"], "--status", "done", "--note", "Fait", "--json"))
+    assert updated["status"] == "done" and [h["status"] for h in updated["history"]] == ["open", "done"]
+    event = json.loads(ok("case", "event", case_id, "--kind", "breach_of_conditions", "--json"))
+    assert event["id"]
+    shown = json.loads(ok("case", "show", case_id, "--json"))
+    assert shown["events"][0]["open"] is True
+    ok("case", "protagonist", case_id, "--role", "child", "--name", "Enfant", "--safe-to-call")
+    denied = run_csvc(
+        "case", "close-assessment", shown["assessments"][0]["id"], "--reason", "x", env={**cli_env, **bruno}
+    )
+    assert denied.returncode == 1 and "may not" in denied.stderr
+    ok("case", "close-assessment", shown["assessments"][0]["id"], "--reason", "Situation changée")
+    assert json.loads(ok("case", "show", case_id, "--json"))["compromission"] is None
+    backup = tmp_path / "copie.db"
+    ok("store", "backup", str(backup))
+    assert backup.exists() and Path(str(backup) + ".audit-anchor").exists()
+    ok("store", "check")
+    english = run_csvc("followup", "--lang", "en", env=cli_env)
+    assert english.returncode == 0 and "OVERDUE" in english.stdout

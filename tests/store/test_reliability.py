@@ -1,0 +1,111 @@
+"""SQLite settings, explicit transactions, integrity check at open, migrations (REL-1, 2, 7, 9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select
+
+from csvc_core.errors import OperationFailed
+from csvc_core.store import ReadOnlyStore, Store, StoreSession, assessing, open_store
+from csvc_core.store.engine import sqlite_settings
+from csvc_core.store.migrate import SCHEMA_HEAD, alembic_config
+from csvc_core.store.schema import actions, assessments, audit_log, metadata
+
+from .conftest import PASSPHRASE, grid
+
+
+def test_sqlite_settings_on_every_connection(store: Store) -> None:
+    settings = sqlite_settings(store.engine)
+    assert settings["journal_mode"] == "wal"
+    assert settings["synchronous"] == "2"  # FULL
+    assert settings["foreign_keys"] == "1"
+    assert settings["secure_delete"] == "1"
+
+
+def test_migrations_build_exactly_the_schema(store: Store) -> None:
+    with store.engine.connect() as connection:
+        config = alembic_config(connection)
+        assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert diff == []
+
+
+def test_an_error_mid_write_leaves_no_partial_rows(
+    store: Store, session: StoreSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = session.new_case("Dossier")
+
+    def explode(tx, case_id):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    with store.engine.connect() as connection:
+        before = connection.execute(select(func.count()).select_from(audit_log)).scalar_one()
+    monkeypatch.setattr(assessing, "refresh_case", explode)
+    with pytest.raises(RuntimeError):
+        session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    with store.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(assessments)).scalar_one() == 0
+        assert connection.execute(select(func.count()).select_from(actions)).scalar_one() == 0
+        assert connection.execute(select(func.count()).select_from(audit_log)).scalar_one() == before
+    assert store.verify_audit().ok
+
+
+def test_a_damaged_file_opens_read_only_and_is_never_recreated(
+    store: Store, session: StoreSession, sqlite_url: str
+) -> None:
+    case_id = session.new_case("Dossier")
+    session.lock()
+    path = Path(str(store.location.path))
+    store.close()
+    with open_store(sqlite_url) as fresh:  # checkpoint the WAL into the file first
+        fresh.engine.dispose()
+    import sqlite3
+
+    handle = sqlite3.connect(path)
+    handle.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = handle.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_cases_org_created'"
+    ).fetchone()[0]
+    page_size = handle.execute("PRAGMA page_size").fetchone()[0]
+    handle.close()
+    data = bytearray(path.read_bytes())
+    offset = (root - 1) * page_size
+    data[offset + 8 : offset + 64] = bytes(56)  # break the index page's cell pointers
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    opened = open_store(sqlite_url)
+    try:
+        assert opened.read_only and "integrity check" in (opened.read_only_reason or "")
+        reader = opened.unlock("alice", PASSPHRASE)
+        with pytest.raises(ReadOnlyStore, match="read-only"):
+            reader.new_case("Autre")
+        assert reader.case(case_id).id == case_id
+    finally:
+        opened.close()
+    assert path.read_bytes() == damaged
+
+
+def test_not_a_database_is_refused_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(OperationFailed, match="integrity check"):
+        open_store(f"sqlite:///{path}")
+    assert path.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_no_store_yet_is_a_clear_refusal(tmp_path: Path) -> None:
+    with pytest.raises(OperationFailed, match="store init"):
+        open_store(f"sqlite:///{tmp_path / 'none.db'}")
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_init_never_overwrites(store: Store, sqlite_url: str) -> None:
+    from csvc_core.store import init_store
+
+    with pytest.raises(OperationFailed, match="already exists"):
+        init_store(sqlite_url, org="X", sector="police", user="x", passphrase=PASSPHRASE)
