@@ -174,17 +174,25 @@ class StoreSession:
             assessment_id, result, action_ids = assessing.assess(
                 tx, self.csvc, case_id, instrument_id, payload, source
             )
-            rows = tx.connection.execute(select(actions).where(actions.c.id.in_(action_ids))).all()
+            rows = tx.connection.execute(
+                select(actions).where(actions.c.id.in_(action_ids)).order_by(*followup.urgency_order())
+            ).all()
             stored_actions = followup.action_records(tx, rows)
             summary = assessing.summary_of(tx, assessment_id)
-        errors_before = len(self.csvc.hook_errors)
-        self.csvc.call_each("csvc_assessment_confirmed", assessment=summary, actions=tuple(stored_actions))
+        answers = self.csvc.call_each(
+            "csvc_assessment_confirmed", assessment=summary, actions=tuple(stored_actions)
+        )
+        failures = tuple(
+            f"{plugin}: csvc_assessment_confirmed failed: {type(answer).__name__}: {answer}"
+            for plugin, answer in answers
+            if isinstance(answer, Exception)
+        )
         return StoredAssessment(
             id=assessment_id,
             case_id=case_id,
             result=result,
             actions=tuple(stored_actions),
-            hook_errors=tuple(self.csvc.hook_errors[errors_before:]),
+            hook_errors=failures,
         )
 
     def reread_assessment(self, assessment_id: str) -> Result:
