@@ -57,6 +57,7 @@ class Csvc:
         self.hook_errors: deque[str] = deque(maxlen=200)
         self._registry_problems: list[str] = []
         self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
+        self._loaded: dict[str, Instrument] = {}  # instruments read one by one, by file path
 
     @classmethod
     def load(cls) -> Csvc:
@@ -179,19 +180,27 @@ class Csvc:
         return load_vocabulary()
 
     @cached_property
+    def _sources(self) -> list[tuple[str, Path]]:
+        """``(plugin, folder or file)`` of every instrument source, the core's first, then by plugin name."""
+        found: list[tuple[str, Path]] = []
+        for plugin, source in self._collect("csvc_instrument_sources", object, {}, None):
+            if isinstance(source, str | PathLike):
+                found.append((plugin, Path(source)))
+            else:
+                self._registry_problems.append(f"{plugin}: csvc_instrument_sources: {source!r} is not a path")
+        return found
+
+    @cached_property
     def catalogue(self) -> Catalogue:
         """Every instrument the plugins ship (the core's first), read and checked once."""
         instruments: dict[str, Instrument] = {}
         owners: dict[str, str] = {}
         problems: list[str] = []
         rules, factors = self.rules, frozenset(self.vocabulary)
-        for plugin, source in self._collect("csvc_instrument_sources", object, {}, None):
-            if not isinstance(source, str | PathLike):
-                problems.append(f"{plugin}: csvc_instrument_sources: {source!r} is not a path")
-                continue
-            for path in _instrument_files([Path(source)]):
+        for plugin, source in self._sources:
+            for path in _instrument_files([source]):
                 try:
-                    instrument = load_instrument(path, factors, rules)
+                    instrument = self._loaded.get(str(path)) or load_instrument(path, factors, rules)
                 except InstrumentInvalid as exc:
                     problems.extend(f"{plugin}: {problem}" for problem in exc.problems)
                     continue
@@ -206,6 +215,27 @@ class Csvc:
         problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)
 
+    def _lookup(self, instrument_id: str) -> Instrument | None:
+        """One instrument, reading only its own file ``<id>.toml`` while the catalogue is not needed.
+
+        The first source holding that file gives it, as in the catalogue (where a file's id must match its
+        name). Anything unexpected falls back to the whole catalogue.
+        """
+        if "catalogue" not in self.__dict__:
+            for _, source in self._sources:
+                path = source / f"{instrument_id}.toml" if source.is_dir() else source
+                if path.name != f"{instrument_id}.toml" or not path.is_file():
+                    continue
+                if str(path) not in self._loaded:
+                    try:
+                        self._loaded[str(path)] = load_instrument(
+                            path, frozenset(self.vocabulary), self.rules
+                        )
+                    except InstrumentInvalid:
+                        break
+                return self._loaded[str(path)]
+        return self.catalogue.instruments.get(instrument_id)
+
     def instruments(self, sector: str | None = None) -> list[Instrument]:
         """Instruments sorted by id; with ``sector``, those it may use, as that sector adapts them."""
         found = sorted(self.catalogue.instruments.values(), key=lambda instrument: instrument.id)
@@ -217,7 +247,7 @@ class Csvc:
 
     def instrument(self, instrument_id: str, sector: str | None = None) -> Instrument:
         """One instrument; with ``sector``, its form as that sector asks it. Unknown id: :class:`BadInput`."""
-        instrument = self.catalogue.instruments.get(instrument_id)
+        instrument = self._lookup(instrument_id)
         if instrument is None:
             known = ", ".join(sorted(self.catalogue.instruments))
             raise BadInput(f"unknown instrument {instrument_id!r} (known: {known})")
@@ -349,7 +379,7 @@ class Csvc:
                 proposers = known.proposed_by.split(", ")
                 proposed_by = known.proposed_by if plugin in proposers else f"{known.proposed_by}, {plugin}"
                 flag = attrs.evolve(known, items=items, proposed_by=proposed_by)
-            else:
+            elif flag.proposed_by != plugin:
                 flag = attrs.evolve(flag, proposed_by=plugin)
             flags[flag.id] = flag
         return tuple(sorted(flags.values(), key=lambda flag: flag.id))

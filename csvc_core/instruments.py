@@ -183,11 +183,19 @@ def parse_instrument(
     origin: str,
     factors: Iterable[str],
     rules: Mapping[str, ScoringRule],
+    file_id: str | None = None,
 ) -> Instrument:
-    """Build and check an instrument from its table; :class:`InstrumentInvalid` lists every problem."""
+    """Build and check an instrument from its table; :class:`InstrumentInvalid` lists every problem.
+
+    ``file_id`` is the name of the file it comes from (without ``.toml``): the instrument's id must match it,
+    so that ``<id>.toml`` is found without reading the others.
+    """
     if not isinstance(data, Mapping):
         raise InstrumentInvalid([f"{origin}: $: expected a table"])
     instrument, layout, problems = structure_instrument(data, origin)
+    named = data.get("id")
+    if file_id is not None and isinstance(named, str) and named != file_id:
+        problems.append(f"$.id: {named!r} differs from the file name: name the file {named}.toml")
     if instrument is not None:
         problems += check_instrument(instrument, frozenset(factors), rules, layout)
     if problems:
@@ -197,7 +205,7 @@ def parse_instrument(
 
 
 def load_instrument(path: Path, factors: Iterable[str], rules: Mapping[str, ScoringRule]) -> Instrument:
-    return parse_instrument(read_instrument(path), str(path), factors, rules)
+    return parse_instrument(read_instrument(path), str(path), factors, rules, path.stem)
 
 
 def _duplicates(layout: Layout, name: str, ids: list[str]) -> list[str]:

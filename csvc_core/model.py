@@ -282,6 +282,10 @@ class Result:
     def observed_factors(self) -> frozenset[str]:
         """Factor codes of the items answered as present: a yes, an ordinal above its lowest value, a
         count above zero, a choice made. Unknown and "never" are not; hidden follow-up items are left out."""
+        return self._observed_factors
+
+    @cached_property
+    def _observed_factors(self) -> frozenset[str]:
         from csvc_core.rules import applies
 
         answers = self.input.answers

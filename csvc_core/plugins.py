@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import attrs
 import pluggy
 
 from csvc_core import hookspecs
+from csvc_core.entrypoints import distribution_version, entry_points
 
 ENTRY_POINT_GROUP = "csvc.plugins"
 CORE_PLUGIN = "csvc_core"
@@ -44,6 +44,16 @@ class CsvcPluginManager(pluggy.PluginManager):
         self.failures: list[PluginFailure] = []
         self.disabled: list[str] = []
         self.versions: dict[str, str | None] = {}
+        #: bumped at each (un)registration: callers may cache what they derive from the hook implementations.
+        self.generation = 0
+
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        self.generation += 1
+        return super().register(plugin, name)
+
+    def unregister(self, plugin: Any | None = None, name: str | None = None) -> Any | None:
+        self.generation += 1
+        return super().unregister(plugin, name)
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Every registered plugin with the hooks it implements, sorted by name."""
@@ -92,7 +102,7 @@ class CsvcPluginManager(pluggy.PluginManager):
             if (entry_point.name, entry_point.value) in seen:
                 continue  # the same distribution found twice on sys.path
             seen.add((entry_point.name, entry_point.value))
-            version = _version(entry_point)
+            version = entry_point.version
             if entry_point.name in disabled:
                 self.disabled.append(entry_point.name)
                 continue
@@ -117,26 +127,12 @@ def strict_plugins() -> bool:
     return os.environ.get("CSVC_STRICT_PLUGINS", "").lower() in ("1", "true", "yes")
 
 
-def _version(entry_point: EntryPoint) -> str | None:
-    dist = getattr(entry_point, "dist", None)
-    return dist.version if dist is not None else None
-
-
-def _core_version() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("csvc")
-    except PackageNotFoundError:
-        return None
-
-
 def new_plugin_manager(load_entry_points: bool = True) -> CsvcPluginManager:
     """A fresh manager with the core defaults and, unless told otherwise, the installed plugins."""
     from csvc_core import defaults
 
     manager = CsvcPluginManager()
-    manager.register_checked(defaults, CORE_PLUGIN, _core_version())
+    manager.register_checked(defaults, CORE_PLUGIN, distribution_version("csvc"))
     if load_entry_points:
         manager.load_entry_points()
     return manager

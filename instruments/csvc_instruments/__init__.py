@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
+
+#: the package folder (csvc is installed unzipped: ``importlib.resources`` would only add import time).
+_HERE = Path(__file__).resolve().parent
 
 
 def data_dir() -> Path:
     """The folder holding ``vocabulary.toml``, ``scale.toml`` and the shared instruments (``*.toml``)."""
-    return Path(str(files(__name__)))
+    return _HERE
 
 
 def instruments_dir() -> Path:
-    return data_dir() / "shared"
+    return _HERE / "shared"

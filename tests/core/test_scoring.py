@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -290,3 +291,15 @@ def test_action_due_follows_assessed_at(evaluate: Any) -> None:
         "csvc_core",
     )
     assert action.due == datetime.fromisoformat("2026-03-02T10:00:00-05:00")
+
+
+def test_assessing_reads_only_the_instrument_asked_for(framework: Any) -> None:
+    from csvc_core.framework import Csvc
+
+    csvc = Csvc(framework.pm)
+    assert csvc.assess("csvc-grid", {"answers": {"stalking": "yes"}}).level == "elevated"
+    assert "catalogue" not in csvc.__dict__  # the other instruments were not read
+    assert [Path(path).name for path in csvc._loaded] == ["csvc-grid.toml"]
+    assert (
+        csvc.instrument("csvc-grid") is csvc.catalogue.instruments["csvc-grid"]
+    )  # the same object, read once

@@ -223,9 +223,11 @@ def write_toml(path: Path, table: dict[str, Any]) -> None:
 
 
 def test_validate_command_lists_every_problem_with_file_and_path(tmp_path: Path) -> None:
-    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good, bad = tmp_path / "test-count.toml", tmp_path / "bad" / "test-broken.toml"
+    bad.parent.mkdir()
     write_toml(good, count_table())
     broken = count_table()
+    broken["id"] = "test-broken"
     broken["items"][1]["factor"] = "bad_mood"
     broken["items"][2]["id"] = "q1"
     broken["rule"]["bands"][1]["min"] = 3
@@ -255,14 +257,21 @@ def test_validate_reports_unreadable_and_malformed_files(tmp_path: Path) -> None
 
 
 def test_validate_folder_and_duplicate_ids_across_files(tmp_path: Path) -> None:
-    write_toml(tmp_path / "a.toml", count_table())
-    write_toml(tmp_path / "b.toml", count_table())
-    done = run_csvc("instruments", "validate", str(tmp_path))
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_toml(tmp_path / folder / "test-count.toml", count_table())
+    done = run_csvc("instruments", "validate", str(tmp_path / "a"), str(tmp_path / "b"))
     assert done.returncode == 2
-    assert (
-        f"{tmp_path / 'b.toml'}: $.id: instrument 'test-count' is already defined in {tmp_path / 'a.toml'}"
-        in (done.stderr)
-    )
+    first, second = tmp_path / "a" / "test-count.toml", tmp_path / "b" / "test-count.toml"
+    assert f"{second}: $.id: instrument 'test-count' is already defined in {first}" in done.stderr
+
+
+def test_an_instrument_file_is_named_after_its_id(tmp_path: Path) -> None:
+    write_toml(tmp_path / "count.toml", count_table())
+    done = run_csvc("instruments", "validate", str(tmp_path / "count.toml"))
+    assert done.returncode == 2
+    expected = "$.id: 'test-count' differs from the file name: name the file test-count.toml"
+    assert done.stderr.strip() == f"{tmp_path / 'count.toml'}: {expected}"
 
 
 def test_validate_without_paths_checks_the_installed_instruments() -> None:
