@@ -7,7 +7,6 @@ marks the grid items a clinician establishes on examination, and recommends the 
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from csvc_core import hookimpl
@@ -17,7 +16,7 @@ from csvc_core.sectors import Adaptation, Sector
 from csvc_health.scoring import HighestAnswerRule
 
 SECTOR = "health"
-DATA = Path(str(files(__name__))) / "data"
+DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
 ACTIONS = load_action_specs(DATA / "actions.toml", sectors=(SECTOR, "csvc"))
 
 INJURIES = frozenset({"physical_harm", "strangulation", "sexual_violence"})

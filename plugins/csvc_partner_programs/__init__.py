@@ -10,7 +10,6 @@ corrections of a breach, and follow-up in the programme.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib.resources import files
 from pathlib import Path
 
 from csvc_core import hookimpl
@@ -20,7 +19,7 @@ from csvc_core.sectors import Adaptation, Sector
 
 SECTOR = "partner_program"
 INSTRUMENT = "partner-risk"
-DATA = Path(str(files(__name__))) / "data"
+DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
 ACTIONS = load_action_specs(DATA / "actions.toml", sectors=(SECTOR, "csvc"))
 
 PRECIPITATING = frozenset(

@@ -7,7 +7,6 @@ and recommends the actions within a police mandate. It uses only the public API 
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 from csvc_core import hookimpl
@@ -16,7 +15,7 @@ from csvc_core.model import Action, Instrument, Result, Text
 from csvc_core.sectors import Adaptation, Sector
 
 SECTOR = "police"
-DATA = Path(str(files(__name__))) / "data"
+DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
 ACTIONS = load_action_specs(DATA / "actions.toml", sectors=(SECTOR, "csvc"))
 
 #: items of the shared grid that officers establish from police files rather than from the interview.

@@ -8,7 +8,6 @@ a shelter's mandate, including the art. 60.4 alert to police when the level is i
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     import click
 
 SECTOR = "shelter"
-DATA = Path(str(files(__name__))) / "data"
+DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
 ACTIONS = load_action_specs(DATA / "actions.toml", sectors=(SECTOR, "csvc"))
 
 #: factors for which a protection order or peace bond is worth supporting whatever the level.

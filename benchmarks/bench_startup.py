@@ -1,0 +1,97 @@
+"""Start-up: ``csvc assess`` on one file as a whole process, beside a process that only imports the libraries
+the core is built on (``python -c "import attrs, cattrs, pluggy, click"``), run alternately in the same run.
+
+Goal: 1.5 times the baseline or less. Notes: the bare interpreter, and the cost of finding the plugins'
+entry points with :mod:`importlib.metadata` (its import and the scan) against :mod:`csvc_core.entrypoints`,
+both after ``import csvc_core``, which every command needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import Measure
+
+GOAL = 1.5
+BASELINE = [sys.executable, "-c", "import attrs, cattrs, pluggy, click"]
+SCAN = """
+import time
+import csvc_core, attrs
+start = time.perf_counter()
+{code}
+print(time.perf_counter() - start)
+"""
+
+
+def _env() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if not key.startswith("CSVC_")}
+
+
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=_env())
+    return time.perf_counter() - start
+
+
+def _scan_ms(code: str, runs: int) -> float:
+    command = [sys.executable, "-c", SCAN.format(code=code)]
+    times = [
+        float(subprocess.run(command, capture_output=True, text=True, check=True).stdout) for _ in range(runs)
+    ]
+    return 1000 * statistics.median(times)
+
+
+def run(quick: bool) -> list[Measure]:
+    runs = 1 if quick else 21
+    with tempfile.TemporaryDirectory() as folder:
+        case = Path(folder) / "case.json"
+        payload = {
+            "assessed_at": "2026-03-01T10:00:00-05:00",
+            "answers": {"stalking": "yes", "homicide_plan": "no"},
+        }
+        case.write_text(json.dumps(payload), encoding="utf-8")
+        assess = [
+            sys.executable,
+            "-m",
+            "csvc_core",
+            "assess",
+            "--instrument",
+            "csvc-grid",
+            "--answers",
+            str(case),
+        ]
+        assess.append("--json")
+        bare = [sys.executable, "-c", "pass"]
+        for command in (assess, BASELINE, bare):  # warm the file cache and the bytecode
+            _seconds(command)
+        ours, base, interpreter = [], [], []
+        for _ in range(runs):
+            ours.append(_seconds(assess))
+            base.append(_seconds(BASELINE))
+            interpreter.append(_seconds(bare))
+    value, baseline = 1000 * statistics.median(ours), 1000 * statistics.median(base)
+    metadata = _scan_ms("import importlib.metadata as m\nm.entry_points(group='csvc.plugins')", runs)
+    light = _scan_ms("import csvc_core.entrypoints as e\ne.entry_points('csvc.plugins')", runs)
+    return [
+        Measure(
+            name="start-up: csvc assess, one file",
+            value=value,
+            unit="ms",
+            baseline_name="import attrs, cattrs, pluggy, click",
+            baseline=baseline,
+            goal=f"ratio <= {GOAL}",
+            met=None if quick else value / baseline <= GOAL,
+            notes={
+                "bare interpreter, ms": round(1000 * statistics.median(interpreter), 1),
+                "entry points, importlib.metadata (import + scan), ms": round(metadata, 1),
+                "entry points, csvc_core.entrypoints (import + scan), ms": round(light, 1),
+            },
+        )
+    ]
