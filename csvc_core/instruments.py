@@ -252,8 +252,6 @@ def check_instrument(
         for index, name in enumerate(instrument.protagonists)
         if name not in PROTAGONISTS
     ]
-    if not instrument.override.reason_required:
-        problems.append("$.override.reason_required: an override always needs a reason (the professional's)")
     problems += _duplicates(layout, "items", [item.id for item in instrument.items])
     problems += _duplicates(layout, "levels", [level.id for level in instrument.levels])
     problems += _duplicates(layout, "groups", [group.id for group in instrument.groups])

@@ -145,7 +145,7 @@ def _parse_override(raw: Any, instrument: Instrument, source: str) -> Override |
     reason = raw.get("reason")
     if reason is not None and not isinstance(reason, str):
         raise BadInput(f"{where}.reason: expected text, got {reason!r}")
-    if not (reason or "").strip():
+    if instrument.override.reason_required and not (reason or "").strip():
         raise BadInput(f"{where}.reason: an override needs a reason (level {level!r})")
     by = raw.get("by")
     if by is not None and not isinstance(by, str):

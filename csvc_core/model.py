@@ -124,7 +124,7 @@ class Rule:
 @attrs.frozen
 class OverridePolicy:
     direction: Literal["up", "any"] = "up"
-    reason_required: bool = True  # kept for the file format: an override always needs a reason
+    reason_required: bool = True
 
 
 @attrs.frozen

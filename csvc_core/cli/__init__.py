@@ -26,6 +26,11 @@ COMMANDS: dict[str, str] = {
     "audit": "csvc_core.cli.audit:audit",
     "user": "csvc_core.cli.user:user",
     "org": "csvc_core.cli.user:org",
+    "exchange": "csvc_core.cli.exchange:exchange",
+    "export": "csvc_core.cli.transfer:export",
+    "import": "csvc_core.cli.transfer:import_",
+    "report": "csvc_core.cli.report:report",
+    "stats": "csvc_core.cli.stats:stats",
 }
 
 

@@ -14,7 +14,7 @@ def instruments() -> None:
 
 
 @instruments.command("list")
-@click.option("--sector", default=None, help="Ceux de ce secteur / this sector's only.")
+@click.option("--sector", default=None, help="Only the instruments this sector uses.")
 @json_option
 @lang_option
 def list_instruments(sector: str | None, as_json: bool, lang: str) -> None:
@@ -41,7 +41,7 @@ def list_instruments(sector: str | None, as_json: bool, lang: str) -> None:
 
 @instruments.command("show")
 @click.argument("instrument_id")
-@click.option("--sector", default=None, help="Tel que ce secteur le pose / as this sector asks it.")
+@click.option("--sector", default=None, help="The instrument as this sector asks it.")
 @json_option
 @lang_option
 def show_instrument(instrument_id: str, sector: str | None, as_json: bool, lang: str) -> None:

@@ -128,6 +128,19 @@ def _action(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
     }
 
 
+def _urgency(action: Mapping[str, Any]) -> tuple[bool, bool, bool, float, str, str]:
+    """Open first, then mandatory, then the earliest due (undated last), then sector and action: stable."""
+    due = action.get("due")
+    return (
+        action.get("status") != "open",
+        not action.get("mandatory"),
+        due is None,
+        datetime.fromisoformat(due).timestamp() if due else 0.0,
+        action["sector"],
+        action["action"],
+    )
+
+
 def case_report_context(
     case: Mapping[str, Any], csvc: Csvc, lang: str, generated_at: datetime, generated_by: str
 ) -> dict[str, Any]:
@@ -160,7 +173,7 @@ def case_report_context(
         "assessments": assessments,
         "trend": [{"at": p.at, "sector": p.series, "compromission": p.compromission} for p in trend],
         "chart": chart,
-        "actions": [_action(a, labels) for a in case.get("actions", [])],
+        "actions": [_action(a, labels) for a in sorted(case.get("actions", []), key=_urgency)],
         "events": [
             {
                 "kind": labels.word("event", e["kind"]),

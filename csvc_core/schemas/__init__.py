@@ -1,4 +1,4 @@
-"""JSON Schemas (draft 2020-12) of what csvc reads and writes, for integrators: ``answers`` and ``result``.
+"""JSON Schemas (draft 2020-12) of what csvc reads and writes: ``answers``, ``result``, ``export``.
 
 >>> from csvc_core.schemas import schema
 >>> schema("result")["$id"]
@@ -13,7 +13,7 @@ from typing import Any
 
 from csvc_core.errors import BadInput
 
-NAMES = ("answers", "result")
+NAMES = ("answers", "result", "export")
 
 
 def schema(name: str) -> dict[str, Any]:

@@ -7,19 +7,20 @@ transaction as its change, and raises :class:`~csvc_core.errors.BadInput` (exit 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from csvc_core.errors import OperationFailed
+from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.model import Result
 from csvc_core.store import assessing, casefile, cases, followup, people, retention
-from csvc_core.store.access import Actor, require
+from csvc_core.store.access import Actor, require, visible_case
 from csvc_core.store.audit import AuditReport
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import FieldCipher, KdfParams
@@ -36,6 +37,10 @@ from csvc_core.store.records import (
     UserInfo,
 )
 from csvc_core.store.schema import actions, organisations, users
+
+if TYPE_CHECKING:
+    from csvc_core.exchange.keys import ExchangeKey
+    from csvc_core.stats.facts import CaseFacts
 
 
 def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
@@ -325,3 +330,66 @@ class StoreSession:
 
     def verify_audit(self) -> AuditReport:
         return self.store.verify_audit()
+
+    # -- reports, exchange and statistics (csvc_core.reports, csvc_core.exchange, csvc_core.stats) -------
+    def record_print(self, case_id: str, *, kind: str, fmt: str, fields: list[str]) -> None:
+        """Audit a printout of a case: which report, which format, which field groups (never a value)."""
+        with self._tx() as tx:
+            require(tx.actor, "case.read")
+            visible_case(tx.connection, tx.actor, case_id)
+            tx.audit("case.print", case_id, kind=kind, format=fmt, fields=fields)
+
+    def export_case(
+        self,
+        case_id: str,
+        destination: Path,
+        categories: tuple[str, ...],
+        *,
+        key: ExchangeKey | None = None,
+        passphrase: str | None = None,
+    ) -> str:
+        """Write one case as a sealed package (see docs/exchange.md); returns the package id."""
+        from csvc_core.exchange.transfer import export_case
+
+        temporary: Path | None = None
+        try:
+            with self._tx() as tx:
+                package_id, temporary = export_case(
+                    tx, self.store.store_id, case_id, destination, categories, key=key, passphrase=passphrase
+                )
+            os.replace(temporary, destination)
+        except BaseException:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+            raise
+        return package_id
+
+    def import_package(
+        self,
+        data: bytes,
+        name: str,
+        *,
+        key: ExchangeKey | None = None,
+        passphrase: str | None = None,
+        lang: str = "fr",
+    ) -> dict[str, Any]:
+        """Verify a package, then write what is new of its case in one transaction; a refusal is audited."""
+        from csvc_core.exchange.package import open_package
+        from csvc_core.exchange.transfer import import_package
+
+        try:
+            keys = {key.id: key} if key else {}
+            header, content = open_package(data, name, keys=keys, passphrase=passphrase)
+            with self._tx() as tx:
+                return import_package(tx, self.csvc, header, content, name, lang)
+        except BadInput as exc:
+            with self._tx() as tx:
+                tx.audit("exchange.import.refused", None, reason=type(exc).__name__)
+            raise
+
+    def statistics_facts(self) -> list[CaseFacts]:
+        """The de-identified facts of every case this user sees (nothing is decrypted), audited."""
+        from csvc_core.stats.gather import gather
+
+        with self._tx() as tx:
+            return gather(tx)

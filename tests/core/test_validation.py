@@ -65,11 +65,6 @@ DELETE = object()
         ("title", "Count", "$.title: expected a table"),
         ("items", {"id": "q1"}, "$.items: expected a list (an array of tables)"),
         ("override", {"direction": "down"}, "$.override.direction: expected one of 'up', 'any'"),
-        (
-            "override",
-            {"reason_required": False},
-            "$.override.reason_required: an override always needs a reason",
-        ),
         # missing fr or en labels
         ("items.0.label", {"fr": "Question"}, "$.items[0].label.en: required key missing"),
         ("levels.2.label", {"en": "High"}, "$.levels[2].label.fr: required key missing"),

@@ -1,0 +1,96 @@
+"""``csvc report CASE``: the case report, the concertation summary, or the victim's printable plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csvc_core.cli.common import lang_option, read_json
+from csvc_core.cli.storeopts import store_command, unlocked
+
+KINDS = ("case", "concertation", "plan")
+
+
+@click.command()
+@click.argument("case_id", metavar="CASE")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option(
+    "-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="case",
+    show_default=True,
+    help="case: the full report; concertation: the minimum for a meeting; plan: her printable plan (--plan).",
+)
+@click.option(
+    "--plan", "plan_path", default=None, help="Safety plan JSON (with --kind plan), or - for stdin."
+)
+@click.option("--reveal", is_flag=True, help="Print the case's name in the full report (audited).")
+@store_command
+@lang_option
+def report(
+    case_id: str,
+    fmt: str,
+    output: str | None,
+    kind: str,
+    plan_path: str | None,
+    reveal: bool,
+    store_url: str | None,
+    user_name: str | None,
+    lang: str,
+) -> None:
+    """Rapport d'un dossier / Report of a case (French by default)."""
+    from csvc_core.errors import BadInput
+    from csvc_core.framework import Csvc
+    from csvc_core.jsonio import now_local
+    from csvc_core.reports.casefile import case_report
+    from csvc_core.reports.concertation import concertation_report
+    from csvc_core.reports.plan import plan_report
+
+    if kind == "plan" and plan_path is None:
+        raise BadInput("--plan: the printable plan needs the plan's JSON file (--kind plan --plan FILE)")
+    if kind != "plan" and plan_path is not None:
+        raise BadInput("--plan: only with --kind plan")
+    plan, plan_name = read_json(plan_path) if plan_path else (None, "")
+    csvc = Csvc.load()
+    with unlocked(store_url, user_name, lang) as session:
+        detail = session.case(case_id, reveal=reveal and kind == "case", results=kind != "plan")
+        data = detail.to_json()
+        if kind == "case":
+            text = case_report(
+                data, csvc, fmt=fmt, lang=lang, generated_at=now_local(), generated_by=session.actor.name
+            )
+        elif kind == "concertation":
+            text = concertation_report(data, csvc, fmt=fmt, lang=lang, generated_at=now_local())
+        else:
+            text = plan_report(plan, fmt=fmt, lang=lang, source=plan_name)
+        session.record_print(case_id, kind=kind, fmt=fmt, fields=_fields(kind, reveal))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(Path(output), text)
+
+
+def _fields(kind: str, reveal: bool) -> list[str]:
+    if kind == "plan":
+        return ["safety_plan"]
+    if kind == "concertation":
+        return ["risk_level", "factors", "actions"]
+    return ["level", "assessments", "results", "actions", "events"] + (["label"] if reveal else [])
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a report readable by its owner only: it holds personal information."""
+    import os
+
+    from csvc_core.errors import BadInput
+
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None

@@ -1,0 +1,82 @@
+"""Export and import as store operations: read or write in one transaction, with its audit entry."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from csvc_core.errors import BadInput
+from csvc_core.exchange.content import case_content
+from csvc_core.exchange.importing import import_content
+from csvc_core.exchange.keys import ExchangeKey
+from csvc_core.exchange.package import seal
+from csvc_core.framework import Csvc
+from csvc_core.store.context import Tx
+from csvc_core.store.schema import organisations
+
+
+def export_case(
+    tx: Tx,
+    store_id: str,
+    case_id: str,
+    destination: Path,
+    categories: tuple[str, ...],
+    *,
+    key: ExchangeKey | None,
+    passphrase: str | None,
+) -> tuple[str, Path]:
+    """Seal the case into a private temporary file beside ``destination``: ``(package id, that file)``.
+
+    The caller renames it into place once the transaction (and its audit entry) has committed.
+    """
+    from sqlalchemy import select
+
+    content = case_content(tx, case_id, categories)
+    org = tx.connection.execute(select(organisations).where(organisations.c.id == tx.actor.org_id)).one()
+    package_id = secrets.token_hex(16)
+    header = {
+        "package_id": package_id,
+        "created_at": tx.now.astimezone().isoformat(),
+        "sender": {"organisation": org.name, "sector": org.sector, "store": store_id},
+    }
+    data = seal(content, header, key=key, passphrase=passphrase)
+    tx.audit(
+        "exchange.export",
+        case_id,
+        package=package_id,
+        categories=list(categories),
+        protection="exchange_key" if key is not None else "passphrase",
+        key=key.id if key else None,
+    )
+    folder = destination.parent if str(destination.parent) else Path(".")
+    if destination.exists() and destination.is_dir():
+        raise BadInput(f"{destination}: is a folder")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        raise BadInput(f"{destination}: cannot write: {exc.strerror}") from None
+    return package_id, Path(temporary)
+
+
+def import_package(
+    tx: Tx, csvc: Csvc, header: dict[str, Any], content: dict[str, Any], name: str, lang: str
+) -> dict[str, Any]:
+    """Write what is new of an opened package, audited with what was added."""
+    outcome = import_content(tx, csvc, header, content, name, lang)
+    sender = header.get("sender", {})
+    tx.audit(
+        "exchange.import",
+        outcome["case"],
+        package=header.get("package_id"),
+        sender={"organisation": sender.get("organisation"), "sector": sender.get("sector")},
+        categories=content.get("categories"),
+        added=outcome["added"],
+    )
+    return outcome

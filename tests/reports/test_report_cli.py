@@ -1,0 +1,113 @@
+"""``csvc report`` on a real store, through the real command line: French by default, audited, masked."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from sqlalchemy import select
+
+from csvc_core.store.schema import audit_log
+from tests.exchange.conftest import CANARY, filled_case
+from tests.reports.test_reports import GIVEAWAYS, PLAN, golden
+from tests.store.conftest import PASSPHRASE, run_csvc
+
+
+def env_for(store, user: str) -> dict[str, str]:
+    return {
+        "CSVC_STORE": f"sqlite:///{store.location.path}",
+        "CSVC_USER": user,
+        "CSVC_PASSPHRASE": PASSPHRASE,
+    }
+
+
+def normalise(text: str) -> str:
+    """Generated ids and times out: what is left must not move between runs."""
+    text = re.sub(r"\b[0-9a-f]{16}\b", "<id>", text)
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)", "<time>", text)
+
+
+def test_case_report_in_french_by_default_and_every_print_audited(stores, sessions, tmp_path: Path):
+    shelter, _ = stores
+    a, _ = sessions
+    case_id = filled_case(a)
+    env = env_for(shelter, "alice")
+    html = run_csvc("report", case_id, env=env)
+    assert html.returncode == 0, html.stderr
+    assert html.stdout.startswith("<!DOCTYPE html>") and 'lang="fr"' in html.stdout and "<svg" in html.stdout
+    assert "Niveau de compromission de la sécurité actuel" in html.stdout
+    assert CANARY not in html.stdout.replace(f"{CANARY} a reçu", "")  # the name stays masked
+    assert f"{CANARY} a reçu des menaces" in html.stdout  # the override's reason is the professional's record
+    md = run_csvc("report", case_id, "--format", "md", "--lang", "en", env=env)
+    assert md.returncode == 0 and "# Report of case" in md.stdout
+    out = tmp_path / "rapport.html"
+    written = run_csvc("report", case_id, "-o", str(out), "--reveal", env=env)
+    assert written.returncode == 0 and written.stdout == ""
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600 and CANARY in out.read_text(encoding="utf-8")
+    with shelter.engine.connect() as connection:
+        prints = [
+            json.loads(row.detail)
+            for row in connection.execute(
+                select(audit_log).where(audit_log.c.action == "case.print").order_by(audit_log.c.seq)
+            )
+        ]
+    assert [p["format"] for p in prints] == ["html", "md", "html"]
+    assert "label" in prints[-1]["fields"] and "label" not in prints[0]["fields"]
+    assert all(CANARY not in json.dumps(p, ensure_ascii=False) for p in prints)
+
+
+def test_stored_case_golden_with_the_core_alone(stores, sessions):
+    """A stored case's report, ids and times normalised; the core alone, so sector plugins may evolve."""
+    from csvc_core.framework import Csvc
+    from csvc_core.plugins import new_plugin_manager
+
+    shelter, _ = stores
+    a, _ = sessions
+    a.csvc = Csvc(new_plugin_manager(load_entry_points=False))
+    case_id = filled_case(a)
+    names = ",".join(ep.name for ep in entry_points(group="csvc.plugins"))
+    md = run_csvc(
+        "report",
+        case_id,
+        "--format",
+        "md",
+        "--lang",
+        "en",
+        env={**env_for(shelter, "alice"), "CSVC_DISABLE_PLUGINS": names},
+    )
+    assert md.returncode == 0, md.stderr
+    golden("stored-case.en.md", normalise(md.stdout))
+
+
+def test_concertation_and_plan_kinds(stores, sessions, tmp_path: Path):
+    shelter, _ = stores
+    a, _ = sessions
+    case_id = filled_case(a)
+    env = env_for(shelter, "alice")
+    summary = run_csvc("report", case_id, "--kind", "concertation", "--format", "md", env=env)
+    assert summary.returncode == 0, summary.stderr
+    assert CANARY not in summary.stdout and "Motifs de la concertation" in summary.stdout
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PLAN), encoding="utf-8")
+    printed = run_csvc("report", case_id, "--kind", "plan", "--plan", str(plan), env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert case_id not in printed.stdout and "Maison Aurore" not in printed.stdout
+    neutral = printed.stdout.replace("Sac chez Maude, sous l&#39;escalier", "").replace("Chez ma tante", "")
+    assert GIVEAWAYS.search(neutral) is None
+
+
+def test_bad_requests_get_one_line(stores, sessions):
+    shelter, _ = stores
+    env = env_for(shelter, "alice")
+    for args, code, start in (
+        (("report", "0000000000000000"), 1, "csvc: case '0000000000000000' not found"),
+        (("report", "x", "--kind", "plan"), 2, "csvc: --plan: the printable plan needs"),
+        (("report", "x", "--format", "pdf"), 2, "Usage:"),
+    ):
+        done = run_csvc(*args, env=env)
+        assert done.returncode == code, (args, done.stderr)
+        assert start in done.stderr and "Traceback" not in done.stderr
