@@ -26,7 +26,7 @@ from csvc_core.exchange.content import CONTENT_VERSION
 from csvc_core.framework import Csvc
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_assessment, parse_datetime
-from csvc_core.model import Instrument
+from csvc_core.model import PROTAGONISTS, Instrument
 from csvc_core.store.access import require
 from csvc_core.store.cases import refresh_case
 from csvc_core.store.context import Tx
@@ -345,7 +345,9 @@ def _protagonists(tx: Tx, content: Mapping[str, Any], case_id: str, name: str) -
         assert protagonist_id is not None
         if _exists(tx, protagonists, protagonist_id):
             continue
-        role = _text(item.get("role"), f"{at}.role")
+        role = item.get("role")
+        if role not in PROTAGONISTS:
+            raise Refused(f"{at}.role: {role!r} is not one of {', '.join(PROTAGONISTS)}; nothing imported")
         person_name = item.get("name")
         contact = item.get("contact")
         tx.connection.execute(

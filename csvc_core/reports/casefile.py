@@ -107,10 +107,24 @@ def _assessment(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
             for flag in result.get("flags", [])
         ],
         "reassess_by": data.get("reassess_by"),
-        "by": data.get("by"),
+        "by": _confirmed_by(data, result, labels.lang),
         "standing": labels.word("standing", data.get("standing")),
         "is_standing": data.get("standing", "standing") == "standing",
     }
+
+
+def _confirmed_by(data: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> str | None:
+    """Who confirmed it; for an assessment imported from a partner, who did there, and who imported it."""
+    origin = result.get("imported_from")
+    if not isinstance(origin, Mapping):
+        return data.get("by")
+    return t(
+        "report.imported_by",
+        lang,
+        by=origin.get("by") or "?",
+        organisation=origin.get("organisation") or "?",
+        importer=data.get("by") or "?",
+    )
 
 
 def _action(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:

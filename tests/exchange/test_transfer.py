@@ -58,6 +58,11 @@ def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp
     assert imported["organisation"] == "Maison Aurore" and imported["by"] == "alice"
     assert imported["package"] == package_id
     assert b.reread_assessment(copy.assessments[0].id).level == "imminent"
+    from csvc_core.jsonio import now_local
+    from csvc_core.reports.casefile import case_report
+
+    report = case_report(copy.to_json(), b.csvc, fmt="md", generated_at=now_local(), generated_by="bruno")
+    assert "alice (Maison Aurore) — importée par bruno" in report
     done = [x for x in copy.actions if x.status == "done"]
     assert done and "Maison Aurore" in (done[0].history[-1].note or "") and CANARY in done[0].history[-1].note
     exported = [detail for action, detail in audit_actions(shelter) if action == "exchange.export"]

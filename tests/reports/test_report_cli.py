@@ -93,6 +93,10 @@ def test_concertation_and_plan_kinds(stores, sessions, tmp_path: Path):
     assert CANARY not in summary.stdout and "Motifs de la concertation" in summary.stdout
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(PLAN), encoding="utf-8")
+    checked = run_csvc("safety-plan", "check", str(plan), "--json")  # the shelter plugin's plan model
+    if checked.returncode == 0:
+        plan.write_text(checked.stdout, encoding="utf-8")
+        assert len(json.loads(checked.stdout)["sections"]) == 6
     printed = run_csvc("report", case_id, "--kind", "plan", "--plan", str(plan), env=env)
     assert printed.returncode == 0, printed.stderr
     assert case_id not in printed.stdout and "Maison Aurore" not in printed.stdout
