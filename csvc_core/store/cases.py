@@ -323,6 +323,7 @@ def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None
             organisation=row.org_id,
             factors=(factors or {}).get(row.id, ()),
             by=names.get(row.confirmed_by),
+            complete=row.complete,
         )
         for row in rows
     ]

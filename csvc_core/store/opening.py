@@ -29,24 +29,15 @@ if TYPE_CHECKING:
     from csvc_core.store.session import StoreSession
 
 DEFAULT_RETENTION_DAYS = 5 * 365 + 1
-#: sector ids known without plugins; sector plugins add theirs through ``csvc_sectors``.
-KNOWN_SECTORS = (
-    "police",
-    "health",
-    "shelter",
-    "partner_program",
-    "youth_protection",
-    "prosecution",
-    "corrections",
-    "csvc",
-)
 MIN_PASSPHRASE = 10
 
 
 def known_sectors() -> list[str]:
+    """The partnership's sectors and those that sector plugins declare through ``csvc_sectors``."""
     from csvc_core.framework import Csvc
+    from csvc_core.sharing.parties import SECTORS
 
-    return sorted({*KNOWN_SECTORS, *Csvc.load().sectors})
+    return sorted({*SECTORS, *Csvc.load().sectors})
 
 
 def check_passphrase(passphrase: str) -> None:

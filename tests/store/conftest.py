@@ -13,6 +13,8 @@ import pytest
 
 from csvc_core.store import KdfParams, Store, StoreSession, init_store
 
+from .postgres import PostgresServer
+
 #: the ASVS minimum argon2id cost, to keep the suite fast (the CLI always uses argon2-cffi's defaults).
 FAST_KDF = KdfParams(time_cost=2, memory_cost=19456, parallelism=1)
 PASSPHRASE = "une phrase de passe assez longue"
@@ -33,11 +35,36 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store' / 'csvc.db'}"
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the whole session (skipped without binaries, never under CI=true)."""
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store(sqlite_url: str) -> Iterator[Store]:
-    created = init_store(
-        sqlite_url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+def postgres_url(pg_server: PostgresServer) -> str:
+    """A fresh, empty database on the session's server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The same test on a real SQLite file and on a real PostgreSQL database."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+def _init(url: str) -> Store:
+    return init_store(
+        url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
     )
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    created = _init(store_url)
     yield created
     created.close()
 
@@ -49,9 +76,31 @@ def session(store: Store) -> Iterator[StoreSession]:
     opened.lock()
 
 
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    created = _init(sqlite_url)
+    yield created
+    created.close()
+
+
+@pytest.fixture
+def sqlite_session(sqlite_store: Store) -> Iterator[StoreSession]:
+    opened = sqlite_store.unlock("alice", PASSPHRASE)
+    yield opened
+    opened.lock()
+
+
 def grid(**answers: str) -> dict[str, Any]:
     """A csvc-grid answers object (contract §1); items left out are unknown."""
     return {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": answers}
+
+
+def full_grid(**answers: str) -> dict[str, Any]:
+    """A complete csvc-grid answers object: every item "no" except those given."""
+    from csvc_core.framework import Csvc
+
+    items = [item.id for item in Csvc.load().instrument("csvc-grid").items if item.type == "yes_no"]
+    return grid(**{**dict.fromkeys(items, "no"), **answers})
 
 
 def run_csvc(

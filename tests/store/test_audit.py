@@ -119,16 +119,17 @@ def test_an_altered_anchor_is_caught(store: Store, session: StoreSession) -> Non
     assert "anchor" in (store.verify_audit().problem or "")
 
 
-def test_the_key_file_is_private_and_outside_the_database(store: Store) -> None:
-    path = store.key_path
+def test_the_key_file_is_private_and_outside_the_database(sqlite_store: Store) -> None:
+    path = sqlite_store.key_path
     assert path.stat().st_mode & 0o777 == 0o600
     key_hex = path.read_text().strip()
-    assert key_hex.encode() not in Path(str(store.location.path)).read_bytes()
+    assert key_hex.encode() not in Path(str(sqlite_store.location.path)).read_bytes()
+    assert bytes.fromhex(key_hex) not in Path(str(sqlite_store.location.path)).read_bytes()
 
 
-def test_a_missing_or_loose_key_is_refused(store: Store, sqlite_url: str) -> None:
-    path = store.key_path
-    store.close()
+def test_a_missing_or_loose_key_is_refused(sqlite_store: Store, sqlite_url: str) -> None:
+    path = sqlite_store.key_path
+    sqlite_store.close()
     path.chmod(0o644)
     opened = open_store(sqlite_url)
     with pytest.raises(Exception, match="readable by others"):
@@ -141,11 +142,11 @@ def test_a_missing_or_loose_key_is_refused(store: Store, sqlite_url: str) -> Non
     opened.close()
 
 
-def test_cli_audit_verify_exit_codes(store: Store, session: StoreSession, sqlite_url: str) -> None:
+def test_cli_audit_verify_exit_codes(store: Store, session: StoreSession) -> None:
     busy_store(session)
-    ok = run_csvc("audit", "verify", "--store", sqlite_url)
+    ok = run_csvc("audit", "verify", "--store", store.location.url)
     assert ok.returncode == 0, ok.stderr
     _tamper(store, update(audit_log).where(audit_log.c.seq == 4).values(case_id="0" * 16))
-    bad = run_csvc("audit", "verify", "--store", sqlite_url)
+    bad = run_csvc("audit", "verify", "--store", store.location.url)
     assert bad.returncode == 1
     assert "entry 4" in bad.stderr and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -12,10 +12,10 @@ from .conftest import CANARY, PASSPHRASE, run_csvc
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    """A store created by ``csvc store init``, and the environment that acts as its first user."""
+def cli_env(tmp_path: Path, store_url: str) -> dict[str, str]:
+    """A store created by ``csvc store init`` (SQLite, PostgreSQL), and the environment of its first user."""
     env = {
-        "CSVC_STORE": f"sqlite:///{tmp_path / 'cli' / 'csvc.db'}",
+        "CSVC_STORE": store_url,
         "CSVC_PASSPHRASE": PASSPHRASE,
         "CSVC_USER": "alice",
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
@@ -100,7 +100,6 @@ def test_contract_flow(cli_env: dict[str, str], tmp_path: Path) -> None:
 
 def test_exit_codes_and_one_line_refusals(cli_env: dict[str, str], tmp_path: Path) -> None:
     case_id = json.loads(run_csvc("case", "new", "--label", "Dossier", "--json", env=cli_env).stdout)["id"]
-    db = Path(cli_env["CSVC_STORE"].removeprefix("sqlite:///"))
 
     def refused(*args: str, code: int, env: dict[str, str] | None = None, needle: str = "") -> None:
         done = run_csvc(*args, env={**cli_env, **(env or {})})
@@ -159,7 +158,6 @@ def test_exit_codes_and_one_line_refusals(cli_env: dict[str, str], tmp_path: Pat
     )
     shown = json.loads(run_csvc("case", "show", case_id, "--json", env=cli_env).stdout)
     assert shown["assessments"] == []
-    assert db.exists()
 
 
 def test_staff_commands(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -204,8 +202,12 @@ def test_staff_commands(cli_env: dict[str, str], tmp_path: Path) -> None:
     ok("case", "close-assessment", shown["assessments"][0]["id"], "--reason", "Situation changée")
     assert json.loads(ok("case", "show", case_id, "--json"))["compromission"] is None
     backup = tmp_path / "copie.db"
-    ok("store", "backup", str(backup))
-    assert backup.exists() and Path(str(backup) + ".audit-anchor").exists()
+    if cli_env["CSVC_STORE"].startswith("sqlite"):
+        ok("store", "backup", str(backup))
+        assert backup.exists() and Path(str(backup) + ".audit-anchor").exists()
+    else:
+        refused = run_csvc("store", "backup", str(backup), env=cli_env)
+        assert refused.returncode == 1 and "pg_dump" in refused.stderr and not backup.exists()
     ok("store", "check")
     english = run_csvc("followup", "--lang", "en", env=cli_env)
     assert english.returncode == 0 and "OVERDUE" in english.stdout

@@ -38,7 +38,8 @@ def test_weak_kdf_parameters_are_refused() -> None:
         KdfParams(time_cost=1, memory_cost=65536, parallelism=1)
 
 
-def test_canary_never_in_database_files(store: Store, session: StoreSession) -> None:
+def test_canary_never_in_database_files(sqlite_store: Store, sqlite_session: StoreSession) -> None:
+    store, session = sqlite_store, sqlite_session
     from csvc_core.store import Contact
 
     case_id = session.new_case(CANARY)

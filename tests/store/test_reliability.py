@@ -19,8 +19,8 @@ from csvc_core.store.schema import actions, assessments, audit_log, metadata
 from .conftest import PASSPHRASE, grid
 
 
-def test_sqlite_settings_on_every_connection(store: Store) -> None:
-    settings = sqlite_settings(store.engine)
+def test_sqlite_settings_on_every_connection(sqlite_store: Store) -> None:
+    settings = sqlite_settings(sqlite_store.engine)
     assert settings["journal_mode"] == "wal"
     assert settings["synchronous"] == "2"  # FULL
     assert settings["foreign_keys"] == "1"
@@ -56,8 +56,9 @@ def test_an_error_mid_write_leaves_no_partial_rows(
 
 
 def test_a_damaged_file_opens_read_only_and_is_never_recreated(
-    store: Store, session: StoreSession, sqlite_url: str
+    sqlite_store: Store, sqlite_session: StoreSession, sqlite_url: str
 ) -> None:
+    store, session = sqlite_store, sqlite_session
     case_id = session.new_case("Dossier")
     session.lock()
     path = Path(str(store.location.path))
@@ -104,8 +105,8 @@ def test_no_store_yet_is_a_clear_refusal(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
-def test_init_never_overwrites(store: Store, sqlite_url: str) -> None:
+def test_init_never_overwrites(store: Store) -> None:
     from csvc_core.store import init_store
 
-    with pytest.raises(OperationFailed, match="already exists"):
-        init_store(sqlite_url, org="X", sector="police", user="x", passphrase=PASSPHRASE)
+    with pytest.raises(OperationFailed, match="already"):
+        init_store(store.location.url, org="X", sector="police", user="x", passphrase=PASSPHRASE)

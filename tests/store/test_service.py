@@ -11,7 +11,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, LoginRefused, StaleRecord, Store, StoreSession
 from csvc_core.store.schema import assessments, audit_log, cases
 
-from .conftest import FAST_KDF, PASSPHRASE, grid
+from .conftest import FAST_KDF, PASSPHRASE, full_grid, grid
 
 
 def count(store: Store, table) -> int:  # type: ignore[no-untyped-def]
@@ -68,17 +68,33 @@ def test_assessments_are_listed_newest_first(session: StoreSession) -> None:
     assert ids == [second.id, first.id]
 
 
-def test_a_lower_reassessment_of_the_same_kind_supersedes(session: StoreSession) -> None:
+def test_a_complete_lower_reassessment_of_the_same_kind_supersedes(session: StoreSession) -> None:
     case_id = session.new_case("Dossier D")
     session.assess(
         case_id, "csvc-grid", {**grid(homicide_plan="yes"), "assessed_at": "2026-03-01T10:00:00-05:00"}
     )
     session.assess(
-        case_id, "csvc-grid", {**grid(violence_history="yes"), "assessed_at": "2026-03-03T10:00:00-05:00"}
+        case_id,
+        "csvc-grid",
+        {**full_grid(violence_history="yes"), "assessed_at": "2026-03-03T10:00:00-05:00"},
     )
     detail = session.case(case_id)
     assert detail.compromission == 2
     assert [a.standing for a in detail.assessments] == ["standing", "superseded"]
+
+
+def test_an_incomplete_lower_reassessment_supersedes_nothing(session: StoreSession) -> None:
+    case_id = session.new_case("Dossier D2")
+    session.assess(
+        case_id, "csvc-grid", {**grid(homicide_plan="yes"), "assessed_at": "2026-03-01T10:00:00-05:00"}
+    )
+    later = session.assess(
+        case_id, "csvc-grid", {**grid(violence_history="yes"), "assessed_at": "2026-03-03T10:00:00-05:00"}
+    )
+    assert later.result.complete is False
+    detail = session.case(case_id)
+    assert detail.compromission == 4
+    assert [a.standing for a in detail.assessments] == ["standing", "standing"]
 
 
 def test_another_protagonist_does_not_erase_a_higher_level_until_closed(session: StoreSession) -> None:
