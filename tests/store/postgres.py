@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server for the tests: initdb and pg_ctl as the ``postgres`` OS user when run as root,
+"""A throw-away PostgreSQL server for the tests: initdb and pg_ctl as the ``postgres`` OS user when root,
 a private data folder, a free port on 127.0.0.1, trust authentication on loopback only."""
 
 from __future__ import annotations
