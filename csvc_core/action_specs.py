@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -32,6 +31,9 @@ from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import structure_errors
 from csvc_core.model import Action, Result, Text, add_duration
+
+if TYPE_CHECKING:  # importlib.resources costs start-up time; only its type is needed
+    from importlib.resources.abc import Traversable
 
 
 @attrs.frozen
