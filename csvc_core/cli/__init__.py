@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "import": "csvc_core.cli.transfer:import_",
     "report": "csvc_core.cli.report:report",
     "stats": "csvc_core.cli.stats:stats",
+    "consent": "csvc_core.cli.consent:consent",
+    "disclose": "csvc_core.cli.disclose:disclose",
+    "concertation": "csvc_core.cli.concertation:concertation",
 }
 
 

@@ -253,3 +253,14 @@ def close_assessment(
     with unlocked(store_url, user_name, lang) as session:
         session.close_assessment(assessment_id, reason)
     click.echo(t("store.assessment_closed", lang, id=assessment_id))
+
+
+def _add_partnership_commands() -> None:
+    """``case refer|end-referral|transfer|shared`` live in :mod:`csvc_core.cli.handover`."""
+    from csvc_core.cli.handover import end_referral, refer, shared, transfer
+
+    for command in (refer, end_referral, transfer, shared):
+        case.add_command(command)
+
+
+_add_partnership_commands()

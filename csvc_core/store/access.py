@@ -1,17 +1,25 @@
 """Who may do what, in one place: roles, permissions and which cases a user sees.
 
-A user sees the cases of their own organisation. The sharing issue (referral, consent, art. 60.4) extends
-:func:`case_scope` and :func:`visible_case` here, and nowhere else: every query of the store goes
-through them.
+A user changes the cases her organisation owns (:func:`case_scope`, :func:`visible_case`). Reading goes
+further, through the one access decision of :func:`csvc_core.sharing.access.may_see`: a referral in force
+gives the whole case to read (:func:`readable_case`); a consent in force, a disclosure or a past ownership
+give a part of it, read through :mod:`csvc_core.store.partnership`. Every read of a case goes through
+:func:`case_access`.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import attrs
 from sqlalchemy import ColumnElement, Connection, Row, select
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store.schema import cases
+from csvc_core.sharing.access import Access, may_see
+from csvc_core.sharing.parties import Actor as Member
+from csvc_core.sharing.parties import Organisation as MemberOrganisation
+from csvc_core.store.schema import cases, utcnow
+from csvc_core.store.sharing_rows import case_record
 
 ROLES = ("worker", "repondant", "coordinator", "admin")
 _EVERYONE = frozenset(ROLES)
@@ -55,13 +63,37 @@ def require(actor: Actor, permission: str) -> None:
 
 
 def case_scope(actor: Actor) -> ColumnElement[bool]:
-    """The condition on ``cases`` that selects the cases ``actor`` may see."""
+    """The condition on ``cases`` that selects the cases ``actor``'s organisation owns."""
     return cases.c.org_id == actor.org_id
 
 
 def visible_case(connection: Connection, actor: Actor, case_id: str) -> Row:
-    """The case row, or :class:`AccessDenied` when it does not exist or ``actor`` may not see it."""
+    """The case row, when ``actor``'s organisation owns it (she may read and change it); else
+    :class:`AccessDenied`, whether it does not exist or is not hers."""
     row = connection.execute(select(cases).where(cases.c.id == case_id, case_scope(actor))).first()
     if row is None:
         raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
     return row
+
+
+def member(actor: Actor) -> Member:
+    """The acting user as the sharing rules see her: user id, organisation and sector, role."""
+    return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), actor.role)
+
+
+def case_access(connection: Connection, actor: Actor, case_id: str, now: datetime | None = None) -> Access:
+    """The access decision on one case (``may_see``); an unknown case is refused like a hidden one."""
+    record = case_record(connection, case_id)
+    if record is None:
+        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
+    return may_see(member(actor), record, now or utcnow())
+
+
+def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:
+    """The case row, when ``actor`` may read the whole case (owner or referral in force); else
+    :class:`AccessDenied` (a part shared by consent or disclosure is read through the partnership)."""
+    access = case_access(connection, actor, case_id)
+    if not access.full:
+        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
+    return connection.execute(select(cases).where(cases.c.id == case_id)).one()
+

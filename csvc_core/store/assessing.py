@@ -21,7 +21,7 @@ from csvc_core.framework import Csvc
 from csvc_core.instruments import instrument_to_json
 from csvc_core.jsonio import answers_to_json, parse_assessment
 from csvc_core.model import Instrument, Result
-from csvc_core.store.access import require, visible_case
+from csvc_core.store.access import readable_case, require, visible_case
 from csvc_core.store.cases import level_state, refresh_case, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
@@ -182,11 +182,12 @@ def assess(
     return assessment_id, result, action_ids
 
 
-def assessment_row(tx: Tx, assessment_id: str) -> Row:
+def assessment_row(tx: Tx, assessment_id: str, *, write: bool = False) -> Row:
+    """The assessment, when its case may be read (``write``: changed) by the acting user."""
     row = tx.connection.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
     if row is None:
         raise OperationFailed(f"assessment {assessment_id!r} not found")
-    visible_case(tx.connection, tx.actor, row.case_id)
+    (visible_case if write else readable_case)(tx.connection, tx.actor, row.case_id)
     return row
 
 
@@ -195,7 +196,7 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
     another sector that a new situation answers). Append-only: the assessment itself is never changed."""
     tx.require_writable()
     require(tx.actor, "assessment.close")
-    row = assessment_row(tx, assessment_id)
+    row = assessment_row(tx, assessment_id, write=True)
     if not reason.strip():
         raise BadInput("--reason: closing an assessment needs a reason")
     known = tx.connection.execute(

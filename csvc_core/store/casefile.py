@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from csvc_core.store.access import require, visible_case
+from csvc_core.store.access import readable_case, require
 from csvc_core.store.assessing import stored_result
 from csvc_core.store.cases import case_protagonists, event_records, level_state, summary, user_names
 from csvc_core.store.context import Tx
@@ -17,7 +17,7 @@ def case_detail(tx: Tx, case_id: str, *, reveal: bool = False, results: bool = F
     """The case as its reader may see it. ``reveal`` decrypts names, contacts and notes; ``results`` adds
     each assessment's stored §1 result (factors, flags, override and its reason). Both are audited."""
     require(tx.actor, "case.read")
-    row = visible_case(tx.connection, tx.actor, case_id)
+    row = readable_case(tx.connection, tx.actor, case_id)
     stored = {
         a.id: stored_result(tx, a)
         for a in tx.connection.execute(

@@ -241,6 +241,186 @@ audit_log = Table(
 )
 
 
+# -- partnership (csvc_core.sharing): consents, shares, disclosures, referrals, transfers, concertation ---
+# Lists of codes (categories, harms, fields, criteria) are JSON text; free text written by staff is sealed.
+consents = Table(
+    "consents",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),  # the organisation that received it
+    Column("person_ct", LargeBinary, nullable=False),  # who gave it (e.g. the victim)
+    Column("purpose_ct", LargeBinary, nullable=False),
+    Column("categories", Text, nullable=False),
+    Column("partner_sector", String(64), nullable=False),
+    Column("partner_org_id", ID, ForeignKey("organisations.id"), nullable=True),  # None: the whole sector
+    Column("given_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("given_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("withdrawn_by", ID, ForeignKey("users.id"), nullable=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", ID, ForeignKey("users.id"), nullable=False),
+)
+
+shares = Table(
+    "shares",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("shared_at", UTCDateTime, nullable=False),
+    Column("shared_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("recipient_org_id", ID, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("categories", Text, nullable=False),
+    Column("purpose_ct", LargeBinary, nullable=False),
+    Column("consent_ids", Text, nullable=False),
+    Column("payload_ct", LargeBinary, nullable=False),  # what was sent, category by category
+)
+
+disclosures = Table(
+    "disclosures",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),  # the discloser's organisation
+    Column("disclosed_at", UTCDateTime, nullable=False),
+    Column("disclosed_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("basis", String(32), nullable=False),
+    Column("recipient_name_ct", LargeBinary, nullable=False),
+    Column("recipient_kind", String(64), nullable=False),
+    Column("recipient_category", String(32), nullable=False),
+    Column("recipient_org_id", ID, ForeignKey("organisations.id"), nullable=True, index=True),
+    Column("outside_quebec", Boolean, nullable=False),
+    Column("reasonable_cause_ct", LargeBinary, nullable=False),
+    Column("harms", Text, nullable=False),
+    Column("exposed_ct", LargeBinary, nullable=False),
+    Column("violence_ct", LargeBinary, nullable=False),
+    Column("danger_ct", LargeBinary, nullable=False),
+    Column("urgency_ct", LargeBinary, nullable=False),
+    Column("imminence", String(32), nullable=False),
+    Column("fields", Text, nullable=False),
+    Column("payload_ct", LargeBinary, nullable=False),  # exactly the ticked fields' values, as sent
+    Column("digest", String(64), nullable=False),  # sha256 of the row as written; also in its audit entry
+)
+
+disclosure_annotations = Table(
+    "disclosure_annotations",
+    metadata,
+    _id(),
+    Column("disclosure_id", ID, ForeignKey("disclosures.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", ID, ForeignKey("users.id"), nullable=False),
+    Column("text_ct", LargeBinary, nullable=False),
+)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("to_org_id", ID, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", ID, ForeignKey("users.id"), nullable=False),
+    Column("reason_ct", LargeBinary, nullable=False),
+    Column("basis_kind", String(16), nullable=False),
+    Column("basis_ref", String(200), nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ended_by", ID, ForeignKey("users.id"), nullable=True),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("to_org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", ID, ForeignKey("users.id"), nullable=False),
+    Column("reason_ct", LargeBinary, nullable=False),
+    Column("basis_kind", String(16), nullable=False),
+    Column("basis_ref", String(200), nullable=False),
+)
+
+concertations = Table(
+    "concertations",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),  # the requesting organisation
+    Column("criteria", Text, nullable=False),
+    Column("judgement_ct", LargeBinary, nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("committee", Text, nullable=True),  # JSON: the three members' names (staff, not clients)
+    Column("concerted_action", Boolean, nullable=True),
+    Column("decision_ct", LargeBinary, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("closure_reason", String(32), nullable=True),
+    Column("closure_note_ct", LargeBinary, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("closed_by", ID, ForeignKey("users.id"), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+concertation_steps = Table(
+    "concertation_steps",
+    metadata,
+    Column("concertation_id", ID, ForeignKey("concertations.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("state", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", ID, ForeignKey("users.id"), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("note_ct", LargeBinary, nullable=True),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    _id(),
+    Column(
+        "concertation_id", ID, ForeignKey("concertations.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("chair", String(200), nullable=False),
+    Column("recorded_by", ID, ForeignKey("users.id"), nullable=False),
+)
+
+meeting_attendees = Table(
+    "meeting_attendees",
+    metadata,
+    _id(),
+    Column("meeting_id", ID, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),  # staff attending for their organisation
+    Column("organisation", String(200), nullable=False),
+    Column("sector", String(64), nullable=False),
+)
+
+plan_actions = Table(
+    "plan_actions",
+    metadata,
+    _id(),
+    Column(
+        "concertation_id", ID, ForeignKey("concertations.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("meeting_id", ID, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("description_ct", LargeBinary, nullable=False),
+    Column("owner_org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("owner_sector", String(64), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("due", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note_ct", LargeBinary, nullable=True),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+
 def utcnow() -> datetime:
     """Now in UTC, to the microsecond."""
     return datetime.now(UTC)

@@ -8,7 +8,7 @@ transaction as its change, and raises :class:`~csvc_core.errors.BadInput` (exit 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,20 @@ from sqlalchemy import select
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.model import Result
-from csvc_core.store import assessing, casefile, cases, followup, people, retention
+from csvc_core.sharing.consent import ShareDecision
+from csvc_core.sharing.disclosure import Grounds, Recipient
+from csvc_core.sharing.handover import Basis
+from csvc_core.sharing.register import RegisterLine
+from csvc_core.store import (
+    assessing,
+    casefile,
+    cases,
+    concertations,
+    followup,
+    partnership,
+    people,
+    retention,
+)
 from csvc_core.store.access import Actor, require, visible_case
 from csvc_core.store.audit import AuditReport
 from csvc_core.store.context import Tx
@@ -293,6 +306,151 @@ class StoreSession:
         if self._data_key is None:
             raise OperationFailed("the session is locked: unlock it with the passphrase")
         return self._data_key
+
+    # -- partnership: consents, shares, disclosures, referrals, transfers (see docs/partnership.md) ----------
+    def give_consent(
+        self,
+        case_id: str,
+        *,
+        person: str,
+        purpose: str,
+        categories: Iterable[str],
+        partner_sector: str,
+        partner: str | None = None,
+        expires_at: datetime,
+        given_at: datetime | None = None,
+    ) -> str:
+        """Record a consent (one purpose, its categories, one partner organisation or sector, an expiry)."""
+        with self._tx() as tx:
+            return partnership.give_consent(
+                tx,
+                case_id,
+                person=person,
+                purpose=purpose,
+                categories=categories,
+                partner_sector=partner_sector,
+                partner=partner,
+                expires_at=expires_at,
+                given_at=given_at,
+            )
+
+    def withdraw_consent(self, consent_id: str) -> None:
+        """Withdraw a consent now: nothing new is shared under it from this instant."""
+        with self._tx() as tx:
+            partnership.withdraw_consent(tx, consent_id)
+
+    def consents(self, case_id: str) -> list[partnership.ConsentRecord]:
+        with self._tx() as tx:
+            return partnership.list_consents(tx, case_id)
+
+    def may_share(
+        self, case_id: str, categories: Iterable[str], to: str, purpose: str | None = None
+    ) -> ShareDecision:
+        """Whether these categories may go to organisation ``to`` now, and why (or why not)."""
+        with self._tx() as tx:
+            return partnership.may_share(tx, case_id, categories, to, purpose)
+
+    def share(self, case_id: str, *, categories: Iterable[str], to: str, purpose: str) -> str:
+        """Share categories of a case with a partner organisation under the consents in force."""
+        with self._tx() as tx:
+            return partnership.share(tx, case_id, categories=categories, to=to, purpose=purpose)
+
+    def disclosure_fields(self, case_id: str) -> dict[str, str]:
+        """The fields a disclosure of this case may carry (name -> category); none is ticked."""
+        with self._tx() as tx:
+            return partnership.offered_fields(tx, case_id)
+
+    def disclose(
+        self,
+        case_id: str,
+        *,
+        recipient: Recipient,
+        grounds: Grounds,
+        fields: Iterable[str],
+        recipient_org: str | None = None,
+    ) -> str:
+        """A disclosure to prevent violence (art. 60.4): every element, exactly the ticked fields."""
+        with self._tx() as tx:
+            return partnership.disclose(
+                tx, case_id, recipient=recipient, recipient_org=recipient_org, grounds=grounds, fields=fields
+            )
+
+    def disclosure(self, disclosure_id: str) -> partnership.DisclosureRecord:
+        with self._tx() as tx:
+            return partnership.read_disclosure(tx, disclosure_id)
+
+    def annotate_disclosure(self, disclosure_id: str, text: str) -> str:
+        with self._tx() as tx:
+            return partnership.annotate_disclosure(tx, disclosure_id, text)
+
+    def disclosures(self, case_id: str | None = None) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            return partnership.list_disclosures(tx, case_id)
+
+    def shared_with_me(self, case_id: str) -> dict[str, Any]:
+        """What this user's organisation may read of a case it does not hold, and why."""
+        with self._tx() as tx:
+            return partnership.shared_with_me(tx, case_id)
+
+    def refer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
+        with self._tx() as tx:
+            return partnership.refer(tx, case_id, to=to, why=why, basis=basis)
+
+    def end_referral(self, referral_id: str) -> None:
+        with self._tx() as tx:
+            partnership.end_referral(tx, referral_id)
+
+    def transfer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
+        with self._tx() as tx:
+            return partnership.transfer(tx, case_id, to=to, why=why, basis=basis)
+
+    def communications_register(self, start: datetime, end: datetime) -> list[RegisterLine]:
+        """This organisation's register of communications for ``start <= at < end``."""
+        with self._tx() as tx:
+            return partnership.communications_register(tx, start, end)
+
+    # -- concertation through the rapid-intervention cell --------------------------------------------------
+    def request_concertation(self, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:
+        with self._tx() as tx:
+            return concertations.request(tx, case_id, criteria=criteria, judgement=judgement)
+
+    def concertation(self, concertation_id: str) -> dict[str, Any]:
+        with self._tx() as tx:
+            return concertations.record(tx, concertation_id)
+
+    def concertations(self, *, state: str | None = None) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            return concertations.list_concertations(tx, state=state)
+
+    def submit_concertation(self, concertation_id: str, note: str) -> None:
+        with self._tx() as tx:
+            concertations.submit(tx, concertation_id, note)
+
+    def concertation_to_committee(self, concertation_id: str) -> None:
+        with self._tx() as tx:
+            concertations.to_committee(tx, concertation_id)
+
+    def decide_concertation(
+        self, concertation_id: str, *, members: Iterable[str], concerted_action: bool, why: str
+    ) -> None:
+        with self._tx() as tx:
+            concertations.decide(
+                tx, concertation_id, members=members, concerted_action=concerted_action, why=why
+            )
+
+    def hold_meeting(self, concertation_id: str, meeting: Mapping[str, Any], source: str = "meeting") -> None:
+        """A meeting from its JSON object (see :func:`csvc_core.store.concertations.parse_meeting`)."""
+        with self._tx() as tx:
+            held, reviews, plan = concertations.parse_meeting(tx, meeting, source)
+            concertations.hold_meeting(tx, concertation_id, held, reviews, plan)
+
+    def report_action_done(self, concertation_id: str, action_id: str, note: str = "") -> None:
+        with self._tx() as tx:
+            concertations.report_done(tx, concertation_id, action_id, note)
+
+    def close_concertation(self, concertation_id: str, why: str, note: str = "") -> None:
+        with self._tx() as tx:
+            concertations.close(tx, concertation_id, why, note)
 
     # -- retention, backup, audit ------------------------------------------------------------------------
     def purge(self, now: datetime | None = None) -> PurgeReport:

@@ -1,0 +1,551 @@
+"""Concertation requests through the rapid-intervention cell, kept in the store.
+
+Each call reads the request back as a :class:`csvc_core.sharing.concertation.Concertation`, takes one step
+with
+the rules (which refuse a step out of order, a wrong role, a missing element), then writes what changed: the
+new step, the decision, the meeting with its attendees, the plan actions and their reviews, with one audit
+entry, in one transaction. Free text (judgement, notes, action descriptions) is sealed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import attrs
+from sqlalchemy import Row, insert, or_, select, update
+
+from csvc_core.errors import BadInput
+from csvc_core.sharing import concertation as cell
+from csvc_core.sharing.concertation import Closure, CommitteeDecision, Concertation, Step
+from csvc_core.sharing.parties import COORDINATOR
+from csvc_core.sharing.plan import Attendee, Meeting, PlanAction, Review
+from csvc_core.store.access import AccessDenied, member, visible_case
+from csvc_core.store.cases import StaleRecord
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.records import iso
+from csvc_core.store.schema import (
+    concertation_steps,
+    concertations,
+    meeting_attendees,
+    meetings,
+    organisations,
+    plan_actions,
+    users,
+)
+from csvc_core.store.sharing_rows import codes, dump_codes
+
+
+def _seal(tx: Tx, table: str, column: str, row_id: str, text: str) -> bytes | None:
+    return tx.seal(text, table, column, row_id) if text else None
+
+
+def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None) -> str:
+    return tx.unseal(blob, table, column, row_id) if blob is not None else ""
+
+
+def _row(tx: Tx, concertation_id: str) -> Row:
+    row = tx.connection.execute(select(concertations).where(concertations.c.id == concertation_id)).first()
+    if row is None or not _may_read(tx, row):
+        raise AccessDenied(
+            f"concertation {concertation_id!r} not found, or not visible to user {tx.actor.name!r}"
+        )
+    return row
+
+
+def _may_read(tx: Tx, row: Row) -> bool:
+    """The requesting organisation, the cell's coordinators and the organisations owning a plan action."""
+    if row.org_id == tx.actor.org_id or tx.actor.role == COORDINATOR:
+        return True
+    owners = select(plan_actions.c.id).where(
+        plan_actions.c.concertation_id == row.id, plan_actions.c.owner_org_id == tx.actor.org_id
+    )
+    return tx.connection.execute(owners.limit(1)).first() is not None
+
+
+def load(tx: Tx, row: Row) -> Concertation:
+    """The request as the rules see it, read back from its rows."""
+    steps = tuple(
+        Step(
+            s.state,
+            s.at,
+            s.by,
+            s.role,
+            s.org_id,
+            _unseal(tx, "concertation_steps", "note_ct", _step_id(s), s.note_ct),
+        )
+        for s in tx.connection.execute(
+            select(concertation_steps)
+            .where(concertation_steps.c.concertation_id == row.id)
+            .order_by(concertation_steps.c.seq)
+        )
+    )
+    meeting_rows = tx.connection.execute(
+        select(meetings).where(meetings.c.concertation_id == row.id).order_by(meetings.c.at)
+    ).all()
+    held = tuple(
+        Meeting(
+            m.id,
+            m.at,
+            m.kind,
+            m.chair,
+            tuple(
+                Attendee(a.name, a.organisation, a.sector)
+                for a in tx.connection.execute(
+                    select(meeting_attendees)
+                    .where(meeting_attendees.c.meeting_id == m.id)
+                    .order_by(meeting_attendees.c.sector, meeting_attendees.c.name)
+                )
+            ),
+        )
+        for m in meeting_rows
+    )
+    actions = tuple(
+        PlanAction(
+            id=a.id,
+            description=tx.unseal(a.description_ct, "plan_actions", "description_ct", a.id),
+            owner_org=a.owner_org_id,
+            owner_sector=a.owner_sector,
+            due=a.due,
+            meeting=a.meeting_id,
+            owner=a.owner,
+            status=a.status,
+            note=_unseal(tx, "plan_actions", "note_ct", a.id, a.note_ct),
+            closed_at=a.closed_at,
+            closed_by=a.closed_by or "",
+        )
+        for a in tx.connection.execute(
+            select(plan_actions).where(plan_actions.c.concertation_id == row.id).order_by(plan_actions.c.due)
+        )
+    )
+    decision = None
+    if row.decided_at is not None:
+        decision = CommitteeDecision(
+            tuple(json.loads(row.committee)),
+            bool(row.concerted_action),
+            _unseal(tx, "concertations", "decision_ct", row.id, row.decision_ct),
+            row.decided_at,
+        )
+    closure = None
+    if row.closed_at is not None:
+        closure = Closure(
+            row.closure_reason,
+            _unseal(tx, "concertations", "closure_note_ct", row.id, row.closure_note_ct),
+            row.closed_at,
+            row.closed_by,
+        )
+    return Concertation(
+        id=row.id,
+        case=row.case_id,
+        organisation=row.org_id,
+        criteria=frozenset(codes(row.criteria)),
+        judgement=_unseal(tx, "concertations", "judgement_ct", row.id, row.judgement_ct),
+        steps=steps,
+        decision=decision,
+        meetings=held,
+        actions=actions,
+        closure=closure,
+    )
+
+
+def _step_id(step: Row) -> str:
+    return f"{step.concertation_id}.{step.seq}"
+
+
+def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: str, **detail: Any) -> None:
+    """Write what ``after`` adds to ``before`` (optimistic: a request changed meanwhile is refused)."""
+    for seq, step in enumerate(after.steps[len(before.steps) :], start=len(before.steps) + 1):
+        tx.connection.execute(
+            insert(concertation_steps).values(
+                concertation_id=row.id,
+                seq=seq,
+                state=step.state,
+                at=step.at,
+                by=step.by,
+                role=step.role,
+                org_id=step.org,
+                note_ct=_seal(tx, "concertation_steps", "note_ct", f"{row.id}.{seq}", step.note),
+            )
+        )
+    values: dict[str, Any] = {"state": after.state, "version": row.version + 1}
+    if after.decision is not None and before.decision is None:
+        values.update(
+            committee=json.dumps(list(after.decision.members)),
+            concerted_action=after.decision.concerted_action,
+            decision_ct=tx.seal(after.decision.reason, "concertations", "decision_ct", row.id),
+            decided_at=after.decision.at,
+        )
+    if after.closure is not None and before.closure is None:
+        values.update(
+            closure_reason=after.closure.reason,
+            closure_note_ct=_seal(tx, "concertations", "closure_note_ct", row.id, after.closure.note),
+            closed_at=after.closure.at,
+            closed_by=tx.actor.user_id,
+        )
+    result = tx.connection.execute(
+        update(concertations)
+        .where(concertations.c.id == row.id, concertations.c.version == row.version)
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise StaleRecord(
+            f"concertation {row.id} was changed by someone else meanwhile: reload it and try again"
+        )
+    for held in after.meetings[len(before.meetings) :]:
+        tx.connection.execute(
+            insert(meetings).values(
+                id=held.id,
+                concertation_id=row.id,
+                at=held.at,
+                kind=held.kind,
+                chair=held.chair,
+                recorded_by=tx.actor.user_id,
+            )
+        )
+        for person in held.attendees:
+            tx.connection.execute(
+                insert(meeting_attendees).values(
+                    id=new_id(),
+                    meeting_id=held.id,
+                    name=person.name.strip(),
+                    organisation=person.organisation.strip(),
+                    sector=person.sector,
+                )
+            )
+    known = {a.id: a for a in before.actions}
+    for plan in after.actions:
+        if plan.id not in known:
+            tx.connection.execute(
+                insert(plan_actions).values(
+                    id=plan.id,
+                    concertation_id=row.id,
+                    meeting_id=plan.meeting,
+                    description_ct=tx.seal(plan.description, "plan_actions", "description_ct", plan.id),
+                    owner_org_id=plan.owner_org,
+                    owner_sector=plan.owner_sector,
+                    owner=plan.owner,
+                    due=plan.due,
+                    status=plan.status,
+                    version=1,
+                )
+            )
+        elif plan != known[plan.id]:
+            tx.connection.execute(
+                update(plan_actions)
+                .where(plan_actions.c.id == plan.id)
+                .values(
+                    status=plan.status,
+                    note_ct=_seal(tx, "plan_actions", "note_ct", plan.id, plan.note),
+                    closed_at=plan.closed_at,
+                    closed_by=plan.closed_by,
+                    version=plan_actions.c.version + 1,
+                )
+            )
+    tx.audit(entry, after.case, concertation=row.id, state=after.state, **detail)
+
+
+def _step(
+    tx: Tx, concertation_id: str, entry: str, take: Callable[[Concertation], Concertation], **detail: Any
+) -> Concertation:
+    tx.require_writable()
+    row = _row(tx, concertation_id)
+    before = load(tx, row)
+    after = take(before)
+    _save(tx, row, before, after, entry, **detail)
+    return after
+
+
+# -- the steps -----------------------------------------------------------------------------------------------
+def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:
+    """A practitioner asks for concertation on a case of her organisation."""
+    tx.require_writable()
+    visible_case(tx.connection, tx.actor, case_id)
+    concertation_id = new_id()
+    asked = cell.request(
+        id=concertation_id,
+        case=case_id,
+        actor=member(tx.actor),
+        criteria=criteria,
+        at=tx.now,
+        judgement=judgement,
+    )
+    tx.connection.execute(
+        insert(concertations).values(
+            id=concertation_id,
+            case_id=case_id,
+            org_id=tx.actor.org_id,
+            criteria=dump_codes(asked.criteria),
+            judgement_ct=_seal(tx, "concertations", "judgement_ct", concertation_id, asked.judgement),
+            state=asked.state,
+            version=0,
+        )
+    )
+    row = tx.connection.execute(select(concertations).where(concertations.c.id == concertation_id)).one()
+    empty = attrs.evolve(asked, steps=())
+    _save(tx, row, empty, asked, "concertation.request", criteria=sorted(asked.criteria))
+    return concertation_id
+
+
+def submit(tx: Tx, concertation_id: str, note: str) -> Concertation:
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.submit",
+        lambda c: cell.submit(c, actor=member(tx.actor), at=tx.now, note=note),
+    )
+
+
+def to_committee(tx: Tx, concertation_id: str) -> Concertation:
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.committee",
+        lambda c: cell.to_committee(c, actor=member(tx.actor), at=tx.now),
+    )
+
+
+def decide(
+    tx: Tx, concertation_id: str, *, members: Iterable[str], concerted_action: bool, why: str
+) -> Concertation:
+    chosen = tuple(members)
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.decide",
+        lambda c: cell.decide(
+            c, actor=member(tx.actor), at=tx.now, members=chosen, concerted_action=concerted_action, why=why
+        ),
+        concerted_action=concerted_action,
+    )
+
+
+def _org(tx: Tx, name: str, where: str) -> Row:
+    row = tx.connection.execute(
+        select(organisations).where(
+            or_(organisations.c.name == name.strip(), organisations.c.id == name.strip())
+        )
+    ).first()
+    if row is None:
+        raise BadInput(
+            f"{where}: unknown organisation {name!r}: plan actions are owned by organisations of the store"
+        )
+    return row
+
+
+def parse_meeting(tx: Tx, data: Any, source: str) -> tuple[Meeting, dict[str, Review], list[PlanAction]]:
+    """A meeting file: ``{"at", "kind", "chair", "attendees": [{"name", "organisation", "sector"}],
+    "reviews": {ACTION: {"outcome", "note"}}, "actions": [{"description", "owner_org", "owner", "due"}]}``."""
+    from csvc_core.jsonio import parse_datetime
+
+    if not isinstance(data, Mapping):
+        raise BadInput(f"{source}: expected a JSON object")
+    unknown = sorted(set(data) - {"at", "kind", "chair", "attendees", "reviews", "actions"})
+    if unknown:
+        raise BadInput(
+            f"{source}: unknown field {unknown[0]!r} (fields: at, kind, chair, attendees, reviews, actions)"
+        )
+
+    def text(value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise BadInput(f"{source}: {where}: expected text, got {value!r}")
+        return value
+
+    def objects(key: str) -> list[Mapping[str, Any]]:
+        items = data.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
+            raise BadInput(f"{source}: $.{key}: expected a list of objects")
+        return items
+
+    at = parse_datetime(data.get("at"), f"{source}: $.at")
+    if at > tx.now:
+        raise BadInput(f"{source}: $.at: {at.isoformat()} is in the future: a meeting is recorded once held")
+    held = Meeting(
+        new_id(),
+        at,
+        text(data.get("kind", "regular"), "$.kind"),
+        text(data.get("chair", ""), "$.chair"),
+        tuple(
+            Attendee(
+                text(a.get("name", ""), f"$.attendees[{i}].name"),
+                text(a.get("organisation", ""), f"$.attendees[{i}].organisation"),
+                text(a.get("sector", ""), f"$.attendees[{i}].sector"),
+            )
+            for i, a in enumerate(objects("attendees"))
+        ),
+    )
+    reviews_raw = data.get("reviews") or {}
+    if not isinstance(reviews_raw, Mapping):
+        raise BadInput(f"{source}: $.reviews: expected an object ACTION -> {{outcome, note}}")
+    reviews = {}
+    for key, value in reviews_raw.items():
+        if not isinstance(value, Mapping):
+            raise BadInput(f"{source}: $.reviews.{key}: expected {{outcome, note}}")
+        reviews[key] = Review(
+            text(value.get("outcome", ""), f"$.reviews.{key}.outcome"),
+            text(value.get("note", ""), f"$.reviews.{key}.note"),
+        )
+    plan = []
+    for i, item in enumerate(objects("actions")):
+        owner = _org(
+            tx,
+            text(item.get("owner_org", ""), f"$.actions[{i}].owner_org"),
+            f"{source}: $.actions[{i}].owner_org",
+        )
+        plan.append(
+            PlanAction(
+                id=new_id(),
+                description=text(item.get("description", ""), f"$.actions[{i}].description"),
+                owner_org=owner.id,
+                owner_sector=owner.sector,
+                due=parse_datetime(item.get("due"), f"{source}: $.actions[{i}].due"),
+                meeting=held.id,
+                owner=text(item.get("owner", ""), f"$.actions[{i}].owner"),
+            )
+        )
+    return held, reviews, plan
+
+
+def hold_meeting(
+    tx: Tx,
+    concertation_id: str,
+    meeting: Meeting,
+    reviews: Mapping[str, Review],
+    actions: Iterable[PlanAction],
+) -> Concertation:
+    plan = tuple(actions)
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.meeting",
+        lambda c: cell.hold_meeting(
+            c, actor=member(tx.actor), meeting=meeting, reviews=reviews, actions=plan
+        ),
+        meeting=meeting.id,
+        reviewed=sorted(reviews),
+        actions=[a.id for a in plan],
+    )
+
+
+def report_done(tx: Tx, concertation_id: str, action_id: str, note: str = "") -> Concertation:
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.action_done",
+        lambda c: cell.report_done(c, actor=member(tx.actor), action=action_id, at=tx.now, note=note),
+        action=action_id,
+    )
+
+
+def close(tx: Tx, concertation_id: str, why: str, note: str = "") -> Concertation:
+    return _step(
+        tx,
+        concertation_id,
+        "concertation.close",
+        lambda c: cell.close(c, actor=member(tx.actor), at=tx.now, why=why, note=note),
+        reason=why,
+    )
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+def record(tx: Tx, concertation_id: str) -> dict[str, Any]:
+    """The request as JSON: state, criteria, steps, decision, meetings by sector, plan, closure (audited)."""
+    row = _row(tx, concertation_id)
+    loaded = load(tx, row)
+    tx.audit("concertation.read", loaded.case, concertation=concertation_id)
+    return to_json(tx, loaded)
+
+
+def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, Any]]:
+    """The requests the acting user may read, newest first (no free text)."""
+    query = select(concertations)
+    if state is not None:
+        if state not in cell.STATES:
+            raise BadInput(f"--state: unknown state {state!r} (one of {', '.join(cell.STATES)})")
+        query = query.where(concertations.c.state == state)
+    names = _names(tx, organisations)
+    found = [
+        {
+            "id": row.id,
+            "case": row.case_id,
+            "organisation": names.get(row.org_id),
+            "state": row.state,
+            "criteria": list(codes(row.criteria)),
+        }
+        for row in tx.connection.execute(query.order_by(concertations.c.id))
+        if _may_read(tx, row)
+    ]
+    tx.audit("concertation.list", None, count=len(found))
+    return found
+
+
+def _names(tx: Tx, table: Any) -> dict[str, str]:
+    return dict(tx.connection.execute(select(table.c.id, table.c.name)).all())
+
+
+def to_json(tx: Tx, c: Concertation) -> dict[str, Any]:
+    orgs, people = _names(tx, organisations), _names(tx, users)
+
+    def when(value: datetime | None) -> str | None:
+        return iso(value)
+
+    return {
+        "id": c.id,
+        "case": c.case,
+        "organisation": orgs.get(c.organisation, c.organisation),
+        "state": c.state,
+        "criteria": sorted(c.criteria),
+        "judgement": c.judgement or None,
+        "steps": [
+            {
+                "state": s.state,
+                "at": when(s.at),
+                "by": people.get(s.by, s.by),
+                "role": s.role,
+                "organisation": orgs.get(s.org, s.org),
+                "note": s.note or None,
+            }
+            for s in c.steps
+        ],
+        "decision": None
+        if c.decision is None
+        else {
+            "members": list(c.decision.members),
+            "concerted_action": c.decision.concerted_action,
+            "reason": c.decision.reason,
+            "at": when(c.decision.at),
+        },
+        "meetings": [
+            {
+                "id": m.id,
+                "at": when(m.at),
+                "kind": m.kind,
+                "chair": m.chair,
+                "attendees_by_sector": {
+                    sector: [{"name": a.name, "organisation": a.organisation} for a in people_of]
+                    for sector, people_of in m.attendees_by_sector().items()
+                },
+            }
+            for m in c.meetings
+        ],
+        "actions": [
+            {
+                "id": a.id,
+                "description": a.description,
+                "owner_org": orgs.get(a.owner_org, a.owner_org),
+                "owner_sector": a.owner_sector,
+                "owner": a.owner or None,
+                "due": when(a.due),
+                "meeting": a.meeting,
+                "status": a.status,
+                "note": a.note or None,
+                "closed_at": when(a.closed_at),
+            }
+            for a in c.actions
+        ],
+        "closure": None
+        if c.closure is None
+        else {"reason": c.closure.reason, "note": c.closure.note or None, "at": when(c.closure.at)},
+    }

@@ -1,0 +1,133 @@
+"""Rows of the partnership tables read back as :mod:`csvc_core.sharing` records.
+
+Two readings: :func:`case_record` for the access decision, which needs only what is in clear (organisations,
+dates, categories, field names, bases) and decrypts nothing; and the full readings, which unseal the free text
+for the people who may read it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, select
+
+from csvc_core.sharing.access import CaseRecord
+from csvc_core.sharing.consent import Consent, Partner
+from csvc_core.sharing.disclosure import Disclosure, Grounds, Recipient
+from csvc_core.sharing.handover import Basis, Referral, Transfer
+from csvc_core.store.schema import cases, consents, disclosures, referrals, transfers
+
+#: ``unseal(row, column)`` gives the clear text of a sealed column; :func:`not_read` leaves it unread.
+Unseal = Callable[[Row, str], str]
+
+
+def not_read(row: Row, column: str) -> str:
+    """The access decision reads no sealed text: free text stays empty in its records."""
+    return ""
+
+
+def codes(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def dump_codes(values: Iterable[str]) -> str:
+    return json.dumps(sorted(set(values)))
+
+
+def consent_of(row: Row, unseal: Unseal = not_read) -> Consent:
+    return Consent(
+        id=row.id,
+        case=row.case_id,
+        person=unseal(row, "person_ct"),
+        purpose=unseal(row, "purpose_ct"),
+        categories=frozenset(codes(row.categories)),
+        partner=Partner(row.partner_sector, row.partner_org_id),
+        given_by=row.given_by,
+        given_at=row.given_at,
+        expires_at=row.expires_at,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_by=row.withdrawn_by,
+    )
+
+
+def referral_of(row: Row, unseal: Unseal = not_read) -> Referral:
+    return Referral(
+        id=row.id,
+        case=row.case_id,
+        from_org=row.from_org_id,
+        to_org=row.to_org_id,
+        at=row.at,
+        by=row.by,
+        reason=unseal(row, "reason_ct"),
+        basis=Basis(row.basis_kind, row.basis_ref),
+        ended_at=row.ended_at,
+        ended_by=row.ended_by,
+    )
+
+
+def transfer_of(row: Row, unseal: Unseal = not_read) -> Transfer:
+    return Transfer(
+        id=row.id,
+        case=row.case_id,
+        from_org=row.from_org_id,
+        to_org=row.to_org_id,
+        at=row.at,
+        by=row.by,
+        reason=unseal(row, "reason_ct"),
+        basis=Basis(row.basis_kind, row.basis_ref),
+    )
+
+
+def disclosure_of(row: Row, unseal: Unseal = not_read) -> Disclosure:
+    return Disclosure(
+        id=row.id,
+        case=row.case_id,
+        disclosed_at=row.disclosed_at,
+        discloser=row.disclosed_by,
+        discloser_org=row.org_id,
+        recipient=Recipient(
+            name=unseal(row, "recipient_name_ct"),
+            kind=row.recipient_kind,
+            category=row.recipient_category,
+            organisation=row.recipient_org_id,
+            outside_quebec=row.outside_quebec,
+        ),
+        grounds=Grounds(
+            reasonable_cause=unseal(row, "reasonable_cause_ct"),
+            harms=frozenset(codes(row.harms)),
+            exposed=unseal(row, "exposed_ct"),
+            violence=unseal(row, "violence_ct"),
+            danger=unseal(row, "danger_ct"),
+            urgency=unseal(row, "urgency_ct"),
+            imminence=row.imminence,
+        ),
+        fields=codes(row.fields),
+        basis=row.basis,
+    )
+
+
+def rows_of(connection: Connection, table: Table, case_id: str, order: Any) -> Sequence[Row]:
+    return connection.execute(select(table).where(table.c.case_id == case_id).order_by(order)).all()
+
+
+def case_record(connection: Connection, case_id: str) -> CaseRecord | None:
+    """What the access decision needs about a case (None: no such case). Nothing is decrypted."""
+    owner = connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar()
+    if owner is None:
+        return None
+    moves = tuple(transfer_of(row) for row in rows_of(connection, transfers, case_id, transfers.c.at))
+    return CaseRecord(
+        id=case_id,
+        opened_by=moves[0].from_org if moves else owner,
+        referrals=tuple(referral_of(row) for row in rows_of(connection, referrals, case_id, referrals.c.at)),
+        transfers=moves,
+        consents=tuple(
+            consent_of(row) for row in rows_of(connection, consents, case_id, consents.c.given_at)
+        ),
+        disclosures=tuple(
+            disclosure_of(row)
+            for row in rows_of(connection, disclosures, case_id, disclosures.c.disclosed_at)
+        ),
+    )

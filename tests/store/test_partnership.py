@@ -1,0 +1,436 @@
+"""The partnership in the store: the access matrix, the guards, the cell's order, the register (on the store
+fixture's backends: a real SQLite file, and a real PostgreSQL server where the fixture provides one)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.sharing.disclosure import Grounds, Recipient
+from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Basis
+from csvc_core.sharing.reasons import Incomplete, Refused
+from csvc_core.store import AccessDenied, Contact, Store, StoreSession
+from csvc_core.store.schema import audit_log, concertations, consents, disclosures, referrals, shares
+
+from .conftest import FAST_KDF, PASSPHRASE, grid
+
+ORGS = {
+    "Maison Aurore": "shelter",
+    "Police Rivière": "police",
+    "CISSS Nord": "health",
+    "DPJ Nord": "youth_protection",
+    "Cellule Nord": "csvc",
+}
+ROLES = ("worker", "repondant", "coordinator", "admin")
+LAW = Basis("law", "A-2.1 s. 59.1")
+NAME = "Zoé Fictive"
+
+
+def user(org: str, role: str) -> str:
+    return f"{role}-{ORGS[org]}"
+
+
+class World(dict[str, StoreSession]):
+    """The partnership's users, each added and unlocked the first time a test needs her."""
+
+    def __init__(self, store: Store, admin: StoreSession) -> None:
+        super().__init__({user("Maison Aurore", "admin"): admin})
+        self.store, self.admin = store, admin
+
+    def __missing__(self, name: str) -> StoreSession:
+        role, sector = name.split("-", 1)
+        org = next(org for org, org_sector in ORGS.items() if org_sector == sector)
+        self.admin.add_user(name, role, PASSPHRASE, organisation=org, kdf=FAST_KDF)
+        self[name] = self.store.unlock(name, PASSPHRASE)
+        return self[name]
+
+
+@pytest.fixture
+def world(store: Store, session: StoreSession) -> World:
+    """Five organisations; a user of any role in any of them on demand (alice is Maison Aurore's admin)."""
+    for org, sector in ORGS.items():
+        if org != "Maison Aurore":
+            session.add_organisation(org, sector)
+    return World(store, session)
+
+
+def count(store: Store, table, **where) -> int:  # type: ignore[no-untyped-def]
+    query = select(func.count()).select_from(table)
+    for column, value in where.items():
+        query = query.where(table.c[column] == value)
+    with store.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def audit_actions(store: Store) -> list[str]:
+    with store.engine.connect() as connection:
+        return list(connection.execute(select(audit_log.c.action).order_by(audit_log.c.seq)).scalars())
+
+
+def new_case(worker: StoreSession, label: str) -> str:
+    case_id = worker.new_case(label)
+    worker.add_protagonist(
+        case_id,
+        "victim",
+        name=NAME,
+        contact=Contact(phone="555-0199", address="9 rue Fictive", safe_times="9h-11h"),
+        safe_to_call=True,
+        partner_knows=False,
+    )
+    worker.add_protagonist(case_id, "child", name="Enfant Fictif")
+    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    return case_id
+
+
+def grounds(**changes: object) -> Grounds:
+    values: dict[str, object] = dict(
+        reasonable_cause="Il a dit hier qu'il la tuerait ; arme au domicile.",
+        harms=frozenset({"death"}),
+        exposed=f"{NAME} et son enfant",
+        violence="homicide conjugal",
+        danger="menaces de mort, arme à feu, séparation",
+        urgency="elle part ce soir",
+        imminence="hours",
+    )
+    values.update(changes)
+    return Grounds(**values)  # type: ignore[arg-type]
+
+
+POLICE_DESK = Recipient("Poste de la Rivière", "police", "able_to_help")
+LANDLORD = Recipient("Propriétaire", "landlord", "able_to_help")
+
+
+@pytest.fixture
+def records(world: World) -> dict[str, str]:
+    """One case of each kind, all opened by Maison Aurore's worker."""
+    worker = world[user("Maison Aurore", "worker")]
+    made = {
+        kind: new_case(worker, f"Dossier {kind}")
+        for kind in ("owned", "referred", "transferred", "consent", "disclosed")
+    }
+    worker.refer(made["referred"], to="Police Rivière", why="suivi des conditions", basis=LAW)
+    worker.transfer(made["transferred"], to="CISSS Nord", why="déménagement", basis=Basis("law", "R-22.1"))
+    worker.give_consent(
+        made["consent"],
+        person=NAME,
+        purpose="protection des enfants",
+        categories=["children", "risk_level"],
+        partner_sector="youth_protection",
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+    )
+    worker.share(
+        made["consent"],
+        categories=["children", "risk_level"],
+        to="DPJ Nord",
+        purpose="protection des enfants",
+    )
+    worker.disclose(
+        made["disclosed"],
+        recipient=POLICE_DESK,
+        recipient_org="Police Rivière",
+        grounds=grounds(),
+        fields=["victim.1.contact", "compromission"],
+    )
+    made["not_shared"] = new_case(world[user("CISSS Nord", "worker")], "Dossier CISSS")
+    return made
+
+
+FULL, READ, NONE = "full", "read", "none"
+EXPECTED: dict[tuple[str, str], object] = {
+    ("owned", "Maison Aurore"): FULL,
+    ("referred", "Maison Aurore"): FULL,
+    ("referred", "Police Rivière"): READ,
+    ("transferred", "CISSS Nord"): FULL,
+    ("transferred", "Maison Aurore"): ("categories", sorted(RETAINED_AFTER_TRANSFER)),
+    ("consent", "Maison Aurore"): FULL,
+    ("consent", "DPJ Nord"): ("categories", ["children", "risk_level"]),
+    ("disclosed", "Maison Aurore"): FULL,
+    ("disclosed", "Police Rivière"): ("fields", ["compromission", "victim.1.contact"]),
+    ("not_shared", "CISSS Nord"): FULL,
+}
+
+
+def seen(reader: StoreSession, case_id: str) -> object:
+    try:
+        shared = reader.shared_with_me(case_id)
+    except AccessDenied:
+        with pytest.raises(AccessDenied):
+            reader.case(case_id)
+        return NONE
+    if shared["full"]:
+        reader.case(case_id)  # reads the whole case
+        return FULL if "owner" in shared["bases"] else READ
+    with pytest.raises(AccessDenied):
+        reader.case(case_id)
+    return ("fields", shared["fields"]) if shared["fields"] else ("categories", shared["categories"])
+
+
+def test_access_matrix_every_role_of_every_organisation(world: World, records: dict[str, str]) -> None:
+    found = {
+        (kind, org, role): seen(world[user(org, role)], case_id)
+        for kind, case_id in records.items()
+        for org in ORGS
+        for role in ROLES
+    }
+    expected = {
+        (kind, org, role): EXPECTED.get((kind, org), NONE)
+        for kind in records
+        for org in ORGS
+        for role in ROLES
+    }
+    assert found == expected
+
+
+def test_only_the_owner_changes_a_case(world: World, records: dict[str, str]) -> None:
+    police = world[user("Police Rivière", "worker")]
+    with pytest.raises(AccessDenied):
+        police.record_event(records["referred"], "new_incident")
+    with pytest.raises(AccessDenied):
+        police.assess(records["referred"], "csvc-grid", grid(homicide_plan="yes"))
+    former = world[user("Maison Aurore", "worker")]
+    with pytest.raises(AccessDenied):
+        former.record_event(records["transferred"], "new_incident")
+    world[user("CISSS Nord", "worker")].record_event(records["transferred"], "new_incident")
+
+
+def test_what_each_recipient_reads_is_exactly_what_was_sent(world: World, records: dict[str, str]) -> None:
+    police = world[user("Police Rivière", "worker")].shared_with_me(records["disclosed"])
+    [received] = police["received"]
+    assert received["sent"] == {
+        "victim.1.contact": {"phone": "555-0199", "address": "9 rue Fictive"},
+        "compromission": 4,
+    }
+    youth = world[user("DPJ Nord", "worker")].shared_with_me(records["consent"])
+    [share] = youth["received"]
+    assert set(share["sent"]) == {
+        "compromission",
+        "assessments",
+        "child.1.name",
+        "child.1.contact",
+        "child.1.safe_contact",
+    }
+    assert NAME not in str(share["sent"])
+
+
+def test_a_landlord_is_refused_and_nothing_is_written(store: Store, world: World) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    case_id = new_case(worker, "Dossier propriétaire")
+    before = audit_actions(store)
+    with pytest.raises(Refused, match="landlord"):
+        worker.disclose(case_id, recipient=LANDLORD, grounds=grounds(), fields=["victim.1.contact"])
+    assert count(store, disclosures) == 0
+    assert audit_actions(store) == before
+
+
+@pytest.mark.parametrize("element", ["reasonable_cause", "exposed", "violence", "danger", "urgency"])
+def test_police_without_every_element_is_refused_and_nothing_is_written(
+    store: Store, world: World, element: str
+) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    case_id = new_case(worker, "Dossier police")
+    with pytest.raises(Incomplete, match=element):
+        worker.disclose(
+            case_id,
+            recipient=POLICE_DESK,
+            recipient_org="Police Rivière",
+            grounds=grounds(**{element: ""}),
+            fields=["victim.1.contact"],
+        )
+    with pytest.raises(Incomplete, match="coché"):
+        worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=[])
+    with pytest.raises(Incomplete, match="bank"):
+        worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["bank"])
+    assert count(store, disclosures) == 0
+
+
+def test_a_disclosure_is_recorded_in_the_audit_chain_and_never_edited(store: Store, world: World) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    case_id = new_case(worker, "Dossier chaîne")
+    disclosure_id = worker.disclose(
+        case_id,
+        recipient=POLICE_DESK,
+        recipient_org="Police Rivière",
+        grounds=grounds(),
+        fields=["compromission"],
+    )
+    with store.engine.connect() as connection:
+        entry = connection.execute(select(audit_log).where(audit_log.c.action == "disclosure.create")).one()
+        digest = connection.execute(select(disclosures.c.digest)).scalar_one()
+    assert disclosure_id in entry.detail and digest in entry.detail
+    assert NAME not in entry.detail and "homicide" not in entry.detail
+    with pytest.raises(Exception, match="cannot be edited"), store.engine.begin() as connection:
+        connection.execute(text("UPDATE disclosures SET imminence = 'weeks'"))
+    worker.annotate_disclosure(disclosure_id, "Police avisée par téléphone à 15 h.")
+    record = worker.disclosure(disclosure_id)
+    assert record.imminence == "hours" and record.exposed.startswith(NAME)
+    assert [note["text"] for note in record.annotations] == ["Police avisée par téléphone à 15 h."]
+    assert record.sent == {"compromission": 4}
+    assert store.verify_audit().ok
+
+
+def test_withdrawal_blocks_new_sharing_at_once_and_ends_the_partner_reading(
+    store: Store, world: World
+) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    youth = world[user("DPJ Nord", "worker")]
+    case_id = new_case(worker, "Dossier retrait")
+    consent_id = worker.give_consent(
+        case_id,
+        person=NAME,
+        purpose="protection",
+        categories=["risk_level"],
+        partner_sector="youth_protection",
+        partner="DPJ Nord",
+        expires_at=datetime.now(UTC) + timedelta(days=10),
+    )
+    assert worker.may_share(case_id, ["risk_level"], "DPJ Nord").allowed
+    assert not worker.may_share(case_id, ["health"], "DPJ Nord").allowed
+    worker.share(case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
+    assert youth.shared_with_me(case_id)["categories"] == ["risk_level"]
+    worker.withdraw_consent(consent_id)
+    decision = worker.may_share(case_id, ["risk_level"], "DPJ Nord")
+    assert not decision.allowed and [r.code for r in decision.reasons] == ["consent_withdrawn"]
+    with pytest.raises(Refused, match="retiré"):
+        worker.share(case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
+    with pytest.raises(AccessDenied):
+        youth.shared_with_me(case_id)
+    assert count(store, shares) == 1
+    [listed] = worker.consents(case_id)
+    assert listed.status == "withdrawn" and listed.person == NAME
+    with pytest.raises(OperationFailed):
+        worker.withdraw_consent(consent_id)
+
+
+def test_a_consent_needs_every_element(store: Store, world: World) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    case_id = new_case(worker, "Dossier consentement")
+    with pytest.raises(Incomplete):
+        worker.give_consent(
+            case_id,
+            person="",
+            purpose="",
+            categories=[],
+            partner_sector="police",
+            expires_at=datetime.now(UTC) - timedelta(days=1),
+        )
+    with pytest.raises(BadInput, match="Police Lac"):
+        worker.give_consent(
+            case_id,
+            person=NAME,
+            purpose="p",
+            categories=["contact"],
+            partner_sector="police",
+            partner="Police Lac",
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+        )
+    assert count(store, consents) == 0
+
+
+def test_referral_ends_and_transfer_leaves_the_former_owner_its_register(
+    world: World, records: dict[str, str], store: Store
+) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    police = world[user("Police Rivière", "worker")]
+    with store.engine.connect() as connection:
+        referral_id = connection.execute(
+            select(referrals.c.id).where(referrals.c.case_id == records["referred"])
+        ).scalar_one()
+    with pytest.raises(Refused):
+        police.end_referral(referral_id)
+    worker.end_referral(referral_id)
+    with pytest.raises(AccessDenied):
+        police.case(records["referred"])
+    now = datetime.now(UTC)
+    lines = worker.communications_register(now - timedelta(hours=1), now + timedelta(hours=1))
+    kinds = {(line.kind, line.case) for line in lines}
+    assert ("transfer", records["transferred"]) in kinds and ("disclosure", records["disclosed"]) in kinds
+    assert ("share", records["consent"]) in kinds and ("referral", records["referred"]) in kinds
+    assert NAME not in str([line.to_json() for line in lines])
+    assert world[user("CISSS Nord", "worker")].communications_register(now - timedelta(hours=1), now) == []
+
+
+def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: World) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    repondant = world[user("Maison Aurore", "repondant")]
+    coordinator = world[user("Cellule Nord", "coordinator")]
+    police = world[user("Police Rivière", "worker")]
+    case_id = new_case(worker, "Dossier cellule")
+    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    with pytest.raises(Refused, match="requested"):
+        coordinator.concertation_to_committee(request)
+    with pytest.raises(Refused, match="submit"):
+        worker.submit_concertation(request, "moi-même")
+    with pytest.raises(AccessDenied):
+        police.concertation(request)
+    repondant.submit_concertation(request, "grille : risque aggravé")
+    with pytest.raises(Refused, match="committee"):
+        coordinator.decide_concertation(request, members=["a", "b", "c"], concerted_action=True, why="x")
+    coordinator.concertation_to_committee(request)
+    coordinator.decide_concertation(
+        request,
+        members=["Coord. Cellule", "Sgt Police", "Interv. Maison"],
+        concerted_action=True,
+        why="menaces",
+    )
+    now = datetime.now(UTC)
+    meeting = {
+        "at": now.isoformat(),
+        "kind": "emergency",
+        "chair": "Coord. Cellule",
+        "attendees": [
+            {"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"},
+            {"name": "Intervenante Côté", "organisation": "Maison Aurore", "sector": "shelter"},
+            {"name": "Infirmière Gagnon", "organisation": "CISSS Nord", "sector": "health"},
+        ],
+        "actions": [
+            {
+                "description": "patrouilles au domicile",
+                "owner_org": "Police Rivière",
+                "due": (now + timedelta(days=2)).isoformat(),
+            },
+            {
+                "description": "place en hébergement",
+                "owner_org": "Maison Aurore",
+                "due": (now + timedelta(days=1)).isoformat(),
+            },
+        ],
+    }
+    coordinator.hold_meeting(request, meeting)
+    shown = coordinator.concertation(request)
+    assert shown["state"] == "follow_up"
+    assert sorted(shown["meetings"][0]["attendees_by_sector"]) == ["health", "police", "shelter"]
+    patrol = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Police Rivière")
+    bed = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Maison Aurore")
+    assert police.concertation(request)["state"] == "follow_up"  # owner of an action reads the request
+    police.report_action_done(request, patrol, "patrouilles faites")
+    with pytest.raises(Refused, match=bed):
+        coordinator.close_concertation(request, "plan_completed")
+    second = {**meeting, "at": datetime.now(UTC).isoformat(), "kind": "regular", "actions": []}
+    with pytest.raises(BadInput, match="future"):
+        coordinator.hold_meeting(request, {**second, "at": (now + timedelta(hours=1)).isoformat()})
+    with pytest.raises(Refused, match=bed):
+        coordinator.hold_meeting(request, second)
+    coordinator.hold_meeting(
+        request, {**second, "reviews": {bed: {"outcome": "impossible", "note": "partie hors région"}}}
+    )
+    coordinator.close_concertation(request, "risk_reduced", "conjoint incarcéré")
+    final = coordinator.concertation(request)
+    assert final["state"] == "closed" and final["closure"]["reason"] == "risk_reduced"
+    assert {a["status"] for a in final["actions"]} == {"done", "impossible"}
+    assert [s["state"] for s in final["steps"]] == [
+        "requested",
+        "submitted",
+        "committee",
+        "concerted",
+        "follow_up",
+        "follow_up",
+        "closed",
+    ]
+    with pytest.raises(Refused):
+        repondant.submit_concertation(request, "encore")
+    with store.engine.connect() as connection:
+        assert connection.execute(select(concertations.c.state)).scalar_one() == "closed"
+    assert store.verify_audit().ok
