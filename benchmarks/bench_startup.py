@@ -1,15 +1,17 @@
 """Start-up: ``csvc assess`` on one file as a whole process, beside a process that only imports the libraries
 the core is built on (``python -c "import attrs, cattrs, pluggy, click"``), run alternately in the same run.
 
-Goal: 1.5 times the baseline or less. Notes: the bare interpreter, and the cost of finding the plugins'
-entry points with :mod:`importlib.metadata` (its import and the scan) against :mod:`csvc_core.entrypoints`,
-both after ``import csvc_core``, which every command needs.
+Goal: 1.5 times the baseline or less, in CPU time (user + system) of each process, the median of alternate
+runs: on a shared machine it varies far less than the wall clock, which the notes give too. Notes also give
+the bare interpreter, and the cost of finding the plugins' entry points with :mod:`importlib.metadata` (its
+import and the scan) against :mod:`csvc_core.entrypoints`, both after ``import csvc_core``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,10 +36,14 @@ def _env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if not key.startswith("CSVC_")}
 
 
-def _seconds(command: list[str]) -> float:
+def _seconds(command: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=_env())
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _scan_ms(code: str, runs: int) -> float:
@@ -76,12 +82,13 @@ def run(quick: bool) -> list[Measure]:
             ours.append(_seconds(assess))
             base.append(_seconds(BASELINE))
             interpreter.append(_seconds(bare))
-    value, baseline = 1000 * statistics.median(ours), 1000 * statistics.median(base)
+    value, baseline = (1000 * statistics.median(cpu for _, cpu in runs_) for runs_ in (ours, base))
+    wall, wall_base = (1000 * statistics.median(wall for wall, _ in runs_) for runs_ in (ours, base))
     metadata = _scan_ms("import importlib.metadata as m\nm.entry_points(group='csvc.plugins')", runs)
     light = _scan_ms("import csvc_core.entrypoints as e\ne.entry_points('csvc.plugins')", runs)
     return [
         Measure(
-            name="start-up: csvc assess, one file",
+            name="start-up: csvc assess, one file (CPU time)",
             value=value,
             unit="ms",
             baseline_name="import attrs, cattrs, pluggy, click",
@@ -89,7 +96,8 @@ def run(quick: bool) -> list[Measure]:
             goal=f"ratio <= {GOAL}",
             met=None if quick else value / baseline <= GOAL,
             notes={
-                "bare interpreter, ms": round(1000 * statistics.median(interpreter), 1),
+                "wall clock, ms (csvc assess / baseline)": f"{wall:.1f} / {wall_base:.1f}",
+                "bare interpreter, CPU ms": round(1000 * statistics.median(cpu for _, cpu in interpreter), 1),
                 "entry points, importlib.metadata (import + scan), ms": round(metadata, 1),
                 "entry points, csvc_core.entrypoints (import + scan), ms": round(light, 1),
             },
