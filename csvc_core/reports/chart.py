@@ -8,8 +8,9 @@ from xml.sax.saxutils import escape
 
 import attrs
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 110, 20, 20, 40
+WIDTH = 640
+LEFT, RIGHT, TOP, PLOT_BOTTOM, PAD = 110, 20, 16, 176, 12
+LEGEND_TOP, LEGEND_ROW, LEGEND_COLUMNS = 214, 16, 3
 #: colours that stay apart for common colour-vision deficiencies (Okabe-Ito), one per sector in order.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 
@@ -22,13 +23,14 @@ class Point:
 
 
 def _x(at: datetime, start: datetime, span: float) -> float:
+    inner = WIDTH - LEFT - RIGHT - 2 * PAD
     if span <= 0:
-        return LEFT + (WIDTH - LEFT - RIGHT) / 2
-    return LEFT + (at - start).total_seconds() / span * (WIDTH - LEFT - RIGHT)
+        return LEFT + PAD + inner / 2
+    return LEFT + PAD + (at - start).total_seconds() / span * inner
 
 
 def _y(level: int) -> float:
-    return TOP + (4 - level) / 3 * (HEIGHT - TOP - BOTTOM)
+    return TOP + (4 - level) / 3 * (PLOT_BOTTOM - TOP)
 
 
 def trend_svg(points: Sequence[Point], scale: Sequence[str], title: str, description: str) -> str:
@@ -36,9 +38,12 @@ def trend_svg(points: Sequence[Point], scale: Sequence[str], title: str, descrip
     ordered = sorted(points, key=lambda point: point.at)
     start = ordered[0].at if ordered else datetime.now().astimezone()
     span = (ordered[-1].at - start).total_seconds() if ordered else 0.0
+    series = list(dict.fromkeys(point.series for point in ordered))
+    rows = max(1, -(-len(series) // LEGEND_COLUMNS))
+    height = LEGEND_TOP + rows * LEGEND_ROW
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="trend-title trend-desc">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" aria-labelledby="trend-title trend-desc">',
         f'<title id="trend-title">{escape(title)}</title>',
         f'<desc id="trend-desc">{escape(description)}</desc>',
     ]
@@ -55,10 +60,10 @@ def trend_svg(points: Sequence[Point], scale: Sequence[str], title: str, descrip
     if ordered:
         for at in dict.fromkeys((ordered[0].at, ordered[-1].at)):
             parts.append(
-                f'<text x="{_x(at, start, span):.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11">'
+                f'<text x="{_x(at, start, span):.1f}" y="{PLOT_BOTTOM + 22}" text-anchor="middle" '
+                'font-size="11">'
                 f"{at:%Y-%m-%d}</text>"
             )
-    series = list(dict.fromkeys(point.series for point in ordered))
     for index, name in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         mine = [point for point in ordered if point.series == name]
@@ -71,10 +76,9 @@ def trend_svg(points: Sequence[Point], scale: Sequence[str], title: str, descrip
                 f'fill="{colour}"><title>{escape(name)} — {point.at:%Y-%m-%d %H:%M} — '
                 f"{point.compromission}/4</title></circle>"
             )
-        legend_y = TOP + 14 * index
-        parts.append(
-            f'<rect x="{WIDTH - RIGHT - 150}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-        )
-        parts.append(f'<text x="{WIDTH - RIGHT - 135}" y="{legend_y}" font-size="11">{escape(name)}</text>')
+        legend_x = LEFT + (index % LEGEND_COLUMNS) * (WIDTH - LEFT) // LEGEND_COLUMNS
+        legend_y = LEGEND_TOP + (index // LEGEND_COLUMNS) * LEGEND_ROW
+        parts.append(f'<rect x="{legend_x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{legend_x + 15}" y="{legend_y}" font-size="11">{escape(name)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -148,3 +148,23 @@ def test_plan_that_is_not_a_plan_is_refused_in_one_line():
         plan_report({"sections": "nope"}, source="plan.json")
     with pytest.raises(BadInput, match=r"\$\.sections\.at_home\.ready_bag\.answer: expected text"):
         plan_report({"sections": {"at_home": {"ready_bag": {"answer": 3}}}}, source="plan.json")
+
+
+def test_trend_chart_geometry_keeps_points_legend_and_dates_apart():
+    from csvc_core.reports import chart
+
+    start = datetime.fromisoformat("2026-01-01T10:00:00-05:00")
+    points = [
+        chart.Point(start.replace(day=day), level, sector)
+        for day, level, sector in ((1, 1, "A"), (5, 4, "B"), (9, 2, "C"), (12, 3, "D"), (20, 4, "A"))
+    ]
+    svg = ET.fromstring(chart.trend_svg(points, ["un", "deux", "trois", "quatre"], "titre", "desc"))
+    ns = "{http://www.w3.org/2000/svg}"
+    height = float(svg.get("height"))
+    for circle in svg.iter(f"{ns}circle"):
+        x, y = float(circle.get("cx")), float(circle.get("cy"))
+        assert chart.LEFT < x < chart.WIDTH - chart.RIGHT and chart.TOP <= y <= chart.PLOT_BOTTOM
+    legend = [float(rect.get("y")) for rect in svg.iter(f"{ns}rect")]
+    assert len(legend) == 4 and min(legend) > chart.PLOT_BOTTOM + 22 and max(legend) + 10 <= height
+    assert svg.find(f"{ns}title").text == "titre"
+    assert ET.fromstring(chart.trend_svg([], ["1", "2", "3", "4"], "t", "d")).get("height")
