@@ -8,15 +8,29 @@ from pathlib import Path
 import pytest
 
 from csvc_core.store import Contact, Store, StoreSession, init_store
-from tests.store.conftest import FAST_KDF, PASSPHRASE, isolated_environment  # noqa: F401 - fixture
+from tests.store.conftest import FAST_KDF, PASSPHRASE, isolated_environment, pg_server  # noqa: F401
 
 CANARY = "Zéphyrine Canaripoulos"
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+def store_kinds(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """Which engine each store runs on (SQLite both, unless a test parametrizes it indirectly)."""
+    return getattr(request, "param", ("sqlite", "sqlite"))
+
+
+def _url(kind: str, tmp_path: Path, name: str, request: pytest.FixtureRequest) -> str:
+    if kind == "postgresql":
+        return str(request.getfixturevalue("pg_server").new_database())
+    return f"sqlite:///{tmp_path / name / f'{name}.db'}"
+
+
+@pytest.fixture
+def stores(
+    tmp_path: Path, store_kinds: tuple[str, str], request: pytest.FixtureRequest
+) -> Iterator[tuple[Store, Store]]:
     shelter = init_store(
-        f"sqlite:///{tmp_path / 'a' / 'a.db'}",
+        _url(store_kinds[0], tmp_path, "a", request),
         org="Maison Aurore",
         sector="shelter",
         user="alice",
@@ -24,7 +38,7 @@ def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
         kdf=FAST_KDF,
     )
     police = init_store(
-        f"sqlite:///{tmp_path / 'b' / 'b.db'}",
+        _url(store_kinds[1], tmp_path, "b", request),
         org="Police Boréale",
         sector="police",
         user="bruno",

@@ -36,6 +36,19 @@ def audit_actions(store) -> list[tuple[str, str]]:
         ]
 
 
+ENGINES = pytest.mark.parametrize(
+    "store_kinds",
+    [
+        ("sqlite", "sqlite"),
+        pytest.param(("postgresql", "sqlite"), marks=pytest.mark.postgres),
+        pytest.param(("sqlite", "postgresql"), marks=pytest.mark.postgres),
+    ],
+    indirect=True,
+    ids=["sqlite-sqlite", "postgresql-sqlite", "sqlite-postgresql"],
+)
+
+
+@ENGINES
 def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp_path: Path):
     shelter, police = stores
     a, b = sessions
@@ -72,6 +85,7 @@ def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp
     assert shelter.verify_audit().ok and police.verify_audit().ok
 
 
+@ENGINES
 def test_importing_twice_adds_nothing_and_a_later_package_adds_what_is_new(stores, sessions, tmp_path: Path):
     _, police = stores
     a, b = sessions
@@ -107,6 +121,7 @@ def tamperings(data: bytes) -> dict[str, bytes]:
     }
 
 
+@ENGINES
 def test_an_altered_or_truncated_package_is_refused_and_nothing_imported(stores, sessions, tmp_path: Path):
     _, police = stores
     a, b = sessions

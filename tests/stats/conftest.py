@@ -1,3 +1,9 @@
 """Real stores for the statistics tests (the exchange tests' fixtures)."""
 
-from tests.exchange.conftest import isolated_environment, sessions, stores  # noqa: F401 - fixtures
+from tests.exchange.conftest import (  # noqa: F401 - fixtures
+    isolated_environment,
+    pg_server,
+    sessions,
+    store_kinds,
+    stores,
+)

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from tests.exchange.conftest import CANARY, filled_case
 from tests.store.conftest import PASSPHRASE, run_csvc
 
@@ -13,12 +15,18 @@ from tests.store.conftest import PASSPHRASE, run_csvc
 NEEDLES = (CANARY, "Zéphyrine", "Canaripoulos", "514 555-0199", "chez ")
 
 
+@pytest.mark.parametrize(
+    "store_kinds",
+    [("sqlite", "sqlite"), pytest.param(("postgresql", "sqlite"), marks=pytest.mark.postgres)],
+    indirect=True,
+    ids=["sqlite", "postgresql"],
+)
 def test_no_canary_in_any_output_and_the_counts_hold(stores, sessions):
     shelter, _ = stores
     a, _ = sessions
     case_ids = [filled_case(a) for _ in range(6)]
     env = {
-        "CSVC_STORE": f"sqlite:///{shelter.location.path}",
+        "CSVC_STORE": shelter.location.url,
         "CSVC_USER": "alice",
         "CSVC_PASSPHRASE": PASSPHRASE,
     }
