@@ -33,7 +33,7 @@ from csvc_core.store import (
     people,
     retention,
 )
-from csvc_core.store.access import Actor, require, visible_case
+from csvc_core.store.access import Actor, readable_case, require
 from csvc_core.store.audit import AuditReport
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import FieldCipher, KdfParams
@@ -494,7 +494,7 @@ class StoreSession:
         """Audit a printout of a case: which report, which format, which field groups (never a value)."""
         with self._tx() as tx:
             require(tx.actor, "case.read")
-            visible_case(tx.connection, tx.actor, case_id)
+            readable_case(tx.connection, tx.actor, case_id)
             tx.audit("case.print", case_id, kind=kind, format=fmt, fields=fields)
 
     def export_case(
