@@ -173,12 +173,12 @@ class Anchor:
     def _locked(self) -> Iterator[None]:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # releases the lock
 
     def read(self) -> Head | None:
         """The anchored head, None when there is no anchor yet; an altered anchor is an error."""
@@ -213,12 +213,9 @@ class Anchor:
             json.dump(data, handle)
             handle.flush()
             os.fsync(handle.fileno())
+        # The data is synced before the rename: a crash leaves the old anchor or the new one, never an empty
+        # file; a rename lost with the OS only leaves an older head (still a lower bound).
         os.replace(temporary, self.path)
-        directory = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
 
 
 # -- verifying -------------------------------------------------------------------------------------

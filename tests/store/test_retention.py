@@ -1,0 +1,143 @@
+"""Retention (LAW-8, REL-6) and backups (REL-5)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.store import AccessDenied, Contact, Store, StoreSession, open_store
+from csvc_core.store.schema import assessments, cases, protagonists
+
+from .conftest import CANARY, FAST_KDF, PASSPHRASE, grid
+
+
+def _sensitive_blobs(store: Store, case_id: str) -> list[bytes]:
+    with store.engine.connect() as connection:
+        blobs = [connection.execute(select(cases.c.label_ct).where(cases.c.id == case_id)).scalar_one()]
+        blobs += connection.execute(
+            select(protagonists.c.name_ct).where(protagonists.c.case_id == case_id)
+        ).scalars()
+        for row in connection.execute(select(assessments).where(assessments.c.case_id == case_id)):
+            blobs += [row.answers_ct, row.result_ct]
+    return [bytes(blob) for blob in blobs]
+
+
+def _files(store: Store) -> list[Path]:
+    path = Path(str(store.location.path))
+    return [
+        Path(f"{path}{suffix}")
+        for suffix in ("", "-wal", "-shm", "-journal")
+        if Path(f"{path}{suffix}").exists()
+    ]
+
+
+def _found(store: Store, needles: list[bytes]) -> list[str]:
+    return [f.name for f in _files(store) for needle in needles if needle in f.read_bytes()]
+
+
+def test_purge_removes_every_trace_from_file_and_wal(
+    sqlite_store: Store, sqlite_session: StoreSession
+) -> None:
+    store, session = sqlite_store, sqlite_session
+    kept = session.new_case("Dossier ouvert")
+    recent = session.new_case("Fermé récemment")
+    case_id = session.new_case(CANARY)
+    session.add_protagonist(case_id, "victim", name=CANARY, contact=Contact(phone="555-0199"))
+    session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    session.record_event(case_id, "separation", note="note")
+    session.close_case(case_id, "Fin des services")
+    blobs = _sensitive_blobs(store, case_id)
+    assert blobs and len(_found(store, blobs)) >= len(blobs)  # before: the sealed values are in the files
+    later = datetime.now(UTC) + timedelta(days=store.retention_days + 1)
+    session.close_case(recent, "Fin des services")
+    with pytest.raises(AccessDenied):
+        _worker(session, store).purge(later)
+    report = session.purge(later)
+    assert report.cases == (case_id, recent)
+    assert report.wal_truncated
+    assert _found(store, blobs) == []
+    with pytest.raises(OperationFailed, match="not visible"):
+        session.case(case_id)
+    assert [c.id for c in session.list_cases()] == [kept]
+    assert store.verify_audit().ok
+    assert session.purge(later).cases == ()
+
+
+def test_purge_respects_the_retention_period(session: StoreSession, store: Store) -> None:
+    case_id = session.new_case("Dossier")
+    session.close_case(case_id, "Fin des services")
+    assert session.purge().cases == ()
+    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days - 1)).cases == ()
+    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (case_id,)
+    with pytest.raises(OperationFailed):
+        session.case(case_id)
+
+
+def _worker(session: StoreSession, store: Store) -> StoreSession:
+    session.add_user("bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
+    return store.unlock("bruno", "phrase de bruno assez longue")
+
+
+def test_backup_during_concurrent_writes(
+    sqlite_store: Store,
+    sqlite_session: StoreSession,
+    tmp_path: Path,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, session = sqlite_store, sqlite_session
+    case_id = session.new_case("Dossier")
+    stop = threading.Event()
+    written: list[str] = []
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        other = open_store(sqlite_url)
+        try:
+            writing = other.unlock("alice", PASSPHRASE)
+            while not stop.is_set():
+                written.append(writing.assess(case_id, "csvc-grid", grid(stalking="yes")).id)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 3:
+            assert not errors, errors
+            threading.Event().wait(0.01)
+        destination = session.backup(tmp_path / "copie.db")
+        with pytest.raises(BadInput, match="already exists"):
+            session.backup(destination)
+    finally:
+        stop.set()
+        thread.join()
+    assert not errors, errors
+    assert len(written) >= 3
+    monkeypatch.setenv("CSVC_AUDIT_KEY", store.key_path.read_text().strip())
+    copy = open_store(f"sqlite:///{destination}")
+    try:
+        assert not copy.read_only
+        assert copy.anchor_path == Path(f"{destination}.audit-anchor")
+        assert copy.verify_audit().ok
+        restored = copy.unlock("alice", PASSPHRASE)
+        detail = restored.case(case_id, reveal=True)
+        assert detail.summary.label == "Dossier" and len(detail.assessments) >= 3
+    finally:
+        copy.close()
+
+
+def test_backup_is_for_coordinators_and_admins(
+    sqlite_session: StoreSession, sqlite_store: Store, tmp_path: Path
+) -> None:
+    worker = _worker(sqlite_session, sqlite_store)
+    with pytest.raises(AccessDenied):
+        worker.backup(tmp_path / "copie.db")
+    assert not (tmp_path / "copie.db").exists()
