@@ -14,6 +14,10 @@ from csvc_core.store.audit import AuditWriter
 from csvc_core.store.crypto import FieldCipher
 
 
+class AccountDisabled(OperationFailed):
+    """The acting user was disabled: her open sessions end at their next call."""
+
+
 class ReadOnlyStore(OperationFailed):
     """The store failed its integrity check at open: it is read-only until restored."""
 

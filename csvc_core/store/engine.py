@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, OperationFailed
 
 ENV_URL = "CSVC_STORE"
 #: the advisory lock every PostgreSQL transaction holds (an arbitrary constant: "csvc" in ASCII).
@@ -78,6 +78,43 @@ def resolve(url: str | None = None) -> Location:
             url=text, kind="postgresql", sqlalchemy_url=driver_url.render_as_string(hide_password=False)
         )
     raise BadInput(f"store URL {text!r}: only sqlite:/// and postgresql:// stores are supported")
+
+
+#: file systems where SQLite's locking and syncing cannot be trusted (https://sqlite.org/howtocorrupt.html).
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "9p", "ceph", "glusterfs", "lustre", "gpfs", "davfs"}
+)
+FUSE_REMOTE = frozenset({"sshfs", "davfs2", "rclone", "s3fs"})
+
+
+def filesystem_of(path: Path, mounts: str) -> str | None:
+    """The type of the file system holding ``path``, from the text of ``/proc/self/mounts``."""
+    best, kind = "", None
+    target = str(path)
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def check_local_disk(path: Path) -> None:
+    """Refuse a store file on a network file system (Linux; elsewhere nothing is checked)."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    kind = filesystem_of(path, mounts)
+    remote = kind is not None and (kind in NETWORK_FILESYSTEMS or kind.removeprefix("fuse.") in FUSE_REMOTE)
+    if remote:
+        raise OperationFailed(
+            f"{path} is on a network file system ({kind}), where SQLite can corrupt the store: keep it on a "
+            "local disk, or use a PostgreSQL store for a shared one"
+        )
 
 
 def make_engine(location: Location, *, read_only: bool = False) -> Engine:

@@ -21,8 +21,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import audit, crypto, migrate
 from csvc_core.store.access import ROLES, Actor
-from csvc_core.store.context import Tx
-from csvc_core.store.engine import Location, make_engine, resolve
+from csvc_core.store.context import AccountDisabled, Tx
+from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.schema import organisations, store_meta, users, utcnow
 
 if TYPE_CHECKING:
@@ -89,6 +89,10 @@ class Store:
     def transaction(self, actor: Actor, cipher: crypto.FieldCipher) -> Iterator[Tx]:
         """One explicit transaction; the audit anchor moves forward after the commit."""
         with self.engine.begin() as connection:
+            active = connection.execute(select(users.c.active).where(users.c.id == actor.user_id)).scalar()
+            if not active:
+                cipher.lock()
+                raise AccountDisabled(f"user {actor.name!r} was disabled: the session has ended")
             writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
             tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
             yield tx
@@ -167,6 +171,7 @@ def open_store(url: str | None = None) -> Store:
     read_only_reason = None
     if location.kind == "sqlite":
         assert location.path is not None
+        check_local_disk(location.path)
         if not location.path.exists():
             raise OperationFailed(
                 f"no store at {location.path}: create one with "
@@ -227,6 +232,7 @@ def init_store(
     if retention_days < 1:
         raise BadInput(f"--retention-days: {retention_days} is not a positive number of days")
     if location.path is not None:
+        check_local_disk(location.path)
         if location.path.exists() and location.path.stat().st_size > 0:
             raise OperationFailed(f"{location.path} already exists: csvc store init never overwrites a store")
         location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

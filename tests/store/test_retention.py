@@ -141,3 +141,64 @@ def test_backup_is_for_coordinators_and_admins(
     with pytest.raises(AccessDenied):
         worker.backup(tmp_path / "copie.db")
     assert not (tmp_path / "copie.db").exists()
+
+
+def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, store: Store) -> None:
+    from sqlalchemy import func
+
+    from csvc_core.store.schema import consents
+
+    case_id = session.new_case(CANARY)
+    session.give_consent(
+        case_id,
+        person=CANARY,
+        purpose="protection des enfants",
+        categories=["children"],
+        partner_sector="youth_protection",
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+    )
+    session.close_case(case_id, "Fin des services")
+    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (case_id,)
+    with store.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(consents)).scalar_one() == 0
+    assert store.verify_audit().ok
+
+
+def test_a_disabled_user_session_ends_at_its_next_call(session: StoreSession, store: Store) -> None:
+    from csvc_core.store.context import AccountDisabled
+
+    session.add_user("bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
+    bruno = store.unlock("bruno", "phrase de bruno assez longue")
+    case_id = bruno.new_case("Dossier")
+    session.set_user_active("bruno", False)
+    with pytest.raises(AccountDisabled, match="disabled"):
+        bruno.case(case_id)
+    assert bruno.locked
+    with pytest.raises(OperationFailed, match="locked"):
+        bruno.list_cases()
+
+
+def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from csvc_core.store import engine, init_store
+
+    mounts = f"/dev/vda / ext4 rw 0 0\nserver:/export {tmp_path} nfs4 rw 0 0\n"
+    assert engine.filesystem_of(tmp_path / "csvc.db", mounts) == "nfs4"
+    assert engine.filesystem_of(Path("/var/lib/x.db"), mounts) == "ext4"
+    real_read_text = Path.read_text
+
+    def fake_mounts(self: Path, *args: object, **kwargs: object) -> str:
+        return mounts if str(self) == "/proc/self/mounts" else real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", fake_mounts)
+    with pytest.raises(OperationFailed, match="network file system"):
+        init_store(
+            f"sqlite:///{tmp_path / 'csvc.db'}",
+            org="O",
+            sector="police",
+            user="u",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+        )
+    assert not (tmp_path / "csvc.db").exists()
+    with pytest.raises(OperationFailed, match="network file system"):
+        open_store(f"sqlite:///{tmp_path / 'csvc.db'}")
