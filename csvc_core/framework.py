@@ -58,6 +58,8 @@ class Csvc:
         self._registry_problems: list[str] = []
         self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
         self._loaded: dict[str, Instrument] = {}  # instruments read one by one, by file path
+        self._by_id: dict[str, Instrument] = {}
+        self._impl_cache: dict[tuple[str, bool], tuple[int | None, list[HookImpl]]] = {}
 
     @classmethod
     def load(cls) -> Csvc:
@@ -66,10 +68,20 @@ class Csvc:
 
     # -- calling hooks, one plugin at a time ---------------------------------------------------------
     def _impls(self, hook_name: str, pluggy_order: bool = False) -> list[HookImpl]:
+        """A hook's implementations: pluggy's call order, or the core's first then by plugin name (cached
+        until a plugin is registered or unregistered)."""
+        generation = getattr(self.pm, "generation", None)
+        key = (hook_name, pluggy_order)
+        cached = self._impl_cache.get(key)
+        if cached is not None and generation is not None and cached[0] == generation:
+            return cached[1]
         impls: list[HookImpl] = getattr(self.pm.hook, hook_name).get_hookimpls()
         if pluggy_order:
-            return impls[::-1]
-        return sorted(impls, key=lambda impl: (impl.plugin_name != CORE_PLUGIN, impl.plugin_name))
+            impls = impls[::-1]
+        else:
+            impls = sorted(impls, key=lambda impl: (impl.plugin_name != CORE_PLUGIN, impl.plugin_name))
+        self._impl_cache[key] = (generation, impls)
+        return impls
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a collecting hook plugin by plugin: the core first, then by plugin name (never pluggy's
@@ -221,6 +233,8 @@ class Csvc:
         The first source holding that file gives it, as in the catalogue (where a file's id must match its
         name). Anything unexpected falls back to the whole catalogue.
         """
+        if instrument_id in self._by_id:
+            return self._by_id[instrument_id]
         if "catalogue" not in self.__dict__:
             for _, source in self._sources:
                 path = source / f"{instrument_id}.toml" if source.is_dir() else source
@@ -233,8 +247,12 @@ class Csvc:
                         )
                     except InstrumentInvalid:
                         break
-                return self._loaded[str(path)]
-        return self.catalogue.instruments.get(instrument_id)
+                self._by_id[instrument_id] = self._loaded[str(path)]
+                return self._by_id[instrument_id]
+        found = self.catalogue.instruments.get(instrument_id)
+        if found is not None:
+            self._by_id[instrument_id] = found
+        return found
 
     def instruments(self, sector: str | None = None) -> list[Instrument]:
         """Instruments sorted by id; with ``sector``, those it may use, as that sector adapts them."""
@@ -396,7 +414,8 @@ class Csvc:
                     failed,
                 )
                 continue
-            action = attrs.evolve(action, proposed_by=plugin)
+            if action.proposed_by != plugin:
+                action = attrs.evolve(action, proposed_by=plugin)
             key = (action.id, action.sector)
             if key in merged:
                 action = _merge_actions(merged[key], action)

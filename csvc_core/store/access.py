@@ -96,4 +96,3 @@ def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:
     if not access.full:
         raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
     return connection.execute(select(cases).where(cases.c.id == case_id)).one()
-

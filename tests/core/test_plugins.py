@@ -375,3 +375,13 @@ def test_plugins_that_cannot_register_are_recorded(plugin: object, error: str) -
     assert manager.failures[-1].name == "odd" and manager.failures[-1].version == "2.0"
     assert error in manager.failures[-1].error
     assert "odd" not in {info.name for info in manager.plugin_infos()}
+
+
+def test_a_plugin_registered_later_is_called() -> None:
+    csvc = framework_with()
+    assert [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions] == ["concertation"]
+    late = Proposer("late", 1, True)
+    assert csvc.pm.register_checked(late, "late", None)
+    assert "late_call" in [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions]
+    csvc.pm.unregister(late)
+    assert [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions] == ["concertation"]
