@@ -1,29 +1,35 @@
-"""The case store at scale: 100,000 cases and 500,000 assessments in one SQLite file.
+"""The case store at scale: 100,000 cases and 500,000 assessments, on SQLite (and PostgreSQL when given).
 
 Measured through the service API (what the TUI and the CLI call) beside the same query in raw SQL on a plain
-``sqlite3`` connection to the same file, in the same run:
+driver connection to the same database, in the same run:
 
 - the case list, first page of 50 (labels decrypted: ``list_cases(reveal=True)``);
 - the follow-up queue, first page of 50 (``followup(limit=50)``);
-- one case in full (``case(id)``: level recomputed with provenance, five assessments, their actions).
+- one case in full (``case(id)``: access decision, level recomputed with provenance, five assessments, their
+  actions).
 
 The service figures include what every call does: the access check, decryption, the audit entry, and the
-commit (``synchronous=FULL``: one fsync). Goal: median 50 ms or less for each. Peak memory of the three calls
-is measured with ``tracemalloc``. The synthetic store is built with bulk inserts (sealed with the real data
-key, so every value decrypts); it holds no real person's data. ``--quick`` builds 200 cases.
+commit (SQLite ``synchronous=FULL``: one fsync), which dominate. Goal: median 50 ms or less for each. Peak
+memory of the three calls is measured with ``tracemalloc``. The synthetic store is built with bulk inserts
+(sealed with the real data key, so every value decrypts); it holds no real person's data.
+
+``--quick`` builds 200 cases. ``CSVC_BENCH_POSTGRES=postgresql://USER@HOST:PORT/DB`` (a database this user may
+create databases from) adds the same measures on a fresh PostgreSQL database, dropped afterwards.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import secrets
 import shutil
 import sqlite3
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,24 +39,35 @@ from benchmarks import Measure, median_seconds
 GOAL_MS = 50.0
 GOAL_PEAK_MIB = 64.0
 PASSPHRASE = "phrase de banc d'essai assez longue"
+ENV_POSTGRES = "CSVC_BENCH_POSTGRES"
 #: csvc-grid answers that give each level (complete: every item answered).
-PATTERNS = ({}, {"violence_history": "yes"}, {"separation": "yes"}, {"homicide_plan": "yes"})
+PATTERNS: tuple[dict[str, str], ...] = (
+    {},
+    {"violence_history": "yes"},
+    {"separation": "yes"},
+    {"homicide_plan": "yes"},
+)
+COLUMNS = {
+    "cases": "id, org_id, label_ct, status, created_at, created_by, closed_at, closed_by, close_reason_ct, "
+    "compromission, reassess_by, version",
+    "assessments": "id, case_id, org_id, sector, protagonist, instrument_id, instrument_version, snapshot, "
+    "assessed_at, score, computed_level, level, compromission, overridden, complete, reassess_by, "
+    "answers_ct, result_ct, confirmed_by, confirmed_at",
+    "actions": "id, case_id, org_id, assessment_id, action, sector, label, mandatory, due, status, "
+    "proposed_by, created_at, updated_at, updated_by, version",
+    "action_history": "id, action_id, at, by, status, note_ct",
+}
+Batch = dict[str, list[tuple[Any, ...]]]
 
 
-def build(folder: Path, cases: int, per_case: int) -> tuple[str, str, float]:
-    """A store with ``cases`` cases of ``per_case`` assessments each; returns its URL, a case id, seconds."""
+def new_store(url: str) -> tuple[str, str, bytes]:
+    """An empty store at ``url``: its organisation id, the user id and the data key."""
     from sqlalchemy import select
 
-    from csvc_core.framework import Csvc
-    from csvc_core.instruments import instrument_to_json
-    from csvc_core.jsonio import answers_to_json
     from csvc_core.store import KdfParams, init_store
-    from csvc_core.store.crypto import FieldCipher, new_id
     from csvc_core.store.people import data_key_of
     from csvc_core.store.schema import organisations, users
 
-    started = time.perf_counter()
-    url = f"sqlite:///{folder / 'bench.db'}"
     store = init_store(
         url,
         org="Maison banc d'essai",
@@ -65,47 +82,52 @@ def build(folder: Path, cases: int, per_case: int) -> tuple[str, str, float]:
     store.close()
     key = data_key_of(user, PASSPHRASE)
     assert key is not None
+    return org_id, user.id, key
+
+
+def generate(
+    org_id: str, user_id: str, key: bytes, cases: int, per_case: int, first: list[str]
+) -> Iterator[tuple[str, tuple[Any, ...] | Batch]]:
+    """The snapshot row, then batches of rows; ``first`` receives the first case's id."""
+    from csvc_core.framework import Csvc
+    from csvc_core.instruments import instrument_to_json
+    from csvc_core.jsonio import answers_to_json
+    from csvc_core.store.crypto import FieldCipher, new_id
+
     cipher = FieldCipher(key)
     csvc = Csvc.load()
     items = [item.id for item in csvc.instrument("csvc-grid").items if item.type == "yes_no"]
-    results = []
-    for pattern in PATTERNS:
-        payload = {
-            "assessed_at": "2026-03-01T10:00:00-05:00",
-            "answers": {**dict.fromkeys(items, "no"), **pattern},
-        }
-        results.append(csvc.assess("csvc-grid", payload, sector="shelter"))
+    results = [
+        csvc.assess(
+            "csvc-grid",
+            {
+                "assessed_at": "2026-03-01T10:00:00-05:00",
+                "answers": {**dict.fromkeys(items, "no"), **pattern},
+            },
+            sector="shelter",
+        )
+        for pattern in PATTERNS
+    ]
     instrument = results[0].instrument
     definition = json.dumps(
         instrument_to_json(instrument), sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     digest = hashlib.sha256(definition.encode()).hexdigest()
+    yield "snapshot", (digest, "csvc-grid", instrument.version, definition)
     rng = random.Random(4)  # synthetic data only
     now = datetime.now(UTC).replace(tzinfo=None)
-    db = sqlite3.connect(folder / "bench.db", isolation_level=None)
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")  # the bulk build only; the store itself runs with FULL
-    db.execute("BEGIN")
-    db.execute(
-        "INSERT INTO instrument_snapshots VALUES (?, ?, ?, ?)",
-        (digest, "csvc-grid", instrument.version, definition),
-    )
-    case_rows, assessment_rows, action_rows, history_rows = [], [], [], []
-    target = ""
+    batch: Batch = {table: [] for table in COLUMNS}
     for number in range(cases):
         case_id = new_id()
-        target = target or case_id
-        created = now - timedelta(days=rng.uniform(30, 900))
-        when = created
-        last = None
+        if not first:
+            first.append(case_id)
+        created = when = now - timedelta(days=rng.uniform(30, 900))
         for index in range(per_case):
             when = when + timedelta(days=rng.uniform(1, 40))
             result = results[rng.randrange(len(results))]
             assessment_id = new_id()
-            interval = (result.reassess_by - result.assessed_at) if result.reassess_by else None
-            reassess = when + interval if interval else None
-            final = index == per_case - 1
-            assessment_rows.append(
+            reassess = when + (result.reassess_by - result.assessed_at) if result.reassess_by else None
+            batch["assessments"].append(
                 (
                     assessment_id,
                     case_id,
@@ -127,7 +149,7 @@ def build(folder: Path, cases: int, per_case: int) -> tuple[str, str, float]:
                         answers_to_json(result.input), f"assessments.answers_ct:{assessment_id}"
                     ),
                     cipher.encrypt_json(result.to_json(), f"assessments.result_ct:{assessment_id}"),
-                    user.id,
+                    user_id,
                     when,
                 )
             )
@@ -135,8 +157,8 @@ def build(folder: Path, cases: int, per_case: int) -> tuple[str, str, float]:
                 action_id = new_id()
                 due = when + (action.due - result.assessed_at) if action.due else None
                 label = json.dumps({"fr": action.label.fr, "en": action.label.en}) if action.label else None
-                status = "open" if final else "done"
-                action_rows.append(
+                status = "open" if index == per_case - 1 else "done"
+                batch["actions"].append(
                     (
                         action_id,
                         case_id,
@@ -151,86 +173,109 @@ def build(folder: Path, cases: int, per_case: int) -> tuple[str, str, float]:
                         action.proposed_by,
                         when,
                         when,
-                        user.id,
+                        user_id,
                         1,
                     )
                 )
-                history_rows.append((new_id(), action_id, when, user.id, "open", None))
-            last = (result, reassess)
-        assert last is not None
-        case_rows.append(
+                batch["action_history"].append((new_id(), action_id, when, user_id, "open", None))
+        sealed = cipher.encrypt(f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}")
+        batch["cases"].append(
             (
                 case_id,
                 org_id,
-                cipher.encrypt(f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}"),
+                sealed,
                 "open",
                 created,
-                user.id,
+                user_id,
                 None,
                 None,
                 None,
-                last[0].compromission,
-                last[1],
+                result.compromission,
+                reassess,
                 1,
             )
         )
-        if len(assessment_rows) >= 20000 or number == cases - 1:
-            db.executemany(
-                "INSERT INTO cases (id, org_id, label_ct, status, created_at, created_by, closed_at, "
-                "closed_by, close_reason_ct, compromission, reassess_by, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                case_rows,
-            )
-            db.executemany(
-                "INSERT INTO assessments (id, case_id, org_id, sector, protagonist, instrument_id, "
-                "instrument_version, snapshot, assessed_at, score, computed_level, level, compromission, "
-                "overridden, complete, reassess_by, answers_ct, result_ct, confirmed_by, confirmed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                assessment_rows,
-            )
-            db.executemany(
-                "INSERT INTO actions (id, case_id, org_id, assessment_id, action, sector, label, "
-                "mandatory, due, status, proposed_by, created_at, updated_at, updated_by, version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                action_rows,
-            )
-            db.executemany(
-                "INSERT INTO action_history (id, action_id, at, by, status, note_ct) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                history_rows,
-            )
-            db.execute("COMMIT")
-            db.execute("BEGIN")
-            case_rows, assessment_rows, action_rows, history_rows = [], [], [], []
-    db.execute("COMMIT")
+        if len(batch["assessments"]) >= 20000 or number == cases - 1:
+            yield "batch", batch
+            batch = {table: [] for table in COLUMNS}
+
+
+def build_sqlite(path: Path, cases: int, per_case: int) -> tuple[str, str]:
+    url = f"sqlite:///{path}"
+    org_id, user_id, key = new_store(url)
+    first: list[str] = []
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous = NORMAL")  # the bulk build only; the store itself runs with FULL
+    for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+        db.execute("BEGIN")
+        if kind == "snapshot":
+            db.execute("INSERT INTO instrument_snapshots VALUES (?, ?, ?, ?)", rows)
+        else:
+            assert isinstance(rows, dict)
+            for table in ("cases", "assessments", "actions", "action_history"):
+                marks = ", ".join("?" * len(COLUMNS[table].split(", ")))
+                db.executemany(f"INSERT INTO {table} ({COLUMNS[table]}) VALUES ({marks})", rows[table])
+        db.execute("COMMIT")
     db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
-    return url, target, time.perf_counter() - started
+    return url, first[0]
 
 
-def raw_queries(path: Path, org_id: str, case_id: str) -> dict[str, Callable[[], object]]:
-    """The same reads in plain SQL on a plain ``sqlite3`` connection (no decryption, no audit, no commit)."""
-    db = sqlite3.connect(path, check_same_thread=False)
+def build_postgres(url: str, cases: int, per_case: int) -> str:
+    import psycopg
+
+    org_id, user_id, key = new_store(url)
+    first: list[str] = []
+    with psycopg.connect(_libpq(url)) as db:
+        for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+            with db.cursor() as cursor:
+                if kind == "snapshot":
+                    cursor.execute("INSERT INTO instrument_snapshots VALUES (%s, %s, %s, %s)", rows)
+                else:
+                    assert isinstance(rows, dict)
+                    for table in ("cases", "assessments", "actions", "action_history"):
+                        with cursor.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
+                            for row in rows[table]:
+                                copy.write_row(row)
+            db.commit()
+        db.execute("ANALYZE")
+    return first[0]
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def raw_queries(
+    execute: Callable[[str, tuple[Any, ...]], list[Any]], mark: str, org_id: str, case_id: str
+) -> dict[str, Callable[[], object]]:
+    """The same reads in plain SQL on a plain driver connection (no decryption, no audit, no commit)."""
+
+    def sql(text: str) -> str:
+        return text.replace("?", mark)
+
     now = datetime.now(UTC).replace(tzinfo=None)
     return {
-        "case list": lambda: db.execute(
-            "SELECT id, label_ct, status, compromission, reassess_by, created_at, version FROM cases "
-            "WHERE org_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 50",
+        "case list": lambda: execute(
+            sql(
+                "SELECT id, label_ct, status, compromission, reassess_by, created_at, version FROM cases "
+                "WHERE org_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 50"
+            ),
             (org_id, "open"),
-        ).fetchall(),
-        "follow-up queue": lambda: db.execute(
-            "SELECT id, reassess_by, compromission, reassess_by <= ? FROM cases "
-            "WHERE org_id = ? AND status = ? AND reassess_by IS NOT NULL "
-            "ORDER BY reassess_by, compromission DESC, id LIMIT 50",
+        ),
+        "follow-up queue": lambda: execute(
+            sql(
+                "SELECT id, reassess_by, compromission, reassess_by <= ? FROM cases "
+                "WHERE org_id = ? AND status = ? "
+                "AND reassess_by IS NOT NULL ORDER BY reassess_by, compromission DESC, id LIMIT 50"
+            ),
             (now, org_id, "open"),
-        ).fetchall(),
+        ),
         "one case": lambda: (
-            db.execute("SELECT * FROM cases WHERE id = ? AND org_id = ?", (case_id, org_id)).fetchall(),
-            db.execute(
-                "SELECT * FROM assessments WHERE case_id = ? ORDER BY assessed_at DESC", (case_id,)
-            ).fetchall(),
-            db.execute("SELECT * FROM actions WHERE case_id = ?", (case_id,)).fetchall(),
+            execute(sql("SELECT * FROM cases WHERE id = ? AND org_id = ?"), (case_id, org_id)),
+            execute(sql("SELECT * FROM assessments WHERE case_id = ? ORDER BY assessed_at DESC"), (case_id,)),
+            execute(sql("SELECT * FROM actions WHERE case_id = ?"), (case_id,)),
         ),
     }
 
@@ -244,51 +289,49 @@ def peak_mib(action: Callable[[], object]) -> float:
         tracemalloc.stop()
 
 
-def run(quick: bool) -> list[Measure]:
+def measure(
+    backend: str,
+    url: str,
+    case_id: str,
+    raw: Callable[[str], dict[str, Callable[[], object]]],
+    repeats: int,
+    notes: dict[str, float | str],
+) -> list[Measure]:
     from csvc_core.store import open_store
 
-    cases, per_case, repeats = (200, 5, 3) if quick else (100_000, 5, 31)
-    folder = Path(tempfile.mkdtemp(prefix="csvc-bench-store-"))
+    store = open_store(url)
+    session = store.unlock("alice", PASSPHRASE)
     try:
-        url, case_id, build_seconds = build(folder, cases, per_case)
-        store = open_store(url)
-        session = store.unlock("alice", PASSPHRASE)
         ours: dict[str, Callable[[], Any]] = {
             "case list": lambda: session.list_cases(limit=50, reveal=True),
             "follow-up queue": lambda: session.followup(limit=50),
             "one case": lambda: session.case(case_id),
         }
-        assert len(ours["case list"]()) == min(50, cases) and len(ours["follow-up queue"]()) == min(50, cases)
-        assert len(ours["one case"]().assessments) == per_case
-        raw = raw_queries(folder / "bench.db", session.actor.org_id, case_id)
+        assert len(ours["one case"]().assessments) >= 1
+        baseline_queries = raw(session.actor.org_id)
         measures = []
-        size_mib = (folder / "bench.db").stat().st_size / 2**20
         for name, action in ours.items():
-            raw[name]()
+            action()
+            baseline_queries[name]()
             value = median_seconds(action, repeats) * 1000
-            baseline = median_seconds(raw[name], repeats) * 1000
+            baseline = median_seconds(baseline_queries[name], repeats) * 1000
             measures.append(
                 Measure(
-                    name=f"store: {name} (median)",
+                    name=f"store {backend}: {name} (median)",
                     value=value,
                     unit="ms",
                     baseline_name="raw SQL",
                     baseline=baseline,
                     goal=f"<= {GOAL_MS:.0f} ms",
                     met=value <= GOAL_MS,
-                    notes={
-                        "cases": cases,
-                        "assessments": cases * per_case,
-                        "file MiB": round(size_mib, 1),
-                        "build s": round(build_seconds, 1),
-                    },
+                    notes=notes,
                 )
             )
         peak = max(peak_mib(action) for action in ours.values())
-        raw_peak = max(peak_mib(action) for action in raw.values())
+        raw_peak = max(peak_mib(action) for action in baseline_queries.values())
         measures.append(
             Measure(
-                name="store: peak memory of those calls",
+                name=f"store {backend}: peak memory of those calls",
                 value=peak,
                 unit="MiB",
                 baseline_name="raw SQL",
@@ -297,8 +340,78 @@ def run(quick: bool) -> list[Measure]:
                 met=peak <= GOAL_PEAK_MIB,
             )
         )
-        session.lock()
-        store.close()
         return measures
     finally:
+        session.lock()
+        store.close()
+
+
+def run_sqlite(cases: int, per_case: int, repeats: int) -> list[Measure]:
+    folder = Path(tempfile.mkdtemp(prefix="csvc-bench-store-"))
+    try:
+        started = time.perf_counter()
+        path = folder / "bench.db"
+        url, case_id = build_sqlite(path, cases, per_case)
+        notes: dict[str, float | str] = {
+            "cases": cases,
+            "assessments": cases * per_case,
+            "file MiB": round(path.stat().st_size / 2**20, 1),
+            "build s": round(time.perf_counter() - started, 1),
+        }
+        db = sqlite3.connect(path)
+
+        def raw(org_id: str) -> dict[str, Callable[[], object]]:
+            return raw_queries(lambda text, params: db.execute(text, params).fetchall(), "?", org_id, case_id)
+
+        try:
+            return measure("sqlite", url, case_id, raw, repeats, notes)
+        finally:
+            db.close()
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[Measure]:
+    import psycopg
+
+    folder = Path(tempfile.mkdtemp(prefix="csvc-bench-pg-"))  # the audit key and anchor of the bench store
+    saved = {name: os.environ.get(name) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
+    os.environ.update(XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    name = f"csvc_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(_libpq(server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.rsplit("/", 1)[0] + "/" + name
+    try:
+        started = time.perf_counter()
+        case_id = build_postgres(url, cases, per_case)
+        notes: dict[str, float | str] = {
+            "cases": cases,
+            "assessments": cases * per_case,
+            "build s": round(time.perf_counter() - started, 1),
+        }
+        with psycopg.connect(_libpq(url), autocommit=True) as db:
+
+            def raw(org_id: str) -> dict[str, Callable[[], object]]:
+                return raw_queries(
+                    lambda text, params: db.execute(text, params).fetchall(), "%s", org_id, case_id
+                )
+
+            return measure("postgresql", url, case_id, raw, repeats, notes)
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(quick: bool) -> list[Measure]:
+    cases, per_case, repeats = (200, 5, 3) if quick else (100_000, 5, 31)
+    measures = run_sqlite(cases, per_case, repeats)
+    server = os.environ.get(ENV_POSTGRES)
+    if server:
+        measures += run_postgres(server, cases, per_case, repeats)
+    return measures
