@@ -7,6 +7,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.partnerio import in_language, required_when, when
 from csvc_core.cli.storeopts import store_command, unlocked
+from csvc_core.errors import OperationFailed
 from csvc_core.i18n import t
 from csvc_core.sharing.categories import CATEGORIES
 from csvc_core.sharing.parties import SECTORS
@@ -124,16 +125,16 @@ def check(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Peut-on partager ? / May these categories go to ORG now? Exit 0 yes, 1 no, with the reasons."""
+    """Peut-on partager ? / May these categories go to ORG now? Exit 0 yes, 1 no (the reasons on stderr)."""
     with unlocked(store_url, user_name, lang) as session, in_language(lang):
         decision = session.may_share(case_id, categories, to, purpose)
     reasons = [reason.text(lang) for reason in decision.reasons]
     if as_json:
         echo_json({"allowed": decision.allowed, "consents": list(decision.consents), "reasons": reasons})
-    else:
-        click.echo("\n".join(reasons))
     if not decision.allowed:
-        raise click.exceptions.Exit(1)
+        raise OperationFailed("; ".join(reasons))
+    if not as_json:
+        click.echo("; ".join(reasons))
 
 
 @consent.command("share")

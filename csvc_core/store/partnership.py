@@ -36,7 +36,7 @@ from csvc_core.sharing.disclosure import (
 )
 from csvc_core.sharing.handover import Basis
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
-from csvc_core.sharing.reasons import Refused, reason
+from csvc_core.sharing.reasons import Reason, Refused, reason
 from csvc_core.sharing.share import Share, share_under_consent
 from csvc_core.store.access import AccessDenied, case_access, member, visible_case
 from csvc_core.store.casefields import case_fields, field_names
@@ -241,8 +241,24 @@ def may_share(
         consent_of(row, _unsealer(tx, "consents"))
         for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
     ]
-    return consent_rules.may_share(
+    decision = consent_rules.may_share(
         pool, categories, MemberOrganisation(recipient.id, recipient.sector), tx.now, purpose
+    )
+    return attrs.evolve(decision, reasons=_named(tx, decision.reasons))
+
+
+def _named(tx: Tx, reasons: Iterable[Reason]) -> tuple[Reason, ...]:
+    """The reasons with organisation ids replaced by the organisations' names."""
+    names = _org_names(tx)
+    return tuple(
+        attrs.evolve(
+            item,
+            values={
+                key: names.get(value, value) if key in ("recipient", "organisation") else value
+                for key, value in item.values.items()
+            },
+        )
+        for item in reasons
     )
 
 
@@ -254,16 +270,19 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
     rows = rows_of(tx.connection, consents, case_id, consents.c.given_at)
     pool = [consent_of(row, _unsealer(tx, "consents")) for row in rows]
     share_id = new_id()
-    done = share_under_consent(
-        id=share_id,
-        case=case_id,
-        actor=member(tx.actor),
-        consents=pool,
-        categories=categories,
-        recipient=MemberOrganisation(recipient.id, recipient.sector),
-        at=tx.now,
-        purpose=purpose,
-    )
+    try:
+        done = share_under_consent(
+            id=share_id,
+            case=case_id,
+            actor=member(tx.actor),
+            consents=pool,
+            categories=categories,
+            recipient=MemberOrganisation(recipient.id, recipient.sector),
+            at=tx.now,
+            purpose=purpose,
+        )
+    except Refused as refused:
+        raise Refused(*_named(tx, refused.reasons)) from None
     sent = {
         name: value
         for name, (category, value) in case_fields(
