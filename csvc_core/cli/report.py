@@ -64,7 +64,8 @@ def report(
                 data, csvc, fmt=fmt, lang=lang, generated_at=now_local(), generated_by=session.actor.name
             )
         elif kind == "concertation":
-            text = concertation_report(data, csvc, fmt=fmt, lang=lang, generated_at=now_local())
+            cell = [session.concertation(c["id"]) for c in session.concertations() if c["case"] == case_id]
+            text = concertation_report(data, csvc, fmt=fmt, lang=lang, generated_at=now_local(), cell=cell)
         else:
             text = plan_report(plan, fmt=fmt, lang=lang, source=plan_name)
         session.record_print(case_id, kind=kind, fmt=fmt, fields=_fields(kind, reveal))

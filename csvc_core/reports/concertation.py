@@ -9,7 +9,7 @@ reasons, notes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +19,33 @@ from csvc_core.reports.casefile import Labels
 from csvc_core.reports.rendering import render
 
 
+def _cell(request: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
+    """A rapid-intervention-cell request as the meeting needs it: criteria, state, the plan's actions."""
+
+    def owner(action: Mapping[str, Any]) -> str:
+        return f"{action.get('owner_org') or ''} ({labels.sector(action.get('owner_sector') or '')})"
+
+    return {
+        "state": labels.word("cell_state", request.get("state")),
+        "criteria": [labels.word("criterion", code) for code in request.get("criteria", [])],
+        "actions": [
+            {
+                "description": action.get("description") or "",
+                "owner": owner(action),
+                "due": action.get("due"),
+                "status": labels.word("status", action.get("status")),
+            }
+            for action in request.get("actions", [])
+        ],
+    }
+
+
 def concertation_context(
-    case: Mapping[str, Any], csvc: Csvc, lang: str, generated_at: datetime
+    case: Mapping[str, Any],
+    csvc: Csvc,
+    lang: str,
+    generated_at: datetime,
+    cell: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     labels = Labels(csvc, lang)
     standing = [a for a in case.get("assessments", []) if a.get("standing", "standing") == "standing"]
@@ -54,11 +79,20 @@ def concertation_context(
             if a.get("status") == "open"
         ],
         "reassess_by": case.get("reassess_by"),
+        "cell": [_cell(request, labels) for request in cell],
         "generated_at": generated_at,
     }
 
 
 def concertation_report(
-    case: Mapping[str, Any], csvc: Csvc, *, fmt: str = "html", lang: str = "fr", generated_at: datetime
+    case: Mapping[str, Any],
+    csvc: Csvc,
+    *,
+    fmt: str = "html",
+    lang: str = "fr",
+    generated_at: datetime,
+    cell: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    return render("concertation", fmt, **concertation_context(case, csvc, lang, generated_at))
+    """The summary; ``cell`` holds the case's rapid-intervention-cell requests (the store's concertation
+    records), whose criteria, state and concerted plan are added."""
+    return render("concertation", fmt, **concertation_context(case, csvc, lang, generated_at, cell))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from csvc_core.store.schema import audit_log
 from tests.exchange.conftest import CANARY, filled_case
 from tests.reports.test_reports import GIVEAWAYS, PLAN, golden
-from tests.store.conftest import PASSPHRASE, run_csvc
+from tests.store.conftest import FAST_KDF, PASSPHRASE, run_csvc
 
 
 def env_for(store, user: str) -> dict[str, str]:
@@ -88,9 +88,17 @@ def test_concertation_and_plan_kinds(stores, sessions, tmp_path: Path):
     a, _ = sessions
     case_id = filled_case(a)
     env = env_for(shelter, "alice")
+    a.add_user("wendy", "worker", PASSPHRASE, kdf=FAST_KDF)
+    worker = shelter.unlock("wendy", PASSPHRASE)
+    worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    worker.lock()
     summary = run_csvc("report", case_id, "--kind", "concertation", "--format", "md", env=env)
     assert summary.returncode == 0, summary.stderr
     assert CANARY not in summary.stdout and "Motifs de la concertation" in summary.stdout
+    assert (
+        "Cellule d'intervention rapide — demandée" in summary.stdout
+        and "risque élevé visible" in summary.stdout
+    )
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(PLAN), encoding="utf-8")
     checked = run_csvc("safety-plan", "check", str(plan), "--json")  # the shelter plugin's plan model

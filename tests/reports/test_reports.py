@@ -97,6 +97,42 @@ def test_concertation_summary_holds_only_the_minimum(csvc):
         assert "Strangulation ou étouffement" in text
 
 
+def test_concertation_summary_adds_the_cells_request_and_plan(csvc):
+    cell = [
+        {
+            "id": "k1",
+            "case": "b" * 32,
+            "state": "follow_up",
+            "criteria": ["professional_judgement", "visible_high_risk"],
+            "judgement": f"jugement sur {CANARY}",
+            "steps": [
+                {
+                    "state": "requested",
+                    "at": "2026-03-01T11:00:00-05:00",
+                    "by": "intervenante-12",
+                    "note": f"note {CANARY}",
+                }
+            ],
+            "actions": [
+                {
+                    "id": "p1",
+                    "description": "Patrouille près du domicile",
+                    "owner_org": "Police Boréale",
+                    "owner_sector": "police",
+                    "due": "2026-03-04T10:00:00-05:00",
+                    "status": "open",
+                    "note": f"note {CANARY}",
+                }
+            ],
+        }
+    ]
+    text = concertation_report(synthetic_case(csvc), csvc, fmt="md", generated_at=GENERATED_AT, cell=cell)
+    assert "Cellule d'intervention rapide — en suivi" in text
+    assert "jugement professionnel, risque élevé visible" in text
+    assert "Patrouille près du domicile | Police Boréale (" in text
+    assert CANARY not in text and "intervenante-12" not in text  # judgement, notes and steps stay home
+
+
 def test_concertation_golden(core_only):
     text = concertation_report(synthetic_case(core_only), core_only, fmt="md", generated_at=GENERATED_AT)
     golden("concertation.fr.md", text)
