@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
@@ -84,16 +86,23 @@ def transfer(
 
 
 @click.command("shared")
-@click.argument("case_id", metavar="CASE")
+@click.argument("case_id", metavar="[CASE]", required=False)
 @store_command
 @json_option
 @lang_option
-def shared(case_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
-    """Ce qui m'a été transmis / What your organisation may read of CASE, and on which basis."""
+def shared(
+    case_id: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
+) -> None:
+    """Ce qui m'a été transmis / Without CASE: cases held elsewhere that your organisation may read something
+    of; with CASE: what it may read of CASE, on which basis."""
     with unlocked(store_url, user_name, lang) as session, in_language(lang):
-        data = session.shared_with_me(case_id)
+        data: Any = session.shared_with_me(case_id) if case_id else session.shared_cases()
     if as_json:
         echo_json(data)
+        return
+    if case_id is None:
+        for item in data:
+            click.echo(f"{item['case']}  {', '.join(item['bases'])}")
         return
     click.echo(t("partner.shared_bases", lang, case=case_id, bases=", ".join(data["bases"])))
     for item in data["received"]:

@@ -597,6 +597,27 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     }
 
 
+def shared_cases(tx: Tx) -> list[dict[str, Any]]:
+    """The cases another organisation holds that the acting user's organisation may read something of now,
+    with the bases (referral, consent, disclosure, transferred_out): how a partner finds what it received."""
+    org = tx.actor.org_id
+    candidates: set[str] = set()
+    for column, table in (
+        (referrals.c.to_org_id, referrals),
+        (shares.c.recipient_org_id, shares),
+        (disclosures.c.recipient_org_id, disclosures),
+        (transfers.c.from_org_id, transfers),
+    ):
+        candidates.update(tx.connection.execute(select(table.c.case_id).where(column == org)).scalars())
+    found = []
+    for case_id in sorted(candidates):
+        access = case_access(tx.connection, tx.actor, case_id)
+        if access.allowed and "owner" not in access.bases:
+            found.append({"case": case_id, "bases": list(access.bases), "full": access.full})
+    tx.audit("case.list_shared", None, count=len(found))
+    return found
+
+
 # -- referral and transfer -----------------------------------------------------------------------------------
 def parse_basis(text: str) -> Basis:
     """``consent:ID`` or ``law:PROVISION`` (e.g. ``law:P-34.1 s. 39``)."""

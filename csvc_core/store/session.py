@@ -392,6 +392,11 @@ class StoreSession:
         with self._tx() as tx:
             return partnership.shared_with_me(tx, case_id)
 
+    def shared_cases(self) -> list[dict[str, Any]]:
+        """Cases held elsewhere that this user's organisation may read something of, and on which basis."""
+        with self._tx() as tx:
+            return partnership.shared_cases(tx)
+
     def refer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
         with self._tx() as tx:
             return partnership.refer(tx, case_id, to=to, why=why, basis=basis)

@@ -434,3 +434,31 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
     with store.engine.connect() as connection:
         assert connection.execute(select(concertations.c.state)).scalar_one() == "closed"
     assert store.verify_audit().ok
+
+
+def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict[str, str]) -> None:
+    def listed(org: str) -> dict[str, list[str]]:
+        return {item["case"]: item["bases"] for item in world[user(org, "worker")].shared_cases()}
+
+    assert listed("Police Rivière") == {
+        records["referred"]: ["referral"],
+        records["disclosed"]: ["disclosure"],
+    }
+    assert listed("DPJ Nord") == {records["consent"]: ["consent"]}
+    assert listed("Maison Aurore") == {records["transferred"]: ["transferred_out"]}
+    assert listed("Cellule Nord") == {}
+
+
+def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
+    sqlite_store: Store, sqlite_session: StoreSession
+) -> None:
+    sqlite_session.add_organisation("Police Rivière", "police")
+    sqlite_session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    worker = sqlite_store.unlock("wanda", PASSPHRASE)
+    case_id = new_case(worker, "Dossier altéré")
+    made = worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["compromission"])
+    with sqlite_store.engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER disclosures_immutable"))
+        connection.execute(text("UPDATE disclosures SET fields = '[\"victim.1.name\"]'"))
+    with pytest.raises(OperationFailed, match="digest"):
+        worker.disclosure(made)

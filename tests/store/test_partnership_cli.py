@@ -155,6 +155,9 @@ def test_disclosure_guards_register_and_recipient_reading(cli, tmp_path: Path) -
             user="wanda",
         )
     )["id"]
+    assert json.loads(cli("case", "shared", "--json", user="paul")) == [
+        {"case": case_id, "bases": ["disclosure"], "full": False}
+    ]
     received = json.loads(cli("case", "shared", case_id, "--json", user="paul"))
     assert received["bases"] == ["disclosure"] and received["fields"] == ["victim.1.contact"]
     assert received["received"][0]["sent"] == {"victim.1.contact": {"phone": "555-0142", "address": None}}
