@@ -247,3 +247,21 @@ def summary_of(tx: Tx, assessment_id: str) -> AssessmentSummary:
         confirmed_at=row.confirmed_at,
         standing=why.get(row.id, "standing"),
     )
+
+
+def preview(tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any],
+            source: str = "answers") -> Result:
+    """The result :func:`assess` would store now (same pipeline, sector, history, confirmer), unstored."""
+    require(tx.actor, "case.read")
+    visible_case(tx.connection, tx.actor, case_id)
+    if not isinstance(payload, Mapping):
+        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+    result = csvc.assess(
+        instrument_id,
+        _with_confirmer(payload, tx.actor.name),
+        sector=tx.actor.sector,
+        history=history_of(tx, csvc, case_id),
+        source=source,
+    )
+    tx.audit("assessment.preview", case_id, instrument=instrument_id)
+    return result

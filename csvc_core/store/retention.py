@@ -27,6 +27,7 @@ from csvc_core.store.schema import (
     assessment_closures,
     assessments,
     case_events,
+    drafts,
     cases,
     protagonists,
 )
@@ -56,6 +57,7 @@ def purge_cases(tx: Tx, case_ids: list[str]) -> None:
         connection.execute(delete(assessments).where(assessments.c.case_id == case_id))
         connection.execute(delete(case_events).where(case_events.c.case_id == case_id))
         connection.execute(delete(protagonists).where(protagonists.c.case_id == case_id))
+        connection.execute(delete(drafts).where(drafts.c.case_id == case_id))
         connection.execute(delete(cases).where(cases.c.id == case_id))
         tx.audit("case.purge", case_id)
 

@@ -226,6 +226,19 @@ case_events = Table(
     Column("note_ct", LargeBinary, nullable=True),
 )
 
+drafts = Table(
+    "drafts",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),  # a draft is its author's own
+    Column("key", String(200), nullable=False),  # e.g. "csvc-grid:victim"
+    Column("content_ct", LargeBinary, nullable=False),  # the answers typed so far (JSON)
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_drafts_user_case_key", "user_id", "case_id", "key", unique=True),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

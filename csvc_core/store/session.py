@@ -28,6 +28,7 @@ from csvc_core.store import (
     casefile,
     cases,
     concertations,
+    drafts,
     followup,
     partnership,
     people,
@@ -212,6 +213,30 @@ class StoreSession:
             actions=tuple(stored_actions),
             hook_errors=failures,
         )
+
+    def preview(self, case_id: str, instrument_id: str, payload: Mapping[str, Any],
+                source: str = "answers") -> Result:
+        """What :meth:`assess` would record now (same pipeline, sector, case history), recording nothing."""
+        with self._tx() as tx:
+            return assessing.preview(tx, self.csvc, case_id, instrument_id, payload, source)
+
+    # -- drafts (encrypted, this user's own) ---------------------------------------------------------------
+    def save_draft(self, case_id: str, key: str, content: dict[str, Any]) -> str:
+        """Create or replace a draft (answers typed so far); returns its id."""
+        with self._tx() as tx:
+            return drafts.save_draft(tx, case_id, key, content)
+
+    def draft(self, case_id: str, key: str) -> dict[str, Any] | None:
+        with self._tx() as tx:
+            return drafts.read_draft(tx, case_id, key)
+
+    def drafts(self, case_id: str) -> list[dict[str, Any]]:
+        with self._tx() as tx:
+            return drafts.case_drafts(tx, case_id)
+
+    def discard_draft(self, case_id: str, key: str) -> bool:
+        with self._tx() as tx:
+            return drafts.discard_draft(tx, case_id, key)
 
     def reread_assessment(self, assessment_id: str) -> Result:
         """A stored assessment evaluated again with the instrument definition it was made with."""

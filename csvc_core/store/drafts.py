@@ -1,0 +1,92 @@
+"""Drafts: answers being typed, kept encrypted so that nothing is lost on lock, crash or quit (SEC-6).
+
+A draft belongs to one user, one case and one key (the TUI uses ``instrument:protagonist``). Its content is
+JSON sealed like every sensitive field (AES-GCM, bound to ``drafts.content_ct:<id>``). Drafts are working
+copies, not records: saving one replaces the previous content; confirming the assessment discards it. Each
+save, read and discard is an audit entry (ids only).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import delete, insert, select, update
+
+from csvc_core.errors import BadInput
+from csvc_core.store.access import require, visible_case
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.schema import drafts
+
+MAX_KEY = 200
+
+
+def _where(tx: Tx, case_id: str, key: str) -> Any:
+    return (drafts.c.user_id == tx.actor.user_id) & (drafts.c.case_id == case_id) & (drafts.c.key == key)
+
+
+def _content(tx: Tx, row: Any) -> dict[str, Any]:
+    return cast(dict[str, Any], tx.cipher.decrypt_json(row.content_ct, f"drafts.content_ct:{row.id}"))
+
+
+def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
+    """Create or replace this user's draft ``key`` of ``case_id``; returns the draft id."""
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    case = visible_case(tx.connection, tx.actor, case_id)
+    if not key or len(key) > MAX_KEY:
+        raise BadInput(f"draft key: expected 1 to {MAX_KEY} characters, got {len(key)}")
+    found = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
+    draft_id = found or new_id()
+    sealed = tx.cipher.encrypt_json(content, f"drafts.content_ct:{draft_id}")
+    if found is None:
+        tx.connection.execute(
+            insert(drafts).values(
+                id=draft_id, case_id=case_id, org_id=case.org_id, user_id=tx.actor.user_id, key=key,
+                content_ct=sealed, updated_at=tx.now,
+            )
+        )
+    else:
+        tx.connection.execute(
+            update(drafts).where(drafts.c.id == draft_id).values(content_ct=sealed, updated_at=tx.now)
+        )
+    tx.audit("draft.save", case_id, draft=draft_id)
+    return draft_id
+
+
+def read_draft(tx: Tx, case_id: str, key: str) -> dict[str, Any] | None:
+    """This user's draft ``key`` of ``case_id``, or None."""
+    require(tx.actor, "case.read")
+    visible_case(tx.connection, tx.actor, case_id)
+    query = select(drafts.c.id, drafts.c.content_ct).where(_where(tx, case_id, key))
+    row = tx.connection.execute(query).first()
+    if row is None:
+        return None
+    tx.audit("draft.read", case_id, draft=row.id)
+    return _content(tx, row)
+
+
+def case_drafts(tx: Tx, case_id: str) -> list[dict[str, Any]]:
+    """Every draft of this user for ``case_id``, oldest first."""
+    require(tx.actor, "case.read")
+    visible_case(tx.connection, tx.actor, case_id)
+    rows = tx.connection.execute(
+        select(drafts.c.id, drafts.c.content_ct)
+        .where(drafts.c.user_id == tx.actor.user_id, drafts.c.case_id == case_id)
+        .order_by(drafts.c.updated_at, drafts.c.id)
+    ).all()
+    if rows:
+        tx.audit("draft.read", case_id, drafts=[row.id for row in rows])
+    return [_content(tx, row) for row in rows]
+
+
+def discard_draft(tx: Tx, case_id: str, key: str) -> bool:
+    """Delete this user's draft ``key`` of ``case_id``; False when there was none."""
+    tx.require_writable()
+    visible_case(tx.connection, tx.actor, case_id)
+    draft_id = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
+    if draft_id is None:
+        return False
+    tx.connection.execute(delete(drafts).where(drafts.c.id == draft_id))
+    tx.audit("draft.discard", case_id, draft=draft_id)
+    return True

@@ -1,0 +1,316 @@
+"""The csvc application: a locked side (setup, unlock) and a working side (cases, forms, results), kept as two
+Textual modes so that locking drops the whole working stack at once.
+
+Build it with :func:`build_app` (the CLI and the tests use the same factory). The language must be chosen
+(:func:`csvc_tui.text.set_language`) before this module is imported.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import PurePath
+from typing import Any, ClassVar, TypeVar, cast
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from csvc_core.errors import BadInput, CsvcError
+from csvc_core.model import Result
+from csvc_tui.form import FormState
+from csvc_tui.keys import bind
+from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.case import CaseScreen
+from csvc_tui.screens.form import FormScreen
+from csvc_tui.screens.info import HelpScreen, PluginsScreen, diagnostics_text, keys_text
+from csvc_tui.screens.result import ResultScreen
+from csvc_tui.settings import TuiSettings
+from csvc_tui.text import _, language
+from csvc_tui.themes import THEMES
+from csvc_tui.workspace import Workspace
+
+T = TypeVar("T")
+LOCKED, WORK = "locked", "work"
+#: events that count as activity for the inactivity lock.
+ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+
+
+class CsvcApp(App[None]):
+    """csvc's terminal UI."""
+
+    TITLE = "csvc"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["styles/app.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    DEFAULT_MODE = LOCKED
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("privacy", "privacy", priority=True),
+        bind("help", "help", priority=True),
+        bind("palette", "command_palette", priority=True, show=False),
+        bind("plugins", "plugins", show=False),
+        bind("quit", "quit", priority=True, show=False),
+    ]
+
+    def __init__(self, settings: TuiSettings, workspace: Workspace, clock: Callable[[], float]) -> None:
+        from csvc_tui.screens.cases import CasesScreen
+        from csvc_tui.screens.gate import GateScreen
+
+        super().__init__()
+        self.settings = settings
+        self.workspace = workspace
+        self.clock = clock
+        self.last_activity = clock()
+        self._gate, self._home = GateScreen, CasesScreen
+        self.add_mode(LOCKED, GateScreen)
+        self.add_mode(WORK, CasesScreen)
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = settings.theme
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.check_inactivity, name="inactivity-lock")
+
+    # -- activity and locking --------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ACTIVITY):
+            self.last_activity = self.clock()
+        await super().on_event(event)
+
+    async def check_inactivity(self) -> None:
+        """Lock when nothing was pressed for ``settings.lock_after`` seconds (0: never)."""
+        after = self.settings.lock_after
+        if after and self.current_mode == WORK and self.clock() - self.last_activity >= after:
+            await self.lock_screen()
+
+    async def action_privacy(self) -> None:
+        """Hide everything at once and lock (F12 and a second key)."""
+        await self.lock_screen()
+
+    async def lock_screen(self) -> None:
+        """Show the neutral lock screen, drop every working screen and the session; drafts are kept."""
+        drafts = [screen.draft_snapshot() for screen in self.screen_stack if isinstance(screen, FormScreen)]
+        self.clear_notifications()
+        if self.current_mode == WORK:
+            self.switch_mode(LOCKED)
+            await self.remove_mode(WORK)
+            self.add_mode(WORK, self._home)
+        else:
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+        self.background(lambda: self.workspace.lock(drafts), lambda _: None)
+
+    async def unlocked(self, _value: object = None) -> None:
+        """The session is open: show the cases (and reopen the form left open at the last lock)."""
+        self.last_activity = self.clock()
+        await self.switch_mode(WORK)
+        self.screen.refresh(layout=True)
+        await self.remove_mode(LOCKED)
+        self.add_mode(LOCKED, self._gate)
+        for case_id, state in self.workspace.take_resumed_forms():
+            self.push_screen(CaseScreen(case_id))
+            self.push_screen(FormScreen(state, self.form_title(state), case_id=case_id))
+
+    # -- the assessment flow ---------------------------------------------------------------------------------
+    def open_case(self, case_id: str) -> None:
+        self.push_screen(CaseScreen(case_id))
+
+    def form_title(self, state: FormState) -> str:
+        return _(
+            "form.title",
+            title=state.instrument.title.get(language()),
+            protagonist=_(f"protagonist.{state.protagonist}"),
+        )
+
+    def choose_instrument(self, case_id: str) -> None:
+        """Instrument (those of the user's sector, and the shared grid), then protagonist, then the form."""
+        workspace = self.workspace
+
+        def listed(instruments: list[Any]) -> None:
+            choices = [(i.id, f"{i.title.get(language())} ({i.id} v{i.version})") for i in instruments]
+            by_id = {i.id: i for i in instruments}
+
+            def instrument_chosen(instrument_id: str | None) -> None:
+                if instrument_id is None:
+                    return
+                instrument = by_id[instrument_id]
+                if len(instrument.protagonists) == 1:
+                    protagonist_chosen(instrument, instrument.protagonists[0])
+                    return
+                people = [(p, _(f"protagonist.{p}")) for p in instrument.protagonists]
+
+                def person_chosen(protagonist: str | None) -> None:
+                    if protagonist is not None:
+                        protagonist_chosen(instrument, protagonist)
+
+                self.push_screen(AskChoice(_("assess.protagonist"), people), person_chosen)
+
+            def protagonist_chosen(instrument: Any, protagonist: str) -> None:
+                self.background(
+                    lambda: workspace.form_for(case_id, instrument, protagonist),
+                    lambda state: self.push_screen(
+                        FormScreen(state, self.form_title(state), case_id=case_id)
+                    ),
+                )
+
+            self.push_screen(AskChoice(_("assess.instrument"), choices), instrument_chosen)
+
+        self.background(workspace.instruments, listed, group="plugins")
+
+    def on_form_screen_changed(self, message: FormScreen.Changed) -> None:
+        form = message.form
+        case_id, draft = form.case_id, form.state.draft()
+        self.background(lambda: self.workspace.save_draft(case_id, draft), lambda _: None, group="draft")
+
+    def on_form_screen_finished(self, message: FormScreen.Finished) -> None:
+        form = message.form
+        payload = form.state.payload()
+        self.background(
+            lambda: self.workspace.preview(form.case_id, form.state.instrument.id, payload),
+            lambda result: self.push_screen(ResultScreen(result, self.workspace.csvc.vocabulary, form=form)),
+        )
+
+    def on_result_screen_raise_asked(self, message: ResultScreen.RaiseAsked) -> None:
+        screen = message.screen_
+        result = screen.result
+        levels = [
+            (level.id, f"{level.compromission} · {level.label.get(language())}")
+            for level in sorted(result.instrument.levels, key=lambda level: level.rank)
+        ]
+
+        def level_chosen(level: str | None) -> None:
+            if level is not None:
+                ask_reason(level, "")
+
+        def ask_reason(level: str, error: str) -> None:
+            def reason_given(reason: str | None) -> None:
+                if reason is not None:
+                    decide(level, reason)
+
+            self.push_screen(AskText(_("result.reason_prompt", level=level), error=error), reason_given)
+
+        def decide(level: str, reason: str) -> None:
+            form = cast(FormScreen, screen.form)
+            payload = {
+                **form.state.payload(),
+                "override": {"level": level, "reason": reason, "by": self.workspace.user_name},
+            }
+
+            def refused(error: CsvcError) -> None:
+                chosen, computed = (result.instrument.level(i or "") for i in (level, result.computed_level))
+                lower = chosen is not None and computed is not None and chosen.rank < computed.rank
+                key = "result.lower_refused" if lower else "error.bad_input"
+                self.notify(_(key, message=str(error)), severity="error", timeout=15, markup=False)
+
+            self.background(
+                lambda: self.workspace.preview(form.case_id, form.state.instrument.id, payload),
+                screen.show,
+                refused,
+            )
+
+        self.push_screen(AskChoice(_("result.raise_prompt"), levels, result.computed_level), level_chosen)
+
+    def on_result_screen_confirmed(self, message: ResultScreen.Confirmed) -> None:
+        screen = message.screen_
+        form = cast(FormScreen, screen.form)
+        result: Result = screen.result
+        payload = form.state.payload()
+        if result.override is not None:
+            override = result.override
+            payload["override"] = {"level": override.level, "reason": override.reason, "by": override.by}
+        payload["assessed_at"] = result.assessed_at.isoformat()
+        case_id = form.case_id
+
+        def recorded(_value: object) -> None:
+            self.pop_screen()
+            self.pop_screen()
+            self.notify(_("result.saved"))
+
+        self.background(
+            lambda: self.workspace.record(case_id, result.instrument.id, payload, message.actions), recorded
+        )
+
+    # -- background work -------------------------------------------------------------------------------------
+    def background(
+        self,
+        work: Callable[[], T],
+        done: Callable[[T], Any],
+        failed: Callable[[CsvcError], Any] | None = None,
+        group: str = "store",
+    ) -> None:
+        """Run ``work`` in a thread (store, plugins): ``done(value)`` or ``failed(error)`` back on the UI."""
+
+        def run() -> None:
+            try:
+                value = work()
+            except CsvcError as exc:
+                self.call_from_thread(failed or self.report_error, exc)
+                return
+            self.call_from_thread(done, value)
+
+        self.run_worker(run, thread=True, group=group, name=group)
+
+    def report_error(self, error: CsvcError) -> None:
+        key = "error.bad_input" if isinstance(error, BadInput) else "error.failed"
+        self.notify(_(key, message=str(error)), severity="error", timeout=10, markup=False)
+
+    # -- app-wide actions ------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        bindings = [(key, active.binding) for key, active in self.screen.active_bindings.items()]
+        self.push_screen(HelpScreen(keys_text(bindings)))
+
+    def action_plugins(self) -> None:
+        self.background(
+            lambda: diagnostics_text(self.workspace.csvc), lambda text: self.push_screen(PluginsScreen(text))
+        )
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(cast(Any, self)):
+            self.push_screen(CommandPalette(placeholder=_("palette.placeholder"), id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify(_("quit.hint"))
+
+    def action_toggle_contrast(self) -> None:
+        self.theme = "csvc" if self.theme == "csvc-contrast" else "csvc-contrast"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every described binding of the screen, and the high-contrast theme: any action, by its name."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            ident = binding.id or binding.action
+            if ident in seen or not binding.description or binding.action == "command_palette":
+                continue
+            seen.add(ident)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip,
+                lambda action=binding.action, node=active.node: self.run_action(action, node),  # type: ignore[misc]
+            )
+        yield SystemCommand(_("palette.contrast"), _("palette.contrast_help"), self.action_toggle_contrast)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: print a traceback WITHOUT local variables (they may hold case data)."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
+
+def build_app(
+    settings: TuiSettings | None = None,
+    workspace: Workspace | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> CsvcApp:
+    """The application, as the CLI runs it and the tests drive it."""
+    return CsvcApp(settings or TuiSettings(), workspace or Workspace(), clock)

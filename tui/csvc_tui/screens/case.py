@@ -1,0 +1,236 @@
+"""One case: its level and where it comes from, the re-assessment due, the trend, every sector's assessments,
+the actions board, protagonists (safe-contact information masked until revealed; each reveal is audited by
+the store), events that make a re-assessment due, and the drafts to resume."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from csvc_tui.keys import bind
+from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.text import _, language
+from csvc_tui.widgets.level import compromission_text, trend_text
+
+if TYPE_CHECKING:
+    from csvc_tui.app import CsvcApp
+
+MASK = "••••••"
+
+
+def when(value: Any) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
+
+
+def yes_no(value: bool | None) -> str:
+    return _("answer.unknown") if value is None else _("answer.yes") if value else _("answer.no")
+
+
+class CaseScreen(Screen[None]):
+    """A case, for reading and acting: e assess, t action status, v event, r reveal contacts, Esc back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("case_assess", "assess"),
+        bind("action_status", "action_status"),
+        bind("case_event", "event"),
+        bind("case_reveal", "reveal"),
+        bind("back", "back"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(classes="case-screen")
+        self.case_id = case_id
+        self.detail: Any = None
+        self.revealed = False
+
+    @property
+    def csvc_app(self) -> CsvcApp:
+        return cast("CsvcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("case.title", case=self.case_id), id="case-title", classes="screen-title")
+        with VerticalScroll(id="case-body"):
+            yield Static(_("case.loading"), id="case-level")
+            yield Static(id="case-drafts")
+            yield Static(_("case.actions"), classes="heading")
+            yield OptionList(id="case-actions")
+            yield Static(id="case-assessments")
+            yield Static(id="case-events")
+            yield Static(id="case-protagonists")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.load()
+
+    def load(self) -> None:
+        workspace = self.csvc_app.workspace
+        reveal = self.revealed
+        self.csvc_app.background(lambda: workspace.case_view(self.case_id, reveal), self.show, group="case")
+
+    # -- drawing ---------------------------------------------------------------------------------------------
+    def show(self, view: Any) -> None:
+        self.detail = view.detail
+        detail = view.detail
+        lang = language()
+        label = detail.summary.label if detail.summary.label else self.case_id
+        self.query_one("#case-title", Static).update(_("case.title", case=label))
+        level = RichText(_("case.level") + " ")
+        level.append_text(compromission_text(detail.compromission))
+        for holder in view.holders:
+            level.append("\n  " + holder, style="dim")
+        if detail.summary.reassess_by is not None:
+            level.append("\n" + _("case.reassess", when=when(detail.summary.reassess_by)))
+            if detail.summary.overdue:
+                level.append(" " + _("case.overdue"), style="bold")
+        due_events = [event for event in detail.events if event.open]
+        if due_events:
+            kinds = ", ".join(_(f"event.{event.kind}") for event in due_events)
+            level.append("\n" + _("case.reassess_now", events=kinds), style="bold")
+        ranks = [a.compromission for a in reversed(detail.assessments) if a.compromission is not None]
+        if ranks:
+            level.append("\n" + _("case.trend") + " ")
+            level.append_text(trend_text(ranks[-20:]))
+        self.query_one("#case-level", Static).update(level)
+        drafts = RichText()
+        for draft in view.drafts:
+            drafts.append(
+                _("case.draft", instrument=draft.title, protagonist=_(f"protagonist.{draft.protagonist}"))
+            )
+            drafts.append("\n")
+        self.query_one("#case-drafts", Static).update(drafts)
+        self.show_actions(detail)
+        timeline = RichText(_("case.assessments") + "\n", style="bold")
+        if not detail.assessments:
+            timeline.append(_("case.no_assessments"))
+        for a in detail.assessments:
+            timeline.append(f"{when(a.assessed_at)}  ")
+            timeline.append_text(compromission_text(a.compromission))
+            timeline.append(f"  {a.instrument} · {_(f'protagonist.{a.protagonist}')} · {a.sector} · {a.by}")
+            if a.overridden:
+                timeline.append(
+                    "  " + _("case.overridden", computed=a.computed_level or "—", level=a.level), style="bold"
+                )
+            if a.standing != "standing":
+                timeline.append(f"  ({_(f'standing.{a.standing}')})", style="dim")
+            timeline.append("\n")
+        self.query_one("#case-assessments", Static).update(timeline)
+        events = RichText("\n" + _("case.events") + "\n", style="bold")
+        if not detail.events:
+            events.append(_("case.no_events"))
+        for event in detail.events:
+            events.append(f"{when(event.occurred_at)}  {_(f'event.{event.kind}')}  · {event.by}")
+            if event.note:
+                events.append(f" — {event.note}")
+            if event.open:
+                events.append("  " + _("case.event_open"), style="bold")
+            events.append("\n")
+        self.query_one("#case-events", Static).update(events)
+        people = RichText("\n" + _("case.protagonists") + "\n", style="bold")
+        if not detail.protagonists:
+            people.append(_("case.no_protagonists"))
+        for person in detail.protagonists:
+            people.append(f"{_(f'protagonist.{person.role}')}: ", style="bold")
+            people.append(person.name if person.name else MASK)
+            people.append(
+                "\n  " + _("case.safe", safe=yes_no(person.safe_to_call), knows=yes_no(person.partner_knows))
+            )
+            contact = person.contact
+            if contact is None:
+                people.append("\n  " + _("case.contact_masked", masked=MASK))
+            else:
+                for key in ("phone", "address", "safe_times", "notes"):
+                    value = getattr(contact, key)
+                    if value:
+                        people.append("\n  " + _(f"contact.{key}", value=value))
+                if contact.channels:
+                    people.append("\n  " + _("contact.channels", value=", ".join(contact.channels)))
+            people.append("\n")
+        self.query_one("#case-protagonists", Static).update(people)
+        del lang
+
+    def show_actions(self, detail: Any) -> None:
+        options = self.query_one("#case-actions", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        lang = language()
+        for action in detail.actions:
+            text = RichText(
+                f"[{_(f'status.{action.status}')}] ", style="bold" if action.status == "open" else "dim"
+            )
+            text.append(action.label.get(lang) if action.label else action.action)
+            text.append(f"  {action.sector}")
+            if action.due is not None:
+                text.append("  " + _("result.due", due=when(action.due)))
+            if action.overdue:
+                text.append("  " + _("case.overdue"), style="bold")
+            options.add_option(Option(text, id=action.id))
+        if not detail.actions:
+            options.add_option(Option(_("case.no_actions"), id="-", disabled=True))
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
+
+    # -- actions ---------------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_assess(self) -> None:
+        self.csvc_app.choose_instrument(self.case_id)
+
+    def action_reveal(self) -> None:
+        """Show names and safe-contact information (the store records who revealed what, when)."""
+        self.revealed = True
+        self.load()
+
+    def action_action_status(self) -> None:
+        options = self.query_one("#case-actions", OptionList)
+        if self.detail is None or options.highlighted is None or not self.detail.actions:
+            self.notify(_("case.pick_action"), severity="warning")
+            return
+        action = self.detail.actions[options.highlighted]
+        statuses = [(status, _(f"status.{status}")) for status in self.csvc_app.workspace.action_statuses]
+
+        def chosen(status: str | None) -> None:
+            if status is None or status == action.status:
+                return
+
+            def noted(note: str | None) -> None:
+                if note is None:
+                    return
+                workspace = self.csvc_app.workspace
+                self.csvc_app.background(
+                    lambda: workspace.set_action_status(action, status, note), lambda _: self.load()
+                )
+
+            self.app.push_screen(AskText(_("case.status_note", status=_(f"status.{status}"))), noted)
+
+        self.app.push_screen(AskChoice(_("case.status_prompt"), statuses, action.status), chosen)
+
+    def action_event(self) -> None:
+        kinds = [(kind, _(f"event.{kind}")) for kind in self.csvc_app.workspace.event_kinds]
+
+        def chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+
+            def noted(note: str | None) -> None:
+                if note is None:
+                    return
+                workspace = self.csvc_app.workspace
+                self.csvc_app.background(
+                    lambda: workspace.record_event(self.case_id, kind, note), lambda _: self.load()
+                )
+
+            self.app.push_screen(AskText(_("case.event_note", kind=_(f"event.{kind}"))), noted)
+
+        self.app.push_screen(AskChoice(_("case.event_prompt"), kinds), chosen)

@@ -1,0 +1,154 @@
+"""The case list: the user's cases with level (name and colour), next re-assessment, overdue actions; a search
+filter; the follow-up queue, most urgent first. The first page shows at once, the rest loads behind it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from csvc_tui.keys import bind
+from csvc_tui.text import _
+from csvc_tui.widgets.case_table import CaseRow, CaseTable
+
+if TYPE_CHECKING:
+    from csvc_tui.app import CsvcApp
+
+FIRST_PAGE = 60
+PAGE = 1000
+
+
+def matches(row: CaseRow, query: str) -> bool:
+    query = query.casefold()
+    return query in row.name.casefold() or query in row.case_id
+
+
+class CasesScreen(Screen[None]):
+    """All cases, or the follow-up queue (``s``); ``/`` searches, ``n`` opens a new case."""
+
+    AUTO_FOCUS = "#cases"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("case_new", "new_case"),
+        bind("case_search", "search"),
+        bind("followup", "toggle_followup"),
+        bind("cases_refresh", "reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="cases-screen")
+        self.all_rows: list[CaseRow] = []
+        self.followup_items: list[Any] = []
+        self.showing_followup = False
+        self.fetching = True
+
+    @property
+    def csvc_app(self) -> CsvcApp:
+        return cast("CsvcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        workspace = self.csvc_app.workspace
+        yield Static(
+            _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
+            classes="screen-title",
+        )
+        yield Input(placeholder=_("cases.search"), id="case-search")
+        yield CaseTable(id="cases")
+        yield Static(id="cases-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(CaseTable).focus()
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        if not self.fetching:
+            self.action_reload()
+
+    # -- loading ---------------------------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self.fetching = True
+        workspace = self.csvc_app.workspace
+        self.csvc_app.background(lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
+
+    def first_page(self, rows: list[CaseRow]) -> None:
+        self.all_rows = rows
+        self.show()
+        workspace = self.csvc_app.workspace
+        if len(rows) == FIRST_PAGE:
+            self.csvc_app.background(
+                lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
+            )
+        else:
+            self.fetching = False
+        self.csvc_app.background(workspace.followup, self.followup_loaded, group="followup")
+
+    def more_pages(self, rows: list[CaseRow]) -> None:
+        self.all_rows = self.all_rows + rows
+        self.fetching = False
+        self.show()
+
+    def followup_loaded(self, items: list[Any]) -> None:
+        self.followup_items = items
+        self.show()
+
+    def followup_rows(self) -> list[CaseRow]:
+        """The follow-up queue in the store's order (most urgent first), with the loaded cases' names."""
+        known = {row.case_id: row for row in self.all_rows}
+        rows = []
+        for item in self.followup_items:
+            row = known.get(item.case)
+            rows.append(
+                CaseRow(
+                    case_id=item.case,
+                    name=row.name if row else item.case,
+                    compromission=item.compromission,
+                    reassess_by=item.reassess_by,
+                    overdue=item.overdue,
+                    overdue_actions=row.overdue_actions if row else 0,
+                )
+            )
+        return rows
+
+    # -- showing ---------------------------------------------------------------------------------------------
+    def show(self) -> None:
+        query = self.query_one("#case-search", Input).value.strip()
+        rows = self.followup_rows() if self.showing_followup else self.all_rows
+        if query:
+            rows = [row for row in rows if matches(row, query)]
+        self.query_one(CaseTable).show_rows(rows)
+        view = _("cases.view_followup") if self.showing_followup else _("cases.view_all")
+        status = _("cases.status", count=len(rows), view=view)
+        if self.fetching:
+            status += " " + _("cases.loading")
+        self.query_one("#cases-status", Static).update(status)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(CaseTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#case-search", Input).focus()
+
+    def action_toggle_followup(self) -> None:
+        self.showing_followup = not self.showing_followup
+        self.show()
+
+    # -- opening ---------------------------------------------------------------------------------------------
+    def on_case_table_opened(self, event: CaseTable.Opened) -> None:
+        self.csvc_app.open_case(event.case_id)
+
+    def action_new_case(self) -> None:
+        from csvc_tui.screens.ask import AskText
+
+        def named(label: str | None) -> None:
+            if label:
+                self.csvc_app.background(
+                    lambda: self.csvc_app.workspace.new_case(label), self.csvc_app.open_case
+                )
+
+        self.app.push_screen(AskText(_("cases.new_prompt")), named)

@@ -1,0 +1,143 @@
+"""The locked side: a neutral screen (no case data) that creates the store on first run, or unlocks it.
+
+With ``CSVC_USER`` and ``CSVC_PASSPHRASE`` set, the first unlock happens by itself; after a lock the
+passphrase must be typed again (the environment does not reopen a screen that someone locked on purpose).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from csvc_core.errors import CsvcError
+from csvc_tui.keys import bind
+from csvc_tui.text import _
+
+if TYPE_CHECKING:
+    from csvc_tui.app import CsvcApp
+
+
+class GateScreen(Screen[None]):
+    """csvc, locked: set up a new store, or unlock with user name and passphrase."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("gate_submit", "submit", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__(classes="gate-screen")
+        self.sector: str | None = None
+
+    @property
+    def csvc_app(self) -> CsvcApp:
+        return cast("CsvcApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("gate.title"), classes="screen-title")
+        with Vertical(id="gate"):
+            yield Static(_("gate.locked"), id="gate-message")
+            with Vertical(id="unlock", classes="gate-form"):
+                yield Input(placeholder=_("gate.user"), id="unlock-user", compact=True)
+                yield Input(
+                    placeholder=_("gate.passphrase"), password=True, id="unlock-passphrase", compact=True
+                )
+            with Vertical(id="setup", classes="gate-form"):
+                yield Static(_("gate.setup_intro"), classes="hint")
+                yield Input(placeholder=_("gate.organisation"), id="setup-org", compact=True)
+                yield Static(_("gate.sector"), classes="hint")
+                yield OptionList(id="setup-sector", compact=True)
+                yield Input(placeholder=_("gate.first_user"), id="setup-user", compact=True)
+                yield Input(
+                    placeholder=_("gate.new_passphrase"), password=True, id="setup-passphrase", compact=True
+                )
+                yield Input(
+                    placeholder=_("gate.repeat_passphrase"), password=True, id="setup-repeat", compact=True
+                )
+            yield Static(id="gate-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for form in ("#unlock", "#setup"):
+            self.query_one(form).display = False
+        workspace = self.csvc_app.workspace
+        self.csvc_app.background(workspace.gate_state, self.show_state, self.show_error)
+
+    def show_state(self, state: tuple[bool, list[tuple[str, str]]]) -> None:
+        exists, sectors = state
+        workspace = self.csvc_app.workspace
+        if not exists:
+            self.query_one("#setup").display = True
+            options = self.query_one("#setup-sector", OptionList)
+            options.add_options([Option(label, id=sector) for label, sector in sectors])
+            self.query_one("#gate-message", Static).update(_("gate.first_run", store=workspace.store_display))
+            self.query_one("#setup-org", Input).focus()
+            return
+        self.query_one("#unlock").display = True
+        user = self.query_one("#unlock-user", Input)
+        if workspace.user_name:
+            user.value = workspace.user_name
+        if workspace.take_environment_unlock():
+            self.query_one("#gate-message", Static).update(_("gate.unlocking"))
+            self.csvc_app.background(
+                workspace.unlock_from_environment, self.csvc_app.unlocked, self.show_error
+            )
+            return
+        (self.query_one("#unlock-passphrase", Input) if user.value else user).focus()
+
+    def show_error(self, error: CsvcError) -> None:
+        self.query_one("#gate-error", Static).update(_("gate.error", message=str(error)))
+        first_run = self.query_one("#setup").display
+        self.query_one("#gate-message", Static).update(
+            _("gate.setup_retry") if first_run else _("gate.locked")
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.sector = event.option.id
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Enter: move to the next empty field, or unlock / create the store when all are filled."""
+        form = "#setup" if self.query_one("#setup").display else "#unlock"
+        fields = [
+            w for w in self.query(f"{form} Input, {form} OptionList") if isinstance(w, Input | OptionList)
+        ]
+        empty = next(
+            (w for w in fields if (w.value == "" if isinstance(w, Input) else self.sector is None)), None
+        )
+        if empty is not None:
+            empty.focus()
+            return
+        self.query_one("#gate-error", Static).update("")
+        self.query_one("#gate-message", Static).update(_("gate.unlocking"))
+        workspace = self.csvc_app.workspace
+        if form == "#unlock":
+            user = self.query_one("#unlock-user", Input).value
+            passphrase = self.query_one("#unlock-passphrase", Input).value
+            self.query_one("#unlock-passphrase", Input).value = ""
+            self.csvc_app.background(
+                lambda: workspace.unlock(user, passphrase), self.csvc_app.unlocked, self.show_error
+            )
+            return
+        org, user, passphrase, repeat = (
+            self.query_one(f"#setup-{name}", Input).value for name in ("org", "user", "passphrase", "repeat")
+        )
+        sector = self.sector
+        if passphrase != repeat:
+            self.query_one("#setup-repeat", Input).value = ""
+            self.show_error(CsvcError(_("gate.passphrases_differ")))
+            return
+        assert isinstance(sector, str)
+        self.csvc_app.background(
+            lambda: workspace.create_store(org, sector, user, passphrase),
+            self.csvc_app.unlocked,
+            self.show_error,
+        )

@@ -1,0 +1,153 @@
+"""The result: the proposed level and why (factors, rule, missing answers, flags), the professional's decision
+(confirm, or raise with a reason; lowering is refused with the core's explanation), the actions to accept."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from csvc_core.model import Result
+from csvc_tui.keys import bind
+from csvc_tui.text import _, language
+from csvc_tui.widgets.level import level_text
+
+
+def level_summary(result: Result) -> RichText:
+    """The proposal, the rule that gave it, and the professional's decision when she raised it."""
+    instrument = result.instrument
+    text = RichText()
+    text.append(_("result.proposed") + " ")
+    text.append_text(level_text(instrument, result.computed_level))
+    text.append("  " + _("result.rule", rule=result.rule))
+    if result.score is not None:
+        text.append(" · " + _("result.score", score=result.score))
+    if result.override is not None:
+        text.append("\n" + _("result.final") + " ")
+        text.append_text(level_text(instrument, result.level))
+        text.append("\n" + _("result.override", by=result.override.by or "—", reason=result.override.reason))
+    return text
+
+
+def describe_result(result: Result, vocabulary: dict) -> RichText:
+    """Everything that explains the level, in the UI's language."""
+    lang = language()
+    instrument = result.instrument
+    text = RichText()
+    text.append(_("result.factors") if result.factors else _("result.no_factors"), style="bold")
+    for factor in result.factors:
+        item = instrument.item(factor.item)
+        wording = vocabulary.get(factor.factor)
+        label = item.label.get(lang) if item else factor.item
+        text.append(f"\n  • {label}")
+        if wording is not None:
+            text.append(f" ({wording.get(lang)})", style="dim")
+    if result.missing:
+        text.append("\n\n" + _("result.missing", count=len(result.missing)), style="bold")
+        for item_id in result.missing:
+            item = instrument.item(item_id)
+            text.append(f"\n  ? {item.label.get(lang) if item else item_id}")
+    else:
+        text.append("\n\n" + _("result.complete"))
+    if result.flags:
+        text.append("\n\n" + _("result.flags"), style="bold")
+        for flag in result.flags:
+            label = flag.label.get(lang) if flag.label else _("result.flag_unlabelled", id=flag.id)
+            text.append(f"\n  ⚑ {label}", style="bold")
+            if flag.items:
+                text.append(f" — {', '.join(flag.items)}", style="dim")
+    text.append("\n\n")
+    text.append(
+        _("result.reassess", when=result.reassess_by.strftime("%Y-%m-%d %H:%M"))
+        if result.reassess_by
+        else _("result.no_reassess")
+    )
+    return text
+
+
+def action_label(result: Result, index: int) -> str:
+    action = result.actions[index]
+    parts = [action.label.get(language()) if action.label else action.id, f"[{action.sector}]"]
+    if action.mandatory:
+        parts.append(_("result.mandatory"))
+    if action.due is not None:
+        parts.append(_("result.due", due=action.due.strftime("%Y-%m-%d %H:%M")))
+    return " ".join(parts)
+
+
+class ResultScreen(Screen[None]):
+    """Decide on a result: confirm (c), raise (h / r), choose the actions (space), back to the form (Esc)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("result_confirm", "confirm"),
+        bind("result_raise", "raise_level"),
+        bind("back", "back"),
+    ]
+
+    class Confirmed(Message):
+        """The professional confirmed the level; ``actions`` are the ids of the accepted actions."""
+
+        def __init__(self, screen: ResultScreen, actions: list[str]) -> None:
+            super().__init__()
+            self.screen_ = screen
+            self.actions = actions
+
+    class RaiseAsked(Message):
+        """The professional asks for another level, with a reason (the core decides if it is allowed)."""
+
+        def __init__(self, screen: ResultScreen) -> None:
+            super().__init__()
+            self.screen_ = screen
+
+    def __init__(self, result: Result, vocabulary: dict, *, form: object = None) -> None:
+        super().__init__(classes="result-screen")
+        self.result = result
+        self.vocabulary = vocabulary
+        self.form = form
+
+    def compose(self) -> ComposeResult:
+        title = _("result.title", title=self.result.instrument.title.get(language()))
+        yield Static(title, classes="screen-title")
+        yield Static(id="result-level")
+        with VerticalScroll(id="result-body"):
+            yield Static(id="explanation")
+            yield Static(
+                _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
+            )
+            yield SelectionList[str](id="actions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.result)
+        self.query_one("#actions", SelectionList).focus()
+
+    def show(self, result: Result) -> None:
+        """Show ``result`` (after a raise, the new one); accepted actions default to all recommended."""
+        self.result = result
+        self.query_one("#result-level", Static).update(level_summary(result))
+        self.query_one("#explanation", Static).update(describe_result(result, self.vocabulary))
+        actions = self.query_one("#actions", SelectionList)
+        actions.clear_options()
+        actions.add_options(
+            [Selection(action_label(result, i), action.id, True) for i, action in enumerate(result.actions)]
+        )
+        actions.display = bool(result.actions)
+
+    def accepted(self) -> list[str]:
+        return list(self.query_one("#actions", SelectionList).selected)
+
+    def action_confirm(self) -> None:
+        self.post_message(self.Confirmed(self, self.accepted()))
+
+    def action_raise_level(self) -> None:
+        self.post_message(self.RaiseAsked(self))
+
+    def action_back(self) -> None:
+        self.dismiss()

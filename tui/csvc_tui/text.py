@@ -1,0 +1,31 @@
+"""The UI's words: the ``tui.`` catalogue (``locale/fr.toml``, ``locale/en.toml``) in the chosen language.
+
+Call :func:`set_language` before importing any module that defines screens: binding labels are read when their
+classes are defined.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue, t
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+register_catalogue(LOCALE_DIR)
+
+_language = DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    """Choose the UI language (``fr`` or ``en``); unknown values fall back to French."""
+    global _language
+    _language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    return _language
+
+
+def _(key: str, **values: object) -> str:
+    """The text of ``tui.<key>`` in the chosen language."""
+    return t(f"tui.{key}", _language, **values)

@@ -1,0 +1,136 @@
+"""The case list as a Line API widget: only the rows on screen are drawn, so 10,000 cases open at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import ClassVar
+
+import attrs
+from rich.style import Style
+from rich.text import Text as RichText
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from csvc_tui.keys import bind
+from csvc_tui.text import _
+from csvc_tui.widgets.level import compromission_text
+
+LEVEL_WIDTH, DUE_WIDTH = 16, 22
+
+
+@attrs.frozen
+class CaseRow:
+    """What one line of the list shows."""
+
+    case_id: str
+    name: str
+    compromission: int | None
+    reassess_by: datetime | None
+    overdue: bool
+    overdue_actions: int = 0
+
+
+def row_text(row: CaseRow, width: int) -> RichText:
+    """``■ 3 Aggravé   name   réévaluer 2026-12-01 ⚠   2 actions en retard`` cut to ``width``."""
+    text = compromission_text(row.compromission)
+    text.pad_right(max(0, LEVEL_WIDTH - text.cell_len))
+    name_width = max(8, width - LEVEL_WIDTH - DUE_WIDTH - 2)
+    name = RichText(row.name[: name_width - 1])
+    name.pad_right(name_width - name.cell_len)
+    text.append_text(name)
+    if row.reassess_by is not None:
+        due = _("cases.reassess", when=row.reassess_by.astimezone().strftime("%Y-%m-%d"))
+        text.append(
+            due + (" " + _("cases.overdue_mark") if row.overdue else ""), style="bold" if row.overdue else ""
+        )
+    if row.overdue_actions:
+        text.append("  " + _("cases.overdue_actions", count=row.overdue_actions), style="bold")
+    return text
+
+
+class CaseTable(ScrollView, can_focus=True):
+    """Rows of cases; ↑↓ PgUp PgDn Home End move, Enter opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("list_down", "cursor(1)", show=False),
+        bind("list_up", "cursor(-1)", show=False),
+        bind("list_page_down", "page(1)", show=False),
+        bind("list_page_up", "page(-1)", show=False),
+        bind("list_first", "first", show=False),
+        bind("list_last", "last", show=False),
+        bind("case_open", "open"),
+    ]
+
+    cursor = reactive(0, init=False)
+
+    class Opened(Message):
+        def __init__(self, case_id: str) -> None:
+            super().__init__()
+            self.case_id = case_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[CaseRow] = []
+
+    def show_rows(self, rows: Sequence[CaseRow]) -> None:
+        self.rows = list(rows)
+        self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+
+    @property
+    def current(self) -> CaseRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.size.width
+        if index >= len(self.rows):
+            return Strip.blank(width)
+        text = row_text(self.rows[index], width)
+        strip = Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(0, width, None)
+        if index == self.cursor and self.has_focus:
+            strip = strip.apply_style(Style(reverse=True))
+        elif index == self.cursor:
+            strip = strip.apply_style(Style(underline=True))
+        return strip
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            if event.chain > 1:
+                self.action_open()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(self.cursor + step, len(self.rows) - 1))
+
+    def action_page(self, step: int) -> None:
+        self.action_cursor(step * max(1, self.size.height - 1))
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.rows) - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current.case_id))

@@ -1,0 +1,46 @@
+"""Levels shown with their name AND their colour (never colour alone), and a text chart of a trend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from rich.text import Text as RichText
+
+from csvc_core.model import Instrument
+from csvc_core.vocabulary import ScaleLevel, load_scale
+from csvc_tui.text import _, language
+
+BARS = {1: "▂", 2: "▄", 3: "▆", 4: "█"}
+
+
+@cache
+def scale() -> dict[int, ScaleLevel]:
+    return {level.rank: level for level in load_scale()}
+
+
+def compromission_text(rank: int | None) -> RichText:
+    """``■ 3 Aggravé`` on the scale's colour; ``—`` before any assessment."""
+    if rank is None or rank not in scale():
+        return RichText(_("level.none"), style="dim")
+    level = scale()[rank]
+    return RichText(f" {rank} {level.label.get(language())} ", style=f"bold black on {level.colour}")
+
+
+def level_text(instrument: Instrument, level_id: str | None) -> RichText:
+    """An instrument's level by name, with its rank on the shared scale and that rank's colour."""
+    level = instrument.level(level_id) if level_id else None
+    if level is None:
+        return RichText(_("level.none"), style="dim")
+    badge = compromission_text(level.compromission)
+    badge.append(f" {level.label.get(language())}", style="bold")
+    return badge
+
+
+def trend_text(ranks: Sequence[int]) -> RichText:
+    """One bar per assessment (oldest first): height and colour by compromission, the digit under it."""
+    text = RichText()
+    for rank in ranks:
+        colour = scale()[rank].colour if rank in scale() else "white"
+        text.append(BARS.get(rank, "·") + f"{rank} ", style=colour)
+    return text

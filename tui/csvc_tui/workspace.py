@@ -1,0 +1,282 @@
+"""What the screens may ask for, in one place: the framework (``Csvc``) and, once unlocked, a store session.
+
+Every method may be slow (store, plugins): screens call them through ``CsvcApp.background`` (a thread worker),
+never on a keypress. Nothing here scores, stores or decides: it calls the same service functions of
+``csvc_core`` as the command line does, and shapes their records for the screens.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import attrs
+
+from csvc_core.framework import Csvc
+from csvc_core.model import Instrument, Result
+from csvc_tui.form import FormState
+from csvc_tui.text import _, language
+from csvc_tui.widgets.case_table import CaseRow
+
+
+def draft_key(draft: Mapping[str, Any]) -> str:
+    """A case's draft is one per instrument and protagonist."""
+    return f"{draft['instrument']}:{draft['protagonist']}"
+
+
+@attrs.frozen
+class DraftInfo:
+    title: str
+    instrument: str
+    protagonist: str
+
+
+@attrs.frozen
+class CaseView:
+    """A case as the case screen shows it: the store's record, where the level comes from, the drafts."""
+
+    detail: Any
+    holders: tuple[str, ...]
+    drafts: tuple[DraftInfo, ...]
+
+
+class Workspace:
+    """The framework and the store session of one person at one terminal."""
+
+    def __init__(
+        self,
+        store_url: str | None = None,
+        *,
+        user: str | None = None,
+        csvc: Csvc | None = None,
+        environ: Mapping[str, str] | None = None,
+        kdf: Any = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.store_url = store_url
+        self._csvc = csvc
+        self.kdf = kdf  # argon2id cost of a store created here (None: the store's default)
+        self.user_name: str | None = user or env.get("CSVC_USER") or None
+        self._env_passphrase: str | None = env.get("CSVC_PASSPHRASE") or None
+        self._env_unlock_offered = False
+        self._lock = threading.RLock()
+        self.session: Any = None
+        self._resume: list[tuple[str, FormState]] = []
+        self._open_at_lock: list[tuple[str, str]] = []  # (case, draft key) of the forms open at the last lock
+
+    @cached_property
+    def csvc(self) -> Csvc:
+        return self._csvc if self._csvc is not None else Csvc.load()
+
+    # -- the locked side -------------------------------------------------------------------------------------
+    @property
+    def store_display(self) -> str:
+        from csvc_core.store.engine import resolve
+
+        return resolve(self.store_url).display
+
+    @property
+    def unlocked(self) -> bool:
+        return self.session is not None and not self.session.locked
+
+    def gate_state(self) -> tuple[bool, list[tuple[str, str]]]:
+        """Whether the store exists, and the sectors to choose from when creating it (label, id)."""
+        from csvc_core.store.engine import resolve
+        from csvc_core.store.opening import known_sectors
+
+        location = resolve(self.store_url)
+        exists = location.path is None or (location.path.exists() and location.path.stat().st_size > 0)
+        sectors = self.csvc.sectors
+        choices = [
+            (sectors[s].name.get(language()) if s in sectors else _(f"sector.{s}"), s)
+            for s in known_sectors()
+        ]
+        return exists, sorted(choices)
+
+    def create_store(self, org: str, sector: str, user: str, passphrase: str) -> None:
+        """First run: create the store (organisation, sector, first user) and open it as that user."""
+        from csvc_core.store.opening import init_store
+
+        with self._lock:
+            store = init_store(
+                self.store_url, org=org, sector=sector, user=user, passphrase=passphrase, kdf=self.kdf
+            )
+            self._open(store, user, passphrase)
+
+    def take_environment_unlock(self) -> bool:
+        """True once, at start, when CSVC_USER and CSVC_PASSPHRASE are both set."""
+        offered = self._env_unlock_offered
+        self._env_unlock_offered = True
+        return not offered and bool(self.user_name and self._env_passphrase)
+
+    def unlock_from_environment(self) -> None:
+        assert self.user_name is not None and self._env_passphrase is not None
+        self.unlock(self.user_name, self._env_passphrase)
+
+    def unlock(self, user: str, passphrase: str) -> None:
+        """Open the store as ``user``; a refusal is :class:`OperationFailed` (audited by the store)."""
+        from csvc_core.store.opening import open_store
+
+        with self._lock:
+            store = self.session.store if self.session is not None else open_store(self.store_url)
+            self._open(store, user, passphrase)
+
+    def _open(self, store: Any, user: str, passphrase: str) -> None:
+        session = store.unlock(user, passphrase)
+        session.csvc = self.csvc
+        self.session = session
+        self.user_name = user
+        self._resume = []
+        for case_id, key in self._open_at_lock:
+            draft = session.draft(case_id, key)
+            if draft is not None:
+                instrument = self.csvc.instrument(draft["instrument"], self.sector)
+                self._resume.append((case_id, FormState.from_draft(instrument, draft)))
+        self._open_at_lock = []
+
+    def lock(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:
+        """Save the open forms as drafts (encrypted, in the store), then forget the key."""
+        with self._lock:
+            session = self.session
+            if session is None or session.locked:
+                return
+            for case_id, draft in drafts:
+                session.save_draft(case_id, draft_key(draft), draft)
+            self._open_at_lock = [(case_id, draft_key(draft)) for case_id, draft in drafts]
+            session.lock()
+
+    def take_resumed_forms(self) -> list[tuple[str, FormState]]:
+        """The forms that were open at the last lock, to reopen after unlocking."""
+        resumed, self._resume = self._resume, []
+        return resumed
+
+    # -- who is working --------------------------------------------------------------------------------------
+    @property
+    def sector(self) -> str | None:
+        return self.session.actor.sector if self.session is not None else None
+
+    @property
+    def organisation(self) -> str:
+        return self.session.actor.org_name if self.session is not None else ""
+
+    # -- cases -----------------------------------------------------------------------------------------------
+    def case_rows(self, offset: int, limit: int) -> list[CaseRow]:
+        """A page of the user's cases with their labels (the store audits the read), newest first."""
+        if offset == 0:
+            self._overdue = self._overdue_actions()
+        return [
+            CaseRow(
+                case_id=case.id,
+                name=case.label or case.id,
+                compromission=case.compromission,
+                reassess_by=case.reassess_by,
+                overdue=case.overdue,
+                overdue_actions=self._overdue.get(case.id, 0),
+            )
+            for case in self.session.list_cases(limit=limit, offset=offset, reveal=True)
+        ]
+
+    def all_case_rows(self, offset: int, page: int) -> list[CaseRow]:
+        """Every case from ``offset`` on, ``page`` at a time."""
+        rows: list[CaseRow] = []
+        while True:
+            found = self.case_rows(offset + len(rows), page)
+            rows.extend(found)
+            if len(found) < page:
+                return rows
+
+    def _overdue_actions(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for action in self.session.actions(overdue=True, limit=100_000):
+            counts[action.case_id] = counts.get(action.case_id, 0) + 1
+        return counts
+
+    def followup(self) -> list[Any]:
+        """The follow-up queue, most urgent first (the store's order)."""
+        return list(self.session.followup())
+
+    def new_case(self, label: str) -> str:
+        return str(self.session.new_case(label))
+
+    def case_view(self, case_id: str, reveal: bool) -> CaseView:
+        """The case (names and contacts only with ``reveal``: the store records that reveal)."""
+        detail = self.session.case(case_id, reveal=reveal)
+        level = detail.level
+        holders = tuple(
+            _(
+                "case.holder",
+                sector=r.sector,
+                instrument=r.instrument,
+                protagonist=_(f"protagonist.{r.protagonist}"),
+                when=r.assessed_at.astimezone().strftime("%Y-%m-%d"),
+            )
+            for r in level.holders
+        )
+        drafts = tuple(
+            DraftInfo(
+                title=self._title(d["instrument"]), instrument=d["instrument"], protagonist=d["protagonist"]
+            )
+            for d in self.session.drafts(case_id)
+        )
+        return CaseView(detail=detail, holders=holders, drafts=drafts)
+
+    def _title(self, instrument_id: str) -> str:
+        instrument = self.csvc.catalogue.instruments.get(instrument_id)
+        return instrument.title.get(language()) if instrument else instrument_id
+
+    # -- assessing -------------------------------------------------------------------------------------------
+    def instruments(self) -> list[Instrument]:
+        """The instruments of the user's sector, and the shared grid, as that sector asks them."""
+        return self.csvc.instruments(self.sector)
+
+    def form_for(self, case_id: str, instrument: Instrument, protagonist: str) -> FormState:
+        """A new form, or the draft left for this case, instrument and protagonist."""
+        draft = self.session.draft(case_id, f"{instrument.id}:{protagonist}")
+        if draft is not None:
+            return FormState.from_draft(instrument, draft)
+        return FormState(instrument, protagonist=protagonist)
+
+    def save_draft(self, case_id: str, draft: dict[str, Any]) -> None:
+        with self._lock:
+            if self.unlocked:
+                self.session.save_draft(case_id, draft_key(draft), draft)
+
+    def preview(self, case_id: str, instrument_id: str, payload: Mapping[str, Any]) -> Result:
+        """The result the store would record (same pipeline, the case's history), without recording it."""
+        result: Result = self.session.preview(case_id, instrument_id, payload, source="tui")
+        return result
+
+    def record(
+        self, case_id: str, instrument_id: str, payload: Mapping[str, Any], accepted: list[str]
+    ) -> Any:
+        """Store the confirmed assessment; actions the professional did not accept are closed as not done."""
+        stored = self.session.assess(case_id, instrument_id, payload, source="tui")
+        for action in stored.actions:
+            if action.action not in accepted and not action.mandatory:
+                self.session.set_action_status(
+                    action.id, "not_done", _("result.not_accepted"), expected_version=action.version
+                )
+        self.session.discard_draft(case_id, f"{instrument_id}:{payload.get('protagonist', 'victim')}")
+        return stored
+
+    # -- following up ----------------------------------------------------------------------------------------
+    @property
+    def action_statuses(self) -> tuple[str, ...]:
+        from csvc_core.store.records import ACTION_STATUSES
+
+        return ACTION_STATUSES
+
+    @property
+    def event_kinds(self) -> tuple[str, ...]:
+        from csvc_core.store.records import EVENT_KINDS
+
+        return EVENT_KINDS
+
+    def set_action_status(self, action: Any, status: str, note: str) -> None:
+        self.session.set_action_status(action.id, status, note or None, expected_version=action.version)
+
+    def record_event(self, case_id: str, kind: str, note: str) -> None:
+        self.session.record_event(case_id, kind, note=note or None)
