@@ -10,8 +10,8 @@ import pytest
 from csvc_tui.text import LOCALE_DIR
 
 from csvc_core.model import ITEM_TYPES, PROTAGONISTS
+from csvc_core.sharing.parties import SECTORS
 from csvc_core.store import ACTION_STATUSES, EVENT_KINDS
-from csvc_core.store.opening import KNOWN_SECTORS
 
 PACKAGE = LOCALE_DIR.parent
 #: calls whose string arguments a person reads.
@@ -69,7 +69,7 @@ def dynamic_keys() -> set[str]:
     from csvc_tui.widgets.case_table import CaseTable
 
     keys = {f"protagonist.{p}" for p in PROTAGONISTS} | {f"status.{s}" for s in ACTION_STATUSES}
-    keys |= {f"event.{e}" for e in EVENT_KINDS} | {f"sector.{s}" for s in KNOWN_SECTORS}
+    keys |= {f"event.{e}" for e in EVENT_KINDS} | {f"sector.{s}" for s in SECTORS}
     keys |= {f"form.hint.{t}" for t in ITEM_TYPES} | {
         f"standing.{s}" for s in ("closed", "superseded", "no_level")
     }
