@@ -27,8 +27,8 @@ from csvc_core.store.schema import (
     assessment_closures,
     assessments,
     case_events,
-    drafts,
     cases,
+    drafts,
     protagonists,
 )
 
