@@ -69,11 +69,28 @@ class PostgresServer:
         (server.data / "pg_hba.conf").write_text(
             "local all all trust\nhost all all 127.0.0.1/32 trust\n", encoding="utf-8"
         )
-        options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1"
-        server._run(
-            "pg_ctl", "-D", str(server.data), "-o", options, "-l", str(root / "server.log"), "-w", "start"
-        )
-        return server
+        for attempt in range(3):  # a free port can be taken by another process before the server binds it
+            options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1"
+            try:
+                server._run(
+                    "pg_ctl",
+                    "-D",
+                    str(server.data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(root / "server.log"),
+                    "-w",
+                    "-t",
+                    "120",
+                    "start",
+                )
+                return server
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                server.port = _free_port()
+        raise AssertionError("unreachable")
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin_dir / program), *args]
