@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store.schema import audit_log, utcnow
@@ -290,6 +290,3 @@ def verify(connection: Connection, key: bytes, anchor: Anchor | None) -> AuditRe
             )
     return AuditReport(True, count, None, None, anchored.seq if anchored else None)
 
-
-def count_entries(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(audit_log)).scalar_one())

@@ -139,6 +139,14 @@ def _sqlite_events(engine: Engine, read_only: bool) -> None:
             if read_only and name == "journal_mode":
                 continue
             cursor.execute(f"PRAGMA {name} = {value}")
+        if not read_only:  # read back: a setting SQLite could not apply is refused, never silently dropped
+            journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+            if journal != "wal" or synchronous != 2:
+                cursor.close()
+                raise OperationFailed(
+                    f"SQLite refused journal_mode=WAL and synchronous=FULL (got {journal}, {synchronous})"
+                )
         cursor.close()
 
     @event.listens_for(engine, "begin")
