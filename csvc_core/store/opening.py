@@ -87,15 +87,25 @@ class Store:
     # -- transactions ------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self, actor: Actor, cipher: crypto.FieldCipher) -> Iterator[Tx]:
-        """One explicit transaction; the audit anchor moves forward after the commit."""
-        with self.engine.begin() as connection:
-            active = connection.execute(select(users.c.active).where(users.c.id == actor.user_id)).scalar()
-            if not active:
-                cipher.lock()
-                raise AccountDisabled(f"user {actor.name!r} was disabled: the session has ended")
-            writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
-            tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
-            yield tx
+        """One explicit transaction; the audit anchor moves forward after the commit.
+
+        A database error (disk full, I/O error, lost server, ...) rolls everything back and becomes one
+        :class:`OperationFailed` line: the store stays as it was."""
+        try:
+            with self.engine.begin() as connection:
+                active = connection.execute(
+                    select(users.c.active).where(users.c.id == actor.user_id)
+                ).scalar()
+                if not active:
+                    cipher.lock()
+                    raise AccountDisabled(f"user {actor.name!r} was disabled: the session has ended")
+                writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
+                tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
+                yield tx
+        except DBAPIError as exc:
+            raise OperationFailed(
+                f"store {self.location.display}: {_first_line(exc)}; nothing was changed"
+            ) from None
         if writer is not None and writer.head is not None:
             self.anchor.advance(writer.head)
 

@@ -8,9 +8,10 @@ transaction as its change, and raises :class:`~csvc_core.errors.BadInput` (exit 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +80,18 @@ def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
     return session
 
 
+class SessionExpired(OperationFailed):
+    """The session outlived :attr:`StoreSession.max_age`: the user unlocks again."""
+
+
 class StoreSession:
-    """An unlocked store, acting as one user. Use :meth:`lock` (or ``with``) to drop the key from memory."""
+    """An unlocked store, acting as one user. Use :meth:`lock` (or ``with``) to drop the key from memory.
+
+    A session ends after ``max_age`` (12 hours by default) whatever its activity; inactivity locking is the
+    caller's (the TUI's) to decide, with :meth:`lock`.
+    """
+
+    MAX_AGE = timedelta(hours=12)
 
     def __init__(self, store: Store, actor: Actor, data_key: bytes, csvc: Csvc | None = None) -> None:
         self.store = store
@@ -88,10 +99,15 @@ class StoreSession:
         self._data_key: bytes | None = data_key
         self._cipher = FieldCipher(data_key)
         self.csvc = csvc or Csvc.load()
+        self.max_age = self.MAX_AGE
+        self._unlocked_at = time.monotonic()
 
     def _tx(self) -> AbstractContextManager[Tx]:
         if self._cipher.locked:
             raise OperationFailed("the session is locked: unlock it with the passphrase")
+        if time.monotonic() - self._unlocked_at > self.max_age.total_seconds():
+            self.lock()
+            raise SessionExpired(f"the session of {self.actor.name!r} has expired: unlock it again")
         return self.store.transaction(self.actor, self._cipher)
 
     def lock(self) -> None:

@@ -110,3 +110,47 @@ def test_init_never_overwrites(store: Store) -> None:
 
     with pytest.raises(OperationFailed, match="already"):
         init_store(store.location.url, org="X", sector="police", user="x", passphrase=PASSPHRASE)
+
+
+def test_a_full_disk_refuses_the_write_and_keeps_the_store(
+    sqlite_store: Store, sqlite_session: StoreSession
+) -> None:
+    """REL-4: SQLite reports the disk full (max_page_count caps the file where it stands)."""
+    from sqlalchemy import event
+
+    store, session = sqlite_store, sqlite_session
+    case_id = session.new_case("Dossier")
+    with store.engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+        before = connection.execute(select(func.count()).select_from(audit_log)).scalar_one()
+    store.engine.dispose()
+
+    @event.listens_for(store.engine, "connect")
+    def _cap(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    payload = grid(homicide_plan="yes")
+    payload["context"] = {"padding": "x" * 200_000}  # more than the pages left
+    with pytest.raises(OperationFailed, match=r"full.*nothing was changed"):
+        session.assess(case_id, "csvc-grid", payload)
+    event.remove(store.engine, "connect", _cap)
+    store.engine.dispose()
+    with store.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(assessments)).scalar_one() == 0
+        assert connection.execute(select(func.count()).select_from(audit_log)).scalar_one() == before
+    assert store.verify_audit().ok
+    assert session.assess(case_id, "csvc-grid", grid(homicide_plan="yes")).result.level == "imminent"
+
+
+def test_a_session_ends_after_its_maximum_age(session: StoreSession) -> None:
+    """SEC-5: whatever its activity, a session ends after max_age (12 h by default)."""
+    from datetime import timedelta
+
+    from csvc_core.store.session import SessionExpired
+
+    assert session.max_age == timedelta(hours=12)
+    session.new_case("Dossier")
+    session.max_age = timedelta(0)
+    with pytest.raises(SessionExpired, match="expired"):
+        session.list_cases()
+    assert session.locked
