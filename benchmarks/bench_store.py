@@ -40,6 +40,7 @@ GOAL_MS = 50.0
 GOAL_PEAK_MIB = 64.0
 PASSPHRASE = "phrase de banc d'essai assez longue"
 ENV_POSTGRES = "CSVC_BENCH_POSTGRES"
+ENV_CASES = "CSVC_BENCH_CASES"  # another scale than 100,000 cases (five assessments each)
 #: csvc-grid answers that give each level (complete: every item answered).
 PATTERNS: tuple[dict[str, str], ...] = (
     {},
@@ -260,17 +261,17 @@ def raw_queries(
         "case list": lambda: execute(
             sql(
                 "SELECT id, label_ct, status, compromission, reassess_by, created_at, version FROM cases "
-                "WHERE org_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 50"
+                "WHERE org_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
             ),
-            (org_id, "open"),
+            (org_id, "open", 50, 0),
         ),
         "follow-up queue": lambda: execute(
             sql(
                 "SELECT id, reassess_by, compromission, reassess_by <= ? FROM cases "
                 "WHERE org_id = ? AND status = ? "
-                "AND reassess_by IS NOT NULL ORDER BY reassess_by, compromission DESC, id LIMIT 50"
+                "AND reassess_by IS NOT NULL ORDER BY reassess_by, compromission DESC, id LIMIT ?"
             ),
-            (now, org_id, "open"),
+            (now, org_id, "open", 50),
         ),
         "one case": lambda: (
             execute(sql("SELECT * FROM cases WHERE id = ? AND org_id = ?"), (case_id, org_id)),
@@ -409,7 +410,7 @@ def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[M
 
 
 def run(quick: bool) -> list[Measure]:
-    cases, per_case, repeats = (200, 5, 3) if quick else (100_000, 5, 31)
+    cases, per_case, repeats = (200, 5, 3) if quick else (int(os.environ.get(ENV_CASES, 100_000)), 5, 31)
     measures = run_sqlite(cases, per_case, repeats)
     server = os.environ.get(ENV_POSTGRES)
     if server:
