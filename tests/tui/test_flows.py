@@ -239,6 +239,7 @@ async def test_privacy_key_hides_everything_locks_and_keeps_the_draft(
         # the environment does not reopen a screen locked on purpose: the passphrase is typed again
         await wait_for(pilot, lambda: app.screen.query_one("#unlock").display)
         assert app.screen.query_one("#unlock-user").value == "alice"
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         resumed = await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen)
@@ -266,6 +267,7 @@ async def test_second_privacy_key_and_inactivity_lock_too(make_app: Any, store: 
         now[0] += 2
         await app.check_inactivity()
         await wait_for(pilot, lambda: app.current_mode == "locked" and not app.workspace.unlocked)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
         await type_text(pilot, PASSPHRASE)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))

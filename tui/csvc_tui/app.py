@@ -29,7 +29,7 @@ from csvc_tui.screens.info import HelpScreen, PluginsScreen, diagnostics_text, k
 from csvc_tui.screens.result import ResultScreen
 from csvc_tui.settings import TuiSettings
 from csvc_tui.text import _, language
-from csvc_tui.themes import THEMES
+from csvc_tui.themes import CONTRAST, THEMES, USUAL
 from csvc_tui.workspace import Workspace
 
 T = TypeVar("T")
@@ -57,6 +57,8 @@ class CsvcApp(App[None]):
         from csvc_tui.screens.cases import CasesScreen
         from csvc_tui.screens.gate import GateScreen
 
+        if workspace.unlocked:  # a caller that already holds a session: straight to the cases
+            self.DEFAULT_MODE = WORK  # type: ignore[misc]  # read by App.__init__ for this instance
         super().__init__()
         self.settings = settings
         self.workspace = workspace
@@ -69,7 +71,8 @@ class CsvcApp(App[None]):
             self.set_keymap(settings.keymap)
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = settings.theme
+        if settings.theme == CONTRAST:
+            self.theme = CONTRAST
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.check_inactivity, name="inactivity-lock")
@@ -93,6 +96,7 @@ class CsvcApp(App[None]):
     async def lock_screen(self) -> None:
         """Show the neutral lock screen, drop every working screen and the session; drafts are kept."""
         drafts = [screen.draft_snapshot() for screen in self.screen_stack if isinstance(screen, FormScreen)]
+        closing = self.workspace.begin_lock()
         self.clear_notifications()
         if self.current_mode == WORK:
             self.switch_mode(LOCKED)
@@ -101,7 +105,7 @@ class CsvcApp(App[None]):
         else:
             while len(self.screen_stack) > 1:
                 await self.pop_screen()
-        self.background(lambda: self.workspace.lock(drafts), lambda _: None)
+        self.background(lambda: self.workspace.lock(closing, drafts), lambda _: None)
 
     async def unlocked(self, _value: object = None) -> None:
         """The session is open: show the cases (and reopen the form left open at the last lock)."""
@@ -115,8 +119,8 @@ class CsvcApp(App[None]):
             self.push_screen(FormScreen(state, self.form_title(state), case_id=case_id))
 
     # -- the assessment flow ---------------------------------------------------------------------------------
-    def open_case(self, case_id: str) -> None:
-        self.push_screen(CaseScreen(case_id))
+    def open_case(self, case_id: str, label: str | None = None) -> None:
+        self.push_screen(CaseScreen(case_id, label))
 
     def form_title(self, state: FormState) -> str:
         return _(
@@ -241,15 +245,25 @@ class CsvcApp(App[None]):
         failed: Callable[[CsvcError], Any] | None = None,
         group: str = "store",
     ) -> None:
-        """Run ``work`` in a thread (store, plugins): ``done(value)`` or ``failed(error)`` back on the UI."""
+        """Run ``work`` in a thread (store, plugins): ``done(value)`` or ``failed(error)`` back on the UI.
+
+        The answer is dropped when the screen that asked is gone meanwhile (locked, closed): nothing is drawn
+        on a screen that no longer exists, and nothing of a case reaches the lock screen.
+        """
+        owner = self.screen
+
+        def deliver(callback: Callable[[Any], Any], value: Any) -> Any:
+            if owner.is_attached and owner in self.screen_stack:
+                return callback(value)
+            return None
 
         def run() -> None:
             try:
                 value = work()
             except CsvcError as exc:
-                self.call_from_thread(failed or self.report_error, exc)
+                self.call_from_thread(deliver, failed or self.report_error, exc)
                 return
-            self.call_from_thread(done, value)
+            self.call_from_thread(deliver, done, value)
 
         self.run_worker(run, thread=True, group=group, name=group)
 
@@ -277,15 +291,16 @@ class CsvcApp(App[None]):
         self.notify(_("quit.hint"))
 
     def action_toggle_contrast(self) -> None:
-        self.theme = "csvc" if self.theme == "csvc-contrast" else "csvc-contrast"
+        self.theme = USUAL if self.theme == CONTRAST else CONTRAST
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every described binding of the screen, and the high-contrast theme: any action, by its name."""
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            ident = binding.id or binding.action
-            if ident in seen or not binding.description or binding.action == "command_palette":
+            ident = binding.id
+            palette = binding.action == "command_palette"
+            if ident is None or ident in seen or not binding.description or palette:
                 continue
             seen.add(ident)
             yield SystemCommand(

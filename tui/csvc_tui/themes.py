@@ -1,23 +1,14 @@
-"""The UI's themes: the default dark one, and a high-contrast one (pure black and white, yellow focus)."""
+"""The high-contrast theme (pure black and white, yellow focus); the usual one is Textual's own dark theme,
+kept as it is so that starting costs no second pass over the styles."""
 
 from __future__ import annotations
 
 from textual.theme import Theme
 
+USUAL = "textual-dark"
+CONTRAST = "csvc-contrast"
+
 THEMES = (
-    Theme(
-        name="csvc",
-        primary="#5f87d7",
-        secondary="#87afd7",
-        accent="#ffaf00",
-        warning="#ffaf00",
-        error="#ff5f5f",
-        success="#5fd787",
-        background="#121212",
-        surface="#1c1c1c",
-        panel="#262626",
-        dark=True,
-    ),
     Theme(
         name="csvc-contrast",
         primary="#ffff00",

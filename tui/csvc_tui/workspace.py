@@ -65,7 +65,8 @@ class Workspace:
         self._lock = threading.RLock()
         self.session: Any = None
         self._resume: list[tuple[str, FormState]] = []
-        self._open_at_lock: list[tuple[str, str]] = []  # (case, draft key) of the forms open at the last lock
+        self._open_at_lock: list[tuple[str, str]] = []
+        self._store: Any = None  # (case, draft key) of the forms open at the last lock
 
     @cached_property
     def csvc(self) -> Csvc:
@@ -81,6 +82,11 @@ class Workspace:
     @property
     def unlocked(self) -> bool:
         return self.session is not None and not self.session.locked
+
+    def begin_lock(self) -> Any:
+        """Locked from now on: the session is set aside, to save the drafts and forget its key."""
+        closing, self.session = self.session, None
+        return closing
 
     def gate_state(self) -> tuple[bool, list[tuple[str, str]]]:
         """Whether the store exists, and the sectors to choose from when creating it (label, id)."""
@@ -121,11 +127,12 @@ class Workspace:
         from csvc_core.store.opening import open_store
 
         with self._lock:
-            store = self.session.store if self.session is not None else open_store(self.store_url)
+            store = self._store if self._store is not None else open_store(self.store_url)
             self._open(store, user, passphrase)
 
     def _open(self, store: Any, user: str, passphrase: str) -> None:
         session = store.unlock(user, passphrase)
+        self._store = store
         session.csvc = self.csvc
         self.session = session
         self.user_name = user
@@ -137,16 +144,17 @@ class Workspace:
                 self._resume.append((case_id, FormState.from_draft(instrument, draft)))
         self._open_at_lock = []
 
-    def lock(self, drafts: list[tuple[str, dict[str, Any]]]) -> None:
-        """Save the open forms as drafts (encrypted, in the store), then forget the key."""
+    def lock(self, closing: Any, drafts: list[tuple[str, dict[str, Any]]]) -> None:
+        """Save the forms open at the lock as drafts (encrypted, in the store), then forget the key."""
         with self._lock:
-            session = self.session
-            if session is None or session.locked:
+            if closing is None or closing.locked:
                 return
-            for case_id, draft in drafts:
-                session.save_draft(case_id, draft_key(draft), draft)
-            self._open_at_lock = [(case_id, draft_key(draft)) for case_id, draft in drafts]
-            session.lock()
+            try:
+                for case_id, draft in drafts:
+                    closing.save_draft(case_id, draft_key(draft), draft)
+                self._open_at_lock = [(case_id, draft_key(draft)) for case_id, draft in drafts]
+            finally:
+                closing.lock()
 
     def take_resumed_forms(self) -> list[tuple[str, FormState]]:
         """The forms that were open at the last lock, to reopen after unlocking."""

@@ -44,9 +44,10 @@ class CaseScreen(Screen[None]):
         bind("back", "back"),
     ]
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, label: str | None = None) -> None:
         super().__init__(classes="case-screen")
         self.case_id = case_id
+        self.label = label or case_id  # the name it was opened by (the list read it, audited)
         self.detail: Any = None
         self.revealed = False
 
@@ -55,7 +56,7 @@ class CaseScreen(Screen[None]):
         return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(_("case.title", case=self.case_id), id="case-title", classes="screen-title")
+        yield Static(_("case.title", case=self.label), id="case-title", classes="screen-title")
         with VerticalScroll(id="case-body"):
             yield Static(_("case.loading"), id="case-level")
             yield Static(id="case-drafts")
@@ -64,7 +65,7 @@ class CaseScreen(Screen[None]):
             yield Static(id="case-assessments")
             yield Static(id="case-events")
             yield Static(id="case-protagonists")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -83,8 +84,8 @@ class CaseScreen(Screen[None]):
         self.detail = view.detail
         detail = view.detail
         lang = language()
-        label = detail.summary.label if detail.summary.label else self.case_id
-        self.query_one("#case-title", Static).update(_("case.title", case=label))
+        self.label = detail.summary.label or self.label
+        self.query_one("#case-title", Static).update(_("case.title", case=self.label))
         level = RichText(_("case.level") + " ")
         level.append_text(compromission_text(detail.compromission))
         for holder in view.holders:

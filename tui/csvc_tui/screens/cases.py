@@ -54,10 +54,10 @@ class CasesScreen(Screen[None]):
             _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
             classes="screen-title",
         )
-        yield Input(placeholder=_("cases.search"), id="case-search")
+        yield Input(placeholder=_("cases.search"), id="case-search", compact=True)
         yield CaseTable(id="cases")
         yield Static(id="cases-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
@@ -140,7 +140,8 @@ class CasesScreen(Screen[None]):
 
     # -- opening ---------------------------------------------------------------------------------------------
     def on_case_table_opened(self, event: CaseTable.Opened) -> None:
-        self.csvc_app.open_case(event.case_id)
+        row = next((row for row in self.query_one(CaseTable).rows if row.case_id == event.case_id), None)
+        self.csvc_app.open_case(event.case_id, row.name if row else None)
 
     def action_new_case(self) -> None:
         from csvc_tui.screens.ask import AskText
@@ -148,7 +149,8 @@ class CasesScreen(Screen[None]):
         def named(label: str | None) -> None:
             if label:
                 self.csvc_app.background(
-                    lambda: self.csvc_app.workspace.new_case(label), self.csvc_app.open_case
+                    lambda: self.csvc_app.workspace.new_case(label),
+                    lambda case_id: self.csvc_app.open_case(case_id, label),
                 )
 
         self.app.push_screen(AskText(_("cases.new_prompt")), named)

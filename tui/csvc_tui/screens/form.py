@@ -76,12 +76,12 @@ class FormScreen(Screen[None]):
         bind("item_previous", "move(-1)", show=False),
         bind("section_next", "section(1)", show=False),
         bind("section_previous", "section(-1)", show=False),
-        bind("item_type", "type_answer"),
-        bind("item_note", "note"),
+        bind("item_type", "type_answer", show=False),
+        bind("item_note", "note", show=False),
         bind("item_help", "toggle_help", show=False),
         bind("draft_save", "save_draft", show=False),
         bind("form_result", "result"),
-        bind("back", "back"),
+        bind("back", "back", show=False),
     ]
 
     class Changed(Message):
@@ -117,7 +117,7 @@ class FormScreen(Screen[None]):
         with Vertical(id="item-detail"):
             yield Static(id="item-help")
             yield Static(id="item-note")
-        yield Footer()
+        yield Footer(compact=True)
 
     def draft_snapshot(self) -> tuple[str, dict[str, Any]]:
         """What to keep when the screen is locked: the case and everything typed."""

@@ -48,7 +48,7 @@ class GateScreen(Screen[None]):
             with Vertical(id="setup", classes="gate-form"):
                 yield Static(_("gate.setup_intro"), classes="hint")
                 yield Input(placeholder=_("gate.organisation"), id="setup-org", compact=True)
-                yield Static(_("gate.sector"), classes="hint")
+                yield Static(_("gate.sector"), id="setup-sector-label", classes="hint")
                 yield OptionList(id="setup-sector", compact=True)
                 yield Input(placeholder=_("gate.first_user"), id="setup-user", compact=True)
                 yield Input(
@@ -58,7 +58,7 @@ class GateScreen(Screen[None]):
                     placeholder=_("gate.repeat_passphrase"), password=True, id="setup-repeat", compact=True
                 )
             yield Static(id="gate-error", classes="error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for form in ("#unlock", "#setup"):
@@ -73,6 +73,7 @@ class GateScreen(Screen[None]):
             self.query_one("#setup").display = True
             options = self.query_one("#setup-sector", OptionList)
             options.add_options([Option(label, id=sector) for label, sector in sectors])
+            options.highlighted = 0
             self.query_one("#gate-message", Static).update(_("gate.first_run", store=workspace.store_display))
             self.query_one("#setup-org", Input).focus()
             return
@@ -102,6 +103,8 @@ class GateScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.sector = event.option.id
+        chosen = _("gate.sector_chosen", sector=event.option.prompt)
+        self.query_one("#setup-sector-label", Static).update(chosen)
         self.action_submit()
 
     def action_submit(self) -> None:

@@ -23,9 +23,11 @@ def keys_text(bindings: Iterable[tuple[str, Binding]]) -> RichText:
     text = RichText()
     seen: set[str] = set()
     for key, binding in bindings:
-        ident = binding.id or binding.action
-        if ident in seen or not binding.description:
-            continue
+        ident = binding.id
+        if ident is not None and ident.startswith("answer_digit_"):
+            ident = "answer_digit"
+        if ident is None or ident in seen or not binding.description:
+            continue  # Textual's own bindings (no id) speak English only: the help lists ours
         seen.add(ident)
         keys = binding.key_display or key
         text.append(f"{keys:>14}  ", style="bold")
@@ -48,13 +50,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(_("help.title"), classes="screen-title")
         with VerticalScroll():
-            yield Static(_("help.keys"), classes="heading")
-            yield Static(self.keys, id="help-keys")
             yield Static(_("help.privacy_title"), classes="heading")
             yield Static(_("help.privacy"), id="help-privacy")
             yield Static(_("help.limits_title"), classes="heading")
             yield Static(_("help.limits"), id="help-limits")
-        yield Footer()
+            yield Static(_("help.keys"), classes="heading")
+            yield Static(self.keys, id="help-keys")
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()
@@ -98,7 +100,7 @@ class PluginsScreen(ModalScreen[None]):
         yield Static(_("plugins.title"), classes="screen-title")
         with VerticalScroll():
             yield Static(self.report, id="plugins-report")
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -122,7 +122,7 @@ class ResultScreen(Screen[None]):
                 _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
             )
             yield SelectionList[str](id="actions")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show(self.result)
@@ -139,6 +139,16 @@ class ResultScreen(Screen[None]):
             [Selection(action_label(result, i), action.id, True) for i, action in enumerate(result.actions)]
         )
         actions.display = bool(result.actions)
+        body = self.query_one("#result-body", VerticalScroll)
+        self.call_after_refresh(body.scroll_home, animate=False)
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        """A mandatory action stays accepted: the partnership's protocol requires it."""
+        action = next((a for a in self.result.actions if a.id == event.selection.value), None)
+        actions = self.query_one("#actions", SelectionList)
+        if action is not None and action.mandatory and action.id not in actions.selected:
+            actions.select(action.id)
+            self.notify(_("result.mandatory_kept"), severity="warning")
 
     def accepted(self) -> list[str]:
         return list(self.query_one("#actions", SelectionList).selected)

@@ -33,7 +33,10 @@ def level_text(instrument: Instrument, level_id: str | None) -> RichText:
     if level is None:
         return RichText(_("level.none"), style="dim")
     badge = compromission_text(level.compromission)
-    badge.append(f" {level.label.get(language())}", style="bold")
+    name = level.label.get(language())
+    scale_level = scale().get(level.compromission or 0)
+    if scale_level is None or scale_level.label.get(language()) != name:
+        badge.append(f" {name}", style="bold")
     return badge
 
 

@@ -1,0 +1,95 @@
+"""Plugin diagnostics with a broken plugin, the English UI (in its own process), and drafts in the store."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+from csvc_tui.screens.cases import CasesScreen
+from csvc_tui.screens.info import PluginsScreen
+
+from csvc_core import hookimpl
+from csvc_core.framework import Csvc
+from csvc_core.plugins import new_plugin_manager
+from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, wait_for
+
+
+class MisspeltPlugin:
+    """A plugin whose hook name does not exist: the manager refuses it and records why."""
+
+    @hookimpl
+    def csvc_recommend_actionz(self) -> list[Any]:
+        return []
+
+
+async def test_a_broken_plugin_is_shown_in_the_diagnostics(make_app: Any, store: Any) -> None:
+    manager = new_plugin_manager(load_entry_points=False)
+    assert not manager.register_checked(MisspeltPlugin(), "csvc_demo_broken", "0.1")
+    app = make_app(environ=UNLOCKED, csvc=Csvc(manager))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("f2")
+        screen = await wait_for(pilot, lambda: isinstance(app.screen, PluginsScreen) and app.screen)
+        text = str(screen.report)
+        assert "csvc_demo_broken 0.1" in text and "csvc_recommend_actionz" in text
+        assert "csvc_core" in text and "Modules en échec" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+
+
+ENGLISH = """
+import asyncio
+from tests.tui.conftest import UNLOCKED, screen_text, wait_for  # sets French: English must come after
+from csvc_tui.text import set_language
+set_language("en")
+from csvc_tui.app import build_app
+from csvc_tui.settings import TuiSettings
+from csvc_tui.workspace import Workspace
+
+async def main():
+    app = build_app(TuiSettings(lang="en"), Workspace({url!r}, environ=UNLOCKED))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: "Cases — alice" in screen_text(app) and "New case" in screen_text(app))
+        print(screen_text(app))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "Name or reference of the new case" in screen_text(app))
+        await pilot.press("escape", "f1")
+        await wait_for(pilot, lambda: "What it does NOT protect against" in screen_text(app))
+        print(screen_text(app))
+
+asyncio.run(main())
+"""
+
+
+def test_the_english_ui_in_its_own_process(store: Any, store_url: str) -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    script = textwrap.dedent(ENGLISH).format(url=store_url)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "New case" in done.stdout and "Follow-up" in done.stdout and "Hide" in done.stdout
+    assert "What it does NOT protect against" in done.stdout and "monitored device" in done.stdout
+    assert "Nouveau" not in done.stdout and "Aide" not in done.stdout and "Masquer" not in done.stdout
+
+
+def test_drafts_are_the_users_own_and_encrypted(store: Any, store_url: str) -> None:
+    from pathlib import Path
+
+    alice = store.unlock("alice", PASSPHRASE)
+    alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
+    case_id = alice.new_case("Dossier 2026-077")
+    draft = {"instrument": "csvc-grid", "protagonist": "victim", "notes": {"stalking": "vu au parc vendredi"}}
+    alice.save_draft(case_id, "csvc-grid:victim", draft)
+    berthe = store.unlock("berthe", PASSPHRASE)
+    assert berthe.drafts(case_id) == [] and berthe.draft(case_id, "csvc-grid:victim") is None
+    assert alice.draft(case_id, "csvc-grid:victim") == draft
+    path = Path(store_url.removeprefix("sqlite:///"))
+    raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"vu au parc" not in raw
+    assert alice.discard_draft(case_id, "csvc-grid:victim") and alice.drafts(case_id) == []
+    assert store.verify_audit().ok
