@@ -170,14 +170,14 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_refused
         await pilot.press("r")
         result = await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen)
         assert result.result.computed_level == "moderate"
-        # lower than the proposal: the core refuses, with its explanation; nothing changes
+        # lower than the proposal: the core refuses; the UI explains it in French; nothing changes
         await pilot.press("h")
         await choose(pilot, "concern")
         await type_text(pilot, "elle se dit en sécurité")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("Abaisser" in str(n.message) for n in app._notifications))
         [refusal] = [str(n.message) for n in app._notifications if "Abaisser" in str(n.message)]
-        assert "lower than the computed level" in refusal and "raising a level only" in refusal
+        assert "rehausser le niveau proposé (Modéré)" in refusal and "lower than" not in refusal
         assert app.screen is result and result.result.override is None
         # higher: accepted, both levels and the reason shown
         await pilot.press("h")

@@ -194,7 +194,9 @@ class CsvcApp(App[None]):
                 if reason is not None:
                     decide(level, reason)
 
-            self.push_screen(AskText(_("result.reason_prompt", level=level), error=error), reason_given)
+            chosen = result.instrument.level(level)
+            label = chosen.label.get(language()) if chosen else level
+            self.push_screen(AskText(_("result.reason_prompt", level=label), error=error), reason_given)
 
         def decide(level: str, reason: str) -> None:
             form = cast(FormScreen, screen.form)
@@ -206,8 +208,15 @@ class CsvcApp(App[None]):
             def refused(error: CsvcError) -> None:
                 chosen, computed = (result.instrument.level(i or "") for i in (level, result.computed_level))
                 lower = chosen is not None and computed is not None and chosen.rank < computed.rank
-                key = "result.lower_refused" if lower else "error.bad_input"
-                self.notify(_(key, message=str(error)), severity="error", timeout=15, markup=False)
+                if lower and computed is not None:
+                    message = _(
+                        "result.lower_refused",
+                        instrument=result.instrument.title.get(language()),
+                        computed=computed.label.get(language()),
+                    )
+                else:
+                    message = _("error.bad_input", message=str(error))
+                self.notify(message, severity="error", timeout=15, markup=False)
 
             self.background(
                 lambda: self.workspace.preview(form.case_id, form.state.instrument.id, payload),
