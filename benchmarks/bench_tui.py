@@ -168,6 +168,8 @@ async def _form_latency(url: str, presses: int) -> list[float]:
             if state.progress()[0] == state.progress()[1]:
                 state.answers.clear()
                 state.position = 0
+            while state.current().type != "yes_no":  # a free-text follow-up takes no answer key: step over it
+                state.move(1)
             answered = state.progress()[0]
             key = keys[number % 3]
             times.append(await _latency(app, shown, key, lambda a=answered: state.progress()[0] > a))
