@@ -48,7 +48,8 @@ class Terminal:
                 "sh",
             ],
             check=True,
-            env={**os.environ, **env},
+            # a person's terminal has no CI variable (with CI=true the process outlived Ctrl+Q)
+            env={**{k: v for k, v in os.environ.items() if k != "CI"}, **env},
         )
         self.tmux("set-option", "-t", self.name, "remain-on-exit", "on")
         self.tmux("respawn-pane", "-k", "-t", self.name, " ".join(command))
