@@ -1,7 +1,8 @@
-"""Plugin diagnostics with a broken plugin, the English UI (in its own process), and drafts in the store."""
+"""Plugin diagnostics with a broken plugin, the English UI (in its own process), drafts in the store, threads."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,7 @@ from typing import Any
 
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.info import PluginsScreen
+from textual.worker import WorkerState
 
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
@@ -93,3 +95,26 @@ def test_drafts_are_the_users_own_and_encrypted(store: Any, store_url: str) -> N
     assert b"vu au parc" not in raw
     assert alice.discard_draft(case_id, "csvc-grid:victim") and alice.drafts(case_id) == []
     assert store.verify_audit().ok
+
+
+async def test_a_background_thread_hands_over_its_answer_without_waiting_for_the_ui(
+    make_app: Any, store: Any
+) -> None:
+    """A store thread ends as soon as its work is done, even while the UI is busy: none can outlive Ctrl+Q."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        ui_free = asyncio.Event()
+        taken: list[int] = []
+
+        async def busy_ui(value: int) -> None:
+            await ui_free.wait()
+            taken.append(value)
+
+        worker = app.background(lambda: 42, busy_ui)
+        deadline = asyncio.get_running_loop().time() + 10
+        while worker.state is not WorkerState.SUCCESS:
+            assert asyncio.get_running_loop().time() < deadline, f"the thread still waits: {worker.state}"
+            await asyncio.sleep(0.01)
+        assert taken == []
+        ui_free.set()
+        await wait_for(pilot, lambda: taken == [42])

@@ -48,8 +48,7 @@ class Terminal:
                 "sh",
             ],
             check=True,
-            # a person's terminal has no CI variable (with CI=true the process outlived Ctrl+Q)
-            env={**{k: v for k, v in os.environ.items() if k != "CI"}, **env},
+            env={**os.environ, **env},
         )
         self.tmux("set-option", "-t", self.name, "remain-on-exit", "on")
         self.tmux("respawn-pane", "-k", "-t", self.name, " ".join(command))
@@ -66,6 +65,10 @@ class Terminal:
 
     def screen(self, history: bool = False) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name, *(("-S", "-") if history else ()))
+
+    def ended(self) -> bool:
+        """Whether the command has exited (tmux's own flag: its "Pane is dead" line may come much later)."""
+        return self.tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").strip() == "1"
 
     def wait(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -122,8 +125,8 @@ def test_a_person_at_an_80x24_terminal(terminal: Terminal) -> None:
     terminal.wait("Facteurs chroniques")  # the form is back, with its answers
     terminal.keys("C-q")
     deadline = time.monotonic() + 20
-    while "Pane is dead" not in terminal.screen() and time.monotonic() < deadline:
+    while not terminal.ended() and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert terminal.ended(), "csvc still runs 20 s after Ctrl+Q"
     left = terminal.screen(history=True)
-    assert "Pane is dead" in left
     assert CANARY not in left and "Facteurs" not in left and "Dossiers" not in left

@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.worker import Worker
 
 from csvc_core.errors import BadInput, CsvcError
 from csvc_core.model import Result
@@ -253,11 +254,13 @@ class CsvcApp(App[None]):
         done: Callable[[T], Any],
         failed: Callable[[CsvcError], Any] | None = None,
         group: str = "store",
-    ) -> None:
+    ) -> Worker[None]:
         """Run ``work`` in a thread (store, plugins): ``done(value)`` or ``failed(error)`` back on the UI.
 
         The answer is dropped when the screen that asked is gone meanwhile (locked, closed): nothing is drawn
-        on a screen that no longer exists, and nothing of a case reaches the lock screen.
+        on a screen that no longer exists, and nothing of a case reaches the lock screen. The thread hands its
+        answer over without waiting for the UI to take it: a thread blocked on an app that is closing would
+        keep the process alive after Ctrl+Q.
         """
         owner = self.screen
 
@@ -266,15 +269,21 @@ class CsvcApp(App[None]):
                 return callback(value)
             return None
 
+        def hand_over(callback: Callable[[Any], Any], value: Any) -> None:
+            try:
+                self.call_later(deliver, callback, value)
+            except RuntimeError:  # the event loop closed meanwhile: the app is gone, and the answer with it
+                pass
+
         def run() -> None:
             try:
                 value = work()
             except CsvcError as exc:
-                self.call_from_thread(deliver, failed or self.report_error, exc)
+                hand_over(failed or self.report_error, exc)
                 return
-            self.call_from_thread(deliver, done, value)
+            hand_over(done, value)
 
-        self.run_worker(run, thread=True, group=group, name=group)
+        return self.run_worker(run, thread=True, group=group, name=group)
 
     def report_error(self, error: CsvcError) -> None:
         key = "error.bad_input" if isinstance(error, BadInput) else "error.failed"
