@@ -1,4 +1,4 @@
-"""Plugin diagnostics with a broken plugin, the English UI (in its own process), drafts in the store, threads."""
+"""Plugin diagnostics (a broken plugin), the English UI (own process), drafts in the store, threads."""
 
 from __future__ import annotations
 

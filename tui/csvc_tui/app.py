@@ -7,6 +7,7 @@ Build it with :func:`build_app` (the CLI and the tests use the same factory). Th
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
@@ -270,10 +271,9 @@ class CsvcApp(App[None]):
             return None
 
         def hand_over(callback: Callable[[Any], Any], value: Any) -> None:
-            try:
+            # RuntimeError: the event loop closed meanwhile; the app is gone, and the answer with it
+            with contextlib.suppress(RuntimeError):
                 self.call_later(deliver, callback, value)
-            except RuntimeError:  # the event loop closed meanwhile: the app is gone, and the answer with it
-                pass
 
         def run() -> None:
             try:
