@@ -16,33 +16,50 @@ basis_option = click.option(
 )
 
 
-@click.command("refer")
-@click.argument("case_id", metavar="CASE")
-@click.option("--to", "to", required=True, metavar="ORG")
-@click.option("--reason", required=True, help="Why (encrypted).")
-@basis_option
-@store_command
-@json_option
-@lang_option
-def refer(
-    case_id: str,
-    to: str,
-    reason: str,
-    basis: str,
-    store_url: str | None,
-    user_name: str | None,
-    as_json: bool,
-    lang: str,
-) -> None:
-    """Orienter / Refer a case: ORG reads it while the referral is in force; you keep it."""
-    from csvc_core.store.partnership import parse_basis
+def _handover_command(name: str, help_text: str, done_key: str) -> click.Command:
+    """``csvc refer`` and ``csvc transfer``: the same options and output, a different hand-over."""
 
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
-        referral_id = session.refer(case_id, to=to, why=reason, basis=parse_basis(basis))
-    if as_json:
-        echo_json({"id": referral_id})
-    else:
-        click.echo(t("partner.referred", lang, id=referral_id, to=to))
+    @click.command(name, help=help_text)
+    @click.argument("case_id", metavar="CASE")
+    @click.option("--to", "to", required=True, metavar="ORG")
+    @click.option("--reason", required=True, help="Why (encrypted).")
+    @basis_option
+    @store_command
+    @json_option
+    @lang_option
+    def command(
+        case_id: str,
+        to: str,
+        reason: str,
+        basis: str,
+        store_url: str | None,
+        user_name: str | None,
+        as_json: bool,
+        lang: str,
+    ) -> None:
+        from csvc_core.store.partnership import parse_basis
+
+        with unlocked(store_url, user_name, lang) as session, in_language(lang):
+            hand_over = session.refer if name == "refer" else session.transfer
+            done_id = hand_over(case_id, to=to, why=reason, basis=parse_basis(basis))
+        if as_json:
+            echo_json({"id": done_id})
+        else:
+            click.echo(t(done_key, lang, id=done_id, to=to))
+
+    return command
+
+
+refer = _handover_command(
+    "refer",
+    "Orienter / Refer a case: ORG reads it while the referral is in force; you keep it.",
+    "partner.referred",
+)
+transfer = _handover_command(
+    "transfer",
+    "Transférer / Transfer a case: ORG owns it from now; you keep only what the law lets you keep.",
+    "partner.transferred",
+)
 
 
 @click.command("end-referral")
@@ -54,35 +71,6 @@ def end_referral(referral_id: str, store_url: str | None, user_name: str | None,
     with unlocked(store_url, user_name, lang) as session, in_language(lang):
         session.end_referral(referral_id)
     click.echo(t("partner.referral_ended", lang, id=referral_id))
-
-
-@click.command("transfer")
-@click.argument("case_id", metavar="CASE")
-@click.option("--to", "to", required=True, metavar="ORG")
-@click.option("--reason", required=True, help="Why (encrypted).")
-@basis_option
-@store_command
-@json_option
-@lang_option
-def transfer(
-    case_id: str,
-    to: str,
-    reason: str,
-    basis: str,
-    store_url: str | None,
-    user_name: str | None,
-    as_json: bool,
-    lang: str,
-) -> None:
-    """Transférer / Transfer a case: ORG owns it from now; you keep only what the law lets you keep."""
-    from csvc_core.store.partnership import parse_basis
-
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
-        transfer_id = session.transfer(case_id, to=to, why=reason, basis=parse_basis(basis))
-    if as_json:
-        echo_json({"id": transfer_id})
-    else:
-        click.echo(t("partner.transferred", lang, id=transfer_id, to=to))
 
 
 @click.command("shared")

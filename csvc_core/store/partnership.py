@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Row, Table, insert, or_, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.sharing import consent as consent_rules
@@ -627,14 +627,16 @@ def parse_basis(text: str) -> Basis:
     return Basis(kind, reference.strip())
 
 
-def refer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
-    """Refer a case: organisation ``to`` reads it while the referral (and its consent) is in force."""
+def _hand_over(
+    tx: Tx, case_id: str, *, to: str, why: str, basis: Basis, decide: Callable[..., Any], table: Table
+) -> tuple[str, str]:
+    """Check a referral or a transfer with the core's rule ``decide``; store it in ``table``: (its id, to)."""
     row = _owned(tx, case_id)
     target = organisation_row(tx, to, "--to")
-    referral_id = new_id()
+    handover_id = new_id()
     pool = [consent_of(r) for r in rows_of(tx.connection, consents, case_id, consents.c.given_at)]
-    done = handover.refer(
-        id=referral_id,
+    done = decide(
+        id=handover_id,
         case=case_id,
         owner=row.org_id,
         actor=member(tx.actor),
@@ -645,19 +647,27 @@ def refer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
         consents=pool,
     )
     tx.connection.execute(
-        insert(referrals).values(
-            id=referral_id,
+        insert(table).values(
+            id=handover_id,
             case_id=case_id,
             from_org_id=done.from_org,
             to_org_id=done.to_org,
             at=done.at,
             by=tx.actor.user_id,
-            reason_ct=tx.seal(done.reason, "referrals", "reason_ct", referral_id),
+            reason_ct=tx.seal(done.reason, table.name, "reason_ct", handover_id),
             basis_kind=basis.kind,
             basis_ref=basis.reference,
         )
     )
-    tx.audit("case.refer", case_id, referral=referral_id, to=target.id, basis=basis.kind, fields=["reason"])
+    return handover_id, target.id
+
+
+def refer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
+    """Refer a case: organisation ``to`` reads it while the referral (and its consent) is in force."""
+    referral_id, target = _hand_over(
+        tx, case_id, to=to, why=why, basis=basis, decide=handover.refer, table=referrals
+    )
+    tx.audit("case.refer", case_id, referral=referral_id, to=target, basis=basis.kind, fields=["reason"])
     return referral_id
 
 
@@ -679,40 +689,13 @@ def end_referral(tx: Tx, referral_id: str) -> None:
 def transfer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
     """Transfer a case: organisation ``to`` owns it from now; the former owner keeps only what the law lets
     it keep (the case reference and the register of its own communications)."""
-    row = _owned(tx, case_id)
-    target = organisation_row(tx, to, "--to")
-    transfer_id = new_id()
-    pool = [consent_of(r) for r in rows_of(tx.connection, consents, case_id, consents.c.given_at)]
-    done = handover.transfer(
-        id=transfer_id,
-        case=case_id,
-        owner=row.org_id,
-        actor=member(tx.actor),
-        to_org=target.id,
-        at=tx.now,
-        why=why,
-        basis=basis,
-        consents=pool,
+    transfer_id, target = _hand_over(
+        tx, case_id, to=to, why=why, basis=basis, decide=handover.transfer, table=transfers
     )
     tx.connection.execute(
-        insert(transfers).values(
-            id=transfer_id,
-            case_id=case_id,
-            from_org_id=done.from_org,
-            to_org_id=done.to_org,
-            at=done.at,
-            by=tx.actor.user_id,
-            reason_ct=tx.seal(done.reason, "transfers", "reason_ct", transfer_id),
-            basis_kind=basis.kind,
-            basis_ref=basis.reference,
-        )
+        update(cases).where(cases.c.id == case_id).values(org_id=target, version=cases.c.version + 1)
     )
-    tx.connection.execute(
-        update(cases).where(cases.c.id == case_id).values(org_id=target.id, version=cases.c.version + 1)
-    )
-    tx.audit(
-        "case.transfer", case_id, transfer=transfer_id, to=target.id, basis=basis.kind, fields=["reason"]
-    )
+    tx.audit("case.transfer", case_id, transfer=transfer_id, to=target, basis=basis.kind, fields=["reason"])
     return transfer_id
 
 

@@ -5,49 +5,33 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sharing_world import CELL, HEALTH, ORGANISATIONS, POLICE, SHELTER, T0, YOUTH, Organisation, actor
+from sharing_world import (
+    CELL,
+    HEALTH,
+    ORGANISATIONS,
+    POLICE,
+    SHELTER,
+    T0,
+    WORKER,
+    YOUTH,
+    YOUTH_CONSENT,
+    Organisation,
+    actor,
+    police_disclosure,
+)
 
 from csvc_core.sharing.access import CaseRecord, may_see
 from csvc_core.sharing.consent import Partner, give_consent, withdraw
-from csvc_core.sharing.disclosure import ABLE_TO_HELP, FieldSelection, Grounds, Recipient, build_disclosure
 from csvc_core.sharing.handover import LAW, RETAINED_AFTER_TRANSFER, Basis, end_referral, refer, transfer
 from csvc_core.sharing.parties import ROLES, Actor
 from csvc_core.sharing.reasons import Incomplete
 
 LATER = T0 + timedelta(days=2)
-SHELTER_WORKER = actor(SHELTER, "worker")
+SHELTER_WORKER = WORKER
 YOUTH_LAW = Basis(LAW, "P-34.1 s. 39")
 
-CONSENT = give_consent(
-    id="c1",
-    case="case-1",
-    person="victime",
-    purpose="protection des enfants",
-    categories={"children", "risk_level"},
-    partner=Partner("youth_protection"),
-    given_by=SHELTER_WORKER.user,
-    given_at=T0,
-    expires_at=T0 + timedelta(days=90),
-)
-DISCLOSURE = build_disclosure(
-    id="d1",
-    case="case-1",
-    at=T0,
-    discloser=SHELTER_WORKER,
-    recipient=Recipient("Police de la Rivière", "police", ABLE_TO_HELP, organisation=POLICE.id),
-    grounds=Grounds(
-        reasonable_cause="menaces de mort hier",
-        harms=frozenset({"death"}),
-        exposed="Mme A.",
-        violence="homicide conjugal",
-        danger="arme à feu au domicile",
-        urgency="départ prévu ce soir",
-        imminence="hours",
-    ),
-    selection=FieldSelection(("victim_address", "risk_level", "victim_name")).tick(
-        "victim_address", "risk_level"
-    ),
-)
+CONSENT = YOUTH_CONSENT
+DISCLOSURE = police_disclosure()
 REFERRAL = refer(
     id="r1",
     case="case-1",

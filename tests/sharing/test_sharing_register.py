@@ -8,28 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sharing_world import HEALTH, POLICE, SHELTER, T0, YOUTH, actor
+from sharing_world import HEALTH, POLICE, SHELTER, T0, WORKER, YOUTH, YOUTH_CONSENT, actor, police_disclosure
 
-from csvc_core.sharing.consent import Partner, give_consent, withdraw
-from csvc_core.sharing.disclosure import ABLE_TO_HELP, FieldSelection, Grounds, Recipient, build_disclosure
+from csvc_core.sharing.consent import withdraw
 from csvc_core.sharing.handover import LAW, Basis, refer, transfer
 from csvc_core.sharing.reasons import Incomplete, Refused
 from csvc_core.sharing.register import for_period, from_disclosure, from_handover, from_share, to_csv
 from csvc_core.sharing.share import share_under_consent
 
 GOLDEN = Path(__file__).parent / "golden"
-WORKER = actor(SHELTER, "worker")
-CONSENT = give_consent(
-    id="c1",
-    case="case-1",
-    person="victime",
-    purpose="protection des enfants",
-    categories={"children", "risk_level"},
-    partner=Partner("youth_protection"),
-    given_by=WORKER.user,
-    given_at=T0,
-    expires_at=T0 + timedelta(days=90),
-)
+CONSENT = YOUTH_CONSENT
 
 
 def share(at=T0 + timedelta(hours=1), categories=("children",), consents=(CONSENT,), by=WORKER, **changes):
@@ -67,25 +55,7 @@ def test_a_share_is_refused_after_withdrawal_outside_the_consent_or_by_an_admin(
 
 
 def lines():
-    disclosure = build_disclosure(
-        id="d1",
-        case="case-1",
-        at=T0 + timedelta(hours=2),
-        discloser=WORKER,
-        recipient=Recipient("Police de la Rivière", "police", ABLE_TO_HELP, organisation=POLICE.id),
-        grounds=Grounds(
-            "menaces de mort",
-            frozenset({"death", "serious_physical_injury"}),
-            "Mme A.",
-            "homicide conjugal",
-            "arme à feu",
-            "départ ce soir",
-            "hours",
-        ),
-        selection=FieldSelection(("victim_address", "risk_level", "victim_name")).tick(
-            "risk_level", "victim_address"
-        ),
-    )
+    disclosure = police_disclosure(T0 + timedelta(hours=2), frozenset({"death", "serious_physical_injury"}))
     referral = refer(
         id="r1",
         case="case-1",

@@ -251,32 +251,10 @@ def test_consent_share_withdraw_and_referral(cli) -> None:  # type: ignore[no-un
     )
     assert allowed["allowed"] and allowed["consents"] == [consent_id]
     cli("consent", "check", case_id, "--category", "health", "--to", "DPJ Nord", user="wanda", code=1)
-    cli(
-        "consent",
-        "share",
-        case_id,
-        "--category",
-        "risk_level",
-        "--to",
-        "DPJ Nord",
-        "--purpose",
-        "protection",
-        user="wanda",
-    )
+    share_risk_level = ("consent", "share", case_id, "--category", "risk_level", "--to", "DPJ Nord")
+    cli(*share_risk_level, "--purpose", "protection", user="wanda")
     cli("consent", "withdraw", consent_id, user="wanda")
-    refused = cli(
-        "consent",
-        "share",
-        case_id,
-        "--category",
-        "risk_level",
-        "--to",
-        "DPJ Nord",
-        "--purpose",
-        "protection",
-        user="wanda",
-        code=1,
-    )
+    refused = cli(*share_risk_level, "--purpose", "protection", user="wanda", code=1)
     assert "retiré" in refused
     [listed] = json.loads(cli("consent", "list", case_id, "--json", user="wanda"))
     assert listed["status"] == "withdrawn"
