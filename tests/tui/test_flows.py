@@ -127,7 +127,7 @@ async def test_a_whole_assessment_from_the_keyboard(make_app: Any, store: Any, s
         result_screen = await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen)
         assert result_screen.result.computed_level == "elevated"
         text = screen_text(app)
-        assert "Aggravé" in text and "tiered" in text
+        assert "Aggravé" in text and "par paliers" in text
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is case)
     session = open_store(store_url).unlock("alice", PASSPHRASE)
@@ -190,7 +190,7 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_refused
         assert "Niveau proposé" in text and "Niveau retenu" in text and "menaces de mort hier soir" in text
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is case)
-        await wait_for(pilot, lambda: "rehaussé" in screen_text(app))
+        await wait_for(pilot, lambda: "rehaussé : Modéré → Imminent" in screen_text(app))
     session = open_store(store_url).unlock("alice", PASSPHRASE)
     detail = session.case(case.case_id, results=True)
     [stored] = detail.assessments

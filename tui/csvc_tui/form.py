@@ -89,6 +89,28 @@ class FormState:
         asked = [f for f in self.visible() if f.item is not None and f.type != "text"]
         return sum(1 for f in asked if f.id in self.answers), len(asked)
 
+    def numbers(self) -> dict[str, str]:
+        """Each field's number: items that are always asked 1, 2, 3…; a follow-up takes the number of the item
+        it follows and a letter (4a, 4b), so a hidden follow-up never leaves a gap and numbers never shift."""
+        parents = {f.id: f.item.show_if.item for f in self.fields if f.item is not None and f.item.show_if}
+        numbers: dict[str, str] = {}
+        follow_ups: dict[str, int] = {}
+        count = 0
+        for field in self.fields:
+            root, seen = field.id, {field.id}
+            while parents.get(root) not in (None, *seen):
+                root = parents[root]
+                seen.add(root)
+            if root == field.id or root not in numbers:
+                count += 1
+                numbers[field.id] = str(count)
+                continue
+            base = numbers[root]
+            follow_ups[base] = follow_ups.get(base, 0) + 1
+            letter = follow_ups[base]
+            numbers[field.id] = base + (chr(ord("a") + letter - 1) if letter <= 26 else f".{letter}")
+        return numbers
+
     def sections(self) -> list[str | None]:
         return list(dict.fromkeys(f.section for f in self.visible()))
 

@@ -231,6 +231,12 @@ class Workspace:
         )
         return CaseView(detail=detail, holders=holders, drafts=drafts)
 
+    def level_name(self, instrument_id: str, level_id: str | None) -> str:
+        """An instrument's level by its name in the UI's language (its id if the instrument is gone)."""
+        instrument = self.csvc.catalogue.instruments.get(instrument_id)
+        level = instrument.level(level_id) if instrument is not None and level_id else None
+        return level.label.get(language()) if level is not None else level_id or "—"
+
     def _title(self, instrument_id: str) -> str:
         instrument = self.csvc.catalogue.instruments.get(instrument_id)
         return instrument.title.get(language()) if instrument else instrument_id

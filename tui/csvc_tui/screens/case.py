@@ -119,9 +119,10 @@ class CaseScreen(Screen[None]):
             timeline.append_text(compromission_text(a.compromission))
             timeline.append(f"  {a.instrument} · {_(f'protagonist.{a.protagonist}')} · {a.sector} · {a.by}")
             if a.overridden:
-                timeline.append(
-                    "  " + _("case.overridden", computed=a.computed_level or "—", level=a.level), style="bold"
-                )
+                name = self.csvc_app.workspace.level_name
+                computed, chosen = name(a.instrument, a.computed_level), name(a.instrument, a.level)
+                overridden = _("case.overridden", computed=computed, level=chosen)
+                timeline.append("  " + overridden, style="bold")
             if a.standing != "standing":
                 timeline.append(f"  ({_(f'standing.{a.standing}')})", style="dim")
             timeline.append("\n")

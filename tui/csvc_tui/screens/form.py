@@ -43,13 +43,13 @@ def answer_text(field: Field, value: Any) -> str:
 class FieldRow(Horizontal):
     """One field: its label (with a note mark) and its answer."""
 
-    def __init__(self, number: int, field: Field) -> None:
+    def __init__(self, number: str, field: Field) -> None:
         super().__init__(classes="field-row")
         self.field = field
         self.number = number
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.number:>2}.", classes="field-number")
+        yield Static(f"{self.number + '.':>4}", classes="field-number")
         yield Static(classes="field-label")
         yield Static(classes="field-answer")
 
@@ -103,7 +103,8 @@ class FormScreen(Screen[None]):
         self.state = state
         self.title_text = title
         self.case_id = case_id
-        self.rows: list[FieldRow] = [FieldRow(n, field) for n, field in enumerate(state.fields, start=1)]
+        numbers = state.numbers()
+        self.rows: list[FieldRow] = [FieldRow(numbers[field.id], field) for field in state.fields]
         self._current: FieldRow | None = None
 
     def compose(self) -> ComposeResult:

@@ -20,13 +20,19 @@ from csvc_tui.text import _, language
 from csvc_tui.widgets.level import level_text
 
 
+def rule_name(kind: str) -> str:
+    """A scoring rule by its name in the UI's language (a plugin's own kind by its id)."""
+    name = _(f"rule.{kind}")
+    return kind if name == f"tui.rule.{kind}" else name
+
+
 def level_summary(result: Result) -> RichText:
     """The proposal, the rule that gave it, and the professional's decision when she raised it."""
     instrument = result.instrument
     text = RichText()
     text.append(_("result.proposed") + " ")
     text.append_text(level_text(instrument, result.computed_level))
-    text.append("  " + _("result.rule", rule=result.rule))
+    text.append("  " + _("result.rule", rule=rule_name(result.rule)))
     if result.score is not None:
         text.append(" · " + _("result.score", score=result.score))
     if result.override is not None:
@@ -61,8 +67,9 @@ def describe_result(result: Result, vocabulary: dict) -> RichText:
         for flag in result.flags:
             label = flag.label.get(lang) if flag.label else _("result.flag_unlabelled", id=flag.id)
             text.append(f"\n  ⚑ {label}", style="bold")
-            if flag.items:
-                text.append(f" — {', '.join(flag.items)}", style="dim")
+            for item_id in flag.items:
+                item = instrument.item(item_id)
+                text.append(f"\n      – {item.label.get(lang) if item else item_id}", style="dim")
     text.append("\n\n")
     text.append(
         _("result.reassess", when=result.reassess_by.strftime("%Y-%m-%d %H:%M"))

@@ -28,16 +28,16 @@ def compromission_text(rank: int | None) -> RichText:
 
 
 def level_text(instrument: Instrument, level_id: str | None) -> RichText:
-    """An instrument's level by name, with its rank on the shared scale and that rank's colour."""
+    """An instrument's level, once: its rank on the shared scale and its own name (``3 Élevé``), on that
+    rank's colour; the name alone when the level has no rank on the scale."""
     level = instrument.level(level_id) if level_id else None
     if level is None:
         return RichText(_("level.none"), style="dim")
-    badge = compromission_text(level.compromission)
     name = level.label.get(language())
     scale_level = scale().get(level.compromission or 0)
-    if scale_level is None or scale_level.label.get(language()) != name:
-        badge.append(f" {name}", style="bold")
-    return badge
+    if scale_level is None:
+        return RichText(name, style="bold")
+    return RichText(f" {scale_level.rank} {name} ", style=f"bold black on {scale_level.colour}")
 
 
 def trend_text(ranks: Sequence[int]) -> RichText:
