@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "consent": "csvc_core.cli.consent:consent",
     "disclose": "csvc_core.cli.disclose:disclose",
     "concertation": "csvc_core.cli.concertation:concertation",
+    "emergency": "csvc_core.cli.emergency:emergency",
     "tui": "csvc_tui.cli:tui",
 }
 

@@ -256,10 +256,12 @@ def close_assessment(
 
 
 def _add_partnership_commands() -> None:
-    """``case refer|end-referral|transfer|shared`` live in :mod:`csvc_core.cli.handover`."""
+    """``case refer|end-referral|transfer|shared`` live in :mod:`csvc_core.cli.handover`, ``case
+    break-glass`` in :mod:`csvc_core.cli.emergency`."""
+    from csvc_core.cli.emergency import break_glass
     from csvc_core.cli.handover import end_referral, refer, shared, transfer
 
-    for command in (refer, end_referral, transfer, shared):
+    for command in (refer, end_referral, transfer, shared, break_glass):
         case.add_command(command)
 
 

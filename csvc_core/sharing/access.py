@@ -1,13 +1,11 @@
 """The one access decision every read of a case goes through: may this user see this case, and how much of it.
 
 In order: the owner organisation sees the whole case and may change it; an organisation the case is referred
-to
-(referral in force) reads the whole case; an organisation covered by a consent in force reads the consented
+to (referral in force) reads the whole case; a user who broke the glass reads the whole case, without changing
+it, while her emergency access lasts; an organisation covered by a consent in force reads the consented
 categories; a recipient organisation of a disclosure reads exactly the disclosed fields; a former owner keeps
-only
-what the law lets it keep after a transfer. Anyone else sees nothing. Roles do not widen reading: a
-coordinator or
-an administrator sees a case only through her organisation.
+only what the law lets it keep after a transfer. Anyone else sees nothing. Roles do not widen reading: a
+coordinator or an administrator sees a case only through her organisation.
 """
 
 from __future__ import annotations
@@ -18,16 +16,18 @@ import attrs
 
 from csvc_core.sharing.consent import ACTIVE, Consent
 from csvc_core.sharing.disclosure import Disclosure
+from csvc_core.sharing.emergency import EmergencyAccess
 from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Referral, Transfer, former_owners, owner_at
 from csvc_core.sharing.parties import ROLES, Actor
 from csvc_core.sharing.reasons import Reason, as_utc, reason
 
-OWNER, REFERRAL, CONSENT, DISCLOSURE, TRANSFERRED_OUT = (
+OWNER, REFERRAL, CONSENT, DISCLOSURE, TRANSFERRED_OUT, BREAK_GLASS = (
     "owner",
     "referral",
     "consent",
     "disclosure",
     "transferred_out",
+    "break_glass",
 )
 
 
@@ -41,6 +41,7 @@ class CaseRecord:
     transfers: tuple[Transfer, ...] = ()
     consents: tuple[Consent, ...] = ()
     disclosures: tuple[Disclosure, ...] = ()
+    emergencies: tuple[EmergencyAccess, ...] = ()
 
 
 @attrs.frozen
@@ -74,6 +75,8 @@ def may_see(user: Actor, record: CaseRecord, at: datetime) -> Access:
         return Access(True, (OWNER,), reason("access_owner", organisation=org), full=True, write=True)
     if any(r.to_org == org and r.active(moment, record.consents) for r in record.referrals):
         return Access(True, (REFERRAL,), reason("access_referral", organisation=org), full=True)
+    if any(e.user == user.user and e.active(moment) for e in record.emergencies):
+        return Access(True, (BREAK_GLASS,), reason("access_break_glass", user=user.user), full=True)
     categories = frozenset(
         category
         for consent in record.consents

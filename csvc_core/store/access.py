@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "store.purge": frozenset({"coordinator", "admin"}),
     "store.backup": frozenset({"coordinator", "admin"}),
     "user.manage": frozenset({"admin"}),
+    "emergency.review": _SUPERVISORS,
 }
 
 

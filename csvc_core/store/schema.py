@@ -343,6 +343,20 @@ referrals = Table(
     Column("ended_by", ID, ForeignKey("users.id"), nullable=True),
 )
 
+emergency_access = Table(
+    "emergency_access",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("until", UTCDateTime, nullable=False),
+    Column("reason_ct", LargeBinary, nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=True),
+    Column("reviewed_by", ID, ForeignKey("users.id"), nullable=True),
+)
+
 transfers = Table(
     "transfers",
     metadata,

@@ -30,6 +30,7 @@ from csvc_core.store import (
     cases,
     concertations,
     drafts,
+    emergency,
     followup,
     partnership,
     people,
@@ -230,8 +231,9 @@ class StoreSession:
             hook_errors=failures,
         )
 
-    def preview(self, case_id: str, instrument_id: str, payload: Mapping[str, Any],
-                source: str = "answers") -> Result:
+    def preview(
+        self, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
+    ) -> Result:
         """What :meth:`assess` would record now (same pipeline, sector, case history), recording nothing."""
         with self._tx() as tx:
             return assessing.preview(tx, self.csvc, case_id, instrument_id, payload, source)
@@ -343,6 +345,15 @@ class StoreSession:
         with self._tx() as tx:
             people.change_passphrase(tx, key, old, new, kdf)
 
+    def confirm_passphrase(self, passphrase: str) -> None:
+        """Step-up (SEC-7): the acting user types her passphrase again; a wrong one is refused and audited."""
+        with self.store.engine.connect() as connection:
+            row = connection.execute(select(users).where(users.c.id == self.actor.user_id)).one()
+            connection.rollback()
+        if people.data_key_of(row, passphrase) is None:
+            self.store.record_failed_login(self.actor.name, row.id, row.org_id)
+            raise people.LoginRefused("the passphrase is wrong: nothing changed")
+
     def _key(self) -> bytes:
         if self._data_key is None:
             raise OperationFailed("the session is locked: unlock it with the passphrase")
@@ -449,6 +460,22 @@ class StoreSession:
     def transfer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
         with self._tx() as tx:
             return partnership.transfer(tx, case_id, to=to, why=why, basis=basis)
+
+    def break_glass(self, case_id: str, reason: str, passphrase: str) -> dict[str, Any]:
+        """Emergency access to a case one has no other access to (SEC-8): the passphrase again, a reason;
+        the whole case to read for a few hours; audited ``break_glass``; the supervisors alerted."""
+        self.confirm_passphrase(passphrase)
+        with self._tx() as tx:
+            return emergency.break_glass(tx, case_id, reason)
+
+    def emergency_alerts(self, *, pending_only: bool = True) -> list[dict[str, Any]]:
+        """Supervisors: the emergency accesses to review (to the organisation's cases, or by its users)."""
+        with self._tx() as tx:
+            return emergency.emergency_alerts(tx, pending_only=pending_only)
+
+    def review_emergency(self, access_id: str) -> None:
+        with self._tx() as tx:
+            emergency.review_emergency(tx, access_id)
 
     def communications_register(self, start: datetime, end: datetime) -> list[RegisterLine]:
         """This organisation's register of communications for ``start <= at < end``."""

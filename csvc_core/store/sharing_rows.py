@@ -16,8 +16,9 @@ from sqlalchemy import Connection, Row, Table, select
 from csvc_core.sharing.access import CaseRecord
 from csvc_core.sharing.consent import Consent, Partner
 from csvc_core.sharing.disclosure import Disclosure, Grounds, Recipient
+from csvc_core.sharing.emergency import EmergencyAccess
 from csvc_core.sharing.handover import Basis, Referral, Transfer
-from csvc_core.store.schema import cases, consents, disclosures, referrals, transfers
+from csvc_core.store.schema import cases, consents, disclosures, emergency_access, referrals, transfers
 
 #: ``unseal(row, column)`` gives the clear text of a sealed column; :func:`not_read` leaves it unread.
 Unseal = Callable[[Row, str], str]
@@ -112,6 +113,20 @@ def rows_of(connection: Connection, table: Table, case_id: str, order: Any) -> S
     return connection.execute(select(table).where(table.c.case_id == case_id).order_by(order)).all()
 
 
+def emergency_of(row: Row, unseal: Unseal = not_read) -> EmergencyAccess:
+    return EmergencyAccess(
+        id=row.id,
+        case=row.case_id,
+        user=row.user_id,
+        org=row.org_id,
+        at=row.at,
+        until=row.until,
+        reason=unseal(row, "reason_ct"),
+        reviewed_at=row.reviewed_at,
+        reviewed_by=row.reviewed_by,
+    )
+
+
 def case_record(connection: Connection, case_id: str) -> CaseRecord | None:
     """What the access decision needs about a case (None: no such case). Nothing is decrypted."""
     owner = connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar()
@@ -129,5 +144,8 @@ def case_record(connection: Connection, case_id: str) -> CaseRecord | None:
         disclosures=tuple(
             disclosure_of(row)
             for row in rows_of(connection, disclosures, case_id, disclosures.c.disclosed_at)
+        ),
+        emergencies=tuple(
+            emergency_of(row) for row in rows_of(connection, emergency_access, case_id, emergency_access.c.at)
         ),
     )

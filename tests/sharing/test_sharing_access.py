@@ -22,9 +22,10 @@ from sharing_world import (
 
 from csvc_core.sharing.access import CaseRecord, may_see
 from csvc_core.sharing.consent import Partner, give_consent, withdraw
+from csvc_core.sharing.emergency import EMERGENCY_HOURS, break_glass, review
 from csvc_core.sharing.handover import LAW, RETAINED_AFTER_TRANSFER, Basis, end_referral, refer, transfer
 from csvc_core.sharing.parties import ROLES, Actor
-from csvc_core.sharing.reasons import Incomplete
+from csvc_core.sharing.reasons import Incomplete, Refused
 
 LATER = T0 + timedelta(days=2)
 SHELTER_WORKER = WORKER
@@ -186,3 +187,40 @@ def test_the_cell_sees_a_case_only_through_a_share() -> None:
         ),
     )
     assert may_see(coordinator, record, LATER).full
+
+
+def test_an_emergency_access_reads_the_whole_case_for_four_hours_only() -> None:
+    officer = actor(POLICE, "worker")
+    opened = break_glass(
+        id="e1", case="case-1", actor=officer, reads_whole_case=False, at=T0, why="il arrive armé ce soir"
+    )
+    record = CaseRecord("case-1", SHELTER.id, emergencies=(opened,))
+    during = may_see(officer, record, T0 + timedelta(hours=EMERGENCY_HOURS) - timedelta(minutes=1))
+    assert during.full and not during.write and during.bases == ("break_glass",)
+    assert not may_see(officer, record, T0 + timedelta(hours=EMERGENCY_HOURS)).allowed
+    assert not may_see(actor(POLICE, "worker", "a-colleague"), record, T0 + timedelta(hours=1)).allowed
+
+
+def test_an_emergency_access_needs_a_reason_a_practitioner_and_a_need() -> None:
+    officer = actor(POLICE, "worker")
+    with pytest.raises(Incomplete):
+        break_glass(id="e1", case="case-1", actor=officer, reads_whole_case=False, at=T0, why=" ")
+    with pytest.raises(Refused):
+        break_glass(
+            id="e1", case="case-1", actor=actor(POLICE, "admin"), reads_whole_case=False, at=T0, why="x"
+        )
+    with pytest.raises(Refused):
+        break_glass(id="e1", case="case-1", actor=officer, reads_whole_case=True, at=T0, why="x")
+
+
+def test_an_emergency_access_is_reviewed_once_by_a_supervisor_of_either_organisation() -> None:
+    opened = break_glass(
+        id="e1", case="case-1", actor=actor(POLICE, "worker"), reads_whole_case=False, at=T0, why="urgence"
+    )
+    for who in (actor(HEALTH, "repondant"), actor(SHELTER, "worker")):
+        with pytest.raises(Refused):
+            review(opened, supervisor=who, owner=SHELTER.id, at=LATER)
+    reviewed = review(opened, supervisor=actor(SHELTER, "repondant"), owner=SHELTER.id, at=LATER)
+    assert reviewed.reviewed_by == "repondant@maison-aurore"
+    with pytest.raises(Refused):
+        review(reviewed, supervisor=actor(POLICE, "coordinator"), owner=SHELTER.id, at=LATER)

@@ -3,6 +3,7 @@ fixture's backends: a real SQLite file, and a real PostgreSQL server where the f
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,15 @@ from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Basis
 from csvc_core.sharing.reasons import Incomplete, Refused
 from csvc_core.store import AccessDenied, Contact, Store, StoreSession
-from csvc_core.store.schema import audit_log, concertations, consents, disclosures, referrals, shares
+from csvc_core.store.schema import (
+    audit_log,
+    concertations,
+    consents,
+    disclosures,
+    emergency_access,
+    referrals,
+    shares,
+)
 
 from .conftest import FAST_KDF, PASSPHRASE, grid
 
@@ -462,3 +471,63 @@ def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
         connection.execute(text("UPDATE disclosures SET fields = '[\"victim.1.name\"]'"))
     with pytest.raises(OperationFailed, match="digest"):
         worker.disclosure(made)
+
+
+# -- emergency (break-glass) access, SEC-8 ---------------------------------------------------------
+URGENT = "Il arrive armé ce soir ; il faut l'adresse du refuge pour la protéger"
+
+
+def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
+    store: Store, world: World, records: dict[str, str]
+) -> None:
+    case_id = records["owned"]
+    police = world[user("Police Rivière", "worker")]
+    with pytest.raises(AccessDenied):
+        police.case(case_id)
+    with pytest.raises(OperationFailed, match="passphrase"):
+        police.break_glass(case_id, URGENT, "pas la bonne phrase")
+    with pytest.raises(Incomplete):
+        police.break_glass(case_id, "  ", PASSPHRASE)
+    assert count(store, emergency_access) == 0
+
+    opened = police.break_glass(case_id, URGENT, PASSPHRASE)
+    assert police.case(case_id, reveal=True).summary.label == "Dossier owned"  # the whole case, to read
+    with pytest.raises(AccessDenied):
+        police.record_event(case_id, "new_incident")  # not to change
+    with store.engine.connect() as connection:
+        entry = connection.execute(select(audit_log).where(audit_log.c.action == "case.break_glass")).one()
+    detail = json.loads(entry.detail)
+    assert entry.case_id == case_id and detail["break_glass"] is True and detail["access"] == opened["id"]
+    assert "armé" not in entry.detail  # the reason is sealed, never in the trail
+
+    for reader in ("Maison Aurore", "Police Rivière"):  # the case's owner and the reader's organisation
+        [alert] = world[user(reader, "repondant")].emergency_alerts()
+        assert alert["id"] == opened["id"] and alert["reason"] == URGENT and alert["active"]
+        assert alert["user"] == user("Police Rivière", "worker") and alert["owner"] == "Maison Aurore"
+    assert world[user("CISSS Nord", "repondant")].emergency_alerts() == []
+    with pytest.raises(AccessDenied):
+        world[user("Maison Aurore", "worker")].emergency_alerts()
+
+    supervisor = world[user("Maison Aurore", "repondant")]
+    supervisor.review_emergency(opened["id"])
+    assert supervisor.emergency_alerts() == []
+    [reviewed] = supervisor.emergency_alerts(pending_only=False)
+    assert reviewed["reviewed_by"] == user("Maison Aurore", "repondant")
+    with pytest.raises(Refused):
+        world[user("Police Rivière", "repondant")].review_emergency(opened["id"])
+    with pytest.raises(Refused):
+        world[user("CISSS Nord", "repondant")].review_emergency(opened["id"])
+
+
+def test_break_glass_is_refused_to_an_administrator_and_to_who_already_reads_the_case(
+    store: Store, world: World, records: dict[str, str]
+) -> None:
+    with pytest.raises(Refused, match="administrat"):
+        world[user("Police Rivière", "admin")].break_glass(records["owned"], URGENT, PASSPHRASE)
+    with pytest.raises(Refused):
+        world[user("Maison Aurore", "worker")].break_glass(records["owned"], URGENT, PASSPHRASE)
+    with pytest.raises(Refused):
+        world[user("Police Rivière", "worker")].break_glass(records["referred"], URGENT, PASSPHRASE)
+    with pytest.raises(AccessDenied):
+        world[user("Police Rivière", "worker")].break_glass("no-such-case", URGENT, PASSPHRASE)
+    assert count(store, emergency_access) == 0

@@ -388,3 +388,19 @@ def test_the_cell_steps_out_of_order_are_refused(cli, tmp_path: Path) -> None:  
     cli("concertation", "close", request, "--reason", "risk_reduced", user="cora")
     listed = json.loads(cli("concertation", "list", "--json", user="rita"))
     assert [(item["id"], item["state"]) for item in listed] == [(request, "closed")]
+
+
+def test_break_glass_and_its_review_by_a_supervisor(cli) -> None:  # type: ignore[no-untyped-def]
+    case_id = json.loads(cli("case", "new", "--label", CANARY, "--json", user="wanda"))["id"]
+    cli("case", "show", case_id, user="paul", code=1)
+    refused = cli("case", "break-glass", case_id, "--reason", " ", user="paul", code=2)
+    assert "pourquoi" in refused
+    told = cli("case", "break-glass", case_id, "--reason", "il arrive armé ce soir", user="paul")
+    assert "superviseurs" in told
+    assert CANARY in cli("case", "show", case_id, "--reveal", user="paul")
+    assert "À EXAMINER" in cli("emergency", "list", user="rita")
+    [alert] = json.loads(cli("emergency", "list", "--json", user="rita"))
+    assert alert["user"] == "paul" and alert["reason"] == "il arrive armé ce soir"
+    cli("emergency", "list", user="wanda", code=1)  # a worker reviews nothing
+    cli("emergency", "review", alert["id"], user="rita")
+    assert "Aucun accès" in cli("emergency", "list", user="rita")

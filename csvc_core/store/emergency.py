@@ -1,0 +1,108 @@
+"""Emergency (break-glass) access in the store (SEC-8): granted with a reason, audited with the flag
+``break_glass`` in the same transaction, and listed for the supervisors of both organisations to review.
+
+The rule itself is :mod:`csvc_core.sharing.emergency`; reading goes through the one access decision
+(:func:`csvc_core.store.access.case_access`), which sees the access while it lasts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+
+from csvc_core.errors import OperationFailed
+from csvc_core.sharing import emergency
+from csvc_core.store.access import case_access, member, require
+from csvc_core.store.context import Tx
+from csvc_core.store.crypto import new_id
+from csvc_core.store.records import iso
+from csvc_core.store.schema import cases, emergency_access, organisations, users
+from csvc_core.store.sharing_rows import emergency_of
+
+
+def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
+    """Open an emergency access for the acting user to ``case_id``: its id and until when it lasts."""
+    tx.require_writable()
+    access = case_access(tx.connection, tx.actor, case_id, tx.now)
+    access_id = new_id()
+    granted = emergency.break_glass(
+        id=access_id, case=case_id, actor=member(tx.actor), reads_whole_case=access.full, at=tx.now, why=why
+    )
+    owner = tx.connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar_one()
+    tx.connection.execute(
+        insert(emergency_access).values(
+            id=access_id,
+            case_id=case_id,
+            user_id=tx.actor.user_id,
+            org_id=tx.actor.org_id,
+            at=granted.at,
+            until=granted.until,
+            reason_ct=tx.seal(granted.reason, "emergency_access", "reason_ct", access_id),
+        )
+    )
+    tx.audit(
+        "case.break_glass",
+        case_id,
+        break_glass=True,
+        access=access_id,
+        owner=owner,
+        until=granted.until.isoformat(),
+        fields=["reason"],
+    )
+    return {"id": access_id, "case": case_id, "until": iso(granted.until)}
+
+
+def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any]]:
+    """The emergency accesses a supervisor must review: to her organisation's cases, or by its users."""
+    require(tx.actor, "emergency.review")
+    mine = tx.actor.org_id
+    query = (
+        select(emergency_access, cases.c.org_id.label("owner_id"))
+        .join(cases, cases.c.id == emergency_access.c.case_id)
+        .where(or_(cases.c.org_id == mine, emergency_access.c.org_id == mine))
+    )
+    if pending_only:
+        query = query.where(emergency_access.c.reviewed_at.is_(None))
+    people = dict(tx.connection.execute(select(users.c.id, users.c.name)).all())
+    orgs = dict(tx.connection.execute(select(organisations.c.id, organisations.c.name)).all())
+    found = []
+    for row in tx.connection.execute(query.order_by(emergency_access.c.at, emergency_access.c.id)):
+        access = emergency_of(row, lambda r, column: tx.unseal(r.reason_ct, "emergency_access", column, r.id))
+        found.append(
+            {
+                "id": access.id,
+                "case": access.case,
+                "user": people.get(access.user),
+                "organisation": orgs.get(access.org),
+                "owner": orgs.get(row.owner_id),
+                "at": iso(access.at),
+                "until": iso(access.until),
+                "active": access.active(tx.now),
+                "reason": access.reason,
+                "reviewed_at": iso(access.reviewed_at),
+                "reviewed_by": people.get(access.reviewed_by or ""),
+            }
+        )
+    tx.audit("emergency.list", None, accesses=[item["id"] for item in found])
+    return found
+
+
+def review_emergency(tx: Tx, access_id: str) -> None:
+    """A supervisor of either organisation has reviewed the emergency access (recorded, audited)."""
+    tx.require_writable()
+    require(tx.actor, "emergency.review")
+    row = tx.connection.execute(
+        select(emergency_access, cases.c.org_id.label("owner_id"))
+        .join(cases, cases.c.id == emergency_access.c.case_id)
+        .where(emergency_access.c.id == access_id)
+    ).first()
+    if row is None:
+        raise OperationFailed(f"emergency access {access_id!r} not found")
+    reviewed = emergency.review(emergency_of(row), supervisor=member(tx.actor), owner=row.owner_id, at=tx.now)
+    tx.connection.execute(
+        update(emergency_access)
+        .where(emergency_access.c.id == access_id, emergency_access.c.reviewed_at.is_(None))
+        .values(reviewed_at=reviewed.reviewed_at, reviewed_by=tx.actor.user_id)
+    )
+    tx.audit("case.break_glass_review", row.case_id, access=access_id)
