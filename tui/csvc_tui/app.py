@@ -66,15 +66,30 @@ class CsvcApp(App[None]):
         self.workspace = workspace
         self.clock = clock
         self.last_activity = clock()
-        self._gate, self._home = GateScreen, CasesScreen
-        self.add_mode(LOCKED, GateScreen)
-        self.add_mode(WORK, CasesScreen)
+        self._gate, self._home = self.fresh(GateScreen), self.fresh(CasesScreen)
+        self.add_mode(LOCKED, self._gate)
+        self.add_mode(WORK, self._home)
         if settings.keymap:
             self.set_keymap(settings.keymap)
         for theme in THEMES:
             self.register_theme(theme)
         if settings.theme == CONTRAST:
             self.theme = CONTRAST
+
+    def fresh(self, screen_type: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
+        """A mode's screen, made when the mode first shows: with the styles as they are at that moment.
+
+        Textual restyles the whole app when a mode's screen first shows (every style sheet parsed again, in
+        case the theme changed since the screen was made): this one is made at that very moment, so it is
+        marked up to date and spared that second parse of every source.
+        """
+
+        def make() -> Screen[None]:
+            screen = screen_type()
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.check_inactivity, name="inactivity-lock")

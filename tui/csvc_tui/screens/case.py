@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.text import _, language
+from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text, trend_text
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class CaseScreen(Screen[None]):
             yield Static(id="case-assessments")
             yield Static(id="case-events")
             yield Static(id="case-protagonists")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from csvc_tui.keys import bind
 from csvc_tui.text import _
 from csvc_tui.widgets.case_table import CaseRow, CaseTable
+from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
@@ -57,7 +58,7 @@ class CasesScreen(Screen[None]):
         yield Input(placeholder=_("cases.search"), id="case-search", compact=True)
         yield CaseTable(id="cases")
         yield Static(id="cases-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
@@ -74,10 +75,15 @@ class CasesScreen(Screen[None]):
         self.csvc_app.background(lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
 
     def first_page(self, rows: list[CaseRow]) -> None:
+        """Show the newest cases; the other cases and the follow-up queue load once they are on screen (their
+        threads would otherwise hold the interpreter while the first page is being drawn)."""
         self.all_rows = rows
         self.show()
+        self.call_after_refresh(self.load_rest, len(rows))
+
+    def load_rest(self, first: int) -> None:
         workspace = self.csvc_app.workspace
-        if len(rows) == FIRST_PAGE:
+        if first == FIRST_PAGE:
             self.csvc_app.background(
                 lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
             )

@@ -16,7 +16,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from csvc_core.errors import BadInput
 from csvc_core.model import NO, UNKNOWN, YES
@@ -24,6 +24,7 @@ from csvc_tui.form import Field, FormState
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskText
 from csvc_tui.text import _, language
+from csvc_tui.widgets.keybar import KeyBar
 
 
 def answer_text(field: Field, value: Any) -> str:
@@ -118,7 +119,7 @@ class FormScreen(Screen[None]):
         with Vertical(id="item-detail"):
             yield Static(id="item-help")
             yield Static(id="item-note")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def draft_snapshot(self) -> tuple[str, dict[str, Any]]:
         """What to keep when the screen is locked: the case and everything typed."""

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
 from csvc_tui.text import _
+from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
@@ -58,7 +59,7 @@ class GateScreen(Screen[None]):
                     placeholder=_("gate.repeat_passphrase"), password=True, id="setup-repeat", compact=True
                 )
             yield Static(id="gate-error", classes="error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for form in ("#unlock", "#setup"):

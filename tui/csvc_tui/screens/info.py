@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from csvc_core.framework import Csvc
 from csvc_tui.keys import bind
 from csvc_tui.text import _
+from csvc_tui.widgets.keybar import KeyBar
 
 
 def keys_text(bindings: Iterable[tuple[str, Binding]]) -> RichText:
@@ -56,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(_("help.limits"), id="help-limits")
             yield Static(_("help.keys"), classes="heading")
             yield Static(self.keys, id="help-keys")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss()
@@ -100,7 +101,7 @@ class PluginsScreen(ModalScreen[None]):
         yield Static(_("plugins.title"), classes="screen-title")
         with VerticalScroll():
             yield Static(self.report, id="plugins-report")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.dismiss()

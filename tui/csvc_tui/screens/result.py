@@ -11,12 +11,13 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, SelectionList, Static
+from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from csvc_core.model import Result
 from csvc_tui.keys import bind
 from csvc_tui.text import _, language
+from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
 
 
@@ -129,7 +130,7 @@ class ResultScreen(Screen[None]):
                 _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
             )
             yield SelectionList[str](id="actions")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show(self.result)
