@@ -14,9 +14,13 @@ KINDS = ("case", "concertation", "plan")
 
 @click.command()
 @click.argument("case_id", metavar="CASE")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html", show_default=True)
 @click.option(
-    "-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+    "-o",
+    "--output",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="File to write (default: stdout; required for pdf).",
 )
 @click.option(
     "--kind",
@@ -46,10 +50,13 @@ def report(
     from csvc_core.errors import BadInput
     from csvc_core.framework import Csvc
     from csvc_core.jsonio import now_local
-    from csvc_core.reports.casefile import case_report
-    from csvc_core.reports.concertation import concertation_report
-    from csvc_core.reports.plan import plan_report
+    from csvc_core.reports.casefile import case_report_context
+    from csvc_core.reports.concertation import concertation_context
+    from csvc_core.reports.plan import plan_context
+    from csvc_core.reports.rendering import render
 
+    if fmt == "pdf" and output is None:
+        raise BadInput("--format pdf: a PDF is binary and is never written to the terminal; add -o FILE")
     if kind == "plan" and plan_path is None:
         raise BadInput("--plan: the printable plan needs the plan's JSON file (--kind plan --plan FILE)")
     if kind != "plan" and plan_path is not None:
@@ -60,19 +67,23 @@ def report(
         detail = session.case(case_id, reveal=reveal and kind == "case", results=kind != "plan")
         data = detail.to_json()
         if kind == "case":
-            text = case_report(
-                data, csvc, fmt=fmt, lang=lang, generated_at=now_local(), generated_by=session.actor.name
-            )
+            context = case_report_context(data, csvc, lang, now_local(), session.actor.name)
         elif kind == "concertation":
             cell = [session.concertation(c["id"]) for c in session.concertations() if c["case"] == case_id]
-            text = concertation_report(data, csvc, fmt=fmt, lang=lang, generated_at=now_local(), cell=cell)
+            context = concertation_context(data, csvc, lang, now_local(), cell)
         else:
-            text = plan_report(plan, fmt=fmt, lang=lang, source=plan_name)
+            context = plan_context(plan, lang, plan_name)
+        if fmt == "pdf":
+            from csvc_core.reports.pdf import BUILDERS
+
+            content: str | bytes = BUILDERS[kind](context)
+        else:
+            content = render(kind, fmt, **context)
         session.record_print(case_id, kind=kind, fmt=fmt, fields=_fields(kind, reveal))
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(content, nl=False)
     else:
-        _write(Path(output), text)
+        _write(Path(output), content)
 
 
 def _fields(kind: str, reveal: bool) -> list[str]:
@@ -83,7 +94,7 @@ def _fields(kind: str, reveal: bool) -> list[str]:
     return ["level", "assessments", "results", "actions", "events"] + (["label"] if reveal else [])
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     """Write a report readable by its owner only: it holds personal information."""
     import os
 
@@ -91,7 +102,8 @@ def _write(path: Path, text: str) -> None:
 
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         raise BadInput(f"{path}: cannot write: {exc.strerror}") from None

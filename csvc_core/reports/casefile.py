@@ -187,6 +187,7 @@ def case_report_context(
         "assessments": assessments,
         "trend": [{"at": p.at, "sector": p.series, "compromission": p.compromission} for p in trend],
         "chart": chart,
+        "scale": scale,
         "actions": [_action(a, labels) for a in sorted(case.get("actions", []), key=_urgency)],
         "events": [
             {

@@ -160,3 +160,35 @@ def synthetic_case(csvc: Csvc, label: str | None = None) -> dict[str, Any]:
             },
         ],
     }
+
+
+def cell_requests() -> list[dict[str, Any]]:
+    """A rapid-intervention-cell request in the store's shape, the canary in its judgement and notes."""
+    return [
+        {
+            "id": "k1",
+            "case": "b" * 32,
+            "state": "follow_up",
+            "criteria": ["professional_judgement", "visible_high_risk"],
+            "judgement": f"jugement sur {CANARY}",
+            "steps": [
+                {
+                    "state": "requested",
+                    "at": "2026-03-01T11:00:00-05:00",
+                    "by": "intervenante-12",
+                    "note": f"note {CANARY}",
+                }
+            ],
+            "actions": [
+                {
+                    "id": "p1",
+                    "description": "Patrouille près du domicile",
+                    "owner_org": "Police Boréale",
+                    "owner_sector": "police",
+                    "due": "2026-03-04T10:00:00-05:00",
+                    "status": "open",
+                    "note": f"note {CANARY}",
+                }
+            ],
+        }
+    ]

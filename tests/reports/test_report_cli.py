@@ -118,8 +118,44 @@ def test_bad_requests_get_one_line(stores, sessions):
     for args, code, start in (
         (("report", "0000000000000000"), 1, "csvc: case '0000000000000000' not found"),
         (("report", "x", "--kind", "plan"), 2, "csvc: --plan: the printable plan needs"),
-        (("report", "x", "--format", "pdf"), 2, "Usage:"),
+        (("report", "x", "--format", "pdf"), 2, "csvc: --format pdf: a PDF is binary"),
+        (("report", "x", "--format", "odt"), 2, "Usage:"),
     ):
         done = run_csvc(*args, env=env)
         assert done.returncode == code, (args, done.stderr)
         assert start in done.stderr and "Traceback" not in done.stderr
+        if start.startswith("csvc:"):
+            assert done.stderr.count("\n") == 1 and done.stdout == ""
+
+
+def test_pdf_of_each_kind_written_0600_and_audited(stores, sessions, tmp_path: Path):
+    from pypdf import PdfReader
+
+    shelter, _ = stores
+    a, _ = sessions
+    case_id = filled_case(a)
+    env = env_for(shelter, "alice")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PLAN), encoding="utf-8")
+    texts = {}
+    for kind, extra in (("case", ("--reveal",)), ("concertation", ()), ("plan", ("--plan", str(plan)))):
+        out = tmp_path / f"{kind}.pdf"
+        done = run_csvc("report", case_id, "--kind", kind, "--format", "pdf", "-o", str(out), *extra, env=env)
+        assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done.stderr
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+        texts[kind] = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Niveau de compromission de la sécurité actuel" in texts["case"] and CANARY in texts["case"]
+    assert CANARY not in texts["concertation"] and "Motifs de la concertation" in texts["concertation"]
+    assert texts["plan"].startswith("Mes notes") and case_id not in texts["plan"]
+    with shelter.engine.connect() as connection:
+        prints = [
+            json.loads(row.detail)
+            for row in connection.execute(
+                select(audit_log).where(audit_log.c.action == "case.print").order_by(audit_log.c.seq)
+            )
+        ]
+    assert [(p["kind"], p["format"]) for p in prints] == [
+        ("case", "pdf"),
+        ("concertation", "pdf"),
+        ("plan", "pdf"),
+    ]

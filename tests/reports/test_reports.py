@@ -15,7 +15,7 @@ from csvc_core.reports.casefile import case_report
 from csvc_core.reports.concertation import concertation_report
 from csvc_core.reports.plan import plan_report
 from csvc_core.reports.rendering import md_escape
-from tests.reports.synthetic import CANARY, synthetic_case
+from tests.reports.synthetic import CANARY, cell_requests, synthetic_case
 
 GOLDEN = Path(__file__).parent / "golden"
 GENERATED_AT = datetime.fromisoformat("2026-03-05T08:00:00-05:00")
@@ -98,34 +98,7 @@ def test_concertation_summary_holds_only_the_minimum(csvc):
 
 
 def test_concertation_summary_adds_the_cells_request_and_plan(csvc):
-    cell = [
-        {
-            "id": "k1",
-            "case": "b" * 32,
-            "state": "follow_up",
-            "criteria": ["professional_judgement", "visible_high_risk"],
-            "judgement": f"jugement sur {CANARY}",
-            "steps": [
-                {
-                    "state": "requested",
-                    "at": "2026-03-01T11:00:00-05:00",
-                    "by": "intervenante-12",
-                    "note": f"note {CANARY}",
-                }
-            ],
-            "actions": [
-                {
-                    "id": "p1",
-                    "description": "Patrouille près du domicile",
-                    "owner_org": "Police Boréale",
-                    "owner_sector": "police",
-                    "due": "2026-03-04T10:00:00-05:00",
-                    "status": "open",
-                    "note": f"note {CANARY}",
-                }
-            ],
-        }
-    ]
+    cell = cell_requests()
     text = concertation_report(synthetic_case(csvc), csvc, fmt="md", generated_at=GENERATED_AT, cell=cell)
     assert "Cellule d'intervention rapide — en suivi" in text
     assert "jugement professionnel, risque élevé visible" in text
