@@ -85,3 +85,74 @@ async def test_result_header_shows_the_level_once_with_number_and_name(make_app:
         result = await assess_all_yes(app, pilot, "csvc-grid")
         header = str(result.query_one("#result-level", Static).content)
         assert "4 Imminent" in header and header.count("Imminent") == 1, header
+
+
+async def test_first_run_fields_keep_visible_labels_at_80x24(make_app: Any, store_url: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query_one("#setup").display)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "setup-org")
+        await pilot.press(*"Maison Aurore", "enter", "enter", *"alice", "enter", *"une phrase", "tab", *"une")
+        text = screen_text(app)
+        for label in ("Nom de l'organisme", "Secteur", "Nom d'utilisateur", "Phrase de passe", "Répétez-la"):
+            assert label in text, text
+        assert "Maison Aurore" in text and "alice" in text
+        fields = ["#setup-org", "#setup-sector", "#setup-user", "#setup-passphrase", "#setup-repeat"]
+        for selector in fields:
+            region = app.screen.query_one(selector).region
+            assert region.height >= 1 and region.y >= 1 and region.bottom <= 23, (selector, region)
+
+
+class Held:
+    """Holds a workspace call (the store's answer) until the test lets it go: the keys come first."""
+
+    def __init__(self, workspace: Any, method: str = "gate_state") -> None:
+        import threading
+
+        self.release = threading.Event()
+        real = getattr(workspace, method)
+
+        def held(*args: Any) -> Any:
+            self.release.wait(10)
+            return real(*args)
+
+        setattr(workspace, method, held)
+
+
+async def test_keys_typed_before_the_unlock_form_is_ready_go_to_the_passphrase(
+    make_app: Any, store: Any
+) -> None:
+    from csvc_tui.screens.cases import CasesScreen
+
+    from tests.tui.conftest import PASSPHRASE
+
+    app = make_app(environ={"CSVC_USER": "alice"})
+    gate = Held(app.workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is None or app.focused.id != "unlock-user"
+        await pilot.press(*PASSPHRASE)
+        gate.release.set()
+        await wait_for(pilot, lambda: app.screen.query_one("#unlock").display)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        assert app.screen.query_one("#unlock-user").value == "alice"
+        assert app.screen.query_one("#unlock-passphrase").value == PASSPHRASE
+        assert "Nom d'utilisateur" in screen_text(app) and "Phrase de passe" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), timeout=30)
+        await wait_for(pilot, lambda: "Dossiers — alice" in screen_text(app))
+        await wait_for(pilot, lambda: not app.screen.fetching)
+
+
+async def test_a_refused_unlock_gives_the_passphrase_field_back(make_app: Any, store: Any) -> None:
+    app = make_app(environ={"CSVC_USER": "alice"})
+    opening = Held(app.workspace, "unlock")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        await pilot.press(*"pas la bonne phrase", "enter")
+        await pilot.press(*"abc")  # typed while it opens: lands nowhere
+        opening.release.set()
+        await wait_for(pilot, lambda: "Impossible" in screen_text(app))
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        assert app.screen.query_one("#unlock-passphrase").value == ""
+        assert app.screen.query_one("#unlock-user").value == "alice"

@@ -95,6 +95,8 @@ class Workspace:
 
         location = resolve(self.store_url)
         exists = location.path is None or (location.path.exists() and location.path.stat().st_size > 0)
+        if exists:  # the unlock form needs no plugin: it shows before they are loaded
+            return True, []
         sectors = self.csvc.sectors
         choices = [
             (sectors[s].name.get(language()) if s in sectors else _(f"sector.{s}"), s)

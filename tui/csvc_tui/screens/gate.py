@@ -6,12 +6,15 @@ passphrase must be typed again (the environment does not reopen a screen that so
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -24,14 +27,26 @@ if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
 
 
+def labelled(label: str, field: Widget, label_id: str | None = None) -> Iterator[Widget]:
+    """One line of a form: its label, always visible (not a placeholder that typing hides), then the field."""
+    if isinstance(field, Input):
+        field.compact = True
+    with Horizontal(classes="gate-row"):
+        yield Static(label, id=label_id, classes="gate-label")
+        yield field
+
+
 class GateScreen(Screen[None]):
     """csvc, locked: set up a new store, or unlock with user name and passphrase."""
 
     BINDINGS: ClassVar[list[BindingType]] = [bind("gate_submit", "submit", show=False)]
+    AUTO_FOCUS = ""  # nothing has the focus until the form that applies is shown (see :meth:`on_key`)
 
     def __init__(self) -> None:
         super().__init__(classes="gate-screen")
         self.sector: str | None = None
+        self.ready = False
+        self.typed_ahead: list[str] = []
 
     @property
     def csvc_app(self) -> CsvcApp:
@@ -42,21 +57,23 @@ class GateScreen(Screen[None]):
         with Vertical(id="gate"):
             yield Static(_("gate.locked"), id="gate-message")
             with Vertical(id="unlock", classes="gate-form"):
-                yield Input(placeholder=_("gate.user"), id="unlock-user", compact=True)
-                yield Input(
-                    placeholder=_("gate.passphrase"), password=True, id="unlock-passphrase", compact=True
+                yield from labelled(_("gate.user"), Input(id="unlock-user"))
+                yield from labelled(
+                    _("gate.passphrase"), Input(password=True, id="unlock-passphrase")
                 )
             with Vertical(id="setup", classes="gate-form"):
                 yield Static(_("gate.setup_intro"), classes="hint")
-                yield Input(placeholder=_("gate.organisation"), id="setup-org", compact=True)
-                yield Static(_("gate.sector"), id="setup-sector-label", classes="hint")
-                yield OptionList(id="setup-sector", compact=True)
-                yield Input(placeholder=_("gate.first_user"), id="setup-user", compact=True)
-                yield Input(
-                    placeholder=_("gate.new_passphrase"), password=True, id="setup-passphrase", compact=True
+                yield from labelled(_("gate.organisation"), Input(id="setup-org"))
+                yield from labelled(
+                    _("gate.sector"), OptionList(id="setup-sector", compact=True), "setup-sector-label"
                 )
-                yield Input(
-                    placeholder=_("gate.repeat_passphrase"), password=True, id="setup-repeat", compact=True
+                yield from labelled(_("gate.first_user"), Input(id="setup-user"))
+                yield from labelled(
+                    _("gate.new_passphrase"),
+                    Input(placeholder=_("gate.passphrase_hint"), password=True, id="setup-passphrase"),
+                )
+                yield from labelled(
+                    _("gate.repeat_passphrase"), Input(password=True, id="setup-repeat")
                 )
             yield Static(id="gate-error", classes="error")
         yield KeyBar()
@@ -66,6 +83,30 @@ class GateScreen(Screen[None]):
             self.query_one(form).display = False
         workspace = self.csvc_app.workspace
         self.csvc_app.background(workspace.gate_state, self.show_state, self.show_error)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed before the form is shown are kept, then typed into it: into the passphrase when the
+        user is known, never into a field that is not the one shown with the focus."""
+        if self.ready:
+            return
+        if event.key in ("enter", "ctrl+j", "ctrl+m"):  # ctrl+j: Enter typed before the terminal was raw
+            self.typed_ahead.append("\n")
+        elif event.is_printable and event.character:
+            self.typed_ahead.append(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def form_ready(self) -> None:
+        """The form is shown and focused: type what came before it."""
+        self.ready = True
+        typed, self.typed_ahead = self.typed_ahead, []
+        for character in typed:
+            if character == "\n":
+                self.action_submit()
+            elif isinstance(self.focused, Input):
+                self.focused.insert_text_at_cursor(character)
 
     def show_state(self, state: tuple[bool, list[tuple[str, str]]]) -> None:
         exists, sectors = state
@@ -77,6 +118,7 @@ class GateScreen(Screen[None]):
             options.highlighted = 0
             self.query_one("#gate-message", Static).update(_("gate.first_run", store=workspace.store_display))
             self.query_one("#setup-org", Input).focus()
+            self.call_after_refresh(self.form_ready)
             return
         self.query_one("#unlock").display = True
         user = self.query_one("#unlock-user", Input)
@@ -89,10 +131,16 @@ class GateScreen(Screen[None]):
             )
             return
         (self.query_one("#unlock-passphrase", Input) if user.value else user).focus()
+        self.call_after_refresh(self.form_ready)
 
     def show_error(self, error: CsvcError) -> None:
         self.query_one("#gate-error", Static).update(_("gate.error", message=str(error)))
         first_run = self.query_one("#setup").display
+        form = self.query_one("#setup" if first_run else "#unlock")
+        form.disabled = False
+        repeat = self.query_one("#setup-repeat", Input)
+        retry = (repeat if not repeat.value else "#setup-passphrase") if first_run else "#unlock-passphrase"
+        (retry if isinstance(retry, Input) else self.query_one(retry, Input)).focus()
         self.query_one("#gate-message", Static).update(
             _("gate.setup_retry") if first_run else _("gate.locked")
         )
@@ -122,6 +170,7 @@ class GateScreen(Screen[None]):
             return
         self.query_one("#gate-error", Static).update("")
         self.query_one("#gate-message", Static).update(_("gate.unlocking"))
+        self.query_one(form).disabled = True  # keys typed while it opens land nowhere
         workspace = self.csvc_app.workspace
         if form == "#unlock":
             user = self.query_one("#unlock-user", Input).value
