@@ -14,6 +14,9 @@ from tests.tui.conftest import UNLOCKED, wait_for
 
 
 def bar_text(app: Any) -> str:
+    """The key bar's text ("" while the screen is still being composed)."""
+    if not app.screen.query(KeyBar):
+        return ""
     bar = app.screen.query_one(KeyBar)
     return "".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))
 
