@@ -701,8 +701,11 @@ def transfer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
 
 # -- the register of communications
 # ---------------------------------------------------------------------------
-def communications_register(tx: Tx, start: datetime, end: datetime) -> list[register.RegisterLine]:
-    """The acting organisation's communications from ``start`` (included) to ``end`` (excluded)."""
+def communications_register(
+    tx: Tx, start: datetime, end: datetime, case_id: str | None = None
+) -> list[register.RegisterLine]:
+    """The acting organisation's communications from ``start`` (included) to ``end`` (excluded), of one case
+    when ``case_id`` is given."""
     if tx.actor.role not in (*DISCLOSING_ROLES, "admin"):
         raise Refused(reason("unknown_role", role=tx.actor.role, allowed=DISCLOSING_ROLES))
     org, names, people = tx.actor.org_id, _org_names(tx), _user_names(tx)
@@ -726,8 +729,10 @@ def communications_register(tx: Tx, start: datetime, end: datetime) -> list[regi
     for table, of in ((referrals, referral_of), (transfers, transfer_of)):
         for row in tx.connection.execute(select(table).where(table.c.from_org_id == org)):
             lines.append(register.from_handover(of(row, _unsealer(tx, table.name))))
-    period = register.for_period(lines, start, end)
-    tx.audit("register.export", None, count=len(period), start=start.isoformat(), end=end.isoformat())
+    period = [
+        line for line in register.for_period(lines, start, end) if case_id is None or line.case == case_id
+    ]
+    tx.audit("register.export", case_id, count=len(period), start=start.isoformat(), end=end.isoformat())
     return [
         attrs.evolve(
             line,

@@ -477,10 +477,12 @@ class StoreSession:
         with self._tx() as tx:
             emergency.review_emergency(tx, access_id)
 
-    def communications_register(self, start: datetime, end: datetime) -> list[RegisterLine]:
-        """This organisation's register of communications for ``start <= at < end``."""
+    def communications_register(
+        self, start: datetime, end: datetime, case_id: str | None = None
+    ) -> list[RegisterLine]:
+        """This organisation's register of communications for ``start <= at < end`` (of one case, or all)."""
         with self._tx() as tx:
-            return partnership.communications_register(tx, start, end)
+            return partnership.communications_register(tx, start, end, case_id)
 
     # -- concertation through the rapid-intervention cell --------------------------------------------------
     def request_concertation(self, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:

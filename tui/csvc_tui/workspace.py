@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,9 @@ from csvc_core.model import Instrument, Result
 from csvc_tui.form import FormState
 from csvc_tui.text import _, language
 from csvc_tui.widgets.case_table import CaseRow
+
+if TYPE_CHECKING:
+    from csvc_tui.sharing import SharingWork
 
 
 def draft_key(draft: Mapping[str, Any]) -> str:
@@ -296,3 +299,10 @@ class Workspace:
 
     def record_event(self, case_id: str, kind: str, note: str) -> None:
         self.session.record_event(case_id, kind, note=note or None)
+
+    # -- sharing (consents, shares, disclosures): csvc_tui.sharing -------------------------------------------
+    @cached_property
+    def sharing(self) -> SharingWork:
+        from csvc_tui.sharing import SharingWork
+
+        return SharingWork(self)

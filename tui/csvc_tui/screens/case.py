@@ -42,7 +42,8 @@ class CaseScreen(Screen[None]):
         bind("action_status", "action_status"),
         bind("case_event", "event"),
         bind("case_reveal", "reveal"),
-        bind("back", "back"),
+        bind("case_sharing", "sharing"),
+        bind("back", "back", show=False),
     ]
 
     def __init__(self, case_id: str, label: str | None = None) -> None:
@@ -186,6 +187,12 @@ class CaseScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------------------------
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_sharing(self) -> None:
+        """Consents, shares and disclosures of this case (csvc_tui.screens.sharing)."""
+        from csvc_tui.screens.sharing import SharingScreen
+
+        self.app.push_screen(SharingScreen(self.case_id, self.label))
 
     def action_assess(self) -> None:
         self.csvc_app.choose_instrument(self.case_id)

@@ -36,6 +36,7 @@ class CasesScreen(Screen[None]):
         bind("case_search", "search"),
         bind("followup", "toggle_followup"),
         bind("cases_refresh", "reload", show=False),
+        bind("received", "received"),
     ]
 
     def __init__(self) -> None:
@@ -67,6 +68,12 @@ class CasesScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if not self.fetching:
             self.action_reload()
+
+    def action_received(self) -> None:
+        """What partners shared with this organisation (csvc_tui.screens.sharing)."""
+        from csvc_tui.screens.sharing import ReceivedScreen
+
+        self.app.push_screen(ReceivedScreen())
 
     # -- loading ---------------------------------------------------------------------------------------------
     def action_reload(self) -> None:

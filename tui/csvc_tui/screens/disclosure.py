@@ -1,0 +1,249 @@
+"""Disclosure without consent to prevent an act of violence (art. 60.4 C-26): the form, then a summary to
+confirm before anything is recorded.
+
+The three conditions each have their own answer (the serious risk ticked, the person or group exposed named,
+the urgency described and its imminence chosen); the recipient is one of the three the law allows; the fields
+are ticked one by one, none beforehand. Ctrl+S asks the core's own guards (nothing recorded); only the summary
+records, and the store checks every guard again in the same transaction as its audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+from rich.text import Text as RichText
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Footer, Input, Select, Static
+
+from csvc_core.errors import CsvcError
+from csvc_core.sharing.disclosure import (
+    ABLE_TO_HELP,
+    ABLE_TO_HELP_KINDS,
+    HARMS,
+    IMMINENCE,
+    RECIPIENT_CATEGORIES,
+    Grounds,
+    Recipient,
+)
+from csvc_tui.keys import bind
+from csvc_tui.screens.consent import partner_label
+from csvc_tui.screens.sharing_form import SharingForm, SharingPart, TickBox, choice, row, ticks
+from csvc_tui.sharing import Partner
+from csvc_tui.sharing_words import field_word, refusal_text, word, words
+from csvc_tui.text import _
+
+#: a recipient with no protective role (a landlord, an employer, a neighbour): offered so that the law's
+#: refusal is seen and explained, never silently impossible.
+OTHER_KIND = "other"
+
+
+@attrs.frozen
+class DisclosureDraft:
+    """Everything the form gathered: what the summary shows and what the store records."""
+
+    case_id: str
+    label: str
+    recipient: Recipient
+    recipient_org: str | None
+    recipient_org_name: str
+    grounds: Grounds
+    fields: tuple[str, ...]
+
+
+class DisclosureForm(SharingForm):
+    """The art. 60.4 form; Ctrl+S checks it with the core's guards and opens the summary."""
+
+    def __init__(
+        self, case_id: str, label: str, offered: Mapping[str, str], partners: Sequence[Partner]
+    ) -> None:
+        super().__init__(classes="sharing-form")
+        self.case_id, self.label = case_id, label
+        self.offered = dict(offered)
+        self.partners = {p.organisation: p for p in partners if p.organisation is not None}
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("disclose.title", case=self.label), classes="screen-title")
+        with VerticalScroll(classes="form-body", can_focus=False):
+            yield Static(_("disclose.intro"), classes="form-intro")
+            yield Static(_("disclose.condition_risk"), classes="heading")
+            yield ticks([(harm, word("harm", harm)) for harm in HARMS], "disclose-harms")
+            yield Static(_("disclose.condition_exposed"), classes="heading")
+            yield row(_("element.exposed"), Input(id="disclose-exposed", compact=True))
+            yield Static(_("disclose.condition_urgency"), classes="heading")
+            yield row(_("element.urgency"), Input(id="disclose-urgency", compact=True))
+            imminence = [(code, word("imminence", code)) for code in IMMINENCE]
+            yield row(_("element.imminence"), choice(imminence, "disclose-imminence"))
+            yield Static(_("disclose.grounds"), classes="heading")
+            yield row(_("element.reasonable_cause"), Input(id="disclose-cause", compact=True))
+            yield row(_("element.violence"), Input(id="disclose-violence", compact=True))
+            yield row(_("element.danger"), Input(id="disclose-danger", compact=True))
+            yield Static(_("disclose.recipient"), classes="heading")
+            categories = [(code, word("recipient_category", code)) for code in RECIPIENT_CATEGORIES]
+            yield row(_("disclose.recipient_category"), choice(categories, "disclose-category"))
+            kinds = [(kind, word("kind", kind)) for kind in (*ABLE_TO_HELP_KINDS, OTHER_KIND)]
+            yield row(_("disclose.recipient_kind"), choice(kinds, "disclose-kind"))
+            organisations = [(org, partner_label(p)) for org, p in self.partners.items()]
+            yield row(_("disclose.recipient_org"), choice(organisations, "disclose-org"))
+            yield row(_("element.recipient.name"), Input(id="disclose-name", compact=True))
+            yield TickBox(_("disclose.outside_quebec"), id="disclose-outside", compact=True)
+            yield Static(_("disclose.fields"), classes="heading")
+            offered = [
+                (name, f"{field_word(name)} · {word('category', c)}") for name, c in self.offered.items()
+            ]
+            yield ticks(offered, "disclose-fields")
+        yield from self.error_line()
+        yield Footer(compact=True)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Only a person able to help has a kind to choose; a chosen organisation names the recipient."""
+        if event.select.id == "disclose-category":
+            self.query_one("#disclose-kind", Select).disabled = self.chosen("disclose-category") not in (
+                ABLE_TO_HELP,
+                "",
+            )
+        elif event.select.id == "disclose-org" and not self.text("disclose-name"):
+            partner = self.partners.get(self.chosen("disclose-org"))
+            if partner is not None:
+                self.query_one("#disclose-name", Input).value = partner.name
+
+    def draft(self) -> DisclosureDraft:
+        category = self.chosen("disclose-category")
+        org = self.chosen("disclose-org") or None
+        recipient = Recipient(
+            name=self.text("disclose-name"),
+            kind=self.chosen("disclose-kind") if category == ABLE_TO_HELP else category,
+            category=category,
+            outside_quebec=self.query_one("#disclose-outside", Checkbox).value,
+        )
+        grounds = Grounds(
+            reasonable_cause=self.text("disclose-cause"),
+            harms=frozenset(self.ticked("disclose-harms")),
+            exposed=self.text("disclose-exposed"),
+            violence=self.text("disclose-violence"),
+            danger=self.text("disclose-danger"),
+            urgency=self.text("disclose-urgency"),
+            imminence=self.chosen("disclose-imminence"),
+        )
+        ticked = set(self.ticked("disclose-fields"))
+        return DisclosureDraft(
+            case_id=self.case_id,
+            label=self.label,
+            recipient=recipient,
+            recipient_org=org,
+            recipient_org_name=self.partners[org].name if org else "",
+            grounds=grounds,
+            fields=tuple(name for name in self.offered if name in ticked),
+        )
+
+    def submit(self) -> None:
+        draft, work, offered = self.draft(), self.work, tuple(self.offered)
+
+        def checked(_value: None) -> None:
+            self.app.push_screen(DisclosureSummary(draft), self.summary_closed)
+
+        self.csvc_app.background(
+            lambda: work.check_disclosure(
+                draft.case_id, offered, recipient=draft.recipient, grounds=draft.grounds, fields=draft.fields
+            ),
+            checked,
+            self.refused,
+        )
+
+    def summary_closed(self, recorded: str | None) -> None:
+        if recorded is not None:
+            self.dismiss(recorded)
+
+
+def labelled(text: RichText, label: str, value: str) -> None:
+    text.append(f"{label} : ", style="bold")
+    text.append(f"{value}\n")
+
+
+def add_conditions(text: RichText, grounds: Any) -> None:
+    """The three conditions and the grounds, from a :class:`Grounds` or a recorded disclosure."""
+    labelled(text, _("disclose.summary_risk"), words("harm", sorted(grounds.harms)))
+    labelled(text, _("element.exposed"), grounds.exposed)
+    labelled(text, _("element.urgency"), grounds.urgency)
+    labelled(text, _("element.imminence"), word("imminence", grounds.imminence))
+    labelled(text, _("element.reasonable_cause"), grounds.reasonable_cause)
+    labelled(text, _("element.violence"), grounds.violence)
+    labelled(text, _("element.danger"), grounds.danger)
+
+
+def summary_text(draft: DisclosureDraft) -> RichText:
+    """Every element of the disclosure, as it will be recorded."""
+    recipient = draft.recipient
+    text = RichText()
+
+    def line(key: str, value: str) -> None:
+        labelled(text, _(key), value)
+
+    text.append(_("disclose.summary_conditions") + "\n", style="bold underline")
+    add_conditions(text, draft.grounds)
+    text.append("\n" + _("disclose.recipient") + "\n", style="bold underline")
+    line("element.recipient.name", recipient.name)
+    line("disclose.recipient_category", word("recipient_category", recipient.category))
+    line("disclose.recipient_kind", word("kind", recipient.kind))
+    if draft.recipient_org:
+        line("disclose.recipient_org", draft.recipient_org_name)
+    line("disclose.outside_quebec", _("answer.yes") if recipient.outside_quebec else _("answer.no"))
+    text.append("\n" + _("disclose.summary_fields", count=len(draft.fields)) + "\n", style="bold underline")
+    for name in draft.fields:
+        text.append(f"  • {field_word(name)}\n")
+    return text
+
+
+class DisclosureSummary(SharingPart):
+    """Read everything once more; record it (the store's guards again), or go back to correct it."""
+
+    DEFAULT_CSS = """
+    DisclosureSummary #summary-body { height: 1fr; padding: 0 1; }
+    DisclosureSummary #summary-error { height: auto; max-height: 6; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [bind("disclose_record", "record"), bind("disclose_back", "back")]
+
+    def __init__(self, draft: DisclosureDraft) -> None:
+        super().__init__(classes="sharing-form")
+        self.draft = draft
+        self.recording = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("disclose.summary_title", case=self.draft.label), classes="screen-title")
+        with VerticalScroll(id="summary-body"):
+            yield Static(_("disclose.summary_intro"), classes="hint")
+            yield Static(summary_text(self.draft), id="summary")
+        yield Static(id="summary-error", classes="error")
+        yield Footer(compact=True)
+
+    def action_record(self) -> None:
+        if self.recording:
+            return
+        self.recording = True
+        draft, work = self.draft, self.work
+
+        def recorded(disclosure_id: str) -> None:
+            self.notify(_("disclose.recorded", count=len(draft.fields)))
+            self.dismiss(disclosure_id)
+
+        def refused(error: CsvcError) -> None:
+            self.recording = False
+            self.query_one("#summary-error", Static).update(refusal_text(error))
+
+        self.csvc_app.background(
+            lambda: work.disclose(
+                draft.case_id,
+                recipient=draft.recipient,
+                grounds=draft.grounds,
+                fields=draft.fields,
+                recipient_org=draft.recipient_org,
+            ),
+            recorded,
+            refused,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

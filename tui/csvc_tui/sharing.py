@@ -1,0 +1,182 @@
+"""What the sharing screens ask of the store: consents, shares under consent, disclosures without consent
+(art. 60.4), the case's communications and what partners shared with this organisation.
+
+Each method is slow work (store): screens call it through ``CsvcApp.background``. Nothing here decides: the
+guards are the core's (:mod:`csvc_core.sharing`), the records the store's, every write audited by the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csvc_core.errors import OperationFailed
+from csvc_core.sharing.disclosure import FieldSelection, Grounds, Recipient, build_disclosure
+
+if TYPE_CHECKING:
+    from csvc_tui.workspace import Workspace
+
+#: how long a consent lasts, in days, as the consent form offers it (a consent is for the time needed).
+CONSENT_DAYS: tuple[int, ...] = (7, 30, 90, 180, 365)
+#: since when the case's communications are listed: all of them.
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@attrs.frozen
+class SharingView:
+    """A case's sharing: its consents, and every communication this organisation made of it."""
+
+    consents: tuple[Any, ...]
+    communications: tuple[Any, ...]
+
+
+@attrs.frozen
+class Partner:
+    """A choice of recipient: one organisation of the store (``organisation`` its id) or a whole sector."""
+
+    value: str
+    sector: str
+    organisation: str | None = None
+    name: str = ""
+
+
+class SharingWork:
+    """The sharing calls of one workspace (its session, once unlocked)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @property
+    def session(self) -> Any:
+        if not self.workspace.unlocked:
+            raise OperationFailed("the session is locked: unlock it with the passphrase")
+        return self.workspace.session
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def view(self, case_id: str) -> SharingView:
+        session = self.session
+        consents = session.consents(case_id)
+        now = datetime.now(UTC)
+        lines = session.communications_register(EPOCH, now + timedelta(days=1), case_id)
+        return SharingView(tuple(consents), tuple(reversed(lines)))
+
+    def partners(self, sectors: bool = True) -> list[Partner]:
+        """The other organisations of the store, then (with ``sectors``) every sector as a whole."""
+        session = self.session
+        own = session.actor.org_id
+        found = [
+            Partner(f"org:{org.id}", org.sector, org.id, org.name)
+            for org in session.organisations()
+            if org.id != own
+        ]
+        if sectors:
+            from csvc_core.sharing.parties import SECTORS
+
+            found.extend(Partner(f"sector:{sector}", sector) for sector in SECTORS)
+        return found
+
+    def disclosure(self, disclosure_id: str) -> Any:
+        """The whole entry (the store audits the read)."""
+        return self.session.disclosure(disclosure_id)
+
+    def received(self) -> list[dict[str, Any]]:
+        """Cases held elsewhere that this organisation may read something of, and on which basis."""
+        return list(self.session.shared_cases())
+
+    def received_case(self, case_id: str) -> dict[str, Any]:
+        """What this organisation received of a case, each disclosure with its entry (why, the danger)."""
+        session = self.session
+        case = dict(session.shared_with_me(case_id))
+        case["received"] = [
+            {**item, "entry": session.disclosure(item["disclosure"])} if "disclosure" in item else item
+            for item in case["received"]
+        ]
+        return case
+
+    # -- consent ---------------------------------------------------------------------------------------------
+    def give_consent(
+        self,
+        case_id: str,
+        *,
+        person: str,
+        purpose: str,
+        categories: Iterable[str],
+        partner: Partner,
+        days: int,
+    ) -> str:
+        expires = datetime.now(UTC) + timedelta(days=days)
+        return str(
+            self.session.give_consent(
+                case_id,
+                person=person,
+                purpose=purpose,
+                categories=list(categories),
+                partner_sector=partner.sector,
+                partner=partner.organisation,
+                expires_at=expires,
+            )
+        )
+
+    def withdraw(self, consent_id: str) -> None:
+        self.session.withdraw_consent(consent_id)
+
+    def may_share(self, case_id: str, categories: Iterable[str], to: str, purpose: str | None) -> Any:
+        """The core's answer, with its reasons, before anything is shared."""
+        return self.session.may_share(case_id, list(categories), to, purpose)
+
+    def share(self, case_id: str, *, categories: Iterable[str], to: str, purpose: str) -> str:
+        return str(self.session.share(case_id, categories=list(categories), to=to, purpose=purpose))
+
+    # -- disclosure without consent (art. 60.4) --------------------------------------------------------------
+    def disclosure_fields(self, case_id: str) -> dict[str, str]:
+        """The fields a disclosure of this case may carry (name -> category); none is ticked."""
+        return dict(self.session.disclosure_fields(case_id))
+
+    def check_disclosure(
+        self,
+        case_id: str,
+        offered: Iterable[str],
+        *,
+        recipient: Recipient,
+        grounds: Grounds,
+        fields: Iterable[str],
+    ) -> None:
+        """The core's own guards on a disclosure, recording nothing: every reason it would be refused
+        (:class:`~csvc_core.sharing.Refused` or :class:`~csvc_core.sharing.Incomplete`)."""
+        from csvc_core.store.access import member
+
+        build_disclosure(
+            id="-",
+            case=case_id,
+            at=datetime.now(UTC),
+            discloser=member(self.session.actor),
+            recipient=recipient,
+            grounds=grounds,
+            selection=FieldSelection(tuple(offered)).tick(*fields),
+        )
+
+    def disclose(
+        self,
+        case_id: str,
+        *,
+        recipient: Recipient,
+        grounds: Grounds,
+        fields: Iterable[str],
+        recipient_org: str | None,
+    ) -> str:
+        """Record the disclosure: the store checks every guard again, writes it with its audit entry."""
+        return str(
+            self.session.disclose(
+                case_id,
+                recipient=recipient,
+                grounds=grounds,
+                fields=list(fields),
+                recipient_org=recipient_org,
+            )
+        )
+
+    def annotate(self, disclosure_id: str, text: str) -> None:
+        self.session.annotate_disclosure(disclosure_id, text)
