@@ -9,7 +9,7 @@ from typing import Any
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 
 from csvc_core.model import PROTAGONISTS
 from csvc_core.sharing.categories import CATEGORIES
@@ -17,6 +17,7 @@ from csvc_tui.screens.sharing_form import SharingForm, choice, row, ticks
 from csvc_tui.sharing import CONSENT_DAYS, Partner
 from csvc_tui.sharing_words import reason_text, word
 from csvc_tui.text import _
+from csvc_tui.widgets.keybar import KeyBar
 
 
 def partner_label(partner: Partner) -> str:
@@ -52,7 +53,7 @@ class ConsentForm(SharingForm):
             yield Static(_("consent.categories"), classes="heading")
             yield ticks(category_choices(), "consent-categories")
         yield from self.error_line()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def submit(self) -> None:
         partner = self.partners.get(self.chosen("consent-partner"))
@@ -112,7 +113,7 @@ class ShareForm(SharingForm):
             yield ticks(category_choices(), "share-categories")
         yield Static(_("share.guard_waiting"), id="share-guard", classes="form-guard")
         yield from self.error_line()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         super().on_mount()

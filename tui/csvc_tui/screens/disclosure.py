@@ -17,7 +17,7 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from csvc_core.errors import CsvcError
 from csvc_core.sharing.disclosure import (
@@ -35,6 +35,7 @@ from csvc_tui.screens.sharing_form import SharingForm, SharingPart, TickBox, cho
 from csvc_tui.sharing import Partner
 from csvc_tui.sharing_words import field_word, refusal_text, word, words
 from csvc_tui.text import _
+from csvc_tui.widgets.keybar import KeyBar
 
 #: a recipient with no protective role (a landlord, an employer, a neighbour): offered so that the law's
 #: refusal is seen and explained, never silently impossible.
@@ -96,7 +97,7 @@ class DisclosureForm(SharingForm):
             ]
             yield ticks(offered, "disclose-fields")
         yield from self.error_line()
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         """Only a person able to help has a kind to choose; a chosen organisation names the recipient."""
@@ -217,7 +218,7 @@ class DisclosureSummary(SharingPart):
             yield Static(_("disclose.summary_intro"), classes="hint")
             yield Static(summary_text(self.draft), id="summary")
         yield Static(id="summary-error", classes="error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_record(self) -> None:
         if self.recording:

@@ -11,7 +11,7 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_tui.keys import bind
@@ -21,6 +21,7 @@ from csvc_tui.screens.disclosure import DisclosureForm, add_conditions, labelled
 from csvc_tui.screens.sharing_form import SharingPart
 from csvc_tui.sharing_words import day, field_word, person_word, word, words
 from csvc_tui.text import _
+from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from csvc_tui.sharing import SharingView
@@ -105,7 +106,7 @@ class SharingScreen(SharingPart):
             yield OptionList(id="consents")
             yield Static(_("sharing.communications"), classes="heading")
             yield OptionList(id="communications")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
@@ -233,7 +234,7 @@ class DisclosureEntryScreen(SharingPart):
         yield Static(_("disclose.entry_title"), classes="screen-title")
         with VerticalScroll(id="entry-body"):
             yield Static(_("case.loading"), id="entry")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
@@ -296,7 +297,7 @@ class ReceivedScreen(SharingPart):
         yield OptionList(id="received")
         with VerticalScroll(id="received-body"):
             yield Static(_("received.pick"), id="received-case")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         work = self.work
