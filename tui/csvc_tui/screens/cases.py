@@ -36,7 +36,7 @@ class CasesScreen(Screen[None]):
         bind("case_search", "search"),
         bind("followup", "toggle_followup"),
         bind("cases_refresh", "reload", show=False),
-        bind("received", "received"),
+        bind("received", "received", show=False),
     ]
 
     def __init__(self) -> None:
