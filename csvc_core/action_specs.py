@@ -19,25 +19,21 @@ The wording stays in both languages and a region can change due offsets without 
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from csvc_core.converter import converter
-from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid
-from csvc_core.instruments import structure_errors
-from csvc_core.model import Action, Result, Text, add_duration
+from csvc_core.filecache import cached
+from csvc_core.model import Action, Data, Result, Text, add_duration
 
 if TYPE_CHECKING:  # importlib.resources costs start-up time; only its type is needed
     from importlib.resources.abc import Traversable
 
 
-@attrs.frozen
-class ActionSpec:
+@attrs.frozen(repr=False)
+class ActionSpec(Data):
     """An action a sector may recommend: owner sector, wording, whether mandatory, default due offset."""
 
     id: str
@@ -60,11 +56,6 @@ class ActionSpec:
         )
 
 
-@attrs.frozen
-class _Catalogue:
-    actions: tuple[ActionSpec, ...]
-
-
 def load_action_specs(path: Path | Traversable, sectors: tuple[str, ...] = ()) -> dict[str, ActionSpec]:
     """Read and check an action catalogue; every problem is reported at once (:class:`InstrumentInvalid`).
 
@@ -72,35 +63,16 @@ def load_action_specs(path: Path | Traversable, sectors: tuple[str, ...] = ()) -
     """
     origin = str(path)
     try:
-        data: Mapping[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-        catalogue = converter.structure(data, _Catalogue)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentInvalid([f"{origin}: not valid TOML: {exc}"]) from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise InstrumentInvalid([f"{origin}: cannot read: {exc}"]) from None
-    except Exception as exc:  # cattrs groups every structuring error
-        raise InstrumentInvalid([f"{origin}: {line}" for line in structure_errors(exc)]) from None
-    problems: list[str] = []
-    seen: set[str] = set()
-    for index, spec in enumerate(catalogue.actions):
-        at = f"{origin}: $.actions[{index}]"
-        if spec.id in seen:
-            problems.append(f"{at}.id: duplicate id {spec.id!r}")
-        seen.add(spec.id)
-        if sectors and spec.sector not in sectors:
-            problems.append(
-                f"{at}.sector: {spec.sector!r} is outside this catalogue's mandate ({', '.join(sectors)})"
-            )
-        if spec.due_after is not None and not is_duration(spec.due_after):
-            problems.append(f"{at}.due_after: {spec.due_after!r} is not an ISO 8601 duration")
-        problems += [
-            f"{at}.label.{lang}: empty wording"
-            for lang in ("fr", "en")
-            if not getattr(spec.label, lang).strip()
-        ]
-    if problems:
-        raise InstrumentInvalid(problems)
-    return {spec.id: spec for spec in catalogue.actions}
+
+    def build() -> dict[str, ActionSpec]:
+        from csvc_core.action_check import checked_specs
+
+        return checked_specs(raw, origin, sectors)
+
+    return cached("actions", origin, raw, tuple(sectors), dict, build)
 
 
 def acts_for(own_sector: str, acting_sector: str | None) -> bool:

@@ -12,9 +12,9 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from csvc_core.instruments import CRITICAL_FLAG
 from csvc_core.markers import hookimpl
 from csvc_core.model import (
+    CRITICAL_FLAG,
     UNKNOWN,
     YES,
     Action,

@@ -14,15 +14,12 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 _SEPARATORS = re.compile(r"[-_.]+")
 
 
-@attrs.frozen
-class EntryPoint:
+class EntryPoint(NamedTuple):
     """One entry point ``name = module:attribute`` of ``group``, from distribution ``dist`` at ``version``."""
 
     name: str
@@ -77,15 +74,8 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
     found: list[EntryPoint] = []
     seen: set[str] = set()
     for folder in sys.path if path is None else path:
-        try:
-            names = sorted(os.listdir(folder or "."))
-        except OSError:
-            continue
-        for name in names:
-            stem, dot, suffix = name.rpartition(".")
-            if not dot or suffix not in ("dist-info", "egg-info"):
-                continue
-            dist, _, version = stem.partition("-")
+        for name in _metadata_folders(folder):
+            dist, _, version = name.rpartition(".")[0].partition("-")
             if _normalise(dist) in seen:
                 continue
             seen.add(_normalise(dist))
@@ -106,12 +96,17 @@ def distribution_version(dist: str, path: Iterable[str] | None = None) -> str | 
     """The version of the first distribution called ``dist`` on ``path`` (default ``sys.path``), or None."""
     wanted = _normalise(dist)
     for folder in sys.path if path is None else path:
-        try:
-            names = sorted(os.listdir(folder or "."))
-        except OSError:
-            continue
-        for name in names:
-            stem, dot, suffix = name.rpartition(".")
-            if dot and suffix in ("dist-info", "egg-info") and _normalise(stem.partition("-")[0]) == wanted:
+        for name in _metadata_folders(folder):
+            stem = name.rpartition(".")[0]
+            if _normalise(stem.partition("-")[0]) == wanted:
                 return stem.partition("-")[2] or _metadata_version(os.path.join(folder or ".", name))
     return None
+
+
+def _metadata_folders(folder: str) -> list[str]:
+    """The ``*.dist-info`` and ``*.egg-info`` names in ``folder``, sorted (none if it cannot be listed)."""
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return []
+    return sorted(name for name in names if name.endswith((".dist-info", ".egg-info")))

@@ -16,13 +16,13 @@ from datetime import datetime
 from functools import cache, cached_property
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 from pluggy import HookImpl
 
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
-from csvc_core.instruments import load_instrument
+from csvc_core.filecache import checked_instrument
 from csvc_core.jsonio import parse_assessment
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
@@ -34,8 +34,7 @@ T = TypeVar("T")
 PLUGIN_ERROR_FLAG = "plugin_error"
 
 
-@attrs.frozen
-class Catalogue:
+class Catalogue(NamedTuple):
     """The instruments found through ``csvc_instrument_sources``, and the problems met reading them."""
 
     instruments: dict[str, Instrument]
@@ -212,7 +211,7 @@ class Csvc:
         for plugin, source in self._sources:
             for path in _instrument_files([source]):
                 try:
-                    instrument = self._loaded.get(str(path)) or load_instrument(path, factors, rules)
+                    instrument = self._loaded.get(str(path)) or checked_instrument(path, factors, rules)
                 except InstrumentInvalid as exc:
                     problems.extend(f"{plugin}: {problem}" for problem in exc.problems)
                     continue
@@ -242,7 +241,7 @@ class Csvc:
                     continue
                 if str(path) not in self._loaded:
                     try:
-                        self._loaded[str(path)] = load_instrument(
+                        self._loaded[str(path)] = checked_instrument(
                             path, frozenset(self.vocabulary), self.rules
                         )
                     except InstrumentInvalid:

@@ -17,6 +17,7 @@ from csvc_core.converter import converter
 from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid, json_path
 from csvc_core.model import (
+    CRITICAL_FLAG,
     ITEM_TYPES,
     PROTAGONISTS,
     YES_NO_VALUES,
@@ -45,9 +46,6 @@ FLAG_CONDITIONS = (
 #: level ids that would claim there is no risk: never allowed (a lowest level keeps uncertainty visible).
 NO_RISK_IDS = frozenset({"none", "no_risk", "nil", "safe", "aucun", "aucun_risque"})
 
-
-#: the flag the core raises for any critical item answered yes, unless the instrument declares its own.
-CRITICAL_FLAG = "critical_item"
 #: the instrument's lists, structured element by element so that one bad element hides no other problem.
 LISTS: dict[str, type] = {
     "items": Item,
@@ -92,11 +90,11 @@ def structure_errors(exc: Exception, root: str = "$") -> list[str]:
     return lines
 
 
-def read_instrument(path: Path) -> dict[str, Any]:
-    """The raw TOML table of an instrument file; a syntax error is reported with the file."""
+def read_instrument(path: Path, raw: bytes | None = None) -> dict[str, Any]:
+    """The raw TOML table of an instrument file (of ``raw``, its bytes if already read); a syntax error is
+    reported with the file."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads((path.read_bytes() if raw is None else raw).decode())
     except OSError as exc:
         raise InstrumentInvalid([f"{path}: cannot read: {exc.strerror}"]) from None
     except tomllib.TOMLDecodeError as exc:
@@ -204,8 +202,11 @@ def parse_instrument(
     return instrument
 
 
-def load_instrument(path: Path, factors: Iterable[str], rules: Mapping[str, ScoringRule]) -> Instrument:
-    return parse_instrument(read_instrument(path), str(path), factors, rules, path.stem)
+def load_instrument(
+    path: Path, factors: Iterable[str], rules: Mapping[str, ScoringRule], raw: bytes | None = None
+) -> Instrument:
+    """Read and check an instrument file (``raw``: its bytes if already read)."""
+    return parse_instrument(read_instrument(path, raw), str(path), factors, rules, path.stem)
 
 
 def _duplicates(layout: Layout, name: str, ids: list[str]) -> list[str]:

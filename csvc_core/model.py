@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -13,6 +13,8 @@ from csvc_core.durations import parse_duration
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 YES_NO_VALUES = (YES, NO, UNKNOWN)
 PROTAGONISTS = ("victim", "child", "close_one", "partner")
+#: the flag the core raises for any critical item answered yes, unless the instrument declares its own.
+CRITICAL_FLAG = "critical_item"
 
 ItemType = Literal["yes_no", "ordinal", "multi_choice", "text", "count", "date"]
 ITEM_TYPES: tuple[str, ...] = ("yes_no", "ordinal", "multi_choice", "text", "count", "date")
@@ -20,8 +22,20 @@ ITEM_TYPES: tuple[str, ...] = ("yes_no", "ordinal", "multi_choice", "text", "cou
 AnswerValue = str | int | tuple[str, ...]
 
 
-@attrs.frozen
-class Text:
+class Data:
+    """Base of csvc's data classes (``@attrs.frozen(repr=False)``): the ``__repr__`` attrs would write,
+    ``Text(fr='…', en='…')``, shared rather than generated and compiled for each class when csvc starts."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(self)))
+        shown = ", ".join(f"{field.name}={getattr(self, field.name)!r}" for field in fields)
+        return f"{type(self).__qualname__}({shown})"
+
+
+@attrs.frozen(repr=False)
+class Text(Data):
     """A wording in both languages."""
 
     fr: str
@@ -31,8 +45,8 @@ class Text:
         return self.en if lang == "en" else self.fr
 
 
-@attrs.frozen
-class ShowIf:
+@attrs.frozen(repr=False)
+class ShowIf(Data):
     """A follow-up item is asked only when ``item`` was answered ``equals`` (or one of ``any_of``)."""
 
     item: str
@@ -50,14 +64,14 @@ class ShowIf:
         return value is not None and value in wanted
 
 
-@attrs.frozen
-class Choice:
+@attrs.frozen(repr=False)
+class Choice(Data):
     id: str
     label: Text
 
 
-@attrs.frozen
-class Item:
+@attrs.frozen(repr=False)
+class Item(Data):
     """One question of an instrument. ``factor`` is a code of the shared risk-factor vocabulary."""
 
     id: str
@@ -75,14 +89,14 @@ class Item:
     source: str | None = None  # e.g. "police_records": where a sector establishes this item
 
 
-@attrs.frozen
-class Group:
+@attrs.frozen(repr=False)
+class Group(Data):
     id: str
     label: Text
 
 
-@attrs.frozen
-class Level:
+@attrs.frozen(repr=False)
+class Level(Data):
     """A level of one instrument, mapped onto the shared case scale (compromission 1-4)."""
 
     id: str
@@ -92,8 +106,8 @@ class Level:
     reassess_after: str | None = None  # ISO 8601 duration
 
 
-@attrs.frozen
-class Tier:
+@attrs.frozen(repr=False)
+class Tier(Data):
     """Tiered rule step: ``min_yes`` or more yes among the items of ``group`` gives ``level``."""
 
     group: str
@@ -101,8 +115,8 @@ class Tier:
     min_yes: int = 1
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(repr=False)
+class Band(Data):
     """Score band ``min``..``max`` (inclusive; ``max`` None means no upper bound) gives ``level``."""
 
     level: str
@@ -110,8 +124,8 @@ class Band:
     max: int | None = None
 
 
-@attrs.frozen
-class Rule:
+@attrs.frozen(repr=False)
+class Rule(Data):
     """How an instrument computes its level; ``kind`` names a scoring strategy (:mod:`csvc_core.rules`)."""
 
     kind: str
@@ -121,14 +135,14 @@ class Rule:
     items: tuple[str, ...] = ()  # restrict a count/sum to these items (empty: all scorable items)
 
 
-@attrs.frozen
-class OverridePolicy:
+@attrs.frozen(repr=False)
+class OverridePolicy(Data):
     direction: Literal["up", "any"] = "up"
     reason_required: bool = True
 
 
-@attrs.frozen
-class FlagRule:
+@attrs.frozen(repr=False)
+class FlagRule(Data):
     """A declarative red flag or escalation criterion.
 
     ``when`` is one of: ``unknown_in_group``, ``all_unknown``, ``critical_yes``, ``score_at_least``,
@@ -146,8 +160,8 @@ class FlagRule:
     incomplete: bool = False  # the flag makes the result incomplete
 
 
-@attrs.frozen
-class ActionRule:
+@attrs.frozen(repr=False)
+class ActionRule(Data):
     """A default action: recommended when the final level is in ``levels`` or any of ``flags`` is raised."""
 
     id: str
@@ -159,8 +173,8 @@ class ActionRule:
     due_after: str | None = None  # ISO 8601 duration after assessed_at; None: no due date
 
 
-@attrs.frozen
-class Instrument:
+@attrs.frozen(repr=False)
+class Instrument(Data):
     id: str
     version: str
     title: Text
@@ -196,8 +210,8 @@ class Instrument:
         return min(self.levels, key=lambda lv: lv.rank)
 
 
-@attrs.frozen
-class Override:
+@attrs.frozen(repr=False)
+class Override(Data):
     """A professional's decision on the level: confirm or raise (lower only when the instrument allows)."""
 
     level: str
@@ -205,8 +219,8 @@ class Override:
     by: str | None = None
 
 
-@attrs.frozen
-class AssessmentInput:
+@attrs.frozen(repr=False)
+class AssessmentInput(Data):
     """Answers to one instrument, as given by the TUI, a JSON file or the API (already checked)."""
 
     instrument_id: str
@@ -218,23 +232,23 @@ class AssessmentInput:
     notes: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen
-class Factor:
+@attrs.frozen(repr=False)
+class Factor(Data):
     item: str
     factor: str
     contribution: int
 
 
-@attrs.frozen
-class Flag:
+@attrs.frozen(repr=False)
+class Flag(Data):
     id: str
     items: tuple[str, ...] = ()
     label: Text | None = None
     proposed_by: str = "csvc_core"
 
 
-@attrs.frozen
-class Action:
+@attrs.frozen(repr=False)
+class Action(Data):
     id: str
     sector: str
     due: datetime | None
@@ -243,8 +257,8 @@ class Action:
     proposed_by: str = "csvc_core"
 
 
-@attrs.frozen
-class Score:
+@attrs.frozen(repr=False)
+class Score(Data):
     """What a scoring strategy returns: the score (None if it computes none) and the computed level."""
 
     score: int | None
@@ -253,8 +267,8 @@ class Score:
     rule: str = ""
 
 
-@attrs.frozen
-class Result:
+@attrs.frozen(repr=False)
+class Result(Data):
     """One scored assessment: the proposal, the final level, and why."""
 
     instrument: Instrument

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import pluggy
 
 from csvc_core import hookspecs
@@ -21,15 +20,17 @@ ENTRY_POINT_GROUP = "csvc.plugins"
 CORE_PLUGIN = "csvc_core"
 
 
-@attrs.frozen
-class PluginFailure:
+class PluginFailure(NamedTuple):
+    """A plugin left out: its name, version and the error, one line."""
+
     name: str
     version: str | None
     error: str
 
 
-@attrs.frozen
-class PluginInfo:
+class PluginInfo(NamedTuple):
+    """A registered plugin and the hooks it implements."""
+
     name: str
     version: str | None
     hooks: tuple[str, ...]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import attrs
 
-from csvc_core.model import Item, Text
+from csvc_core.model import Data, Item, Text
 
 #: the partnership itself (intersectoral concertation): actions of this sector belong to the CSVC.
 PARTNERSHIP = "csvc"
 
 
-@attrs.frozen
-class Sector:
+@attrs.frozen(repr=False)
+class Sector(Data):
     """A sector of the partnership: police, health, shelter, ..."""
 
     id: str
@@ -19,8 +19,8 @@ class Sector:
     mandate: Text
 
 
-@attrs.frozen
-class Adaptation:
+@attrs.frozen(repr=False)
+class Adaptation(Data):
     """A sector's adaptation of a shared instrument, proposed through ``csvc_adapt_instrument``.
 
     ``hidden``: items the sector may not ask (they count as unknown); ``labels``: item id -> new wording;

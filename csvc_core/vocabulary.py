@@ -1,40 +1,22 @@
-"""The shared risk-factor vocabulary and the case scale, read from ``csvc_instruments``."""
+"""The shared risk-factor vocabulary, read from ``csvc_instruments`` (the scale: :mod:`csvc_core.scale`)."""
 
 from __future__ import annotations
 
-import tomllib
-
-import attrs
-
+from csvc_core.filecache import cached
 from csvc_core.model import Text
 
 
-@attrs.frozen
-class ScaleLevel:
-    """A level of the shared case scale (niveau de compromission de la sécurité)."""
-
-    rank: int
-    id: str
-    label: Text
-    colour: str
-
-
 def load_vocabulary() -> dict[str, Text]:
-    """Factor code -> wording in both languages."""
+    """Factor code -> wording in both languages (kept between runs: :mod:`csvc_core.filecache`)."""
     from csvc_instruments import data_dir
 
-    with (data_dir() / "vocabulary.toml").open("rb") as handle:
-        table = tomllib.load(handle)["factors"]
+    path = data_dir() / "vocabulary.toml"
+    raw = path.read_bytes()
+    return cached("vocabulary", str(path), raw, None, dict, lambda: _vocabulary(raw))
+
+
+def _vocabulary(raw: bytes) -> dict[str, Text]:
+    import tomllib
+
+    table = tomllib.loads(raw.decode())["factors"]
     return {code: Text(fr=label["fr"], en=label["en"]) for code, label in table.items()}
-
-
-def load_scale() -> tuple[ScaleLevel, ...]:
-    """The four levels of the case scale, rank 1 to 4."""
-    from csvc_instruments import data_dir
-
-    with (data_dir() / "scale.toml").open("rb") as handle:
-        table = tomllib.load(handle)["levels"]
-    return tuple(
-        ScaleLevel(rank=row["rank"], id=row["id"], label=Text(**row["label"]), colour=row["colour"])
-        for row in sorted(table, key=lambda row: row["rank"])
-    )

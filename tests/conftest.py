@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 VIGNETTES = ROOT.parent / "shared" / "vignettes"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Checked files kept between runs (:mod:`csvc_core.filecache`) go to this session's own folder, for
+    the tests and the processes they start: never to the user's cache."""
+    config.csvc_cache = tempfile.mkdtemp(prefix="csvc-test-cache-")  # type: ignore[attr-defined]
+    os.environ["XDG_CACHE_HOME"] = config.csvc_cache  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "csvc_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -104,11 +104,11 @@ def cli(ctx: click.Context) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI; every error becomes one line on stderr and the exit code of contract §4."""
-    from csvc_core.i18n import t
-
     try:
         return cli.main(args=argv, prog_name="csvc", standalone_mode=False)
     except click.exceptions.Abort:
+        from csvc_core.i18n import t
+
         click.echo(t("cli.aborted"), err=True)
         sys.exit(1)
     except click.ClickException as exc:
@@ -126,5 +126,7 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if os.environ.get("CSVC_DEBUG") or strict_plugins():
             raise
+        from csvc_core.i18n import t
+
         click.echo(t("cli.unexpected", error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(1)

@@ -16,11 +16,12 @@ from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
 def assess(instrument_id: str, answers_path: str, sector: str | None, as_json: bool, lang: str) -> None:
     """Évaluer une fois, sans dossier / Score one assessment without a store."""
     from csvc_core.framework import Csvc
-    from csvc_core.render import render_result
 
     payload, name = read_json(answers_path)
     result = Csvc.load().assess(instrument_id, payload, sector=sector, source=name)
     if as_json:
         echo_json(result.to_json())
     else:
+        from csvc_core.render import render_result
+
         click.echo(render_result(result, lang))

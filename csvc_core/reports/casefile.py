@@ -16,7 +16,7 @@ from csvc_core.i18n import t
 from csvc_core.model import Instrument
 from csvc_core.reports.chart import Point, trend_svg
 from csvc_core.reports.rendering import render
-from csvc_core.vocabulary import load_scale
+from csvc_core.scale import load_scale
 
 
 class Labels:

@@ -8,7 +8,7 @@ from functools import cache
 from rich.text import Text as RichText
 
 from csvc_core.model import Instrument
-from csvc_core.vocabulary import ScaleLevel, load_scale
+from csvc_core.scale import ScaleLevel, load_scale
 from csvc_tui.text import _, language
 
 BARS = {1: "▂", 2: "▄", 3: "▆", 4: "█"}
