@@ -127,8 +127,7 @@ class CsvcApp(App[None]):
     async def unlocked(self, _value: object = None) -> None:
         """The session is open: show the cases (and reopen the form left open at the last lock)."""
         self.last_activity = self.clock()
-        await self.switch_mode(WORK)
-        self.screen.refresh(layout=True)
+        await self.switch_mode(WORK)  # lays the screen out: no second layout asked for here
         await self.remove_mode(LOCKED)
         self.add_mode(LOCKED, self._gate)
         for case_id, state in self.workspace.take_resumed_forms():

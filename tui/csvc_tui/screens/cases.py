@@ -51,6 +51,7 @@ class CasesScreen(Screen[None]):
         return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
+        self.action_reload()  # the store thread reads the first page while the widgets are styled and mounted
         workspace = self.csvc_app.workspace
         yield Static(
             _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
@@ -63,7 +64,6 @@ class CasesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
         if not self.fetching:
