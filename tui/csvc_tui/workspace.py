@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Result
 from csvc_tui.form import FormState
@@ -166,6 +167,15 @@ class Workspace:
         resumed, self._resume = self._resume, []
         return resumed
 
+    @property
+    def live(self) -> Any:
+        """The open session. Locked meanwhile (privacy key, inactivity): :class:`OperationFailed`, an answer
+        that the screen which asked, gone with the lock, never receives."""
+        session = self.session
+        if session is None:
+            raise OperationFailed(_("error.locked"))
+        return session
+
     # -- who is working --------------------------------------------------------------------------------------
     @property
     def sector(self) -> str | None:
@@ -189,7 +199,7 @@ class Workspace:
                 overdue=case.overdue,
                 overdue_actions=self._overdue.get(case.id, 0),
             )
-            for case in self.session.list_cases(limit=limit, offset=offset, reveal=True)
+            for case in self.live.list_cases(limit=limit, offset=offset, reveal=True)
         ]
 
     def all_case_rows(self, offset: int, page: int) -> list[CaseRow]:
@@ -203,20 +213,20 @@ class Workspace:
 
     def _overdue_actions(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for action in self.session.actions(overdue=True, limit=100_000):
+        for action in self.live.actions(overdue=True, limit=100_000):
             counts[action.case_id] = counts.get(action.case_id, 0) + 1
         return counts
 
     def followup(self) -> list[Any]:
         """The follow-up queue, most urgent first (the store's order)."""
-        return list(self.session.followup())
+        return list(self.live.followup())
 
     def new_case(self, label: str) -> str:
-        return str(self.session.new_case(label))
+        return str(self.live.new_case(label))
 
     def case_view(self, case_id: str, reveal: bool) -> CaseView:
         """The case (names and contacts only with ``reveal``: the store records that reveal)."""
-        detail = self.session.case(case_id, reveal=reveal)
+        detail = self.live.case(case_id, reveal=reveal)
         level = detail.level
         holders = tuple(
             _(
@@ -232,7 +242,7 @@ class Workspace:
             DraftInfo(
                 title=self._title(d["instrument"]), instrument=d["instrument"], protagonist=d["protagonist"]
             )
-            for d in self.session.drafts(case_id)
+            for d in self.live.drafts(case_id)
         )
         return CaseView(detail=detail, holders=holders, drafts=drafts)
 
@@ -253,7 +263,7 @@ class Workspace:
 
     def form_for(self, case_id: str, instrument: Instrument, protagonist: str) -> FormState:
         """A new form, or the draft left for this case, instrument and protagonist."""
-        draft = self.session.draft(case_id, f"{instrument.id}:{protagonist}")
+        draft = self.live.draft(case_id, f"{instrument.id}:{protagonist}")
         if draft is not None:
             return FormState.from_draft(instrument, draft)
         return FormState(instrument, protagonist=protagonist)
@@ -261,24 +271,24 @@ class Workspace:
     def save_draft(self, case_id: str, draft: dict[str, Any]) -> None:
         with self._lock:
             if self.unlocked:
-                self.session.save_draft(case_id, draft_key(draft), draft)
+                self.live.save_draft(case_id, draft_key(draft), draft)
 
     def preview(self, case_id: str, instrument_id: str, payload: Mapping[str, Any]) -> Result:
         """The result the store would record (same pipeline, the case's history), without recording it."""
-        result: Result = self.session.preview(case_id, instrument_id, payload, source="tui")
+        result: Result = self.live.preview(case_id, instrument_id, payload, source="tui")
         return result
 
     def record(
         self, case_id: str, instrument_id: str, payload: Mapping[str, Any], accepted: list[str]
     ) -> Any:
         """Store the confirmed assessment; actions the professional did not accept are closed as not done."""
-        stored = self.session.assess(case_id, instrument_id, payload, source="tui")
+        stored = self.live.assess(case_id, instrument_id, payload, source="tui")
         for action in stored.actions:
             if action.action not in accepted and not action.mandatory:
-                self.session.set_action_status(
+                self.live.set_action_status(
                     action.id, "not_done", _("result.not_accepted"), expected_version=action.version
                 )
-        self.session.discard_draft(case_id, f"{instrument_id}:{payload.get('protagonist', 'victim')}")
+        self.live.discard_draft(case_id, f"{instrument_id}:{payload.get('protagonist', 'victim')}")
         return stored
 
     # -- following up ----------------------------------------------------------------------------------------
@@ -295,10 +305,10 @@ class Workspace:
         return EVENT_KINDS
 
     def set_action_status(self, action: Any, status: str, note: str) -> None:
-        self.session.set_action_status(action.id, status, note or None, expected_version=action.version)
+        self.live.set_action_status(action.id, status, note or None, expected_version=action.version)
 
     def record_event(self, case_id: str, kind: str, note: str) -> None:
-        self.session.record_event(case_id, kind, note=note or None)
+        self.live.record_event(case_id, kind, note=note or None)
 
     # -- sharing (consents, shares, disclosures): csvc_tui.sharing -------------------------------------------
     @cached_property

@@ -90,6 +90,8 @@ class CasesScreen(Screen[None]):
 
     def load_rest(self, first: int) -> None:
         workspace = self.csvc_app.workspace
+        if not workspace.unlocked:  # locked before the first page was drawn: this screen is on its way out
+            return
         if first == FIRST_PAGE:
             self.csvc_app.background(
                 lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
