@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -12,6 +13,9 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime
 from csvc_core.store.records import ACTION_STATUSES, ActionRecord
+
+#: a listing command's own part: its own options -> what it asks ``session.actions`` besides the filters.
+Query = Callable[..., dict[str, Any]]
 
 
 @click.group()
@@ -39,77 +43,57 @@ _filters = [
 ]
 
 
-def _with_filters(function: Callable[..., None]) -> Callable[..., None]:
-    for option in reversed(_filters):
-        function = option(function)
-    return function
+def _listing(name: str, *options: Callable[[Any], Any]) -> Callable[[Query], click.Command]:
+    """A command ``csvc action NAME`` that lists actions: its own ``options``, then the filters, the store and
+    the output options. The decorated function (its docstring is the command's help) turns its own options
+    into what ``session.actions`` is asked besides the filters, once the store is open."""
+
+    def decorate(query: Query) -> click.Command:
+        def command(
+            case_id: str | None,
+            sector: str | None,
+            limit: int,
+            store_url: str | None,
+            user_name: str | None,
+            as_json: bool,
+            lang: str,
+            **own: Any,
+        ) -> None:
+            with unlocked(store_url, user_name, lang) as session:
+                asked = query(**own)
+                found = session.actions(case_id=case_id, sector=sector, limit=limit, **asked)
+            _echo(found, as_json, lang)
+
+        command.__doc__ = query.__doc__
+        for option in reversed([*options, *_filters, store_command, json_option, lang_option]):
+            command = option(command)
+        return action.command(name)(command)
+
+    return decorate
 
 
-@action.command("list")
-@click.option("--status", type=click.Choice([*ACTION_STATUSES, "all"]), default="open", show_default=True)
-@_with_filters
-@store_command
-@json_option
-@lang_option
-def list_actions(
-    status: str,
-    case_id: str | None,
-    sector: str | None,
-    limit: int,
-    store_url: str | None,
-    user_name: str | None,
-    as_json: bool,
-    lang: str,
-) -> None:
+@_listing(
+    "list",
+    click.option("--status", type=click.Choice([*ACTION_STATUSES, "all"]), default="open", show_default=True),
+)
+def list_actions(status: str) -> dict[str, Any]:
     """Lister les actions / List actions, most urgent first."""
-    with unlocked(store_url, user_name, lang) as session:
-        found = session.actions(
-            case_id=case_id, sector=sector, status=None if status == "all" else status, limit=limit
-        )
-    _echo(found, as_json, lang)
+    return {"status": None if status == "all" else status}
 
 
-@action.command("due")
-@click.option("--before", "before_text", default=None, help="ISO 8601 with offset (default: now).")
-@_with_filters
-@store_command
-@json_option
-@lang_option
-def due(
-    before_text: str | None,
-    case_id: str | None,
-    sector: str | None,
-    limit: int,
-    store_url: str | None,
-    user_name: str | None,
-    as_json: bool,
-    lang: str,
-) -> None:
+@_listing(
+    "due", click.option("--before", "before_text", default=None, help="ISO 8601 with offset (default: now).")
+)
+def due(before_text: str | None) -> dict[str, Any]:
     """Actions ouvertes échues avant une date / Open actions due before a time."""
-    with unlocked(store_url, user_name, lang) as session:
-        before: datetime = parse_datetime(before_text, "--before") if before_text else session_now()
-        found = session.actions(case_id=case_id, sector=sector, due_before=before, limit=limit)
-    _echo(found, as_json, lang)
+    before: datetime = parse_datetime(before_text, "--before") if before_text else session_now()
+    return {"due_before": before}
 
 
-@action.command("overdue")
-@_with_filters
-@store_command
-@json_option
-@lang_option
-def overdue(
-    case_id: str | None,
-    sector: str | None,
-    limit: int,
-    store_url: str | None,
-    user_name: str | None,
-    as_json: bool,
-    lang: str,
-) -> None:
+@_listing("overdue")
+def overdue() -> dict[str, Any]:
     """Actions en retard / Open actions past their due date."""
-    with unlocked(store_url, user_name, lang) as session:
-        found = session.actions(case_id=case_id, sector=sector, overdue=True, limit=limit)
-    _echo(found, as_json, lang)
+    return {"overdue": True}
 
 
 @action.command("set")
