@@ -49,6 +49,23 @@ REQUESTED, SUBMITTED, COMMITTEE, CONCERTED, FOLLOW_UP, CLOSED = (
 )
 STATES: tuple[str, ...] = (REQUESTED, SUBMITTED, COMMITTEE, CONCERTED, FOLLOW_UP, CLOSED)
 COMMITTEE_SIZE = 3
+#: the steps, each with the states it may be taken from (``close``: any state but closed).
+SUBMIT, TO_COMMITTEE, DECIDE, MEETING, REPORT_DONE, CLOSE = (
+    "submit",
+    "to_committee",
+    "decide",
+    "meeting",
+    "report_done",
+    "close",
+)
+FROM_STATES: dict[str, tuple[str, ...]] = {
+    SUBMIT: (REQUESTED,),
+    TO_COMMITTEE: (SUBMITTED,),
+    DECIDE: (COMMITTEE,),
+    MEETING: (CONCERTED, FOLLOW_UP),
+    REPORT_DONE: (FOLLOW_UP,),
+    CLOSE: STATES[:-1],
+}
 CLOSURE_REASONS: tuple[str, ...] = (
     "risk_reduced",
     "plan_completed",
@@ -157,7 +174,7 @@ def request(
 
 def submit(concertation: Concertation, *, actor: Actor, at: datetime, note: str) -> Concertation:
     """The répondant of the requesting organisation signs the request off and calls the coordinator."""
-    _refuse_out_of_order(concertation, "submit", (REQUESTED,))
+    _refuse_out_of_order(concertation, SUBMIT, FROM_STATES[SUBMIT])
     _need_role(actor, "submit", (REPONDANT,), concertation.organisation)
     if blank(note):
         raise Incomplete(reason("step_note", step="submit"))
@@ -166,7 +183,7 @@ def submit(concertation: Concertation, *, actor: Actor, at: datetime, note: str)
 
 def to_committee(concertation: Concertation, *, actor: Actor, at: datetime) -> Concertation:
     """The coordinator puts the request to the coordination committee."""
-    _refuse_out_of_order(concertation, "to_committee", (SUBMITTED,))
+    _refuse_out_of_order(concertation, TO_COMMITTEE, FROM_STATES[TO_COMMITTEE])
     _need_role(actor, "to_committee", (COORDINATOR,))
     return _advance(concertation, COMMITTEE, actor, _moment(concertation, at))
 
@@ -181,7 +198,7 @@ def decide(
     why: str,
 ) -> Concertation:
     """The committee's decision, recorded by the coordinator: concerted action, or the request is closed."""
-    _refuse_out_of_order(concertation, "decide", (COMMITTEE,))
+    _refuse_out_of_order(concertation, DECIDE, FROM_STATES[DECIDE])
     _need_role(actor, "decide", (COORDINATOR,))
     names = tuple(name.strip() for name in members)
     problems: list[Reason] = []
@@ -209,7 +226,7 @@ def hold_meeting(
     actions: Iterable[PlanAction] = (),
 ) -> Concertation:
     """A meeting of the organisations concerned: every open action is reviewed, new actions join the plan."""
-    _refuse_out_of_order(concertation, "meeting", (CONCERTED, FOLLOW_UP))
+    _refuse_out_of_order(concertation, MEETING, FROM_STATES[MEETING])
     _need_role(actor, "meeting", (COORDINATOR,))
     held = check_meeting(meeting)
     moment = _moment(concertation, held.at)
@@ -228,7 +245,7 @@ def report_done(
     concertation: Concertation, *, actor: Actor, action: str, at: datetime, note: str = ""
 ) -> Concertation:
     """The owner organisation (or the coordinator) reports an action done between meetings."""
-    _refuse_out_of_order(concertation, "report_done", (FOLLOW_UP,))
+    _refuse_out_of_order(concertation, REPORT_DONE, FROM_STATES[REPORT_DONE])
     found = next((a for a in concertation.actions if a.id == action), None)
     if found is None or found.status != OPEN:
         raise Refused(reason("review_not_open", actions=(action,)))
@@ -247,7 +264,7 @@ def close(
     """Close with a reason. Open actions must be reviewed at a meeting first; before submission only the
     requesting organisation's répondant may decline, afterwards the coordinator closes."""
     if concertation.state == CLOSED:
-        raise Refused(reason("step_out_of_order", step="close", state=CLOSED, expected=STATES[:-1]))
+        raise Refused(reason("step_out_of_order", step=CLOSE, state=CLOSED, expected=FROM_STATES[CLOSE]))
     if concertation.state == REQUESTED:
         _need_role(actor, "close", (REPONDANT, COORDINATOR))
         if actor.role == REPONDANT and actor.org != concertation.organisation:
@@ -269,3 +286,28 @@ def close(
     moment = _moment(concertation, at)
     closure = Closure(why, note.strip(), moment, actor.user)
     return attrs.evolve(_advance(concertation, CLOSED, actor, moment, note), closure=closure)
+
+
+def _may_close(concertation: Concertation, actor: Actor) -> bool:
+    if concertation.open_actions():
+        return False
+    if concertation.state == REQUESTED and actor.role == REPONDANT:
+        return actor.org == concertation.organisation
+    return actor.role == COORDINATOR
+
+
+def allowed_steps(concertation: Concertation, actor: Actor) -> tuple[str, ...]:
+    """The steps ``actor`` may take now, in the path's order: those the rules above would not refuse (given
+    the elements each one asks for: a note, a reason, the committee, the meeting, a review)."""
+    state, role = concertation.state, actor.role
+    allowed = {
+        SUBMIT: role == REPONDANT and actor.org == concertation.organisation,
+        TO_COMMITTEE: role == COORDINATOR,
+        DECIDE: role == COORDINATOR,
+        MEETING: role == COORDINATOR,
+        REPORT_DONE: any(
+            role == COORDINATOR or actor.org == a.owner_org for a in concertation.open_actions()
+        ),
+        CLOSE: _may_close(concertation, actor),
+    }
+    return tuple(step for step, ok in allowed.items() if ok and state in FROM_STATES[step])

@@ -21,13 +21,14 @@ from csvc_core.errors import BadInput
 from csvc_core.sharing import concertation as cell
 from csvc_core.sharing.concertation import Closure, CommitteeDecision, Concertation, Step
 from csvc_core.sharing.parties import COORDINATOR
-from csvc_core.sharing.plan import Attendee, Meeting, PlanAction, Review
-from csvc_core.store.access import AccessDenied, member, visible_case
+from csvc_core.sharing.plan import OPEN, Attendee, Meeting, PlanAction, Review
+from csvc_core.store.access import AccessDenied, case_access, member, visible_case
 from csvc_core.store.cases import StaleRecord
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
+    cases,
     concertation_steps,
     concertations,
     meeting_attendees,
@@ -455,11 +456,12 @@ def record(tx: Tx, concertation_id: str) -> dict[str, Any]:
     row = _row(tx, concertation_id)
     loaded = load(tx, row)
     tx.audit("concertation.read", loaded.case, concertation=concertation_id)
-    return to_json(tx, loaded)
+    return {**to_json(tx, loaded), "next_steps": list(cell.allowed_steps(loaded, member(tx.actor)))}
 
 
 def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, Any]]:
-    """The requests the acting user may read, newest first (no free text)."""
+    """The requests the acting user may read (no free text): when asked, the case's level when this user may
+    see it (else null), the plan's open and overdue actions and the next due date."""
     query = select(concertations)
     if state is not None:
         if state not in cell.STATES:
@@ -473,12 +475,42 @@ def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, An
             "organisation": names.get(row.org_id),
             "state": row.state,
             "criteria": list(codes(row.criteria)),
+            **_urgency(tx, row),
         }
         for row in tx.connection.execute(query.order_by(concertations.c.id))
         if _may_read(tx, row)
     ]
     tx.audit("concertation.list", None, count=len(found))
     return found
+
+
+def _urgency(tx: Tx, row: Row) -> dict[str, Any]:
+    """What orders a list by urgency, read from codes and dates only (nothing is decrypted)."""
+    asked = tx.connection.execute(
+        select(concertation_steps.c.at).where(
+            concertation_steps.c.concertation_id == row.id, concertation_steps.c.seq == 1
+        )
+    ).scalar_one()
+    due = list(
+        tx.connection.execute(
+            select(plan_actions.c.due)
+            .where(plan_actions.c.concertation_id == row.id, plan_actions.c.status == OPEN)
+            .order_by(plan_actions.c.due)
+        ).scalars()
+    )
+    access = case_access(tx.connection, tx.actor, row.case_id, tx.now)
+    level = None
+    if access.sees_field("compromission") or access.sees_category("risk_level"):
+        level = tx.connection.execute(
+            select(cases.c.compromission).where(cases.c.id == row.case_id)
+        ).scalar_one()
+    return {
+        "requested_at": iso(asked),
+        "compromission": level,
+        "open_actions": len(due),
+        "overdue_actions": sum(1 for moment in due if moment < tx.now),
+        "next_due": iso(due[0]) if due else None,
+    }
 
 
 def _names(tx: Tx, table: Any) -> dict[str, str]:

@@ -613,7 +613,17 @@ def shared_cases(tx: Tx) -> list[dict[str, Any]]:
     for case_id in sorted(candidates):
         access = case_access(tx.connection, tx.actor, case_id)
         if access.allowed and "owner" not in access.bases:
-            found.append({"case": case_id, "bases": list(access.bases), "full": access.full})
+            level = None
+            if access.sees_field("compromission") or access.sees_category("risk_level"):
+                level = tx.connection.execute(select(cases.c.compromission).where(cases.c.id == case_id))
+            found.append(
+                {
+                    "case": case_id,
+                    "bases": list(access.bases),
+                    "full": access.full,
+                    "compromission": level.scalar_one() if level is not None else None,
+                }
+            )
     tx.audit("case.list_shared", None, count=len(found))
     return found
 

@@ -23,6 +23,7 @@ from csvc_tui.text import _, language
 from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
+    from csvc_tui.cellwork import CellWork
     from csvc_tui.sharing import SharingWork
 
 
@@ -175,6 +176,13 @@ class Workspace:
         if session is None:
             raise OperationFailed(_("error.locked"))
         return session
+
+    @cached_property
+    def cell(self) -> CellWork:
+        """The concertation calls (rapid-intervention cell) of this workspace."""
+        from csvc_tui.cellwork import CellWork
+
+        return CellWork(self)
 
     # -- who is working --------------------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.concertation import case_concertation, case_line
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text, trend_text
@@ -43,6 +44,7 @@ class CaseScreen(Screen[None]):
         bind("case_event", "event"),
         bind("case_reveal", "reveal"),
         bind("case_sharing", "sharing"),
+        bind("case_concertation", "concertation"),
         bind("back", "back", show=False),
     ]
 
@@ -61,6 +63,7 @@ class CaseScreen(Screen[None]):
         yield Static(_("case.title", case=self.label), id="case-title", classes="screen-title")
         with VerticalScroll(id="case-body"):
             yield Static(_("case.loading"), id="case-level")
+            yield Static(id="case-concertation")
             yield Static(id="case-drafts")
             yield Static(_("case.actions"), classes="heading")
             yield OptionList(id="case-actions")
@@ -80,6 +83,11 @@ class CaseScreen(Screen[None]):
         workspace = self.csvc_app.workspace
         reveal = self.revealed
         self.csvc_app.background(lambda: workspace.case_view(self.case_id, reveal), self.show, group="case")
+        self.csvc_app.background(
+            lambda: workspace.cell.case_requests(self.case_id),
+            lambda found: self.query_one("#case-concertation", Static).update(case_line(found)),
+            group="case-cell",
+        )
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def show(self, view: Any) -> None:
@@ -244,3 +252,7 @@ class CaseScreen(Screen[None]):
             self.app.push_screen(AskText(_("case.event_note", kind=_(f"event.{kind}"))), noted)
 
         self.app.push_screen(AskChoice(_("case.event_prompt"), kinds), chosen)
+
+    def action_concertation(self) -> None:
+        """Open one of the case's concertation requests, or ask for concertation."""
+        self.run_worker(case_concertation(self, self.case_id), exclusive=True, group="cell-ask")

@@ -35,6 +35,7 @@ class CasesScreen(Screen[None]):
         bind("case_new", "new_case"),
         bind("case_search", "search"),
         bind("followup", "toggle_followup"),
+        bind("cell_desk", "concertation"),
         bind("cases_refresh", "reload", show=False),
         bind("received", "received", show=False),
     ]
@@ -169,3 +170,9 @@ class CasesScreen(Screen[None]):
                 )
 
         self.app.push_screen(AskText(_("cases.new_prompt")), named)
+
+    def action_concertation(self) -> None:
+        """The concertation desk: the requests this user may read, the cases to bring to concertation."""
+        from csvc_tui.screens.concertation import ConcertationsScreen
+
+        self.app.push_screen(ConcertationsScreen())

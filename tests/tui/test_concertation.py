@@ -1,0 +1,275 @@
+"""Concertation from the keyboard, each partner at her own terminal, on one real SQLite store: request,
+sign-off, committee, decision, meeting with its plan, action done, review, closing; only the allowed steps
+offered; nothing of the case left after F12."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.case import CaseScreen
+from csvc_tui.screens.cases import CasesScreen
+from csvc_tui.screens.concertation import AskMany, ConcertationScreen, ConcertationsScreen
+from csvc_tui.screens.gate import GateScreen
+from textual.widgets import OptionList
+
+from csvc_core.store import Store
+from tests.store.conftest import grid
+from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, screen_text, wait_for
+
+PEOPLE = {
+    "iris": ("worker", "Maison Aurore"),
+    "rita": ("repondant", "Maison Aurore"),
+    "coline": ("coordinator", "Cellule Nord"),
+    "paul": ("worker", "Police Rivière"),
+}
+NOTE = "Grille : palier aggravé, menaces de mort répétées"
+
+
+@pytest.fixture
+def partnership(store: Store) -> dict[str, Any]:
+    """Three organisations, a user per role; iris's case assessed at level 4 (its name is the canary)."""
+    admin = store.unlock("alice", PASSPHRASE)
+    admin.add_organisation("Cellule Nord", "csvc")
+    admin.add_organisation("Police Rivière", "police")
+    for name, (role, org) in PEOPLE.items():
+        admin.add_user(name, role, PASSPHRASE, organisation=org, kdf=FAST_KDF)
+    worker = store.unlock("iris", PASSPHRASE)
+    case_id = worker.new_case(CANARY)
+    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    return {"case": case_id, "coordinator": store.unlock("coline", PASSPHRASE)}
+
+
+def as_user(make_app: Any, name: str) -> Any:
+    return make_app(environ={"CSVC_USER": name, "CSVC_PASSPHRASE": PASSPHRASE})
+
+
+def state_of(partnership: dict[str, Any]) -> dict[str, Any]:
+    coordinator = partnership["coordinator"]
+    (listed,) = coordinator.concertations()
+    return dict(coordinator.concertation(listed["id"]))
+
+
+async def modal(pilot: Any, kind: type) -> Any:
+    return await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind) and pilot.app.screen)
+
+
+async def answer(pilot: Any, text: str, *, clear: bool = False) -> None:
+    """Type a line into the open question (after clearing what it offers) and give it."""
+    screen = await modal(pilot, AskText)
+    field = screen.query_one("#answer")
+    await wait_for(pilot, lambda: pilot.app.focused is field)
+    if clear:
+        field.value = ""
+    if text:
+        await pilot.press(*text)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.screen is not screen)
+
+
+def offered(screen: Any) -> list[str]:
+    return [option.id for option in screen.query_one(OptionList).options]
+
+
+async def choose(pilot: Any, key: str, *, among: list[str] | None = None) -> None:
+    """Pick ``key`` in the open choice (checking first that exactly ``among`` is offered)."""
+    screen = await modal(pilot, AskChoice)
+    if among is not None:
+        assert offered(screen) == among
+    options = screen.query_one(OptionList)
+    while options.highlighted is None or options.get_option_at_index(options.highlighted).id != key:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.screen is not screen)
+
+
+async def open_request(app: Any, pilot: Any) -> ConcertationScreen:
+    """From the case list: c (the desk), Enter on the most urgent request."""
+    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+    await pilot.press("c")
+    desk = await modal(pilot, ConcertationsScreen)
+    await wait_for(pilot, lambda: desk.desk is not None and desk.desk.requests)
+    await pilot.press("enter")
+    screen = await modal(pilot, ConcertationScreen)
+    await wait_for(pilot, lambda: screen.record is not None)
+    return screen
+
+
+async def step(pilot: Any, screen: ConcertationScreen, name: str, among: list[str]) -> None:
+    """p, and the step ``name`` among exactly the steps ``among`` (asked only when there are several)."""
+    assert screen.record is not None and screen.record["next_steps"] == among
+    await pilot.press("p")
+    if len(among) > 1:
+        await choose(pilot, name, among=among)
+
+
+async def taken(pilot: Any, screen: ConcertationScreen, partnership: dict[str, Any], state: str) -> None:
+    await wait_for(pilot, lambda: state_of(partnership)["state"] == state)
+    await wait_for(pilot, lambda: screen.record is not None and screen.record["state"] == state)
+
+
+async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[str, Any]) -> None:
+    # the worker asks from the case: criteria ticked with space, Enter
+    app = as_user(make_app, "iris")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and CANARY in screen_text(app))
+        await pilot.press("enter")
+        case = await modal(pilot, CaseScreen)
+        await wait_for(pilot, lambda: "aucune demande" in screen_text(app))
+        await pilot.press("c")
+        await modal(pilot, AskMany)
+        await pilot.press("enter")  # nothing ticked: asked again, nothing written
+        many = await modal(pilot, AskMany)
+        await wait_for(pilot, lambda: "au moins un critère" in screen_text(app))
+        await pilot.press("space")
+        await pilot.press("enter")
+        screen = await modal(pilot, ConcertationScreen)
+        await wait_for(pilot, lambda: screen.record is not None)
+        assert many is not app.screen and case in app.screen_stack
+        assert state_of(partnership)["criteria"] == ["visible_high_risk"]
+        assert screen.record is not None and screen.record["next_steps"] == []  # the répondant signs
+        await pilot.press("p")
+        await wait_for(pilot, lambda: any("Aucune étape" in str(n.message) for n in app._notifications))
+    # the répondant: her desk, most urgent first, the level by name; she signs off
+    app = as_user(make_app, "rita")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        desk = app.screen_stack[-2]
+        assert isinstance(desk, ConcertationsScreen) and desk.desk is not None
+        assert desk.desk.requests[0].compromission == 4 and not desk.desk.recommended
+        await step(pilot, screen, "submit", ["submit", "close"])
+        await answer(pilot, "")  # a blank sign-off is asked again
+        await wait_for(pilot, lambda: "Obligatoire" in screen_text(app))
+        await answer(pilot, NOTE)
+        await taken(pilot, screen, partnership, "submitted")
+    # the coordinator: committee, decision, the meeting and its plan
+    app = as_user(make_app, "coline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        assert "niveau non communiqué" in mounted_text(app)
+        await step(pilot, screen, "to_committee", ["to_committee", "close"])
+        await choose(pilot, "yes")
+        await taken(pilot, screen, partnership, "committee")
+        await step(pilot, screen, "decide", ["decide", "close"])
+        for member in ("Coord Nord", "Sgt Roy", "Interv Côté"):
+            await answer(pilot, member)
+        await choose(pilot, "yes")
+        await answer(pilot, "menaces de mort et séparation")
+        await taken(pilot, screen, partnership, "concerted")
+        await step(pilot, screen, "meeting", ["meeting", "close"])
+        await answer(pilot, "")  # now, as offered
+        await choose(pilot, "emergency")
+        await answer(pilot, "")  # chaired by the coordinator, as offered
+        orgs = {o.name: o.id for o in partnership["coordinator"].organisations()}
+        await choose(pilot, orgs["Police Rivière"])
+        await answer(pilot, "Sgt Roy")
+        await choose(pilot, orgs["Maison Aurore"])
+        await answer(pilot, "Interv Côté")
+        await choose(pilot, "-")
+        soon = (datetime.now().astimezone() + timedelta(seconds=4)).strftime("%Y-%m-%d %H:%M:%S")
+        await choose(pilot, "add")
+        await answer(pilot, "patrouilles au domicile")
+        await choose(pilot, orgs["Police Rivière"])
+        await answer(pilot, "Sgt Roy")
+        await answer(pilot, soon, clear=True)
+        await choose(pilot, "add")
+        await answer(pilot, "place en hebergement")
+        await choose(pilot, orgs["Maison Aurore"])
+        await answer(pilot, "")
+        await answer(pilot, "")  # due in two days, as offered
+        await choose(pilot, "end")
+        await choose(pilot, "yes")
+        await taken(pilot, screen, partnership, "follow_up")
+        record = state_of(partnership)
+        assert record["meetings"][0]["kind"] == "emergency"
+        assert sorted(record["meetings"][0]["attendees_by_sector"]) == ["police", "shelter"]
+        assert [a["owner_org"] for a in record["actions"]] == ["Police Rivière", "Maison Aurore"]
+        # open actions: closing is not offered
+        assert screen.record is not None and screen.record["next_steps"] == ["meeting", "report_done"]
+    # the police reports its action done, past its due date (marked overdue)
+    await_overdue = datetime.strptime(soon, "%Y-%m-%d %H:%M:%S").astimezone()
+    while datetime.now().astimezone() <= await_overdue:
+        time.sleep(0.2)
+    app = as_user(make_app, "paul")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        await wait_for(pilot, lambda: "EN RETARD" in screen_text(app))
+        assert screen.record is not None and screen.record["next_steps"] == ["report_done"]
+        await pilot.press("f")  # the first action of the plan, the police's
+        await answer(pilot, "patrouilles faites chaque soir")
+        await wait_for(pilot, lambda: state_of(partnership)["actions"][0]["status"] == "done")
+    # the coordinator reviews the open action at a second meeting, then closes
+    app = as_user(make_app, "coline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        await step(pilot, screen, "meeting", ["meeting", "report_done"])
+        await answer(pilot, "")
+        await choose(pilot, "regular")
+        await answer(pilot, "")
+        await choose(pilot, orgs["Maison Aurore"])
+        await answer(pilot, "Interv Côté")
+        await choose(pilot, "-")
+        await choose(pilot, "impossible")
+        await answer(pilot, "")  # impossible needs its explanation
+        await wait_for(pilot, lambda: "Obligatoire" in screen_text(app))
+        await answer(pilot, "elle a quitté la région")
+        await choose(pilot, "end")
+        await choose(pilot, "yes")
+        await wait_for(pilot, lambda: len(state_of(partnership)["meetings"]) == 2)
+        await wait_for(pilot, lambda: screen.record is not None and len(screen.record["meetings"]) == 2)
+        await step(pilot, screen, "close", ["meeting", "close"])
+        await choose(pilot, "moved_away")
+        await answer(pilot, "")
+        await taken(pilot, screen, partnership, "closed")
+    final = state_of(partnership)
+    assert final["closure"]["reason"] == "moved_away"
+    assert [a["status"] for a in final["actions"]] == ["done", "impossible"]
+    assert [s["state"] for s in final["steps"]] == [
+        "requested", "submitted", "committee", "concerted", "follow_up", "follow_up", "closed",
+    ]
+
+
+async def test_a_refused_step_is_one_message_in_french(make_app: Any, partnership: dict[str, Any]) -> None:
+    rita = as_user(make_app, "rita")
+    worker = partnership["coordinator"].store.unlock("iris", PASSPHRASE)
+    request = worker.request_concertation(partnership["case"], criteria=["escalation"])
+    async with rita.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(rita, pilot)
+        await step(pilot, screen, "submit", ["submit", "close"])
+        worker_app_took_it = partnership["coordinator"].store.unlock("rita", PASSPHRASE)
+        worker_app_took_it.submit_concertation(request, "déjà signée ailleurs")  # meanwhile, elsewhere
+        await answer(pilot, NOTE)
+        refused = (
+            "Refusé : « signer et soumettre à la coordination » n'est plus possible : "
+            "la demande est maintenant à l'état « soumise (attend la coordination) »"
+        )
+        await wait_for(pilot, lambda: any(refused in str(n.message) for n in rita._notifications))
+        assert len([n for n in rita._notifications if "Refusé" in str(n.message)]) == 1
+        await wait_for(pilot, lambda: screen.record is not None and screen.record["state"] == "submitted")
+        assert screen.record["next_steps"] == []
+    assert [s["state"] for s in state_of(partnership)["steps"]] == ["requested", "submitted"]
+
+
+async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: dict[str, Any]) -> None:
+    worker = partnership["coordinator"].store.unlock("iris", PASSPHRASE)
+    worker.request_concertation(
+        partnership["case"], criteria=["professional_judgement"], judgement="Elle craint pour sa vie"
+    )
+    app = as_user(make_app, "rita")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        await wait_for(pilot, lambda: "Elle craint pour sa vie" in screen_text(app))
+        await step(pilot, screen, "submit", ["submit", "close"])
+        await modal(pilot, AskText)
+        await pilot.press(*"brouillon de signature")
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen))
+        await pilot.pause(0.3)
+        stacks = [s for stack in app._screen_stacks.values() for s in stack]
+        assert not any(isinstance(s, (ConcertationScreen, ConcertationsScreen, AskText)) for s in stacks)
+        for secret in ("Elle craint pour sa vie", "brouillon de signature", CANARY):
+            assert secret not in mounted_text(app) and secret not in screen_text(app)
+        assert not app.workspace.unlocked

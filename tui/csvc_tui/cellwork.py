@@ -1,0 +1,172 @@
+"""What the concertation screens ask of the store, in one place (called through ``CsvcApp.background``).
+
+The rules (which step comes next, who may take it, what it needs) are the core's
+(:mod:`csvc_core.sharing.concertation`); here the requests are gathered and ordered for the screens, most
+urgent first, and each step is passed on unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from csvc_core.jsonio import parse_datetime
+
+if TYPE_CHECKING:
+    from csvc_tui.workspace import Workspace
+
+#: the instrument actions that refer a case to intersectoral concertation (contract §3).
+REFERRAL_ACTIONS = ("emergency_concertation", "concertation", "concertation_referral")
+
+
+@attrs.frozen
+class Request:
+    """A concertation request as the list shows it (no free text)."""
+
+    id: str
+    case: str
+    name: str
+    organisation: str
+    state: str
+    criteria: tuple[str, ...]
+    compromission: int | None
+    requested_at: datetime | None
+    open_actions: int
+    overdue_actions: int
+    next_due: datetime | None
+
+    @property
+    def closed(self) -> bool:
+        return self.state == "closed"
+
+
+@attrs.frozen
+class ReferredCase:
+    """A case to bring to concertation: recommended by an instrument, or referred to this organisation."""
+
+    case: str
+    name: str
+    compromission: int | None
+    why: str  # an action id (recommended) or "referral"
+
+
+@attrs.frozen
+class Desk:
+    requests: tuple[Request, ...]
+    recommended: tuple[ReferredCase, ...]
+    referred: tuple[ReferredCase, ...]
+
+
+def urgency(request: Request) -> tuple[Any, ...]:
+    """Open before closed; highest level first (unknown last); more overdue actions; waiting longest."""
+    waited = request.requested_at.timestamp() if request.requested_at else 0.0
+    return (request.closed, -(request.compromission or 0), -request.overdue_actions, waited)
+
+
+def _when(value: str | None) -> datetime | None:
+    return parse_datetime(value, "at") if value else None
+
+
+class CellWork:
+    """The concertation calls of one workspace (its unlocked session)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    @property
+    def session(self) -> Any:
+        return self.workspace.session
+
+    @property
+    def role(self) -> str:
+        return str(self.session.actor.role) if self.session is not None else ""
+
+    def _names(self) -> dict[str, str]:
+        """The labels of this organisation's cases (the store audits the reveal)."""
+        cases = self.session.list_cases(status=None, limit=1_000_000, reveal=True)
+        return {case.id: case.label or case.id for case in cases}
+
+    def desk(self) -> Desk:
+        """The requests this user may read (most urgent first), the cases an instrument refers to
+        concertation without a request yet, and the cases other organisations referred to this one."""
+        names = self._names()
+        requests = tuple(
+            sorted(
+                (
+                    Request(
+                        id=item["id"],
+                        case=item["case"],
+                        name=names.get(item["case"], item["case"]),
+                        organisation=item["organisation"] or "",
+                        state=item["state"],
+                        criteria=tuple(item["criteria"]),
+                        compromission=item["compromission"],
+                        requested_at=_when(item["requested_at"]),
+                        open_actions=item["open_actions"],
+                        overdue_actions=item["overdue_actions"],
+                        next_due=_when(item["next_due"]),
+                    )
+                    for item in self.session.concertations()
+                ),
+                key=urgency,
+            )
+        )
+        asked = {r.case for r in requests if not r.closed}
+        levels = {case.id: case.compromission for case in self.session.list_cases(limit=1_000_000)}
+        recommended: dict[str, ReferredCase] = {}
+        for action in self.session.actions(status="open", limit=100_000):
+            if action.action in REFERRAL_ACTIONS and action.case_id not in asked:
+                recommended.setdefault(
+                    action.case_id,
+                    ReferredCase(
+                        action.case_id,
+                        names.get(action.case_id, action.case_id),
+                        levels.get(action.case_id),
+                        action.action,
+                    ),
+                )
+        referred = tuple(
+            ReferredCase(item["case"], item["case"], item["compromission"], "referral")
+            for item in self.session.shared_cases()
+            if "referral" in item["bases"]
+        )
+        by_level = sorted(recommended.values(), key=lambda c: -(c.compromission or 0))
+        return Desk(requests, tuple(by_level), tuple(sorted(referred, key=lambda c: -(c.compromission or 0))))
+
+    def case_requests(self, case_id: str) -> list[dict[str, Any]]:
+        """The requests on one case, newest first."""
+        found = [item for item in self.session.concertations() if item["case"] == case_id]
+        return sorted(found, key=lambda item: item["requested_at"] or "", reverse=True)
+
+    def record(self, concertation_id: str) -> dict[str, Any]:
+        """The request in full (steps, decision, meetings, plan) and the steps this user may take now."""
+        return dict(self.session.concertation(concertation_id))
+
+    def organisations(self) -> list[Any]:
+        return list(self.session.organisations())
+
+    # -- the steps (each refused by the core when out of order, by the wrong role, or incomplete) ----------
+    def request(self, case_id: str, criteria: list[str], judgement: str) -> str:
+        return str(self.session.request_concertation(case_id, criteria=criteria, judgement=judgement))
+
+    def submit(self, concertation_id: str, note: str) -> None:
+        self.session.submit_concertation(concertation_id, note)
+
+    def to_committee(self, concertation_id: str) -> None:
+        self.session.concertation_to_committee(concertation_id)
+
+    def decide(self, concertation_id: str, members: list[str], concerted: bool, why: str) -> None:
+        self.session.decide_concertation(
+            concertation_id, members=members, concerted_action=concerted, why=why
+        )
+
+    def meeting(self, concertation_id: str, meeting: dict[str, Any]) -> None:
+        self.session.hold_meeting(concertation_id, meeting, source="tui")
+
+    def report_done(self, concertation_id: str, action_id: str, note: str) -> None:
+        self.session.report_action_done(concertation_id, action_id, note)
+
+    def close(self, concertation_id: str, why: str, note: str) -> None:
+        self.session.close_concertation(concertation_id, why, note)
