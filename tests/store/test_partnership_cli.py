@@ -156,7 +156,7 @@ def test_disclosure_guards_register_and_recipient_reading(cli, tmp_path: Path) -
         )
     )["id"]
     assert json.loads(cli("case", "shared", "--json", user="paul")) == [
-        {"case": case_id, "bases": ["disclosure"], "full": False}
+        {"case": case_id, "bases": ["disclosure"], "full": False, "compromission": None}
     ]
     received = json.loads(cli("case", "shared", case_id, "--json", user="paul"))
     assert received["bases"] == ["disclosure"] and received["fields"] == ["victim.1.contact"]
