@@ -255,4 +255,7 @@ class CaseScreen(Screen[None]):
 
     def action_concertation(self) -> None:
         """Open one of the case's concertation requests, or ask for concertation."""
-        self.run_worker(case_concertation(self, self.case_id), exclusive=True, group="cell-ask")
+        level = self.detail.compromission if self.detail is not None else None
+        self.run_worker(
+            case_concertation(self, self.case_id, self.label, level), exclusive=True, group="cell-ask"
+        )

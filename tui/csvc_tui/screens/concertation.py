@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, SelectionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
@@ -107,26 +107,45 @@ async def fetch(app: CsvcApp, work: Callable[[], T]) -> T | None:
 
 
 class AskMany(ModalScreen[list[str] | None]):
-    """Tick any of ``choices`` (space), Enter to give them, Escape to cancel."""
+    """Tick any of ``choices`` (space: ``[x]`` or ``[ ]``, in text, not colour), Enter to give them, Escape to
+    cancel."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cancel", "cancel"),
+        bind("many_tick", "tick", priority=True),
         bind("many_done", "done", priority=True),
     ]
 
     def __init__(self, prompt: str, choices: Sequence[tuple[str, str]], error: str = "") -> None:
         super().__init__(classes="ask")
         self.prompt, self.choices, self.error = prompt, list(choices), error
+        self.ticked: set[str] = set()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.prompt, classes="prompt")
-            yield SelectionList[str](*((label, key) for key, label in self.choices), id="many")
+            yield OptionList(
+                *(Option(self.line(key, label), id=key) for key, label in self.choices), id="many"
+            )
             yield Static(self.error, classes="error")
             yield Static(_("ask.many_hint"), classes="hint")
 
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    def line(self, key: str, label: str) -> str:
+        return f"[{'x' if key in self.ticked else ' '}] {label}"
+
+    def action_tick(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        key, label = self.choices[options.highlighted]
+        self.ticked.symmetric_difference_update({key})
+        options.replace_option_prompt_at_index(options.highlighted, self.line(key, label))
+
     def action_done(self) -> None:
-        self.dismiss(list(self.query_one(SelectionList).selected))
+        self.dismiss([key for key, _label in self.choices if key in self.ticked])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -271,7 +290,7 @@ class ConcertationsScreen(Screen[None]):
         if request.overdue_actions:
             row.append("  " + _("cell.overdue_count", count=request.overdue_actions), style="bold reverse")
         elif request.next_due is not None:
-            row.append("  " + _("cell.next_due", when=local(request.next_due)), style="dim")
+            row.append("  " + _("cell.next_due", when=local(request.next_due)[:10]), style="dim")
         row.append(
             f"\n    {request.organisation} · {_('cell.asked_on', when=local(request.requested_at))}",
             style="dim",
@@ -285,10 +304,12 @@ class ConcertationsScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         kind, _sep, ident = (event.option.id or "").partition(":")
-        if kind == "r":
-            self.app.push_screen(ConcertationScreen(ident))
-        elif kind == "c":
-            self.csvc_app.open_case(ident)
+        if kind == "r" and self.desk is not None:
+            request = next(r for r in self.desk.requests if r.id == ident)
+            self.app.push_screen(ConcertationScreen(ident, request.name, request.compromission))
+        elif kind == "c" and self.desk is not None:
+            case = next(c for c in (*self.desk.recommended, *self.desk.referred) if c.case == ident)
+            self.csvc_app.open_case(ident, case.name)
 
     def action_back(self) -> None:
         self.dismiss()
@@ -306,9 +327,10 @@ class ConcertationScreen(Screen[None]):
         bind("back", "back"),
     ]
 
-    def __init__(self, concertation_id: str) -> None:
+    def __init__(self, concertation_id: str, case_name: str | None = None, level: int | None = None) -> None:
         super().__init__(classes="cell-screen")
         self.concertation_id = concertation_id
+        self.case_name, self.level = case_name, level  # as the desk or the case read them
         self.record: dict[str, Any] | None = None
 
     @property
@@ -336,7 +358,9 @@ class ConcertationScreen(Screen[None]):
         self.record = record
         state = _(f"cell.state.{record['state']}")
         self.query_one("#cell-title", Static).update(_("cell.title", state=state))
-        summary = RichText(_("cell.case", case=record["case"], org=record["organisation"]) + "\n")
+        summary = level_or_hidden(self.level)
+        name = self.case_name or record["case"]
+        summary.append("  " + _("cell.case", case=name, org=record["organisation"]) + "\n")
         summary.append(_("cell.current", state=state) + "\n", style="bold")
         criteria = ", ".join(_(f"cell.criterion.{c}") for c in record["criteria"])
         summary.append(_("cell.criteria", criteria=criteria) + "\n")
@@ -347,7 +371,7 @@ class ConcertationScreen(Screen[None]):
             names = ", ".join(_(f"cell.step.{s}") for s in steps)
             summary.append(_("cell.your_steps", steps=names), style="bold")
         elif record["state"] != "closed":
-            summary.append(_("cell.waiting", state=state), style="dim")
+            summary.append(_("cell.waiting"), style="dim")
         self.query_one("#cell-summary", Static).update(summary)
         self.show_plan(record)
         self.query_one("#cell-history", Static).update(self.history(record))
@@ -377,7 +401,7 @@ class ConcertationScreen(Screen[None]):
     def history(record: dict[str, Any]) -> RichText:
         text = RichText("\n" + _("cell.history") + "\n", style="bold")
         for step in record["steps"]:
-            state, role = _("cell.state." + step["state"]), _("cell.role." + step["role"])
+            state, role = _("cell.took." + step["state"]), _("cell.role." + step["role"])
             text.append(f"{local(step['at'])}  {state}", style="bold")
             text.append(f"  {step['by']} ({role}, {step['organisation']})\n")
             if step["note"] and step["state"] != "follow_up":
@@ -582,7 +606,8 @@ class ConcertationScreen(Screen[None]):
         ]
         while True:
             options = [*choices, ("-", _("cell.attendees_end"))] if people else choices
-            org_id = await ask.choice(_("cell.attendee_org", count=len(people)), options)
+            present = ", ".join(f"{p['name']} ({p['organisation']})" for p in people) or "—"
+            org_id = await ask.choice(_("cell.attendee_org", people=present), options)
             if org_id is None:
                 return None
             if org_id == "-":
@@ -646,7 +671,7 @@ class ConcertationScreen(Screen[None]):
 
 
 # -- from a case ---------------------------------------------------------------------------------------------
-async def case_concertation(screen: Screen[Any], case_id: str) -> None:
+async def case_concertation(screen: Screen[Any], case_id: str, name: str, level: int | None) -> None:
     """From a case: open one of its requests, or ask for concertation (criteria; a judgement needs its
     reason)."""
     app = cast("CsvcApp", screen.app)
@@ -670,7 +695,7 @@ async def case_concertation(screen: Screen[Any], case_id: str) -> None:
         if picked is None:
             return
         if picked != "new":
-            app.push_screen(ConcertationScreen(picked))
+            app.push_screen(ConcertationScreen(picked, name, level))
             return
     elif not may_request:
         app.notify(_("cell.request_role"), severity="warning")
@@ -695,7 +720,7 @@ async def case_concertation(screen: Screen[Any], case_id: str) -> None:
 
     def requested(concertation_id: str) -> None:
         app.notify(_("cell.requested"))
-        app.push_screen(ConcertationScreen(concertation_id))
+        app.push_screen(ConcertationScreen(concertation_id, name, level))
 
     def failed(error: CsvcError) -> None:
         app.notify(refusal(error), severity="error", timeout=15, markup=False)
