@@ -206,7 +206,9 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_request(app, pilot)
         await step(pilot, screen, "meeting", ["meeting", "report_done"])
-        await answer(pilot, "")
+        await answer(pilot, "2020-01-01 10:00", clear=True)  # before the request's last step: asked again
+        await wait_for(pilot, lambda: "ne peut précéder" in screen_text(app))
+        await answer(pilot, datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S"), clear=True)
         await choose(pilot, "regular")
         await answer(pilot, "")
         await choose(pilot, orgs["Maison Aurore"])

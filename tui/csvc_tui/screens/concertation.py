@@ -180,6 +180,7 @@ class Questions:
         end_of_day: bool = False,
         after: datetime | None = None,
         not_future: bool = False,
+        not_before: datetime | None = None,
         exact: datetime | None = None,
     ) -> datetime | None:
         """A moment typed in local time; ``value`` left as offered stands for ``exact`` (e.g. now, to the
@@ -198,6 +199,8 @@ class Questions:
                 error = _("cell.bad_date", value=answer)
             elif not_future and moment > datetime.now().astimezone():
                 error = _("cell.future_date")
+            elif not_before is not None and moment < not_before:
+                error = _("cell.before_previous", at=local(not_before))
             elif after is not None and moment <= after:
                 error = _("cell.due_after", at=local(after))
             else:
@@ -565,7 +568,14 @@ class ConcertationScreen(Screen[None]):
         if organisations is None:
             return
         now = datetime.now().astimezone()
-        at = await ask.moment(_("cell.meeting_at"), now.strftime(DATE_TIME), not_future=True, exact=now)
+        previous = parse_datetime(self.record["steps"][-1]["at"], "at")
+        at = await ask.moment(
+            _("cell.meeting_at"),
+            now.strftime(DATE_TIME),
+            not_future=True,
+            not_before=previous,
+            exact=now,
+        )
         if at is None:
             return
         kind = await ask.choice(_("cell.meeting_kind"), [(k, _(f"cell.kind.{k}")) for k in MEETING_KINDS])
