@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
@@ -27,6 +27,7 @@ from csvc_tui.cellwork import Desk, Request
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.text import _, language
+from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ class ConcertationsScreen(Screen[None]):
         yield Static(_("cell.desk_title", org=self.csvc_app.workspace.organisation), classes="screen-title")
         yield OptionList(Option(_("cell.loading"), disabled=True), id="cell-desk")
         yield Static(id="cell-status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -347,7 +348,7 @@ class ConcertationScreen(Screen[None]):
             yield Static(_("cell.plan"), classes="heading")
             yield OptionList(id="cell-plan")
             yield Static(id="cell-history")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_reload()
