@@ -35,7 +35,7 @@ class CasesScreen(Screen[None]):
         bind("case_new", "new_case"),
         bind("case_search", "search"),
         bind("followup", "toggle_followup"),
-        bind("cell_desk", "concertation"),
+        bind("cell_desk", "concertation", show=False),
         bind("cases_refresh", "reload", show=False),
         bind("received", "received", show=False),
     ]
