@@ -77,11 +77,13 @@ class CellWork:
 
     @property
     def session(self) -> Any:
-        return self.workspace.session
+        """The open session; locked meanwhile: one clear refusal (see ``Workspace.live``)."""
+        return self.workspace.live
 
     @property
     def role(self) -> str:
-        return str(self.session.actor.role) if self.session is not None else ""
+        session = self.workspace.session
+        return str(session.actor.role) if session is not None else ""
 
     def _names(self) -> dict[str, str]:
         """The labels of this organisation's cases (the store audits the reveal)."""
