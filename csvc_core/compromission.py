@@ -101,11 +101,9 @@ class Closure:
 
     def __attrs_post_init__(self) -> None:
         if not self.by.strip():
-            raise BadInput(
-                f"closure of assessment {self.assessment_id}: $.by: a closure names the professional"
-            )
+            raise BadInput(key="error.case.closure_by", id=self.assessment_id)
         if not self.reason.strip():
-            raise BadInput(f"closure of assessment {self.assessment_id}: $.reason: a closure needs a reason")
+            raise BadInput(key="error.case.closure_reason", id=self.assessment_id)
 
 
 @attrs.frozen
@@ -212,17 +210,15 @@ def case_compromission(
     A closure naming an assessment that is not given is :class:`BadInput` (the caller mixed up cases).
     """
     if now.tzinfo is None:
-        raise BadInput(f"case compromission: now {now.isoformat()!r} has no UTC offset")
+        raise BadInput(key="error.case.now_offset", now=now.isoformat())
     given = list(records)
     ids = [record.id for record in given]
     if len(set(ids)) != len(ids):
-        raise BadInput("case compromission: the same assessment id is given twice")
+        raise BadInput(key="error.case.twice")
     closed = {closure.assessment_id: closure for closure in closures}
     strangers = sorted(set(closed) - set(ids))
     if strangers:
-        raise BadInput(
-            f"case compromission: closure of assessment {strangers[0]!r}, which is not one of the case's"
-        )
+        raise BadInput(key="error.case.closure_stranger", id=strangers[0])
     set_aside: list[SetAside] = [
         SetAside(record, "no_level") for record in given if record.compromission is None
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from csvc_core.i18n import DEFAULT_LANGUAGE, t
+
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -15,9 +17,30 @@ def json_path(parent: str, key: object) -> str:
 
 
 class CsvcError(Exception):
-    """Base class: the message is meant for a person, in one line."""
+    """Base class: the message is meant for a person, in one line.
+
+    A message a person reads is a catalogue key plus values: ``BadInput(key="error.input.integer_expected",
+    where=..., value=...)``; :meth:`text` words it in a language, ``str(error)`` in French (the default).
+    A value that is itself a :class:`CsvcError` is worded in the same language (an error that wraps another).
+    A plain string message (no key) is kept for texts already worded by the caller.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", /, *, key: str | None = None, **values: object) -> None:
+        self.key = key
+        self.values: dict[str, object] = values
+        super().__init__(self.text() if key is not None else message)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang`` (French when the language is unknown)."""
+        if self.key is None:
+            return str(self)
+        shown = {
+            name: value.text(lang) if isinstance(value, CsvcError) else value
+            for name, value in self.values.items()
+        }
+        return t(self.key, lang, **shown)
 
 
 class BadInput(CsvcError):
@@ -37,6 +60,9 @@ class InstrumentInvalid(BadInput):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(
-            problems[0] if len(problems) == 1 else f"{len(problems)} problems:\n" + "\n".join(problems)
-        )
+        if len(problems) == 1:
+            super().__init__(problems[0])
+        else:
+            super().__init__(
+                key="error.instrument.problems", count=len(problems), problems="\n".join(problems)
+            )

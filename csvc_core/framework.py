@@ -267,7 +267,7 @@ class Csvc:
         instrument = self._lookup(instrument_id)
         if instrument is None:
             known = ", ".join(sorted(self.catalogue.instruments))
-            raise BadInput(f"unknown instrument {instrument_id!r} (known: {known})")
+            raise BadInput(key="error.input.unknown_instrument", instrument=instrument_id, known=known)
         if sector is None:
             return instrument
         return attrs.evolve(
@@ -349,7 +349,9 @@ class Csvc:
             failed,
         )
         if scored is None:
-            raise OperationFailed(f"{instrument.id}: no plugin scores rule {instrument.rule.kind!r}")
+            raise OperationFailed(
+                key="error.input.no_scorer", instrument=instrument.id, rule=instrument.rule.kind
+            )
         score: Score = scored[1]
         level = _final_level(instrument, score.level, assessment, source)
         level_row = instrument.level(level)
@@ -467,16 +469,18 @@ def _final_level(
     if override is None:
         if computed is None:
             raise BadInput(
-                f"{source}: $.override: {instrument.id} computes no level; the professional chooses one "
-                "(override with level, reason and by)"
+                key="error.input.level_needed", where=f"{source}: $.override", instrument=instrument.id
             )
         return computed
     if computed is not None and instrument.override.direction == "up":
         chosen, proposed = instrument.level(override.level), instrument.level(computed)
         if chosen is not None and proposed is not None and chosen.rank < proposed.rank:
             raise BadInput(
-                f"{source}: $.override.level: {override.level!r} is lower than the computed level "
-                f"{computed!r}; {instrument.id} allows raising a level only"
+                key="error.input.override_lower",
+                where=f"{source}: $.override.level",
+                level=override.level,
+                computed=computed,
+                instrument=instrument.id,
             )
     return override.level
 

@@ -32,13 +32,13 @@ def now_local() -> datetime:
 def parse_datetime(value: Any, where: str) -> datetime:
     """An ISO 8601 datetime with an offset, or :class:`BadInput` naming ``where``."""
     if not isinstance(value, str):
-        raise BadInput(f"{where}: expected an ISO 8601 date and time with offset, got {value!r}")
+        raise BadInput(key="error.input.datetime_expected", where=where, value=value)
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{where}: not an ISO 8601 date and time: {value!r}") from None
+        raise BadInput(key="error.input.datetime_invalid", where=where, value=value) from None
     if parsed.tzinfo is None:
-        raise BadInput(f"{where}: {value!r} has no UTC offset (write e.g. 2026-03-01T10:00:00-05:00)")
+        raise BadInput(key="error.input.datetime_no_offset", where=where, value=value)
     return parsed
 
 
@@ -47,31 +47,38 @@ def _parse_answer(item: Item, value: Any, where: str) -> AnswerValue | None:
         return None
     if item.type == "yes_no":
         if value not in YES_NO_VALUES:
-            raise BadInput(f'{where}: expected "yes", "no" or "unknown", got {value!r}')
+            raise BadInput(key="error.input.yes_no_expected", where=where, value=value)
         return str(value)
     if item.type in ("ordinal", "count"):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BadInput(f"{where}: expected an integer, got {value!r}")
+            raise BadInput(key="error.input.integer_expected", where=where, value=value)
         low = item.min if item.min is not None else (0 if item.type == "count" else None)
         if (low is not None and value < low) or (item.max is not None and value > item.max):
-            bounds = f"{low if low is not None else '…'} to {item.max if item.max is not None else '…'}"
-            raise BadInput(f"{where}: {value} is out of range ({bounds})")
+            low_shown, high_shown = ("…" if bound is None else bound for bound in (low, item.max))
+            raise BadInput(
+                key="error.input.out_of_range", where=where, value=value, low=low_shown, high=high_shown
+            )
         return value
     if item.type == "multi_choice":
         choices = {choice.id for choice in item.choices}
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise BadInput(f"{where}: expected a list of choices, got {value!r}")
+            raise BadInput(key="error.input.choices_expected", where=where, value=value)
         unknown = [v for v in value if v not in choices]
         if unknown:
-            raise BadInput(f"{where}: unknown choice {unknown[0]!r} (one of {', '.join(sorted(choices))})")
+            raise BadInput(
+                key="error.input.unknown_choice",
+                where=where,
+                value=unknown[0],
+                choices=", ".join(sorted(choices)),
+            )
         return tuple(value)
     if item.type == "date":
         try:
             return date.fromisoformat(value).isoformat()
         except (TypeError, ValueError):
-            raise BadInput(f"{where}: expected an ISO 8601 date (YYYY-MM-DD), got {value!r}") from None
+            raise BadInput(key="error.input.date_expected", where=where, value=value) from None
     if not isinstance(value, str):
-        raise BadInput(f"{where}: expected text, got {value!r}")
+        raise BadInput(key="error.input.text_expected", where=where, value=value)
     return value
 
 
@@ -80,14 +87,16 @@ def parse_assessment(
 ) -> AssessmentInput:
     """Check an answers object (contract §1) against ``instrument``; errors name file, field and value."""
     if not isinstance(payload, Mapping):
-        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+        raise BadInput(key="error.input.object_expected", where=source, got=type(payload).__name__)
     extra = sorted(set(payload) - set(INPUT_KEYS))
     if extra:
-        raise BadInput(f"{source}: unknown field {extra[0]!r} (fields: {', '.join(INPUT_KEYS[:-1])})")
+        raise BadInput(
+            key="error.input.unknown_field", where=source, field=extra[0], fields=", ".join(INPUT_KEYS[:-1])
+        )
     named = payload.get("instrument")
     if named is not None and named != instrument.id:
         raise BadInput(
-            f"{source}: $.instrument: {named!r} differs from the instrument asked for, {instrument.id!r}"
+            key="error.input.other_instrument", where=source, named=named, instrument=instrument.id
         )
     assessed_at = (
         parse_datetime(payload["assessed_at"], f"{source}: $.assessed_at")
@@ -98,23 +107,31 @@ def parse_assessment(
     protagonist = "victim" if protagonist is None else protagonist
     if protagonist not in PROTAGONISTS:
         raise BadInput(
-            f"{source}: $.protagonist: unknown protagonist {protagonist!r} (one of {', '.join(PROTAGONISTS)})"
+            key="error.input.unknown_protagonist",
+            where=source,
+            value=protagonist,
+            roles=", ".join(PROTAGONISTS),
         )
     if protagonist not in instrument.protagonists:
         raise BadInput(
-            f"{source}: $.protagonist: {instrument.id} assesses {', '.join(instrument.protagonists)}, "
-            f"not {protagonist!r}"
+            key="error.input.protagonist_not_assessed",
+            where=source,
+            instrument=instrument.id,
+            roles=", ".join(instrument.protagonists),
+            value=protagonist,
         )
     raw_answers = payload.get("answers")
     raw_answers = {} if raw_answers is None else raw_answers
     if not isinstance(raw_answers, Mapping):
-        raise BadInput(f"{source}: $.answers: expected an object of item ids, got {raw_answers!r}")
+        raise BadInput(key="error.input.items_expected", where=f"{source}: $.answers", value=raw_answers)
     answers: dict[str, AnswerValue] = {}
     for item_id, value in raw_answers.items():
         item = instrument.item(item_id)
         if item is None:
-            where = json_path("$.answers", item_id)
-            raise BadInput(f"{source}: {where}: unknown item {item_id!r} of {instrument.id}")
+            where = f"{source}: {json_path('$.answers', item_id)}"
+            raise BadInput(
+                key="error.input.unknown_item", where=where, item=item_id, instrument=instrument.id
+            )
         parsed = _parse_answer(item, value, f"{source}: {json_path('$.answers', item_id)}")
         if parsed is not None:
             answers[item_id] = parsed
@@ -134,22 +151,30 @@ def _parse_override(raw: Any, instrument: Instrument, source: str) -> Override |
         return None
     where = f"{source}: $.override"
     if not isinstance(raw, Mapping):
-        raise BadInput(f"{where}: expected an object with level, reason and by, got {raw!r}")
+        raise BadInput(key="error.input.override_expected", where=where, value=raw)
     extra = sorted(set(raw) - {"level", "reason", "by"})
     if extra:
-        raise BadInput(f"{where}: unknown field {extra[0]!r} (fields: level, reason, by)")
+        raise BadInput(
+            key="error.input.unknown_field", where=where, field=extra[0], fields="level, reason, by"
+        )
     level = raw.get("level")
     if instrument.level(level) is None if isinstance(level, str) else True:
         known = ", ".join(lv.id for lv in instrument.levels)
-        raise BadInput(f"{where}.level: unknown level {level!r} of {instrument.id} (one of {known})")
+        raise BadInput(
+            key="error.input.unknown_level",
+            where=f"{where}.level",
+            level=level,
+            instrument=instrument.id,
+            levels=known,
+        )
     reason = raw.get("reason")
     if reason is not None and not isinstance(reason, str):
-        raise BadInput(f"{where}.reason: expected text, got {reason!r}")
+        raise BadInput(key="error.input.text_expected", where=f"{where}.reason", value=reason)
     if instrument.override.reason_required and not (reason or "").strip():
-        raise BadInput(f"{where}.reason: an override needs a reason (level {level!r})")
+        raise BadInput(key="error.input.override_reason", where=f"{where}.reason", level=level)
     by = raw.get("by")
     if by is not None and not isinstance(by, str):
-        raise BadInput(f"{where}.by: expected a name or user id, got {by!r}")
+        raise BadInput(key="error.input.by_expected", where=f"{where}.by", value=by)
     return Override(level=str(level), reason=(reason or "").strip(), by=by)
 
 
@@ -157,7 +182,7 @@ def _parse_context(raw: Any, instrument: Instrument, source: str) -> dict[str, A
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise BadInput(f"{source}: $.context: expected an object, got {raw!r}")
+        raise BadInput(key="error.input.context_expected", where=f"{source}: $.context", value=raw)
     context = dict(raw)
     for flag in instrument.flags:
         if flag.key is None or context.get(flag.key) is None:
@@ -169,7 +194,7 @@ def _parse_context(raw: Any, instrument: Instrument, source: str) -> dict[str, A
         elif flag.when in INTEGER_CONDITIONS and (
             isinstance(value, bool) or not isinstance(value, int) or value < 0
         ):
-            raise BadInput(f"{where}: expected a whole number 0 or more, got {value!r}")
+            raise BadInput(key="error.input.count_expected", where=where, value=value)
     return context
 
 
@@ -177,13 +202,15 @@ def _parse_notes(raw: Any, instrument: Instrument, source: str) -> dict[str, str
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise BadInput(f"{source}: $.notes: expected an object of item ids, got {raw!r}")
+        raise BadInput(key="error.input.items_expected", where=f"{source}: $.notes", value=raw)
     for item_id, note in raw.items():
         where = f"{source}: {json_path('$.notes', item_id)}"
         if instrument.item(item_id) is None:
-            raise BadInput(f"{where}: unknown item {item_id!r} of {instrument.id}")
+            raise BadInput(
+                key="error.input.unknown_item", where=where, item=item_id, instrument=instrument.id
+            )
         if not isinstance(note, str):
-            raise BadInput(f"{where}: expected text, got {note!r}")
+            raise BadInput(key="error.input.text_expected", where=where, value=note)
     return dict(raw)
 
 

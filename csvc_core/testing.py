@@ -9,20 +9,35 @@ Fixtures:
 - ``csvc_plugin_problems``: a factory ``csvc_plugin_problems(module_or_object, name)`` giving the
   contract problems of one plugin registered alone with the core (empty list: it keeps the contract).
 
-Helpers: :func:`check_vignette` and :func:`load_vignettes` (every ``*.json`` vignette of a folder).
+Helpers: :func:`check_vignette`, :func:`load_vignettes` (every ``*.json`` vignette of a folder), and
+:func:`raises_worded` (an error whose message, worded in a language, matches a pattern).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, CsvcError
+
+
+@contextlib.contextmanager
+def raises_worded(
+    error: type[CsvcError], pattern: str, lang: str = "en"
+) -> Iterator[pytest.ExceptionInfo[CsvcError]]:
+    """Like ``pytest.raises(error, match=pattern)``, matching the message as worded in ``lang`` (a message
+    is French by default; a test that pins its English wording says so)."""
+    with pytest.raises(error) as caught:
+        yield caught
+    text = caught.value.text(lang)
+    assert re.search(pattern, text), f"{pattern!r} does not match {text!r}"
 
 
 def vignette_payload(vignette: dict[str, Any], yes_no_items: list[str]) -> dict[str, Any]:

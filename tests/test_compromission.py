@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import attrs
-import pytest
 
 from csvc_core.compromission import AssessmentRecord, Closure, case_compromission, record_from_result
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 EST = timezone(timedelta(hours=-5))
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=EST)
@@ -127,22 +127,22 @@ def test_assessment_without_a_level_is_set_aside_not_dropped():
 
 
 def test_closure_needs_a_name_and_a_reason():
-    with pytest.raises(BadInput, match="reason"):
+    with raises_worded(BadInput, "reason"):
         Closure("a1", by="x", reason="  ", closed_at=T0)
-    with pytest.raises(BadInput, match="names the professional"):
+    with raises_worded(BadInput, "names the professional"):
         Closure("a1", by="", reason="r", closed_at=T0)
 
 
 def test_closure_of_another_case_s_assessment_is_refused():
-    with pytest.raises(BadInput, match="'zz'"):
+    with raises_worded(BadInput, "'zz'"):
         case_compromission([record("a1", "police", 2)], now=T0, closures=[Closure("zz", "x", "r", T0)])
 
 
 def test_duplicate_ids_and_naive_now_are_refused():
     row = record("a1", "police", 2)
-    with pytest.raises(BadInput, match="twice"):
+    with raises_worded(BadInput, "twice"):
         case_compromission([row, row], now=T0)
-    with pytest.raises(BadInput, match="offset"):
+    with raises_worded(BadInput, "offset"):
         case_compromission([row], now=datetime(2026, 3, 1))
 
 

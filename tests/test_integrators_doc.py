@@ -185,4 +185,4 @@ def test_schemas_are_valid_2020_12_and_printed_by_the_cli():
     refused = subprocess.run(
         [sys.executable, "-m", "csvc_core", "schema", "nope"], capture_output=True, text=True, timeout=120
     )
-    assert refused.returncode == 2 and refused.stderr.startswith("csvc: unknown schema 'nope'")
+    assert refused.returncode == 2 and refused.stderr.startswith("csvc: schéma inconnu 'nope'")

@@ -29,7 +29,7 @@ def generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Scaffold a plugin with the real CLI and import its package from the project's src folder."""
 
     def make(name: str, *extra: str) -> tuple[Path, object]:
-        done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra)
+        done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra, "--lang", "en")
         assert done.returncode == 0, done.stderr
         spec = plugin_spec(name)
         project = tmp_path / spec.distribution
@@ -121,7 +121,7 @@ def test_existing_folder_is_refused_and_left_alone(tmp_path: Path):
     (project / "keep.txt").write_text("mine", encoding="utf-8")
     done = csvc("plugin", "new", "demo", "--dir", str(tmp_path))
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "already exists" in done.stderr
+    assert done.stderr.count("\n") == 1 and "existe déjà" in done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csvc-demo"]
     assert [p.name for p in project.iterdir()] == ["keep.txt"]
@@ -136,7 +136,7 @@ def test_existing_folder_is_refused_and_left_alone(tmp_path: Path):
     ],
 )
 def test_bad_names_are_refused_with_one_line(tmp_path: Path, name, extra, message):
-    done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra)
+    done = csvc("plugin", "new", name, "--dir", str(tmp_path), *extra, "--lang", "en")
     assert done.returncode == 2
     assert done.stderr.startswith(f"csvc: {message}") and done.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []

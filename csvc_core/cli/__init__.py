@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from csvc_core.cli.common import LANG_META
 from csvc_core.errors import CsvcError
+from csvc_core.i18n import DEFAULT_LANGUAGE
 from csvc_core.plugins import strict_plugins
 
 #: subcommand name -> "module:attribute" of a click command; imported on first use.
@@ -59,7 +61,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CsvcError as exc:
-            raise (CsvcBadInputError if exc.exit_code == 2 else CsvcClickError)(str(exc)) from None
+            message = exc.text(ctx.meta.get(LANG_META, DEFAULT_LANGUAGE))
+            raise (CsvcBadInputError if exc.exit_code == 2 else CsvcClickError)(message) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *super().list_commands(ctx), *_plugin_commands()})

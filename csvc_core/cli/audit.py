@@ -42,5 +42,5 @@ def verify(store_url: str | None, as_json: bool, lang: str) -> None:
             raise SystemExit(1)
         return
     if not report.ok:
-        raise OperationFailed(t("store.audit_bad", lang, problem=report.problem))
+        raise OperationFailed(key="store.audit_bad", problem=report.problem)
     click.echo(t("store.audit_ok", lang, entries=report.entries))

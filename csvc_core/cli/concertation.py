@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
-from csvc_core.cli.partnerio import in_language
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
@@ -40,7 +39,7 @@ def request(
     lang: str,
 ) -> None:
     """Demander une concertation / A practitioner asks for concertation on a case of her organisation."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         concertation_id = session.request_concertation(case_id, criteria=criteria, judgement=judgement)
     if as_json:
         echo_json({"id": concertation_id})
@@ -55,7 +54,7 @@ def request(
 @lang_option
 def submit(concertation_id: str, note: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Répondante : soumettre à la coordination / The répondant signs off and calls the coordinator."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.submit_concertation(concertation_id, note)
     _done(lang, concertation_id, "submitted")
 
@@ -66,7 +65,7 @@ def submit(concertation_id: str, note: str, store_url: str | None, user_name: st
 @lang_option
 def committee(concertation_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Coordination : saisir le comité / The coordinator puts the request to the committee."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.concertation_to_committee(concertation_id)
     _done(lang, concertation_id, "committee")
 
@@ -88,7 +87,7 @@ def decide(
     lang: str,
 ) -> None:
     """Décision du comité / The committee's decision (no concerted action closes the request)."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.decide_concertation(
             concertation_id, members=members, concerted_action=concerted_action, why=reason
         )
@@ -110,7 +109,7 @@ def decide(
 def meeting(concertation_id: str, path: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Rencontre / A meeting: attendees by sector, review of every open action, new plan actions."""
     data, source = read_json(path)
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.hold_meeting(concertation_id, data, source)
     _done(lang, concertation_id, "follow_up")
 
@@ -125,7 +124,7 @@ def done(
     concertation_id: str, action_id: str, note: str, store_url: str | None, user_name: str | None, lang: str
 ) -> None:
     """Action faite / The owner organisation reports a plan action done."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.report_action_done(concertation_id, action_id, note)
     click.echo(t("partner.action_done", lang, id=action_id))
 
@@ -140,7 +139,7 @@ def close(
     concertation_id: str, reason: str, note: str, store_url: str | None, user_name: str | None, lang: str
 ) -> None:
     """Fermer / Close the request with a reason (no open action may remain)."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.close_concertation(concertation_id, reason, note)
     _done(lang, concertation_id, "closed")
 
@@ -154,7 +153,7 @@ def show(
     concertation_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
     """Afficher / Show a request: steps, decision, meetings by sector, plan, closure."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         data = session.concertation(concertation_id)
     if as_json:
         echo_json(data)
@@ -180,7 +179,7 @@ def list_requests(
     state: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
     """Lister / The requests you may read."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         found = session.concertations(state=state)
     if as_json:
         echo_json(found)

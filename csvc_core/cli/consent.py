@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.partnerio import in_language, required_when, when
+from csvc_core.cli.partnerio import required_when, when
 from csvc_core.cli.storeopts import store_command, unlocked
-from csvc_core.errors import OperationFailed
 from csvc_core.i18n import t
 from csvc_core.sharing.categories import CATEGORIES
 from csvc_core.sharing.parties import SECTORS
+from csvc_core.sharing.reasons import Refused
 
 category_option = click.option(
     "--category",
@@ -57,7 +57,7 @@ def give(
     """Noter un consentement / Record a consent received from the person."""
     expires = required_when(expires_text, "--expires")
     given = when(given_text, "--given-at")
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         consent_id = session.give_consent(
             case_id,
             person=person,
@@ -80,7 +80,7 @@ def give(
 @lang_option
 def withdraw(consent_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Retirer un consentement / Withdraw a consent: nothing new is shared under it from now."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.withdraw_consent(consent_id)
     click.echo(t("partner.consent_withdrawn", lang, id=consent_id))
 
@@ -94,7 +94,7 @@ def list_consents(
     case_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
     """Les consentements d'un dossier / A case's consents, with their status now."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         found = session.consents(case_id)
     if as_json:
         echo_json([item.to_json() for item in found])
@@ -126,13 +126,13 @@ def check(
     lang: str,
 ) -> None:
     """Peut-on partager ? / May these categories go to ORG now? Exit 0 yes, 1 no (the reasons on stderr)."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         decision = session.may_share(case_id, categories, to, purpose)
     reasons = [reason.text(lang) for reason in decision.reasons]
     if as_json:
         echo_json({"allowed": decision.allowed, "consents": list(decision.consents), "reasons": reasons})
     if not decision.allowed:
-        raise OperationFailed("; ".join(reasons))
+        raise Refused(*decision.reasons)
     if not as_json:
         click.echo("; ".join(reasons))
 
@@ -156,7 +156,7 @@ def share(
     lang: str,
 ) -> None:
     """Partager sous consentement / Share these categories of a case with ORG under the consents in force."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         share_id = session.share(case_id, categories=categories, to=to, purpose=purpose)
     if as_json:
         echo_json({"id": share_id})

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.partnerio import in_language, required_when
+from csvc_core.cli.partnerio import required_when
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
@@ -30,7 +30,7 @@ def disclose() -> None:
 @lang_option
 def fields(case_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Les champs offerts / The fields a disclosure of CASE may carry (none is ticked)."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         offered = session.disclosure_fields(case_id)
     if as_json:
         echo_json([{"field": name, "category": category} for name, category in offered.items()])
@@ -86,7 +86,7 @@ def create(
     """Communiquer / Disclose: refused unless every element is given; only the ticked fields are sent."""
     grounds = Grounds(reasonable_cause, frozenset(harms), exposed, violence, danger, urgency, imminence)
     target = Recipient(recipient, recipient_kind, recipient_category, outside_quebec=outside_quebec)
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         disclosure_id = session.disclose(
             case_id, recipient=target, grounds=grounds, fields=chosen, recipient_org=recipient_org
         )
@@ -105,7 +105,7 @@ def list_disclosures(
     case_id: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
     """Les communications faites ou reçues / Disclosures made or received by your organisation."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         found = session.disclosures(case_id)
     if as_json:
         echo_json(found)
@@ -124,7 +124,7 @@ def list_disclosures(
 @lang_option
 def show(disclosure_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """L'inscription entière / The whole entry and what was sent (discloser's and recipient's orgs)."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         entry = session.disclosure(disclosure_id)
     data = entry.to_json()
     if as_json:
@@ -145,7 +145,7 @@ def annotate(
     disclosure_id: str, text: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
     """Annoter / Add a remark beside a disclosure."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         note_id = session.annotate_disclosure(disclosure_id, text)
     if as_json:
         echo_json({"id": note_id})
@@ -172,8 +172,8 @@ def register(
     """Registre des communications / Your organisation's register of communications for a period."""
     start, end = required_when(start_text, "--from"), required_when(end_text, "--to")
     if end <= start:
-        raise BadInput(f"--to: {end_text} must come after --from {start_text}")
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+        raise BadInput(key="error.input.period", end=end_text, start=start_text)
+    with unlocked(store_url, user_name, lang) as session:
         lines = session.communications_register(start, end)
     if fmt == "csv":
         text = to_csv(lines)

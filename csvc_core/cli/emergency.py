@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.partnerio import in_language
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
 
@@ -21,7 +20,7 @@ def break_glass(
 ) -> None:
     """Accès d'urgence / Break-glass: read a case you have no other access to, for a few hours; the passphrase
     is asked again, the access is audited and the supervisors of both organisations are alerted."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         opened = session.break_glass(case_id, reason, passphrase_for(acting_user(user_name), lang))
     if as_json:
         echo_json(opened)
@@ -41,7 +40,7 @@ def emergency() -> None:
 @lang_option
 def list_(show_all: bool, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Les accès d'urgence à vos dossiers ou par vos intervenants / Emergency accesses to review."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         found = session.emergency_alerts(pending_only=not show_all)
     if as_json:
         echo_json(found)
@@ -59,6 +58,6 @@ def list_(show_all: bool, store_url: str | None, user_name: str | None, as_json:
 @lang_option
 def review(access_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Marquer un accès d'urgence comme examiné / Record that you reviewed an emergency access."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.review_emergency(access_id)
     click.echo(t("partner.emergency_review_done", lang, id=access_id))

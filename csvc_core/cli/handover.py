@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.partnerio import in_language
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 
@@ -39,7 +38,7 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
     ) -> None:
         from csvc_core.store.partnership import parse_basis
 
-        with unlocked(store_url, user_name, lang) as session, in_language(lang):
+        with unlocked(store_url, user_name, lang) as session:
             hand_over = session.refer if name == "refer" else session.transfer
             done_id = hand_over(case_id, to=to, why=reason, basis=parse_basis(basis))
         if as_json:
@@ -68,7 +67,7 @@ transfer = _handover_command(
 @lang_option
 def end_referral(referral_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Mettre fin à une orientation / End a referral: the referee's reading stops now."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         session.end_referral(referral_id)
     click.echo(t("partner.referral_ended", lang, id=referral_id))
 
@@ -83,7 +82,7 @@ def shared(
 ) -> None:
     """Ce qui m'a été transmis / Without CASE: cases held elsewhere that your organisation may read something
     of; with CASE: what it may read of CASE, on which basis."""
-    with unlocked(store_url, user_name, lang) as session, in_language(lang):
+    with unlocked(store_url, user_name, lang) as session:
         data: Any = session.shared_with_me(case_id) if case_id else session.shared_cases()
     if as_json:
         echo_json(data)

@@ -58,9 +58,9 @@ def report(
     if fmt == "pdf" and output is None:
         raise BadInput("--format pdf: a PDF is binary and is never written to the terminal; add -o FILE")
     if kind == "plan" and plan_path is None:
-        raise BadInput("--plan: the printable plan needs the plan's JSON file (--kind plan --plan FILE)")
+        raise BadInput(key="error.report.plan_needed")
     if kind != "plan" and plan_path is not None:
-        raise BadInput("--plan: only with --kind plan")
+        raise BadInput(key="error.report.plan_only")
     plan, plan_name = read_json(plan_path) if plan_path else (None, "")
     csvc = Csvc.load()
     with unlocked(store_url, user_name, lang) as session:
@@ -106,4 +106,4 @@ def _write(path: Path, content: str | bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        raise BadInput(key="error.file.cannot_write", path=path, problem=exc.strerror) from None

@@ -19,7 +19,7 @@ def _moment(value: str | None, option: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"{option}: not a date (YYYY-MM-DD) or an ISO 8601 date and time: {value!r}") from None
+        raise BadInput(key="error.input.date_or_datetime", where=option, value=value) from None
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
@@ -60,7 +60,7 @@ def stats(
     period_end = _moment(end, "--to") or now_local()
     period_start = _moment(start, "--from") or period_end - timedelta(days=365)
     if period_start >= period_end:
-        raise BadInput(f"--from {period_start.date()} is not before --to {period_end.date()}")
+        raise BadInput(key="error.input.period", end=period_end.date(), start=period_start.date())
     with unlocked(store_url, user_name, lang) as session:
         facts = session.statistics_facts()
     text = write(compute(facts, period_start, period_end, threshold), fmt, lang)
@@ -70,4 +70,4 @@ def stats(
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise BadInput(f"{output}: cannot write: {exc.strerror}") from None
+            raise BadInput(key="error.file.cannot_write", path=output, problem=exc.strerror) from None

@@ -108,10 +108,10 @@ def check(store_url: str | None, lang: str) -> None:
     opened = open_store(store_url)
     try:
         if opened.read_only_reason:
-            raise OperationFailed(opened.read_only_reason)
+            raise opened.read_only_reason
         report = opened.verify_audit()
     finally:
         opened.close()
     if not report.ok:
-        raise OperationFailed(t("store.audit_bad", lang, problem=report.problem))
+        raise OperationFailed(key="store.audit_bad", problem=report.problem)
     click.echo(t("store.check_ok", lang, entries=report.entries))

@@ -39,7 +39,7 @@ def store_command(function: Any) -> Any:
 def acting_user(user_name: str | None) -> str:
     name = user_name or os.environ.get(ENV_USER)
     if not name:
-        raise BadInput(f"--user: name the acting user (or set {ENV_USER})")
+        raise BadInput(key="error.store.user_needed", variable=ENV_USER)
     return name
 
 
@@ -61,7 +61,7 @@ def unlocked(store_url: str | None, user_name: str | None, lang: str = "fr") -> 
     store = open_store(store_url)
     try:
         if store.read_only_reason:
-            click.echo(t("store.read_only", lang, reason=store.read_only_reason), err=True)
+            click.echo(t("store.read_only", lang, reason=store.read_only_reason.text(lang)), err=True)
         session = store.unlock(name, passphrase_for(name, lang))
         try:
             yield session

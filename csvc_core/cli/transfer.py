@@ -88,7 +88,7 @@ def import_(
     try:
         data = Path(package).read_bytes()
     except OSError as exc:
-        raise BadInput(f"{package}: cannot read: {exc.strerror}") from None
+        raise BadInput(key="error.file.cannot_read", path=package, problem=exc.strerror) from None
     key = _key(key_path)
     passphrase = _package_passphrase(user_name, lang) if key is None else None
     with unlocked(store_url, user_name, lang) as session:

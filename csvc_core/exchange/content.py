@@ -48,7 +48,7 @@ def check_categories(chosen: Iterable[str]) -> tuple[str, ...]:
     picked = tuple(dict.fromkeys(chosen))
     unknown = [name for name in picked if name not in CATEGORIES]
     if unknown:
-        raise BadInput(f"--include: unknown category {unknown[0]!r} (one of {', '.join(CATEGORIES)})")
+        raise BadInput(key="error.exchange.unknown_category", value=unknown[0], known=", ".join(CATEGORIES))
     return picked or CATEGORIES
 
 

@@ -52,7 +52,7 @@ def _text(value: Any, where: str, *, optional: bool = False) -> str | None:
     if value is None and optional:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise Refused(f"{where}: expected text, got {value!r}; nothing imported")
+        raise Refused(key="error.exchange.text_expected", where=where, value=value)
     return value
 
 
@@ -62,13 +62,13 @@ def _time(value: Any, where: str, *, optional: bool = False) -> datetime | None:
     try:
         return parse_datetime(value, where)
     except BadInput as exc:
-        raise Refused(f"{exc}; nothing imported") from None
+        raise Refused(key="error.exchange.nothing_imported", problem=exc) from None
 
 
 def _list(content: Mapping[str, Any], key: str, name: str) -> list[Mapping[str, Any]]:
     value = content.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise Refused(f"{name}: $.{key}: expected a list of objects; nothing imported")
+        raise Refused(key="error.exchange.objects_expected", where=f"{name}: $.{key}")
     return value
 
 
@@ -89,21 +89,19 @@ def import_content(
     tx.require_writable()
     require(tx.actor, "case.write")
     if content.get("content_version") != CONTENT_VERSION:
-        raise Refused(f"{name}: $.content_version: {content.get('content_version')!r} is not supported")
+        raise Refused(key="error.exchange.content_version", path=name, version=content.get("content_version"))
     raw_sender = header.get("sender")
     sender: Mapping[str, Any] = raw_sender if isinstance(raw_sender, Mapping) else {}
     origin = f"{sender.get('organisation', '?')} ({sender.get('sector', '?')})"
     case = content.get("case")
     if not isinstance(case, Mapping):
-        raise Refused(f"{name}: $.case: expected an object; nothing imported")
+        raise Refused(key="error.exchange.case_expected", path=name)
     case_id = _text(case.get("id"), f"{name}: $.case.id")
     assert case_id is not None
     added = {"case": 0, "assessments": 0, "closures": 0, "actions": 0, "events": 0, "protagonists": 0}
     row = tx.connection.execute(select(cases).where(cases.c.id == case_id)).first()
     if row is not None and row.org_id != tx.actor.org_id:
-        raise OperationFailed(
-            f"{name}: case {case_id} is already in this store under another organisation; nothing imported"
-        )
+        raise OperationFailed(key="error.exchange.case_elsewhere", path=name, case=case_id)
     if row is None:
         label = case.get("label") or t("exchange.imported_label", lang, id=case_id, origin=origin)
         tx.connection.execute(
@@ -134,16 +132,16 @@ def import_content(
 def _instruments(tx: Tx, content: Mapping[str, Any], name: str) -> dict[str, Instrument]:
     raw = content.get("instruments", {})
     if not isinstance(raw, Mapping):
-        raise Refused(f"{name}: $.instruments: expected an object of snapshots; nothing imported")
+        raise Refused(key="error.exchange.snapshots_expected", path=name)
     found = {}
     for digest, definition in raw.items():
         where = f"{name}: $.instruments.{digest}"
         if not isinstance(definition, str) or hashlib.sha256(definition.encode()).hexdigest() != digest:
-            raise Refused(f"{where}: the definition does not match its digest; nothing imported")
+            raise Refused(key="error.exchange.digest", where=where)
         try:
             instrument = converter.structure(json.loads(definition), Instrument)
         except Exception:
-            raise Refused(f"{where}: not an instrument definition; nothing imported") from None
+            raise Refused(key="error.exchange.not_instrument", where=where) from None
         if not _exists(tx, instrument_snapshots, digest, instrument_snapshots.c.digest):
             tx.connection.execute(
                 insert(instrument_snapshots).values(
@@ -179,21 +177,20 @@ def _assessments(
             select(assessments.c.case_id).where(assessments.c.id == assessment_id)
         ).first()
         if existing is not None and existing.case_id != case_id:
-            raise Refused(f"{at}.id: {assessment_id} belongs to another case here; nothing imported")
+            raise Refused(key="error.exchange.assessment_elsewhere", where=f"{at}.id", id=assessment_id)
         instrument = instruments.get(str(item.get("snapshot")))
         if instrument is None:
-            raise Refused(f"{at}.snapshot: the package holds no such instrument snapshot; nothing imported")
+            raise Refused(key="error.exchange.no_snapshot", where=f"{at}.snapshot")
         sector = _text(item.get("sector"), f"{at}.sector")
         try:
             parsed = parse_assessment(item.get("answers"), instrument, source=f"{at}.answers")
             result = csvc.evaluate(instrument, parsed, sector=sector, source=f"{at}.answers")
         except BadInput as exc:
-            raise Refused(f"{exc}; nothing imported") from None
+            raise Refused(key="error.exchange.nothing_imported", problem=exc) from None
         claimed = (item.get("level"), item.get("computed_level"), item.get("compromission"))
         if (result.level, result.computed_level, result.compromission) != claimed:
             raise Refused(
-                f"{at}: re-read with its instrument it gives level {result.level!r}, not {claimed[0]!r}; "
-                "nothing imported"
+                key="error.exchange.level_differs", where=at, level=result.level, claimed=claimed[0]
             )
         if existing is None:
             given = item.get("result")
@@ -262,7 +259,10 @@ def _actions(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name
         status = item.get("status")
         if status not in ACTION_STATUSES:
             raise Refused(
-                f"{at}.status: {status!r} is not one of {', '.join(ACTION_STATUSES)}; nothing imported"
+                key="error.exchange.not_one_of",
+                where=f"{at}.status",
+                value=status,
+                known=", ".join(ACTION_STATUSES),
             )
         assessment_id = item.get("assessment")
         if assessment_id is not None and not _exists(tx, assessments, str(assessment_id)):
@@ -292,7 +292,7 @@ def _actions(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name
         for number, change in enumerate(changes):
             change_id = new_id()
             if not isinstance(change, Mapping) or change.get("status") not in ACTION_STATUSES:
-                raise Refused(f"{at}.history[{number}].status: not an action status; nothing imported")
+                raise Refused(key="error.exchange.not_a_status", where=f"{at}.history[{number}].status")
             note = _origin_note(origin, change.get("by"), change.get("note"), lang)
             tx.connection.execute(
                 insert(action_history).values(
@@ -318,7 +318,10 @@ def _events(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name:
             continue
         if item.get("kind") not in EVENT_KINDS:
             raise Refused(
-                f"{at}.kind: {item.get('kind')!r} is not one of {', '.join(EVENT_KINDS)}; nothing imported"
+                key="error.exchange.not_one_of",
+                where=f"{at}.kind",
+                value=item.get("kind"),
+                known=", ".join(EVENT_KINDS),
             )
         note = _origin_note(origin, item.get("recorded_by"), item.get("note"), lang)
         tx.connection.execute(
@@ -347,7 +350,9 @@ def _protagonists(tx: Tx, content: Mapping[str, Any], case_id: str, name: str) -
             continue
         role = item.get("role")
         if role not in PROTAGONISTS:
-            raise Refused(f"{at}.role: {role!r} is not one of {', '.join(PROTAGONISTS)}; nothing imported")
+            raise Refused(
+                key="error.exchange.not_one_of", where=f"{at}.role", value=role, known=", ".join(PROTAGONISTS)
+            )
         person_name = item.get("name")
         contact = item.get("contact")
         tx.connection.execute(

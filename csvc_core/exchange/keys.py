@@ -35,11 +35,11 @@ def b64(data: bytes) -> str:
 
 def unb64(text: Any, where: str) -> bytes:
     if not isinstance(text, str):
-        raise BadInput(f"{where}: expected base64 text")
+        raise BadInput(key="error.exchange.base64_expected", where=where)
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (ValueError, UnicodeEncodeError):
-        raise BadInput(f"{where}: not base64") from None
+        raise BadInput(key="error.exchange.not_base64", where=where) from None
 
 
 @attrs.frozen
@@ -71,9 +71,9 @@ def write_key(key: ExchangeKey, path: Path, created_at: datetime) -> None:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise BadInput(f"{path}: already exists; an exchange key is never overwritten") from None
+        raise BadInput(key="error.exchange.key_exists", path=path) from None
     except OSError as exc:
-        raise BadInput(f"{path}: cannot write: {exc.strerror}") from None
+        raise BadInput(key="error.file.cannot_write", path=path, problem=exc.strerror) from None
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=2)
         handle.write("\n")
@@ -84,16 +84,16 @@ def read_key(path: Path) -> ExchangeKey:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise BadInput(f"{path}: cannot read the exchange key: {exc.strerror}") from None
+        raise BadInput(key="error.exchange.key_unreadable", path=path, problem=exc.strerror) from None
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadInput(f"{path}: not an exchange key file (JSON)") from None
+        raise BadInput(key="error.exchange.key_not_json", path=path) from None
     if not isinstance(data, dict) or data.get("kind") != KEY_KIND:
-        raise BadInput(f"{path}: $.kind: not a csvc exchange key")
+        raise BadInput(key="error.exchange.key_kind_file", path=path)
     secret = unb64(data.get("key"), f"{path}: $.key")
     if len(secret) != KEY_BYTES:
-        raise BadInput(f"{path}: $.key: expected {KEY_BYTES} bytes, got {len(secret)}")
+        raise BadInput(key="error.exchange.key_length", path=path, expected=KEY_BYTES, length=len(secret))
     if data.get("id") != fingerprint(secret):
-        raise BadInput(f"{path}: $.id: does not match the key (the file was altered)")
+        raise BadInput(key="error.exchange.key_altered", path=path)
     return ExchangeKey(id=data["id"], label=str(data.get("label", "")), secret=secret)
 
 
@@ -102,9 +102,9 @@ def derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
     for name, minimum in KDF_MINIMUMS.items():
         value = params.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise BadInput(f"$.protection.kdf.{name}: {value!r} is below the minimum {minimum}")
+            raise BadInput(key="error.exchange.kdf_low", name=name, value=value, minimum=minimum)
     if params["memory_cost"] > 1 << 21 or params["time_cost"] > 20 or params["parallelism"] > 16:
-        raise BadInput("$.protection.kdf: cost parameters out of bounds")
+        raise BadInput(key="error.exchange.kdf_high")
     return hash_secret_raw(
         passphrase.encode("utf-8"),
         salt,

@@ -62,7 +62,7 @@ def seal(
             "key": {"kind": "passphrase", "kdf": {"name": "argon2id", "salt": b64(salt), **KDF_DEFAULTS}},
         }
     else:
-        raise BadInput("export: no exchange key (--key or CSVC_EXCHANGE_KEY) and no passphrase to protect it")
+        raise BadInput(key="error.exchange.no_protection")
     nonce = secrets.token_bytes(NONCE_BYTES)
     head = {**header, "format": FORMAT, "version": VERSION, "protection": protection, "nonce": b64(nonce)}
     ciphertext = AESGCM(secret).encrypt(nonce, canonical(content), canonical(head))
@@ -74,21 +74,22 @@ def read_header(data: bytes, name: str) -> dict[str, Any]:
     try:
         package = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise PackageRefused(
-            f"{name}: not a csvc exchange package (damaged or truncated JSON); nothing imported"
-        ) from None
+        raise PackageRefused(key="error.exchange.damaged_json", path=name) from None
     if not isinstance(package, dict) or package.get("format") != FORMAT:
-        raise PackageRefused(f"{name}: $.format: not a csvc exchange package; nothing imported")
+        raise PackageRefused(key="error.exchange.not_a_package", path=name)
     if package.get("version") != VERSION:
         raise PackageRefused(
-            f"{name}: $.version: package version {package.get('version')!r} is not supported (this csvc "
-            f"reads version {VERSION}); nothing imported"
+            key="error.exchange.version", path=name, version=package.get("version"), known=VERSION
         )
     missing = [key for key in (*HEADER_KEYS, "ciphertext") if key not in package]
     extra = sorted(set(package) - {*HEADER_KEYS, "ciphertext"})
     if missing or extra:
         field = missing[0] if missing else extra[0]
-        raise PackageRefused(f"{name}: $.{field}: {'missing' if missing else 'unexpected'}; nothing imported")
+        raise PackageRefused(
+            key="error.exchange.field_missing" if missing else "error.exchange.field_unexpected",
+            path=name,
+            field=field,
+        )
     return package
 
 
@@ -105,37 +106,31 @@ def open_package(
     protection = head["protection"]
     spec = protection.get("key") if isinstance(protection, dict) else None
     if not isinstance(spec, dict) or protection.get("cipher") != CIPHER:
-        raise PackageRefused(f"{name}: $.protection: unknown protection; nothing imported")
+        raise PackageRefused(key="error.exchange.protection", path=name)
     if spec.get("kind") == "exchange_key":
         key = (keys or {}).get(str(spec.get("id")))
         if key is None:
-            raise PackageRefused(
-                f"{name}: sealed with exchange key {spec.get('id')!r}, which was not given (--key or "
-                "CSVC_EXCHANGE_KEY); nothing imported"
-            )
+            raise PackageRefused(key="error.exchange.key_missing", path=name, id=spec.get("id"))
         secret = key.secret
     elif spec.get("kind") == "passphrase":
         kdf = spec.get("kdf")
         if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
-            raise PackageRefused(f"{name}: $.protection.key.kdf: unknown key derivation; nothing imported")
+            raise PackageRefused(key="error.exchange.kdf", path=name)
         if not passphrase:
-            raise PackageRefused(f"{name}: sealed with a passphrase, and none was given; nothing imported")
+            raise PackageRefused(key="error.exchange.passphrase_missing", path=name)
         try:
             secret = derive(passphrase, unb64(kdf.get("salt"), f"{name}: $.protection.key.kdf.salt"), kdf)
         except BadInput as exc:
-            raise PackageRefused(f"{name}: {exc}; nothing imported") from None
+            raise PackageRefused(key="error.exchange.nothing_imported", problem=exc) from None
     else:
-        raise PackageRefused(f"{name}: $.protection.key.kind: unknown; nothing imported")
+        raise PackageRefused(key="error.exchange.key_kind", path=name)
     try:
         nonce = unb64(head["nonce"], "nonce")
         ciphertext = unb64(package["ciphertext"], "ciphertext")
         plain = AESGCM(secret).decrypt(nonce, ciphertext, canonical(head))
     except (InvalidTag, BadInput, ValueError):
-        raise PackageRefused(
-            f"{name}: the package does not verify (altered, truncated, or another key or passphrase); "
-            "nothing imported"
-        ) from None
+        raise PackageRefused(key="error.exchange.does_not_verify", path=name) from None
     content = json.loads(plain.decode("utf-8"))
     if not isinstance(content, dict):
-        raise PackageRefused(f"{name}: the package's content is not an object; nothing imported")
+        raise PackageRefused(key="error.exchange.content_not_object", path=name)
     return head, content

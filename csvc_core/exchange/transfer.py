@@ -53,7 +53,7 @@ def export_case(
     )
     folder = destination.parent if str(destination.parent) else Path(".")
     if destination.exists() and destination.is_dir():
-        raise BadInput(f"{destination}: is a folder")
+        raise BadInput(key="error.file.is_folder", path=destination)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=folder)
         with os.fdopen(handle, "wb") as out:
@@ -61,7 +61,7 @@ def export_case(
             out.flush()
             os.fsync(out.fileno())
     except OSError as exc:
-        raise BadInput(f"{destination}: cannot write: {exc.strerror}") from None
+        raise BadInput(key="error.file.cannot_write", path=destination, problem=exc.strerror) from None
     return package_id, Path(temporary)
 
 

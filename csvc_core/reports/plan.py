@@ -18,17 +18,20 @@ from csvc_core.reports.rendering import render
 def plan_context(plan: Any, lang: str, source: str = "plan") -> dict[str, Any]:
     """Her answers grouped under neutral headings; :class:`BadInput` names what is malformed."""
     if not isinstance(plan, Mapping) or not isinstance(plan.get("sections"), Mapping):
-        raise BadInput(f"{source}: $.sections: expected the plan's sections (an object of section ids)")
+        raise BadInput(key="error.report.sections_expected", where=f"{source}: $.sections")
     sections = []
     for number, (section_id, prompts) in enumerate(plan["sections"].items(), start=1):
         if not isinstance(prompts, Mapping):
-            raise BadInput(f"{source}: $.sections.{section_id}: expected an object of prompt ids")
+            raise BadInput(key="error.report.prompts_expected", where=f"{source}: $.sections.{section_id}")
         answers = []
         for prompt_id, entry in prompts.items():
             answer = entry.get("answer") if isinstance(entry, Mapping) else entry
             status = entry.get("status", "in_place") if isinstance(entry, Mapping) else "in_place"
             if not isinstance(answer, str):
-                raise BadInput(f"{source}: $.sections.{section_id}.{prompt_id}.answer: expected text")
+                raise BadInput(
+                    key="error.report.answer_expected",
+                    where=f"{source}: $.sections.{section_id}.{prompt_id}.answer",
+                )
             if answer.strip() and status != "not_applicable":
                 answers.append(answer.strip())
         if answers:

@@ -52,14 +52,11 @@ def plugin_spec(
         if short.startswith(prefix):
             short = short[len(prefix) :]
     if not _NAME.match(short) or len(short) > 40:
-        raise BadInput(
-            f"plugin name {name!r}: use lowercase letters, digits and single - or _ between them, "
-            "starting with a letter (at most 40 characters), e.g. dv-hotline"
-        )
+        raise BadInput(key="error.scaffold.name", name=name)
     ident = short.replace("-", "_")
     chosen = sector if sector is not None else ident
     if not _SECTOR.match(chosen):
-        raise BadInput(f"--sector {chosen!r}: use lowercase letters, digits and _, starting with a letter")
+        raise BadInput(key="error.scaffold.sector", sector=chosen)
     return PluginSpec(
         name=ident,
         distribution="csvc-" + short.replace("_", "-"),
@@ -107,9 +104,9 @@ def write_plugin(spec: PluginSpec, parent: Path) -> Path:
     """Write the project into ``parent/<distribution>``, whole or not at all; refuses a non-empty folder."""
     target = parent / spec.folder
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BadInput(f"{target}: already exists and is not empty; choose another --dir or name")
+        raise BadInput(key="error.scaffold.exists", path=target)
     if parent.exists() and not parent.is_dir():
-        raise BadInput(f"--dir {parent}: not a folder")
+        raise BadInput(key="error.scaffold.not_a_folder", path=parent)
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{spec.folder}-", dir=parent))
     try:

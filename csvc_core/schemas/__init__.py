@@ -19,7 +19,7 @@ NAMES = ("answers", "result", "export")
 def schema(name: str) -> dict[str, Any]:
     """The schema ``name`` (one of :data:`NAMES`) as a dict."""
     if name not in NAMES:
-        raise BadInput(f"unknown schema {name!r} (one of {', '.join(NAMES)})")
+        raise BadInput(key="error.input.unknown_schema", name=name, known=", ".join(NAMES))
     text = files(__name__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded

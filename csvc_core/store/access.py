@@ -60,7 +60,13 @@ def may(actor: Actor, permission: str) -> bool:
 def require(actor: Actor, permission: str) -> None:
     if not may(actor, permission):
         roles = ", ".join(sorted(PERMISSIONS[permission]))
-        raise AccessDenied(f"user {actor.name!r} ({actor.role}) may not {permission} (roles: {roles})")
+        raise AccessDenied(
+            key="error.store.not_permitted",
+            user=actor.name,
+            role=actor.role,
+            permission=permission,
+            roles=roles,
+        )
 
 
 def case_scope(actor: Actor) -> ColumnElement[bool]:
@@ -73,7 +79,7 @@ def visible_case(connection: Connection, actor: Actor, case_id: str) -> Row:
     :class:`AccessDenied`, whether it does not exist or is not hers."""
     row = connection.execute(select(cases).where(cases.c.id == case_id, case_scope(actor))).first()
     if row is None:
-        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
     return row
 
 
@@ -86,7 +92,7 @@ def case_access(connection: Connection, actor: Actor, case_id: str, now: datetim
     """The access decision on one case (``may_see``); an unknown case is refused like a hidden one."""
     record = case_record(connection, case_id)
     if record is None:
-        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
     return may_see(member(actor), record, now or utcnow())
 
 
@@ -95,5 +101,5 @@ def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:
     :class:`AccessDenied` (a part shared by consent or disclosure is read through the partnership)."""
     access = case_access(connection, actor, case_id)
     if not access.full:
-        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {actor.name!r}")
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
     return connection.execute(select(cases).where(cases.c.id == case_id)).one()

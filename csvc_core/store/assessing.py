@@ -99,9 +99,9 @@ def assess(
     require(tx.actor, "case.write")
     case = visible_case(tx.connection, tx.actor, case_id)
     if case.status != "open":
-        raise OperationFailed(f"case {case_id} is closed: no new assessment")
+        raise OperationFailed(key="error.store.case_closed_assess", case=case_id)
     if not isinstance(payload, Mapping):
-        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+        raise BadInput(key="error.input.object_expected", where=source, got=type(payload).__name__)
     result = csvc.assess(
         instrument_id,
         _with_confirmer(payload, tx.actor.name),
@@ -110,7 +110,9 @@ def assess(
         source=source,
     )
     if result.level is None:
-        raise BadInput(f"{source}: $.override: {instrument_id} gives no level; the professional chooses one")
+        raise BadInput(
+            key="error.input.level_needed", where=f"{source}: $.override", instrument=instrument_id
+        )
     assessment_id = new_id()
     where = "assessments.{}:" + assessment_id
     tx.connection.execute(
@@ -186,7 +188,7 @@ def assessment_row(tx: Tx, assessment_id: str, *, write: bool = False) -> Row:
     """The assessment, when its case may be read (``write``: changed) by the acting user."""
     row = tx.connection.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
     if row is None:
-        raise OperationFailed(f"assessment {assessment_id!r} not found")
+        raise OperationFailed(key="error.store.assessment_not_found", id=assessment_id)
     (visible_case if write else readable_case)(tx.connection, tx.actor, row.case_id)
     return row
 
@@ -198,14 +200,14 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
     require(tx.actor, "assessment.close")
     row = assessment_row(tx, assessment_id, write=True)
     if not reason.strip():
-        raise BadInput("--reason: closing an assessment needs a reason")
+        raise BadInput(key="error.store.assessment_close_reason")
     known = tx.connection.execute(
         select(assessment_closures.c.assessment_id).where(
             assessment_closures.c.assessment_id == assessment_id
         )
     ).first()
     if known is not None:
-        raise OperationFailed(f"assessment {assessment_id} is already closed")
+        raise OperationFailed(key="error.store.assessment_already_closed", id=assessment_id)
     tx.connection.execute(
         insert(assessment_closures).values(
             assessment_id=assessment_id,
@@ -249,13 +251,14 @@ def summary_of(tx: Tx, assessment_id: str) -> AssessmentSummary:
     )
 
 
-def preview(tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any],
-            source: str = "answers") -> Result:
+def preview(
+    tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
+) -> Result:
     """The result :func:`assess` would store now (same pipeline, sector, history, confirmer), unstored."""
     require(tx.actor, "case.read")
     visible_case(tx.connection, tx.actor, case_id)
     if not isinstance(payload, Mapping):
-        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+        raise BadInput(key="error.input.object_expected", where=source, got=type(payload).__name__)
     result = csvc.assess(
         instrument_id,
         _with_confirmer(payload, tx.actor.name),

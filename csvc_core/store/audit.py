@@ -89,19 +89,16 @@ def load_key(path: Path) -> bytes:
         try:
             mode = path.stat().st_mode
         except FileNotFoundError:
-            raise OperationFailed(
-                f"audit key {path} is missing: copy it from the machine that created the store, "
-                f"or set {ENV_KEY}"
-            ) from None
+            raise OperationFailed(key="error.store.audit_key_missing", path=path, variable=ENV_KEY) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise OperationFailed(f"audit key {path} is readable by others: run chmod 600 {path}")
+            raise OperationFailed(key="error.store.audit_key_open", path=path)
         text = path.read_text(encoding="ascii")
     try:
         key = bytes.fromhex(text.strip())
     except ValueError:
-        raise OperationFailed(f"audit key in {where} is not 64 hexadecimal digits") from None
+        raise OperationFailed(key="error.store.audit_key_hex", where=where) from None
     if len(key) < 32:
-        raise OperationFailed(f"audit key in {where} is shorter than 32 bytes")
+        raise OperationFailed(key="error.store.audit_key_short", where=where)
     return key
 
 
@@ -191,7 +188,7 @@ class Anchor:
         except (ValueError, KeyError, TypeError):
             valid = False
         if not valid:
-            raise OperationFailed(f"audit anchor {self.path} was altered (its HMAC does not match)")
+            raise OperationFailed(key="error.store.anchor_altered", path=self.path)
         return head
 
     def advance(self, head: Head) -> None:
@@ -289,4 +286,3 @@ def verify(connection: Connection, key: bytes, anchor: Anchor | None) -> AuditRe
                 anchored.seq,
             )
     return AuditReport(True, count, None, None, anchored.seq if anchored else None)
-

@@ -39,11 +39,10 @@ class StaleRecord(OperationFailed):
     """A save based on an old version of a record: someone changed it meanwhile. Reload, then save again."""
 
 
-def check_version(result_rowcount: int, what: str, expected: int | None) -> None:
+def check_version(result_rowcount: int, key: str, record_id: str, expected: int | None) -> None:
+    """:class:`StaleRecord`, worded by ``key`` (``error.store.stale_case``, ...), unless one row changed."""
     if result_rowcount != 1:
-        raise StaleRecord(
-            f"{what} was changed by someone else since version {expected}: reload it and save again"
-        )
+        raise StaleRecord(key=key, id=record_id, version=expected)
 
 
 def user_names(tx: Tx, ids: Iterable[str]) -> dict[str, str]:
@@ -58,9 +57,9 @@ def user_names(tx: Tx, ids: Iterable[str]) -> dict[str, str]:
 def _check_label(label: str) -> str:
     label = label.strip()
     if not label:
-        raise BadInput("--label: a case needs a label (a name or a file reference)")
+        raise BadInput(key="error.store.label_needed")
     if len(label) > MAX_LABEL:
-        raise BadInput(f"--label: at most {MAX_LABEL} characters")
+        raise BadInput(key="error.store.label_too_long", max=MAX_LABEL)
     return label
 
 
@@ -96,7 +95,7 @@ def relabel_case(tx: Tx, case_id: str, label: str, expected_version: int) -> int
             label_ct=tx.seal(_check_label(label), "cases", "label_ct", case_id), version=expected_version + 1
         )
     )
-    check_version(result.rowcount, f"case {case_id}", expected_version)
+    check_version(result.rowcount, "error.store.stale_case", case_id, expected_version)
     tx.audit("case.update", case_id, fields=["label"])
     return expected_version + 1
 
@@ -107,9 +106,9 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
     require(tx.actor, "case.close")
     row = visible_case(tx.connection, tx.actor, case_id)
     if row.status == "closed":
-        raise OperationFailed(f"case {case_id} is already closed")
+        raise OperationFailed(key="error.store.case_already_closed", case=case_id)
     if not reason.strip():
-        raise BadInput("--reason: closing a case needs a reason")
+        raise BadInput(key="error.store.case_close_reason")
     version = row.version if expected_version is None else expected_version
     result = tx.connection.execute(
         update(cases)
@@ -123,7 +122,7 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
             version=version + 1,
         )
     )
-    check_version(result.rowcount, f"case {case_id}", version)
+    check_version(result.rowcount, "error.store.stale_case", case_id, version)
     tx.audit("case.close", case_id)
 
 
@@ -169,7 +168,7 @@ def add_protagonist(
     require(tx.actor, "case.write")
     visible_case(tx.connection, tx.actor, case_id)
     if role not in PROTAGONISTS:
-        raise BadInput(f"--role: unknown protagonist {role!r} (one of {', '.join(PROTAGONISTS)})")
+        raise BadInput(key="error.store.unknown_protagonist", role=role, roles=", ".join(PROTAGONISTS))
     row_id = new_id()
     tx.connection.execute(
         insert(protagonists).values(
@@ -206,7 +205,7 @@ def update_protagonist(
     require(tx.actor, "case.write")
     row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
     if row is None:
-        raise OperationFailed(f"protagonist {protagonist_id!r} not found")
+        raise OperationFailed(key="error.store.protagonist_not_found", id=protagonist_id)
     visible_case(tx.connection, tx.actor, row.case_id)
     values: dict[str, Any] = {"version": expected_version + 1}
     if name is not None:
@@ -222,7 +221,7 @@ def update_protagonist(
         .where(protagonists.c.id == protagonist_id, protagonists.c.version == expected_version)
         .values(**values)
     )
-    check_version(result.rowcount, f"protagonist {protagonist_id}", expected_version)
+    check_version(result.rowcount, "error.store.stale_protagonist", protagonist_id, expected_version)
     fields = sorted(key.removesuffix("_ct") for key in values if key != "version")
     tx.audit("protagonist.update", row.case_id, protagonist=protagonist_id, fields=fields)
     return expected_version + 1
@@ -266,11 +265,11 @@ def record_event(
     require(tx.actor, "case.write")
     row = visible_case(tx.connection, tx.actor, case_id)
     if kind not in EVENT_KINDS:
-        raise BadInput(f"--kind: unknown event {kind!r} (one of {', '.join(EVENT_KINDS)})")
+        raise BadInput(key="error.store.unknown_event", kind=kind, kinds=", ".join(EVENT_KINDS))
     if row.status == "closed":
-        raise OperationFailed(f"case {case_id} is closed: reopen it before recording an event")
+        raise OperationFailed(key="error.store.case_closed_event", case=case_id)
     if occurred_at is not None and occurred_at.tzinfo is None:
-        raise BadInput("--occurred-at: give a UTC offset, e.g. 2026-03-01T10:00:00-05:00")
+        raise BadInput(key="error.store.occurred_at_offset")
     event_id = new_id()
     tx.connection.execute(
         insert(case_events).values(

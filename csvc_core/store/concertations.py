@@ -51,9 +51,7 @@ def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None) ->
 def _row(tx: Tx, concertation_id: str) -> Row:
     row = tx.connection.execute(select(concertations).where(concertations.c.id == concertation_id)).first()
     if row is None or not _may_read(tx, row):
-        raise AccessDenied(
-            f"concertation {concertation_id!r} not found, or not visible to user {tx.actor.name!r}"
-        )
+        raise AccessDenied(key="error.store.concertation_not_visible", id=concertation_id, user=tx.actor.name)
     return row
 
 
@@ -192,9 +190,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
         .values(**values)
     )
     if result.rowcount != 1:
-        raise StaleRecord(
-            f"concertation {row.id} was changed by someone else meanwhile: reload it and try again"
-        )
+        raise StaleRecord(key="error.store.stale_concertation", id=row.id)
     for held in after.meetings[len(before.meetings) :]:
         tx.connection.execute(
             insert(meetings).values(
@@ -330,9 +326,7 @@ def _org(tx: Tx, name: str, where: str) -> Row:
         )
     ).first()
     if row is None:
-        raise BadInput(
-            f"{where}: unknown organisation {name!r}: plan actions are owned by organisations of the store"
-        )
+        raise BadInput(key="error.store.plan_org_unknown", where=where, name=name)
     return row
 
 
@@ -342,27 +336,30 @@ def parse_meeting(tx: Tx, data: Any, source: str) -> tuple[Meeting, dict[str, Re
     from csvc_core.jsonio import parse_datetime
 
     if not isinstance(data, Mapping):
-        raise BadInput(f"{source}: expected a JSON object")
+        raise BadInput(key="error.input.object_expected", where=source, got=type(data).__name__)
     unknown = sorted(set(data) - {"at", "kind", "chair", "attendees", "reviews", "actions"})
     if unknown:
         raise BadInput(
-            f"{source}: unknown field {unknown[0]!r} (fields: at, kind, chair, attendees, reviews, actions)"
+            key="error.input.unknown_field",
+            where=source,
+            field=unknown[0],
+            fields="at, kind, chair, attendees, reviews, actions",
         )
 
     def text(value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise BadInput(f"{source}: {where}: expected text, got {value!r}")
+            raise BadInput(key="error.input.text_expected", where=f"{source}: {where}", value=value)
         return value
 
     def objects(key: str) -> list[Mapping[str, Any]]:
         items = data.get(key) or []
         if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
-            raise BadInput(f"{source}: $.{key}: expected a list of objects")
+            raise BadInput(key="error.input.objects_expected", where=f"{source}: $.{key}")
         return items
 
     at = parse_datetime(data.get("at"), f"{source}: $.at")
     if at > tx.now:
-        raise BadInput(f"{source}: $.at: {at.isoformat()} is in the future: a meeting is recorded once held")
+        raise BadInput(key="error.store.meeting_future", where=f"{source}: $.at", at=at.isoformat())
     held = Meeting(
         new_id(),
         at,
@@ -379,11 +376,11 @@ def parse_meeting(tx: Tx, data: Any, source: str) -> tuple[Meeting, dict[str, Re
     )
     reviews_raw = data.get("reviews") or {}
     if not isinstance(reviews_raw, Mapping):
-        raise BadInput(f"{source}: $.reviews: expected an object ACTION -> {{outcome, note}}")
+        raise BadInput(key="error.store.reviews_expected", where=f"{source}: $.reviews")
     reviews = {}
     for key, value in reviews_raw.items():
         if not isinstance(value, Mapping):
-            raise BadInput(f"{source}: $.reviews.{key}: expected {{outcome, note}}")
+            raise BadInput(key="error.store.review_expected", where=f"{source}: $.reviews.{key}")
         reviews[key] = Review(
             text(value.get("outcome", ""), f"$.reviews.{key}.outcome"),
             text(value.get("note", ""), f"$.reviews.{key}.note"),
@@ -465,7 +462,7 @@ def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, An
     query = select(concertations)
     if state is not None:
         if state not in cell.STATES:
-            raise BadInput(f"--state: unknown state {state!r} (one of {', '.join(cell.STATES)})")
+            raise BadInput(key="error.store.unknown_state", state=state, states=", ".join(cell.STATES))
         query = query.where(concertations.c.state == state)
     names = _names(tx, organisations)
     found = [

@@ -31,7 +31,7 @@ class Tx:
     cipher: FieldCipher
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
-    read_only_reason: str | None = None
+    read_only_reason: OperationFailed | None = None
 
     def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
         """Add an audit entry in this transaction (ids and field-group names only, never sensitive values)."""
@@ -42,7 +42,7 @@ class Tx:
 
     def require_writable(self) -> None:
         if self.read_only_reason is not None:
-            raise ReadOnlyStore(f"the store is read-only: {self.read_only_reason}")
+            raise ReadOnlyStore(key="error.store.read_only", reason=self.read_only_reason)
 
     # shorthands for sealed fields, bound to table.column:row
     def seal(self, text: str, table: str, column: str, row_id: str) -> bytes:

@@ -140,7 +140,7 @@ class FieldCipher:
 
     def _key(self) -> AESGCM:
         if self._aead is None:
-            raise OperationFailed("the session is locked: unlock it with the passphrase")
+            raise OperationFailed(key="error.store.locked")
         return self._aead
 
     def encrypt(self, text: str, where: str) -> bytes:
@@ -160,9 +160,7 @@ class FieldCipher:
                 raise InvalidTag
             plain = aead.decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], where.encode())
         except InvalidTag:
-            raise OperationFailed(
-                f"encrypted field {where} fails its integrity check: the store was altered outside csvc"
-            ) from None
+            raise OperationFailed(key="error.store.field_altered", where=where) from None
         return plain.decode("utf-8")
 
     def decrypt_optional(self, blob: bytes | None, where: str) -> str | None:

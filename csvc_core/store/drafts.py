@@ -35,15 +35,20 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
     require(tx.actor, "case.write")
     case = visible_case(tx.connection, tx.actor, case_id)
     if not key or len(key) > MAX_KEY:
-        raise BadInput(f"draft key: expected 1 to {MAX_KEY} characters, got {len(key)}")
+        raise BadInput(key="error.store.draft_key", max=MAX_KEY, length=len(key))
     found = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
     draft_id = found or new_id()
     sealed = tx.cipher.encrypt_json(content, f"drafts.content_ct:{draft_id}")
     if found is None:
         tx.connection.execute(
             insert(drafts).values(
-                id=draft_id, case_id=case_id, org_id=case.org_id, user_id=tx.actor.user_id, key=key,
-                content_ct=sealed, updated_at=tx.now,
+                id=draft_id,
+                case_id=case_id,
+                org_id=case.org_id,
+                user_id=tx.actor.user_id,
+                key=key,
+                content_ct=sealed,
+                updated_at=tx.now,
             )
         )
     else:

@@ -98,7 +98,7 @@ def review_emergency(tx: Tx, access_id: str) -> None:
         .where(emergency_access.c.id == access_id)
     ).first()
     if row is None:
-        raise OperationFailed(f"emergency access {access_id!r} not found")
+        raise OperationFailed(key="error.store.emergency_not_found", id=access_id)
     reviewed = emergency.review(emergency_of(row), supervisor=member(tx.actor), owner=row.owner_id, at=tx.now)
     tx.connection.execute(
         update(emergency_access)

@@ -59,25 +59,21 @@ def resolve(url: str | None = None) -> Location:
     try:
         parsed = make_url(text)
     except ArgumentError:
-        raise BadInput(
-            f"store URL {text!r} is not valid (write sqlite:///ABSOLUTE/PATH.db or postgresql://USER@HOST:PORT/DB)"
-        ) from None
+        raise BadInput(key="error.store.url_invalid", url=text) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
-            raise BadInput(f"store URL {text!r}: name a file, e.g. sqlite:////home/me/csvc.db")
+            raise BadInput(key="error.store.url_no_file", url=text)
         path = Path(parsed.database).expanduser().resolve()
         return Location(url=text, kind="sqlite", sqlalchemy_url=f"sqlite:///{path}", path=path)
     if backend == "postgresql":
         if not parsed.database:
-            raise BadInput(
-                f"store URL {text!r}: name the database, e.g. postgresql://csvc@localhost:5432/csvc"
-            )
+            raise BadInput(key="error.store.url_no_database", url=text)
         driver_url = parsed.set(drivername="postgresql+psycopg")
         return Location(
             url=text, kind="postgresql", sqlalchemy_url=driver_url.render_as_string(hide_password=False)
         )
-    raise BadInput(f"store URL {text!r}: only sqlite:/// and postgresql:// stores are supported")
+    raise BadInput(key="error.store.url_unsupported", url=text)
 
 
 #: file systems where SQLite's locking and syncing cannot be trusted (https://sqlite.org/howtocorrupt.html).
@@ -111,10 +107,7 @@ def check_local_disk(path: Path) -> None:
     kind = filesystem_of(path, mounts)
     remote = kind is not None and (kind in NETWORK_FILESYSTEMS or kind.removeprefix("fuse.") in FUSE_REMOTE)
     if remote:
-        raise OperationFailed(
-            f"{path} is on a network file system ({kind}), where SQLite can corrupt the store: keep it on a "
-            "local disk, or use a PostgreSQL store for a shared one"
-        )
+        raise OperationFailed(key="error.store.network_disk", path=path, kind=kind)
 
 
 def make_engine(location: Location, *, read_only: bool = False) -> Engine:
@@ -144,9 +137,7 @@ def _sqlite_events(engine: Engine, read_only: bool) -> None:
             synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
             if journal != "wal" or synchronous != 2:
                 cursor.close()
-                raise OperationFailed(
-                    f"SQLite refused journal_mode=WAL and synchronous=FULL (got {journal}, {synchronous})"
-                )
+                raise OperationFailed(key="error.store.sqlite_wal", journal=journal, synchronous=synchronous)
         cursor.close()
 
     @event.listens_for(engine, "begin")

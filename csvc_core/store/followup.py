@@ -18,6 +18,12 @@ from csvc_core.store.crypto import new_id
 from csvc_core.store.records import ACTION_STATUSES, ActionChange, ActionRecord, FollowupItem
 from csvc_core.store.schema import action_history, actions, cases
 
+#: statuses that need a note saying why, and the message when it is missing.
+NOTE_NEEDED = {
+    "impossible": "error.store.status_note_impossible",
+    "not_done": "error.store.status_note_not_done",
+}
+
 
 def followup(tx: Tx, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
     """Open cases with a re-assessment date: earliest date first (overdue ones lead), then highest level."""
@@ -124,7 +130,7 @@ def list_actions(
     """Actions of the cases the actor sees, most urgent first; ``overdue``: open and past due now."""
     require(tx.actor, "case.read")
     if status is not None and status not in ACTION_STATUSES:
-        raise BadInput(f"--status: unknown status {status!r} (one of {', '.join(ACTION_STATUSES)})")
+        raise BadInput(key="error.store.unknown_status", status=status, statuses=", ".join(ACTION_STATUSES))
     query = select(actions).join(cases, cases.c.id == actions.c.case_id).where(case_scope(tx.actor))
     if case_id is not None:
         visible_case(tx.connection, tx.actor, case_id)
@@ -152,20 +158,20 @@ def set_action_status(
     tx.require_writable()
     require(tx.actor, "case.write")
     if status not in ACTION_STATUSES:
-        raise BadInput(f"--status: unknown status {status!r} (one of {', '.join(ACTION_STATUSES)})")
+        raise BadInput(key="error.store.unknown_status", status=status, statuses=", ".join(ACTION_STATUSES))
     row = tx.connection.execute(select(actions).where(actions.c.id == action_id)).first()
     if row is None:
-        raise OperationFailed(f"action {action_id!r} not found")
+        raise OperationFailed(key="error.store.action_not_found", id=action_id)
     visible_case(tx.connection, tx.actor, row.case_id)
-    if status in ("impossible", "not_done") and not (note or "").strip():
-        raise BadInput(f"--note: say why the action is {status.replace('_', ' ')}")
+    if status in NOTE_NEEDED and not (note or "").strip():
+        raise BadInput(key=NOTE_NEEDED[status])
     version = row.version if expected_version is None else expected_version
     result = tx.connection.execute(
         update(actions)
         .where(actions.c.id == action_id, actions.c.version == version)
         .values(status=status, updated_at=tx.now, updated_by=tx.actor.user_id, version=version + 1)
     )
-    check_version(result.rowcount, f"action {action_id}", version)
+    check_version(result.rowcount, "error.store.stale_action", action_id, version)
     change_id = new_id()
     tx.connection.execute(
         insert(action_history).values(

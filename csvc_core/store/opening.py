@@ -42,13 +42,15 @@ def known_sectors() -> list[str]:
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_PASSPHRASE:
-        raise BadInput(f"passphrase: at least {MIN_PASSPHRASE} characters are needed")
+        raise BadInput(key="error.store.passphrase_short", min=MIN_PASSPHRASE)
 
 
 class Store:
     """An open store; :meth:`unlock` gives a :class:`~csvc_core.store.session.StoreSession` for one user."""
 
-    def __init__(self, location: Location, engine: Engine, read_only_reason: str | None = None) -> None:
+    def __init__(
+        self, location: Location, engine: Engine, read_only_reason: OperationFailed | None = None
+    ) -> None:
         self.location = location
         self.engine = engine
         self.read_only_reason = read_only_reason
@@ -98,13 +100,13 @@ class Store:
                 ).scalar()
                 if not active:
                     cipher.lock()
-                    raise AccountDisabled(f"user {actor.name!r} was disabled: the session has ended")
+                    raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
                 writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
                 tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
                 yield tx
         except DBAPIError as exc:
             raise OperationFailed(
-                f"store {self.location.display}: {_first_line(exc)}; nothing was changed"
+                key="error.store.database_failed", store=self.location.display, problem=_first_line(exc)
             ) from None
         if writer is not None and writer.head is not None:
             self.anchor.advance(writer.head)
@@ -178,21 +180,15 @@ def _quick_check(location: Location) -> str | None:
 def open_store(url: str | None = None) -> Store:
     """Open an existing store. A damaged SQLite file opens read-only, with the reason; never recreated."""
     location = resolve(url)
-    read_only_reason = None
+    read_only_reason: OperationFailed | None = None
     if location.kind == "sqlite":
         assert location.path is not None
         check_local_disk(location.path)
         if not location.path.exists():
-            raise OperationFailed(
-                f"no store at {location.path}: create one with "
-                "csvc store init --org NAME --sector SECTOR --user NAME"
-            )
+            raise OperationFailed(key="error.store.no_store", path=location.path)
         problem = _quick_check(location)
         if problem is not None:
-            read_only_reason = (
-                f"{location.path} failed its integrity check ({problem}); it was left as it is: "
-                "restore a backup (csvc store backup) or ask for help"
-            )
+            read_only_reason = OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
     engine = make_engine(location, read_only=read_only_reason is not None)
     try:
         with engine.connect() as connection:
@@ -201,16 +197,17 @@ def open_store(url: str | None = None) -> Store:
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
         if read_only_reason is not None:
-            raise OperationFailed(read_only_reason) from None
-        raise OperationFailed(f"cannot open store {location.display}: {_first_line(exc)}") from None
+            raise read_only_reason from None
+        raise OperationFailed(
+            key="error.store.cannot_open", store=location.display, problem=_first_line(exc)
+        ) from None
     if revision is None:
         engine.dispose()
-        raise OperationFailed(f"{location.display} holds no csvc store: create one with csvc store init")
+        raise OperationFailed(key="error.store.not_a_store", store=location.display)
     if revision != migrate.SCHEMA_HEAD:
         engine.dispose()
         raise OperationFailed(
-            f"store {location.display} has schema {revision}, this csvc needs {migrate.SCHEMA_HEAD}: "
-            "run csvc store upgrade (after a backup)"
+            key="error.store.schema", store=location.display, revision=revision, head=migrate.SCHEMA_HEAD
         )
     return Store(location, engine, read_only_reason)
 
@@ -234,17 +231,17 @@ def init_store(
     location = resolve(url)
     sectors = known_sectors()
     if sector not in sectors:
-        raise BadInput(f"--sector: unknown sector {sector!r} (one of {', '.join(sectors)})")
+        raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     for option, value in (("--org", org), ("--user", user)):
         if not value.strip():
-            raise BadInput(f"{option}: a name is needed")
+            raise BadInput(key="error.store.name_needed", option=option)
     check_passphrase(passphrase)
     if retention_days < 1:
-        raise BadInput(f"--retention-days: {retention_days} is not a positive number of days")
+        raise BadInput(key="error.store.retention_days", days=retention_days)
     if location.path is not None:
         check_local_disk(location.path)
         if location.path.exists() and location.path.stat().st_size > 0:
-            raise OperationFailed(f"{location.path} already exists: csvc store init never overwrites a store")
+            raise OperationFailed(key="error.store.exists", path=location.path)
         location.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(location.path, os.O_WRONLY | os.O_CREAT, 0o600))  # private from the first byte
     engine = make_engine(location)
@@ -254,7 +251,7 @@ def init_store(
     try:
         with engine.begin() as connection:
             if migrate.current_revision(connection) is not None:
-                raise OperationFailed(f"{location.display} already holds a csvc store")
+                raise OperationFailed(key="error.store.holds_store", store=location.display)
             migrate.upgrade(connection)
             connection.execute(
                 insert(store_meta),
@@ -307,7 +304,7 @@ def user_row(
 ) -> dict[str, object]:
     """The columns of a new user: argon2id hash, and the data key wrapped under a key from the passphrase."""
     if role not in ROLES:
-        raise BadInput(f"--role: unknown role {role!r} (one of {', '.join(ROLES)})")
+        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLES))
     check_passphrase(passphrase)
     salt = crypto.new_salt()
     kek = crypto.derive_kek(passphrase, salt, params)

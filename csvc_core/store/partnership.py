@@ -75,7 +75,7 @@ def organisation_row(tx: Tx, name: str, option: str) -> Row:
         known = ", ".join(
             tx.connection.execute(select(organisations.c.name).order_by(organisations.c.name)).scalars()
         )
-        raise BadInput(f"{option}: unknown organisation {name!r} (known: {known})")
+        raise BadInput(key="error.store.org_unknown_known", option=option, name=name, known=known)
     return row
 
 
@@ -186,7 +186,7 @@ def withdraw_consent(tx: Tx, consent_id: str, at: datetime | None = None) -> Non
     """Withdraw a consent: from ``at`` (default now) nothing new is shared under it."""
     row = tx.connection.execute(select(consents).where(consents.c.id == consent_id)).first()
     if row is None:
-        raise OperationFailed(f"consent {consent_id!r} not found")
+        raise OperationFailed(key="error.store.consent_not_found", id=consent_id)
     _owned(tx, row.case_id)
     withdrawn = consent_rules.withdraw(consent_of(row), at=at or tx.now, by=tx.actor.user_id)
     tx.connection.execute(
@@ -200,7 +200,7 @@ def withdraw_consent(tx: Tx, consent_id: str, at: datetime | None = None) -> Non
 def list_consents(tx: Tx, case_id: str) -> list[ConsentRecord]:
     """The consents of a case (owner or referee), with their status now."""
     if not case_access(tx.connection, tx.actor, case_id).full:
-        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {tx.actor.name!r}")
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     names, people = _org_names(tx), _user_names(tx)
     found = []
     for row in rows_of(tx.connection, consents, case_id, consents.c.given_at):
@@ -445,13 +445,9 @@ class DisclosureRecord:
 def _disclosure_row(tx: Tx, disclosure_id: str) -> Row:
     row = tx.connection.execute(select(disclosures).where(disclosures.c.id == disclosure_id)).first()
     if row is None or tx.actor.org_id not in (row.org_id, row.recipient_org_id):
-        raise AccessDenied(
-            f"disclosure {disclosure_id!r} not found, or not visible to user {tx.actor.name!r}"
-        )
+        raise AccessDenied(key="error.store.disclosure_not_visible", id=disclosure_id, user=tx.actor.name)
     if disclosure_digest(row._mapping) != row.digest:
-        raise OperationFailed(
-            f"disclosure {disclosure_id} fails its digest check: it was altered outside csvc"
-        )
+        raise OperationFailed(key="error.store.disclosure_altered", id=disclosure_id)
     return row
 
 
@@ -505,7 +501,7 @@ def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
     tx.require_writable()
     row = _disclosure_row(tx, disclosure_id)
     if row.org_id != tx.actor.org_id or tx.actor.role not in DISCLOSING_ROLES:
-        raise AccessDenied(f"user {tx.actor.name!r} may not annotate disclosure {disclosure_id!r}")
+        raise AccessDenied(key="error.store.annotate_denied", user=tx.actor.name, id=disclosure_id)
     note = annotate(disclosure_of(row), at=tx.now, by=tx.actor.user_id, text=text)
     note_id = new_id()
     tx.connection.execute(
@@ -557,7 +553,7 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     content of the shares (while their consent is in force) and disclosures addressed to it."""
     access = case_access(tx.connection, tx.actor, case_id)
     if not access.allowed:
-        raise AccessDenied(f"case {case_id!r} not found, or not visible to user {tx.actor.name!r}")
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     received: list[dict[str, Any]] = []
     for row in tx.connection.execute(
         select(shares)
@@ -633,7 +629,7 @@ def parse_basis(text: str) -> Basis:
     """``consent:ID`` or ``law:PROVISION`` (e.g. ``law:P-34.1 s. 39``)."""
     kind, _, reference = text.partition(":")
     if kind not in handover.BASES or not reference.strip():
-        raise BadInput(f"--basis: write consent:CONSENT_ID or law:PROVISION, got {text!r}")
+        raise BadInput(key="error.store.basis", value=text)
     return Basis(kind, reference.strip())
 
 
@@ -686,7 +682,7 @@ def end_referral(tx: Tx, referral_id: str) -> None:
     tx.require_writable()
     row = tx.connection.execute(select(referrals).where(referrals.c.id == referral_id)).first()
     if row is None:
-        raise OperationFailed(f"referral {referral_id!r} not found")
+        raise OperationFailed(key="error.store.referral_not_found", id=referral_id)
     ended = handover.end_referral(referral_of(row), actor=member(tx.actor), at=tx.now)
     tx.connection.execute(
         update(referrals)

@@ -25,7 +25,7 @@ def data_key_of(row: Row, passphrase: str) -> bytes | None:
     kek = crypto.derive_kek(passphrase, bytes(row.kek_salt), params)
     key = crypto.unwrap_key(row.wrapped_key, kek, row.id)
     if key is None:
-        raise OperationFailed(f"the key of user {row.name!r} does not open: the store was altered")
+        raise OperationFailed(key="error.store.user_key_altered", user=row.name)
     return key
 
 
@@ -45,14 +45,14 @@ def add_organisation(tx: Tx, name: str, sector: str) -> str:
     require(tx.actor, "user.manage")
     sectors = known_sectors()
     if sector not in sectors:
-        raise BadInput(f"--sector: unknown sector {sector!r} (one of {', '.join(sectors)})")
+        raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     if not name.strip():
-        raise BadInput("--name: an organisation needs a name")
+        raise BadInput(key="error.store.org_name_needed")
     taken = tx.connection.execute(
         select(organisations.c.id).where(organisations.c.name == name.strip())
     ).first()
     if taken is not None:
-        raise OperationFailed(f"organisation {name.strip()!r} already exists")
+        raise OperationFailed(key="error.store.org_exists", name=name.strip())
     org_id = crypto.new_id()
     tx.connection.execute(
         insert(organisations).values(
@@ -84,17 +84,17 @@ def add_user(
     require(tx.actor, "user.manage")
     name = name.strip()
     if not name:
-        raise BadInput("NAME: a user needs a name")
+        raise BadInput(key="error.store.user_name_needed")
     check_passphrase(passphrase)
     if tx.connection.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
-        raise OperationFailed(f"user {name!r} already exists")
+        raise OperationFailed(key="error.store.user_exists", name=name)
     org_id: str | None = tx.actor.org_id
     if organisation is not None:
         org_id = tx.connection.execute(
             select(organisations.c.id).where(organisations.c.name == organisation)
         ).scalar()
         if org_id is None:
-            raise BadInput(f"--org: unknown organisation {organisation!r}")
+            raise BadInput(key="error.store.org_unknown", name=organisation)
     assert org_id is not None
     user_id = crypto.new_id()
     tx.connection.execute(
@@ -134,9 +134,9 @@ def set_user_active(tx: Tx, name: str, active: bool) -> None:
     require(tx.actor, "user.manage")
     row = tx.connection.execute(select(users).where(users.c.name == name)).first()
     if row is None:
-        raise BadInput(f"NAME: unknown user {name!r}")
+        raise BadInput(key="error.store.user_unknown", name=name)
     if row.id == tx.actor.user_id and not active:
-        raise OperationFailed("a user may not disable themselves")
+        raise OperationFailed(key="error.store.disable_self")
     tx.connection.execute(
         update(users).where(users.c.id == row.id).values(active=active, version=row.version + 1)
     )
@@ -150,7 +150,7 @@ def change_passphrase(
     tx.require_writable()
     row = tx.connection.execute(select(users).where(users.c.id == tx.actor.user_id)).one()
     if data_key_of(row, old) is None:
-        raise LoginRefused("the current passphrase is wrong: nothing changed")
+        raise LoginRefused(key="error.store.current_passphrase_wrong")
     fresh = user_row(
         row.id, row.org_id, row.name, row.role, new, data_key, kdf or crypto.KdfParams(), row.created_by
     )

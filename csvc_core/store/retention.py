@@ -96,7 +96,7 @@ def check_backup(destination: Path, key: bytes) -> audit.Head:
     finally:
         handle.close()
     if rows != ["ok"]:
-        raise OperationFailed(f"backup {destination} fails its integrity check: {'; '.join(rows[:3])}")
+        raise OperationFailed(key="error.store.backup_damaged", path=destination, problem="; ".join(rows[:3]))
     from sqlalchemy import create_engine
 
     engine = create_engine(f"sqlite:///{uri}&uri=true")
@@ -107,14 +107,14 @@ def check_backup(destination: Path, key: bytes) -> audit.Head:
     finally:
         engine.dispose()
     if not report.ok:
-        raise OperationFailed(f"backup {destination}: audit trail does not verify: {report.problem}")
+        raise OperationFailed(key="error.store.backup_audit", path=destination, problem=report.problem)
     return audit.Head(head.seq, head.hash)
 
 
 def check_destination(destination: Path) -> Path:
     destination = destination.expanduser().resolve()
     if destination.exists():
-        raise BadInput(f"{destination} already exists: a backup never overwrites a file")
+        raise BadInput(key="error.store.backup_exists", path=destination)
     if not destination.parent.is_dir():
-        raise BadInput(f"{destination.parent} is not a folder")
+        raise BadInput(key="error.file.not_a_folder", path=destination.parent)
     return destination

@@ -72,9 +72,7 @@ def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
     key = people.data_key_of(row, passphrase) if row is not None and row.active else None
     if row is None or org is None or key is None:
         store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
-        raise people.LoginRefused(
-            f"user {user_name!r} unknown or disabled, or wrong passphrase: nothing changed"
-        )
+        raise people.LoginRefused(key="error.store.login_refused", user=user_name)
     session = StoreSession(store, people.actor_of(row, org), key)
     with session._tx() as tx:
         tx.audit("login")
@@ -105,10 +103,10 @@ class StoreSession:
 
     def _tx(self) -> AbstractContextManager[Tx]:
         if self._cipher.locked:
-            raise OperationFailed("the session is locked: unlock it with the passphrase")
+            raise OperationFailed(key="error.store.locked")
         if time.monotonic() - self._unlocked_at > self.max_age.total_seconds():
             self.lock()
-            raise SessionExpired(f"the session of {self.actor.name!r} has expired: unlock it again")
+            raise SessionExpired(key="error.store.session_expired", user=self.actor.name)
         return self.store.transaction(self.actor, self._cipher)
 
     def lock(self) -> None:
@@ -352,11 +350,11 @@ class StoreSession:
             connection.rollback()
         if people.data_key_of(row, passphrase) is None:
             self.store.record_failed_login(self.actor.name, row.id, row.org_id)
-            raise people.LoginRefused("the passphrase is wrong: nothing changed")
+            raise people.LoginRefused(key="error.store.passphrase_wrong")
 
     def _key(self) -> bytes:
         if self._data_key is None:
-            raise OperationFailed("the session is locked: unlock it with the passphrase")
+            raise OperationFailed(key="error.store.locked")
         return self._data_key
 
     # -- partnership: consents, shares, disclosures, referrals, transfers (see docs/partnership.md) ----------
@@ -548,7 +546,7 @@ class StoreSession:
     def backup(self, destination: Path) -> Path:
         """A consistent copy of an SQLite store (``VACUUM INTO``), checked, with its own audit anchor."""
         if self.store.location.kind != "sqlite":
-            raise OperationFailed("a PostgreSQL store is backed up by its server (pg_dump), not by csvc")
+            raise OperationFailed(key="error.store.backup_postgresql")
         destination = retention.check_destination(destination)
         with self._tx() as tx:
             require(tx.actor, "store.backup")

@@ -6,15 +6,11 @@ csvc safety-plan check FILE [--json] [--lang fr|en]  # check a plan (exit 2 nami
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
-from csvc_core.i18n import register_catalogue, t
+from csvc_core.i18n import t
 from csvc_shelter.safety_plan import build_plan, load_template, plan_to_json, template_to_json
-
-register_catalogue(Path(__file__).parent / "locale")
 
 
 @click.group("safety-plan")

@@ -15,14 +15,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from csvc_core.converter import converter
 from csvc_core.errors import BadInput
+from csvc_core.i18n import register_catalogue
 from csvc_core.jsonio import parse_datetime
 from csvc_core.model import PROTAGONISTS, Text
+
+#: the plugin's wording (plan statuses, its error messages), in French and English.
+register_catalogue(Path(__file__).parent / "locale")
 
 #: the sections every plan covers, in this order.
 SECTIONS = ("at_home", "when_leaving", "after_leaving", "children", "technology", "court")
@@ -117,7 +122,7 @@ def load_template() -> PlanTemplate:
     template = converter.structure(data, PlanTemplate)
     problems = template_problems(template)
     if problems:
-        raise BadInput(f"{resource}: {problems[0]}")
+        raise BadInput(key="shelter.error.template", path=resource, problem=problems[0])
     return template
 
 
@@ -125,51 +130,65 @@ def build_plan(payload: Any, template: PlanTemplate | None = None, source: str =
     """Check a plan object against the template and build the plan; errors name the field and the value."""
     template = template or load_template()
     if not isinstance(payload, Mapping):
-        raise BadInput(f"{source}: expected a JSON object, got {type(payload).__name__}")
+        raise BadInput(key="error.input.object_expected", where=source, got=type(payload).__name__)
     extra = sorted(set(payload) - set(PLAN_KEYS))
     if extra:
-        raise BadInput(f"{source}: unknown field {extra[0]!r} (fields: {', '.join(PLAN_KEYS)})")
+        raise BadInput(
+            key="error.input.unknown_field", where=source, field=extra[0], fields=", ".join(PLAN_KEYS)
+        )
     named = payload.get("template")
     if named is not None and named != template.id:
-        raise BadInput(f"{source}: $.template: {named!r} is not the template {template.id!r}")
+        raise BadInput(
+            key="shelter.error.other_template",
+            where=f"{source}: $.template",
+            named=named,
+            template=template.id,
+        )
     made_at = parse_datetime(payload.get("made_at"), f"{source}: $.made_at")
     made_by = payload.get("made_by")
     if not isinstance(made_by, str) or not made_by.strip():
-        raise BadInput(f"{source}: $.made_by: a plan names the worker who made it with her, got {made_by!r}")
+        raise BadInput(key="shelter.error.made_by", where=f"{source}: $.made_by", value=made_by)
     protagonist = payload.get("protagonist") or "victim"
     if protagonist not in PROTAGONISTS:
         raise BadInput(
-            f"{source}: $.protagonist: unknown protagonist {protagonist!r} (one of {', '.join(PROTAGONISTS)})"
+            key="error.input.unknown_protagonist",
+            where=source,
+            value=protagonist,
+            roles=", ".join(PROTAGONISTS),
         )
     review_by = payload.get("review_by")
     review = parse_datetime(review_by, f"{source}: $.review_by") if review_by is not None else None
     if review is not None and review < made_at:
-        raise BadInput(f"{source}: $.review_by: {review_by!r} is before the plan was made")
+        raise BadInput(key="shelter.error.review_before", where=f"{source}: $.review_by", value=review_by)
     given = payload.get("sections") or {}
     if not isinstance(given, Mapping):
-        raise BadInput(f"{source}: $.sections: expected an object of section ids, got {given!r}")
+        raise BadInput(key="shelter.error.sections_expected", where=f"{source}: $.sections", value=given)
     for section_id in given:
         if template.section(section_id) is None:
             raise BadInput(
-                f"{source}: $.sections.{section_id}: unknown section (one of {', '.join(SECTIONS)})"
+                key="shelter.error.unknown_section",
+                where=f"{source}: $.sections.{section_id}",
+                known=", ".join(SECTIONS),
             )
     entries = []
     for section in template.sections:
         answers = given.get(section.id) or {}
         where = f"{source}: $.sections.{section.id}"
         if not isinstance(answers, Mapping):
-            raise BadInput(f"{where}: expected an object of prompt ids, got {answers!r}")
+            raise BadInput(key="shelter.error.prompts_expected", where=where, value=answers)
         known = {prompt.id for prompt in section.prompts}
         strangers = sorted(set(answers) - known)
         if strangers:
-            raise BadInput(f"{where}.{strangers[0]}: unknown prompt of section {section.id!r}")
+            raise BadInput(
+                key="shelter.error.unknown_prompt", where=f"{where}.{strangers[0]}", section=section.id
+            )
         entries += [
             _entry(section.id, prompt.id, answers.get(prompt.id), f"{where}.{prompt.id}")
             for prompt in section.prompts
         ]
     version = payload.get("template_version") or template.version
     if not isinstance(version, str):
-        raise BadInput(f"{source}: $.template_version: expected text, got {version!r}")
+        raise BadInput(key="error.input.text_expected", where=f"{source}: $.template_version", value=version)
     return SafetyPlan(
         template_id=template.id,
         template_version=version,
@@ -187,16 +206,18 @@ def _entry(section: str, prompt: str, raw: Any, where: str) -> PlanEntry:
     if isinstance(raw, str):
         return PlanEntry(section, prompt, answer=raw, status="in_place" if raw.strip() else "to_do")
     if not isinstance(raw, Mapping):
-        raise BadInput(f"{where}: expected text or an object with answer and status, got {raw!r}")
+        raise BadInput(key="shelter.error.entry_expected", where=where, value=raw)
     extra = sorted(set(raw) - {"answer", "status"})
     if extra:
-        raise BadInput(f"{where}: unknown field {extra[0]!r} (fields: answer, status)")
+        raise BadInput(key="error.input.unknown_field", where=where, field=extra[0], fields="answer, status")
     answer = raw.get("answer", "")
     if not isinstance(answer, str):
-        raise BadInput(f"{where}.answer: expected text, got {answer!r}")
+        raise BadInput(key="error.input.text_expected", where=f"{where}.answer", value=answer)
     status = raw.get("status", "to_do")
     if status not in STATUSES:
-        raise BadInput(f"{where}.status: {status!r} is not one of {', '.join(STATUSES)}")
+        raise BadInput(
+            key="shelter.error.status", where=f"{where}.status", value=status, known=", ".join(STATUSES)
+        )
     return PlanEntry(section, prompt, answer=answer, status=status)
 
 

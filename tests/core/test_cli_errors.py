@@ -71,7 +71,7 @@ def test_bad_input_subprocess(
 ) -> None:
     path = tmp_path / "case.json"
     path.write_text(text, encoding="utf-8")
-    done = run_csvc("assess", "--instrument", instrument, "--answers", str(path), "--json")
+    done = run_csvc("assess", "--instrument", instrument, "--answers", str(path), "--json", "--lang", "en")
     assert done.returncode == 2, (name, done.stderr)
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
@@ -89,7 +89,7 @@ def test_bad_input_subprocess(
 )
 def test_bad_input_cli_runner(name: str, instrument: str, text: str, words: list[str]) -> None:
     result = CliRunner().invoke(
-        cli, ["assess", "--instrument", instrument, "--answers", "-", "--json"], input=text
+        cli, ["assess", "--instrument", instrument, "--answers", "-", "--json", "--lang", "en"], input=text
     )
     assert result.exit_code == 2, (name, result.output)
     assert result.stdout == ""
@@ -99,11 +99,46 @@ def test_bad_input_cli_runner(name: str, instrument: str, text: str, words: list
         assert word in line, (word, line)
 
 
+# (name, answers text, the French line's words, the English line's words)
+IN_BOTH_LANGUAGES = [
+    ("malformed JSON", '{"answers": {', ["JSON mal formé à la ligne 1"], ["malformed JSON at line 1"]),
+    (
+        "unknown item",
+        answers(answers={"pets": "yes"}),
+        ["$.answers.pets : item inconnu 'pets' de csvc-grid"],
+        ["$.answers.pets: unknown item 'pets' of csvc-grid"],
+    ),
+    (
+        "override without reason",
+        answers(answers={"stalking": "yes"}, override={"level": "imminent", "by": "B"}),
+        ["$.override.reason : un rehaussement doit être motivé (niveau 'imminent')"],
+        ["$.override.reason: an override needs a reason (level 'imminent')"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "french", "english"), IN_BOTH_LANGUAGES, ids=[row[0] for row in IN_BOTH_LANGUAGES]
+)
+def test_an_error_is_french_by_default_and_english_with_lang_en(
+    tmp_path: Path, name: str, text: str, french: list[str], english: list[str]
+) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(text, encoding="utf-8")
+    for lang_args, words in (((), french), (("--lang", "en"), english)):
+        done = run_csvc("assess", "--instrument", "csvc-grid", "--answers", str(path), *lang_args)
+        assert (done.returncode, done.stdout) == (2, ""), (name, done.stderr)
+        (line,) = done.stderr.splitlines()
+        assert line.startswith(f"csvc: {path}")
+        for word in words:
+            assert word in line, (word, line)
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
         (
-            ["assess", "--instrument", "csvc-grid", "--answers", "/no/such/case.json"],
+            ["assess", "--instrument", "csvc-grid", "--answers", "/no/such/case.json", "--lang", "en"],
             ["/no/such/case.json", "cannot read"],
         ),
         (["assess", "--instrument", "csvc-grid"], ["--answers"]),
@@ -111,7 +146,7 @@ def test_bad_input_cli_runner(name: str, instrument: str, text: str, words: list
         (["assess", "--instrument", "csvc-grid", "--answers", "-", "--lang", "de"], ["--lang"]),
         (["assess", "--nope"], ["--nope"]),
         (["no-such-command"], ["no-such-command"]),
-        (["instruments", "show", "no-such-grid"], ["unknown instrument 'no-such-grid'"]),
+        (["instruments", "show", "no-such-grid", "--lang", "en"], ["unknown instrument 'no-such-grid'"]),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], words: list[str]) -> None:
@@ -130,7 +165,7 @@ def test_a_directory_or_binary_file_is_bad_input(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00{")
     done = run_csvc("assess", "--instrument", "csvc-grid", "--answers", str(binary))
     assert (done.returncode, "Traceback" in done.stderr) == (2, False)
-    assert "not UTF-8 text" in done.stderr
+    assert "pas du texte UTF-8" in done.stderr
 
 
 def test_success_is_exit_0_with_exactly_one_json_object(tmp_path: Path) -> None:

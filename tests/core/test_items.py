@@ -9,6 +9,7 @@ from core_kit import count_table, label
 
 from csvc_core.errors import BadInput
 from csvc_core.jsonio import answers_to_json, parse_assessment
+from csvc_core.testing import raises_worded
 
 
 def every_type_table() -> dict[str, Any]:
@@ -99,7 +100,7 @@ def test_every_item_type_is_parsed(build: Any) -> None:
     ],
 )
 def test_bad_answers_name_file_item_and_value(build: Any, item: str, value: Any, message: str) -> None:
-    with pytest.raises(BadInput, match=r"^case\.json: " + message):
+    with raises_worded(BadInput, r"^case\.json: " + message):
         parse_assessment({"answers": {item: value}}, build(every_type_table()), "case.json")
 
 
@@ -123,7 +124,7 @@ def test_bad_answers_name_file_item_and_value(build: Any, item: str, value: Any,
     ],
 )
 def test_bad_payloads(build: Any, payload: Any, message: str) -> None:
-    with pytest.raises(BadInput, match=message):
+    with raises_worded(BadInput, message):
         parse_assessment(payload, build(every_type_table()), "case.json")
 
 

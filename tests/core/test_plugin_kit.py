@@ -11,7 +11,7 @@ import pytest
 from csvc_core.action_specs import acts_for, load_action_specs
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import parse_instrument
-from csvc_core.testing import compare_vignette
+from csvc_core.testing import compare_vignette, raises_worded
 
 GOOD = """
 [[actions]]
@@ -57,7 +57,7 @@ label = { fr = "", en = "x" }
 def test_action_catalogue_refuses_unknown_keys(tmp_path: Path) -> None:
     path = tmp_path / "actions.toml"
     path.write_text(GOOD.replace('sector = "police"', 'sector = "police"\nowner = "x"'), encoding="utf-8")
-    with pytest.raises(InstrumentInvalid, match="owner"):
+    with raises_worded(InstrumentInvalid, "owner"):
         load_action_specs(path)
 
 
@@ -101,7 +101,7 @@ def test_any_yes_flag_is_checked_and_raised(csvc: Any) -> None:
             csvc.rules,
         )
     assert "needs the items" in caught.value.problems[0]
-    with pytest.raises(InstrumentInvalid, match="'n' is not a yes/no item"):
+    with raises_worded(InstrumentInvalid, "'n' is not a yes/no item"):
         parse_instrument(
             _instrument_table({"id": "f", "when": "any_yes", "items": ["n"], "label": label}),
             "t.toml",

@@ -10,6 +10,7 @@ import pytest
 from core_kit import count_table, judgement_table, label, sum_table, tiered_table
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 
 def answers(**values: str | int) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def test_tiered_takes_the_highest_tier_met_whatever_their_order(evaluate: Any) -
 
 # -- judgement only -----------------------------------------------------------------------------------------
 def test_judgement_needs_the_professional(evaluate: Any) -> None:
-    with pytest.raises(BadInput, match=r"\$\.override.*computes no level"):
+    with raises_worded(BadInput, r"\$\.override.*computes no level"):
         evaluate(judgement_table(), answers(q1="yes"))
     result = evaluate(
         judgement_table(),
@@ -242,7 +243,7 @@ def test_override_confirming_the_computed_level_is_allowed(evaluate: Any) -> Non
     ],
 )
 def test_bad_overrides(evaluate: Any, override: Any, message: str) -> None:
-    with pytest.raises(BadInput, match=message):
+    with raises_worded(BadInput, message):
         evaluate(count_table(), {"answers": {"q1": "yes", "q2": "yes"}, "override": override})
 
 

@@ -13,6 +13,7 @@ import pytest
 from csvc_core.errors import BadInput
 from csvc_core.exchange.keys import new_key, read_key, write_key
 from csvc_core.exchange.package import PackageRefused, open_package, seal
+from csvc_core.testing import raises_worded
 
 HEADER = {
     "package_id": "p1",
@@ -58,7 +59,7 @@ def tampered(data: bytes) -> list[tuple[str, bytes]]:
 def test_any_alteration_is_refused(key):
     data = seal(CONTENT, HEADER, key=key)
     for what, variant in tampered(data):
-        with pytest.raises(PackageRefused, match="nothing imported"):
+        with raises_worded(PackageRefused, "nothing imported"):
             open_package(variant, "p.json", keys={key.id: key})
         assert what
 
@@ -66,24 +67,24 @@ def test_any_alteration_is_refused(key):
 def test_another_key_or_no_key_is_refused(key):
     data = seal(CONTENT, HEADER, key=key)
     other = new_key("autre")
-    with pytest.raises(PackageRefused, match="was not given"):
+    with raises_worded(PackageRefused, "was not given"):
         open_package(data, "p.json", keys={other.id: other})
     forged = json.loads(data)
     forged["protection"]["key"]["id"] = other.id  # claim the other key: the tag still fails
-    with pytest.raises(PackageRefused, match="does not verify"):
+    with raises_worded(PackageRefused, "does not verify"):
         open_package(json.dumps(forged).encode(), "p.json", keys={other.id: other})
 
 
 def test_passphrase_protection():
     data = seal(CONTENT, HEADER, passphrase="une phrase de passe assez longue")
     assert open_package(data, "p.json", passphrase="une phrase de passe assez longue")[1] == CONTENT
-    with pytest.raises(PackageRefused, match="does not verify"):
+    with raises_worded(PackageRefused, "does not verify"):
         open_package(data, "p.json", passphrase="une autre phrase de passe")
-    with pytest.raises(PackageRefused, match="none was given"):
+    with raises_worded(PackageRefused, "none was given"):
         open_package(data, "p.json")
     weak = json.loads(data)
     weak["protection"]["key"]["kdf"]["memory_cost"] = 8
-    with pytest.raises(PackageRefused, match="below the minimum"):
+    with raises_worded(PackageRefused, "below the minimum"):
         open_package(json.dumps(weak).encode(), "p.json", passphrase="une phrase de passe assez longue")
 
 
@@ -92,10 +93,10 @@ def test_key_file_round_trip_private_and_never_overwritten(tmp_path: Path, key):
     write_key(key, path, datetime.fromisoformat("2026-03-01T10:00:00-05:00"))
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert read_key(path) == key
-    with pytest.raises(BadInput, match="never overwritten"):
+    with raises_worded(BadInput, "never overwritten"):
         write_key(key, path, datetime.fromisoformat("2026-03-01T10:00:00-05:00"))
     altered = json.loads(path.read_text())
     altered["key"] = altered["key"][:-4] + "AAA="
     path.write_text(json.dumps(altered))
-    with pytest.raises(BadInput, match=r"\$\.id: does not match|\$\.key"):
+    with raises_worded(BadInput, r"\$\.id: does not match|\$\.key"):
         read_key(path)

@@ -14,6 +14,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.exchange.keys import new_key
 from csvc_core.exchange.package import open_package, seal
 from csvc_core.store.schema import action_history, actions, assessments, audit_log, case_events, cases
+from csvc_core.testing import raises_worded
 from tests.exchange.conftest import CANARY, filled_case
 from tests.store.conftest import PASSPHRASE
 
@@ -129,7 +130,7 @@ def test_an_altered_or_truncated_package_is_refused_and_nothing_imported(stores,
     a.export_case(filled_case(a), path, ("assessment", "safety_plan", "history"), key=KEY)
     before = counts(police)
     for what, data in tamperings(path.read_bytes()).items():
-        with pytest.raises(BadInput, match="nothing imported"):
+        with raises_worded(BadInput, "nothing imported"):
             b.import_package(data, "case.csvc", key=KEY)
         assert counts(police) == before, what
     refused = [action for action, _ in audit_actions(police) if action == "exchange.import.refused"]
@@ -146,7 +147,7 @@ def test_a_package_whose_levels_do_not_reread_is_refused_whole(stores, sessions,
     content["assessments"][0]["level"] = "imminent"  # the first one computes 'moderate'
     forged = seal(content, {k: header[k] for k in ("package_id", "created_at", "sender")}, key=KEY)
     before = counts(police)
-    with pytest.raises(BadInput, match=r"\$\.assessments\[0\]: re-read with its instrument it gives level"):
+    with raises_worded(BadInput, r"\$\.assessments\[0\]: re-read with its instrument it gives level"):
         b.import_package(forged, "forged.csvc", key=KEY)
     assert counts(police) == before
 
@@ -173,7 +174,7 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     from csvc_core.exchange.content import check_categories
     from tests.store.conftest import FAST_KDF
 
-    with pytest.raises(BadInput, match="--include: unknown category 'names'"):
+    with raises_worded(BadInput, "--include: unknown category 'names'"):
         check_categories(["names"])
     _, police = stores
     a, b = sessions
@@ -188,7 +189,7 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     b.add_user("chloe", "worker", PASSPHRASE, organisation="Santé Claire", kdf=FAST_KDF)
     chloe = police.unlock("chloe", PASSPHRASE)
     before = counts(police)
-    with pytest.raises(OperationFailed, match="under another organisation; nothing imported"):
+    with raises_worded(OperationFailed, "under another organisation; nothing imported"):
         chloe.import_package(path.read_bytes(), "case.csvc", key=KEY)
     assert counts(police) == before
     chloe.lock()

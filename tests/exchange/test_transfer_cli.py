@@ -38,7 +38,7 @@ def test_export_then_import_with_a_partnership_key(stores, sessions, tmp_path: P
     assert exported.returncode == 0, exported.stderr
     assert json.loads(package.read_text())["protection"]["key"]["kind"] == "exchange_key"
     without_key = run_csvc("import", str(package), env=env_for(police, "bruno"))
-    assert without_key.returncode == 2 and "was not given" in without_key.stderr
+    assert without_key.returncode == 2 and "n'a pas été donnée" in without_key.stderr
     imported = run_csvc("import", str(package), "--key", str(key), env=env_for(police, "bruno"))
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.startswith(f"Dossier {case_id} importé : dossier créé, 2 évaluation(s)")
@@ -79,7 +79,7 @@ def test_export_refuses_an_unknown_case_and_category(stores, sessions, tmp_path:
     shelter, _ = stores
     out = tmp_path / "x.csvc"
     done = run_csvc("export", "0000000000000000", "-o", str(out), env=env_for(shelter, "alice"))
-    assert done.returncode == 1 and "not found" in done.stderr and not out.exists()
+    assert done.returncode == 1 and "introuvable" in done.stderr and not out.exists()
     assert not any(p.name.startswith(".x.csvc") for p in tmp_path.iterdir())  # no temporary left
     bad = run_csvc("export", "x", "-o", str(out), "--include", "names", env=env_for(shelter, "alice"))
-    assert bad.returncode == 2 and "unknown category 'names'" in bad.stderr
+    assert bad.returncode == 2 and "catégorie inconnue 'names'" in bad.stderr

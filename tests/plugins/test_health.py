@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 ITEMS = ("hurt", "insult", "threaten", "scream")
 
@@ -47,7 +48,7 @@ def test_positive_recommends_safety_assessment_for_health(assess: Any) -> None:
 
 @pytest.mark.parametrize("value", [0, 6, -1, 10, "3", 2.5, True])
 def test_value_outside_one_to_five_is_bad_input(assess: Any, value: Any) -> None:
-    with pytest.raises(BadInput, match=r"\$\.answers\.insult"):
+    with raises_worded(BadInput, r"\$\.answers\.insult"):
         assess("health-screen", {"hurt": 1, "insult": value, "threaten": 1, "scream": 1})
 
 

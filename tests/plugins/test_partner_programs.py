@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 
 def partner(assess: Any, answers: dict[str, Any], **fields: Any) -> Any:
@@ -18,7 +19,7 @@ def ids(result: Any) -> dict[str, Any]:
 
 
 def test_partner_risk_assesses_the_partner_only(assess: Any) -> None:
-    with pytest.raises(BadInput, match="protagonist"):
+    with raises_worded(BadInput, "protagonist"):
         assess("partner-risk", {"rage": "yes"})
     assert partner(assess, {"rage": "yes"}).input.protagonist == "partner"
 
@@ -79,7 +80,7 @@ def test_control_tactics_use_the_duluth_categories(assess: Any, csvc: Any) -> No
     assert item.type == "multi_choice" and len(item.choices) == 8
     result = partner(assess, {"control_tactics": ["isolation", "economic_abuse"]})
     assert result.input.answers["control_tactics"] == ("isolation", "economic_abuse")
-    with pytest.raises(BadInput, match="unknown choice 'charm'"):
+    with raises_worded(BadInput, "unknown choice 'charm'"):
         partner(assess, {"control_tactics": ["charm"]})
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 GROUP_A = ("weapon_threat", "threat_to_kill", "believes_may_kill")
 GROUP_B = (
@@ -87,9 +88,9 @@ def test_officer_may_screen_in_on_belief_with_a_reason(assess: Any) -> None:
 
 
 def test_override_without_reason_and_override_down_are_refused(assess: Any) -> None:
-    with pytest.raises(BadInput, match="reason"):
+    with raises_worded(BadInput, "reason"):
         assess("lethality-screen", no_to_all(), override={"level": "screened_in", "reason": " ", "by": "x"})
-    with pytest.raises(BadInput, match="lower"):
+    with raises_worded(BadInput, "lower"):
         assess(
             "lethality-screen",
             {**no_to_all(), "weapon_threat": "yes"},
@@ -109,9 +110,9 @@ def test_not_screened_in_has_no_hotline_contact(assess: Any) -> None:
 
 
 def test_bad_value_and_unknown_item_are_bad_input(assess: Any) -> None:
-    with pytest.raises(BadInput, match=r"\$\.answers\.stalking"):
+    with raises_worded(BadInput, r"\$\.answers\.stalking"):
         assess("lethality-screen", {"stalking": "maybe"})
-    with pytest.raises(BadInput, match="unknown item 'homicide_plan'"):
+    with raises_worded(BadInput, "unknown item 'homicide_plan'"):
         assess("lethality-screen", {"homicide_plan": "yes"})
 
 

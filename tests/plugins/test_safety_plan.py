@@ -12,6 +12,7 @@ import pytest
 from csvc_shelter.safety_plan import SECTIONS, build_plan, load_template, plan_to_json, template_to_json
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 MADE = "2026-03-01T10:00:00-05:00"
 
@@ -63,7 +64,7 @@ def test_plan_keeps_every_prompt_and_round_trips() -> None:
     ],
 )
 def test_bad_plans_name_the_field(change: dict[str, Any], message: str) -> None:
-    with pytest.raises(BadInput, match=message):
+    with raises_worded(BadInput, message):
         build_plan({"made_at": MADE, "made_by": "intervenante", **change})
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput
+from csvc_core.testing import raises_worded
 
 ASSESSED = datetime.fromisoformat("2026-03-01T10:00:00-05:00")
 
@@ -93,9 +94,9 @@ def test_repeat_when_referred_365_days_or_less_before(
 
 
 def test_bad_context_values_are_bad_input(assess: Any, csvc: Any) -> None:
-    with pytest.raises(BadInput, match="incidents_12m"):
+    with raises_worded(BadInput, "incidents_12m"):
         assess("risk-checklist", {}, context={"incidents_12m": "three"})
-    with pytest.raises(BadInput, match="last_referral_at"):
+    with raises_worded(BadInput, "last_referral_at"):
         assess("risk-checklist", {}, context={"last_referral_at": "2025-09-01"})
 
 
@@ -116,11 +117,11 @@ def test_override_confirming_the_level_is_not_professional_judgement(assess: Any
 
 
 def test_override_down_and_override_without_reason_are_refused(assess: Any, csvc: Any) -> None:
-    with pytest.raises(BadInput, match="lower"):
+    with raises_worded(BadInput, "lower"):
         assess(
             "risk-checklist", answers_with(csvc, 16), override={"level": "medium", "reason": "r", "by": "x"}
         )
-    with pytest.raises(BadInput, match="reason"):
+    with raises_worded(BadInput, "reason"):
         assess("risk-checklist", answers_with(csvc, 2), override={"level": "high", "by": "x"})
 
 
@@ -137,7 +138,7 @@ def test_domination_process_is_judgement_the_worker_chooses(assess: Any) -> None
         "control_notes": "vérifie son téléphone chaque soir",
         "network_protection": 4,
     }
-    with pytest.raises(BadInput, match="chooses"):
+    with raises_worded(BadInput, "chooses"):
         assess("domination-process", answers)
     chosen = {"level": "elevated", "reason": "emprise envahissante, réseau absent", "by": "intervenante"}
     result = assess("domination-process", answers, override=chosen)

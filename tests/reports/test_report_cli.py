@@ -116,9 +116,9 @@ def test_bad_requests_get_one_line(stores, sessions):
     shelter, _ = stores
     env = env_for(shelter, "alice")
     for args, code, start in (
-        (("report", "0000000000000000"), 1, "csvc: case '0000000000000000' not found"),
-        (("report", "x", "--kind", "plan"), 2, "csvc: --plan: the printable plan needs"),
-        (("report", "x", "--format", "pdf"), 2, "csvc: --format pdf: a PDF is binary"),
+        (("report", "0000000000000000"), 1, "csvc: dossier '0000000000000000' introuvable"),
+        (("report", "x", "--kind", "plan", "--lang", "en"), 2, "csvc: --plan: the printable plan needs"),
+        (("report", "x", "--format", "pdf"), 2, "csvc: --format pdf : un PDF est binaire"),
         (("report", "x", "--format", "odt"), 2, "Usage:"),
     ):
         done = run_csvc(*args, env=env)

@@ -15,6 +15,7 @@ from csvc_core.reports.casefile import case_report
 from csvc_core.reports.concertation import concertation_report
 from csvc_core.reports.plan import plan_report
 from csvc_core.reports.rendering import md_escape
+from csvc_core.testing import raises_worded
 from tests.reports.synthetic import CANARY, cell_requests, synthetic_case
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -153,9 +154,9 @@ def test_printable_plan_is_neutral_and_holds_her_answers(fmt, lang):
 def test_plan_that_is_not_a_plan_is_refused_in_one_line():
     from csvc_core.errors import BadInput
 
-    with pytest.raises(BadInput, match=r"^plan.json: \$\.sections: "):
+    with raises_worded(BadInput, r"^plan.json: \$\.sections: "):
         plan_report({"sections": "nope"}, source="plan.json")
-    with pytest.raises(BadInput, match=r"\$\.sections\.at_home\.ready_bag\.answer: expected text"):
+    with raises_worded(BadInput, r"\$\.sections\.at_home\.ready_bag\.answer: expected text"):
         plan_report({"sections": {"at_home": {"ready_bag": {"answer": 3}}}}, source="plan.json")
 
 

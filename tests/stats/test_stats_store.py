@@ -69,6 +69,10 @@ def test_small_counts_are_suppressed_and_the_period_is_checked(stores, sessions)
     assert data["cases"] is None and data["suppression"]["threshold"] == 5
     assert all(row["total"] is None for row in data["cases_by_level"]["rows"])
     bad = run_csvc("stats", "--from", "2026-06-01", "--to", "2026-01-01", env=env)
-    assert bad.returncode == 2 and bad.stderr.startswith("csvc: --from") and bad.stderr.count("\n") == 1
+    assert (
+        bad.returncode == 2
+        and bad.stderr.startswith("csvc: --to : 2026-01-01 doit venir après --from 2026-06-01")
+        and bad.stderr.count("\n") == 1
+    )
     worse = run_csvc("stats", "--from", "hier", env=env)
-    assert worse.returncode == 2 and "--from: not a date" in worse.stderr
+    assert worse.returncode == 2 and "--from : pas une date" in worse.stderr

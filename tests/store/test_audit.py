@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
+from csvc_core.errors import OperationFailed
 from csvc_core.store import Store, StoreSession, open_store
 from csvc_core.store.schema import audit_log
+from csvc_core.testing import raises_worded
 
 from .conftest import CANARY, PASSPHRASE, grid, run_csvc
 
@@ -132,12 +134,12 @@ def test_a_missing_or_loose_key_is_refused(sqlite_store: Store, sqlite_url: str)
     sqlite_store.close()
     path.chmod(0o644)
     opened = open_store(sqlite_url)
-    with pytest.raises(Exception, match="readable by others"):
+    with raises_worded(OperationFailed, "readable by others"):
         opened.unlock("alice", PASSPHRASE)
     opened.close()
     path.unlink()
     opened = open_store(sqlite_url)
-    with pytest.raises(Exception, match=r"audit key .* is missing"):
+    with raises_worded(OperationFailed, r"audit key .* is missing"):
         opened.verify_audit()
     opened.close()
 

@@ -139,10 +139,23 @@ def test_exit_codes_and_one_line_refusals(quick_cli_env: dict[str, str], tmp_pat
         "--json",
         code=1,
         env={"CSVC_PASSPHRASE": "la mauvaise phrase"},
-        needle="passphrase",
+        needle="utilisateur 'alice' inconnu ou désactivé, ou phrase de passe erronée : rien n'a changé",
+    )
+    refused(
+        "case",
+        "show",
+        case_id,
+        "--lang",
+        "en",
+        code=1,
+        env={"CSVC_PASSPHRASE": "la mauvaise phrase"},
+        needle="user 'alice' unknown or disabled, or wrong passphrase: nothing changed",
     )
     refused("case", "show", case_id, "--json", code=1, env={"CSVC_USER": "mallory"}, needle="mallory")
-    refused("case", "show", "0000000000000000", "--json", code=1, needle="not visible")
+    hidden = "dossier '0000000000000000' introuvable, ou non visible pour l'utilisateur 'alice'"
+    refused("case", "show", "0000000000000000", "--json", code=1, needle=hidden)
+    hidden = "case '0000000000000000' not found, or not visible to user 'alice'"
+    refused("case", "show", "0000000000000000", "--lang", "en", code=1, needle=hidden)
     bad = answers_file(tmp_path, {"answers": {"homicide_plan": "maybe"}})
     refused(
         "case",
@@ -216,7 +229,7 @@ def test_staff_commands(sqlite_cli_env: dict[str, str], tmp_path: Path) -> None:
     due = json.loads(ok("action", "due", "--before", "2099-01-01T00:00:00+00:00", "--json"))
     assert action["id"] in [a["id"] for a in due]
     stale = run_csvc("action", "set", action["id"], "--status", "done", "--version", "0", env=cli_env)
-    assert stale.returncode == 1 and "reload" in stale.stderr
+    assert stale.returncode == 1 and "rechargez-la" in stale.stderr
     updated = json.loads(ok("action", "set", action["id"], "--status", "done", "--note", "Fait", "--json"))
     assert updated["status"] == "done" and [h["status"] for h in updated["history"]] == ["open", "done"]
     event = json.loads(ok("case", "event", case_id, "--kind", "breach_of_conditions", "--json"))
@@ -227,7 +240,7 @@ def test_staff_commands(sqlite_cli_env: dict[str, str], tmp_path: Path) -> None:
     denied = run_csvc(
         "case", "close-assessment", shown["assessments"][0]["id"], "--reason", "x", env={**cli_env, **bruno}
     )
-    assert denied.returncode == 1 and "may not" in denied.stderr
+    assert denied.returncode == 1 and "n'a pas le droit" in denied.stderr
     ok("case", "close-assessment", shown["assessments"][0]["id"], "--reason", "Situation changée")
     assert json.loads(ok("case", "show", case_id, "--json"))["compromission"] is None
     backup = tmp_path / "copie.db"

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from csvc_core.errors import OperationFailed
 from csvc_core.store import KdfParams, Store, StoreSession, init_store
 from csvc_core.store.schema import cases, users
+from csvc_core.testing import raises_worded
 
 from .conftest import CANARY, PASSPHRASE, grid
 
@@ -68,7 +69,7 @@ def test_a_flipped_byte_in_a_ciphertext_is_detected(store: Store, session: Store
         )
         blob[20] ^= 0x01
         connection.execute(update(cases).where(cases.c.id == case_id).values(label_ct=bytes(blob)))
-    with pytest.raises(OperationFailed, match=r"cases\.label_ct.*integrity"):
+    with raises_worded(OperationFailed, r"cases\.label_ct.*integrity"):
         session.case(case_id, reveal=True)
 
 
@@ -77,7 +78,7 @@ def test_a_ciphertext_moved_to_another_row_does_not_decrypt(store: Store, sessio
     with store.engine.begin() as connection:
         blob = connection.execute(select(cases.c.label_ct).where(cases.c.id == first)).scalar_one()
         connection.execute(update(cases).where(cases.c.id == second).values(label_ct=blob))
-    with pytest.raises(OperationFailed, match="integrity"):
+    with raises_worded(OperationFailed, "integrity"):
         session.case(second, reveal=True)
 
 
@@ -85,7 +86,7 @@ def test_after_lock_decryption_fails(session: StoreSession) -> None:
     case_id = session.new_case(CANARY)
     session.lock()
     assert session.locked
-    with pytest.raises(OperationFailed, match="locked"):
+    with raises_worded(OperationFailed, "locked"):
         session.case(case_id, reveal=True)
 
 

@@ -23,6 +23,7 @@ from csvc_core.store.schema import (
     referrals,
     shares,
 )
+from csvc_core.testing import raises_worded
 
 from .conftest import FAST_KDF, PASSPHRASE, grid
 
@@ -325,7 +326,7 @@ def test_a_consent_needs_every_element(store: Store, world: World) -> None:
             partner_sector="police",
             expires_at=datetime.now(UTC) - timedelta(days=1),
         )
-    with pytest.raises(BadInput, match="Police Lac"):
+    with raises_worded(BadInput, "Police Lac"):
         worker.give_consent(
             case_id,
             person=NAME,
@@ -418,7 +419,7 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
     with pytest.raises(Refused, match=bed):
         coordinator.close_concertation(request, "plan_completed")
     second = {**meeting, "at": datetime.now(UTC).isoformat(), "kind": "regular", "actions": []}
-    with pytest.raises(BadInput, match="future"):
+    with raises_worded(BadInput, "future"):
         coordinator.hold_meeting(request, {**second, "at": (now + timedelta(hours=1)).isoformat()})
     with pytest.raises(Refused, match=bed):
         coordinator.hold_meeting(request, second)
@@ -469,7 +470,7 @@ def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
     with sqlite_store.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER disclosures_immutable"))
         connection.execute(text("UPDATE disclosures SET fields = '[\"victim.1.name\"]'"))
-    with pytest.raises(OperationFailed, match="digest"):
+    with raises_worded(OperationFailed, "digest"):
         worker.disclosure(made)
 
 
@@ -484,7 +485,7 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     police = world[user("Police Rivière", "worker")]
     with pytest.raises(AccessDenied):
         police.case(case_id)
-    with pytest.raises(OperationFailed, match="passphrase"):
+    with raises_worded(OperationFailed, "passphrase"):
         police.break_glass(case_id, URGENT, "pas la bonne phrase")
     with pytest.raises(Incomplete):
         police.break_glass(case_id, "  ", PASSPHRASE)

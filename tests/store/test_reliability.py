@@ -15,6 +15,7 @@ from csvc_core.store import ReadOnlyStore, Store, StoreSession, assessing, open_
 from csvc_core.store.engine import sqlite_settings
 from csvc_core.store.migrate import SCHEMA_HEAD, alembic_config
 from csvc_core.store.schema import actions, assessments, audit_log, metadata
+from csvc_core.testing import raises_worded
 
 from .conftest import PASSPHRASE, grid
 
@@ -81,9 +82,11 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
     damaged = path.read_bytes()
     opened = open_store(sqlite_url)
     try:
-        assert opened.read_only and "integrity check" in (opened.read_only_reason or "")
+        assert opened.read_only and opened.read_only_reason is not None
+        assert opened.read_only_reason.key == "error.store.damaged"
+        assert "integrity check" in opened.read_only_reason.text("en")
         reader = opened.unlock("alice", PASSPHRASE)
-        with pytest.raises(ReadOnlyStore, match="read-only"):
+        with raises_worded(ReadOnlyStore, "read-only"):
             reader.new_case("Autre")
         assert reader.case(case_id).id == case_id
     finally:
@@ -94,13 +97,13 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
 def test_not_a_database_is_refused_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(OperationFailed, match="integrity check"):
+    with raises_worded(OperationFailed, "integrity check"):
         open_store(f"sqlite:///{path}")
     assert path.read_bytes() == b"this is not sqlite" * 100
 
 
 def test_no_store_yet_is_a_clear_refusal(tmp_path: Path) -> None:
-    with pytest.raises(OperationFailed, match="store init"):
+    with raises_worded(OperationFailed, "store init"):
         open_store(f"sqlite:///{tmp_path / 'none.db'}")
     assert not (tmp_path / "none.db").exists()
 
@@ -108,7 +111,7 @@ def test_no_store_yet_is_a_clear_refusal(tmp_path: Path) -> None:
 def test_init_never_overwrites(store: Store) -> None:
     from csvc_core.store import init_store
 
-    with pytest.raises(OperationFailed, match="already"):
+    with raises_worded(OperationFailed, "already"):
         init_store(store.location.url, org="X", sector="police", user="x", passphrase=PASSPHRASE)
 
 
@@ -131,7 +134,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_the_store(
 
     payload = grid(homicide_plan="yes")
     payload["context"] = {"padding": "x" * 200_000}  # more than the pages left
-    with pytest.raises(OperationFailed, match=r"full.*nothing was changed"):
+    with raises_worded(OperationFailed, r"full.*nothing was changed"):
         session.assess(case_id, "csvc-grid", payload)
     event.remove(store.engine, "connect", _cap)
     store.engine.dispose()
@@ -151,6 +154,6 @@ def test_a_session_ends_after_its_maximum_age(session: StoreSession) -> None:
     assert session.max_age == timedelta(hours=12)
     session.new_case("Dossier")
     session.max_age = timedelta(0)
-    with pytest.raises(SessionExpired, match="expired"):
+    with raises_worded(SessionExpired, "expired"):
         session.list_cases()
     assert session.locked

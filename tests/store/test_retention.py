@@ -12,6 +12,7 @@ from sqlalchemy import select
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, Contact, Store, StoreSession, open_store
 from csvc_core.store.schema import assessments, cases, protagonists
+from csvc_core.testing import raises_worded
 
 from .conftest import CANARY, FAST_KDF, PASSPHRASE, grid
 
@@ -61,7 +62,7 @@ def test_purge_removes_every_trace_from_file_and_wal(
     assert report.cases == (case_id, recent)
     assert report.wal_truncated
     assert _found(store, blobs) == []
-    with pytest.raises(OperationFailed, match="not visible"):
+    with raises_worded(OperationFailed, "not visible"):
         session.case(case_id)
     assert [c.id for c in session.list_cases()] == [kept]
     assert store.verify_audit().ok
@@ -114,7 +115,7 @@ def test_backup_during_concurrent_writes(
             assert not errors, errors
             threading.Event().wait(0.01)
         destination = session.backup(tmp_path / "copie.db")
-        with pytest.raises(BadInput, match="already exists"):
+        with raises_worded(BadInput, "already exists"):
             session.backup(destination)
     finally:
         stop.set()
@@ -171,10 +172,10 @@ def test_a_disabled_user_session_ends_at_its_next_call(session: StoreSession, st
     bruno = store.unlock("bruno", "phrase de bruno assez longue")
     case_id = bruno.new_case("Dossier")
     session.set_user_active("bruno", False)
-    with pytest.raises(AccountDisabled, match="disabled"):
+    with raises_worded(AccountDisabled, "disabled"):
         bruno.case(case_id)
     assert bruno.locked
-    with pytest.raises(OperationFailed, match="locked"):
+    with raises_worded(OperationFailed, "locked"):
         bruno.list_cases()
 
 
@@ -190,7 +191,7 @@ def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch
         return mounts if str(self) == "/proc/self/mounts" else real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "read_text", fake_mounts)
-    with pytest.raises(OperationFailed, match="network file system"):
+    with raises_worded(OperationFailed, "network file system"):
         init_store(
             f"sqlite:///{tmp_path / 'csvc.db'}",
             org="O",
@@ -200,5 +201,5 @@ def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch
             kdf=FAST_KDF,
         )
     assert not (tmp_path / "csvc.db").exists()
-    with pytest.raises(OperationFailed, match="network file system"):
+    with raises_worded(OperationFailed, "network file system"):
         open_store(f"sqlite:///{tmp_path / 'csvc.db'}")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, LoginRefused, StaleRecord, Store, StoreSession
 from csvc_core.store.schema import assessments, audit_log, cases
+from csvc_core.testing import raises_worded
 
 from .conftest import FAST_KDF, PASSPHRASE, full_grid, grid
 
@@ -108,7 +109,7 @@ def test_another_protagonist_does_not_erase_a_higher_level_until_closed(session:
     detail = session.case(case_id)
     assert detail.compromission == 1
     assert {a.id: a.standing for a in detail.assessments}[high.id] == "closed"
-    with pytest.raises(OperationFailed, match="already closed"):
+    with raises_worded(OperationFailed, "already closed"):
         session.close_assessment(high.id, "encore")
 
 
@@ -128,9 +129,9 @@ def test_override_is_confirmed_by_the_acting_user(session: StoreSession) -> None
 def test_bad_answers_store_nothing(session: StoreSession, store: Store) -> None:
     case_id = session.new_case("Dossier G")
     before = count(store, audit_log)
-    with pytest.raises(BadInput, match="no_such_item"):
+    with raises_worded(BadInput, "no_such_item"):
         session.assess(case_id, "csvc-grid", grid(no_such_item="yes"))
-    with pytest.raises(BadInput, match="lower"):
+    with raises_worded(BadInput, "lower"):
         session.assess(
             case_id,
             "csvc-grid",
@@ -144,7 +145,7 @@ def test_action_status_history_and_stale_version(session: StoreSession) -> None:
     case_id = session.new_case("Dossier H")
     stored = session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
     [action] = [a for a in stored.actions if a.action == "emergency_concertation"]
-    with pytest.raises(BadInput, match="why"):
+    with raises_worded(BadInput, "why"):
         session.set_action_status(action.id, "impossible")
     updated = session.set_action_status(
         action.id, "impossible", "Victime déménagée hors région", expected_version=action.version
@@ -188,7 +189,7 @@ def test_an_event_makes_a_reassessment_due_now(session: StoreSession) -> None:
     detail = session.case(case_id)
     assert [e.open for e in detail.events] == [False]
     assert detail.summary.reassess_by is not None and detail.summary.reassess_by > datetime.now(UTC)
-    with pytest.raises(BadInput, match="unknown event"):
+    with raises_worded(BadInput, "unknown event"):
         session.record_event(case_id, "rumour")
 
 
@@ -227,7 +228,7 @@ def test_users_roles_and_visibility(session: StoreSession, store: Store) -> None
         bruno.add_user("dora", "worker", "phrase de dora assez longue", kdf=FAST_KDF)
     carole = store.unlock("carole", "phrase de carole assez longue")
     assert carole.list_cases() == []
-    with pytest.raises(AccessDenied, match="not found, or not visible"):
+    with raises_worded(AccessDenied, "not found, or not visible"):
         carole.case(case_id)
     session.set_user_active("bruno", False)
     with pytest.raises(LoginRefused):
@@ -238,7 +239,7 @@ def test_wrong_passphrase_changes_nothing_but_is_audited(store: Store, session: 
     session.new_case("Dossier L")
     before_cases = count(store, cases)
     before_audit = count(store, audit_log)
-    with pytest.raises(LoginRefused, match="nothing changed"):
+    with raises_worded(LoginRefused, "nothing changed"):
         store.unlock("alice", "pas la bonne phrase")
     with pytest.raises(LoginRefused):
         store.unlock("mallory", PASSPHRASE)
@@ -268,7 +269,7 @@ def test_closed_case_leaves_the_queue_and_refuses_assessments(session: StoreSess
     case_id = session.new_case("Dossier N")
     session.close_case(case_id, "Services terminés")
     assert session.followup() == []
-    with pytest.raises(OperationFailed, match="closed"):
+    with raises_worded(OperationFailed, "closed"):
         session.assess(case_id, "csvc-grid", grid())
     assert [c.id for c in session.list_cases(status="closed")] == [case_id]
 
@@ -309,5 +310,5 @@ def test_confirmed_hook_is_called_after_commit_and_its_failure_keeps_the_commit(
 def test_locked_session_refuses_everything(session: StoreSession) -> None:
     session.new_case("Dossier P")
     session.lock()
-    with pytest.raises(OperationFailed, match="locked"):
+    with raises_worded(OperationFailed, "locked"):
         session.list_cases()

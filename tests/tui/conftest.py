@@ -105,3 +105,17 @@ async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {condition}; screen:\n{screen_text(pilot.app)}")
         await pilot.pause(0.02)
+
+
+def run_ui_script(script: str, store_url: str) -> str:
+    """Run ``script`` (a module's text with ``{url!r}`` for the store) in its own Python process from the
+    repository root, as a UI in another language needs; its standard output, once it succeeded."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = Path(__file__).resolve().parents[2]
+    code = textwrap.dedent(script).format(url=store_url)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout

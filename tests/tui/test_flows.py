@@ -9,6 +9,7 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.form import FormScreen
 from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.result import ResultScreen
+from textual.widgets import Static
 
 from csvc_core.store import open_store
 from tests.tui.conftest import CANARY, PASSPHRASE, UNLOCKED, screen_text, wait_for
@@ -65,6 +66,10 @@ async def test_wrong_passphrase_is_one_clear_line_and_stays_locked(make_app: Any
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Impossible" in screen_text(app))
         assert isinstance(app.screen, GateScreen) and not app.workspace.unlocked
+        shown = str(app.screen.query_one("#gate-error", Static).content)  # the core's refusal, in French
+        assert (
+            "utilisateur 'alice' inconnu ou désactivé, ou phrase de passe erronée : rien n'a changé" in shown
+        )
 
 
 async def open_new_case(app: Any, pilot: Any, label: str) -> CaseScreen:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-import textwrap
 from typing import Any
 
 from csvc_tui.screens.cases import CasesScreen
@@ -15,7 +12,7 @@ from textual.worker import WorkerState
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
 from csvc_core.plugins import new_plugin_manager
-from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, wait_for
+from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, run_ui_script, wait_for
 
 
 class MisspeltPlugin:
@@ -66,17 +63,10 @@ asyncio.run(main())
 
 
 def test_the_english_ui_in_its_own_process(store: Any, store_url: str) -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    script = textwrap.dedent(ENGLISH).format(url=store_url)
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=root, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "New case" in done.stdout and "Follow-up" in done.stdout and "Hide" in done.stdout
-    assert "What it does NOT protect against" in done.stdout and "monitored device" in done.stdout
-    assert "Nouveau" not in done.stdout and "Aide" not in done.stdout and "Masquer" not in done.stdout
+    shown = run_ui_script(ENGLISH, store_url)
+    assert "New case" in shown and "Follow-up" in shown and "Hide" in shown
+    assert "What it does NOT protect against" in shown and "monitored device" in shown
+    assert "Nouveau" not in shown and "Aide" not in shown and "Masquer" not in shown
 
 
 def test_drafts_are_the_users_own_and_encrypted(store: Any, store_url: str) -> None:

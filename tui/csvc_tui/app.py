@@ -231,7 +231,7 @@ class CsvcApp(App[None]):
                         computed=computed.label.get(language()),
                     )
                 else:
-                    message = _("error.bad_input", message=str(error))
+                    message = _("error.bad_input", message=error.text(language()))
                 self.notify(message, severity="error", timeout=15, markup=False)
 
             self.background(
@@ -301,7 +301,7 @@ class CsvcApp(App[None]):
 
     def report_error(self, error: CsvcError) -> None:
         key = "error.bad_input" if isinstance(error, BadInput) else "error.failed"
-        self.notify(_(key, message=str(error)), severity="error", timeout=10, markup=False)
+        self.notify(_(key, message=error.text(language())), severity="error", timeout=10, markup=False)
 
     # -- app-wide actions ------------------------------------------------------------------------------------
     def action_help(self) -> None:

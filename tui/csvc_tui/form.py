@@ -182,18 +182,21 @@ class FormState:
             try:
                 value: Any = int(raw)
             except ValueError:
-                raise BadInput(f"{field.id}: expected a whole number, got {raw!r}") from None
+                raise BadInput(key="error.input.integer_expected", where=field.id, value=raw) from None
             if field.item is not None:
                 low = field.item.min if field.item.min is not None else 0
                 if value < low or (field.item.max is not None and value > field.item.max):
-                    raise BadInput(f"{field.id}: {value} is out of range ({low} to {field.item.max or '…'})")
+                    high = "…" if field.item.max is None else field.item.max
+                    raise BadInput(
+                        key="error.input.out_of_range", where=field.id, value=value, low=low, high=high
+                    )
             elif value < 0:
-                raise BadInput(f"{field.id}: expected 0 or more, got {value}")
+                raise BadInput(key="error.input.count_expected", where=field.id, value=value)
         elif field.type == "date":
             try:
                 day = date.fromisoformat(raw)
             except ValueError:
-                raise BadInput(f"{field.id}: expected a date YYYY-MM-DD, got {raw!r}") from None
+                raise BadInput(key="error.input.date_expected", where=field.id, value=raw) from None
             value = day.isoformat()
             if field.context_key is not None:
                 value = datetime.combine(day, time(12)).astimezone().isoformat()
@@ -202,7 +205,12 @@ class FormState:
             known = {choice.id for choice in field.item.choices}
             wrong = [c for c in chosen if c not in known]
             if wrong:
-                raise BadInput(f"{field.id}: unknown choice {wrong[0]!r} (one of {', '.join(sorted(known))})")
+                raise BadInput(
+                    key="error.input.unknown_choice",
+                    where=field.id,
+                    value=wrong[0],
+                    choices=", ".join(sorted(known)),
+                )
             value = tuple(chosen)
         else:
             value = raw

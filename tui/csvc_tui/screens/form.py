@@ -223,7 +223,7 @@ class FormScreen(Screen[None]):
             try:
                 self.state.answer_text(raw)
             except BadInput as exc:
-                self._ask_answer(field, raw, _("form.bad_answer", error=str(exc)))
+                self._ask_answer(field, raw, _("form.bad_answer", error=exc.text(language())))
                 return
             self.state.move(1)
             self.changed(field)

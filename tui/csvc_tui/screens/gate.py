@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
-from csvc_tui.text import _
+from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ class GateScreen(Screen[None]):
         self.call_after_refresh(self.form_ready)
 
     def show_error(self, error: CsvcError) -> None:
-        self.query_one("#gate-error", Static).update(_("gate.error", message=str(error)))
+        self.query_one("#gate-error", Static).update(_("gate.error", message=error.text(language())))
         first_run = self.query_one("#setup").display
         form = self.query_one("#setup" if first_run else "#unlock")
         form.disabled = False

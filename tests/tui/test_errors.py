@@ -1,0 +1,53 @@
+"""A core error reaches the worker in the UI's language (French here), from the catalogue, not in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csvc_tui.screens.cases import CasesScreen
+
+from tests.tui.conftest import UNLOCKED, run_ui_script, wait_for
+from tests.tui.test_flows import type_text
+
+
+async def test_a_refused_case_label_is_reported_in_french(make_app: Any, store: Any) -> None:
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("n")
+        await type_text(pilot, "   ")
+        await pilot.press("enter")
+        french = "--label : un dossier doit avoir un libellé"
+        await wait_for(pilot, lambda: any(french in str(n.message) for n in app._notifications))
+        assert not any("a case needs a label" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, CasesScreen)
+
+
+ENGLISH = """
+import asyncio
+from tests.tui.conftest import UNLOCKED, wait_for  # sets French: English must come after
+from tests.tui.test_flows import type_text
+from csvc_tui.text import set_language
+set_language("en")
+from csvc_tui.app import build_app
+from csvc_tui.screens.cases import CasesScreen
+from csvc_tui.settings import TuiSettings
+from csvc_tui.workspace import Workspace
+
+async def main():
+    app = build_app(TuiSettings(lang="en"), Workspace({url!r}, environ=UNLOCKED))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("n")
+        await type_text(pilot, "   ")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("--label" in str(n.message) for n in app._notifications))
+        print("\\n".join(str(n.message) for n in app._notifications))
+
+asyncio.run(main())
+"""
+
+
+def test_the_english_ui_reports_a_core_error_in_english(store: Any, store_url: str) -> None:
+    shown = run_ui_script(ENGLISH, store_url)
+    assert "--label: a case needs a label" in shown and "libellé" not in shown
