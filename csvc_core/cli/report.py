@@ -56,7 +56,7 @@ def report(
     from csvc_core.reports.rendering import render
 
     if fmt == "pdf" and output is None:
-        raise BadInput("--format pdf: a PDF is binary and is never written to the terminal; add -o FILE")
+        raise BadInput(key="error.report.pdf_output")
     if kind == "plan" and plan_path is None:
         raise BadInput(key="error.report.plan_needed")
     if kind != "plan" and plan_path is not None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from csvc_tui.screens.cases import CasesScreen
+from csvc_tui.settings import load_settings
 
+from csvc_core.errors import BadInput
 from tests.tui.conftest import UNLOCKED, run_ui_script, wait_for
 from tests.tui.test_flows import type_text
 
@@ -51,3 +55,22 @@ asyncio.run(main())
 def test_the_english_ui_reports_a_core_error_in_english(store: Any, store_url: str) -> None:
     shown = run_ui_script(ENGLISH, store_url)
     assert "--label: a case needs a label" in shown and "libellé" not in shown
+
+
+def test_a_bad_settings_file_is_refused_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "tui.toml"
+    path.write_text('theme = "néon"\nlock_after_minutes = -1\n', encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_settings(path, environ={})
+    assert (
+        caught.value.text("fr")
+        == f"{path}: lock_after_minutes : nombre de minutes de 0 (jamais) ou plus attendu, reçu -1"
+    )
+    assert (
+        caught.value.text("en") == f"{path}: lock_after_minutes: expected 0 (never) or more minutes, got -1"
+    )
+    path.write_text('theme = "néon"\n', encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_settings(path, environ={})
+    assert str(caught.value) == "thème : 'néon' n'est pas parmi csvc, csvc-contrast"
+    assert caught.value.text("en") == "theme: 'néon' is not one of csvc, csvc-contrast"

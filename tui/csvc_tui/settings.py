@@ -15,7 +15,10 @@ import attrs
 import platformdirs
 
 from csvc_core.errors import BadInput
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue
+from csvc_tui.text import LOCALE_DIR
+
+register_catalogue(LOCALE_DIR)  # the UI's catalogue words the errors of its settings
 
 DEFAULT_LOCK_MINUTES = 10.0
 THEMES = ("csvc", "csvc-contrast")
@@ -47,12 +50,10 @@ def load_settings(
             with path.open("rb") as handle:
                 table = tomllib.load(handle)
         except tomllib.TOMLDecodeError as exc:
-            raise BadInput(f"{path}: not valid TOML: {exc}") from None
+            raise BadInput(key="tui.error.settings_toml", path=path, problem=exc) from None
         unknown = sorted(set(table) - {"lang", "lock_after_minutes", "theme", "keymap"})
         if unknown:
-            raise BadInput(
-                f"{path}: unknown setting {unknown[0]!r} (lang, lock_after_minutes, theme, keymap)"
-            )
+            raise BadInput(key="tui.error.settings_unknown", path=path, name=unknown[0])
         values.update({k: v for k, v in table.items() if k != "lock_after_minutes"})
         if "lock_after_minutes" in table:
             values["lock_after"] = _minutes(table["lock_after_minutes"], f"{path}: lock_after_minutes")
@@ -64,12 +65,12 @@ def load_settings(
         values["theme"] = env["CSVC_THEME"]
     values.update({key: value for key, value in given.items() if value is not None})
     if values.get("lang", DEFAULT_LANGUAGE) not in LANGUAGES:
-        raise BadInput(f"language: {values['lang']!r} is not one of {', '.join(LANGUAGES)}")
+        raise BadInput(key="tui.error.settings_language", value=values["lang"], known=", ".join(LANGUAGES))
     if values.get("theme", THEMES[0]) not in THEMES:
-        raise BadInput(f"theme: {values['theme']!r} is not one of {', '.join(THEMES)}")
+        raise BadInput(key="tui.error.settings_theme", value=values["theme"], known=", ".join(THEMES))
     keymap = values.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise BadInput(f'{path}: keymap: expected a table of binding id = "keys"')
+        raise BadInput(key="tui.error.settings_keymap", path=path)
     return TuiSettings(**values)
 
 
@@ -77,7 +78,7 @@ def _minutes(raw: Any, where: str) -> float:
     try:
         minutes = float(raw)
     except (TypeError, ValueError):
-        raise BadInput(f"{where}: expected a number of minutes, got {raw!r}") from None
+        raise BadInput(key="tui.error.settings_minutes", where=where, value=raw) from None
     if minutes < 0:
-        raise BadInput(f"{where}: expected 0 (never) or more minutes, got {raw!r}")
+        raise BadInput(key="tui.error.settings_minutes", where=where, value=raw)
     return minutes * 60

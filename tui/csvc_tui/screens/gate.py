@@ -58,9 +58,7 @@ class GateScreen(Screen[None]):
             yield Static(_("gate.locked"), id="gate-message")
             with Vertical(id="unlock", classes="gate-form"):
                 yield from labelled(_("gate.user"), Input(id="unlock-user"))
-                yield from labelled(
-                    _("gate.passphrase"), Input(password=True, id="unlock-passphrase")
-                )
+                yield from labelled(_("gate.passphrase"), Input(password=True, id="unlock-passphrase"))
             with Vertical(id="setup", classes="gate-form"):
                 yield Static(_("gate.setup_intro"), classes="hint")
                 yield from labelled(_("gate.organisation"), Input(id="setup-org"))
@@ -72,9 +70,7 @@ class GateScreen(Screen[None]):
                     _("gate.new_passphrase"),
                     Input(placeholder=_("gate.passphrase_hint"), password=True, id="setup-passphrase"),
                 )
-                yield from labelled(
-                    _("gate.repeat_passphrase"), Input(password=True, id="setup-repeat")
-                )
+                yield from labelled(_("gate.repeat_passphrase"), Input(password=True, id="setup-repeat"))
             yield Static(id="gate-error", classes="error")
         yield KeyBar()
 
