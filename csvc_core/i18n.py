@@ -6,7 +6,6 @@ own with :func:`register_catalogue`. A missing key in English is a test failure,
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +23,8 @@ def register_catalogue(folder: Path) -> None:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
+    import tomllib  # read on first use: a run that shows no text (``--json``, a cached start-up) parses none
+
     merged: dict[str, str] = {}
     for folder in _FOLDERS:
         path = folder / f"{lang}.toml"

@@ -58,7 +58,7 @@ def refusal_text(error: CsvcError) -> str:
     """Every reason the rules gave, one a line, in the UI's language; another error as the store said it."""
     if isinstance(error, (Refused, Incomplete)):
         return "\n".join(f"• {reason_text(item)}" for item in error.reasons)
-    return str(error)
+    return error.text(language())
 
 
 def person_word(person: str) -> str:
