@@ -81,7 +81,7 @@ def refusal(error: CsvcError) -> str:
             for r in error.reasons
         ]
         return _("cell.refused", message="; ".join(parts))
-    return _("cell.refused", message=str(error))
+    return _("cell.refused", message=error.text(language()))
 
 
 def case_line(requests: Sequence[dict[str, Any]]) -> RichText:
