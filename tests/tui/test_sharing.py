@@ -15,6 +15,7 @@ from csvc_tui.screens.consent import ConsentForm, ShareForm
 from csvc_tui.screens.disclosure import DisclosureForm, DisclosureSummary
 from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.sharing import DisclosureEntryScreen, ReceivedScreen, SharingScreen
+from csvc_tui.sharing import DISCLOSURE_DRAFT
 from textual.widgets import OptionList, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
@@ -250,6 +251,7 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
     assert record.exposed == "la victime et ses deux enfants" and record.sent["victim.1.safe_contact"]
     [line] = world.register()
     assert (line.kind, line.basis, line.information) == ("disclosure", "art_60_4", ("victim.1.safe_contact",))
+    assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) is None  # recorded: the draft is gone
     assert world.store.verify_audit().ok
 
 
@@ -341,3 +343,34 @@ def test_every_sharing_binding_and_word_is_in_both_catalogues() -> None:
     wanted |= {f"tui.{name}.{code}" for name, codes in vocabularies.items() for code in codes}
     for lang in ("fr", "en"):
         assert sorted(wanted - set(catalogue(lang))) == []
+
+
+async def test_what_is_typed_in_the_disclosure_form_survives_a_lock(make_app: Any, world: World) -> None:
+    app = make_app(environ=BERTHE)
+    async with app.run_test() as pilot:
+        await open_sharing(app, pilot)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, DisclosureForm))
+        await tick(pilot, "disclose-harms", "death")
+        await type_into(pilot, "disclose-exposed", "la victime et ses enfants")
+        await wait_for(
+            pilot, lambda: (world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) or {}).get("exposed")
+        )
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen))
+        assert "la victime et ses enfants" not in mounted_text(app)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        await pilot.press(*PASSPHRASE, "enter")
+        sharing = await open_sharing(app, pilot)
+        await wait_for(pilot, lambda: "est en cours, pas encore inscrite" in screen_text(app))
+        await pilot.press("u")
+        form = await wait_for(pilot, lambda: isinstance(app.screen, DisclosureForm) and app.screen)
+        await wait_for(
+            pilot, lambda: form.query_one("#disclose-exposed").value == "la victime et ses enfants"
+        )
+        assert form.query_one("#disclose-harms", SelectionList).selected == ["death"]
+        assert form.query_one("#disclose-fields", SelectionList).selected == []
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is sharing)
+    assert world.berthe.disclosures(world.case_id) == []
+    assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT)["exposed"] == "la victime et ses enfants"

@@ -7,6 +7,7 @@ guards are the core's (:mod:`csvc_core.sharing`), the records the store's, every
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 #: how long a consent lasts, in days, as the consent form offers it (a consent is for the time needed).
 CONSENT_DAYS: tuple[int, ...] = (7, 30, 90, 180, 365)
+#: the draft key of the art. 60.4 form in the store's drafts (encrypted, this user's own).
+DISCLOSURE_DRAFT = "sharing:disclosure"
 #: since when the case's communications are listed: all of them.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -31,6 +34,7 @@ class SharingView:
 
     consents: tuple[Any, ...]
     communications: tuple[Any, ...]
+    disclosure_draft: bool = False
 
 
 @attrs.frozen
@@ -48,6 +52,8 @@ class SharingWork:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        self._drafting = threading.Lock()
+        self._recorded: set[str] = set()  # the forms whose disclosure is recorded: their draft is not saved
 
     @property
     def session(self) -> Any:
@@ -61,7 +67,8 @@ class SharingWork:
         consents = session.consents(case_id)
         now = datetime.now(UTC)
         lines = session.communications_register(EPOCH, now + timedelta(days=1), case_id)
-        return SharingView(tuple(consents), tuple(reversed(lines)))
+        drafted = session.draft(case_id, DISCLOSURE_DRAFT) is not None
+        return SharingView(tuple(consents), tuple(reversed(lines)), drafted)
 
     def partners(self, sectors: bool = True) -> list[Partner]:
         """The other organisations of the store, then (with ``sectors``) every sector as a whole."""
@@ -131,9 +138,19 @@ class SharingWork:
         return str(self.session.share(case_id, categories=list(categories), to=to, purpose=purpose))
 
     # -- disclosure without consent (art. 60.4) --------------------------------------------------------------
-    def disclosure_fields(self, case_id: str) -> dict[str, str]:
-        """The fields a disclosure of this case may carry (name -> category); none is ticked."""
-        return dict(self.session.disclosure_fields(case_id))
+    def disclosure_form(self, case_id: str) -> tuple[dict[str, str], list[Partner], dict[str, Any] | None]:
+        """What the art. 60.4 form needs: the fields offered (none ticked), the partner organisations, and
+        what this user typed in it before (her encrypted draft), if anything."""
+        session = self.session
+        offered = dict(session.disclosure_fields(case_id))
+        return offered, self.partners(sectors=False), session.draft(case_id, DISCLOSURE_DRAFT)
+
+    def save_disclosure_draft(self, case_id: str, content: dict[str, Any], form: str) -> None:
+        """Keep what is typed in ``form`` (encrypted, this user's own): a lock or a crash loses nothing of it;
+        never again once its disclosure is recorded (a late save would bring a stale draft back)."""
+        with self._drafting:
+            if form not in self._recorded:
+                self.session.save_draft(case_id, DISCLOSURE_DRAFT, content)
 
     def check_disclosure(
         self,
@@ -166,17 +183,18 @@ class SharingWork:
         grounds: Grounds,
         fields: Iterable[str],
         recipient_org: str | None,
+        form: str,
     ) -> str:
-        """Record the disclosure: the store checks every guard again, writes it with its audit entry."""
-        return str(
-            self.session.disclose(
-                case_id,
-                recipient=recipient,
-                grounds=grounds,
-                fields=list(fields),
-                recipient_org=recipient_org,
-            )
+        """Record the disclosure: the store checks every guard again, writes it with its audit entry; then
+        the form's draft is dropped, and no late save of that form brings it back."""
+        session = self.session
+        disclosure_id = session.disclose(
+            case_id, recipient=recipient, grounds=grounds, fields=list(fields), recipient_org=recipient_org
         )
+        with self._drafting:
+            self._recorded.add(form)
+            session.discard_draft(case_id, DISCLOSURE_DRAFT)
+        return str(disclosure_id)
 
     def annotate(self, disclosure_id: str, text: str) -> None:
         self.session.annotate_disclosure(disclosure_id, text)

@@ -251,6 +251,7 @@ class Workspace:
                 title=self._title(d["instrument"]), instrument=d["instrument"], protagonist=d["protagonist"]
             )
             for d in self.live.drafts(case_id)
+            if "instrument" in d  # the sharing forms keep their own drafts (csvc_tui.sharing)
         )
         return CaseView(detail=detail, holders=holders, drafts=drafts)
 

@@ -9,6 +9,7 @@ records, and the store checks every guard again in the same transaction as its a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -17,7 +18,8 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
 from csvc_core.errors import CsvcError
 from csvc_core.sharing.disclosure import (
@@ -53,18 +55,33 @@ class DisclosureDraft:
     recipient_org_name: str
     grounds: Grounds
     fields: tuple[str, ...]
+    form: str  # the form it comes from (its draft is dropped once recorded)
 
 
 class DisclosureForm(SharingForm):
     """The art. 60.4 form; Ctrl+S checks it with the core's guards and opens the summary."""
 
+    #: the typed fields and the choices, as the draft keeps them.
+    TEXTS = ("exposed", "urgency", "cause", "violence", "danger", "name")
+    CHOICES = ("imminence", "category", "kind", "org")
+    TICKS = ("harms", "fields")
+
     def __init__(
-        self, case_id: str, label: str, offered: Mapping[str, str], partners: Sequence[Partner]
+        self,
+        case_id: str,
+        label: str,
+        offered: Mapping[str, str],
+        partners: Sequence[Partner],
+        draft: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(classes="sharing-form")
         self.case_id, self.label = case_id, label
         self.offered = dict(offered)
         self.partners = {p.organisation: p for p in partners if p.organisation is not None}
+        self.resumed = dict(draft or {})
+        self.restoring = False
+        self.saving: Timer | None = None
+        self.token = uuid.uuid4().hex
 
     def compose(self) -> ComposeResult:
         yield Static(_("disclose.title", case=self.label), classes="screen-title")
@@ -99,8 +116,66 @@ class DisclosureForm(SharingForm):
         yield from self.error_line()
         yield KeyBar()
 
+    # -- the draft: what is typed survives a lock ------------------------------------------------------------
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.resumed:
+            self.restore(self.resumed)
+            self.notify(_("disclose.resumed"))
+
+    def snapshot(self) -> dict[str, Any]:
+        content: dict[str, Any] = {name: self.text(f"disclose-{name}") for name in self.TEXTS}
+        content |= {name: self.chosen(f"disclose-{name}") for name in self.CHOICES}
+        content |= {name: self.ticked(f"disclose-{name}") for name in self.TICKS}
+        content["outside"] = self.query_one("#disclose-outside", Checkbox).value
+        return content
+
+    def restore(self, content: Mapping[str, Any]) -> None:
+        """Put back what was typed; a choice or a field no longer offered is left out, never guessed."""
+        self.restoring = True
+        for name in self.TEXTS:
+            self.query_one(f"#disclose-{name}", Input).value = str(content.get(name) or "")
+        for name in self.CHOICES:
+            select = self.query_one(f"#disclose-{name}", Select)
+            if content.get(name) in {value for _label, value in select._options}:
+                select.value = content[name]
+        for name in self.TICKS:
+            ticks = self.query_one(f"#disclose-{name}", SelectionList)
+            for value in content.get(name) or ():
+                if value in {ticks.get_option_at_index(i).value for i in range(ticks.option_count)}:
+                    ticks.select(value)
+        self.query_one("#disclose-outside", Checkbox).value = bool(content.get("outside"))
+        self.call_after_refresh(self.restored)
+
+    def restored(self) -> None:
+        self.restoring = False
+
+    def changed(self) -> None:
+        """Save the draft half a second after the last change (the store encrypts it)."""
+        if self.restoring:
+            return
+        if self.saving is not None:
+            self.saving.stop()
+        self.saving = self.set_timer(0.5, self.save_draft)
+
+    def save_draft(self) -> None:
+        work, case_id, content, form = self.work, self.case_id, self.snapshot(), self.token
+        self.csvc_app.background(
+            lambda: work.save_disclosure_draft(case_id, content, form), lambda _value: None
+        )
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self.changed()
+
+    def on_selection_list_selected_changed(self, _event: SelectionList.SelectedChanged[str]) -> None:
+        self.changed()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self.changed()
+
     def on_select_changed(self, event: Select.Changed) -> None:
         """Only a person able to help has a kind to choose; a chosen organisation names the recipient."""
+        self.changed()
         if event.select.id == "disclose-category":
             self.query_one("#disclose-kind", Select).disabled = self.chosen("disclose-category") not in (
                 ABLE_TO_HELP,
@@ -138,9 +213,13 @@ class DisclosureForm(SharingForm):
             recipient_org_name=self.partners[org].name if org else "",
             grounds=grounds,
             fields=tuple(name for name in self.offered if name in ticked),
+            form=self.token,
         )
 
     def submit(self) -> None:
+        if self.saving is not None:  # keep what is typed now, before the checks and the summary
+            self.saving.stop()
+            self.save_draft()
         draft, work, offered = self.draft(), self.work, tuple(self.offered)
 
         def checked(_value: None) -> None:
@@ -241,6 +320,7 @@ class DisclosureSummary(SharingPart):
                 grounds=draft.grounds,
                 fields=draft.fields,
                 recipient_org=draft.recipient_org,
+                form=draft.form,
             ),
             recorded,
             refused,

@@ -105,6 +105,7 @@ class SharingScreen(SharingPart):
             yield Static(_("sharing.consents"), classes="heading")
             yield OptionList(id="consents")
             yield Static(_("sharing.communications"), classes="heading")
+            yield Static(id="sharing-draft", classes="hint")
             yield OptionList(id="communications")
         yield KeyBar()
 
@@ -120,6 +121,8 @@ class SharingScreen(SharingPart):
 
     def show(self, view: SharingView) -> None:
         self.view = view
+        drafted = _("sharing.disclosure_draft") if view.disclosure_draft else ""
+        self.query_one("#sharing-draft", Static).update(drafted)
         refill(
             self.query_one("#consents", OptionList),
             [Option(consent_prompt(c), id=c.id) for c in view.consents],
@@ -189,7 +192,7 @@ class SharingScreen(SharingPart):
     def action_disclose(self) -> None:
         work, case_id, label = self.work, self.case_id, self.label
         self.csvc_app.background(
-            lambda: (work.disclosure_fields(case_id), work.partners(sectors=False)),
+            lambda: work.disclosure_form(case_id),
             lambda found: self.app.push_screen(DisclosureForm(case_id, label, *found)),
         )
 
