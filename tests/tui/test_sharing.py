@@ -114,6 +114,11 @@ async def type_into(pilot: Any, widget_id: str, text: str) -> None:
     await pilot.press(*text)
 
 
+def stacked(app: Any, *kinds: type) -> list[Any]:
+    """The screens of these kinds still in any mode's stack."""
+    return [screen for stack in app._screen_stacks.values() for screen in stack if isinstance(screen, kinds)]
+
+
 async def open_sharing(app: Any, pilot: Any) -> SharingScreen:
     """Case list, Enter on the case, then p: the case's sharing screen."""
     await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and CANARY in screen_text(app))
@@ -243,12 +248,16 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
         await pilot.press("home", "enter")
         entry = await wait_for(pilot, lambda: isinstance(app.screen, DisclosureEntryScreen) and app.screen)
         await wait_for(pilot, lambda: "homicide conjugal" in screen_text(app))
-        assert entry.disclosure_id
+        await pilot.press("a")  # a remark beside the entry; the entry itself never changes
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "answer")
+        await pilot.press(*"police rappelée à 22 h", "enter")
+        await wait_for(pilot, lambda: app.screen is entry and "police rappelée à 22 h" in screen_text(app))
     [made] = world.berthe.disclosures(world.case_id)
     assert made["fields"] == ["victim.1.safe_contact"] and made["recipient_org"] == POLICE
     record = world.berthe.disclosure(made["id"])
     assert record.harms == ("death",) and record.imminence == "hours" and record.recipient_kind == "police"
     assert record.exposed == "la victime et ses deux enfants" and record.sent["victim.1.safe_contact"]
+    assert [note["text"] for note in record.annotations] == ["police rappelée à 22 h"]
     [line] = world.register()
     assert (line.kind, line.basis, line.information) == ("disclosure", "art_60_4", ("victim.1.safe_contact",))
     assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) is None  # recorded: the draft is gone
@@ -296,11 +305,11 @@ async def test_the_privacy_key_drops_the_sharing_screens(make_app: Any, world: W
         await wait_for(pilot, lambda: isinstance(app.screen, DisclosureForm))
         await type_into(pilot, "disclose-exposed", "Ophélie Témoinfictif")
         await pilot.press("f12")
-        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen))
+        kinds = (SharingScreen, DisclosureForm, CaseScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not stacked(app, *kinds))
+        await pilot.pause()
         left = mounted_text(app)
         assert "Ophélie" not in left and "plan de sécurité" not in left and CANARY not in left
-        kinds = (SharingScreen, DisclosureForm, CaseScreen)
-        assert not [s for stack in app._screen_stacks.values() for s in stack if isinstance(s, kinds)]
         assert not app.workspace.unlocked
 
 
@@ -317,6 +326,7 @@ def test_every_sharing_binding_and_word_is_in_both_catalogues() -> None:
         sharing.DisclosureEntryScreen,
         sharing.ReceivedScreen,
         sharing_form.SharingForm,
+        sharing_form.ChoiceOverlay,
         consent.ConsentForm,
         disclosure.DisclosureSummary,
         CaseScreen,
@@ -357,7 +367,7 @@ async def test_what_is_typed_in_the_disclosure_form_survives_a_lock(make_app: An
             pilot, lambda: (world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) or {}).get("exposed")
         )
         await pilot.press("f12")
-        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not stacked(app, DisclosureForm))
         assert "la victime et ses enfants" not in mounted_text(app)
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
         await pilot.press(*PASSPHRASE, "enter")

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from csvc_core.errors import OperationFailed
 from csvc_core.sharing.disclosure import FieldSelection, Grounds, Recipient, build_disclosure
 
 if TYPE_CHECKING:
@@ -57,9 +56,8 @@ class SharingWork:
 
     @property
     def session(self) -> Any:
-        if not self.workspace.unlocked:
-            raise OperationFailed("the session is locked: unlock it with the passphrase")
-        return self.workspace.session
+        """The open session (locked meanwhile: one clear error, never a crash)."""
+        return self.workspace.live
 
     # -- reading ---------------------------------------------------------------------------------------------
     def view(self, case_id: str) -> SharingView:

@@ -121,8 +121,9 @@ class SharingScreen(SharingPart):
 
     def show(self, view: SharingView) -> None:
         self.view = view
-        drafted = _("sharing.disclosure_draft") if view.disclosure_draft else ""
-        self.query_one("#sharing-draft", Static).update(drafted)
+        drafted = self.query_one("#sharing-draft", Static)
+        drafted.update(_("sharing.disclosure_draft") if view.disclosure_draft else "")
+        drafted.display = view.disclosure_draft
         refill(
             self.query_one("#consents", OptionList),
             [Option(consent_prompt(c), id=c.id) for c in view.consents],

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
+from textual.widgets._select import SelectCurrent, SelectOverlay  # Select's own parts: no public name
 from textual.widgets.selection_list import Selection
 
 from csvc_core.errors import CsvcError
@@ -31,12 +32,26 @@ def row(label: str, widget: Widget) -> Horizontal:
     return Horizontal(Static(label, classes="row-label"), widget, classes="form-row")
 
 
+class ChoiceOverlay(SelectOverlay):
+    """The open list of a choice, its Escape named in the UI's language (Textual's says "Dismiss menu")."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [bind("choice_close", "dismiss")]
+
+
+class Choice(Select[str]):
+    """A one-line choice whose open list speaks the UI's language."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield ChoiceOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+
 def choice(choices: Iterable[tuple[str, str]], widget_id: str, value: str | None = None) -> Select[str]:
     """A one-line choice (value, label): ``value`` chosen, or nothing (and a blank line to go back to)."""
     options = [(label, key) for key, label in choices]
     if value is None:
-        return Select(options, id=widget_id, compact=True, prompt=_("sharing.choose"))
-    return Select(options, id=widget_id, compact=True, value=value, allow_blank=False)
+        return Choice(options, id=widget_id, compact=True, prompt=_("sharing.choose"))
+    return Choice(options, id=widget_id, compact=True, value=value, allow_blank=False)
 
 
 class TickList(SelectionList[str]):
