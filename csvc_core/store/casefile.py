@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 
+from csvc_core.errors import BadInput
 from csvc_core.store.access import readable_case, require
 from csvc_core.store.assessing import stored_result
 from csvc_core.store.cases import case_protagonists, event_records, level_state, summary, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.followup import case_actions
-from csvc_core.store.records import AssessmentSummary, CaseDetail
+from csvc_core.store.records import REVEAL_GROUPS, AssessmentSummary, CaseDetail
 from csvc_core.store.schema import assessments, organisations
 
 
-def case_detail(tx: Tx, case_id: str, *, reveal: bool = False, results: bool = False) -> CaseDetail:
-    """The case as its reader may see it. ``reveal`` decrypts names, contacts and notes; ``results`` adds
-    each assessment's stored §1 result (factors, flags, override and its reason). Both are audited."""
+def reveal_groups(reveal: bool | Collection[str]) -> list[str]:
+    """``True``: every group of :data:`REVEAL_GROUPS`; ``False``: none; else the groups named."""
+    if isinstance(reveal, bool):
+        return list(REVEAL_GROUPS) if reveal else []
+    unknown = [group for group in reveal if group not in REVEAL_GROUPS]
+    if unknown:
+        raise BadInput(f"reveal: unknown group {unknown[0]!r} (one of {', '.join(REVEAL_GROUPS)})")
+    return [group for group in REVEAL_GROUPS if group in reveal]
+
+
+def case_detail(
+    tx: Tx, case_id: str, *, reveal: bool | Collection[str] = False, results: bool = False
+) -> CaseDetail:
+    """The case as its reader may see it. ``reveal`` decrypts the label, names, contacts and notes (all of
+    them, or the groups named: ``{"label", "names", "notes"}`` leaves safe contacts sealed); ``results``
+    adds each assessment's stored §1 result (factors, flags, override and its reason). Both are audited."""
+    shown = reveal_groups(reveal)
     require(tx.actor, "case.read")
     row = readable_case(tx.connection, tx.actor, case_id)
     stored = {
@@ -56,16 +73,14 @@ def case_detail(tx: Tx, case_id: str, *, reveal: bool = False, results: bool = F
         select(organisations.c.name).where(organisations.c.id == row.org_id)
     ).scalar_one()
     detail = CaseDetail(
-        summary=summary(tx, row, reveal),
+        summary=summary(tx, row, "label" in shown),
         organisation=organisation,
         level=state.level,
-        protagonists=case_protagonists(tx, case_id, reveal),
+        protagonists=case_protagonists(tx, case_id, "names" in shown, "contacts" in shown),
         assessments=summaries,
-        actions=tuple(case_actions(tx, case_id, reveal)),
-        events=event_records(tx, state, reveal),
+        actions=tuple(case_actions(tx, case_id, "notes" in shown)),
+        events=event_records(tx, state, "notes" in shown),
     )
-    groups = ["level", "assessments", "actions", "events"] + (["results"] if results else [])
-    if reveal:
-        groups += ["label", "names", "contacts", "notes"]
+    groups = ["level", "assessments", "actions", "events"] + (["results"] if results else []) + shown
     tx.audit("case.read", case_id, fields=groups)
     return detail

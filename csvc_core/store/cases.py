@@ -13,10 +13,11 @@ from sqlalchemy import Row, insert, select, update
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import PROTAGONISTS
-from csvc_core.store.access import case_scope, require, visible_case
+from csvc_core.store.access import case_scope, readable_case, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import (
+    CONTACT_FIELDS,
     EVENT_KINDS,
     CaseEvent,
     CaseSummary,
@@ -199,8 +200,11 @@ def update_protagonist(
     contact: Contact | None = None,
     safe_to_call: bool | None = None,
     partner_knows: bool | None = None,
+    contact_changes: dict[str, Any] | None = None,
 ) -> int:
-    """Change a protagonist (fields left None keep their value); a stale version is refused."""
+    """Change a protagonist (fields left None keep their value); a stale version is refused.
+    ``contact_changes`` changes some fields of the safe contact (e.g. only the phone), the others kept:
+    the store merges them without showing the contact to anyone."""
     tx.require_writable()
     require(tx.actor, "case.write")
     row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
@@ -210,6 +214,15 @@ def update_protagonist(
     values: dict[str, Any] = {"version": expected_version + 1}
     if name is not None:
         values["name_ct"] = tx.seal(name.strip(), "protagonists", "name_ct", protagonist_id)
+    if contact_changes:
+        unknown = [field for field in contact_changes if field not in CONTACT_FIELDS]
+        if unknown:
+            raise BadInput(f"contact: unknown field {unknown[0]!r} (one of {', '.join(CONTACT_FIELDS)})")
+        if contact is not None:
+            raise BadInput("contact: give the whole contact or some of its fields, not both")
+        current = (_contact(tx, row) or Contact()).to_json()
+        changed = {**current, **contact_changes}
+        contact = Contact(**{**changed, "channels": tuple(changed.get("channels") or ())})
     if contact is not None:
         values["contact_ct"] = _seal_contact(tx, contact, protagonist_id)
     if safe_to_call is not None:
@@ -223,6 +236,8 @@ def update_protagonist(
     )
     check_version(result.rowcount, "error.store.stale_protagonist", protagonist_id, expected_version)
     fields = sorted(key.removesuffix("_ct") for key in values if key != "version")
+    if contact_changes:
+        fields = sorted({*fields, *(f"contact.{field}" for field in contact_changes)} - {"contact"})
     tx.audit("protagonist.update", row.case_id, protagonist=protagonist_id, fields=fields)
     return expected_version + 1
 
@@ -233,27 +248,59 @@ def _seal_contact(tx: Tx, contact: Contact | None, row_id: str) -> bytes | None:
     return tx.seal(json.dumps(contact.to_json(), ensure_ascii=False), "protagonists", "contact_ct", row_id)
 
 
-def _protagonist(tx: Tx, row: Row, reveal: bool) -> Protagonist:
-    contact = None
-    if reveal and row.contact_ct is not None:
-        data = json.loads(tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id))
-        contact = Contact(**{**data, "channels": tuple(data.get("channels") or ())})
+def _contact(tx: Tx, row: Row) -> Contact | None:
+    if row.contact_ct is None:
+        return None
+    data = json.loads(tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id))
+    return Contact(**{**data, "channels": tuple(data.get("channels") or ())})
+
+
+def _protagonist(tx: Tx, row: Row, names: bool, contacts: bool) -> Protagonist:
     return Protagonist(
         id=row.id,
         role=row.role,
-        name=tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id) if reveal else None,
-        contact=contact,
+        name=tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id) if names else None,
+        contact=_contact(tx, row) if contacts else None,
         safe_to_call=row.safe_to_call,
         partner_knows=row.partner_knows,
         version=row.version,
     )
 
 
-def case_protagonists(tx: Tx, case_id: str, reveal: bool) -> tuple[Protagonist, ...]:
+def case_protagonists(tx: Tx, case_id: str, names: bool, contacts: bool) -> tuple[Protagonist, ...]:
+    """The case's people; their names and safe-contact information decrypted only when asked."""
     rows = tx.connection.execute(
         select(protagonists).where(protagonists.c.case_id == case_id).order_by(protagonists.c.created_at)
     )
-    return tuple(_protagonist(tx, row, reveal) for row in rows)
+    return tuple(_protagonist(tx, row, names, contacts) for row in rows)
+
+
+def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> dict[str, Any]:
+    """Only ``fields`` of one person, decrypted: ``name`` and/or fields of the safe contact
+    (:data:`CONTACT_FIELDS`); each reveal is audited with the fields named. Empty fields are None."""
+    require(tx.actor, "case.read")
+    wanted = list(dict.fromkeys(fields))
+    allowed = ("name", *CONTACT_FIELDS)
+    unknown = [field for field in wanted if field not in allowed]
+    if unknown or not wanted:
+        raise BadInput(
+            f"fields: unknown field {unknown[0]!r} (one of {', '.join(allowed)})"
+            if unknown
+            else f"fields: name at least one field (one of {', '.join(allowed)})"
+        )
+    row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
+    if row is None:
+        raise OperationFailed(f"protagonist {protagonist_id!r} not found")
+    readable_case(tx.connection, tx.actor, row.case_id)
+    shown: dict[str, Any] = {}
+    if "name" in wanted:
+        shown["name"] = tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id)
+    contact_fields = [field for field in wanted if field in CONTACT_FIELDS]
+    if contact_fields:
+        contact = _contact(tx, row) or Contact()
+        shown.update({field: getattr(contact, field) or None for field in contact_fields})
+    tx.audit("protagonist.reveal", row.case_id, protagonist=protagonist_id, fields=wanted)
+    return {field: shown[field] for field in wanted}
 
 
 # -- events ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,8 +137,11 @@ class StoreSession:
         with self._tx() as tx:
             return cases.list_cases(tx, status=status, limit=limit, offset=offset, reveal=reveal)
 
-    def case(self, case_id: str, *, reveal: bool = False, results: bool = False) -> CaseDetail:
-        """One case in full (see :func:`csvc_core.store.casefile.case_detail`)."""
+    def case(
+        self, case_id: str, *, reveal: bool | Collection[str] = False, results: bool = False
+    ) -> CaseDetail:
+        """One case in full (see :func:`csvc_core.store.casefile.case_detail`); ``reveal``: True, or the
+        groups of :data:`~csvc_core.store.records.REVEAL_GROUPS` to decrypt."""
         with self._tx() as tx:
             return casefile.case_detail(tx, case_id, reveal=reveal, results=results)
 
@@ -180,7 +183,9 @@ class StoreSession:
         contact: Contact | None = None,
         safe_to_call: bool | None = None,
         partner_knows: bool | None = None,
+        contact_changes: dict[str, Any] | None = None,
     ) -> int:
+        """Change a person; ``contact_changes`` changes some safe-contact fields and keeps the others."""
         with self._tx() as tx:
             return cases.update_protagonist(
                 tx,
@@ -190,7 +195,14 @@ class StoreSession:
                 contact=contact,
                 safe_to_call=safe_to_call,
                 partner_knows=partner_knows,
+                contact_changes=contact_changes,
             )
+
+    def reveal_protagonist(self, protagonist_id: str, fields: Iterable[str]) -> dict[str, Any]:
+        """Only the ``fields`` asked for of one person (``name``, ``phone``, ``address``, ``safe_times``,
+        ``channels``, ``notes``), decrypted; the store audits which fields were revealed."""
+        with self._tx() as tx:
+            return cases.reveal_protagonist(tx, protagonist_id, fields)
 
     def record_event(
         self, case_id: str, kind: str, occurred_at: datetime | None = None, note: str | None = None

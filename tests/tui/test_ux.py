@@ -7,7 +7,7 @@ from typing import Any
 
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.form import FormScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from tests.tui.conftest import UNLOCKED, screen_text, wait_for
 from tests.tui.test_flows import open_new_case, start_grid
@@ -156,3 +156,106 @@ async def test_a_refused_unlock_gives_the_passphrase_field_back(make_app: Any, s
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
         assert app.screen.query_one("#unlock-passphrase").value == ""
         assert app.screen.query_one("#unlock-user").value == "alice"
+
+
+async def test_people_are_added_changed_and_revealed_one_field_at_a_time(
+    make_app: Any, store: Any, store_url: str
+) -> None:
+    import json
+
+    from csvc_tui.screens.ask import AskText
+    from csvc_tui.screens.gate import GateScreen
+
+    from csvc_core.store.schema import audit_log
+    from tests.tui.conftest import CANARY, PASSPHRASE, mounted_text
+    from tests.tui.test_flows import choose, type_text
+
+    phone, address = "555-0187", "7 rue des Tilleuls"
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        case = await open_new_case(app, pilot, "Dossier 2026-104")
+        await pilot.press("a")
+        await choose(pilot, "victim")
+        await type_text(pilot, CANARY)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: case.detail.protagonists and case.detail.protagonists[0].name == CANARY)
+        for version, (field, value) in enumerate((("phone", phone), ("address", address)), start=2):
+            await pilot.press("m")
+            await choose(pilot, field)
+            await wait_for(pilot, lambda: isinstance(app.screen, AskText))
+            await type_text(pilot, value)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.screen is case)
+            await wait_for(pilot, lambda v=version: case.detail.protagonists[0].version == v)
+        await pilot.press("m")
+        await choose(pilot, "safe_to_call")
+        await choose(pilot, "yes")
+        await wait_for(pilot, lambda: case.detail.protagonists[0].safe_to_call is True)
+        people = first_person(case)
+        assert CANARY in people and phone not in people and address not in people
+        assert "Masqué" in people and "téléphone" in people and "adresse" in people
+        await pilot.press("r")
+        await choose(pilot, "phone")
+        await wait_for(pilot, lambda: phone in first_person(case))
+        people = first_person(case)
+        assert address not in people and "adresse" in people  # only the field asked for is shown
+        await pilot.press("f12")  # masked again on lock
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not app.workspace.unlocked)
+        assert phone not in mounted_text(app) and CANARY not in mounted_text(app)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        await type_text(pilot, PASSPHRASE)
+        await pilot.press("enter")
+        reopened = await open_case_by_name(app, pilot, "Dossier 2026-104")
+        assert phone not in first_person(reopened)
+    with store.engine.connect() as connection:
+        rows = connection.execute(audit_log.select().order_by(audit_log.c.seq)).all()
+    reveals = [json.loads(row.detail)["fields"] for row in rows if row.action == "protagonist.reveal"]
+    assert reveals == [["phone"]]
+    reads = [json.loads(row.detail)["fields"] for row in rows if row.action == "case.read"]
+    assert reads and all("contacts" not in fields for fields in reads)
+    updates = [json.loads(row.detail)["fields"] for row in rows if row.action == "protagonist.update"]
+    assert updates == [["contact.phone"], ["contact.address"], ["safe_to_call"]]
+    session = store.unlock("alice", PASSPHRASE)
+    [victim] = session.case(case.case_id, reveal=True).protagonists
+    assert victim.contact is not None and (victim.contact.phone, victim.contact.address) == (phone, address)
+
+
+def first_person(case: CaseScreen) -> str:
+    return str(case.query_one("#case-people", OptionList).get_option_at_index(0).prompt)
+
+
+async def open_case_by_name(app: Any, pilot: Any, name: str) -> CaseScreen:
+    """From the case list: the search, the name, Enter on the list."""
+    from csvc_tui.screens.cases import CasesScreen
+    from csvc_tui.widgets.case_table import CaseTable
+
+    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and app.screen.all_rows)
+    await pilot.press("slash", *name)
+    await wait_for(pilot, lambda: [row.name for row in app.screen.query_one(CaseTable).rows] == [name])
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.focused, CaseTable))
+    await pilot.press("enter")
+    screen = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
+    await wait_for(pilot, lambda: screen.detail is not None)
+    return screen
+
+
+def test_no_two_keys_of_a_screen_clash_in_either_language() -> None:
+    """A key added to a screen (``a`` adds a person in French) may not take one the screen or the app has."""
+    from csvc_tui.app import CsvcApp
+    from csvc_tui.screens.form import FormScreen
+    from csvc_tui.screens.result import ResultScreen
+
+    from csvc_core.i18n import catalogue
+
+    for lang in ("fr", "en"):
+        words = catalogue(lang)
+        for screen in (CaseScreen, FormScreen, ResultScreen):
+            taken: dict[str, str] = {}
+            for binding in [*CsvcApp.BINDINGS, *screen.BINDINGS]:
+                ident = getattr(binding, "id", None)
+                if ident is None or ident.startswith("answer_digit_"):
+                    continue
+                for key in words[f"tui.keys.{ident}"].split(","):
+                    clash = (lang, screen.__name__, key, ident, taken.get(key))
+                    assert taken.setdefault(key, ident) == ident, clash

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from csvc_tui.cellwork import CellWork
     from csvc_tui.sharing import SharingWork
 
+#: what the case screen decrypts when it opens (audited): never the safe-contact information.
+CASE_VIEW_REVEALS = ("label", "names", "notes")
+
 
 def draft_key(draft: Mapping[str, Any]) -> str:
     """A case's draft is one per instrument and protagonist."""
@@ -232,9 +235,10 @@ class Workspace:
     def new_case(self, label: str) -> str:
         return str(self.live.new_case(label))
 
-    def case_view(self, case_id: str, reveal: bool) -> CaseView:
-        """The case (names and contacts only with ``reveal``: the store records that reveal)."""
-        detail = self.live.case(case_id, reveal=reveal)
+    def case_view(self, case_id: str) -> CaseView:
+        """The case with its label, people's names and notes (the store audits the read); safe-contact
+        information stays sealed: :meth:`reveal_person` shows it field by field."""
+        detail = self.live.case(case_id, reveal=CASE_VIEW_REVEALS)
         level = detail.level
         holders = tuple(
             _(
@@ -254,6 +258,26 @@ class Workspace:
             if "instrument" in d  # the sharing forms keep their own drafts (csvc_tui.sharing)
         )
         return CaseView(detail=detail, holders=holders, drafts=drafts)
+
+    # -- people ----------------------------------------------------------------------------------------------
+    def add_person(self, case_id: str, role: str, name: str) -> str:
+        return str(self.live.add_protagonist(case_id, role, name=name.strip() or None))
+
+    def update_person(self, person: Any, field: str, value: Any) -> None:
+        """Change one field of a person: ``name``, a safe-contact field (the others kept), or a yes/no."""
+        from csvc_core.store.records import CONTACT_FIELDS
+
+        if field in CONTACT_FIELDS:
+            if field == "channels":
+                value = [part.strip() for part in str(value).split(",") if part.strip()]
+            self.live.update_protagonist(person.id, person.version, contact_changes={field: value or None})
+        else:
+            self.live.update_protagonist(person.id, person.version, **{field: value})
+
+    def reveal_person(self, person_id: str, fields: list[str]) -> dict[str, Any]:
+        """Only ``fields`` of one person, decrypted (the store audits which)."""
+        revealed: dict[str, Any] = self.live.reveal_protagonist(person_id, fields)
+        return revealed
 
     def level_name(self, instrument_id: str, level_id: str | None) -> str:
         """An instrument's level by its name in the UI's language (its id if the instrument is gone)."""

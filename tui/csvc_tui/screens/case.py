@@ -1,6 +1,7 @@
 """One case: its level and where it comes from, the re-assessment due, the trend, every sector's assessments,
-the actions board, protagonists (safe-contact information masked until revealed; each reveal is audited by
-the store), events that make a re-assessment due, and the drafts to resume."""
+the actions board, the people of the case (added and changed here; each safe-contact field masked until it is
+revealed on its own, each reveal audited by the store, masked again on lock or when the case is left), events
+that make a re-assessment due, and the drafts to resume."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from csvc_core.model import PROTAGONISTS
+from csvc_core.store.records import CONTACT_FIELDS
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.concertation import case_concertation, case_line
@@ -25,6 +28,24 @@ if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
 
 MASK = "••••••"
+#: yes/no answers about calling her safely, changed from the person's menu.
+SAFETY_FIELDS = ("safe_to_call", "partner_knows")
+
+
+def person_text(person: Any, revealed: dict[str, Any]) -> RichText:
+    """``victime — name``, the safe-call answers, each revealed contact field, then the masked ones."""
+    text = RichText(_(f"protagonist.{person.role}"), style="bold")
+    text.append(" — " + (person.name or _("case.person_unnamed")))
+    text.append("\n  " + _("case.safe", safe=yes_no(person.safe_to_call), knows=yes_no(person.partner_knows)))
+    for field in CONTACT_FIELDS:
+        if field in revealed:
+            value = revealed[field]
+            shown = ", ".join(value) if isinstance(value, (list, tuple)) else value
+            text.append("\n  " + _(f"contact.{field}", value=shown or _("case.empty")))
+    masked = [_(f"person.{field}").lower() for field in CONTACT_FIELDS if field not in revealed]
+    if masked:
+        text.append("\n  " + _("case.contact_masked", masked=MASK, fields=", ".join(masked)), style="dim")
+    return text
 
 
 def when(value: Any) -> str:
@@ -36,7 +57,8 @@ def yes_no(value: bool | None) -> str:
 
 
 class CaseScreen(Screen[None]):
-    """A case, for reading and acting: e assess, t action status, v event, r reveal contacts, Esc back."""
+    """A case, for reading and acting: e assess, t action status, v event, a/p add or change a person,
+    r reveal one of her safe-contact fields, Esc back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_assess", "assess"),
@@ -45,6 +67,8 @@ class CaseScreen(Screen[None]):
         bind("case_reveal", "reveal"),
         bind("case_sharing", "sharing"),
         bind("case_concertation", "concertation"),
+        bind("person_add", "add_person", show=False),
+        bind("person_edit", "edit_person", show=False),
         bind("back", "back", show=False),
     ]
 
@@ -53,7 +77,8 @@ class CaseScreen(Screen[None]):
         self.case_id = case_id
         self.label = label or case_id  # the name it was opened by (the list read it, audited)
         self.detail: Any = None
-        self.revealed = False
+        #: safe-contact fields revealed on this screen, by person: gone with the screen (lock, Esc)
+        self.revealed: dict[str, dict[str, Any]] = {}
 
     @property
     def csvc_app(self) -> CsvcApp:
@@ -69,7 +94,8 @@ class CaseScreen(Screen[None]):
             yield OptionList(id="case-actions")
             yield Static(id="case-assessments")
             yield Static(id="case-events")
-            yield Static(id="case-protagonists")
+            yield Static(_("case.protagonists"), classes="heading")
+            yield OptionList(id="case-people")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -81,8 +107,7 @@ class CaseScreen(Screen[None]):
 
     def load(self) -> None:
         workspace = self.csvc_app.workspace
-        reveal = self.revealed
-        self.csvc_app.background(lambda: workspace.case_view(self.case_id, reveal), self.show, group="case")
+        self.csvc_app.background(lambda: workspace.case_view(self.case_id), self.show, group="case")
         self.csvc_app.background(
             lambda: workspace.cell.case_requests(self.case_id),
             lambda found: self.query_one("#case-concertation", Static).update(case_line(found)),
@@ -148,28 +173,21 @@ class CaseScreen(Screen[None]):
                 events.append("  " + _("case.event_open"), style="bold")
             events.append("\n")
         self.query_one("#case-events", Static).update(events)
-        people = RichText("\n" + _("case.protagonists") + "\n", style="bold")
-        if not detail.protagonists:
-            people.append(_("case.no_protagonists"))
-        for person in detail.protagonists:
-            people.append(f"{_(f'protagonist.{person.role}')}: ", style="bold")
-            people.append(person.name if person.name else MASK)
-            people.append(
-                "\n  " + _("case.safe", safe=yes_no(person.safe_to_call), knows=yes_no(person.partner_knows))
-            )
-            contact = person.contact
-            if contact is None:
-                people.append("\n  " + _("case.contact_masked", masked=MASK))
-            else:
-                for key in ("phone", "address", "safe_times", "notes"):
-                    value = getattr(contact, key)
-                    if value:
-                        people.append("\n  " + _(f"contact.{key}", value=value))
-                if contact.channels:
-                    people.append("\n  " + _("contact.channels", value=", ".join(contact.channels)))
-            people.append("\n")
-        self.query_one("#case-protagonists", Static).update(people)
+        self.show_people(detail)
         del lang
+
+    def show_people(self, detail: Any) -> None:
+        """One entry per person: role and name, safe call, each safe-contact field masked or revealed."""
+        options = self.query_one("#case-people", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for person in detail.protagonists:
+            options.add_option(Option(person_text(person, self.revealed.get(person.id, {})), id=person.id))
+        if not detail.protagonists:
+            options.add_option(Option(_("case.no_protagonists"), id="-", disabled=True))
+            return
+        kept = highlighted is not None and highlighted < options.option_count
+        options.highlighted = highlighted if kept else 0
 
     def show_actions(self, detail: Any) -> None:
         options = self.query_one("#case-actions", OptionList)
@@ -205,10 +223,94 @@ class CaseScreen(Screen[None]):
     def action_assess(self) -> None:
         self.csvc_app.choose_instrument(self.case_id)
 
-    def action_reveal(self) -> None:
-        """Show names and safe-contact information (the store records who revealed what, when)."""
-        self.revealed = True
+    def chosen_person(self) -> Any:
+        """The person highlighted in the list (None, with a word to the user, when there is none)."""
+        options = self.query_one("#case-people", OptionList)
+        people = self.detail.protagonists if self.detail is not None else ()
+        if not people or options.highlighted is None:
+            self.notify(_("case.pick_person"), severity="warning")
+            return None
+        return people[options.highlighted]
+
+    def action_add_person(self) -> None:
+        """Who (victim, child, close one, partner), then the name (optional, encrypted)."""
+        roles = [(role, _(f"protagonist.{role}")) for role in PROTAGONISTS]
+
+        def role_chosen(role: str | None) -> None:
+            if role is None:
+                return
+
+            def named(name: str | None) -> None:
+                if name is None:
+                    return
+                workspace = self.csvc_app.workspace
+                self.csvc_app.background(
+                    lambda: workspace.add_person(self.case_id, role, name), lambda _: self.person_saved()
+                )
+
+            self.app.push_screen(AskText(_("case.person_name", role=_(f"protagonist.{role}"))), named)
+
+        self.app.push_screen(AskChoice(_("case.person_role"), roles), role_chosen)
+
+    def action_edit_person(self) -> None:
+        """Change the name, one safe-contact field (the others are kept, unseen), or the safe-call answers."""
+        person = self.chosen_person()
+        if person is None:
+            return
+        fields = [(field, _(f"person.{field}")) for field in ("name", *CONTACT_FIELDS, *SAFETY_FIELDS)]
+
+        def field_chosen(field: str | None) -> None:
+            if field is None:
+                return
+
+            def given(value: str | None) -> None:
+                if value is not None:
+                    self.save_person(person, field, value == "yes" if field in SAFETY_FIELDS else value)
+
+            if field in SAFETY_FIELDS:
+                answers = [("yes", _("answer.yes")), ("no", _("answer.no"))]
+                self.app.push_screen(AskChoice(_(f"case.{field}_prompt"), answers), given)
+                return
+            current = person.name or "" if field == "name" else ""
+            prompt = _("case.field_prompt", field=_(f"person.{field}"))
+            if field == "channels":
+                prompt += "\n" + _("case.channels_hint")
+            self.app.push_screen(AskText(prompt, current), given)
+
+        self.app.push_screen(AskChoice(_("case.edit_prompt"), fields), field_chosen)
+
+    def save_person(self, person: Any, field: str, value: Any) -> None:
+        workspace = self.csvc_app.workspace
+        self.revealed.pop(person.id, None)  # what was shown may be stale: masked again
+        self.csvc_app.background(
+            lambda: workspace.update_person(person, field, value), lambda _: self.person_saved()
+        )
+
+    def person_saved(self) -> None:
+        self.notify(_("case.person_saved"))
         self.load()
+
+    def action_reveal(self) -> None:
+        """Show one safe-contact field of the chosen person, or all of them (the store audits each reveal)."""
+        person = self.chosen_person()
+        if person is None:
+            return
+        fields = [(field, _(f"person.{field}")) for field in CONTACT_FIELDS] + [("*", _("case.reveal_all"))]
+
+        def field_chosen(field: str | None) -> None:
+            if field is None:
+                return
+            asked = list(CONTACT_FIELDS) if field == "*" else [field]
+            workspace = self.csvc_app.workspace
+
+            def shown(values: dict[str, Any]) -> None:
+                self.revealed.setdefault(person.id, {}).update(values)
+                if self.detail is not None:
+                    self.show_people(self.detail)
+
+            self.csvc_app.background(lambda: workspace.reveal_person(person.id, asked), shown)
+
+        self.app.push_screen(AskChoice(_("case.reveal_prompt"), fields), field_chosen)
 
     def action_action_status(self) -> None:
         options = self.query_one("#case-actions", OptionList)
