@@ -50,8 +50,19 @@ Cell = str | tuple[str, FontFace | None]
 
 
 def printable(text: str) -> str:
-    """``text`` in characters the built-in fonts hold (see the module's docstring)."""
-    return "".join(_printable(char) for char in unicodedata.normalize("NFC", text))
+    """``text`` in characters the built-in fonts hold (see the module's docstring). Only what nobody sees
+    goes: an invisible format mark (zero-width space, byte-order mark), or an accent that its letter cannot
+    take; a control character other than a line break becomes a space."""
+    printed: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        kind = unicodedata.category(char)
+        if kind == "Cc" and char != "\n":
+            printed.append(" ")
+        elif kind == "Cf" or (unicodedata.combining(char) and printed and not _encodable(char)):
+            continue
+        else:
+            printed.append(_printable(char))
+    return "".join(printed)
 
 
 def _encodable(text: str) -> bool:

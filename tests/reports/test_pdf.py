@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -68,7 +68,9 @@ def test_case_pdf_in_english(csvc):
         ("niveau ≥ 3 → concertation", "niveau >= 3 -> concertation"),
         ("e\u0301te\u0301", "été"),  # decomposed accents composed first
         ("ﬁn", "fin"),
-        ("王芳", "??"),  # no Latin form: shown as ?, one for one
+        ("王芳 🙂", "?? ?"),  # no Latin form: shown as ?, one for one
+        ("a\u0301\u0302\u0303", "á"),  # accents its letter cannot take go, the letter stays
+        ("a\u200bb\tc\x07d\ne", "ab c d\ne"),  # invisible marks go; control characters are spaces
     ],
 )
 def test_printable(given_text, printed):
@@ -79,7 +81,16 @@ def test_printable(given_text, printed):
 def test_printable_always_prints_and_never_drops_a_character(text):
     printed = pdf.printable(text)
     printed.encode(pdf.ENCODING)  # the built-in fonts take it
-    assert len(printed) >= len(unicodedata.normalize("NFC", text))  # each character gives one or more
+    seen = [c for c in unicodedata.normalize("NFC", text) if not unicodedata.combining(c)]
+    assert len(printed) >= len([c for c in seen if unicodedata.category(c) != "Cf"])  # one or more each
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.text(min_size=1, max_size=200).filter(str.strip))
+def test_any_answer_prints_without_a_crash(answer):
+    plan = {"sections": {"at_home": {"ready_bag": {"answer": answer}}}}
+    text, _ = read(pdf.plan_pdf(plan_context(plan, "fr")))
+    assert text.startswith("Mes notes À la maison")
 
 
 def test_plan_pdf_is_neutral_in_its_text_and_metadata(csvc):
