@@ -1,4 +1,4 @@
-"""``csvc store init|backup|purge|check``: create, back up, purge and check a store."""
+"""``csvc store init|backup|purge|check|upgrade``: create, back up, purge, check and upgrade a store."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.storeopts import passphrase_for, store_command, store_option, unlocked
+from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, store_option, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime
 
@@ -77,6 +77,27 @@ def backup(destination: Path, store_url: str | None, user_name: str | None, lang
     with unlocked(store_url, user_name, lang) as session:
         written = session.backup(destination)
     click.echo(t("store.backup_done", lang, path=written))
+
+
+@store.command("upgrade")
+@store_command
+@json_option
+@lang_option
+def upgrade(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
+    """Mettre le dépôt à niveau / Upgrade a store made by an older csvc (administrator; copied first)."""
+    from csvc_core.store.upgrading import upgrade_store
+
+    name = acting_user(user_name)
+    report = upgrade_store(store_url, name, passphrase_for(name, lang))
+    if as_json:
+        copy = None if report.backup is None else str(report.backup)
+        echo_json({"before": report.before, "after": report.after, "copy": copy})
+    elif not report.changed:
+        click.echo(t("store.up_to_date", lang, head=report.after))
+    elif report.backup is None:
+        click.echo(t("store.upgraded_server", lang, before=report.before, after=report.after))
+    else:
+        click.echo(t("store.upgraded", lang, before=report.before, after=report.after, backup=report.backup))
 
 
 @store.command("purge")

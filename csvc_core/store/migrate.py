@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, inspect, text
@@ -27,6 +28,12 @@ def upgrade(connection: Connection) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(connection), "head")
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions this csvc knows: its migration files are named after them (``0002_partnership.py``)."""
+    versions = Path(__file__).with_name("migrations") / "versions"
+    return frozenset(path.name.split("_", 1)[0] for path in versions.glob("[0-9]*_*.py"))
 
 
 def current_revision(connection: Connection) -> str | None:

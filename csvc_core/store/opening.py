@@ -163,7 +163,7 @@ def anchor_path(location: Location, store_id: str) -> Path:
     return user_data_path("csvc", appauthor=False) / f"audit-{store_id}.anchor"
 
 
-def _quick_check(location: Location) -> str | None:
+def quick_check(location: Location) -> str | None:
     """None when SQLite's quick_check passes, else what it says (the file is never changed here)."""
     assert location.path is not None
     try:
@@ -186,7 +186,7 @@ def open_store(url: str | None = None) -> Store:
         check_local_disk(location.path)
         if not location.path.exists():
             raise OperationFailed(key="error.store.no_store", path=location.path)
-        problem = _quick_check(location)
+        problem = quick_check(location)
         if problem is not None:
             read_only_reason = OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
     engine = make_engine(location, read_only=read_only_reason is not None)

@@ -1,0 +1,92 @@
+"""Bringing a store made by an older csvc to this csvc's schema (``csvc store upgrade``).
+
+An administrator of the store does it, with her passphrase. An SQLite store is first copied beside itself
+(``VACUUM INTO``, 0600, checked like a backup); the migrations and the audit entry ``store.upgrade`` then run
+in one transaction, so a failure leaves the store as it was. PostgreSQL runs them in one transaction too; its
+copy is the server's own (``pg_dump``) and is the administrator's to make first.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+from sqlalchemy import select
+
+from csvc_core.errors import OperationFailed
+from csvc_core.store import audit, migrate, retention
+from csvc_core.store.access import AccessDenied
+from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
+from csvc_core.store.opening import Store, quick_check
+from csvc_core.store.people import LoginRefused, data_key_of
+from csvc_core.store.schema import users
+
+
+@attrs.frozen
+class UpgradeReport:
+    before: str
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeReport:
+    """Migrate the store at ``url`` to this csvc's schema, as ``user_name`` (an administrator)."""
+    location = resolve(url)
+    if location.path is not None:
+        check_local_disk(location.path)
+        if not location.path.exists():
+            raise OperationFailed(key="error.store.no_store", path=location.path)
+        problem = quick_check(location)
+        if problem is not None:
+            raise OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
+    engine = make_engine(location)
+    with engine.connect() as connection:
+        revision = migrate.current_revision(connection)
+        connection.rollback()
+    if revision is None:
+        engine.dispose()
+        raise OperationFailed(key="error.store.not_a_store", store=location.display)
+    store = Store(location, engine)
+    try:
+        if revision not in migrate.known_revisions():
+            raise OperationFailed(key="error.store.newer_schema", store=location.display, revision=revision)
+        with engine.connect() as connection:
+            row = connection.execute(select(users).where(users.c.name == user_name)).first()
+            connection.rollback()
+        if row is None or not row.active or data_key_of(row, passphrase) is None:
+            store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
+            raise LoginRefused(key="error.store.login_refused", user=user_name)
+        if row.role != "admin":
+            raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
+        if revision == migrate.SCHEMA_HEAD:
+            return UpgradeReport(revision, revision, None)
+        copy = _copy_before(store, location, revision) if location.path is not None else None
+        with engine.begin() as connection:
+            migrate.upgrade(connection)
+            writer = audit.AuditWriter(connection, store.audit_key)
+            detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
+            head = writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
+        store.anchor.advance(head)
+        return UpgradeReport(revision, migrate.SCHEMA_HEAD, copy)
+    finally:
+        store.close()
+
+
+def _copy_before(store: Store, location: Location, revision: str) -> Path:
+    """A checked copy of the SQLite store as it is before the upgrade, beside it, readable by its owner."""
+    assert location.path is not None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{location.path.name}.before-{revision}-{stamp}"
+    copy = retention.check_destination(location.path.with_name(name))
+    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with store.engine.connect() as connection:
+        retention.vacuum_into(connection.execution_options(isolation_level="AUTOCOMMIT"), copy)
+    head = retention.check_backup(copy, store.audit_key)
+    audit.Anchor(copy.with_name(copy.name + ".audit-anchor"), store.audit_key).write(head)
+    return copy
