@@ -22,7 +22,8 @@ def reveal_groups(reveal: bool | Collection[str]) -> list[str]:
         return list(REVEAL_GROUPS) if reveal else []
     unknown = [group for group in reveal if group not in REVEAL_GROUPS]
     if unknown:
-        raise BadInput(f"reveal: unknown group {unknown[0]!r} (one of {', '.join(REVEAL_GROUPS)})")
+        groups = ", ".join(REVEAL_GROUPS)
+        raise BadInput(key="error.store.reveal_group_unknown", group=unknown[0], groups=groups)
     return [group for group in REVEAL_GROUPS if group in reveal]
 
 

@@ -217,9 +217,11 @@ def update_protagonist(
     if contact_changes:
         unknown = [field for field in contact_changes if field not in CONTACT_FIELDS]
         if unknown:
-            raise BadInput(f"contact: unknown field {unknown[0]!r} (one of {', '.join(CONTACT_FIELDS)})")
+            raise BadInput(
+                key="error.store.contact_field_unknown", field=unknown[0], fields=", ".join(CONTACT_FIELDS)
+            )
         if contact is not None:
-            raise BadInput("contact: give the whole contact or some of its fields, not both")
+            raise BadInput(key="error.store.contact_whole_or_fields")
         current = (_contact(tx, row) or Contact()).to_json()
         changed = {**current, **contact_changes}
         contact = Contact(**{**changed, "channels": tuple(changed.get("channels") or ())})
@@ -282,15 +284,13 @@ def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> di
     wanted = list(dict.fromkeys(fields))
     allowed = ("name", *CONTACT_FIELDS)
     unknown = [field for field in wanted if field not in allowed]
-    if unknown or not wanted:
-        raise BadInput(
-            f"fields: unknown field {unknown[0]!r} (one of {', '.join(allowed)})"
-            if unknown
-            else f"fields: name at least one field (one of {', '.join(allowed)})"
-        )
+    if unknown:
+        raise BadInput(key="error.store.reveal_field_unknown", field=unknown[0], fields=", ".join(allowed))
+    if not wanted:
+        raise BadInput(key="error.store.reveal_field_none", fields=", ".join(allowed))
     row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
     if row is None:
-        raise OperationFailed(f"protagonist {protagonist_id!r} not found")
+        raise OperationFailed(key="error.store.protagonist_not_found", id=protagonist_id)
     readable_case(tx.connection, tx.actor, row.case_id)
     shown: dict[str, Any] = {}
     if "name" in wanted:

@@ -28,7 +28,7 @@ def test_one_field_of_one_person_is_revealed_and_audited(store: Store, session: 
     detail = json.loads(reveal.detail)
     assert reveal.case_id == case_id and detail == {"protagonist": victim, "fields": ["phone"]}
     assert PHONE not in json.dumps([tuple(row) for row in entries(store)], default=str)
-    with pytest.raises(BadInput, match="unknown field 'password'"):
+    with pytest.raises(BadInput, match="champ inconnu 'password'"):
         session.reveal_protagonist(victim, ["password"])
     assert store.verify_audit().ok
 
@@ -44,7 +44,7 @@ def test_case_reveal_by_group_leaves_safe_contacts_sealed(store: Store, session:
     read = [row for row in entries(store) if row.action == "case.read"][-1]
     assert json.loads(read.detail)["fields"][-3:] == ["label", "names", "notes"]
     assert session.case(case_id, reveal=True).protagonists[0].contact == Contact(phone=PHONE)
-    with pytest.raises(BadInput, match="unknown group 'everything'"):
+    with pytest.raises(BadInput, match="groupe inconnu 'everything'"):
         session.case(case_id, reveal={"everything"})
 
 
@@ -58,5 +58,5 @@ def test_a_contact_field_changes_and_the_others_are_kept(session: StoreSession) 
     [person] = session.case(case_id, reveal=True).protagonists
     assert person.contact == Contact(phone="555-0142", address=ADDRESS, channels=("texto",))
     assert person.safe_to_call is True
-    with pytest.raises(BadInput, match="unknown field 'email'"):
+    with pytest.raises(BadInput, match="champ inconnu 'email'"):
         session.update_protagonist(victim, person.version, contact_changes={"email": "x"})

@@ -94,7 +94,7 @@ def mounted_text(app: Any) -> str:
     return "\n".join(parts)
 
 
-async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Let the app run (workers, messages) until ``condition()`` is true."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -11,6 +11,7 @@ from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
 from tests.tui.conftest import UNLOCKED, wait_for
+from tests.tui.test_flows import open_new_case
 
 
 def bar_text(app: Any) -> str:
@@ -44,3 +45,20 @@ async def test_the_key_bar_follows_the_focus_and_runs_a_clicked_key(make_app: An
         assert bar.tooltip == _("tooltip.help")
         await pilot.click(KeyBar, offset=(help_key.start + 1, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_the_privacy_key_and_help_stay_on_a_crowded_bar(make_app: Any, store: Any) -> None:
+    """The case view has more keys than 80 columns hold: the flowing ones are cut, F12 and F1 never."""
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and bar_text(app))
+        await open_new_case(app, pilot, "Dossier fictif")
+        await wait_for(pilot, lambda: _("binding.case_assess") in bar_text(app))
+        text = bar_text(app)
+        assert len(text) == 80
+        assert f"f12 {_('binding.privacy')} f1 {_('binding.help')} ▏^p {_('binding.palette')}" in text, text
+        bar = app.screen.query_one(KeyBar)
+        privacy = next(key for key in bar.keys if key.binding.id == "privacy")
+        assert text[privacy.start : privacy.end] == f"f12 {_('binding.privacy')}"
+        await pilot.click(KeyBar, offset=(privacy.start + 1, 0))
+        await wait_for(pilot, lambda: _("binding.case_assess") not in bar_text(app))  # hidden and locked

@@ -7,6 +7,7 @@ from typing import Any
 
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.form import FormScreen
+from csvc_tui.text import _
 from textual.widgets import OptionList, Static
 
 from tests.tui.conftest import UNLOCKED, screen_text, wait_for
@@ -259,3 +260,14 @@ def test_no_two_keys_of_a_screen_clash_in_either_language() -> None:
                 for key in words[f"tui.keys.{ident}"].split(","):
                     clash = (lang, screen.__name__, key, ident, taken.get(key))
                     assert taken.setdefault(key, ident) == ident, clash
+
+
+async def test_a_new_case_asks_for_its_first_assessment_rather_than_saying_it_is_late(
+    make_app: Any, store: Any
+) -> None:
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_new_case(app, pilot, "Dossier fictif")
+        first = _("case.first_assessment", letter=_("keys.case_assess"))
+        shown = await wait_for(pilot, lambda: first in screen_text(app) and screen_text(app))
+        assert _("case.overdue") not in shown

@@ -62,9 +62,10 @@ class CaseScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_assess", "assess"),
-        bind("action_status", "action_status"),
-        bind("case_event", "event"),
-        bind("case_reveal", "reveal"),
+        # announced in their sections' titles, to leave the bar to the keys that have no such place
+        bind("action_status", "action_status", show=False),
+        bind("case_event", "event", show=False),
+        bind("case_reveal", "reveal", show=False),
         bind("case_sharing", "sharing"),
         bind("case_concertation", "concertation"),
         bind("person_add", "add_person", show=False),
@@ -125,7 +126,9 @@ class CaseScreen(Screen[None]):
         level.append_text(compromission_text(detail.compromission))
         for holder in view.holders:
             level.append("\n  " + holder, style="dim")
-        if detail.summary.reassess_by is not None:
+        if not detail.assessments:
+            level.append("\n" + _("case.first_assessment", letter=_("keys.case_assess")), style="bold")
+        elif detail.summary.reassess_by is not None:
             level.append("\n" + _("case.reassess", when=when(detail.summary.reassess_by)))
             if detail.summary.overdue:
                 level.append(" " + _("case.overdue"), style="bold")

@@ -3,7 +3,8 @@
 Textual's footer mounts a widget per key and mounts them all again whenever the bindings change (each focus
 change): at start that alone took longer than drawing a screen of cases. This bar reads the screen's active
 bindings when it draws, and is only redrawn when they change. Same keys, same order, same colours (the
-theme's ``$footer-*`` variables); a click runs the key, hovering shows its tooltip.
+theme's ``$footer-*`` variables); a click runs the key, hovering shows its tooltip. The privacy key and help
+are pinned at the right, beside the command palette's: however many keys a screen has, they stay in sight.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 SEPARATOR = "▏"
+#: binding ids never cut off the bar, whatever its width: hide everything (F12), and help (F1).
+PINNED = ("privacy", "help")
 
 
 class Key(NamedTuple):
@@ -99,27 +102,38 @@ class KeyBar(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
-        width = self.size.width
         keys, palette = self.shown()
-        self.keys = []
+        pinned = [key for key in keys if key.binding.id in PINNED]
         right = Text()
+        placed: list[Key] = []
+        for key in pinned:
+            placed.append(
+                self._append(right, key, len(keys) - len(pinned) + len(placed), key_style, description_style)
+            )
         if palette is not None:
             right.append(SEPARATOR, self.get_component_rich_style("keybar--separator"))
-            right.append_text(self._key_text(palette, len(keys), key_style, description_style))
-            right.append(" ")
+            placed.append(self._append(right, palette, len(keys), key_style, description_style))
+        room = max(0, self.size.width - right.cell_len)
         left = Text(no_wrap=True, overflow="crop")
-        for index, key in enumerate(keys):
-            start = left.cell_len
-            left.append_text(self._key_text(key, index, key_style, description_style))
-            self.keys.append(key._replace(start=start, end=left.cell_len))
-            left.append(" ")
-        room = max(0, width - right.cell_len)
+        self.keys = []
+        for key in (key for key in keys if key.binding.id not in PINNED):
+            text = self._key_text(key, len(self.keys), key_style, description_style)
+            if left.cell_len + text.cell_len + 1 > room:
+                break  # whole keys only; the rest are in the help (F1) and the command palette
+            self.keys.append(self._append(left, key, len(self.keys), key_style, description_style))
         left.truncate(room, pad=True)
-        if palette is not None:
-            self.keys.append(palette._replace(start=room + 1, end=room + right.cell_len - 1))
+        self.keys += [key._replace(start=key.start + room, end=key.end + room) for key in placed]
         left.append_text(right)
         left.stylize_before(self.rich_style)
         return left
+
+    def _append(self, line: Text, key: Key, index: int, key_style: Style, description_style: Style) -> Key:
+        """Draw ``key`` and a space at the end of ``line``: the key with the cells it takes there."""
+        start = line.cell_len
+        line.append_text(self._key_text(key, index, key_style, description_style))
+        placed = key._replace(start=start, end=line.cell_len)
+        line.append(" ")
+        return placed
 
     def _key_text(self, key: Key, index: int, key_style: Style, description_style: Style) -> Text:
         text = Text.assemble((key.display, key_style), (" " + key.description, description_style))
