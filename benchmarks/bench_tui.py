@@ -27,6 +27,7 @@ from benchmarks import Measure
 PASSPHRASE = "une phrase de passe assez longue"
 FIRST_SCREEN_GOAL = 1.5
 LATENCY_GOAL_MS = 50.0
+STALL_SECONDS = 10.0
 
 
 def _store(folder: Path, count: int) -> str:
@@ -51,7 +52,11 @@ def _store(folder: Path, count: int) -> str:
 
 
 async def _until(app: Any, condition: Any) -> None:
+    """Wait for ``condition()``; a run that stalls stops with a message instead of hanging."""
+    start = time.perf_counter()
     while not condition():
+        if time.perf_counter() - start > STALL_SECONDS:
+            raise RuntimeError(f"{type(app).__name__}: nothing came within {STALL_SECONDS} s")
         await asyncio.sleep(0.001)
 
 
@@ -109,34 +114,38 @@ async def _case_list_first_paint(url: str, newest: str) -> float:
     return await _first_paint(build_app(TuiSettings(), workspace), newest, start)
 
 
-def _watch_display(app: Any) -> list[float]:
-    """Times at which the app produced a screen update (what a terminal would be sent)."""
-    shown: list[float] = []
-    original = app._display
+class _Probe:
+    """Times the first screen update the app produces once ``changed()`` holds: the update that shows the
+    answer. (Until 2026-11 the wait was for an update after the change was *noticed*; when the update came
+    between the change and the poll that noticed it, nothing later came and the run hung.)"""
 
-    def display(screen: Any, renderable: Any) -> None:
-        if renderable is not None:
-            shown.append(time.perf_counter())
-        original(screen, renderable)
+    def __init__(self, app: Any) -> None:
+        self.changed: Any = None
+        self.at: float | None = None
+        original = app._display
 
-    app._display = display
-    return shown
+        def display(screen: Any, renderable: Any) -> None:
+            if renderable is not None and self.at is None and self.changed is not None and self.changed():
+                self.at = time.perf_counter()
+            original(screen, renderable)
+
+        app._display = display
 
 
-async def _latency(app: Any, shown: list[float], key: str, changed: Any) -> float:
-    """Send ``key``; wait until ``changed()`` and a screen update after it; seconds from key to update."""
+async def _latency(app: Any, probe: _Probe, key: str, changed: Any) -> float:
+    """Send ``key``; seconds until the first screen update produced once ``changed()`` holds."""
     from textual import events
 
+    probe.changed, probe.at = changed, None
     start = time.perf_counter()
     event = events.Key(key, key)
     event.set_sender(app)
     app._driver.send_message(event)
-    while not changed():
+    while probe.at is None:
+        if time.perf_counter() - start > STALL_SECONDS:
+            raise RuntimeError(f"no screen update showed the answer to {key!r} within {STALL_SECONDS} s")
         await asyncio.sleep(0.0002)
-    seen = time.perf_counter()
-    while not shown or shown[-1] < seen:
-        await asyncio.sleep(0.0002)
-    return shown[-1] - start
+    return probe.at - start
 
 
 async def _minimal_latency(presses: int) -> list[float]:
@@ -157,11 +166,11 @@ async def _minimal_latency(presses: int) -> list[float]:
     app = Minimal()
     times = []
     async with app.run_test(size=(80, 24)) as pilot:
-        shown = _watch_display(app)
+        probe = _Probe(app)
         await pilot.pause()
         for _ in range(presses):
             before = app.count
-            times.append(await _latency(app, shown, "o", lambda before=before: app.count > before))
+            times.append(await _latency(app, probe, "o", lambda before=before: app.count > before))
             await asyncio.sleep(0.005)
     return times
 
@@ -182,7 +191,7 @@ async def _form_latency(url: str, presses: int) -> list[float]:
         state = FormState(workspace.csvc.instrument("csvc-grid", workspace.sector))
         await app.push_screen(FormScreen(state, "csvc-grid", case_id=case_id))
         await pilot.pause()
-        shown = _watch_display(app)
+        probe = _Probe(app)
         keys = ("o", "n", "i")
         for number in range(presses):
             if state.progress()[0] == state.progress()[1]:
@@ -198,7 +207,7 @@ async def _form_latency(url: str, presses: int) -> list[float]:
                     state.move(1)
             answered = state.progress()[0]
             key = keys[number % 3]
-            times.append(await _latency(app, shown, key, lambda a=answered: state.progress()[0] > a))
+            times.append(await _latency(app, probe, key, lambda a=answered: state.progress()[0] > a))
             await asyncio.sleep(0.005)
     return times
 

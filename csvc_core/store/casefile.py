@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import attrs
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput
@@ -73,13 +74,15 @@ def case_detail(
     organisation = tx.connection.execute(
         select(organisations.c.name).where(organisations.c.id == row.org_id)
     ).scalar_one()
+    actions = tuple(case_actions(tx, case_id, "notes" in shown))
+    overdue_actions = sum(1 for action in actions if action.overdue)
     detail = CaseDetail(
-        summary=summary(tx, row, "label" in shown),
+        summary=attrs.evolve(summary(tx, row, "label" in shown), overdue_actions=overdue_actions),
         organisation=organisation,
         level=state.level,
         protagonists=case_protagonists(tx, case_id, "names" in shown, "contacts" in shown),
         assessments=summaries,
-        actions=tuple(case_actions(tx, case_id, "notes" in shown)),
+        actions=actions,
         events=event_records(tx, state, "notes" in shown),
     )
     groups = ["level", "assessments", "actions", "events"] + (["results"] if results else []) + shown

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
@@ -25,6 +25,7 @@ from csvc_core.store.records import (
     Protagonist,
 )
 from csvc_core.store.schema import (
+    actions,
     assessment_closures,
     assessments,
     case_events,
@@ -128,6 +129,7 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
 
 
 def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
+    """``row``: a ``cases`` row, with ``overdue_actions`` when the query counted them (:func:`list_cases`)."""
     return CaseSummary(
         id=row.id,
         label=tx.unseal(row.label_ct, "cases", "label_ct", row.id) if reveal else None,
@@ -137,15 +139,28 @@ def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
         overdue=row.reassess_by is not None and row.reassess_by <= tx.now,
         created_at=row.created_at,
         version=row.version,
+        overdue_actions=row._mapping.get("overdue_actions", 0),
     )
 
 
 def list_cases(
     tx: Tx, *, status: str | None = "open", limit: int = 50, offset: int = 0, reveal: bool = False
 ) -> list[CaseSummary]:
-    """The cases the actor may see, newest first, one page at a time."""
+    """The cases the actor may see, newest first, one page at a time, each with its count of overdue actions
+    (open, past due)."""
     require(tx.actor, "case.read")
-    query = select(cases).where(case_scope(tx.actor))
+    overdue_actions = (
+        select(func.count())
+        .where(
+            actions.c.case_id == cases.c.id,
+            actions.c.status == "open",
+            actions.c.due.is_not(None),
+            actions.c.due <= tx.now,
+        )
+        .scalar_subquery()
+        .label("overdue_actions")
+    )
+    query = select(cases, overdue_actions).where(case_scope(tx.actor))
     if status is not None:
         query = query.where(cases.c.status == status)
     query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)

@@ -114,6 +114,7 @@ class CaseSummary:
     overdue: bool
     created_at: datetime
     version: int
+    overdue_actions: int = 0  # open actions past their due date
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,6 +124,7 @@ class CaseSummary:
             "compromission": self.compromission,
             "reassess_by": iso(self.reassess_by),
             "overdue": self.overdue,
+            "overdue_actions": self.overdue_actions,
             "created_at": iso(self.created_at),
             "version": self.version,
         }

@@ -173,6 +173,16 @@ def test_overdue_actions_and_followup_order(session: StoreSession) -> None:
     assert "emergency_concertation" in [a.action for a in overdue if a.case_id == urgent]
     assert all(a.overdue and a.status == "open" and a.due is not None for a in overdue)
     assert overdue == sorted(overdue, key=lambda a: (not a.mandatory, a.due))
+    counts = {case.id: case.overdue_actions for case in session.list_cases()}
+    assert counts == {
+        case_id: sum(1 for a in overdue if a.case_id == case_id) for case_id in (urgent, calm)
+    }
+    assert counts[urgent] > 0
+    assert session.case(urgent).summary.overdue_actions == counts[urgent]
+    session.set_action_status(overdue[0].id, "done")
+    assert {c.id: c.overdue_actions for c in session.list_cases()}[overdue[0].case_id] == (
+        counts[overdue[0].case_id] - 1
+    )
 
 
 def test_an_event_makes_a_reassessment_due_now(session: StoreSession) -> None:

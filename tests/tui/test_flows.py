@@ -56,6 +56,49 @@ async def test_environment_opens_unlocked_on_the_case_list(make_app: Any, store:
         await wait_for(pilot, lambda: CANARY in screen_text(app))
 
 
+def first_update_text(app: Any) -> list[str]:
+    """The plain text of the case list's first screen update handed to the driver (filled in while it runs)."""
+    first: list[str] = []
+    original = app._display
+
+    def display(screen: Any, update: Any) -> None:
+        if update is not None and not first and isinstance(screen, CasesScreen):
+            first.append("\n".join(strip.text for strip in screen._compositor.render_strips()))
+        original(screen, update)
+
+    app._display = display
+    return first
+
+
+async def test_the_first_page_of_cases_is_in_the_first_screen_update(
+    make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csvc_tui.screens import cases
+
+    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers within it
+    store.unlock("alice", PASSPHRASE).new_case(CANARY)
+    app = make_app(environ=UNLOCKED)
+    first = first_update_text(app)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: first)
+        assert CANARY in first[0] and "(chargement…)" not in first[0]
+
+
+async def test_a_slow_first_page_shows_loading_then_the_cases(
+    make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csvc_tui.screens import cases
+
+    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
+    store.unlock("alice", PASSPHRASE).new_case(CANARY)
+    app = make_app(environ=UNLOCKED)
+    first = first_update_text(app)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: first)
+        assert "(chargement…)" in first[0] and CANARY not in first[0]
+        await wait_for(pilot, lambda: CANARY in screen_text(app) and "chargement" not in screen_text(app))
+
+
 async def test_wrong_passphrase_is_one_clear_line_and_stays_locked(make_app: Any, store: Any) -> None:
     app = make_app()
     async with app.run_test() as pilot:

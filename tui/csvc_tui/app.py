@@ -8,6 +8,7 @@ Build it with :func:`build_app` (the CLI and the tests use the same factory). Th
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
@@ -36,6 +37,7 @@ from csvc_tui.workspace import Workspace
 
 T = TypeVar("T")
 LOCKED, WORK = "locked", "work"
+_TAKEN = object()  # an answer the screen took while it was being built (CsvcApp.background_soon)
 #: events that count as activity for the inactivity lock.
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
 
@@ -277,6 +279,45 @@ class CsvcApp(App[None]):
         answer over without waiting for the UI to take it: a thread blocked on an app that is closing would
         keep the process alive after Ctrl+Q.
         """
+        return self.run_worker(self._handing_over(work, done, failed), thread=True, group=group, name=group)
+
+    def background_soon(self, work: Callable[[], T], done: Callable[[T], Any], *, wait: float) -> list[T]:
+        """:meth:`background` for a screen being built, which waits up to ``wait`` seconds for the answer:
+        ``[value]`` when it came in time, to be drawn in the screen's first update (the thread would otherwise
+        compete with the drawing for the interpreter, and the answer show one update later). Slower (a distant
+        server): ``[]``, and ``done(value)`` later as with :meth:`background`.
+
+        A plain thread: a Textual worker would start only once the screen is built.
+        """
+        came, lock = threading.Event(), threading.Lock()
+        taken: list[T] = []
+        late = False
+
+        def offer() -> Any:
+            try:
+                value = work()
+                with lock:
+                    if not late:
+                        taken.append(value)
+                        return _TAKEN
+                return value
+            finally:
+                came.set()
+
+        def deliver(value: Any) -> None:
+            if value is not _TAKEN:
+                done(value)
+
+        threading.Thread(target=self._handing_over(offer, deliver, None), daemon=True).start()
+        came.wait(wait)
+        with lock:
+            late = True
+        return taken
+
+    def _handing_over(
+        self, work: Callable[[], T], done: Callable[[T], Any], failed: Callable[[CsvcError], Any] | None
+    ) -> Callable[[], None]:
+        """What a thread runs: ``work``, then its answer handed to the UI for the screen showing now."""
         owner = self.screen
 
         def deliver(callback: Callable[[Any], Any], value: Any) -> Any:
@@ -297,7 +338,7 @@ class CsvcApp(App[None]):
                 return
             hand_over(done, value)
 
-        return self.run_worker(run, thread=True, group=group, name=group)
+        return run
 
     def report_error(self, error: CsvcError) -> None:
         key = "error.bad_input" if isinstance(error, BadInput) else "error.failed"

@@ -199,8 +199,6 @@ class Workspace:
     # -- cases -----------------------------------------------------------------------------------------------
     def case_rows(self, offset: int, limit: int) -> list[CaseRow]:
         """A page of the user's cases with their labels (the store audits the read), newest first."""
-        if offset == 0:
-            self._overdue = self._overdue_actions()
         return [
             CaseRow(
                 case_id=case.id,
@@ -208,7 +206,7 @@ class Workspace:
                 compromission=case.compromission,
                 reassess_by=case.reassess_by,
                 overdue=case.overdue,
-                overdue_actions=self._overdue.get(case.id, 0),
+                overdue_actions=case.overdue_actions,
             )
             for case in self.live.list_cases(limit=limit, offset=offset, reveal=True)
         ]
@@ -221,12 +219,6 @@ class Workspace:
             rows.extend(found)
             if len(found) < page:
                 return rows
-
-    def _overdue_actions(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for action in self.live.actions(overdue=True, limit=100_000):
-            counts[action.case_id] = counts.get(action.case_id, 0) + 1
-        return counts
 
     def followup(self) -> list[Any]:
         """The follow-up queue, most urgent first (the store's order)."""

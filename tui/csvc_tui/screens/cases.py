@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 FIRST_PAGE = 60
 PAGE = 1000
+#: how long the screen, being built, waits for its first page (a local store answers in a few milliseconds):
+#: the rows are then in its very first update. A slower store: the screen shows "loading" and the rows later.
+FIRST_PAGE_WAIT = 0.15
 
 
 def matches(row: CaseRow, query: str) -> bool:
@@ -46,25 +49,30 @@ class CasesScreen(Screen[None]):
         self.followup_items: list[Any] = []
         self.showing_followup = False
         self.fetching = True
+        self._first: list[list[CaseRow]] = []  # the first page, when it came while the screen was built
 
     @property
     def csvc_app(self) -> CsvcApp:
         return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
-        self.action_reload()  # the store thread reads the first page while the widgets are styled and mounted
         workspace = self.csvc_app.workspace
+        self._first = self.csvc_app.background_soon(
+            lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, wait=FIRST_PAGE_WAIT
+        )
         yield Static(
             _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
             classes="screen-title",
         )
         yield Input(placeholder=_("cases.search"), id="case-search", compact=True)
         yield CaseTable(id="cases")
-        yield Static(id="cases-status")
+        yield Static("" if self._first else _("cases.loading"), id="cases-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
+        if self._first:
+            self.first_page(self._first.pop())
 
     def on_screen_resume(self) -> None:
         if not self.fetching:
@@ -86,6 +94,7 @@ class CasesScreen(Screen[None]):
         """Show the newest cases; the other cases and the follow-up queue load once they are on screen (their
         threads would otherwise hold the interpreter while the first page is being drawn)."""
         self.all_rows = rows
+        self.fetching = len(rows) == FIRST_PAGE  # a full page: more may follow
         self.show()
         self.call_after_refresh(self.load_rest, len(rows))
 
@@ -97,8 +106,6 @@ class CasesScreen(Screen[None]):
             self.csvc_app.background(
                 lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
             )
-        else:
-            self.fetching = False
         self.csvc_app.background(workspace.followup, self.followup_loaded, group="followup")
 
     def more_pages(self, rows: list[CaseRow]) -> None:
