@@ -10,7 +10,7 @@ from csvc_tui.screens.form import FormScreen
 from csvc_tui.text import _
 from textual.widgets import OptionList, Static
 
-from tests.tui.conftest import UNLOCKED, screen_text, wait_for
+from tests.tui.conftest import PASSPHRASE, UNLOCKED, screen_text, wait_for
 from tests.tui.test_flows import open_new_case, start_grid
 
 
@@ -271,3 +271,29 @@ async def test_a_new_case_asks_for_its_first_assessment_rather_than_saying_it_is
         first = _("case.first_assessment", letter=_("keys.case_assess"))
         shown = await wait_for(pilot, lambda: first in screen_text(app) and screen_text(app))
         assert _("case.overdue") not in shown
+
+
+def test_each_column_of_a_case_row_is_whole_at_80_columns() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from csvc_tui.widgets.case_table import CaseRow, row_text
+
+    width = 78  # 80 columns less the list's scroll bar
+    past = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    never = CaseRow("a", "Dossier fictif A", None, past, True)
+    late = CaseRow("b", "Dossier fictif B", 3, past, True, overdue_actions=2)
+    ahead = CaseRow("c", "Dossier fictif C", 2, datetime.now(UTC) + timedelta(days=30), False)
+    texts = {row.case_id: row_text(row, width, actions_column=True).plain for row in (never, late, ahead)}
+    assert all(len(text) <= width for text in texts.values()), texts
+    assert "ÉVALUATION À FAIRE" in texts["a"] and "RETARD" not in texts["a"]
+    assert "EN RETARD · 2026-11-01" in texts["b"] and texts["b"].rstrip().endswith("2 act. en retard")
+    assert "réévaluer" in texts["c"] and "Dossier fictif C" in texts["c"]
+
+
+async def test_the_case_list_says_a_new_case_needs_its_assessment(make_app: Any, store: Any) -> None:
+    store.unlock("alice", PASSPHRASE).new_case("Dossier fictif D")
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await wait_for(pilot, lambda: "Dossier fictif D" in screen_text(app) and screen_text(app))
+        line = next(line for line in shown.splitlines() if "Dossier fictif D" in line)
+        assert "ÉVALUATION À FAIRE" in line and "RETARD" not in line

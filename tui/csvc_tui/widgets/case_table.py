@@ -21,7 +21,7 @@ from csvc_tui.keys import bind
 from csvc_tui.text import _
 from csvc_tui.widgets.level import compromission_text
 
-LEVEL_WIDTH, DUE_WIDTH = 16, 22
+LEVEL_WIDTH, DUE_WIDTH, ACTIONS_WIDTH = 16, 24, 18
 
 
 @attrs.frozen
@@ -36,21 +36,32 @@ class CaseRow:
     overdue_actions: int = 0
 
 
-def row_text(row: CaseRow, width: int) -> RichText:
-    """``■ 3 Aggravé   name   réévaluer 2026-12-01 ⚠   2 actions en retard`` cut to ``width``."""
+def due_text(row: CaseRow) -> RichText:
+    """What is due: an assessment never made (or none in force), a late re-assessment, or the next one."""
+    if row.compromission is None:
+        return RichText(_("cases.assess_due"), style="bold")
+    if row.reassess_by is None:
+        return RichText()
+    when = row.reassess_by.astimezone().strftime("%Y-%m-%d")
+    if row.overdue:
+        return RichText(_("cases.overdue_since", when=when), style="bold")
+    return RichText(_("cases.reassess", when=when))
+
+
+def row_text(row: CaseRow, width: int, actions_column: bool = False) -> RichText:
+    """``■ 3 Aggravé   name   EN RETARD · 2026-11-28   2 act. en retard``, each column whole at 80 columns;
+    the column of overdue actions only when a row of the list has some (``actions_column``)."""
     text = compromission_text(row.compromission)
     text.pad_right(max(0, LEVEL_WIDTH - text.cell_len))
-    name_width = max(8, width - LEVEL_WIDTH - DUE_WIDTH - 2)
+    name_width = max(8, width - LEVEL_WIDTH - DUE_WIDTH - (ACTIONS_WIDTH if actions_column else 0))
     name = RichText(row.name[: name_width - 1])
     name.pad_right(name_width - name.cell_len)
     text.append_text(name)
-    if row.reassess_by is not None:
-        due = _("cases.reassess", when=row.reassess_by.astimezone().strftime("%Y-%m-%d"))
-        text.append(
-            due + (" " + _("cases.overdue_mark") if row.overdue else ""), style="bold" if row.overdue else ""
-        )
+    due = due_text(row)
     if row.overdue_actions:
-        text.append("  " + _("cases.overdue_actions", count=row.overdue_actions), style="bold")
+        due.pad_right(max(0, DUE_WIDTH - due.cell_len))
+        due.append(_("cases.overdue_actions", count=row.overdue_actions), style="bold")
+    text.append_text(due)
     return text
 
 
@@ -77,9 +88,11 @@ class CaseTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[CaseRow] = []
+        self.actions_column = False
 
     def show_rows(self, rows: Sequence[CaseRow]) -> None:
         self.rows = list(rows)
+        self.actions_column = any(row.overdue_actions for row in self.rows)
         self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
         self.virtual_size = Size(self.size.width, len(self.rows))
         self.refresh()
@@ -93,7 +106,7 @@ class CaseTable(ScrollView, can_focus=True):
         width = self.size.width
         if index >= len(self.rows):
             return Strip.blank(width)
-        text = row_text(self.rows[index], width)
+        text = row_text(self.rows[index], width, self.actions_column)
         strip = Strip(list(text.render(self.app.console)), text.cell_len).crop_extend(0, width, None)
         if index == self.cursor and self.has_focus:
             strip = strip.apply_style(Style(reverse=True))
