@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.form import FormScreen
@@ -57,7 +59,7 @@ async def test_environment_opens_unlocked_on_the_case_list(make_app: Any, store:
 
 
 def first_update_text(app: Any) -> list[str]:
-    """The plain text of the case list's first screen update handed to the driver (filled in while it runs)."""
+    """The plain text of the case list's first screen update handed to the driver (filled in as it runs)."""
     first: list[str] = []
     original = app._display
 
