@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.form import FormScreen
