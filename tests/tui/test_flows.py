@@ -239,7 +239,8 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_refused
         assert "Niveau proposé" in text and "Niveau retenu" in text and "menaces de mort hier soir" in text
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is case)
-        await wait_for(pilot, lambda: "rehaussé : Modéré → Imminent" in screen_text(app))
+        history = case.query_one("#case-assessments", Static)  # below the actions: read, not on screen
+        await wait_for(pilot, lambda: "rehaussé : Modéré → Imminent" in str(history.content))
     session = open_store(store_url).unlock("alice", PASSPHRASE)
     detail = session.case(case.case_id, results=True)
     [stored] = detail.assessments

@@ -384,3 +384,15 @@ async def test_what_is_typed_in_the_disclosure_form_survives_a_lock(make_app: An
         await wait_for(pilot, lambda: app.screen is sharing)
     assert world.berthe.disclosures(world.case_id) == []
     assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT)["exposed"] == "la victime et ses enfants"
+
+
+def test_a_sharing_form_that_does_not_say_how_it_submits_cannot_be_made() -> None:
+    from csvc_tui.screens.sharing_form import SharingForm
+
+    class Unfinished(SharingForm):
+        """A form without its ``submit``."""
+
+    for form in (SharingForm, Unfinished):
+        with pytest.raises(TypeError, match="submit"):
+            form()
+    assert ConsentForm.__abstractmethods__ == DisclosureForm.__abstractmethods__ == frozenset()

@@ -152,7 +152,7 @@ class CsvcApp(App[None]):
         workspace = self.workspace
 
         def listed(instruments: list[Any]) -> None:
-            choices = [(i.id, f"{i.title.get(language())} ({i.id} v{i.version})") for i in instruments]
+            choices = [(i.id, f"{i.title.get(language())} (v{i.version})") for i in instruments]
             by_id = {i.id: i for i in instruments}
 
             def instrument_chosen(instrument_id: str | None) -> None:

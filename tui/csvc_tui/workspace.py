@@ -235,8 +235,8 @@ class Workspace:
         holders = tuple(
             _(
                 "case.holder",
-                sector=r.sector,
-                instrument=r.instrument,
+                sector=self.sector_name(r.sector),
+                instrument=self.instrument_title(r.instrument),
                 protagonist=_(f"protagonist.{r.protagonist}"),
                 when=r.assessed_at.astimezone().strftime("%Y-%m-%d"),
             )
@@ -244,7 +244,9 @@ class Workspace:
         )
         drafts = tuple(
             DraftInfo(
-                title=self._title(d["instrument"]), instrument=d["instrument"], protagonist=d["protagonist"]
+                title=self.instrument_title(d["instrument"]),
+                instrument=d["instrument"],
+                protagonist=d["protagonist"],
             )
             for d in self.live.drafts(case_id)
             if "instrument" in d  # the sharing forms keep their own drafts (csvc_tui.sharing)
@@ -277,9 +279,18 @@ class Workspace:
         level = instrument.level(level_id) if instrument is not None and level_id else None
         return level.label.get(language()) if level is not None else level_id or "—"
 
-    def _title(self, instrument_id: str) -> str:
+    def instrument_title(self, instrument_id: str) -> str:
+        """An instrument by its title in the UI's language (its id if the instrument is gone)."""
         instrument = self.csvc.catalogue.instruments.get(instrument_id)
         return instrument.title.get(language()) if instrument else instrument_id
+
+    def sector_name(self, sector: str) -> str:
+        """A sector by its plugin's name in the UI's language, else the catalogue's; its id when neither
+        knows it (its plugin is gone)."""
+        from csvc_tui.sharing_words import word
+
+        found = self.csvc.sectors.get(sector)
+        return found.name.get(language()) if found is not None else word("sector", sector)
 
     # -- assessing -------------------------------------------------------------------------------------------
     def instruments(self) -> list[Instrument]:

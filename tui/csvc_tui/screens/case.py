@@ -119,7 +119,6 @@ class CaseScreen(Screen[None]):
     def show(self, view: Any) -> None:
         self.detail = view.detail
         detail = view.detail
-        lang = language()
         self.label = detail.summary.label or self.label
         self.query_one("#case-title", Static).update(_("case.title", case=self.label))
         level = RichText(_("case.level") + " ")
@@ -149,15 +148,17 @@ class CaseScreen(Screen[None]):
             drafts.append("\n")
         self.query_one("#case-drafts", Static).update(drafts)
         self.show_actions(detail)
+        workspace = self.csvc_app.workspace
         timeline = RichText(_("case.assessments") + "\n", style="bold")
         if not detail.assessments:
             timeline.append(_("case.no_assessments"))
         for a in detail.assessments:
             timeline.append(f"{when(a.assessed_at)}  ")
             timeline.append_text(compromission_text(a.compromission))
-            timeline.append(f"  {a.instrument} · {_(f'protagonist.{a.protagonist}')} · {a.sector} · {a.by}")
+            instrument, sector = workspace.instrument_title(a.instrument), workspace.sector_name(a.sector)
+            timeline.append(f"  {instrument} · {_(f'protagonist.{a.protagonist}')} · {sector} · {a.by}")
             if a.overridden:
-                name = self.csvc_app.workspace.level_name
+                name = workspace.level_name
                 computed, chosen = name(a.instrument, a.computed_level), name(a.instrument, a.level)
                 overridden = _("case.overridden", computed=computed, level=chosen)
                 timeline.append("  " + overridden, style="bold")
@@ -177,7 +178,6 @@ class CaseScreen(Screen[None]):
             events.append("\n")
         self.query_one("#case-events", Static).update(events)
         self.show_people(detail)
-        del lang
 
     def show_people(self, detail: Any) -> None:
         """One entry per person: role and name, safe call, each safe-contact field masked or revealed."""
@@ -202,7 +202,7 @@ class CaseScreen(Screen[None]):
                 f"[{_(f'status.{action.status}')}] ", style="bold" if action.status == "open" else "dim"
             )
             text.append(action.label.get(lang) if action.label else action.action)
-            text.append(f"  {action.sector}")
+            text.append(f"  {self.csvc_app.workspace.sector_name(action.sector)}")
             if action.due is not None:
                 text.append("  " + _("result.due", due=when(action.due)))
             if action.overdue:

@@ -401,8 +401,8 @@ class ConcertationScreen(Screen[None]):
         if highlighted is not None and highlighted < plan.option_count:
             plan.highlighted = highlighted
 
-    @staticmethod
-    def history(record: dict[str, Any]) -> RichText:
+    def history(self, record: dict[str, Any]) -> RichText:
+        sector_name = self.csvc_app.workspace.sector_name
         text = RichText("\n" + _("cell.history") + "\n", style="bold")
         for step in record["steps"]:
             state, role = _("cell.took." + step["state"]), _("cell.role." + step["role"])
@@ -430,7 +430,7 @@ class ConcertationScreen(Screen[None]):
             )
             for sector, people in meeting["attendees_by_sector"].items():
                 names = ", ".join(f"{p['name']} ({p['organisation']})" for p in people)
-                text.append(f"  {_(f'sector.{sector}')} : {names}\n")
+                text.append(f"  {sector_name(sector)} : {names}\n")
         closure = record["closure"]
         if closure is not None:
             text.append(
@@ -610,11 +610,14 @@ class ConcertationScreen(Screen[None]):
         found = await fetch(self.csvc_app, self.csvc_app.workspace.cell.organisations)
         return None if found is None else sorted(found, key=lambda o: o.name)
 
+    def organisation_choices(self, organisations: list[Any]) -> list[tuple[str, object]]:
+        """Each organisation by its name and its sector's."""
+        sector_name = self.csvc_app.workspace.sector_name
+        return [(o.id, f"{o.name} · {sector_name(o.sector)}") for o in organisations]
+
     async def attendees(self, ask: Questions, organisations: list[Any]) -> list[dict[str, str]] | None:
         people: list[dict[str, str]] = []
-        choices: list[tuple[str, object]] = [
-            (o.id, f"{o.name} · {_(f'sector.{o.sector}')}") for o in organisations
-        ]
+        choices = self.organisation_choices(organisations)
         while True:
             options = [*choices, ("-", _("cell.attendees_end"))] if people else choices
             present = ", ".join(f"{p['name']} ({p['organisation']})" for p in people) or "—"
@@ -666,7 +669,7 @@ class ConcertationScreen(Screen[None]):
                 continue
             owner_org = await ask.choice(
                 _("cell.action_owner_org"),
-                [(o.id, f"{o.name} · {_(f'sector.{o.sector}')}") for o in organisations],
+                self.organisation_choices(organisations),
             )
             if owner_org is None:
                 continue

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
@@ -19,6 +20,9 @@ from csvc_tui.keys import bind
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
+
+if TYPE_CHECKING:
+    from csvc_tui.app import CsvcApp
 
 
 def rule_name(kind: str) -> str:
@@ -80,9 +84,10 @@ def describe_result(result: Result, vocabulary: dict) -> RichText:
     return text
 
 
-def action_label(result: Result, index: int) -> str:
+def action_label(result: Result, index: int, sector_name: Callable[[str], str]) -> str:
+    """An action by its name, its sector's (``sector_name``), whether it is required, when it is due."""
     action = result.actions[index]
-    parts = [action.label.get(language()) if action.label else action.id, f"[{action.sector}]"]
+    parts = [action.label.get(language()) if action.label else action.id, f"[{sector_name(action.sector)}]"]
     if action.mandatory:
         parts.append(_("result.mandatory"))
     if action.due is not None:
@@ -91,11 +96,15 @@ def action_label(result: Result, index: int) -> str:
 
 
 class ResultScreen(Screen[None]):
-    """Decide on a result: confirm (c), raise (h / r), choose the actions (space), back to the form (Esc)."""
+    """Decide on a result: confirm (c), raise (h / r), choose the actions (space), page through the
+    explanation (Page Down, Page Up), back to the form (Esc)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("result_confirm", "confirm"),
         bind("result_raise", "raise_level"),
+        # before the actions list's own page keys: the explanation above it may be taller than the screen
+        bind("result_scroll_down", "scroll_body(1)", priority=True),
+        bind("result_scroll_up", "scroll_body(-1)", priority=True, show=False),
         bind("back", "back"),
     ]
 
@@ -141,14 +150,19 @@ class ResultScreen(Screen[None]):
         self.result = result
         self.query_one("#result-level", Static).update(level_summary(result))
         self.query_one("#explanation", Static).update(describe_result(result, self.vocabulary))
+        sector_name = cast("CsvcApp", self.app).workspace.sector_name
         actions = self.query_one("#actions", SelectionList)
         actions.clear_options()
         actions.add_options(
-            [Selection(action_label(result, i), action.id, True) for i, action in enumerate(result.actions)]
+            [
+                Selection(action_label(result, i, sector_name), action.id, True)
+                for i, action in enumerate(result.actions)
+            ]
         )
         actions.display = bool(result.actions)
         body = self.query_one("#result-body", VerticalScroll)
         self.call_after_refresh(body.scroll_home, animate=False)
+        self.call_after_refresh(self.refresh_bindings)
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         """A mandatory action stays accepted: the partnership's protocol requires it."""
@@ -166,6 +180,23 @@ class ResultScreen(Screen[None]):
 
     def action_raise_level(self) -> None:
         self.post_message(self.RaiseAsked(self))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Paging is offered (in the key bar too) only while there is more than the screen shows."""
+        if action == "scroll_body":
+            return self.query_one("#result-body", VerticalScroll).max_scroll_y > 0
+        return True
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_scroll_body(self, pages: int) -> None:
+        """A page down (1) or up (-1) through the explanation and the actions; the focus stays on them."""
+        body = self.query_one("#result-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def action_back(self) -> None:
         self.dismiss()

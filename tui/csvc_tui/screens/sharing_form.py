@@ -3,6 +3,7 @@ the UI's language, Ctrl+S to go on and Escape to leave with nothing recorded."""
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -10,6 +11,7 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
+from textual.message_pump import _MessagePumpMeta  # the metaclass of every screen: no public name
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -96,7 +98,12 @@ class SharingPart(Screen[Any]):
         return self.csvc_app.workspace.sharing
 
 
-class SharingForm(SharingPart):
+class AbstractScreenMeta(_MessagePumpMeta, ABCMeta):
+    """Textual's metaclass and the abstract methods' check together: a screen that leaves one of them
+    undefined cannot be made."""
+
+
+class SharingForm(SharingPart, metaclass=AbstractScreenMeta):
     """Base of the consent, share and disclosure forms: ``submit`` on Ctrl+S, Escape leaves."""
 
     DEFAULT_CSS = """
@@ -139,8 +146,9 @@ class SharingForm(SharingPart):
     def ticked(self, widget_id: str) -> list[str]:
         return list(self.query_one(f"#{widget_id}", SelectionList).selected)
 
+    @abstractmethod
     def submit(self) -> None:
-        raise NotImplementedError
+        """Check what is typed (nothing recorded yet) and go on; each form says how."""
 
     def action_submit(self) -> None:
         self.show_error("")
