@@ -3,6 +3,8 @@ cell path, step by step in order (a step out of order is refused, naming the sta
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
@@ -18,6 +20,44 @@ def concertation() -> None:
 
 def _done(lang: str, concertation_id: str, step: str) -> None:
     click.echo(t("partner.step_done", lang, id=concertation_id, step=step))
+
+
+def _level_name(rank: int, lang: str) -> str:
+    from csvc_core.scale import load_scale
+
+    return next((level.label.get(lang) for level in load_scale() if level.rank == rank), "")
+
+
+def _level(item: dict[str, Any], lang: str) -> str:
+    """``[4 Imminent]`` (and what a changed level replaced), or that no level was sent."""
+    rank = item["compromission"]
+    if rank is None:
+        return t("partner.cell_level_none", lang)
+    shown = t("partner.cell_level", lang, rank=rank, name=_level_name(rank, lang))
+    previous = (item["level"] or {}).get("previous")
+    return (
+        shown if previous is None else f"{shown} {t('partner.cell_level_previous', lang, previous=previous)}"
+    )
+
+
+def _level_line(level: dict[str, Any] | None, lang: str) -> str:
+    if level is None:
+        return t("partner.cell_level_line_none", lang)
+    line = t(
+        "partner.cell_level_line",
+        lang,
+        rank=level["compromission"],
+        name=_level_name(level["compromission"], lang),
+        instrument=level["instrument"],
+        version=level["instrument_version"],
+        assessment=level["assessment"],
+        by=level["confirmed_by"],
+        confirmed_at=level["confirmed_at"],
+        carried_at=level["carried_at"],
+    )
+    if level["previous"] is None:
+        return line
+    return f"{line} {t('partner.cell_level_previous', lang, previous=level['previous'])}"
 
 
 @concertation.command("request")
@@ -159,6 +199,9 @@ def show(
         echo_json(data)
         return
     click.echo(t("partner.concertation_title", lang, id=data["id"], state=data["state"], case=data["case"]))
+    click.echo(_level_line(data["level"], lang))
+    if data["view"] != "whole":
+        click.echo(t("partner.cell_own_actions", lang))
     for step in data["steps"]:
         click.echo(
             f"  {step['at']}  {step['state']:<10} {step['by']} ({step['role']}, {step['organisation']})"
@@ -178,7 +221,7 @@ def show(
 def list_requests(
     state: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
-    """Lister / The requests you may read."""
+    """Lister / The requests you may read, most urgent first (the level each carries)."""
     with unlocked(store_url, user_name, lang) as session:
         found = session.concertations(state=state)
     if as_json:
@@ -186,6 +229,6 @@ def list_requests(
         return
     for item in found:
         click.echo(
-            f"{item['id']}  {item['state']:<10} {item['case']}  {item['organisation']}  "
-            f"{','.join(item['criteria'])}"
+            f"{_level(item, lang)}  {item['id']}  {item['state']:<10} {item['case']}  "
+            f"{item['organisation']}  {','.join(item['criteria'])}"
         )

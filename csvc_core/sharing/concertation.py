@@ -9,6 +9,16 @@
     closed      closed with a reason (no step after)
 
 A step taken out of order is refused, naming the state the request is in and the step it waits for.
+
+A signed-off request carries the case's *niveau de compromission* that the referring organisation had
+confirmed at that moment (:class:`CarriedLevel`: the level on the case scale 1-4 and which assessment,
+instrument and professional it came from), so that the cell reads the urgency without reading the case. A
+later confirmed level of the referring organisation replaces it (:func:`carry`), keeping the level it
+replaced.
+
+Who reads a request, and how much (:func:`may_read`): the requesting organisation and the cell's coordinators
+read it all; an organisation that only owns plan actions reads the minimum it needs for them
+(:func:`as_read`): the reference, the carried level, its own actions and the meetings that set them.
 """
 
 from __future__ import annotations
@@ -105,6 +115,22 @@ class Closure:
 
 
 @attrs.frozen
+class CarriedLevel:
+    """The case level the referring organisation had confirmed when the request was signed off (or since):
+    ``level`` on the case scale 1-4, the ``assessment`` that holds it (its instrument and version, who
+    confirmed it and when), when the request took it, and the level it replaced (``previous``) if any."""
+
+    level: int
+    assessment: str
+    instrument: str
+    instrument_version: str
+    confirmed_by: str
+    confirmed_at: datetime
+    carried_at: datetime
+    previous: int | None = None
+
+
+@attrs.frozen
 class Concertation:
     id: str
     case: str
@@ -116,6 +142,7 @@ class Concertation:
     meetings: tuple[Meeting, ...] = ()
     actions: tuple[PlanAction, ...] = ()
     closure: Closure | None = None
+    level: CarriedLevel | None = None
 
     @property
     def state(self) -> str:
@@ -172,13 +199,35 @@ def request(
     return Concertation(id, case, actor.org, chosen, judgement.strip(), (first,))
 
 
-def submit(concertation: Concertation, *, actor: Actor, at: datetime, note: str) -> Concertation:
-    """The répondant of the requesting organisation signs the request off and calls the coordinator."""
+def submit(
+    concertation: Concertation, *, actor: Actor, at: datetime, note: str, level: CarriedLevel | None
+) -> Concertation:
+    """The répondant of the requesting organisation signs the request off and calls the coordinator; the
+    request carries the case level her organisation confirmed (a case with no confirmed level is not sent)."""
     _refuse_out_of_order(concertation, SUBMIT, FROM_STATES[SUBMIT])
     _need_role(actor, "submit", (REPONDANT,), concertation.organisation)
+    problems: list[Reason] = []
     if blank(note):
-        raise Incomplete(reason("step_note", step="submit"))
-    return _advance(concertation, SUBMITTED, actor, _moment(concertation, at), note)
+        problems.append(reason("step_note", step="submit"))
+    if level is None:
+        problems.append(reason("level_needed", case=concertation.case))
+    if problems or level is None:
+        raise Incomplete(*problems)
+    moment = _moment(concertation, at)
+    carried = attrs.evolve(level, carried_at=moment, previous=None)
+    return _advance(attrs.evolve(concertation, level=carried), SUBMITTED, actor, moment, note)
+
+
+def carry(current: CarriedLevel | None, state: str, newer: CarriedLevel) -> CarriedLevel | None:
+    """The level a request in ``state`` carries once its referring organisation confirmed ``newer``: taken by
+    a signed-off request still open (a request not signed off or closed keeps what it has). A changed level
+    keeps the one it replaced in ``previous``, so a lower level is never taken silently."""
+    if current is None or state == CLOSED:
+        return current
+    if (current.level, current.assessment) == (newer.level, newer.assessment):
+        return current
+    previous = current.level if newer.level != current.level else current.previous
+    return attrs.evolve(newer, previous=previous)
 
 
 def to_committee(concertation: Concertation, *, actor: Actor, at: datetime) -> Concertation:
@@ -311,3 +360,58 @@ def allowed_steps(concertation: Concertation, actor: Actor) -> tuple[str, ...]:
         CLOSE: _may_close(concertation, actor),
     }
     return tuple(step for step, ok in allowed.items() if ok and state in FROM_STATES[step])
+
+
+# -- who reads a request, and how much -----------------------------------------------------------------------
+WHOLE, OWN_ACTIONS = "whole", "own_actions"
+
+
+@attrs.frozen
+class Reading:
+    """The decision on reading a request: ``scope`` is :data:`WHOLE` (the requesting organisation, the cell's
+    coordinators) or :data:`OWN_ACTIONS` (an organisation owning plan actions: only ``actions``, its own);
+    ``None`` when the user may not read it."""
+
+    scope: str | None
+    actions: frozenset[str] = frozenset()
+
+    @property
+    def allowed(self) -> bool:
+        return self.scope is not None
+
+
+def reading(organisation: str, owners: Mapping[str, str], actor: Actor) -> Reading:
+    """How much of a request of ``organisation`` whose plan actions are owned as ``owners`` (action id ->
+    owner organisation) ``actor`` may read."""
+    if actor.org == organisation or actor.role == COORDINATOR:
+        return Reading(WHOLE)
+    own = frozenset(action for action, owner in owners.items() if owner == actor.org)
+    return Reading(OWN_ACTIONS, own) if own else Reading(None)
+
+
+def may_read(concertation: Concertation, actor: Actor) -> Reading:
+    return reading(concertation.organisation, {a.id: a.owner_org for a in concertation.actions}, actor)
+
+
+def as_read(concertation: Concertation, read: Reading) -> Concertation:
+    """The request as ``read`` lets it be seen. For an action owner, the minimum necessary: the reference, the
+    carried level, the path's steps without their notes, the committee's verdict without its reason, its own
+    actions and the meetings that set them; no criteria, no judgement, no other organisation's action."""
+    if read.scope == WHOLE:
+        return concertation
+    if read.scope != OWN_ACTIONS:
+        raise Refused(reason("no_reading", concertation=concertation.id))
+    actions = tuple(a for a in concertation.actions if a.id in read.actions)
+    meetings = {a.meeting for a in actions}
+    decision = concertation.decision
+    closure = concertation.closure
+    return attrs.evolve(
+        concertation,
+        criteria=frozenset(),
+        judgement="",
+        steps=tuple(attrs.evolve(step, note="") for step in concertation.steps),
+        decision=None if decision is None else attrs.evolve(decision, members=(), reason=""),
+        meetings=tuple(m for m in concertation.meetings if m.id in meetings),
+        actions=actions,
+        closure=None if closure is None else attrs.evolve(closure, note=""),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import Row, func, insert, select, update
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import PROTAGONISTS
+from csvc_core.store import carried
 from csvc_core.store.access import case_scope, readable_case, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
@@ -424,7 +425,8 @@ def closures_of(tx: Tx, assessment_ids: Sequence[str]) -> list[Closure]:
 
 
 def refresh_case(tx: Tx, case_id: str) -> LevelState:
-    """Recompute the case's level and re-assessment date (same transaction as the change that moved them)."""
+    """Recompute the case's level and re-assessment date, and the level its open concertation requests carry
+    (same transaction as the change that moved them)."""
     state = level_state(tx, case_id)
     case = tx.connection.execute(
         select(cases.c.status, cases.c.created_at).where(cases.c.id == case_id)
@@ -440,6 +442,7 @@ def refresh_case(tx: Tx, case_id: str) -> LevelState:
             reassess_by=reassess_by if case.status == "open" else None,
         )
     )
+    carried.follow(tx, case_id, state)
     return state
 
 

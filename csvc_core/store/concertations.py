@@ -3,8 +3,12 @@
 Each call reads the request back as a :class:`csvc_core.sharing.concertation.Concertation`, takes one step
 with
 the rules (which refuse a step out of order, a wrong role, a missing element), then writes what changed: the
-new step, the decision, the meeting with its attendees, the plan actions and their reviews, with one audit
-entry, in one transaction. Free text (judgement, notes, action descriptions) is sealed.
+new step, the decision, the meeting with its attendees, the plan actions and their reviews, the level the
+request carries (:mod:`csvc_core.store.carried`), with one audit entry, in one transaction. Free text
+(judgement, notes, action descriptions) is sealed.
+
+Who reads a request and how much is the core's decision (:func:`csvc_core.sharing.concertation.reading`):
+an organisation that only owns plan actions reads the minimum necessary (``as_read``, same module).
 """
 
 from __future__ import annotations
@@ -19,16 +23,23 @@ from sqlalchemy import Row, insert, or_, select, update
 
 from csvc_core.errors import BadInput
 from csvc_core.sharing import concertation as cell
-from csvc_core.sharing.concertation import Closure, CommitteeDecision, Concertation, Step
-from csvc_core.sharing.parties import COORDINATOR
+from csvc_core.sharing.concertation import (
+    WHOLE,
+    CarriedLevel,
+    Closure,
+    CommitteeDecision,
+    Concertation,
+    Reading,
+    Step,
+)
 from csvc_core.sharing.plan import OPEN, Attendee, Meeting, PlanAction, Review
+from csvc_core.store import carried
 from csvc_core.store.access import AccessDenied, case_access, member, visible_case
-from csvc_core.store.cases import StaleRecord
+from csvc_core.store.cases import StaleRecord, level_state
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
-    cases,
     concertation_steps,
     concertations,
     meeting_attendees,
@@ -48,21 +59,21 @@ def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None) ->
     return tx.unseal(blob, table, column, row_id) if blob is not None else ""
 
 
-def _row(tx: Tx, concertation_id: str) -> Row:
+def _row(tx: Tx, concertation_id: str) -> tuple[Row, Reading]:
+    """The request's row and how much of it the acting user may read (refused when nothing)."""
     row = tx.connection.execute(select(concertations).where(concertations.c.id == concertation_id)).first()
-    if row is None or not _may_read(tx, row):
+    read = _reading(tx, row) if row is not None else Reading(None)
+    if row is None or not read.allowed:
         raise AccessDenied(key="error.store.concertation_not_visible", id=concertation_id, user=tx.actor.name)
-    return row
+    return row, read
 
 
-def _may_read(tx: Tx, row: Row) -> bool:
-    """The requesting organisation, the cell's coordinators and the organisations owning a plan action."""
-    if row.org_id == tx.actor.org_id or tx.actor.role == COORDINATOR:
-        return True
-    owners = select(plan_actions.c.id).where(
-        plan_actions.c.concertation_id == row.id, plan_actions.c.owner_org_id == tx.actor.org_id
-    )
-    return tx.connection.execute(owners.limit(1)).first() is not None
+def _reading(tx: Tx, row: Row) -> Reading:
+    """The core's decision for the acting user, from the request's organisation and its actions' owners."""
+    owners = tx.connection.execute(
+        select(plan_actions.c.id, plan_actions.c.owner_org_id).where(plan_actions.c.concertation_id == row.id)
+    ).all()
+    return cell.reading(row.org_id, {action: owner for action, owner in owners}, member(tx.actor))
 
 
 def load(tx: Tx, row: Row) -> Concertation:
@@ -147,6 +158,7 @@ def load(tx: Tx, row: Row) -> Concertation:
         meetings=held,
         actions=actions,
         closure=closure,
+        level=carried.from_row(row),
     )
 
 
@@ -177,6 +189,10 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
             decision_ct=tx.seal(after.decision.reason, "concertations", "decision_ct", row.id),
             decided_at=after.decision.at,
         )
+    if after.level != before.level:
+        values.update(carried.values(after.level))
+        if after.level is not None:
+            detail = {**detail, "level": after.level.level}
     if after.closure is not None and before.closure is None:
         values.update(
             closure_reason=after.closure.reason,
@@ -248,7 +264,7 @@ def _step(
     tx: Tx, concertation_id: str, entry: str, take: Callable[[Concertation], Concertation], **detail: Any
 ) -> Concertation:
     tx.require_writable()
-    row = _row(tx, concertation_id)
+    row, _read = _row(tx, concertation_id)
     before = load(tx, row)
     after = take(before)
     _save(tx, row, before, after, entry, **detail)
@@ -287,12 +303,20 @@ def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "
 
 
 def submit(tx: Tx, concertation_id: str, note: str) -> Concertation:
+    """The répondant signs off: the request takes the case level her organisation confirmed."""
     return _step(
         tx,
         concertation_id,
         "concertation.submit",
-        lambda c: cell.submit(c, actor=member(tx.actor), at=tx.now, note=note),
+        lambda c: cell.submit(c, actor=member(tx.actor), at=tx.now, note=note, level=_confirmed(tx, c.case)),
     )
+
+
+def _confirmed(tx: Tx, case_id: str) -> CarriedLevel | None:
+    """The case's confirmed level, when the acting user's organisation reads the whole case."""
+    if not case_access(tx.connection, tx.actor, case_id, tx.now).full:
+        return None
+    return carried.confirmed_level(level_state(tx, case_id), tx.now)
 
 
 def to_committee(tx: Tx, concertation_id: str) -> Concertation:
@@ -449,64 +473,102 @@ def close(tx: Tx, concertation_id: str, why: str, note: str = "") -> Concertatio
 
 # -- reading -------------------------------------------------------------------------------------------------
 def record(tx: Tx, concertation_id: str) -> dict[str, Any]:
-    """The request as JSON: state, criteria, steps, decision, meetings by sector, plan, closure (audited)."""
-    row = _row(tx, concertation_id)
+    """The request as JSON, as much of it as the acting user may read (``view``): state, carried level,
+    criteria, steps, decision, meetings by sector, plan, closure (audited with the view given)."""
+    row, read = _row(tx, concertation_id)
     loaded = load(tx, row)
-    tx.audit("concertation.read", loaded.case, concertation=concertation_id)
-    return {**to_json(tx, loaded), "next_steps": list(cell.allowed_steps(loaded, member(tx.actor)))}
+    tx.audit("concertation.read", loaded.case, concertation=concertation_id, view=read.scope)
+    return {
+        **to_json(tx, cell.as_read(loaded, read)),
+        "view": read.scope,
+        "next_steps": list(cell.allowed_steps(loaded, member(tx.actor))),
+    }
 
 
 def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, Any]]:
-    """The requests the acting user may read (no free text): when asked, the case's level when this user may
-    see it (else null), the plan's open and overdue actions and the next due date."""
+    """The requests the acting user may read, most urgent first (:func:`urgency`), no free text: the level
+    each carries (before sign-off, the case's level to who may see the case), the plan's open and overdue
+    actions (an action owner's own only) and the next due date."""
     query = select(concertations)
     if state is not None:
         if state not in cell.STATES:
             raise BadInput(key="error.store.unknown_state", state=state, states=", ".join(cell.STATES))
         query = query.where(concertations.c.state == state)
-    names = _names(tx, organisations)
-    found = [
-        {
-            "id": row.id,
-            "case": row.case_id,
-            "organisation": names.get(row.org_id),
-            "state": row.state,
-            "criteria": list(codes(row.criteria)),
-            **_urgency(tx, row),
-        }
-        for row in tx.connection.execute(query.order_by(concertations.c.id))
-        if _may_read(tx, row)
-    ]
+    names, people = _names(tx, organisations), _names(tx, users)
+    found = []
+    for row in tx.connection.execute(query.order_by(concertations.c.id)):
+        read = _reading(tx, row)
+        if not read.allowed:
+            continue
+        found.append(
+            {
+                "id": row.id,
+                "case": row.case_id,
+                "organisation": names.get(row.org_id),
+                "state": row.state,
+                "criteria": list(codes(row.criteria)) if read.scope == WHOLE else [],
+                "view": read.scope,
+                "level": level_json(carried.from_row(row), people),
+                **_urgency(tx, row, read),
+            }
+        )
+    found.sort(key=urgency)
     tx.audit("concertation.list", None, count=len(found))
     return found
 
 
-def _urgency(tx: Tx, row: Row) -> dict[str, Any]:
+def urgency(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Open before closed; highest level first (none last); more overdue actions; waiting longest."""
+    return (
+        item["state"] == cell.CLOSED,
+        -(item["compromission"] or 0),
+        -item["overdue_actions"],
+        item["requested_at"],
+    )
+
+
+def _urgency(tx: Tx, row: Row, read: Reading) -> dict[str, Any]:
     """What orders a list by urgency, read from codes and dates only (nothing is decrypted)."""
     asked = tx.connection.execute(
         select(concertation_steps.c.at).where(
             concertation_steps.c.concertation_id == row.id, concertation_steps.c.seq == 1
         )
     ).scalar_one()
-    due = list(
-        tx.connection.execute(
-            select(plan_actions.c.due)
-            .where(plan_actions.c.concertation_id == row.id, plan_actions.c.status == OPEN)
-            .order_by(plan_actions.c.due)
-        ).scalars()
+    open_actions = select(plan_actions.c.due).where(
+        plan_actions.c.concertation_id == row.id, plan_actions.c.status == OPEN
     )
-    access = case_access(tx.connection, tx.actor, row.case_id, tx.now)
-    level = None
-    if access.sees_field("compromission") or access.sees_category("risk_level"):
-        level = tx.connection.execute(
-            select(cases.c.compromission).where(cases.c.id == row.case_id)
-        ).scalar_one()
+    if read.scope != WHOLE:
+        open_actions = open_actions.where(plan_actions.c.id.in_(sorted(read.actions)))
+    due = list(tx.connection.execute(open_actions.order_by(plan_actions.c.due)).scalars())
+    level = row.level
+    if (
+        level is None
+        and read.scope == WHOLE
+        and case_access(tx.connection, tx.actor, row.case_id, tx.now).full
+    ):
+        level = level_state(tx, row.case_id).level.level  # not signed off yet: the case's own level
     return {
         "requested_at": iso(asked),
         "compromission": level,
         "open_actions": len(due),
         "overdue_actions": sum(1 for moment in due if moment < tx.now),
         "next_due": iso(due[0]) if due else None,
+    }
+
+
+def level_json(level: CarriedLevel | None, people: Mapping[str, str]) -> dict[str, Any] | None:
+    """The carried level and where it came from (the confirming professional by name)."""
+    if level is None:
+        return None
+    return {
+        "compromission": level.level,
+        "assessment": level.assessment,
+        "instrument": level.instrument,
+        "instrument_version": level.instrument_version,
+        "confirmed_by": people.get(level.confirmed_by, level.confirmed_by),
+        "confirmed_at": iso(level.confirmed_at),
+        "carried_at": iso(level.carried_at),
+        "previous": level.previous,
     }
 
 
@@ -525,6 +587,8 @@ def to_json(tx: Tx, c: Concertation) -> dict[str, Any]:
         "case": c.case,
         "organisation": orgs.get(c.organisation, c.organisation),
         "state": c.state,
+        "compromission": c.level.level if c.level is not None else None,
+        "level": level_json(c.level, people),
         "criteria": sorted(c.criteria),
         "judgement": c.judgement or None,
         "steps": [
@@ -543,7 +607,7 @@ def to_json(tx: Tx, c: Concertation) -> dict[str, Any]:
         else {
             "members": list(c.decision.members),
             "concerted_action": c.decision.concerted_action,
-            "reason": c.decision.reason,
+            "reason": c.decision.reason or None,
             "at": when(c.decision.at),
         },
         "meetings": [

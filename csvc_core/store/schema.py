@@ -389,6 +389,15 @@ concertations = Table(
     Column("closed_at", UTCDateTime, nullable=True),
     Column("closed_by", ID, ForeignKey("users.id"), nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    # the level the referring organisation had confirmed at sign-off (or since), and where it came from
+    Column("level", Integer, nullable=True),
+    Column("level_assessment", ID, nullable=True),
+    Column("level_instrument", String(100), nullable=True),
+    Column("level_instrument_version", String(32), nullable=True),
+    Column("level_confirmed_by", ID, nullable=True),
+    Column("level_confirmed_at", UTCDateTime, nullable=True),
+    Column("level_carried_at", UTCDateTime, nullable=True),
+    Column("level_previous", Integer, nullable=True),
 )
 
 concertation_steps = Table(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from sharing_world import CELL, POLICE, SHELTER, actor
 from test_sharing_concertation import (
+    LEVEL,
     MEMBERS,
     action,
     concerted,
@@ -54,7 +55,7 @@ def taken(step: str, c: Concertation, who: Actor) -> bool:
     """Whether the rules let ``who`` take ``step`` now (a refusal says no; every element is given)."""
     tries: list[Callable[[], object]]
     if step == cell.SUBMIT:
-        tries = [lambda: cell.submit(c, actor=who, at=LATER, note="grille : aggravé")]
+        tries = [lambda: cell.submit(c, actor=who, at=LATER, note="grille : aggravé", level=LEVEL)]
     elif step == cell.TO_COMMITTEE:
         tries = [lambda: cell.to_committee(c, actor=who, at=LATER)]
     elif step == cell.DECIDE:

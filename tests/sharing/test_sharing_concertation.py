@@ -16,6 +16,8 @@ from csvc_core.sharing.reasons import Incomplete, Refused
 WORKER, REPONDANT = actor(SHELTER, "worker"), actor(SHELTER, "repondant")
 COORDINATOR = actor(CELL, "coordinator")
 MEMBERS = ("coord. cellule", "sergente police", "intervenante maison")
+#: the case level the shelter confirmed before its répondant signs the request off.
+LEVEL = cell.CarriedLevel(4, "a1", "csvc-grid", "1.0", "intervenante Côté", T0, T0)
 
 
 def hours(n: float):
@@ -27,7 +29,7 @@ def requested(criteria=("visible_high_risk",), judgement=""):
 
 
 def submitted():
-    return cell.submit(requested(), actor=REPONDANT, at=hours(1), note="grille : risque aggravé")
+    return cell.submit(requested(), actor=REPONDANT, at=hours(1), note="grille : risque aggravé", level=LEVEL)
 
 
 def in_committee():
@@ -114,10 +116,10 @@ def test_the_full_path_in_order() -> None:
                 c, actor=COORDINATOR, at=hours(2), members=MEMBERS, concerted_action=True, why="x"
             ),
         ),
-        (submitted, lambda c: cell.submit(c, actor=REPONDANT, at=hours(2), note="encore")),
+        (submitted, lambda c: cell.submit(c, actor=REPONDANT, at=hours(2), note="encore", level=LEVEL)),
         (in_committee, lambda c: cell.hold_meeting(c, actor=COORDINATOR, meeting=meeting())),
         (concerted, lambda c: cell.to_committee(c, actor=COORDINATOR, at=hours(4))),
-        (first_meeting, lambda c: cell.submit(c, actor=REPONDANT, at=hours(6), note="x")),
+        (first_meeting, lambda c: cell.submit(c, actor=REPONDANT, at=hours(6), note="x", level=LEVEL)),
     ],
 )
 def test_a_step_out_of_order_is_refused_with_the_state_and_what_it_waits_for(stage, step) -> None:
@@ -132,9 +134,9 @@ def test_a_step_out_of_order_is_refused_with_the_state_and_what_it_waits_for(sta
 def test_no_cell_request_goes_on_without_the_repondant_of_the_requesting_organisation() -> None:
     for wrong in (WORKER, actor(POLICE, "repondant"), COORDINATOR):
         with pytest.raises(Refused, match="submit"):
-            cell.submit(requested(), actor=wrong, at=hours(1), note="x")
+            cell.submit(requested(), actor=wrong, at=hours(1), note="x", level=LEVEL)
     with pytest.raises(Incomplete):
-        cell.submit(requested(), actor=REPONDANT, at=hours(1), note=" ")
+        cell.submit(requested(), actor=REPONDANT, at=hours(1), note=" ", level=LEVEL)
 
 
 def test_only_the_coordinator_takes_the_cell_steps() -> None:
@@ -189,7 +191,7 @@ def test_no_concerted_action_closes_the_request_with_that_reason() -> None:
 
 def test_a_step_may_not_be_dated_before_the_previous_one() -> None:
     with pytest.raises(Refused, match="avant"):
-        cell.submit(requested(), actor=REPONDANT, at=T0 - timedelta(minutes=5), note="x")
+        cell.submit(requested(), actor=REPONDANT, at=T0 - timedelta(minutes=5), note="x", level=LEVEL)
 
 
 def test_open_actions_are_reviewed_at_the_next_meeting_telling_impossible_from_not_done() -> None:
@@ -311,7 +313,7 @@ ORDER = {"submit": "requested", "to_committee": "submitted", "decide": "committe
 
 def take(concertation, name: str, at):
     if name == "submit":
-        return cell.submit(concertation, actor=REPONDANT, at=at, note="grille remplie")
+        return cell.submit(concertation, actor=REPONDANT, at=at, note="grille remplie", level=LEVEL)
     if name == "to_committee":
         return cell.to_committee(concertation, actor=COORDINATOR, at=at)
     if name == "decide":

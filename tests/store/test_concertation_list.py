@@ -1,16 +1,40 @@
-"""What the concertation view reads: the list ordered-by-urgency fields (the level only for who may see it),
-and the steps each user may take now, as the rules say (on the store fixture's backends)."""
+"""What the concertation view reads: the list ordered-by-urgency fields (before sign-off, the case's level
+only for who may see the case; from sign-off, the level the request carries, for whoever reads it), and the
+steps each user may take now, as the rules say (on the store fixture's backends)."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
 
+from csvc_core.store import StoreSession
+
 from .test_partnership import World, new_case, user
 from .test_partnership import world as world  # the fixture
 
 
-def test_the_list_gives_the_level_only_to_who_may_see_it_and_counts_overdue_actions(world: World) -> None:
+def concerted_with_plan(
+    coordinator: StoreSession, request: str, why: str, plan: dict[str, tuple[str, datetime]]
+) -> None:
+    """The committee decides concerted action for ``why``; a first meeting sets ``plan`` (description -> owner
+    organisation, due)."""
+    coordinator.concertation_to_committee(request)
+    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why=why)
+    coordinator.hold_meeting(
+        request,
+        {
+            "at": datetime.now(UTC).isoformat(),
+            "chair": "A",
+            "attendees": [{"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"}],
+            "actions": [
+                {"description": text, "owner_org": owner, "due": due.isoformat()}
+                for text, (owner, due) in plan.items()
+            ],
+        },
+    )
+
+
+def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions(world: World) -> None:
     worker = world[user("Maison Aurore", "worker")]
     repondant = world[user("Maison Aurore", "repondant")]
     coordinator = world[user("Cellule Nord", "coordinator")]
@@ -18,23 +42,17 @@ def test_the_list_gives_the_level_only_to_who_may_see_it_and_counts_overdue_acti
     request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
     assert worker.concertation(request)["next_steps"] == []
     assert repondant.concertation(request)["next_steps"] == ["submit", "close"]
+    assert repondant.concertations()[0]["compromission"] == 4  # her organisation's case, not carried yet
+    (waiting,) = coordinator.concertations()
+    assert (waiting["compromission"], waiting["level"]) == (None, None)  # nothing sent to the cell yet
     repondant.submit_concertation(request, "grille : aggravé")
     assert coordinator.concertation(request)["next_steps"] == ["to_committee", "close"]
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why="menaces")
-    now = datetime.now(UTC)
-    soon, later = now + timedelta(seconds=1), now + timedelta(days=2)
-    coordinator.hold_meeting(
+    soon, later = datetime.now(UTC) + timedelta(seconds=1), datetime.now(UTC) + timedelta(days=2)
+    concerted_with_plan(
+        coordinator,
         request,
-        {
-            "at": now.isoformat(),
-            "chair": "A",
-            "attendees": [{"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"}],
-            "actions": [
-                {"description": "patrouilles", "owner_org": "Police Rivière", "due": soon.isoformat()},
-                {"description": "hébergement", "owner_org": "Maison Aurore", "due": later.isoformat()},
-            ],
-        },
+        "menaces",
+        {"patrouilles": ("Police Rivière", soon), "hébergement": ("Maison Aurore", later)},
     )
     time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)  # the first action falls due
     (mine,) = repondant.concertations()
@@ -42,7 +60,7 @@ def test_the_list_gives_the_level_only_to_who_may_see_it_and_counts_overdue_acti
     assert (mine["open_actions"], mine["overdue_actions"]) == (2, 1)
     assert mine["requested_at"] is not None and mine["next_due"] is not None
     (theirs,) = coordinator.concertations()
-    assert theirs["compromission"] is None  # the cell reads the request, not the case
+    assert theirs["compromission"] == 4  # the level the request carries, not read from the case
     police = world[user("Police Rivière", "worker")]
     assert police.concertation(request)["next_steps"] == ["report_done"]
 

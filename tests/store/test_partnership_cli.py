@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CANARY, PASSPHRASE, run_csvc
+from .conftest import CANARY, PASSPHRASE, grid, run_csvc
 
 pytestmark = pytest.mark.slow  # about 45 subprocesses, each paying argon2id at its full cost
 
@@ -313,7 +313,21 @@ def test_the_cell_steps_out_of_order_are_refused(cli, tmp_path: Path) -> None:  
     early = cli("concertation", "committee", request, user="cora", code=1)
     assert "« requested »" in early and "submitted" in early
     cli("concertation", "submit", request, "--note", "grille", user="wanda", code=1)
+    unassessed = cli("concertation", "submit", request, "--note", "grille : aggravé", user="rita", code=2)
+    assert "aucun niveau de compromission confirmé" in unassessed
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(grid(homicide_plan="yes")), encoding="utf-8")
+    cli("case", "assess", case_id, "--instrument", "csvc-grid", "--answers", str(answers), user="wanda")
     cli("concertation", "submit", request, "--note", "grille : aggravé", user="rita")
+    [sent] = json.loads(cli("concertation", "list", "--json", user="cora"))
+    assert (sent["compromission"], sent["level"]["instrument"], sent["level"]["confirmed_by"]) == (
+        4,
+        "csvc-grid",
+        "wanda",
+    )
+    assert cli("concertation", "list", user="cora").startswith("[4 Imminent]  " + request)
+    assert "Carried level: 4 Imminent" in cli("concertation", "show", request, "--lang", "en", user="cora")
+    assert "Niveau porté : 4 Imminent — csvc-grid" in cli("concertation", "show", request, user="cora")
     cli(
         "concertation",
         "decide",
@@ -383,6 +397,8 @@ def test_the_cell_steps_out_of_order_are_refused(cli, tmp_path: Path) -> None:  
     shown = json.loads(cli("concertation", "show", request, "--json", user="paul"))
     [action] = shown["actions"]
     assert shown["state"] == "follow_up" and action["owner_org"] == "Police Rivière"
+    assert (shown["view"], shown["compromission"], shown["steps"][1]["note"]) == ("own_actions", 4, None)
+    assert "minimum nécessaire" in cli("concertation", "show", request, user="paul")
     cli("concertation", "close", request, "--reason", "plan_completed", user="cora", code=1)
     cli("concertation", "done", request, action["id"], "--note", "faites", user="paul")
     cli("concertation", "close", request, "--reason", "risk_reduced", user="cora")

@@ -17,7 +17,7 @@ from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 
 from csvc_core.store import Store
-from tests.store.conftest import grid
+from tests.store.conftest import full_grid, grid
 from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, screen_text, wait_for
 
 PEOPLE = {
@@ -149,7 +149,9 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
     app = as_user(make_app, "coline")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_request(app, pilot)
-        assert "niveau non communiqué" in mounted_text(app)
+        text = mounted_text(app)  # the level the request carries, and whose confirmation it is
+        assert "4 Imminent" in text and "niveau non transmis" not in text
+        assert "Niveau confirmé par iris" in text and "csvc-grid" in text
         await step(pilot, screen, "to_committee", ["to_committee", "close"])
         await choose(pilot, "yes")
         await taken(pilot, screen, partnership, "committee")
@@ -189,7 +191,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         assert [a["owner_org"] for a in record["actions"]] == ["Police Rivière", "Maison Aurore"]
         # open actions: closing is not offered
         assert screen.record is not None and screen.record["next_steps"] == ["meeting", "report_done"]
-    # the police reports its action done, past its due date (marked overdue)
+    # the police reports its action done, past its due date (marked overdue); it reads only its action
     await_overdue = datetime.strptime(soon, "%Y-%m-%d %H:%M:%S").astimezone()
     while datetime.now().astimezone() <= await_overdue:
         time.sleep(0.2)
@@ -197,6 +199,10 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_request(app, pilot)
         await wait_for(pilot, lambda: "EN RETARD" in screen_text(app))
+        text = mounted_text(app)
+        assert "minimum nécessaire" in text and "4 Imminent" in text
+        for hidden in (NOTE, "place en hebergement", "menaces de mort et séparation", "Critères"):
+            assert hidden not in text
         assert screen.record is not None and screen.record["next_steps"] == ["report_done"]
         await pilot.press("f")  # the first action of the plan, the police's
         await answer(pilot, "patrouilles faites chaque soir")
@@ -275,3 +281,33 @@ async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: d
         for secret in ("Elle craint pour sa vie", "brouillon de signature", CANARY):
             assert secret not in mounted_text(app) and secret not in screen_text(app)
         assert not app.workspace.unlocked
+
+
+async def test_the_cell_desk_orders_requests_by_the_level_they_carry(
+    make_app: Any, partnership: dict[str, Any]
+) -> None:
+    store = partnership["coordinator"].store
+    worker, repondant = store.unlock("iris", PASSPHRASE), store.unlock("rita", PASSPHRASE)
+    lowered = worker.new_case("Dossier réévalué")
+    worker.assess(lowered, "csvc-grid", full_grid(homicide_plan="yes"))
+    first = worker.request_concertation(partnership["case"], criteria=["visible_high_risk"])
+    second = worker.request_concertation(lowered, criteria=["escalation"])
+    repondant.submit_concertation(first, NOTE)
+    repondant.submit_concertation(second, NOTE)
+    worker.assess(
+        lowered, "csvc-grid", {**full_grid(separation="yes"), "assessed_at": "2026-03-09T10:00:00-05:00"}
+    )
+    app = as_user(make_app, "coline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press("c")
+        desk = await modal(pilot, ConcertationsScreen)
+        await wait_for(pilot, lambda: desk.desk is not None and len(desk.desk.requests) == 2)
+        assert desk.desk is not None
+        assert [(r.id, r.compromission, r.previous) for r in desk.desk.requests] == [
+            (first, 4, None),
+            (second, 3, 4),
+        ]
+        text = screen_text(app)
+        assert text.index("4 Imminent") < text.index("3 Aggravé") and "(était 4)" in text
+        assert "niveau non transmis" not in text

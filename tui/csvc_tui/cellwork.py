@@ -1,8 +1,8 @@
 """What the concertation screens ask of the store, in one place (called through ``CsvcApp.background``).
 
-The rules (which step comes next, who may take it, what it needs) are the core's
-(:mod:`csvc_core.sharing.concertation`); here the requests are gathered and ordered for the screens, most
-urgent first, and each step is passed on unchanged.
+The rules (which step comes next, who may take it, what it needs, how much of a request a user reads) are
+the core's (:mod:`csvc_core.sharing.concertation`); the store lists the requests most urgent first by the
+level each carries; here they are gathered for the screens, and each step is passed on unchanged.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Request:
     state: str
     criteria: tuple[str, ...]
     compromission: int | None
+    previous: int | None  # the level a changed carried level replaced
     requested_at: datetime | None
     open_actions: int
     overdue_actions: int
@@ -57,12 +58,6 @@ class Desk:
     requests: tuple[Request, ...]
     recommended: tuple[ReferredCase, ...]
     referred: tuple[ReferredCase, ...]
-
-
-def urgency(request: Request) -> tuple[Any, ...]:
-    """Open before closed; highest level first (unknown last); more overdue actions; waiting longest."""
-    waited = request.requested_at.timestamp() if request.requested_at else 0.0
-    return (request.closed, -(request.compromission or 0), -request.overdue_actions, waited)
 
 
 def _when(value: str | None) -> datetime | None:
@@ -91,29 +86,26 @@ class CellWork:
         return {case.id: case.label or case.id for case in cases}
 
     def desk(self) -> Desk:
-        """The requests this user may read (most urgent first), the cases an instrument refers to
-        concertation without a request yet, and the cases other organisations referred to this one."""
+        """The requests this user may read (most urgent first, as the store orders them), the cases an
+        instrument refers to concertation without a request yet, and the cases other organisations referred
+        to this one."""
         names = self._names()
         requests = tuple(
-            sorted(
-                (
-                    Request(
-                        id=item["id"],
-                        case=item["case"],
-                        name=names.get(item["case"], item["case"]),
-                        organisation=item["organisation"] or "",
-                        state=item["state"],
-                        criteria=tuple(item["criteria"]),
-                        compromission=item["compromission"],
-                        requested_at=_when(item["requested_at"]),
-                        open_actions=item["open_actions"],
-                        overdue_actions=item["overdue_actions"],
-                        next_due=_when(item["next_due"]),
-                    )
-                    for item in self.session.concertations()
-                ),
-                key=urgency,
+            Request(
+                id=item["id"],
+                case=item["case"],
+                name=names.get(item["case"], item["case"]),
+                organisation=item["organisation"] or "",
+                state=item["state"],
+                criteria=tuple(item["criteria"]),
+                compromission=item["compromission"],
+                previous=(item["level"] or {}).get("previous"),
+                requested_at=_when(item["requested_at"]),
+                open_actions=item["open_actions"],
+                overdue_actions=item["overdue_actions"],
+                next_due=_when(item["next_due"]),
             )
+            for item in self.session.concertations()
         )
         asked = {r.case for r in requests if not r.closed}
         levels = {case.id: case.compromission for case in self.session.list_cases(limit=1_000_000)}

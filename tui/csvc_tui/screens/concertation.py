@@ -62,9 +62,15 @@ def parse_local(text: str, *, end_of_day: bool = False) -> datetime | None:
     return None
 
 
-def level_or_hidden(rank: int | None) -> RichText:
-    """The level by name (and colour); ``None`` here means this user may not see the case's level."""
-    return compromission_text(rank) if rank is not None else RichText(_("cell.level_hidden"), style="dim")
+def level_or_hidden(rank: int | None, previous: int | None = None) -> RichText:
+    """The level by name (and colour), with the level a changed carried level replaced; ``None`` here means
+    no level was sent to this user (the request is not signed off yet)."""
+    if rank is None:
+        return RichText(_("cell.level_hidden"), style="dim")
+    text = compromission_text(rank)
+    if previous is not None:
+        text.append(" " + _("cell.level_was", previous=previous), style="bold")
+    return text
 
 
 def refusal(error: CsvcError) -> str:
@@ -288,7 +294,7 @@ class ConcertationsScreen(Screen[None]):
 
     @staticmethod
     def request_row(request: Request) -> RichText:
-        row = level_or_hidden(request.compromission)
+        row = level_or_hidden(request.compromission, request.previous)
         row.append(f"  {request.name}", style="bold")
         row.append(f"  {_(f'cell.state.{request.state}')}")
         if request.overdue_actions:
@@ -362,12 +368,29 @@ class ConcertationScreen(Screen[None]):
         self.record = record
         state = _(f"cell.state.{record['state']}")
         self.query_one("#cell-title", Static).update(_("cell.title", state=state))
-        summary = level_or_hidden(self.level)
+        carried = record["level"]
+        if carried is None:
+            summary = level_or_hidden(self.level)
+        else:
+            summary = level_or_hidden(carried["compromission"], carried["previous"])
         name = self.case_name or record["case"]
         summary.append("  " + _("cell.case", case=name, org=record["organisation"]) + "\n")
+        if carried is not None:
+            source = _(
+                "cell.level_source",
+                by=carried["confirmed_by"],
+                when=local(carried["confirmed_at"]),
+                instrument=carried["instrument"],
+                version=carried["instrument_version"],
+                carried=local(carried["carried_at"]),
+            )
+            summary.append(source + "\n", style="dim")
+        if record["view"] != "whole":
+            summary.append(_("cell.own_actions") + "\n", style="italic")
         summary.append(_("cell.current", state=state) + "\n", style="bold")
-        criteria = ", ".join(_(f"cell.criterion.{c}") for c in record["criteria"])
-        summary.append(_("cell.criteria", criteria=criteria) + "\n")
+        if record["criteria"]:
+            criteria = ", ".join(_(f"cell.criterion.{c}") for c in record["criteria"])
+            summary.append(_("cell.criteria", criteria=criteria) + "\n")
         if record["judgement"]:
             summary.append(_("cell.judgement", text=record["judgement"]) + "\n")
         steps = record["next_steps"]
