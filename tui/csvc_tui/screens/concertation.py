@@ -380,7 +380,7 @@ class ConcertationScreen(Screen[None]):
                 "cell.level_source",
                 by=carried["confirmed_by"],
                 when=local(carried["confirmed_at"]),
-                instrument=carried["instrument"],
+                instrument=self.csvc_app.workspace.instrument_title(carried["instrument"]),
                 version=carried["instrument_version"],
                 carried=local(carried["carried_at"]),
             )
