@@ -95,7 +95,7 @@ def _plugin_commands() -> dict[str, click.Command]:
 def cli(ctx: click.Context) -> None:
     """csvc — évaluation du niveau de compromission de la sécurité (CSVC).
 
-    Sans sous-commande, ouvre l'interface terminal.
+    Sans sous-commande, ouvre l'interface terminal (mêmes options que « csvc tui », p. ex. csvc --lang en).
     """
     if ctx.invoked_subcommand is None:
         tui = cli.get_command(ctx, "tui")
@@ -105,10 +105,19 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(tui)
 
 
+def with_default_command(argv: list[str]) -> list[str]:
+    """``csvc OPTIONS`` with no subcommand is ``csvc tui OPTIONS`` (``csvc --lang en`` opens the English UI);
+    the group's own ``--help`` and ``--version`` excepted."""
+    if argv and argv[0].startswith("-") and argv[0] not in ("--help", "--version"):
+        return ["tui", *argv]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI; every error becomes one line on stderr and the exit code of contract §4."""
+    args = with_default_command(sys.argv[1:] if argv is None else argv)
     try:
-        return cli.main(args=argv, prog_name="csvc", standalone_mode=False)
+        return cli.main(args=args, prog_name="csvc", standalone_mode=False)
     except click.exceptions.Abort:
         from csvc_core.i18n import t
 

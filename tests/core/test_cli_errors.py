@@ -229,3 +229,15 @@ def test_python_m_csvc_core_and_version() -> None:
     assert done.returncode == 0 and "version" in done.stdout
     done = run_csvc("--help")
     assert done.returncode == 0 and "assess" in done.stdout
+
+
+def test_options_without_a_subcommand_are_the_terminal_uis() -> None:
+    from csvc_core.cli import with_default_command
+
+    assert with_default_command(["--lang", "en"]) == ["tui", "--lang", "en"]
+    assert with_default_command(["--version"]) == ["--version"]
+    assert with_default_command(["case", "list"]) == ["case", "list"]
+    assert with_default_command([]) == []
+    done = run_csvc("--lang", "xx")  # a bad value: refused by `csvc tui` itself, before any terminal is taken
+    assert done.returncode == 2
+    assert "csvc tui" in done.stderr and "'xx'" in done.stderr and "Traceback" not in done.stderr

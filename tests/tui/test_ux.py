@@ -297,3 +297,42 @@ async def test_the_case_list_says_a_new_case_needs_its_assessment(make_app: Any,
         shown = await wait_for(pilot, lambda: "Dossier fictif D" in screen_text(app) and screen_text(app))
         line = next(line for line in shown.splitlines() if "Dossier fictif D" in line)
         assert "ÉVALUATION À FAIRE" in line and "RETARD" not in line
+
+
+async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, store: Any) -> None:
+    from datetime import UTC, datetime
+
+    from csvc_tui.screens.cases import CasesScreen
+    from csvc_tui.widgets.case_table import CaseTable
+
+    from tests.store.conftest import full_grid
+
+    session = store.unlock("alice", PASSPHRASE)
+    serious = session.new_case("Dossier fictif grave")
+    now = datetime.now(UTC).isoformat()
+    session.assess(serious, "csvc-grid", {**full_grid(homicide_plan="yes"), "assessed_at": now})
+    calm = session.new_case("Dossier fictif calme")
+    session.assess(calm, "csvc-grid", {**full_grid(), "assessed_at": now})
+    session.new_case("Dossier fictif nouveau")
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        def names() -> set[str]:
+            return {row.name.removeprefix("Dossier fictif ") for row in app.screen.query_one(CaseTable).rows}
+
+        def all_three() -> bool:
+            return isinstance(app.screen, CasesScreen) and len(app.screen.query_one(CaseTable).rows) == 3
+
+        await wait_for(pilot, all_three)
+        assert names() == {"grave", "calme", "nouveau"}
+        assert "f Filtrer" in screen_text(app).splitlines()[-1]  # announced on the key bar at 80 columns
+        expected = [
+            ({"grave"}, "filtre : niveau 3 ou 4"),
+            ({"nouveau"}, "filtre : à évaluer ou en retard"),
+            ({"grave"}, "filtre : actions en retard"),  # "alert the police without delay" is due now
+            ({"grave", "calme", "nouveau"}, "tous les dossiers"),
+        ]
+        for shown, status in expected:
+            await pilot.press("f")
+            await wait_for(pilot, lambda shown=shown: names() == shown)
+            assert status in screen_text(app)

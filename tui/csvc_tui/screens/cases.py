@@ -3,6 +3,7 @@ filter; the follow-up queue, most urgent first. The first page shows at once, th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -30,14 +31,24 @@ def matches(row: CaseRow, query: str) -> bool:
     return query in row.name.casefold() or query in row.case_id
 
 
+#: the filters ``f`` goes through, in order: which rows each keeps.
+FILTERS: dict[str, Callable[[CaseRow], bool]] = {
+    "all": lambda row: True,
+    "serious": lambda row: row.compromission is not None and row.compromission >= 3,
+    "assessment_due": lambda row: row.compromission is None or row.overdue,
+    "overdue_actions": lambda row: row.overdue_actions > 0,
+}
+
+
 class CasesScreen(Screen[None]):
     """All cases, or the follow-up queue (``s``); ``/`` searches, ``n`` opens a new case."""
 
     AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_new", "new_case"),
-        bind("case_search", "search"),
+        bind("case_search", "search", show=False),  # announced in the search field itself
         bind("followup", "toggle_followup"),
+        bind("cases_filter", "next_filter"),
         bind("cell_desk", "concertation", show=False),
         bind("cases_refresh", "reload", show=False),
         bind("received", "received", show=False),
@@ -48,6 +59,7 @@ class CasesScreen(Screen[None]):
         self.all_rows: list[CaseRow] = []
         self.followup_items: list[Any] = []
         self.showing_followup = False
+        self.filter = "all"
         self.fetching = True
         self._first: list[list[CaseRow]] = []  # the first page, when it came while the screen was built
 
@@ -139,10 +151,15 @@ class CasesScreen(Screen[None]):
     def show(self) -> None:
         query = self.query_one("#case-search", Input).value.strip()
         rows = self.followup_rows() if self.showing_followup else self.all_rows
-        if query:
-            rows = [row for row in rows if matches(row, query)]
+        keep = FILTERS[self.filter]
+        rows = [row for row in rows if keep(row) and (not query or matches(row, query))]
         self.query_one(CaseTable).show_rows(rows)
-        view = _("cases.view_followup") if self.showing_followup else _("cases.view_all")
+        if self.filter != "all":
+            view = _(f"cases.filter.{self.filter}")
+            if self.showing_followup:
+                view = _("cases.view_followup_short") + " · " + view
+        else:
+            view = _("cases.view_followup") if self.showing_followup else _("cases.view_all")
         status = _("cases.status", count=len(rows), view=view)
         if self.fetching:
             status += " " + _("cases.loading")
@@ -156,6 +173,12 @@ class CasesScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#case-search", Input).focus()
+
+    def action_next_filter(self) -> None:
+        """All cases, level 3 or 4, an assessment due or late, overdue actions, then all again."""
+        names = list(FILTERS)
+        self.filter = names[(names.index(self.filter) + 1) % len(names)]
+        self.show()
 
     def action_toggle_followup(self) -> None:
         self.showing_followup = not self.showing_followup

@@ -54,7 +54,7 @@ def row_text(row: CaseRow, width: int, actions_column: bool = False) -> RichText
     text = compromission_text(row.compromission)
     text.pad_right(max(0, LEVEL_WIDTH - text.cell_len))
     name_width = max(8, width - LEVEL_WIDTH - DUE_WIDTH - (ACTIONS_WIDTH if actions_column else 0))
-    name = RichText(row.name[: name_width - 1])
+    name = RichText(row.name if len(row.name) < name_width else row.name[: name_width - 2] + "…")
     name.pad_right(name_width - name.cell_len)
     text.append_text(name)
     due = due_text(row)
