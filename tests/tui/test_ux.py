@@ -286,7 +286,7 @@ def test_each_column_of_a_case_row_is_whole_at_80_columns() -> None:
     texts = {row.case_id: row_text(row, width, actions_column=True).plain for row in (never, late, ahead)}
     assert all(len(text) <= width for text in texts.values()), texts
     assert "ÉVALUATION À FAIRE" in texts["a"] and "RETARD" not in texts["a"]
-    assert "EN RETARD · 2026-11-01" in texts["b"] and texts["b"].rstrip().endswith("2 act. en retard")
+    assert "EN RETARD 2026-11-01" in texts["b"] and texts["b"].rstrip().endswith("2 act. en retard")
     assert "réévaluer" in texts["c"] and "Dossier fictif C" in texts["c"]
 
 

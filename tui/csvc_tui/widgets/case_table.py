@@ -21,7 +21,7 @@ from csvc_tui.keys import bind
 from csvc_tui.text import _
 from csvc_tui.widgets.level import compromission_text
 
-LEVEL_WIDTH, DUE_WIDTH, ACTIONS_WIDTH = 16, 24, 18
+LEVEL_WIDTH, DUE_WIDTH, ACTIONS_WIDTH = 16, 21, 17
 
 
 @attrs.frozen
@@ -49,7 +49,7 @@ def due_text(row: CaseRow) -> RichText:
 
 
 def row_text(row: CaseRow, width: int, actions_column: bool = False) -> RichText:
-    """``■ 3 Aggravé   name   EN RETARD · 2026-11-28   2 act. en retard``, each column whole at 80 columns;
+    """``■ 3 Aggravé   name   EN RETARD 2026-11-28 2 act. en retard``, each column whole at 80 columns;
     the column of overdue actions only when a row of the list has some (``actions_column``)."""
     text = compromission_text(row.compromission)
     text.pad_right(max(0, LEVEL_WIDTH - text.cell_len))
