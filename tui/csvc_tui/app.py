@@ -321,7 +321,8 @@ class CsvcApp(App[None]):
         owner = self.screen
 
         def deliver(callback: Callable[[Any], Any], value: Any) -> Any:
-            if owner.is_attached and owner in self.screen_stack:
+            # not while the app shuts down: it takes the screens' widgets away before the screens themselves
+            if self.is_running and owner.is_attached and owner in self.screen_stack:
                 return callback(value)
             return None
 
