@@ -31,6 +31,10 @@ NOTE = "Grille : palier aggravé, menaces de mort répétées"
 
 @pytest.fixture
 def partnership(store: Store) -> dict[str, Any]:
+    return make_partnership(store)
+
+
+def make_partnership(store: Store) -> dict[str, Any]:
     """Three organisations, a user per role; iris's case assessed at level 4 (its name is the canary)."""
     admin = store.unlock("alice", PASSPHRASE)
     admin.add_organisation("Cellule Nord", "csvc")
@@ -40,7 +44,7 @@ def partnership(store: Store) -> dict[str, Any]:
     worker = store.unlock("iris", PASSPHRASE)
     case_id = worker.new_case(CANARY)
     worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    return {"case": case_id, "coordinator": store.unlock("coline", PASSPHRASE)}
+    return {"case": case_id, "worker": worker, "coordinator": store.unlock("coline", PASSPHRASE)}
 
 
 def as_user(make_app: Any, name: str) -> Any:
@@ -312,3 +316,19 @@ async def test_the_cell_desk_orders_requests_by_the_level_they_carry(
         text = screen_text(app)
         assert text.index("4 Imminent") < text.index("3 Aggravé") and "(était 4)" in text
         assert "niveau non transmis" not in text
+
+
+async def test_a_ticked_criterion_shows_its_mark(make_app: Any, partnership: dict[str, Any]) -> None:
+    app = as_user(make_app, "iris")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and CANARY in screen_text(app))
+        await pilot.press("enter")
+        await modal(pilot, CaseScreen)
+        await wait_for(pilot, lambda: "aucune demande" in screen_text(app))
+        await pilot.press("c")
+        await modal(pilot, AskMany)
+        await wait_for(pilot, lambda: "[ ] risque élevé visible" in screen_text(app))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "[x] risque élevé visible" in screen_text(app))
+        await pilot.press("space")  # untick: the box is empty again
+        await wait_for(pilot, lambda: "[ ] risque élevé visible" in screen_text(app))

@@ -16,7 +16,8 @@ from csvc_tui.screens.disclosure import DisclosureForm, DisclosureSummary
 from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.sharing import DisclosureEntryScreen, ReceivedScreen, SharingScreen
 from csvc_tui.sharing import DISCLOSURE_DRAFT
-from textual.widgets import OptionList, Select, SelectionList
+from textual import events
+from textual.widgets import Input, OptionList, Select, SelectionList
 from textual.widgets._select import SelectOverlay
 
 from csvc_core.sharing.disclosure import Grounds, Recipient
@@ -25,6 +26,7 @@ from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, scree
 
 BERTHE = {"CSVC_USER": "berthe", "CSVC_PASSPHRASE": PASSPHRASE}
 POLICE = "Police Rivière"
+VICTIM, PHONE = "Zoé Fictive", "555-0199"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -43,13 +45,17 @@ class World:
 
 @pytest.fixture
 def world(store: Store) -> World:
+    return make_world(store)
+
+
+def make_world(store: Store) -> World:
     alice = store.unlock("alice", PASSPHRASE)
     alice.add_organisation(POLICE, "police")
     alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     berthe = store.unlock("berthe", PASSPHRASE)
     case_id = berthe.new_case(CANARY)
     berthe.add_protagonist(
-        case_id, "victim", name="Zoé Fictive", contact=Contact(phone="555-0199"), safe_to_call=True
+        case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True
     )
     return World(store, alice, berthe, case_id)
 
@@ -264,22 +270,28 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
     assert world.store.verify_audit().ok
 
 
-async def test_a_partner_finds_what_it_received(make_app: Any, world: World) -> None:
-    world.berthe.disclose(
-        world.case_id,
-        recipient=Recipient(name=POLICE, kind="police", category="able_to_help"),
-        recipient_org=POLICE,
-        grounds=Grounds(
-            reasonable_cause="menaces répétées",
-            harms=frozenset({"death"}),
-            exposed="la victime",
-            violence="homicide conjugal",
-            danger="arme à feu accessible",
-            urgency="libération demain",
-            imminence="days",
-        ),
-        fields=["victim.1.contact"],
+def disclose_to_police(world: World) -> str:
+    return str(
+        world.berthe.disclose(
+            world.case_id,
+            recipient=Recipient(name=POLICE, kind="police", category="able_to_help"),
+            recipient_org=POLICE,
+            grounds=Grounds(
+                reasonable_cause="menaces répétées",
+                harms=frozenset({"death"}),
+                exposed="la victime",
+                violence="homicide conjugal",
+                danger="arme à feu accessible",
+                urgency="libération demain",
+                imminence="days",
+            ),
+            fields=["victim.1.contact"],
+        )
     )
+
+
+async def test_a_partner_finds_what_it_received(make_app: Any, world: World) -> None:
+    disclose_to_police(world)
     world.alice.add_user("chantal", "worker", PASSPHRASE, organisation=POLICE, kdf=FAST_KDF)
     app = make_app(environ={"CSVC_USER": "chantal", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
@@ -396,3 +408,75 @@ def test_a_sharing_form_that_does_not_say_how_it_submits_cannot_be_made() -> Non
         with pytest.raises(TypeError, match="submit"):
             form()
     assert ConsentForm.__abstractmethods__ == DisclosureForm.__abstractmethods__ == frozenset()
+
+
+# -- at an 80x24 terminal, in a hurry
+async def open_disclosure(app: Any, pilot: Any) -> DisclosureForm:
+    await open_sharing(app, pilot)
+    await pilot.press("u")
+    return await wait_for(pilot, lambda: isinstance(app.screen, DisclosureForm) and app.screen)
+
+
+async def test_keys_typed_right_after_tab_land_in_the_next_field(make_app: Any, world: World) -> None:
+    app = make_app(environ=BERTHE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_disclosure(app, pilot)
+        await focus(pilot, "disclose-exposed")
+        # as a terminal sends them: all at once, nothing waits for the focus to move
+        for key, character in [*((c, c) for c in "elle"), ("tab", "\t"), *((c, c) for c in "ce soir")]:
+            app.post_message(events.Key(key, character))
+        urgency = form.query_one("#disclose-urgency", Input)
+        await wait_for(pilot, lambda: urgency.value == "ce soir")
+        assert form.query_one("#disclose-exposed", Input).value == "elle"
+
+
+async def test_the_urgent_disclosure_key_is_on_the_bar_at_80_columns(make_app: Any, world: World) -> None:
+    app = make_app(environ=BERTHE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sharing(app, pilot)
+        bar = screen_text(app).splitlines()[-1]
+        assert "u Urgence 60.4" in bar and "f12 Masquer" in bar
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, DisclosureForm))
+        bar = screen_text(app).splitlines()[-1]
+        assert "^s Vérifier" in bar and "Valider" not in bar  # Ctrl+S checks; the summary records
+
+
+async def test_a_refusal_puts_the_cursor_on_the_first_field_to_correct(make_app: Any, world: World) -> None:
+    app = make_app(environ=BERTHE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_disclosure(app, pilot)
+        await tick(pilot, "disclose-harms", "death")
+        await type_into(pilot, "disclose-exposed", "la victime")
+        await choose(pilot, "disclose-imminence", "hours")
+        await type_into(pilot, "disclose-cause", "menaces répétées")
+        await pilot.press("ctrl+s")  # the urgency, the act, the danger, the recipient, the fields are missing
+        await wait_for(pilot, lambda: "manque" in str(form.query_one("#form-error").content))
+        await wait_for(pilot, lambda: app.focused is form.query_one("#disclose-urgency"))
+        await pilot.press(*"il arrive ce soir")  # typed where the cursor is: the first missing field
+        assert form.text("disclose-urgency") == "il arrive ce soir"
+        await type_into(pilot, "disclose-violence", "homicide conjugal")
+        await type_into(pilot, "disclose-danger", "arme")
+        await choose(pilot, "disclose-category", "able_to_help")
+        await choose(pilot, "disclose-kind", "police")
+        await type_into(pilot, "disclose-name", "Police Rivière")
+        await pilot.press("ctrl+s")  # only the fields are missing now
+        await wait_for(pilot, lambda: app.focused is form.query_one("#disclose-fields"))
+        await pilot.press("space", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DisclosureSummary))
+
+
+async def test_the_lists_act_on_their_first_line_from_the_start(make_app: Any, world: World) -> None:
+    consent_to_police(world)
+    disclose_to_police(world)
+    app = make_app(environ=BERTHE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sharing = await open_sharing(app, pilot)
+        await wait_for(pilot, lambda: app.focused is sharing.query_one("#consents"))
+        await pilot.press("r")  # the consent in force is the one chosen, no arrow needed
+        await wait_for(pilot, lambda: "Non, garder le consentement" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is sharing)
+        await pilot.press("tab", "enter")  # the most recent communication opens at once
+        await wait_for(pilot, lambda: isinstance(app.screen, DisclosureEntryScreen))
+        await wait_for(pilot, lambda: "arme à feu accessible" in screen_text(app))

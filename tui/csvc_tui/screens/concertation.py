@@ -140,8 +140,9 @@ class AskMany(ModalScreen[list[str] | None]):
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0
 
-    def line(self, key: str, label: str) -> str:
-        return f"[{'x' if key in self.ticked else ' '}] {label}"
+    def line(self, key: str, label: str) -> RichText:
+        """The box and the label as plain text (a ``str`` prompt is markup: ``[x]`` would vanish)."""
+        return RichText(f"[{'x' if key in self.ticked else ' '}] {label}")
 
     def action_tick(self) -> None:
         options = self.query_one(OptionList)

@@ -31,6 +31,7 @@ from csvc_core.sharing.disclosure import (
     Grounds,
     Recipient,
 )
+from csvc_core.sharing.reasons import Reason
 from csvc_tui.keys import bind
 from csvc_tui.screens.consent import partner_label
 from csvc_tui.screens.sharing_form import SharingForm, SharingPart, TickBox, choice, row, ticks
@@ -38,6 +39,23 @@ from csvc_tui.sharing import Partner
 from csvc_tui.sharing_words import field_word, refusal_text, word, words
 from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
+
+#: the form's fields in the order they are shown, and the field each of the core's reasons is about: after a
+#: refusal the focus goes to the first of them, so that a person corrects it without looking for it.
+FORM_ORDER = (
+    "harms", "exposed", "urgency", "imminence", "cause", "violence", "danger",
+    "category", "kind", "name", "fields",
+)  # fmt: skip
+REASON_FIELDS = {
+    "disclosure_no_harm": "harms",
+    "unknown_harm": "harms",
+    "unknown_imminence": "imminence",
+    "recipient_category": "category",
+    "not_able_to_help": "kind",
+    "recipient_kind_mismatch": "kind",
+    "empty_selection": "fields",
+}
+ELEMENT_FIELDS = {"reasonable_cause": "cause", "recipient.name": "name"}
 
 #: a recipient with no protective role (a landlord, an employer, a neighbour): offered so that the law's
 #: refusal is seen and explained, never silently impossible.
@@ -60,6 +78,10 @@ class DisclosureDraft:
 
 class DisclosureForm(SharingForm):
     """The art. 60.4 form; Ctrl+S checks it with the core's guards and opens the summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("disclose_check", "submit")
+    ]  # it checks; the summary records
 
     #: the typed fields and the choices, as the draft keeps them.
     TEXTS = ("exposed", "urgency", "cause", "violence", "danger", "name")
@@ -233,9 +255,25 @@ class DisclosureForm(SharingForm):
             self.refused,
         )
 
+    def refused(self, error: CsvcError) -> None:
+        """Every reason, and the focus on the first field they are about."""
+        super().refused(error)
+        named = {reason_field(item) for item in getattr(error, "reasons", ())}
+        first = next((name for name in FORM_ORDER if name in named), None)
+        if first is not None:
+            self.query_one(f"#disclose-{first}").focus()
+
     def summary_closed(self, recorded: str | None) -> None:
         if recorded is not None:
             self.dismiss(recorded)
+
+
+def reason_field(item: Reason) -> str | None:
+    """The form field a reason of the core is about (None: the form has none, e.g. the discloser's role)."""
+    if item.code == "disclosure_missing":
+        element = item.values.get("element", "")
+        return ELEMENT_FIELDS.get(element, element)
+    return REASON_FIELDS.get(item.code)
 
 
 def labelled(text: RichText, label: str, value: str) -> None:

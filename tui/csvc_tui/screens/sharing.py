@@ -71,26 +71,29 @@ def communication_prompt(line: Any) -> RichText:
 
 
 def refill(options: OptionList, items: list[Option], empty: str) -> None:
-    """Replace a list's options, keeping the highlighted line where it was."""
+    """Replace a list's options, keeping the highlighted line where it was (the first one to begin with: Enter
+    or a key acts on it at once)."""
     highlighted = options.highlighted
     options.clear_options()
     options.add_options(items or [Option(empty, id="-", disabled=True)])
-    if items and highlighted is not None:
-        options.highlighted = min(highlighted, len(items) - 1)
+    if items:
+        options.highlighted = min(highlighted or 0, len(items) - 1)
 
 
 class SharingScreen(SharingPart):
-    """A case's consents and communications: c consent, r withdraw, p share, u disclose (art. 60.4)."""
+    """A case's consents and communications: u disclose (art. 60.4), c consent, p share, r withdraw."""
 
     DEFAULT_CSS = """
     SharingScreen #sharing-body { padding: 0 1; }
     SharingScreen OptionList { height: auto; max-height: 12; }
     """
+    #: the urgent disclosure first: at 80 columns the bar has room for three keys (the others are in each
+    #: section's heading).
     BINDINGS: ClassVar[list[BindingType]] = [
-        bind("consent_new", "consent"),
-        bind("consent_withdraw", "withdraw"),
-        bind("share_new", "share"),
         bind("disclose_new", "disclose"),
+        bind("consent_new", "consent"),
+        bind("share_new", "share"),
+        bind("consent_withdraw", "withdraw"),
         bind("back", "back", show=False),
     ]
 
@@ -101,7 +104,7 @@ class SharingScreen(SharingPart):
 
     def compose(self) -> ComposeResult:
         yield Static(_("sharing.title", case=self.label), classes="screen-title")
-        with VerticalScroll(id="sharing-body"):
+        with VerticalScroll(id="sharing-body", can_focus=False):  # the focus starts on the consents
             yield Static(_("sharing.consents"), classes="heading")
             yield OptionList(id="consents")
             yield Static(_("sharing.communications"), classes="heading")

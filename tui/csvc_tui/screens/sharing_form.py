@@ -119,7 +119,14 @@ class SharingForm(SharingPart, metaclass=AbstractScreenMeta):
     SharingForm Checkbox { margin-top: 1; }
     SharingForm .form-guard { height: auto; max-height: 4; padding: 0 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [bind("form_submit", "submit"), bind("cancel", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("form_submit", "submit"),
+        bind("cancel", "cancel"),
+        # Tab moves the focus before the next key is read: what is typed right after lands in the next field
+        # (Textual's own Tab waits behind the keys already handed to the field being left).
+        bind("focus_next", "app.focus_next", priority=True, show=False),
+        bind("focus_previous", "app.focus_previous", priority=True, show=False),
+    ]
 
     def on_mount(self) -> None:
         """Open at the top (the first field's focus would scroll the introduction away)."""
