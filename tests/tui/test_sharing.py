@@ -17,7 +17,7 @@ from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.sharing import DisclosureEntryScreen, ReceivedScreen, SharingScreen
 from csvc_tui.sharing import DISCLOSURE_DRAFT
 from textual import events
-from textual.widgets import Input, OptionList, Select, SelectionList
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
 from textual.widgets._select import SelectOverlay
 
 from csvc_core.sharing.disclosure import Grounds, Recipient
@@ -302,8 +302,12 @@ async def test_a_partner_finds_what_it_received(make_app: Any, world: World) -> 
         )
         await pilot.press("enter")
         await wait_for(pilot, lambda: "555-0199" in screen_text(app))
-        shown = screen_text(app)
-        assert "Communication sans consentement (art. 60.4)" in shown and "arme à feu accessible" in shown
+        shown = str(app.screen.query_one("#received-case", Static).content)
+        assert "Communication sans consentement (art. 60.4)" in shown
+        assert "Transmis par berthe (Maison Aurore)" in shown  # whom to call back
+        assert "Téléphone : 555-0199" in shown and "{" not in shown  # in words, not a program's notation
+        assert "Ce qui crée l'urgence : libération demain" in shown and "Imminence : dans les jours" in shown
+        assert "Danger identifié : arme à feu accessible" in shown
 
 
 # -- the privacy key

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import attrs
 
@@ -73,6 +74,19 @@ def field_word(field: str) -> str:
         role, number, part = parts
         return _("sharing.person_field", person=_(f"protagonist.{role}"), n=number, field=word("field", part))
     return word("field", field)
+
+
+def value_word(value: Any) -> str:
+    """A value a partner received, in words: yes, no, unknown; a list joined (— when empty)."""
+    if value is None:
+        return _("answer.unknown")
+    if isinstance(value, bool):
+        return _("answer.yes") if value else _("answer.no")
+    if isinstance(value, list):
+        return ", ".join(value_word(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return " · ".join(f"{word('person', key)} : {value_word(item)}" for key, item in value.items())
+    return str(value)
 
 
 def day(value: datetime | str | None) -> str:

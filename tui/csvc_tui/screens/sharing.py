@@ -4,7 +4,6 @@ what partners shared with this organisation."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text as RichText
@@ -19,7 +18,7 @@ from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.consent import ConsentForm, ShareForm
 from csvc_tui.screens.disclosure import DisclosureForm, add_conditions, labelled
 from csvc_tui.screens.sharing_form import SharingPart
-from csvc_tui.sharing_words import day, field_word, person_word, word, words
+from csvc_tui.sharing_words import day, field_word, person_word, value_word, word, words
 from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
@@ -266,16 +265,22 @@ class DisclosureEntryScreen(SharingPart):
         self.dismiss()
 
 
-def sent_text(sent: dict[str, Any]) -> str:
-    """What a partner received: each field or category with its value as the store sent it."""
+def sent_lines(sent: dict[str, Any]) -> str:
+    """What a partner received: each field or category with its value in words (a contact's parts one a
+    line: phone, safe times, whether a call is safe), never a program's notation."""
     shown = []
     for name, value in sent.items():
-        value_text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        shown.append(f"    {field_word(name)} : {value_text}")
+        if isinstance(value, dict):
+            shown.append(f"    {field_word(name)} :")
+            shown.extend(f"      {word('person', part)} : {value_word(item)}" for part, item in value.items())
+        else:
+            shown.append(f"    {field_word(name)} : {value_word(value)}")
     return "\n".join(shown)
 
 
 def received_text(case: dict[str, Any]) -> RichText:
+    """Each communication received: when, what, and for a disclosure who made it (to call back) and its
+    three conditions (the urgency and how imminent it is first of what a partner acts on)."""
     text = RichText(_("received.bases", bases=words("access", case["bases"])) + "\n", style="bold")
     for item in case["received"]:
         if "disclosure" in item:
@@ -283,10 +288,12 @@ def received_text(case: dict[str, Any]) -> RichText:
         else:
             text.append(f"\n{day(item['shared_at'])}  " + _("received.share") + "\n", style="bold")
             text.append("  " + words("category", item["categories"]) + "\n")
-        text.append(sent_text(item["sent"]) + "\n")
         entry = item.get("entry")
         if entry is not None:
-            text.append("  " + _("received.why", why=entry.violence, danger=entry.danger) + "\n")
+            text.append("  " + _("received.from", by=entry.discloser, org=entry.discloser_org) + "\n")
+        text.append(sent_lines(item["sent"]) + "\n")
+        if entry is not None:
+            add_conditions(text, entry)
     return text
 
 
