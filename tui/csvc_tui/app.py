@@ -183,9 +183,13 @@ class CsvcApp(App[None]):
         self.background(workspace.instruments, listed, group="plugins")
 
     def on_form_screen_changed(self, message: FormScreen.Changed) -> None:
+        """Save the draft as it is now, once the answer is on screen: the store thread would otherwise compete
+        with the screen update for the interpreter (a lock meanwhile saves the open forms itself)."""
         form = message.form
         case_id, draft = form.case_id, form.state.draft()
-        self.background(lambda: self.workspace.save_draft(case_id, draft), lambda _: None, group="draft")
+        self.call_after_refresh(
+            self.background, lambda: self.workspace.save_draft(case_id, draft), lambda _: None, group="draft"
+        )
 
     def on_form_screen_finished(self, message: FormScreen.Finished) -> None:
         form = message.form
