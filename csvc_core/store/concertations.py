@@ -40,6 +40,7 @@ from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
+    cases,
     concertation_steps,
     concertations,
     meeting_attendees,
@@ -546,7 +547,9 @@ def _urgency(tx: Tx, row: Row, read: Reading) -> dict[str, Any]:
         and read.scope == WHOLE
         and case_access(tx.connection, tx.actor, row.case_id, tx.now).full
     ):
-        level = level_state(tx, row.case_id).level.level  # not signed off yet: the case's own level
+        level = tx.connection.execute(  # not signed off yet: the case's own level
+            select(cases.c.compromission).where(cases.c.id == row.case_id)
+        ).scalar_one()
     return {
         "requested_at": iso(asked),
         "compromission": level,
