@@ -69,6 +69,11 @@ def _row(tx: Tx, concertation_id: str) -> tuple[Row, Reading]:
     return row, read
 
 
+def case_of(tx: Tx, concertation_id: str) -> str:
+    """The case of a request this user may read (else :class:`AccessDenied`, as for a hidden one)."""
+    return str(_row(tx, concertation_id)[0].case_id)
+
+
 def _reading(tx: Tx, row: Row) -> Reading:
     """The core's decision for the acting user, from the request's organisation and its actions' owners."""
     owners = tx.connection.execute(

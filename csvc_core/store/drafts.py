@@ -4,6 +4,10 @@ A draft belongs to one user, one case and one key (the TUI uses ``instrument:pro
 JSON sealed like every sensitive field (AES-GCM, bound to ``drafts.content_ct:<id>``). Drafts are working
 copies, not records: saving one replaces the previous content; confirming the assessment discards it. Each
 save, read and discard is an audit entry (ids only).
+
+A step of a concertation request is drafted under the key ``concertation:<request id>`` of the request's
+case, by anyone who may read the request (the cell's coordinator, a partner owning an action of its plan),
+though the case is another organisation's: the draft is filed under her own organisation, and stays hers.
 """
 
 from __future__ import annotations
@@ -13,12 +17,26 @@ from typing import Any, cast
 from sqlalchemy import delete, insert, select, update
 
 from csvc_core.errors import BadInput
-from csvc_core.store.access import require, visible_case
+from csvc_core.store.access import AccessDenied, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.schema import drafts
 
 MAX_KEY = 200
+#: the key of a concertation step's draft, before the request's id.
+CONCERTATION_DRAFT = "concertation:"
+
+
+def _owner(tx: Tx, case_id: str, key: str) -> str:
+    """The organisation a draft ``key`` of ``case_id`` is filed under, once this user may keep it there: the
+    case's own, or for a concertation step hers (:class:`AccessDenied` otherwise, as for a hidden case)."""
+    if key.startswith(CONCERTATION_DRAFT):
+        from csvc_core.store.concertations import case_of
+
+        if case_of(tx, key.removeprefix(CONCERTATION_DRAFT)) != case_id:
+            raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
+        return tx.actor.org_id
+    return str(visible_case(tx.connection, tx.actor, case_id).org_id)
 
 
 def _where(tx: Tx, case_id: str, key: str) -> Any:
@@ -33,9 +51,9 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
     """Create or replace this user's draft ``key`` of ``case_id``; returns the draft id."""
     tx.require_writable()
     require(tx.actor, "case.write")
-    case = visible_case(tx.connection, tx.actor, case_id)
     if not key or len(key) > MAX_KEY:
         raise BadInput(key="error.store.draft_key", max=MAX_KEY, length=len(key))
+    org_id = _owner(tx, case_id, key)
     found = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
     draft_id = found or new_id()
     sealed = tx.cipher.encrypt_json(content, f"drafts.content_ct:{draft_id}")
@@ -44,7 +62,7 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
             insert(drafts).values(
                 id=draft_id,
                 case_id=case_id,
-                org_id=case.org_id,
+                org_id=org_id,
                 user_id=tx.actor.user_id,
                 key=key,
                 content_ct=sealed,
@@ -62,7 +80,7 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
 def read_draft(tx: Tx, case_id: str, key: str) -> dict[str, Any] | None:
     """This user's draft ``key`` of ``case_id``, or None."""
     require(tx.actor, "case.read")
-    visible_case(tx.connection, tx.actor, case_id)
+    _owner(tx, case_id, key)
     query = select(drafts.c.id, drafts.c.content_ct).where(_where(tx, case_id, key))
     row = tx.connection.execute(query).first()
     if row is None:
@@ -88,7 +106,7 @@ def case_drafts(tx: Tx, case_id: str) -> list[dict[str, Any]]:
 def discard_draft(tx: Tx, case_id: str, key: str) -> bool:
     """Delete this user's draft ``key`` of ``case_id``; False when there was none."""
     tx.require_writable()
-    visible_case(tx.connection, tx.actor, case_id)
+    _owner(tx, case_id, key)
     draft_id = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
     if draft_id is None:
         return False

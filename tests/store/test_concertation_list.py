@@ -75,3 +75,30 @@ def test_a_referred_case_is_listed_with_its_level_for_the_referee(world: World) 
     worker.refer(case_id, to="Police Rivière", why="surveillance", basis=Basis("law", "A-2.1 s. 59.1"))
     (shared,) = police.shared_cases()
     assert (shared["case"], shared["compromission"], shared["bases"]) == (case_id, 4, ["referral"])
+
+
+def test_whoever_may_read_a_request_keeps_her_own_draft_of_its_step(world: World) -> None:
+    """The cell's coordinator drafts a meeting on another organisation's case; no one else reads that draft,
+    and a request's key cannot stand for another case."""
+    import pytest
+
+    from csvc_core.store import AccessDenied
+
+    worker = world[user("Maison Aurore", "worker")]
+    coordinator = world[user("Cellule Nord", "coordinator")]
+    police = world[user("Police Rivière", "worker")]
+    case_id = new_case(worker, "Dossier brouillon")
+    other_case = new_case(worker, "Autre dossier")
+    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    key = f"concertation:{request}"
+    typed = {"step": "meeting", "answers": [["Présents ?", "Sgt Roy"]]}
+    coordinator.save_draft(case_id, key, typed)
+    assert coordinator.draft(case_id, key) == typed
+    assert worker.draft(case_id, key) is None  # the same request, her own drafts only
+    with pytest.raises(AccessDenied):
+        police.save_draft(case_id, key, typed)  # the police owns no action of its plan: it may not read it
+    with pytest.raises(AccessDenied):
+        coordinator.save_draft(other_case, key, typed)
+    with pytest.raises(AccessDenied):
+        coordinator.save_draft(case_id, "csvc-grid:victim", typed)  # a draft of the case itself: the owner's
+    assert coordinator.discard_draft(case_id, key) and coordinator.draft(case_id, key) is None

@@ -156,7 +156,8 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         screen = await open_request(app, pilot)
         text = mounted_text(app)  # the level the request carries, and whose confirmation it is
         assert "4 Imminent" in text and "niveau non transmis" not in text
-        assert "Niveau confirmé par iris" in text and "Grille d'appréciation" in text
+        assert "Niveau confirmé par iris" in text and "(Grille d'appréciation du niveau" in text
+        assert "csvc-grid" not in text  # the instrument by its title
         await step(pilot, screen, "to_committee", ["to_committee", "close"])
         await choose(pilot, "yes")
         await taken(pilot, screen, partnership, "committee")
@@ -286,6 +287,104 @@ async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: d
         for secret in ("Elle craint pour sa vie", "brouillon de signature", CANARY):
             assert secret not in mounted_text(app) and secret not in screen_text(app)
         assert not app.workspace.unlocked
+        # unlocked: the request and its step come back with the line she was typing
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        await pilot.press(*PASSPHRASE, "enter")
+        asked = await modal(pilot, AskText)
+        assert asked.query_one("#answer").value == "brouillon de signature"
+        assert isinstance(app.screen_stack[-2], ConcertationScreen)
+        await pilot.press("escape")  # left: nothing recorded, the draft goes
+        rita = partnership["coordinator"].store.unlock("rita", PASSPHRASE)
+        (request,) = rita.concertations()
+        await wait_for(pilot, lambda: rita.draft(request["case"], f"concertation:{request['id']}") is None)
+    assert [s["state"] for s in state_of(partnership)["steps"]] == ["requested"]
+
+
+ATTENDEE, REVIEW = "Intervenante Quenouille", "elle a quitté la région de Xylophage"
+ACTION, OWNER = "accompagnement au palais Zinnia", "Intervenante Pervenche"
+
+
+def in_follow_up(partnership: dict[str, Any]) -> str:
+    """A request at its follow-up, one action of its plan open (the police's)."""
+    store, coordinator = partnership["coordinator"].store, partnership["coordinator"]
+    request = store.unlock("iris", PASSPHRASE).request_concertation(
+        partnership["case"], criteria=["escalation"]
+    )
+    store.unlock("rita", PASSPHRASE).submit_concertation(request, NOTE)
+    coordinator.concertation_to_committee(request)
+    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why="menaces")
+    now = datetime.now().astimezone()
+    coordinator.hold_meeting(
+        request,
+        {
+            "at": now.isoformat(),
+            "chair": "Coord Nord",
+            "attendees": [{"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"}],
+            "actions": [
+                {
+                    "description": "patrouilles",
+                    "owner_org": "Police Rivière",
+                    "due": (now + timedelta(days=2)).isoformat(),
+                }
+            ],
+        },
+    )
+    return request
+
+
+async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
+    make_app: Any, partnership: dict[str, Any], store_url: str
+) -> None:
+    from tests.tui.test_flows import store_bytes
+
+    request = in_follow_up(partnership)
+    coordinator, key = partnership["coordinator"], f"concertation:{request}"
+    orgs = {o.name: o.id for o in coordinator.organisations()}
+    app = as_user(make_app, "coline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        await step(pilot, screen, "meeting", ["meeting", "report_done"])
+        await answer(pilot, "")  # now
+        await choose(pilot, "regular")
+        await answer(pilot, "")  # chaired by her
+        await choose(pilot, orgs["Maison Aurore"])
+        await answer(pilot, ATTENDEE)
+        await choose(pilot, "-")
+        await choose(pilot, "impossible")  # the police's action, reviewed
+        await answer(pilot, REVIEW)
+        await choose(pilot, "add")
+        await answer(pilot, ACTION)
+        await choose(pilot, orgs["Maison Aurore"])
+        await modal(pilot, AskText)
+        await pilot.press(*OWNER)  # typed, not yet given
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not app.workspace.unlocked)
+        drafted = await wait_for(pilot, lambda: coordinator.draft(partnership["case"], key))
+        assert drafted["step"] == "meeting" and drafted["typing"][1] == OWNER
+        on_disk = store_bytes(store_url)
+        for secret in (ATTENDEE, REVIEW, ACTION, OWNER):
+            assert secret not in mounted_text(app) and secret.encode() not in on_disk
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "unlock-passphrase")
+        await pilot.press(*PASSPHRASE, "enter")
+        asked = await modal(pilot, AskText)
+        assert asked.query_one("#answer").value == OWNER
+        assert isinstance(app.screen_stack[-2], ConcertationScreen)
+        assert any("vos réponses sont revenues" in str(n.message) for n in app._notifications)
+        await wait_for(pilot, lambda: app.focused is asked.query_one("#answer"))
+        await pilot.press(*" fils")  # typing goes on where it was
+        await pilot.press("enter")
+        await answer(pilot, "")  # due in two days, as offered
+        await choose(pilot, "end")
+        await choose(pilot, "yes")
+        await wait_for(pilot, lambda: len(state_of(partnership)["meetings"]) == 2)
+        await wait_for(pilot, lambda: coordinator.draft(partnership["case"], key) is None)
+    record = state_of(partnership)
+    people = [p["name"] for group in record["meetings"][1]["attendees_by_sector"].values() for p in group]
+    assert people == [ATTENDEE]
+    reviewed, added = record["actions"]
+    assert (reviewed["status"], reviewed["note"]) == ("impossible", REVIEW)
+    assert (added["description"], added["owner_org"]) == (ACTION, "Maison Aurore")
+    assert added["owner"] == f"{OWNER} fils"
 
 
 async def test_the_cell_desk_orders_requests_by_the_level_they_carry(

@@ -33,7 +33,7 @@ from csvc_tui.screens.result import ResultScreen
 from csvc_tui.settings import TuiSettings
 from csvc_tui.text import _, language
 from csvc_tui.themes import CONTRAST, THEMES, USUAL
-from csvc_tui.workspace import Workspace
+from csvc_tui.workspace import Drafting, Workspace
 
 T = TypeVar("T")
 LOCKED, WORK = "locked", "work"
@@ -114,7 +114,8 @@ class CsvcApp(App[None]):
 
     async def lock_screen(self) -> None:
         """Show the neutral lock screen, drop every working screen and the session; drafts are kept."""
-        drafts = [screen.draft_snapshot() for screen in self.screen_stack if isinstance(screen, FormScreen)]
+        snapshots = (screen.draft_snapshot() for screen in self.screen_stack if isinstance(screen, Drafting))
+        drafts = [draft for draft in snapshots if draft is not None]
         closing = self.workspace.begin_lock()
         self.clear_notifications()
         if self.current_mode == WORK:
@@ -127,14 +128,22 @@ class CsvcApp(App[None]):
         self.background(lambda: self.workspace.lock(closing, drafts), lambda _: None)
 
     async def unlocked(self, _value: object = None) -> None:
-        """The session is open: show the cases (and reopen the form left open at the last lock)."""
+        """The session is open: show the cases (and reopen the forms left open at the last lock: an
+        assessment over its case, a concertation request over the desk, its step resumed)."""
+        from csvc_tui.screens.concertation import ConcertationScreen, ConcertationsScreen
+
         self.last_activity = self.clock()
         await self.switch_mode(WORK)  # lays the screen out: no second layout asked for here
         await self.remove_mode(LOCKED)
         self.add_mode(LOCKED, self._gate)
-        for case_id, state in self.workspace.take_resumed_forms():
-            self.push_screen(CaseScreen(case_id))
-            self.push_screen(FormScreen(state, self.form_title(state), case_id=case_id))
+        for reopened in self.workspace.take_reopened():
+            if reopened.form is not None:
+                state = reopened.form
+                self.push_screen(CaseScreen(reopened.case_id))
+                self.push_screen(FormScreen(state, self.form_title(state), case_id=reopened.case_id))
+            elif reopened.concertation is not None:
+                self.push_screen(ConcertationsScreen())
+                self.push_screen(ConcertationScreen(reopened.concertation))
 
     # -- the assessment flow ---------------------------------------------------------------------------------
     def open_case(self, case_id: str, label: str | None = None) -> None:

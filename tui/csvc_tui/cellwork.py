@@ -60,6 +60,13 @@ class Desk:
     referred: tuple[ReferredCase, ...]
 
 
+def step_draft_key(concertation_id: str) -> str:
+    """The key of the draft of a step of this request (the store lets whoever may read it keep one)."""
+    from csvc_core.store.drafts import CONCERTATION_DRAFT
+
+    return CONCERTATION_DRAFT + concertation_id
+
+
 def _when(value: str | None) -> datetime | None:
     return parse_datetime(value, "at") if value else None
 
@@ -137,6 +144,15 @@ class CellWork:
     def record(self, concertation_id: str) -> dict[str, Any]:
         """The request in full (steps, decision, meetings, plan) and the steps this user may take now."""
         return dict(self.session.concertation(concertation_id))
+
+    def opened(self, concertation_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The request, and the step this user was typing in it when the screen was locked (her draft)."""
+        record = self.record(concertation_id)
+        return record, self.session.draft(record["case"], step_draft_key(concertation_id))
+
+    def discard_step_draft(self, case_id: str, concertation_id: str) -> None:
+        """The step was taken or left: its draft goes."""
+        self.session.discard_draft(case_id, step_draft_key(concertation_id))
 
     def organisations(self) -> list[Any]:
         return list(self.session.organisations())

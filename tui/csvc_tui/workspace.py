@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -33,6 +33,28 @@ CASE_VIEW_REVEALS = ("label", "names", "notes")
 def draft_key(draft: Mapping[str, Any]) -> str:
     """A case's draft is one per instrument and protagonist."""
     return f"{draft['instrument']}:{draft['protagonist']}"
+
+
+#: what a screen keeps when it is locked: the case, the draft's key, what was typed (the store encrypts it).
+Draft = tuple[str, str, dict[str, Any]]
+
+
+@runtime_checkable
+class Drafting(Protocol):
+    """A screen where a person types answers: what it holds survives a lock as her encrypted draft."""
+
+    def draft_snapshot(self) -> Draft | None:
+        """What to keep (None: nothing typed yet)."""
+
+
+@attrs.frozen
+class Reopened:
+    """A screen open at the last lock, to reopen after unlocking: an assessment form with its draft, or a
+    concertation request whose step resumes from its own draft."""
+
+    case_id: str
+    form: FormState | None = None
+    concertation: str | None = None
 
 
 @attrs.frozen
@@ -72,9 +94,9 @@ class Workspace:
         self._env_unlock_offered = False
         self._lock = threading.RLock()
         self.session: Any = None
-        self._resume: list[tuple[str, FormState]] = []
-        self._open_at_lock: list[tuple[str, str]] = []
-        self._store: Any = None  # (case, draft key) of the forms open at the last lock
+        self._resume: list[Reopened] = []
+        self._open_at_lock: list[tuple[str, str]] = []  # (case, draft key) of the forms open at the last lock
+        self._store: Any = None
 
     @cached_property
     def csvc(self) -> Csvc:
@@ -147,29 +169,35 @@ class Workspace:
         self.session = session
         self.user_name = user
         self._resume = []
+        from csvc_core.store.drafts import CONCERTATION_DRAFT
+
         for case_id, key in self._open_at_lock:
+            if key.startswith(CONCERTATION_DRAFT):  # the request reads its step's draft when it opens
+                self._resume.append(Reopened(case_id, concertation=key.removeprefix(CONCERTATION_DRAFT)))
+                continue
             draft = session.draft(case_id, key)
             if draft is not None:
                 instrument = self.csvc.instrument(draft["instrument"], self.sector)
-                self._resume.append((case_id, FormState.from_draft(instrument, draft)))
+                self._resume.append(Reopened(case_id, form=FormState.from_draft(instrument, draft)))
         self._open_at_lock = []
 
-    def lock(self, closing: Any, drafts: list[tuple[str, dict[str, Any]]]) -> None:
-        """Save the forms open at the lock as drafts (encrypted, in the store), then forget the key."""
+    def lock(self, closing: Any, drafts: list[Draft]) -> None:
+        """Save what the screens open at the lock hold as drafts (encrypted, in the store), then forget the
+        key."""
         with self._lock:
             if closing is None or closing.locked:
                 return
             try:
-                for case_id, draft in drafts:
-                    closing.save_draft(case_id, draft_key(draft), draft)
-                self._open_at_lock = [(case_id, draft_key(draft)) for case_id, draft in drafts]
+                for case_id, key, draft in drafts:
+                    closing.save_draft(case_id, key, draft)
+                self._open_at_lock = [(case_id, key) for case_id, key, _draft in drafts]
             finally:
                 closing.lock()
 
-    def take_resumed_forms(self) -> list[tuple[str, FormState]]:
-        """The forms that were open at the last lock, to reopen after unlocking."""
-        resumed, self._resume = self._resume, []
-        return resumed
+    def take_reopened(self) -> list[Reopened]:
+        """The screens that were open at the last lock, to reopen after unlocking."""
+        reopened, self._resume = self._resume, []
+        return reopened
 
     @property
     def live(self) -> Any:

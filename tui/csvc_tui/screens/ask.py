@@ -17,18 +17,22 @@ from csvc_tui.text import _
 
 
 class AskText(ModalScreen[str | None]):
-    """Ask one line of text; Enter gives it, Escape gives None (nothing changed)."""
+    """Ask one line of text; Enter gives it, Escape gives None (nothing changed). A value offered is selected
+    (typing replaces it); a line being typed before (``resumed``) is not: typing goes on at its end."""
 
     BINDINGS: ClassVar[list[BindingType]] = [bind("cancel", "cancel")]
 
-    def __init__(self, prompt: str, value: str = "", *, password: bool = False, error: str = "") -> None:
+    def __init__(
+        self, prompt: str, value: str = "", *, password: bool = False, error: str = "", resumed: bool = False
+    ) -> None:
         super().__init__(classes="ask")
         self.prompt, self.value, self.password, self.error = prompt, value, password, error
+        self.resumed = resumed
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.prompt, classes="prompt")
-            yield Input(self.value, password=self.password, id="answer")
+            yield Input(self.value, password=self.password, id="answer", select_on_focus=not self.resumed)
             yield Static(self.error, id="error", classes="error")
             yield Static(_("ask.hint"), classes="hint")
 

@@ -6,7 +6,7 @@ what the core requires. Every question is a modal of the working side: locking d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
@@ -23,7 +23,7 @@ from csvc_core.jsonio import parse_datetime
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
 from csvc_core.sharing.plan import MEETING_KINDS, REVIEW_OUTCOMES
 from csvc_core.sharing.reasons import Incomplete, Refused
-from csvc_tui.cellwork import Desk, Request
+from csvc_tui.cellwork import Desk, Request, step_draft_key
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.text import _, language
@@ -32,6 +32,7 @@ from csvc_tui.widgets.level import compromission_text
 
 if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
+    from csvc_tui.workspace import Draft
 
 T = TypeVar("T")
 REQUESTERS = ("worker", "repondant")
@@ -159,22 +160,82 @@ class AskMany(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class Questions:
-    """The modal questions of a step, asked one after the other from a worker of ``screen``."""
+def moment_of(value: object) -> datetime | None:
+    """A moment as a step's draft keeps it (ISO text), or None."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
-    def __init__(self, screen: Screen[Any]) -> None:
+
+class Questions:
+    """The modal questions of a step, asked one after the other from a worker of ``screen``.
+
+    Each answer is noted with its question, so that a lock loses none: :meth:`snapshot` is the step's draft
+    (the answers, and the line being typed). Given that draft again, the same questions take their answers
+    back without showing, as long as they come in the same order and still fit (the request may have changed
+    meanwhile: from the first that does not, they are asked again); the line typed comes back in its question.
+    """
+
+    def __init__(self, screen: Screen[Any], draft: Mapping[str, Any] | None = None) -> None:
         self.app = screen.app
+        self.given: list[list[Any]] = []  # [question, answer], in the order asked
+        self.replay: list[list[Any]] = [list(pair) for pair in (draft or {}).get("answers", ())]
+        typing = (draft or {}).get("typing")
+        self.typing: list[str] | None = list(typing) if typing else None
+        self.asking: tuple[str, AskText] | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The answers so far (and those not asked again yet), and the line being typed."""
+        typing = self.typing
+        if self.asking is not None and self.asking[1].is_attached:
+            prompt, screen = self.asking
+            typing = [prompt, screen.query_one("#answer", Input).value]
+        return {"answers": [*self.given, *self.replay], "typing": typing}
+
+    def replayed(self, prompt: str, fits: Callable[[Any], bool]) -> tuple[bool, Any]:
+        """The answer given to ``prompt`` before the lock, when it comes next and still ``fits``."""
+        if self.replay and self.replay[0][0] == prompt and fits(self.replay[0][1]):
+            answer = self.replay.pop(0)[1]
+            self.given.append([prompt, answer])
+            return True, answer
+        self.replay = []
+        return False, None
+
+    def note(self, prompt: str, answer: T) -> T:
+        self.given.append([prompt, answer])
+        return answer
+
+    async def line(self, prompt: str, value: str, error: str) -> str | None:
+        """One line typed in a question: ``value`` offered, or what was being typed in it at the lock."""
+        resumed = self.typing is not None and self.typing[0] == prompt
+        if self.typing is not None and resumed:
+            value, self.typing = self.typing[1], None
+        screen = AskText(prompt, value, error=error, resumed=resumed)
+        self.asking = (prompt, screen)
+        try:
+            return await self.app.push_screen(screen, wait_for_dismiss=True)
+        finally:
+            self.asking = None
 
     async def text(self, prompt: str, value: str = "", *, required: bool = False) -> str | None:
+        found, given = self.replayed(prompt, lambda answer: answer is None or isinstance(answer, str))
+        if found:
+            return cast("str | None", given)
         error = ""
         while True:
-            answer = await self.app.push_screen(AskText(prompt, value, error=error), wait_for_dismiss=True)
+            answer = await self.line(prompt, value, error)
             if answer is None or not required or answer.strip():
-                return answer.strip() if answer is not None else None
+                return self.note(prompt, answer.strip() if answer is not None else None)
             error = _("cell.required")
 
     async def choice(self, prompt: str, choices: Sequence[tuple[str, object]]) -> str | None:
-        return await self.app.push_screen(AskChoice(prompt, choices), wait_for_dismiss=True)
+        offered = {key for key, _label in choices}
+        found, given = self.replayed(prompt, lambda answer: answer is None or answer in offered)
+        if found:
+            return cast("str | None", given)
+        answer = await self.app.push_screen(AskChoice(prompt, choices), wait_for_dismiss=True)
+        return self.note(prompt, answer)
 
     async def confirm(self, prompt: str) -> bool:
         answer = await self.choice(prompt, [("yes", _("cell.yes")), ("no", _("cell.no"))])
@@ -193,11 +254,14 @@ class Questions:
     ) -> datetime | None:
         """A moment typed in local time; ``value`` left as offered stands for ``exact`` (e.g. now, to the
         second)."""
+        found, given = self.replayed(prompt, lambda answer: answer is None or moment_of(answer) is not None)
+        if found:
+            return moment_of(given)
         error, offered = "", value
         while True:
-            answer = await self.app.push_screen(AskText(prompt, value, error=error), wait_for_dismiss=True)
+            answer = await self.line(prompt, value, error)
             if answer is None:
-                return None
+                return self.note(prompt, None)
             moment = (
                 exact
                 if exact is not None and answer == offered
@@ -212,6 +276,7 @@ class Questions:
             elif after is not None and moment <= after:
                 error = _("cell.due_after", at=local(after))
             else:
+                self.note(prompt, moment.isoformat())
                 return moment
             value = answer
 
@@ -328,7 +393,9 @@ class ConcertationsScreen(Screen[None]):
 
 # -- one request ---------------------------------------------------------------------------------------------
 class ConcertationScreen(Screen[None]):
-    """One request: the current step and history, decision, meetings, the plan; p the next step, f done."""
+    """One request: the current step and history, decision, meetings, the plan; p the next step, f done.
+    What is typed in a step survives a lock as this user's encrypted draft, and resumes when the request
+    opens again."""
 
     AUTO_FOCUS = "#cell-plan"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -343,6 +410,8 @@ class ConcertationScreen(Screen[None]):
         self.concertation_id = concertation_id
         self.case_name, self.level = case_name, level  # as the desk or the case read them
         self.record: dict[str, Any] | None = None
+        #: the step being asked: its name, the plan action it is about, its questions (what a lock keeps)
+        self.working: tuple[str, str | None, Questions] | None = None
 
     @property
     def csvc_app(self) -> CsvcApp:
@@ -361,8 +430,45 @@ class ConcertationScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        cell = self.csvc_app.workspace.cell
-        self.csvc_app.background(lambda: cell.record(self.concertation_id), self.show, group="cell")
+        cell, ident = self.csvc_app.workspace.cell, self.concertation_id
+        if self.record is None:  # opening: with the step this user was typing at a lock, if any
+            self.csvc_app.background(lambda: cell.opened(ident), self.opened, group="cell")
+        else:
+            self.csvc_app.background(lambda: cell.record(ident), self.show, group="cell")
+
+    def opened(self, found: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
+        record, draft = found
+        if draft is not None:
+            self.case_name = self.case_name or draft.get("name")
+            self.level = self.level if self.level is not None else draft.get("level")
+        self.show(record)
+        if draft is not None:
+            self.resume(record, draft)
+
+    # -- the step's draft ------------------------------------------------------------------------------------
+    def draft_snapshot(self) -> Draft | None:
+        """The step being asked, to keep at a lock: its answers and the line being typed (None: no step)."""
+        if self.working is None or self.record is None:
+            return None
+        step, action, ask = self.working
+        content = {"step": step, "action": action, "name": self.case_name, "level": self.level}
+        return self.record["case"], step_draft_key(self.concertation_id), content | ask.snapshot()
+
+    def resume(self, record: dict[str, Any], draft: dict[str, Any]) -> None:
+        """Ask the drafted step again, its answers given back; a step no longer possible is said, and its
+        draft dropped."""
+        step = str(draft.get("step"))
+        if step not in record["next_steps"]:
+            self.notify(_("cell.draft_stale"), severity="warning", timeout=10)
+            self.discard_draft()
+            return
+        self.notify(_("cell.draft_resumed", step=_(f"cell.step.{step}")))
+        self.run_worker(self.run_step(step, draft.get("action"), draft), exclusive=True, group="cell-ask")
+
+    def discard_draft(self) -> None:
+        assert self.record is not None
+        cell, case_id, ident = self.csvc_app.workspace.cell, self.record["case"], self.concertation_id
+        self.csvc_app.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def show(self, record: dict[str, Any]) -> None:
@@ -493,8 +599,8 @@ class ConcertationScreen(Screen[None]):
         plan = self.query_one("#cell-plan", OptionList)
         chosen = None
         if plan.highlighted is not None and plan.highlighted < len(self.record["actions"]):
-            chosen = self.record["actions"][plan.highlighted]
-        self.run_worker(self.report_done(chosen), exclusive=True, group="cell-ask")
+            chosen = self.record["actions"][plan.highlighted]["id"]
+        self.run_worker(self.run_step("report_done", chosen), exclusive=True, group="cell-ask")
 
     def take(self, step: str, work: Any) -> None:
         """Run one step in the store; reload and say so, or show the core's refusal."""
@@ -510,28 +616,50 @@ class ConcertationScreen(Screen[None]):
         self.csvc_app.background(work, done, failed)
 
     async def choose_step(self, steps: list[str]) -> None:
-        ask = Questions(self)
         step = (
             steps[0]
             if len(steps) == 1
-            else await ask.choice(_("cell.step_prompt"), [(s, _(f"cell.step.{s}")) for s in steps])
+            else await Questions(self).choice(
+                _("cell.step_prompt"), [(s, _(f"cell.step.{s}")) for s in steps]
+            )
         )
-        cell, ident = self.csvc_app.workspace.cell, self.concertation_id
-        if step == "submit":
-            note = await ask.text(_("cell.submit_note"), required=True)
-            if note is not None:
-                self.take(step, lambda: cell.submit(ident, note))
-        elif step == "to_committee":
-            if await ask.confirm(_("cell.committee_confirm")):
-                self.take(step, lambda: cell.to_committee(ident))
-        elif step == "decide":
-            await self.decide(ask)
-        elif step == "meeting":
-            await self.meeting(ask)
-        elif step == "report_done":
-            await self.report_done(None)
-        elif step == "close":
-            await self.close(ask)
+        if step is not None:
+            await self.run_step(step)
+
+    async def run_step(
+        self, step: str, action: str | None = None, draft: dict[str, Any] | None = None
+    ) -> None:
+        """Ask what ``step`` needs (``action``: the plan action it is about), the answers of its ``draft``
+        given back, then take it; the draft goes once the step is taken or left."""
+        ask = Questions(self, draft)
+        self.working = (step, action, ask)
+        try:
+            if step == "report_done":
+                await self.report_done(ask, action)
+            else:
+                asks = {
+                    "submit": self.submit,
+                    "to_committee": self.to_committee,
+                    "decide": self.decide,
+                    "meeting": self.meeting,
+                    "close": self.close,
+                }
+                await asks[step](ask)
+        finally:
+            self.working = None
+        if draft is not None:
+            self.discard_draft()
+
+    async def submit(self, ask: Questions) -> None:
+        note = await ask.text(_("cell.submit_note"), required=True)
+        if note is not None:
+            cell, ident = self.csvc_app.workspace.cell, self.concertation_id
+            self.take("submit", lambda: cell.submit(ident, note))
+
+    async def to_committee(self, ask: Questions) -> None:
+        if await ask.confirm(_("cell.committee_confirm")):
+            cell, ident = self.csvc_app.workspace.cell, self.concertation_id
+            self.take("to_committee", lambda: cell.to_committee(ident))
 
     async def decide(self, ask: Questions) -> None:
         members: list[str] = []
@@ -553,7 +681,7 @@ class ConcertationScreen(Screen[None]):
             cell, ident = self.csvc_app.workspace.cell, self.concertation_id
             self.take("decide", lambda: cell.decide(ident, members, verdict == "yes", why))
 
-    async def report_done(self, chosen: dict[str, Any] | None) -> None:
+    async def report_done(self, ask: Questions, action: str | None) -> None:
         assert self.record is not None
         workspace = self.csvc_app.workspace
         coordinator = workspace.cell.role == "coordinator"
@@ -562,15 +690,13 @@ class ConcertationScreen(Screen[None]):
             for a in self.record["actions"]
             if a["status"] == "open" and (coordinator or a["owner_org"] == workspace.organisation)
         ]
-        if chosen not in mine and len(mine) == 1:
-            chosen = mine[0]
-        if chosen is None or chosen not in mine:
-            ask = Questions(self)
+        chosen = next((a for a in mine if a["id"] == action), mine[0] if len(mine) == 1 else None)
+        if chosen is None:
             picked = await ask.choice(_("cell.done_pick"), [(a["id"], a["description"]) for a in mine])
             chosen = next((a for a in mine if a["id"] == picked), None)
             if chosen is None:
                 return
-        note = await Questions(self).text(_("cell.done_note", action=chosen["description"]))
+        note = await ask.text(_("cell.done_note", action=chosen["description"]))
         if note is not None:
             cell, ident, action_id = workspace.cell, self.concertation_id, chosen["id"]
             self.take("report_done", lambda: cell.report_done(ident, action_id, note))

@@ -25,6 +25,7 @@ from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskText
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
+from csvc_tui.workspace import Draft, draft_key
 
 
 def answer_text(field: Field, value: Any) -> str:
@@ -121,9 +122,10 @@ class FormScreen(Screen[None]):
             yield Static(id="item-note")
         yield KeyBar()
 
-    def draft_snapshot(self) -> tuple[str, dict[str, Any]]:
+    def draft_snapshot(self) -> Draft:
         """What to keep when the screen is locked: the case and everything typed."""
-        return self.case_id, self.state.draft()
+        draft = self.state.draft()
+        return self.case_id, draft_key(draft), draft
 
     def on_mount(self) -> None:
         for row in self.rows:
