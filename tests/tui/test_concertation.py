@@ -431,3 +431,23 @@ async def test_a_ticked_criterion_shows_its_mark(make_app: Any, partnership: dic
         await wait_for(pilot, lambda: "[x] risque élevé visible" in screen_text(app))
         await pilot.press("space")  # untick: the box is empty again
         await wait_for(pilot, lambda: "[ ] risque élevé visible" in screen_text(app))
+
+
+async def test_page_down_reads_the_rest_of_a_request(make_app: Any, partnership: dict[str, Any]) -> None:
+    coordinator = partnership["coordinator"]
+    store = coordinator.store
+    request = partnership["worker"].request_concertation(partnership["case"], criteria=["escalation"])
+    store.unlock("rita", PASSPHRASE).submit_concertation(request, NOTE)
+    coordinator.concertation_to_committee(request)
+    members = ["Coord Nord", "Sgt Roy", "Interv Côté"]
+    coordinator.decide_concertation(request, members=members, concerted_action=True, why="menaces de mort")
+    app = as_user(make_app, "coline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_request(app, pilot)
+        await wait_for(pilot, lambda: "pgdn Suite" in screen_text(app).splitlines()[-1])
+        assert "Décision du comité" not in screen_text(app)  # below the screen
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: "Membres : Coord Nord, Sgt Roy, Interv Côté" in screen_text(app))
+        assert app.focused is screen.query_one("#cell-plan")  # the focus stays on the plan
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: "Étape actuelle" in screen_text(app))

@@ -26,6 +26,7 @@ from csvc_core.sharing.reasons import Incomplete, Refused
 from csvc_tui.cellwork import Desk, Request, step_draft_key
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.paged import PagedScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text
@@ -392,15 +393,19 @@ class ConcertationsScreen(Screen[None]):
 
 
 # -- one request ---------------------------------------------------------------------------------------------
-class ConcertationScreen(Screen[None]):
+class ConcertationScreen(PagedScreen):
     """One request: the current step and history, decision, meetings, the plan; p the next step, f done.
     What is typed in a step survives a lock as this user's encrypted draft, and resumes when the request
     opens again."""
 
     AUTO_FOCUS = "#cell-plan"
+    BODY = "#cell-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cell_step", "step"),
         bind("cell_done", "done"),
+        # before the plan's own page keys: the history, decision and meetings run below an 80x24 screen
+        bind("cell_scroll_down", "scroll_body(1)", priority=True),
+        bind("cell_scroll_up", "scroll_body(-1)", priority=True, show=False),
         bind("cases_refresh", "reload", show=False),
         bind("back", "back"),
     ]
@@ -509,6 +514,7 @@ class ConcertationScreen(Screen[None]):
         self.query_one("#cell-summary", Static).update(summary)
         self.show_plan(record)
         self.query_one("#cell-history", Static).update(self.history(record))
+        self.call_after_refresh(self.refresh_bindings)  # more than a screen now, or no longer
 
     def show_plan(self, record: dict[str, Any]) -> None:
         plan = self.query_one("#cell-plan", OptionList)

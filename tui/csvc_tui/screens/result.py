@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from csvc_core.model import Result
 from csvc_tui.keys import bind
+from csvc_tui.screens.paged import PagedScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
@@ -95,10 +95,11 @@ def action_label(result: Result, index: int, sector_name: Callable[[str], str]) 
     return " ".join(parts)
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(PagedScreen):
     """Decide on a result: confirm (c), raise (h / r), choose the actions (space), page through the
     explanation (Page Down, Page Up), back to the form (Esc)."""
 
+    BODY = "#result-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("result_confirm", "confirm"),
         bind("result_raise", "raise_level"),
@@ -180,23 +181,6 @@ class ResultScreen(Screen[None]):
 
     def action_raise_level(self) -> None:
         self.post_message(self.RaiseAsked(self))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Paging is offered (in the key bar too) only while there is more than the screen shows."""
-        if action == "scroll_body":
-            return self.query_one("#result-body", VerticalScroll).max_scroll_y > 0
-        return True
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.refresh_bindings)
-
-    def action_scroll_body(self, pages: int) -> None:
-        """A page down (1) or up (-1) through the explanation and the actions; the focus stays on them."""
-        body = self.query_one("#result-body", VerticalScroll)
-        if pages > 0:
-            body.scroll_page_down(animate=False)
-        else:
-            body.scroll_page_up(animate=False)
 
     def action_back(self) -> None:
         self.dismiss()
