@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
@@ -144,6 +144,11 @@ def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
     )
 
 
+def overdue_now(now: datetime) -> ColumnElement[bool]:
+    """The condition on ``actions`` of an action still open past its due date."""
+    return and_(actions.c.status == "open", actions.c.due.is_not(None), actions.c.due <= now)
+
+
 def list_cases(
     tx: Tx, *, status: str | None = "open", limit: int = 50, offset: int = 0, reveal: bool = False
 ) -> list[CaseSummary]:
@@ -152,12 +157,7 @@ def list_cases(
     require(tx.actor, "case.read")
     overdue_actions = (
         select(func.count())
-        .where(
-            actions.c.case_id == cases.c.id,
-            actions.c.status == "open",
-            actions.c.due.is_not(None),
-            actions.c.due <= tx.now,
-        )
+        .where(actions.c.case_id == cases.c.id, overdue_now(tx.now))
         .scalar_subquery()
         .label("overdue_actions")
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Row, insert, nulls_last, select, update
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import Text
 from csvc_core.store.access import case_scope, require, visible_case
-from csvc_core.store.cases import check_version, user_names
+from csvc_core.store.cases import check_version, overdue_now, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import ACTION_STATUSES, ActionChange, ActionRecord, FollowupItem
@@ -138,11 +138,12 @@ def list_actions(
     if sector is not None:
         query = query.where(actions.c.sector == sector)
     if overdue:
-        status, due_before = "open", tx.now
-    if status is not None:
-        query = query.where(actions.c.status == status)
-    if due_before is not None:
-        query = query.where(actions.c.due.is_not(None), actions.c.due <= due_before)
+        query = query.where(overdue_now(tx.now))
+    else:
+        if status is not None:
+            query = query.where(actions.c.status == status)
+        if due_before is not None:
+            query = query.where(actions.c.due.is_not(None), actions.c.due <= due_before)
     rows = tx.connection.execute(query.order_by(*urgency_order()).limit(limit)).all()
     tx.audit("action.list", case_id, count=len(rows))
     return action_records(tx, rows)
