@@ -17,6 +17,7 @@ from csvc_core.store import carried
 from csvc_core.store.access import case_scope, readable_case, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.directory import people
 from csvc_core.store.records import (
     CONTACT_FIELDS,
     EVENT_KINDS,
@@ -32,7 +33,6 @@ from csvc_core.store.schema import (
     case_events,
     cases,
     protagonists,
-    users,
 )
 
 MAX_LABEL = 200
@@ -52,7 +52,8 @@ def user_names(tx: Tx, ids: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = tx.connection.execute(select(users.c.id, users.c.name).where(users.c.id.in_(wanted)))
+    table = people(tx.connection)
+    rows = tx.connection.execute(select(table.c.id, table.c.name).where(table.c.id.in_(wanted)))
     return {row.id: row.name for row in rows}
 
 

@@ -38,6 +38,7 @@ from csvc_core.store.access import AccessDenied, case_access, member, visible_ca
 from csvc_core.store.cases import StaleRecord, level_state
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.directory import user_names
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
     cases,
@@ -47,7 +48,6 @@ from csvc_core.store.schema import (
     meetings,
     organisations,
     plan_actions,
-    users,
 )
 from csvc_core.store.sharing_rows import codes, dump_codes
 
@@ -500,7 +500,7 @@ def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, An
         if state not in cell.STATES:
             raise BadInput(key="error.store.unknown_state", state=state, states=", ".join(cell.STATES))
         query = query.where(concertations.c.state == state)
-    names, people = _names(tx, organisations), _names(tx, users)
+    names, people = _names(tx, organisations), user_names(tx.connection)
     found = []
     for row in tx.connection.execute(query.order_by(concertations.c.id)):
         read = _reading(tx, row)
@@ -585,7 +585,7 @@ def _names(tx: Tx, table: Any) -> dict[str, str]:
 
 
 def to_json(tx: Tx, c: Concertation) -> dict[str, Any]:
-    orgs, people = _names(tx, organisations), _names(tx, users)
+    orgs, people = _names(tx, organisations), user_names(tx.connection)
 
     def when(value: datetime | None) -> str | None:
         return iso(value)

@@ -16,8 +16,9 @@ from csvc_core.sharing import emergency
 from csvc_core.store.access import case_access, member, require
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.directory import case_owner, owner_of, user_names
 from csvc_core.store.records import iso
-from csvc_core.store.schema import cases, emergency_access, organisations, users
+from csvc_core.store.schema import emergency_access, organisations
 from csvc_core.store.sharing_rows import emergency_of
 
 
@@ -29,7 +30,7 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
     granted = emergency.break_glass(
         id=access_id, case=case_id, actor=member(tx.actor), reads_whole_case=access.full, at=tx.now, why=why
     )
-    owner = tx.connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar_one()
+    owner = case_owner(tx.connection, case_id)
     tx.connection.execute(
         insert(emergency_access).values(
             id=access_id,
@@ -57,14 +58,13 @@ def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any
     """The emergency accesses a supervisor must review: to her organisation's cases, or by its users."""
     require(tx.actor, "emergency.review")
     mine = tx.actor.org_id
-    query = (
-        select(emergency_access, cases.c.org_id.label("owner_id"))
-        .join(cases, cases.c.id == emergency_access.c.case_id)
-        .where(or_(cases.c.org_id == mine, emergency_access.c.org_id == mine))
+    owner = owner_of(tx.connection, emergency_access.c.case_id)
+    query = select(emergency_access, owner.label("owner_id")).where(
+        or_(owner == mine, emergency_access.c.org_id == mine)
     )
     if pending_only:
         query = query.where(emergency_access.c.reviewed_at.is_(None))
-    people = dict(tx.connection.execute(select(users.c.id, users.c.name)).all())
+    people = user_names(tx.connection)
     orgs = dict(tx.connection.execute(select(organisations.c.id, organisations.c.name)).all())
     found = []
     for row in tx.connection.execute(query.order_by(emergency_access.c.at, emergency_access.c.id)):
@@ -93,9 +93,9 @@ def review_emergency(tx: Tx, access_id: str) -> None:
     tx.require_writable()
     require(tx.actor, "emergency.review")
     row = tx.connection.execute(
-        select(emergency_access, cases.c.org_id.label("owner_id"))
-        .join(cases, cases.c.id == emergency_access.c.case_id)
-        .where(emergency_access.c.id == access_id)
+        select(emergency_access, owner_of(tx.connection, emergency_access.c.case_id).label("owner_id")).where(
+            emergency_access.c.id == access_id
+        )
     ).first()
     if row is None:
         raise OperationFailed(key="error.store.emergency_not_found", id=access_id)

@@ -52,6 +52,16 @@ class Location:
     def display(self) -> str:
         return str(self.path) if self.path is not None else self.url
 
+    @property
+    def database(self) -> str:
+        """PostgreSQL: the database name (role names and login passwords are derived from it)."""
+        return str(make_url(self.sqlalchemy_url).database)
+
+    @property
+    def anonymous(self) -> bool:
+        """A PostgreSQL URL without a user (a workstation's): the store is reached only at unlock."""
+        return self.kind == "postgresql" and not make_url(self.sqlalchemy_url).username
+
 
 def resolve(url: str | None = None) -> Location:
     """The store location from ``url``, else ``$CSVC_STORE``, else the default SQLite file."""
@@ -119,6 +129,14 @@ def make_engine(location: Location, *, read_only: bool = False) -> Engine:
         _sqlite_events(engine, read_only)
         return engine
     engine = create_engine(location.sqlalchemy_url, pool_pre_ping=True)
+    _postgresql_events(engine)
+    return engine
+
+
+def login_engine(location: Location, role: str, password: str) -> Engine:
+    """PostgreSQL: an engine connected as a user's own login role (SCRAM: the password never travels)."""
+    url = make_url(location.sqlalchemy_url).set(username=role, password=password)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     _postgresql_events(engine)
     return engine
 

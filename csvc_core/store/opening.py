@@ -15,14 +15,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import audit, crypto, migrate
+from csvc_core.store import audit, crypto, migrate, pg_security
 from csvc_core.store.access import ROLES, Actor
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
+from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.schema import organisations, store_meta, users, utcnow
 
 if TYPE_CHECKING:
@@ -54,14 +55,32 @@ class Store:
         self.location = location
         self.engine = engine
         self.read_only_reason = read_only_reason
-        with engine.connect() as connection:
-            meta = {
-                row.key: row.value for row in connection.execute(select(store_meta.c.key, store_meta.c.value))
-            }
-            connection.rollback()
-        self.store_id = meta["store_id"]
-        self.retention_days = int(meta.get("retention_days", DEFAULT_RETENTION_DAYS))
+        self._meta: dict[str, str] | None = None
         self._key: bytes | None = None
+        if not location.anonymous:
+            with engine.connect() as connection:
+                self.read_meta(connection)
+                connection.rollback()
+
+    def read_meta(self, connection: Connection) -> None:
+        """The store's id and settings (a workstation's PostgreSQL store: at unlock, as the user's role)."""
+        self._meta = {
+            row.key: row.value for row in connection.execute(select(store_meta.c.key, store_meta.c.value))
+        }
+
+    @property
+    def meta(self) -> dict[str, str]:
+        if self._meta is None:
+            raise OperationFailed(key="error.store.locked")
+        return self._meta
+
+    @property
+    def store_id(self) -> str:
+        return self.meta["store_id"]
+
+    @property
+    def retention_days(self) -> int:
+        return int(self.meta.get("retention_days", DEFAULT_RETENTION_DAYS))
 
     # -- files beside the database ---------------------------------------------------------------------
     @property
@@ -88,13 +107,17 @@ class Store:
 
     # -- transactions ------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, actor: Actor, cipher: crypto.FieldCipher) -> Iterator[Tx]:
-        """One explicit transaction; the audit anchor moves forward after the commit.
+    def transaction(
+        self, actor: Actor, cipher: crypto.FieldCipher, engine: Engine | None = None
+    ) -> Iterator[Tx]:
+        """One explicit transaction (on ``engine``: a PostgreSQL session's own login); the audit anchor moves
+        forward after the commit.
 
         A database error (disk full, I/O error, lost server, ...) rolls everything back and becomes one
-        :class:`OperationFailed` line: the store stays as it was."""
+        :class:`OperationFailed` line: the store stays as it was. A login the server refuses (the user was
+        disabled) ends the session."""
         try:
-            with self.engine.begin() as connection:
+            with (engine or self.engine).begin() as connection:
                 active = connection.execute(
                     select(users.c.active).where(users.c.id == actor.user_id)
                 ).scalar()
@@ -105,16 +128,19 @@ class Store:
                 tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
                 yield tx
         except DBAPIError as exc:
+            if login_refused(exc):
+                cipher.lock()
+                raise AccountDisabled(key="error.store.user_disabled", user=actor.name) from None
             raise OperationFailed(
-                key="error.store.database_failed", store=self.location.display, problem=_first_line(exc)
+                key="error.store.database_failed", store=self.location.display, problem=first_line(exc)
             ) from None
         if writer is not None and writer.head is not None:
             self.anchor.advance(writer.head)
 
     def record_failed_login(self, user_name: str, user_id: str | None, org_id: str | None) -> None:
         """A failed login, as its own committed audit entry (the staff name tried, never the passphrase)."""
-        if self.read_only:
-            return
+        if self.read_only or self.location.anonymous:
+            return  # a workstation's PostgreSQL store: the server logs the refused connection
         with self.engine.begin() as connection:
             writer = audit.AuditWriter(connection, self.audit_key)
             writer.append("login.failed", user_id=user_id, org_id=org_id, detail={"user": user_name})
@@ -127,9 +153,9 @@ class Store:
 
         return unlock(self, user_name, passphrase)
 
-    def verify_audit(self) -> audit.AuditReport:
+    def verify_audit(self, engine: Engine | None = None) -> audit.AuditReport:
         """Check the whole audit trail (HMAC chain, sequence, anchor)."""
-        with self.engine.connect() as connection:
+        with (engine or self.engine).connect() as connection:
             report = audit.verify(connection, self.audit_key, self.anchor)
             connection.rollback()
         return report
@@ -190,29 +216,54 @@ def open_store(url: str | None = None) -> Store:
         if problem is not None:
             read_only_reason = OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
     engine = make_engine(location, read_only=read_only_reason is not None)
+    if location.anonymous:  # a workstation: reached as the user's own role, at unlock
+        return Store(location, engine)
     try:
         with engine.connect() as connection:
-            revision = migrate.current_revision(connection)
+            check_schema(location, connection)
             connection.rollback()
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
         if read_only_reason is not None:
             raise read_only_reason from None
         raise OperationFailed(
-            key="error.store.cannot_open", store=location.display, problem=_first_line(exc)
+            key="error.store.cannot_open", store=location.display, problem=first_line(exc)
         ) from None
-    if revision is None:
+    except OperationFailed:
         engine.dispose()
-        raise OperationFailed(key="error.store.not_a_store", store=location.display)
-    if revision != migrate.SCHEMA_HEAD:
-        engine.dispose()
-        raise OperationFailed(
-            key="error.store.schema", store=location.display, revision=revision, head=migrate.SCHEMA_HEAD
-        )
+        raise
     return Store(location, engine, read_only_reason)
 
 
-def _first_line(exc: BaseException) -> str:
+def check_schema(location: Location, connection: Connection) -> None:
+    """Refuse what is not a store of this csvc's schema."""
+    revision = migrate.current_revision(connection)
+    if revision is None:
+        raise OperationFailed(key="error.store.not_a_store", store=location.display)
+    if revision != migrate.SCHEMA_HEAD:
+        raise OperationFailed(
+            key="error.store.schema", store=location.display, revision=revision, head=migrate.SCHEMA_HEAD
+        )
+
+
+def login_refused(exc: DBAPIError) -> bool:
+    """Whether the server refused a login: a wrong password (or no such role), a role not permitted to log
+    in, a role without CONNECT. libpq gives no SQLSTATE for a failed connection: its message tells."""
+    if getattr(exc.orig, "sqlstate", None) in ("28000", "28P01"):
+        return True
+    message = str(exc.orig)
+    return message.startswith("connection failed") and any(text in message for text in LOGIN_REFUSALS)
+
+
+#: the server's words (English messages) when it refuses a login.
+LOGIN_REFUSALS = (
+    "password authentication failed",
+    "is not permitted to log in",
+    "permission denied for database",
+)
+
+
+def first_line(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
@@ -253,6 +304,8 @@ def init_store(
             if migrate.current_revision(connection) is not None:
                 raise OperationFailed(key="error.store.holds_store", store=location.display)
             migrate.upgrade(connection)
+            if location.kind == "postgresql":
+                pg_security.install(connection)
             connection.execute(
                 insert(store_meta),
                 [
@@ -273,6 +326,9 @@ def init_store(
                     **user_row(user_id, org_id, user.strip(), "admin", passphrase, data_key, params, None)
                 )
             )
+            if location.kind == "postgresql":
+                verifier = login_verifier(location.database, user.strip(), passphrase)
+                pg_security.create_login(connection, user_id, verifier)
             key_file = key_path(location, store_id)
             audit.create_key_file(key_file)
             writer = audit.AuditWriter(connection, audit.load_key(key_file))
@@ -280,11 +336,15 @@ def init_store(
             writer.append(
                 "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": "admin"}
             )
-    except BaseException:
+    except BaseException as exc:
         engine.dispose()
         if location.path is not None:  # leave no half-made store behind (the file was empty before)
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{location.path}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, DBAPIError):
+            raise OperationFailed(
+                key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+            ) from None
         raise
     store = Store(location, engine)
     assert writer.head is not None

@@ -38,11 +38,13 @@ from csvc_core.sharing.handover import Basis
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
 from csvc_core.sharing.reasons import Reason, Refused, reason
 from csvc_core.sharing.share import Share, share_under_consent
+from csvc_core.store import pg_security
 from csvc_core.store.access import AccessDenied, case_access, member, visible_case
 from csvc_core.store.casefields import case_fields, field_names
 from csvc_core.store.casefile import case_detail
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.directory import user_names
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
     cases,
@@ -226,9 +228,7 @@ def list_consents(tx: Tx, case_id: str) -> list[ConsentRecord]:
 
 
 def _user_names(tx: Tx) -> dict[str, str]:
-    from csvc_core.store.schema import users
-
-    return dict(tx.connection.execute(select(users.c.id, users.c.name)).all())
+    return user_names(tx.connection)
 
 
 def may_share(
@@ -698,9 +698,12 @@ def transfer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
     transfer_id, target = _hand_over(
         tx, case_id, to=to, why=why, basis=basis, decide=handover.transfer, table=transfers
     )
-    tx.connection.execute(
-        update(cases).where(cases.c.id == case_id).values(org_id=target, version=cases.c.version + 1)
-    )
+    if pg_security.is_postgresql(tx.connection):  # the server moves a case only through its owner's transfer
+        pg_security.transfer_case(tx.connection, case_id, transfer_id)
+    else:
+        tx.connection.execute(
+            update(cases).where(cases.c.id == case_id).values(org_id=target, version=cases.c.version + 1)
+        )
     tx.audit("case.transfer", case_id, transfer=transfer_id, to=target, basis=basis.kind, fields=["reason"])
     return transfer_id
 

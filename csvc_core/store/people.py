@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Row, insert, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import crypto
-from csvc_core.store.access import Actor, require
+from csvc_core.store import crypto, pg_security
+from csvc_core.store.access import AccessDenied, Actor, require
 from csvc_core.store.context import Tx
+from csvc_core.store.directory import people
 from csvc_core.store.opening import check_passphrase, known_sectors, user_row
+from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.records import Organisation, UserInfo
 from csvc_core.store.schema import organisations, users
 
@@ -59,6 +61,8 @@ def add_organisation(tx: Tx, name: str, sector: str) -> str:
             id=org_id, name=name.strip(), sector=sector, created_at=tx.now, version=1
         )
     )
+    if pg_security.is_postgresql(tx.connection):
+        pg_security.add_org_role(tx.connection, org_id)
     tx.audit("org.add", None, organisation=org_id, sector=sector)
     return org_id
 
@@ -78,15 +82,17 @@ def add_user(
     organisation: str | None = None,
     kdf: crypto.KdfParams | None = None,
 ) -> str:
-    """A new user of the actor's organisation (or of ``organisation``, by name), with the data key wrapped
-    under the new user's own passphrase."""
+    """A new user of the actor's organisation (or of ``organisation``, by name, when it has no user yet: its
+    first administrator), with the data key wrapped under the new user's own passphrase. On PostgreSQL her
+    login role is created with it."""
     tx.require_writable()
     require(tx.actor, "user.manage")
     name = name.strip()
     if not name:
         raise BadInput(key="error.store.user_name_needed")
     check_passphrase(passphrase)
-    if tx.connection.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+    directory = people(tx.connection)
+    if tx.connection.execute(select(directory.c.id).where(directory.c.name == name)).first() is not None:
         raise OperationFailed(key="error.store.user_exists", name=name)
     org_id: str | None = tx.actor.org_id
     if organisation is not None:
@@ -95,6 +101,11 @@ def add_user(
         ).scalar()
         if org_id is None:
             raise BadInput(key="error.store.org_unknown", name=organisation)
+        staffed = tx.connection.execute(select(directory.c.id).where(directory.c.org_id == org_id)).first()
+        if org_id != tx.actor.org_id and staffed is not None:
+            raise AccessDenied(
+                key="error.store.user_other_org", user=tx.actor.name, organisation=organisation
+            )
     assert org_id is not None
     user_id = crypto.new_id()
     tx.connection.execute(
@@ -104,16 +115,20 @@ def add_user(
             )
         )
     )
+    if pg_security.is_postgresql(tx.connection):
+        verifier = login_verifier(str(tx.connection.engine.url.database), name, passphrase)
+        pg_security.add_login(tx.connection, user_id, verifier)
     tx.audit("user.add", None, user=user_id, role=role, organisation=org_id)
     return user_id
 
 
 def list_users(tx: Tx) -> list[UserInfo]:
     require(tx.actor, "case.read")
+    directory = people(tx.connection)
     query = (
-        select(users, organisations.c.name.label("org_name"), organisations.c.sector)
-        .join(organisations, organisations.c.id == users.c.org_id)
-        .order_by(users.c.name)
+        select(directory, organisations.c.name.label("org_name"), organisations.c.sector)
+        .join(organisations, organisations.c.id == directory.c.org_id)
+        .order_by(directory.c.name)
     )
     return [
         UserInfo(
@@ -132,14 +147,23 @@ def list_users(tx: Tx) -> list[UserInfo]:
 def set_user_active(tx: Tx, name: str, active: bool) -> None:
     tx.require_writable()
     require(tx.actor, "user.manage")
-    row = tx.connection.execute(select(users).where(users.c.name == name)).first()
+    directory = people(tx.connection)
+    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
     if row is None:
         raise BadInput(key="error.store.user_unknown", name=name)
+    if row.org_id != tx.actor.org_id:
+        organisation = tx.connection.execute(
+            select(organisations.c.name).where(organisations.c.id == row.org_id)
+        ).scalar()
+        raise AccessDenied(key="error.store.user_other_org", user=tx.actor.name, organisation=organisation)
     if row.id == tx.actor.user_id and not active:
         raise OperationFailed(key="error.store.disable_self")
-    tx.connection.execute(
-        update(users).where(users.c.id == row.id).values(active=active, version=row.version + 1)
-    )
+    if pg_security.is_postgresql(tx.connection):  # the role can log in, or not, with the flag
+        pg_security.set_active(tx.connection, row.id, active)
+    else:
+        tx.connection.execute(
+            update(users).where(users.c.id == row.id).values(active=active, version=users.c.version + 1)
+        )
     tx.audit("user.enable" if active else "user.disable", None, user=row.id)
 
 
@@ -165,4 +189,7 @@ def change_passphrase(
             version=row.version + 1,
         )
     )
+    if pg_security.is_postgresql(tx.connection):
+        database = str(tx.connection.engine.url.database)
+        pg_security.set_verifier(tx.connection, login_verifier(database, row.name, new))
     tx.audit("user.passphrase", None, user=row.id)

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import Csvc
@@ -40,7 +41,9 @@ from csvc_core.store.access import Actor, readable_case, require
 from csvc_core.store.audit import AuditReport
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import FieldCipher, KdfParams
-from csvc_core.store.opening import Store
+from csvc_core.store.engine import login_engine
+from csvc_core.store.opening import Store, check_schema, first_line, login_refused
+from csvc_core.store.pg_logins import database_password, role_name
 from csvc_core.store.records import (
     ActionRecord,
     CaseDetail,
@@ -60,23 +63,63 @@ if TYPE_CHECKING:
 
 
 def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
-    """Check the passphrase, unwrap the data key; a refusal is audited and changes nothing else."""
-    with store.engine.connect() as connection:
-        row = connection.execute(select(users).where(users.c.name == user_name)).first()
-        org = (
-            connection.execute(select(organisations).where(organisations.c.id == row.org_id)).first()
-            if row is not None
-            else None
-        )
-        connection.rollback()
-    key = people.data_key_of(row, passphrase) if row is not None and row.active else None
-    if row is None or org is None or key is None:
-        store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
-        raise people.LoginRefused(key="error.store.login_refused", user=user_name)
-    session = StoreSession(store, people.actor_of(row, org), key)
-    with session._tx() as tx:
-        tx.audit("login")
+    """Check the passphrase, unwrap the data key; a refusal is audited and changes nothing else.
+
+    On PostgreSQL the session connects as the user's own login role: a wrong passphrase, an unknown or
+    disabled user is refused by the server itself."""
+    engine = None
+    if store.location.kind == "postgresql":
+        engine = _login(store, user_name, passphrase)
+    try:
+        with (engine or store.engine).connect() as connection:
+            row = connection.execute(select(users).where(users.c.name == user_name)).first()
+            org = (
+                connection.execute(select(organisations).where(organisations.c.id == row.org_id)).first()
+                if row is not None
+                else None
+            )
+            connection.rollback()
+        key = people.data_key_of(row, passphrase) if row is not None and row.active else None
+        if row is None or org is None or key is None:
+            store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
+            raise people.LoginRefused(key="error.store.login_refused", user=user_name)
+        session = StoreSession(store, people.actor_of(row, org), key, engine=engine)
+        with session._tx() as tx:
+            tx.audit("login")
+    except BaseException:
+        if engine is not None:
+            engine.dispose()
+        raise
     return session
+
+
+def _login(store: Store, user_name: str, passphrase: str) -> Engine:
+    """An engine connected as ``user_name``'s login role, checked by connecting (and, for a workstation's
+    URL, the store's schema and settings read through it); a login the server refuses: LoginRefused."""
+    location = store.location
+    engine = login_engine(
+        location,
+        role_name("user", location.database, user_name),
+        database_password(location.database, user_name, passphrase),
+    )
+    try:
+        with engine.connect() as connection:
+            if location.anonymous:
+                check_schema(location, connection)
+                store.read_meta(connection)
+            connection.rollback()
+    except DBAPIError as exc:
+        engine.dispose()
+        if login_refused(exc):
+            store.record_failed_login(user_name, None, None)
+            raise people.LoginRefused(key="error.store.login_refused", user=user_name) from None
+        raise OperationFailed(
+            key="error.store.cannot_open", store=location.display, problem=first_line(exc)
+        ) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 class SessionExpired(OperationFailed):
@@ -92,8 +135,18 @@ class StoreSession:
 
     MAX_AGE = timedelta(hours=12)
 
-    def __init__(self, store: Store, actor: Actor, data_key: bytes, csvc: Csvc | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        data_key: bytes,
+        csvc: Csvc | None = None,
+        *,
+        engine: Engine | None = None,
+    ) -> None:
         self.store = store
+        #: where this session's transactions run: on PostgreSQL, its own login role's connections
+        self.engine = engine or store.engine
         self.actor = actor
         self._data_key: bytes | None = data_key
         self._cipher = FieldCipher(data_key)
@@ -107,12 +160,14 @@ class StoreSession:
         if time.monotonic() - self._unlocked_at > self.max_age.total_seconds():
             self.lock()
             raise SessionExpired(key="error.store.session_expired", user=self.actor.name)
-        return self.store.transaction(self.actor, self._cipher)
+        return self.store.transaction(self.actor, self._cipher, self.engine)
 
     def lock(self) -> None:
         """Forget the data key: every later call fails until the user unlocks again."""
         self._cipher.lock()
         self._data_key = None
+        if self.engine is not self.store.engine:
+            self.engine.dispose()
 
     @property
     def locked(self) -> bool:
@@ -354,10 +409,13 @@ class StoreSession:
         key = self._key()
         with self._tx() as tx:
             people.change_passphrase(tx, key, old, new, kdf)
+        if self.engine is not self.store.engine:  # the login role's password changed with the passphrase
+            self.engine.dispose()
+            self.engine = _login(self.store, self.actor.name, new)
 
     def confirm_passphrase(self, passphrase: str) -> None:
         """Step-up (SEC-7): the acting user types her passphrase again; a wrong one is refused and audited."""
-        with self.store.engine.connect() as connection:
+        with self.engine.connect() as connection:
             row = connection.execute(select(users).where(users.c.id == self.actor.user_id)).one()
             connection.rollback()
         if people.data_key_of(row, passphrase) is None:
@@ -548,7 +606,7 @@ class StoreSession:
             retention.purge_cases(tx, expired)
         truncated = True
         if expired:
-            with self.store.engine.connect() as connection:
+            with self.engine.connect() as connection:
                 connection = connection.execution_options(isolation_level="AUTOCOMMIT")
                 truncated = retention.scrub(connection, self.store.location.kind)
         return PurgeReport(
@@ -572,7 +630,7 @@ class StoreSession:
         return destination
 
     def verify_audit(self) -> AuditReport:
-        return self.store.verify_audit()
+        return self.store.verify_audit(self.engine)
 
     # -- reports, exchange and statistics (csvc_core.reports, csvc_core.exchange, csvc_core.stats) -------
     def record_print(self, case_id: str, *, kind: str, fmt: str, fields: list[str]) -> None:

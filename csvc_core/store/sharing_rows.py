@@ -18,7 +18,8 @@ from csvc_core.sharing.consent import Consent, Partner
 from csvc_core.sharing.disclosure import Disclosure, Grounds, Recipient
 from csvc_core.sharing.emergency import EmergencyAccess
 from csvc_core.sharing.handover import Basis, Referral, Transfer
-from csvc_core.store.schema import cases, consents, disclosures, emergency_access, referrals, transfers
+from csvc_core.store.directory import case_owner
+from csvc_core.store.schema import consents, disclosures, emergency_access, referrals, transfers
 
 #: ``unseal(row, column)`` gives the clear text of a sealed column; :func:`not_read` leaves it unread.
 Unseal = Callable[[Row, str], str]
@@ -129,7 +130,7 @@ def emergency_of(row: Row, unseal: Unseal = not_read) -> EmergencyAccess:
 
 def case_record(connection: Connection, case_id: str) -> CaseRecord | None:
     """What the access decision needs about a case (None: no such case). Nothing is decrypted."""
-    owner = connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar()
+    owner = case_owner(connection, case_id)  # the case may be hidden from this role: its owner is not
     if owner is None:
         return None
     moves = tuple(transfer_of(row) for row in rows_of(connection, transfers, case_id, transfers.c.at))

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import audit, migrate, retention
+from csvc_core.store import audit, migrate, pg_security, retention
 from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
-from csvc_core.store.opening import Store, quick_check
+from csvc_core.store.opening import Store, first_line, quick_check
 from csvc_core.store.people import LoginRefused, data_key_of
 from csvc_core.store.schema import users
 
@@ -65,10 +66,14 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         if row.role != "admin":
             raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
         if revision == migrate.SCHEMA_HEAD:
+            if location.kind == "postgresql":
+                _secure(engine, location)
             return UpgradeReport(revision, revision, None)
         copy = _copy_before(store, location, revision) if location.path is not None else None
         with engine.begin() as connection:
             migrate.upgrade(connection)
+            if location.kind == "postgresql":
+                pg_security.install(connection)
             writer = audit.AuditWriter(connection, store.audit_key)
             detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
             head = writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
@@ -76,6 +81,17 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         return UpgradeReport(revision, migrate.SCHEMA_HEAD, copy)
     finally:
         store.close()
+
+
+def _secure(engine: Engine, location: Location) -> None:
+    """PostgreSQL: roles, privileges and policies brought up to date (a superuser's URL)."""
+    try:
+        with engine.begin() as connection:
+            pg_security.install(connection)
+    except DBAPIError as exc:
+        raise OperationFailed(
+            key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+        ) from None
 
 
 def _copy_before(store: Store, location: Location, revision: str) -> Path:

@@ -1,5 +1,6 @@
 """A throw-away PostgreSQL server for the tests: initdb and pg_ctl as the ``postgres`` OS user when root,
-a private data folder, a free port on 127.0.0.1, trust authentication on loopback only."""
+a private data folder, a free port on 127.0.0.1; trust for the ``postgres`` superuser on loopback only, and
+SCRAM-SHA-256 for every other role (csvc's login roles), so the server itself refuses a wrong password."""
 
 from __future__ import annotations
 
@@ -66,8 +67,10 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )
-        (server.data / "pg_hba.conf").write_text(
-            "local all all trust\nhost all all 127.0.0.1/32 trust\n", encoding="utf-8"
+        (server.data / "pg_hba.conf").write_text(  # the server checks every csvc role's password itself
+            "local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n"
+            "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n",
+            encoding="utf-8",
         )
         for attempt in range(3):  # a free port can be taken by another process before the server binds it
             options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1"
