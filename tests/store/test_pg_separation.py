@@ -1,0 +1,272 @@
+"""The PostgreSQL server keeps organisations apart by itself: a staff member who connects with her own role
+and runs raw SQL (psycopg, her derived password) reads and changes only what csvc would let her."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from csvc_core.errors import OperationFailed
+from csvc_core.store import AccessDenied, LoginRefused, Store, init_store
+from csvc_core.store.pg_logins import database_password, login_verifier, role_name
+
+from .conftest import FAST_KDF, PASSPHRASE, run_csvc
+from .postgres import PostgresServer
+from .test_partnership import LAW, ORGS, POLICE_DESK, World, grounds, new_case, user
+
+pytestmark = pytest.mark.postgres
+
+AURORE, POLICE = "Maison Aurore", "Police Rivière"
+#: every case-bound table a worker of another organisation must not read a row of.
+CASE_TABLES = (
+    "cases",
+    "protagonists",
+    "assessments",
+    "actions",
+    "action_history",
+    "case_events",
+    "consents",
+    "shares",
+    "disclosures",
+    "referrals",
+    "drafts",
+)
+
+
+@pytest.fixture
+def world(postgres_url: str) -> Iterator[World]:
+    """The partnership's organisations on one PostgreSQL database (alice: Maison Aurore's admin)."""
+    store = init_store(
+        postgres_url, org=AURORE, sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
+    admin = store.unlock("alice", PASSPHRASE)
+    for org, sector in ORGS.items():
+        if org != AURORE:
+            admin.add_organisation(org, sector)
+    yield World(store, admin)
+    store.close()
+
+
+def connect(store: Store, name: str, passphrase: str = PASSPHRASE) -> psycopg.Connection[Any]:
+    """What a staff member can do beside csvc: connect as her own role, with her derived password."""
+    url = make_url(store.location.sqlalchemy_url)
+    database = str(url.database)
+    return psycopg.connect(
+        host=url.host,
+        port=url.port,
+        dbname=database,
+        user=role_name("user", database, name),
+        password=database_password(database, name, passphrase),
+        autocommit=True,
+    )
+
+
+def superuser(store: Store) -> psycopg.Connection[Any]:
+    url = make_url(store.location.sqlalchemy_url)
+    return psycopg.connect(
+        host=url.host, port=url.port, dbname=url.database, user="postgres", autocommit=True
+    )
+
+
+def counts(connection: psycopg.Connection[Any], case_id: str | None = None) -> dict[str, int]:
+    """Rows of each case-bound table this connection reads (of one case, when given)."""
+    found = {}
+    for table in CASE_TABLES:
+        column = {
+            "cases": "id",
+            "action_history": "(SELECT a.case_id FROM actions a WHERE a.id = action_id)",
+        }.get(table, "case_id")
+        where = f" WHERE {column} = %s" if case_id else ""
+        found[table] = connection.execute(
+            f"SELECT count(*) FROM {table}{where}", (case_id,) if case_id else ()
+        ).fetchone()[0]
+    return found
+
+
+def refused(connection: psycopg.Connection[Any], sql: str, *values: object) -> None:
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(sql, values)
+
+
+def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_raw_sql(world: World) -> None:
+    store = world.store
+    aurore = world[user(AURORE, "worker")]
+    case_id = new_case(aurore, "Dossier Aurore")  # two people, an assessment at level 4, its actions
+    aurore.record_event(case_id, "separation", note="partie hier")
+    aurore.save_draft(case_id, "csvc-grid:victim", {"answers": {"stalking": "yes"}})
+    aurore.disclose(
+        case_id,
+        recipient=POLICE_DESK,
+        recipient_org="CISSS Nord",
+        grounds=grounds(),
+        fields=["victim.1.contact"],
+    )
+    world[user(POLICE, "worker")]  # Police Rivière's worker, with her login role
+    with superuser(store) as root:
+        everything = counts(root)
+        police_org = root.execute("SELECT id FROM organisations WHERE name = %s", (POLICE,)).fetchone()[0]
+        aurore_org = root.execute("SELECT id FROM organisations WHERE name = %s", (AURORE,)).fetchone()[0]
+    assert all(everything[table] for table in ("cases", "protagonists", "assessments", "actions", "drafts"))
+
+    with connect(store, user(POLICE, "worker")) as police:
+        assert counts(police) == dict.fromkeys(CASE_TABLES, 0)
+        orgs = {row[0] for row in police.execute("SELECT org_id FROM users")}
+        assert orgs == {police_org}  # full user rows (hashes, wrapped keys): her organisation's only
+        names = {row[0] for row in police.execute("SELECT name FROM user_directory")}
+        assert {"alice", user(POLICE, "worker")} <= names  # everyone's name, organisation and role
+        refused(police, "UPDATE cases SET org_id = %s", police_org)
+        refused(police, "UPDATE users SET role = 'admin'")
+        refused(police, "UPDATE users SET active = true")
+        refused(police, "DELETE FROM disclosures")
+        refused(police, "DELETE FROM audit_log")
+        refused(police, "UPDATE audit_log SET detail = '{}'")
+        refused(police, "UPDATE assessments SET level = 'low'")
+        refused(
+            police,
+            "INSERT INTO cases (id, org_id, label_ct, status, created_at, created_by, version) "
+            "VALUES ('0000000000000001', %s, '\\x00', 'open', now(), 'nobody', 1)",
+            aurore_org,
+        )
+        refused(police, "SELECT csvc_transfer_case(%s, 'none')", case_id)
+        assert police.execute("UPDATE cases SET compromission = 1 WHERE id = %s", (case_id,)).rowcount == 0
+        assert police.execute("DELETE FROM cases WHERE id = %s", (case_id,)).rowcount == 0
+    with superuser(store) as root:
+        assert counts(root) == everything
+        assert root.execute("SELECT compromission FROM cases WHERE id = %s", (case_id,)).fetchone()[0] == 4
+
+    aurore.refer(case_id, to=POLICE, why="suivi des conditions", basis=LAW)
+    with connect(store, user(POLICE, "worker")) as police:
+        shared = counts(police, case_id)
+        assert shared["cases"] == 1 and shared["protagonists"] == 2 and shared["assessments"] == 1
+        assert shared["referrals"] == 1 and shared["drafts"] == 0  # a draft stays its author's own
+        assert police.execute("UPDATE cases SET compromission = 1 WHERE id = %s", (case_id,)).rowcount == 0
+        other = new_case(aurore, "Dossier non partagé")
+        assert counts(police, other) == dict.fromkeys(CASE_TABLES, 0)
+
+
+def test_a_disabled_user_is_refused_by_the_server_and_her_open_session_ends(world: World) -> None:
+    store = world.store
+    worker = world[user(POLICE, "worker")]
+    worker.new_case("Dossier Police")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        connect(store, user(POLICE, "worker"), "pas la bonne phrase de passe")
+    with pytest.raises(LoginRefused):
+        store.unlock(user(POLICE, "worker"), "pas la bonne phrase de passe")
+
+    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), False)
+    with pytest.raises(OperationFailed, match=r"disabled|désactivé"):
+        worker.list_cases()
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        connect(store, user(POLICE, "worker"))
+    with pytest.raises(LoginRefused):
+        store.unlock(user(POLICE, "worker"), PASSPHRASE)
+
+    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), True)
+    assert [case.id for case in store.unlock(user(POLICE, "worker"), PASSPHRASE).list_cases()]
+
+
+def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_hand(world: World) -> None:
+    store = world.store
+    aurore_worker = user(AURORE, "worker")
+    world[aurore_worker]
+    police_admin = world[user(POLICE, "admin")]
+    with pytest.raises(AccessDenied, match=r"own organisation|propre organisation"):
+        police_admin.add_user("taupe", "coordinator", PASSPHRASE, organisation=AURORE, kdf=FAST_KDF)
+    with pytest.raises(AccessDenied, match=r"own organisation|propre organisation"):
+        police_admin.set_user_active(aurore_worker, False)
+
+    database = store.location.database
+    with connect(store, user(POLICE, "admin")) as police:
+        aurore_org, alice_id = police.execute(
+            "SELECT org_id, id FROM user_directory WHERE name = 'alice'"
+        ).fetchone()
+        worker_id = police.execute(
+            "SELECT id FROM user_directory WHERE name = %s", (aurore_worker,)
+        ).fetchone()[0]
+        refused(
+            police,
+            "INSERT INTO users (id, org_id, name, role, passphrase_hash, kek_salt, kek_params, wrapped_key, "
+            "active, created_at, version) "
+            "VALUES ('00000000000000aa', %s, 'taupe', 'admin', 'x', '\\x00', '{}', '\\x00', true, now(), 1)",
+            aurore_org,
+        )
+        refused(police, "SELECT csvc_set_active(%s, false)", worker_id)
+        refused(
+            police, "SELECT csvc_add_login(%s, %s)", alice_id, login_verifier(database, "alice", "x" * 12)
+        )
+        refused(
+            police, "SELECT csvc_create_login(%s, %s)", alice_id, login_verifier(database, "alice", "x" * 12)
+        )
+        refused(police, f'ALTER ROLE "{role_name("user", database, aurore_worker)}" NOLOGIN')
+        refused(police, "SELECT * FROM csvc_private.logins")
+    assert store.unlock(aurore_worker, PASSPHRASE).list_cases() == []  # still enabled, own passphrase
+
+
+def test_passphrase_change_changes_the_login_and_the_old_one_is_refused(world: World) -> None:
+    store = world.store
+    name = user(POLICE, "worker")
+    worker = world[name]
+    new = "une toute nouvelle phrase de passe"
+    worker.change_passphrase(PASSPHRASE, new, FAST_KDF)
+    worker.new_case("Dossier après le changement")  # the session goes on, on its new login
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        connect(store, name)
+    connect(store, name, new).close()
+    assert len(store.unlock(name, new).list_cases()) == 1
+
+
+def test_cli_init_from_a_superuser_url_then_work_over_a_url_without_a_user(
+    postgres_url: str, pg_server: PostgresServer
+) -> None:
+    env = {"CSVC_PASSPHRASE": PASSPHRASE}
+    done = run_csvc(
+        "store",
+        "init",
+        "--org",
+        AURORE,
+        "--sector",
+        "shelter",
+        "--user",
+        "alice",
+        "--store",
+        postgres_url,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    workstation = f"postgresql://127.0.0.1:{pg_server.port}/{make_url(postgres_url).database}"
+    done = run_csvc(
+        "case",
+        "new",
+        "--label",
+        "Dossier 2026-001",
+        "--json",
+        "--store",
+        workstation,
+        "--user",
+        "alice",
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    case_id = json.loads(done.stdout)["id"]
+    done = run_csvc("case", "list", "--json", "--store", workstation, "--user", "alice", env=env)
+    assert done.returncode == 0, done.stderr
+    assert [case["id"] for case in json.loads(done.stdout)] == [case_id]
+    wrong = run_csvc(
+        "case",
+        "list",
+        "--store",
+        workstation,
+        "--user",
+        "alice",
+        env={"CSVC_PASSPHRASE": "pas la bonne phrase"},
+    )
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "Traceback" not in wrong.stderr
+    refused_user = run_csvc(
+        "store", "init", "--org", "X", "--sector", "shelter", "--user", "x", "--store", workstation, env=env
+    )
+    assert refused_user.returncode == 1 and "Traceback" not in refused_user.stderr, refused_user.stderr
