@@ -101,19 +101,32 @@ DELETABLE = frozenset(
 ME, ORG, ROLE = "(SELECT csvc_me())", "(SELECT csvc_my_org())", "(SELECT csvc_my_role())"
 
 
+def _visible(column: str, org: str = "org_id") -> str:
+    """Rows of one's organisation (``org``: the column naming it), or of a case shared with it (``column``:
+    the case id)."""
+    return f"{org} = {ORG} OR {column} IN (SELECT csvc_shared_cases())"
+
+
 def _readable(column: str) -> str:
-    return f"{column} IN (SELECT csvc_readable_cases())"
+    """The case ``column`` is one this role reads (the policy of ``cases`` decides)."""
+    return f"EXISTS (SELECT 1 FROM cases c WHERE c.id = {column})"
 
 
 def _owned(column: str) -> str:
-    return f"{column} IN (SELECT c.id FROM cases c WHERE c.org_id = {ORG})"
+    return f"EXISTS (SELECT 1 FROM cases c WHERE c.id = {column} AND c.org_id = {ORG})"
 
 
 def _purgeable(column: str) -> str:
     return (
-        f"{ROLE} IN ('coordinator', 'admin') AND {column} IN "
-        f"(SELECT c.id FROM cases c WHERE c.org_id = {ORG} AND c.status = 'closed')"
+        f"{ROLE} IN ('coordinator', 'admin') AND EXISTS "
+        f"(SELECT 1 FROM cases c WHERE c.id = {column} AND c.org_id = {ORG} AND c.status = 'closed')"
     )
+
+
+def _through(table: str, column: str, condition: str = "true") -> str:
+    """The row hangs from a row of ``table`` (by ``column``) that this role reads and that meets
+    ``condition`` (on ``p``)."""
+    return f"EXISTS (SELECT 1 FROM {table} p WHERE p.id = {column} AND {condition})"
 
 
 def _concertation(column: str) -> str:
@@ -129,50 +142,43 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "UPDATE": (f"id = {ME}", f"id = {ME}"),
     },
     "cases": {
-        "SELECT": (_readable("id"), None),
+        "SELECT": (_visible("id"), None),
         "INSERT": (None, f"org_id = {ORG} AND created_by = {ME}"),
         "UPDATE": (f"org_id = {ORG}", f"org_id = {ORG}"),
         "DELETE": (f"{ROLE} IN ('coordinator', 'admin') AND org_id = {ORG} AND status = 'closed'", None),
     },
     "protagonists": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND {_owned('case_id')}"),
         "UPDATE": (_owned("case_id"), _owned("case_id")),
         "DELETE": (_purgeable("case_id"), None),
     },
     "assessments": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND confirmed_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
     "assessment_closures": {
-        "SELECT": ("assessment_id IN (SELECT a.id FROM assessments a)", None),
+        "SELECT": (_through("assessments", "assessment_id"), None),
         "INSERT": (
             None,
-            f"closed_by = {ME} AND assessment_id IN "
-            f"(SELECT a.id FROM assessments a WHERE {_owned('a.case_id')})",
+            f"closed_by = {ME} AND {_through('assessments', 'assessment_id', _owned('p.case_id'))}",
         ),
-        "DELETE": (
-            f"assessment_id IN (SELECT a.id FROM assessments a WHERE {_purgeable('a.case_id')})",
-            None,
-        ),
+        "DELETE": (_through("assessments", "assessment_id", _purgeable("p.case_id")), None),
     },
     "actions": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND {_owned('case_id')}"),
         "UPDATE": (_owned("case_id"), _owned("case_id")),
         "DELETE": (_purgeable("case_id"), None),
     },
     "action_history": {
-        "SELECT": ("action_id IN (SELECT a.id FROM actions a)", None),
-        "INSERT": (
-            None,
-            f'"by" = {ME} AND action_id IN (SELECT a.id FROM actions a WHERE {_owned("a.case_id")})',
-        ),
-        "DELETE": (f"action_id IN (SELECT a.id FROM actions a WHERE {_purgeable('a.case_id')})", None),
+        "SELECT": (_through("actions", "action_id"), None),
+        "INSERT": (None, f'"by" = {ME} AND {_through("actions", "action_id", _owned("p.case_id"))}'),
+        "DELETE": (_through("actions", "action_id", _purgeable("p.case_id")), None),
     },
     "case_events": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND recorded_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
@@ -183,34 +189,34 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "DELETE": (f"user_id = {ME}", None),
     },
     "consents": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND recorded_by = {ME} AND {_owned('case_id')}"),
         "UPDATE": (_owned("case_id"), _owned("case_id")),
     },
     "shares": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND shared_by = {ME} AND {_owned('case_id')}"),
     },
     "disclosures": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id"), None),
         "INSERT": (None, f"org_id = {ORG} AND disclosed_by = {ME} AND {_readable('case_id')}"),
     },
     "disclosure_annotations": {
-        "SELECT": ("disclosure_id IN (SELECT d.id FROM disclosures d)", None),
-        "INSERT": (None, f'"by" = {ME} AND disclosure_id IN (SELECT d.id FROM disclosures d)'),
+        "SELECT": (_through("disclosures", "disclosure_id"), None),
+        "INSERT": (None, f'"by" = {ME} AND {_through("disclosures", "disclosure_id")}'),
     },
     "referrals": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id", "from_org_id"), None),
         "INSERT": (None, f"from_org_id = {ORG} AND by = {ME} AND {_owned('case_id')}"),
         "UPDATE": (f"{ORG} IN (from_org_id, to_org_id)", f"{ORG} IN (from_org_id, to_org_id)"),
     },
     "emergency_access": {
-        "SELECT": (f"org_id = {ORG} OR {_readable('case_id')}", None),
+        "SELECT": (f"{_visible('case_id')} OR {_owned('case_id')}", None),
         "INSERT": (None, f"user_id = {ME} AND org_id = {ORG}"),
         "UPDATE": (f"org_id = {ORG} OR {_owned('case_id')}", f"org_id = {ORG} OR {_owned('case_id')}"),
     },
     "transfers": {
-        "SELECT": (_readable("case_id"), None),
+        "SELECT": (_visible("case_id", "from_org_id"), None),
         "INSERT": (None, f"from_org_id = {ORG} AND by = {ME} AND {_owned('case_id')}"),
     },
     "concertations": {
@@ -230,8 +236,8 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         ),
     },
     "meeting_attendees": {
-        "SELECT": ("meeting_id IN (SELECT m.id FROM meetings m)", None),
-        "INSERT": (None, f"{ROLE} = 'coordinator' AND meeting_id IN (SELECT m.id FROM meetings m)"),
+        "SELECT": (_through("meetings", "meeting_id"), None),
+        "INSERT": (None, f"{ROLE} = 'coordinator' AND {_through('meetings', 'meeting_id')}"),
     },
     "plan_actions": {
         "SELECT": (_concertation("concertation_id"), None),
@@ -296,13 +302,12 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
            UNION SELECT p.concertation_id FROM plan_actions p WHERE p.owner_org_id = csvc_my_org()""",
     ),
     (
-        "csvc_readable_cases() RETURNS SETOF varchar LANGUAGE sql STABLE",
+        "csvc_shared_cases() RETURNS SETOF varchar LANGUAGE sql STABLE",
         True,
         """WITH me AS (SELECT u.id AS user_id, u.org_id, o.sector FROM csvc_private.logins l
                 JOIN users u ON u.id = l.user_id JOIN organisations o ON o.id = u.org_id
                 WHERE l.role = session_user AND u.active)
-           SELECT c.id FROM cases c, me WHERE c.org_id = me.org_id
-           UNION SELECT r.case_id FROM referrals r, me WHERE r.to_org_id = me.org_id
+           SELECT r.case_id FROM referrals r, me WHERE r.to_org_id = me.org_id
            UNION SELECT s.case_id FROM shares s, me WHERE s.recipient_org_id = me.org_id
            UNION SELECT k.case_id FROM consents k, me
                 WHERE k.partner_org_id = me.org_id
@@ -552,6 +557,16 @@ def is_postgresql(connection: Connection) -> bool:
 def create_login(connection: Connection, user_id: str, verifier: str) -> None:
     """The login role of a user created by ``store init`` (the superuser's connection)."""
     connection.execute(text("SELECT csvc_create_login(:u, :v)"), {"u": user_id, "v": verifier})
+
+
+def ensure_login(connection: Connection, user_id: str, verifier: str) -> None:
+    """The login role of a user who has none yet (an administrator upgrading a store; a superuser's
+    connection)."""
+    missing = connection.execute(
+        text(f"SELECT NOT EXISTS (SELECT 1 FROM {PRIVATE}.logins WHERE user_id = :u)"), {"u": user_id}
+    ).scalar()
+    if missing:
+        create_login(connection, user_id, verifier)
 
 
 def add_login(connection: Connection, user_id: str, verifier: str) -> None:

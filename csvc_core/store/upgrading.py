@@ -22,6 +22,7 @@ from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.opening import Store, first_line, quick_check
 from csvc_core.store.people import LoginRefused, data_key_of
+from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.schema import users
 
 
@@ -67,13 +68,15 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
             raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
         if revision == migrate.SCHEMA_HEAD:
             if location.kind == "postgresql":
-                _secure(engine, location)
+                _secure(engine, location, row.id, login_verifier(location.database, user_name, passphrase))
             return UpgradeReport(revision, revision, None)
         copy = _copy_before(store, location, revision) if location.path is not None else None
         with engine.begin() as connection:
             migrate.upgrade(connection)
             if location.kind == "postgresql":
                 pg_security.install(connection)
+                verifier = login_verifier(location.database, user_name, passphrase)
+                pg_security.ensure_login(connection, row.id, verifier)
             writer = audit.AuditWriter(connection, store.audit_key)
             detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
             head = writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
@@ -83,11 +86,13 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         store.close()
 
 
-def _secure(engine: Engine, location: Location) -> None:
-    """PostgreSQL: roles, privileges and policies brought up to date (a superuser's URL)."""
+def _secure(engine: Engine, location: Location, admin_id: str, verifier: str) -> None:
+    """PostgreSQL: roles, privileges and policies brought up to date (a superuser's URL), with the upgrading
+    administrator's own login."""
     try:
         with engine.begin() as connection:
             pg_security.install(connection)
+            pg_security.ensure_login(connection, admin_id, verifier)
     except DBAPIError as exc:
         raise OperationFailed(
             key="error.store.cannot_init", store=location.display, problem=first_line(exc)
