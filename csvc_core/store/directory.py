@@ -43,7 +43,7 @@ def people(connection: Connection) -> Table:
 def user_names(connection: Connection) -> dict[str, str]:
     """Every user's name by id."""
     table = people(connection)
-    return dict(connection.execute(select(table.c.id, table.c.name)).tuples().all())
+    return {row.id: row.name for row in connection.execute(select(table.c.id, table.c.name))}
 
 
 def owner_of(connection: Connection, case_id: ColumnElement[str]) -> ColumnElement[str]:

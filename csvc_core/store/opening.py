@@ -155,6 +155,8 @@ class Store:
 
     def verify_audit(self, engine: Engine | None = None) -> audit.AuditReport:
         """Check the whole audit trail (HMAC chain, sequence, anchor)."""
+        if engine is None and self.location.anonymous:
+            raise OperationFailed(key="error.store.no_user_in_url", store=self.location.display)
         with (engine or self.engine).connect() as connection:
             report = audit.verify(connection, self.audit_key, self.anchor)
             connection.rollback()

@@ -24,7 +24,6 @@ What a user may see *within* a readable case (which categories, which fields) st
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
-from sqlalchemy.engine import make_url
 
 from csvc_core.store.pg_logins import role_name
 from csvc_core.store.schema import metadata
@@ -457,11 +456,6 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
         END""",
     ),
 )
-
-
-def database_of(url: str) -> str:
-    """The database name of a PostgreSQL URL (what role names and passwords are derived from)."""
-    return str(make_url(url).database)
 
 
 def install(connection: Connection) -> None:
