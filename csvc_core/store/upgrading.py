@@ -48,9 +48,15 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         if problem is not None:
             raise OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
     engine = make_engine(location)
-    with engine.connect() as connection:
-        revision = migrate.current_revision(connection)
-        connection.rollback()
+    try:
+        with engine.connect() as connection:
+            revision = migrate.current_revision(connection)
+            connection.rollback()
+    except DBAPIError as exc:  # e.g. a workstation's URL, which names no one: an upgrade takes a superuser's
+        engine.dispose()
+        raise OperationFailed(
+            key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+        ) from None
     if revision is None:
         engine.dispose()
         raise OperationFailed(key="error.store.not_a_store", store=location.display)

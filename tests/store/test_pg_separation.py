@@ -270,6 +270,8 @@ def test_cli_init_from_a_superuser_url_then_work_over_a_url_without_a_user(
         "store", "init", "--org", "X", "--sector", "shelter", "--user", "x", "--store", workstation, env=env
     )
     assert refused_user.returncode == 1 and "Traceback" not in refused_user.stderr, refused_user.stderr
+    upgrade = run_csvc("store", "upgrade", "--store", workstation, "--user", "alice", "--lang", "en", env=env)
+    assert upgrade.returncode == 1 and "superuser" in upgrade.stderr and upgrade.stderr.count("\n") == 1
     check = run_csvc("store", "check", "--store", workstation, "--lang", "en")
     assert check.returncode == 1 and "names no one" in check.stderr and check.stderr.count("\n") == 1
     assert run_csvc("store", "check", "--store", postgres_url).returncode == 0
