@@ -18,10 +18,13 @@ up, in the store's database:
   name and role through ``user_directory``.
 
 What a user may see *within* a readable case (which categories, which fields) stays csvc's access decision
-(:mod:`csvc_core.sharing.access`) and its keys.
+(:mod:`csvc_core.sharing.access`) and its keys. Row-level security is not forced on the owner: it cannot log
+in and no role is its member, so only the definer functions act as it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
@@ -528,8 +531,8 @@ def _argument_types(signature: str) -> str:
     return ", ".join(part.strip().split()[-1] for part in inside.split(",") if part.strip())
 
 
-def _policies(connection: Connection, run: object) -> None:
-    assert callable(run)
+def _policies(connection: Connection, run: Callable[[str], None]) -> None:
+    """Row-level security on, and this csvc's policies in place of whatever policies the tables had."""
     present = connection.execute(
         text("SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()")
     ).all()
