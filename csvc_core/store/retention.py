@@ -63,24 +63,15 @@ def purge_cases(tx: Tx, case_ids: list[str]) -> None:
 
 
 def scrub(connection: Connection, kind: str) -> bool:
-    """After a purge: rewrite the file and empty the WAL (SQLite), or vacuum the tables (PostgreSQL).
+    """After a purge: rewrite the file and empty the WAL (SQLite). On PostgreSQL the server's autovacuum
+    reclaims the deleted rows: a user's role does not own the tables, and only their owner may vacuum them.
 
     ``connection`` must be outside any transaction. Returns whether the WAL was emptied (SQLite)."""
-    if kind == "sqlite":
-        connection.exec_driver_sql("VACUUM")
-        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-        return busy == 0
-    for table in (
-        "action_history",
-        "actions",
-        "assessment_closures",
-        "assessments",
-        "case_events",
-        "protagonists",
-        "cases",
-    ):
-        connection.exec_driver_sql(f"VACUUM {table}")
-    return True
+    if kind != "sqlite":
+        return True
+    connection.exec_driver_sql("VACUUM")
+    busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    return busy == 0
 
 
 def vacuum_into(connection: Connection, destination: Path) -> None:
