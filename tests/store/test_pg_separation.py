@@ -275,3 +275,24 @@ def test_cli_init_from_a_superuser_url_then_work_over_a_url_without_a_user(
     check = run_csvc("store", "check", "--store", workstation, "--lang", "en")
     assert check.returncode == 1 and "names no one" in check.stderr and check.stderr.count("\n") == 1
     assert run_csvc("store", "check", "--store", postgres_url).returncode == 0
+
+
+def test_only_a_supervisor_purging_deletes_and_only_closed_cases_of_her_organisation(world: World) -> None:
+    store = world.store
+    worker = world[user(AURORE, "worker")]
+    open_case, closed_case = new_case(worker, "Dossier ouvert"), new_case(worker, "Dossier fermé")
+    world[user(AURORE, "repondant")].close_case(closed_case, "suivi terminé")
+    world[user(AURORE, "coordinator")]
+    world[user(POLICE, "coordinator")]
+    with connect(store, user(AURORE, "worker")) as own_worker:
+        assert own_worker.execute("DELETE FROM cases WHERE id = %s", (closed_case,)).rowcount == 0
+        assert own_worker.execute("DELETE FROM assessments").rowcount == 0
+    with connect(store, user(POLICE, "coordinator")) as other:
+        assert other.execute("DELETE FROM cases WHERE id = %s", (closed_case,)).rowcount == 0
+    with connect(store, user(AURORE, "coordinator")) as coordinator:
+        assert coordinator.execute("DELETE FROM assessments WHERE case_id = %s", (open_case,)).rowcount == 0
+        assert coordinator.execute("DELETE FROM cases WHERE id = %s", (open_case,)).rowcount == 0
+        assert coordinator.execute("DELETE FROM cases WHERE id = %s", (closed_case,)).rowcount == 1
+    with superuser(store) as root:
+        assert counts(root, open_case)["protagonists"] == 2
+        assert counts(root, closed_case) == dict.fromkeys(CASE_TABLES, 0)
