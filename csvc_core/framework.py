@@ -303,7 +303,7 @@ class Csvc:
     def parse(
         self, instrument_id: str, payload: Any, source: str = "answers", sector: str | None = None
     ) -> AssessmentInput:
-        """Check an answers object (contract §1) against the instrument."""
+        """Check an answers object (``docs/integrators.md``) against the instrument."""
         return parse_assessment(payload, self.scoring_instrument(instrument_id, sector), source)
 
     def assess(
@@ -315,7 +315,7 @@ class Csvc:
         history: Sequence[Result] = (),
         source: str = "answers",
     ) -> Result:
-        """Score, flag and recommend for one assessment (the answers object of contract §1).
+        """Score, flag and recommend for one assessment (the answers object of ``docs/integrators.md``).
 
         Bad answers, an unknown instrument or a refused override: :class:`BadInput`, one line naming the
         source, the ``$.path`` and the value. ``result.to_json()`` is the object that

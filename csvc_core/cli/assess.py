@@ -1,4 +1,4 @@
-"""``csvc assess``: score one assessment, no store involved (contract §1)."""
+"""``csvc assess``: score one assessment, no store involved."""
 
 from __future__ import annotations
 
