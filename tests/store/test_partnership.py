@@ -4,6 +4,7 @@ fixture's backends: a real SQLite file, and a real PostgreSQL server where the f
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -532,3 +533,50 @@ def test_break_glass_is_refused_to_an_administrator_and_to_who_already_reads_the
     with pytest.raises(AccessDenied):
         world[user("Police Rivière", "worker")].break_glass("no-such-case", URGENT, PASSPHRASE)
     assert count(store, emergency_access) == 0
+
+
+def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_recipient(
+    world: World,
+) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    police = world[user("Police Rivière", "worker")]
+    case_id = new_case(worker, "Dossier retrait")
+
+    def consent(categories: list[str], lasting: timedelta) -> str:
+        return worker.give_consent(
+            case_id,
+            person=NAME,
+            purpose="sécurité",
+            categories=categories,
+            partner_sector="police",
+            partner="Police Rivière",
+            expires_at=datetime.now(UTC) + lasting,
+        )
+
+    def share(categories: list[str]) -> str:
+        return worker.share(case_id, categories=categories, to="Police Rivière", purpose="sécurité")
+
+    withdrawn = consent(["identity", "contact"], timedelta(days=10))
+    first = share(["identity", "contact"])
+    [received] = police.shared_with_me(case_id)["received"]
+    assert received["share"] == first and "555-0199" in str(received["sent"])
+    worker.withdraw_consent(withdrawn)
+    consent(["identity"], timedelta(days=10))
+    read = police.shared_with_me(case_id)
+    assert read["categories"] == ["identity"] and read["received"] == []
+    assert "555-0199" not in str(read) and NAME not in str(read)
+
+    consent(["contact"], timedelta(seconds=2))
+    second = share(["identity", "contact"])
+    [received] = police.shared_with_me(case_id)["received"]
+    assert received["share"] == second and "555-0199" in str(received["sent"])
+    time.sleep(2.1)
+    read = police.shared_with_me(case_id)
+    assert read["categories"] == ["identity"] and read["received"] == []
+
+    now = datetime.now(UTC)
+    register = worker.communications_register(now - timedelta(hours=1), now, case_id)
+    assert [(line.reference, line.information) for line in register] == [
+        (first, ("contact", "identity")),
+        (second, ("contact", "identity")),
+    ]
