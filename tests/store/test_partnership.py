@@ -45,27 +45,31 @@ def user(org: str, role: str) -> str:
 
 
 class World(dict[str, StoreSession]):
-    """The partnership's users, each added and unlocked the first time a test needs her."""
+    """The partnership's users, each added by her organisation's admin and unlocked the first time a test
+    needs her."""
 
-    def __init__(self, store: Store, admin: StoreSession) -> None:
-        super().__init__({user("Maison Aurore", "admin"): admin})
-        self.store, self.admin = store, admin
+    def __init__(self, store: Store, admins: dict[str, StoreSession]) -> None:
+        super().__init__(admins)
+        self.store = store
 
     def __missing__(self, name: str) -> StoreSession:
         role, sector = name.split("-", 1)
-        org = next(org for org, org_sector in ORGS.items() if org_sector == sector)
-        self.admin.add_user(name, role, PASSPHRASE, organisation=org, kdf=FAST_KDF)
+        self[f"admin-{sector}"].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
         self[name] = self.store.unlock(name, PASSPHRASE)
         return self[name]
 
 
 @pytest.fixture
 def world(store: Store, session: StoreSession) -> World:
-    """Five organisations; a user of any role in any of them on demand (alice is Maison Aurore's admin)."""
+    """Five organisations, each created with its admin (alice is Maison Aurore's); a user of any role in any
+    of them on demand."""
+    admins = {user("Maison Aurore", "admin"): session}
     for org, sector in ORGS.items():
         if org != "Maison Aurore":
-            session.add_organisation(org, sector)
-    return World(store, session)
+            admin = user(org, "admin")
+            session.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            admins[admin] = store.unlock(admin, PASSPHRASE)
+    return World(store, admins)
 
 
 def count(store: Store, table, **where) -> int:  # type: ignore[no-untyped-def]
@@ -463,7 +467,9 @@ def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict
 def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
     sqlite_store: Store, sqlite_session: StoreSession
 ) -> None:
-    sqlite_session.add_organisation("Police Rivière", "police")
+    sqlite_session.add_organisation(
+        "Police Rivière", "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     sqlite_session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = sqlite_store.unlock("wanda", PASSPHRASE)
     case_id = new_case(worker, "Dossier altéré")
