@@ -34,7 +34,7 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--org", "organisation", default=None, help="Organisation name (default: the acting user's).")
+@click.option("--org", "organisation", default=None, help="Organisation name: yours (the default).")
 @store_command
 @json_option
 @lang_option
@@ -47,7 +47,8 @@ def add(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Ajouter un utilisateur / Add a user (admin); their passphrase from $CSVC_NEW_PASSPHRASE or a prompt."""
+    """Ajouter un utilisateur à son organisation / Add a user to your organisation (admin); their passphrase
+    from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
         user_id = session.add_user(name, role, new_passphrase(name, lang), organisation=organisation)
     if as_json:
@@ -61,7 +62,7 @@ def add(
 @json_option
 @lang_option
 def list_users(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
-    """Lister les utilisateurs / List users."""
+    """Lister les personnes de son organisation / List your organisation's users."""
     with unlocked(store_url, user_name, lang) as session:
         found = session.users()
     if as_json:
@@ -113,19 +114,27 @@ def org() -> None:
 @org.command("add")
 @click.argument("name")
 @click.option("--sector", required=True)
+@click.option("--admin", required=True, help="Its first administrator, who then adds its people.")
 @store_command
 @json_option
 @lang_option
 def org_add(
-    name: str, sector: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str
+    name: str,
+    sector: str,
+    admin: str,
+    store_url: str | None,
+    user_name: str | None,
+    as_json: bool,
+    lang: str,
 ) -> None:
-    """Ajouter une organisation / Add an organisation (admin)."""
+    """Ajouter une organisation et sa première administratrice / Add an organisation and its first
+    administrator (admin); her passphrase from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        org_id = session.add_organisation(name, sector)
+        org_id = session.add_organisation(name, sector, admin=admin, passphrase=new_passphrase(admin, lang))
     if as_json:
-        echo_json({"id": org_id, "name": name, "sector": sector})
+        echo_json({"id": org_id, "name": name, "sector": sector, "admin": admin})
     else:
-        click.echo(t("store.org_added", lang, name=name, sector=sector))
+        click.echo(t("store.org_added", lang, name=name, sector=sector, admin=admin))
 
 
 @org.command("list")

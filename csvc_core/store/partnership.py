@@ -550,16 +550,20 @@ def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]
 # ---------------------------------------------------------------------
 def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     """What the acting user's organisation may read of a case it does not hold: the access decision, and the
-    content of the shares (while their consent is in force) and disclosures addressed to it."""
+    content of the shares (while every consent they were sent under is in force) and disclosures addressed to
+    it."""
     access = case_access(tx.connection, tx.actor, case_id)
     if not access.allowed:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     received: list[dict[str, Any]] = []
+    in_force = _consents_in_force(tx, case_id)
     for row in tx.connection.execute(
         select(shares)
         .where(shares.c.case_id == case_id, shares.c.recipient_org_id == tx.actor.org_id)
         .order_by(shares.c.shared_at)
     ):
+        if not in_force.issuperset(json.loads(row.consent_ids)):
+            continue
         sent = tx.cipher.decrypt_json(row.payload_ct, f"shares.payload_ct:{row.id}")
         assert isinstance(sent, dict)
         allowed = [c for c in codes(row.categories) if access.sees_category(c)]
@@ -590,6 +594,16 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
         "categories": sorted(access.categories),
         "fields": sorted(access.fields),
         "received": received,
+    }
+
+
+def _consents_in_force(tx: Tx, case_id: str) -> set[str]:
+    """The ids of the case's consents neither withdrawn nor expired now: a share is read only while every
+    consent it was sent under is among them."""
+    return {
+        row.id
+        for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
+        if consent_of(row).status(tx.now) == consent_rules.ACTIVE
     }
 
 

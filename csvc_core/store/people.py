@@ -40,7 +40,18 @@ def actor_of(row: Row, org: Row) -> Actor:
     )
 
 
-def add_organisation(tx: Tx, name: str, sector: str) -> str:
+def add_organisation(
+    tx: Tx,
+    data_key: bytes,
+    name: str,
+    sector: str,
+    *,
+    admin: str,
+    passphrase: str,
+    kdf: crypto.KdfParams | None = None,
+) -> str:
+    """A new organisation with its first administrator, ``admin``: from then on only its own administrators
+    add, disable and enable its people."""
     tx.require_writable()
     require(tx.actor, "user.manage")
     sectors = known_sectors()
@@ -48,6 +59,8 @@ def add_organisation(tx: Tx, name: str, sector: str) -> str:
         raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     if not name.strip():
         raise BadInput(key="error.store.org_name_needed")
+    if not admin.strip():
+        raise BadInput(key="error.store.admin_name_needed")
     taken = tx.connection.execute(
         select(organisations.c.id).where(organisations.c.name == name.strip())
     ).first()
@@ -60,6 +73,7 @@ def add_organisation(tx: Tx, name: str, sector: str) -> str:
         )
     )
     tx.audit("org.add", None, organisation=org_id, sector=sector)
+    _insert_user(tx, data_key, org_id, admin, "admin", passphrase, kdf)
     return org_id
 
 
@@ -78,24 +92,36 @@ def add_user(
     organisation: str | None = None,
     kdf: crypto.KdfParams | None = None,
 ) -> str:
-    """A new user of the actor's organisation (or of ``organisation``, by name), with the data key wrapped
-    under the new user's own passphrase."""
+    """A new user of the actor's organisation, with the data key wrapped under the new user's own passphrase;
+    ``organisation``, when given, must name the actor's own (another organisation's administrators add its
+    people)."""
     tx.require_writable()
     require(tx.actor, "user.manage")
+    if organisation is not None and organisation.strip() != tx.actor.org_name:
+        known = tx.connection.execute(
+            select(organisations.c.id).where(organisations.c.name == organisation.strip())
+        ).first()
+        if known is None:
+            raise BadInput(key="error.store.org_unknown", name=organisation)
+        raise OperationFailed(key="error.store.org_not_yours", name=organisation, own=tx.actor.org_name)
+    return _insert_user(tx, data_key, tx.actor.org_id, name, role, passphrase, kdf)
+
+
+def _insert_user(
+    tx: Tx,
+    data_key: bytes,
+    org_id: str,
+    name: str,
+    role: str,
+    passphrase: str,
+    kdf: crypto.KdfParams | None,
+) -> str:
     name = name.strip()
     if not name:
         raise BadInput(key="error.store.user_name_needed")
     check_passphrase(passphrase)
     if tx.connection.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise OperationFailed(key="error.store.user_exists", name=name)
-    org_id: str | None = tx.actor.org_id
-    if organisation is not None:
-        org_id = tx.connection.execute(
-            select(organisations.c.id).where(organisations.c.name == organisation)
-        ).scalar()
-        if org_id is None:
-            raise BadInput(key="error.store.org_unknown", name=organisation)
-    assert org_id is not None
     user_id = crypto.new_id()
     tx.connection.execute(
         insert(users).values(
@@ -109,10 +135,12 @@ def add_user(
 
 
 def list_users(tx: Tx) -> list[UserInfo]:
+    """The people of the actor's organisation."""
     require(tx.actor, "case.read")
     query = (
         select(users, organisations.c.name.label("org_name"), organisations.c.sector)
         .join(organisations, organisations.c.id == users.c.org_id)
+        .where(users.c.org_id == tx.actor.org_id)
         .order_by(users.c.name)
     )
     return [
@@ -130,11 +158,14 @@ def list_users(tx: Tx) -> list[UserInfo]:
 
 
 def set_user_active(tx: Tx, name: str, active: bool) -> None:
+    """Disable or enable a user of the actor's own organisation."""
     tx.require_writable()
     require(tx.actor, "user.manage")
     row = tx.connection.execute(select(users).where(users.c.name == name)).first()
     if row is None:
         raise BadInput(key="error.store.user_unknown", name=name)
+    if row.org_id != tx.actor.org_id:
+        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
     if row.id == tx.actor.user_id and not active:
         raise OperationFailed(key="error.store.disable_self")
     tx.connection.execute(

@@ -320,9 +320,16 @@ class StoreSession:
             return followup.set_action_status(tx, action_id, status, note, expected_version)
 
     # -- people --------------------------------------------------------------------------------------------
-    def add_organisation(self, name: str, sector: str) -> str:
+    def add_organisation(
+        self, name: str, sector: str, *, admin: str, passphrase: str, kdf: KdfParams | None = None
+    ) -> str:
+        """A new organisation with its first administrator (admin only): she, not the caller, then adds its
+        people."""
+        key = self._key()
         with self._tx() as tx:
-            return people.add_organisation(tx, name, sector)
+            return people.add_organisation(
+                tx, key, name, sector, admin=admin, passphrase=passphrase, kdf=kdf
+            )
 
     def organisations(self) -> list[Organisation]:
         with self._tx() as tx:
@@ -337,16 +344,19 @@ class StoreSession:
         organisation: str | None = None,
         kdf: KdfParams | None = None,
     ) -> str:
-        """A new user (admin only); their passphrase wraps their own copy of the data key."""
+        """A new user of the caller's organisation (admin only); their passphrase wraps their own copy of the
+        data key. ``organisation``, when given, must be the caller's own."""
         key = self._key()
         with self._tx() as tx:
             return people.add_user(tx, key, name, role, passphrase, organisation=organisation, kdf=kdf)
 
     def users(self) -> list[UserInfo]:
+        """The people of the caller's organisation."""
         with self._tx() as tx:
             return people.list_users(tx)
 
     def set_user_active(self, name: str, active: bool) -> None:
+        """Disable or enable a user of the caller's organisation (admin only)."""
         with self._tx() as tx:
             people.set_user_active(tx, name, active)
 
