@@ -45,7 +45,7 @@ def parse_datetime(value: Any, where: str) -> datetime:
 
 
 def refuse_future(moment: datetime, where: str, key: str) -> None:
-    """:class:`BadInput` (``key``, naming ``where``) when ``moment`` is later than now plus :data:`CLOCK_SKEW`."""
+    """:class:`BadInput` (``key``, naming ``where``) when ``moment`` is after now + :data:`CLOCK_SKEW`."""
     if moment > now_local() + CLOCK_SKEW:
         minutes = int(CLOCK_SKEW.total_seconds() // 60)
         raise BadInput(key=key, where=where, value=moment.isoformat(), minutes=minutes)

@@ -27,6 +27,9 @@ KEY_BYTES = 32
 #: argon2id for package passphrases: argon2-cffi's defaults (t=3, 64 MiB, p=4), above the ASVS minimums.
 KDF_DEFAULTS = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 KDF_MINIMUMS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+#: the most a package may ask of the computer that opens it (256 MiB, 10 passes, 8 lanes): a header asking
+#: more is refused before anything is derived, so a forged package cannot exhaust memory or time.
+KDF_MAXIMUMS = {"time_cost": 10, "memory_cost": 262144, "parallelism": 8}
 
 
 def b64(data: bytes) -> str:
@@ -97,14 +100,20 @@ def read_key(path: Path) -> ExchangeKey:
     return ExchangeKey(id=data["id"], label=str(data.get("label", "")), secret=secret)
 
 
-def derive(passphrase: str, salt: bytes, params: dict[str, int]) -> bytes:
-    """A 256-bit key from a passphrase (argon2id); parameters below the minimums are refused."""
+def check_kdf(params: dict[str, Any], where: str) -> None:
+    """:class:`BadInput` naming ``where.<parameter>`` when an argon2id cost is not a whole number within
+    :data:`KDF_MINIMUMS` .. :data:`KDF_MAXIMUMS`."""
     for name, minimum in KDF_MINIMUMS.items():
-        value = params.get(name)
+        value, field, maximum = params.get(name), f"{where}.{name}", KDF_MAXIMUMS[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise BadInput(key="error.exchange.kdf_low", name=name, value=value, minimum=minimum)
-    if params["memory_cost"] > 1 << 21 or params["time_cost"] > 20 or params["parallelism"] > 16:
-        raise BadInput(key="error.exchange.kdf_high")
+            raise BadInput(key="error.exchange.kdf_low", where=field, value=value, minimum=minimum)
+        if value > maximum:
+            raise BadInput(key="error.exchange.kdf_high", where=field, value=value, maximum=maximum)
+
+
+def derive(passphrase: str, salt: bytes, params: dict[str, Any]) -> bytes:
+    """A 256-bit key from a passphrase (argon2id); parameters outside the bounds are refused first."""
+    check_kdf(params, "$.protection.key.kdf")
     return hash_secret_raw(
         passphrase.encode("utf-8"),
         salt,

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from csvc_core.errors import BadInput
-from csvc_core.exchange.keys import KDF_DEFAULTS, ExchangeKey, b64, derive, unb64
+from csvc_core.exchange.keys import KDF_DEFAULTS, ExchangeKey, b64, check_kdf, derive, unb64
 
 FORMAT = "csvc-exchange"
 VERSION = 1
@@ -116,6 +116,10 @@ def open_package(
         kdf = spec.get("kdf")
         if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
             raise PackageRefused(key="error.exchange.kdf", path=name)
+        try:
+            check_kdf(kdf, f"{name}: $.protection.key.kdf")
+        except BadInput as exc:
+            raise PackageRefused(key="error.exchange.nothing_imported", problem=exc) from None
         if not passphrase:
             raise PackageRefused(key="error.exchange.passphrase_missing", path=name)
         try:
