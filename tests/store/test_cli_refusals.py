@@ -70,3 +70,50 @@ def test_purge_refuses_a_now_in_the_future(env: dict[str, str]) -> None:
     assert "--now" in line and "2099-01-01T00:00:00+00:00" in line
     shown = run_csvc("case", "show", case_id, "--json", env=env)
     assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == case_id
+
+
+SECRET = "s3cr3t-Canari"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://csvc:{SECRET}@127.0.0.1:1/csvc",  # nothing listens: the driver's own message
+        f"postgresql://csvc:{SECRET}@127.0.0.1:notaport/csvc",
+        f"postgresql://csvc:{SECRET}@127.0.0.1:1",
+        f"mysql://csvc:{SECRET}@127.0.0.1/csvc",
+        f"postgresql://csvc:{SECRET}@x@127.0.0.1:1/csvc",  # an @ left unencoded in the password
+        f"://csvc:{SECRET}@127.0.0.1/csvc",
+    ],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_store_password_never_appears_in_a_message(url: str, lang: str) -> None:
+    done = run_csvc(
+        "case", "list", "--store", url, "--user", "alice", "--lang", lang, env={"CSVC_PASSPHRASE": "x"}
+    )
+    line = _one_line(done, 1 if ":1/" in url and "@x@" not in url else 2)
+    for part in (SECRET, SECRET[:6], "Canari"):
+        assert part not in line
+    assert "***" in line
+
+
+@pytest.mark.postgres
+def test_store_init_shows_the_server_url_without_its_password(tmp_path: Path, postgres_url: str) -> None:
+    with_password = postgres_url.replace("postgres@", f"postgres:{SECRET}@")
+    done = run_csvc(
+        "store",
+        "init",
+        "--org",
+        "Maison Aurore",
+        "--sector",
+        "shelter",
+        "--user",
+        "alice",
+        "--store",
+        with_password,
+        "--json",
+        env={"CSVC_PASSPHRASE": "une phrase de passe assez longue", "XDG_DATA_HOME": str(tmp_path / "xdg")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert SECRET not in done.stdout + done.stderr
+    assert json.loads(done.stdout)["store"] == postgres_url.replace("postgres@", "postgres:***@")
