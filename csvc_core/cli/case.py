@@ -6,9 +6,10 @@ from datetime import datetime
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 from csvc_core.jsonio import parse_datetime
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
@@ -139,7 +140,7 @@ def assess(
     """Évaluer un dossier / Assess a case: stored, confirmed by the acting user, with its actions."""
     from csvc_core.render import render_result
 
-    payload, name = read_json(answers_path)
+    payload, name = read_json(answers_path, ANSWERS_MAX_BYTES)
     with unlocked(store_url, user_name, lang) as session:
         stored = session.assess(case_id, instrument_id, payload, source=name)
     if as_json:

@@ -7,9 +7,10 @@ from typing import Any
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.inputfiles import MEETING_MAX_BYTES, read_json
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
 
 
@@ -148,7 +149,7 @@ def decide(
 @lang_option
 def meeting(concertation_id: str, path: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Rencontre / A meeting: attendees by sector, review of every open action, new plan actions."""
-    data, source = read_json(path)
+    data, source = read_json(path, MEETING_MAX_BYTES)
     with unlocked(store_url, user_name, lang) as session:
         session.hold_meeting(concertation_id, data, source)
     _done(lang, concertation_id, "follow_up")

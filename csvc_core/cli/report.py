@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from csvc_core.cli.common import lang_option, read_json
+from csvc_core.cli.common import lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
+from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
 
 KINDS = ("case", "concertation", "plan")
 
@@ -61,7 +62,7 @@ def report(
         raise BadInput(key="error.report.plan_needed")
     if kind != "plan" and plan_path is not None:
         raise BadInput(key="error.report.plan_only")
-    plan, plan_name = read_json(plan_path) if plan_path else (None, "")
+    plan, plan_name = read_json(plan_path, PLAN_MAX_BYTES) if plan_path else (None, "")
     csvc = Csvc.load()
     with unlocked(store_url, user_name, lang) as session:
         detail = session.case(case_id, reveal=reveal and kind == "case", results=kind != "plan")

@@ -82,13 +82,12 @@ def import_(
     package: str, key_path: str | None, store_url: str | None, user_name: str | None, lang: str
 ) -> None:
     """Importer un paquet / Import a package into the current store (verified first; nothing half-done)."""
-    from csvc_core.errors import BadInput
+    from csvc_core.exchange.package import read_header
     from csvc_core.i18n import t
+    from csvc_core.inputfiles import PACKAGE_MAX_BYTES, read_limited
 
-    try:
-        data = Path(package).read_bytes()
-    except OSError as exc:
-        raise BadInput(key="error.file.cannot_read", path=package, problem=exc.strerror) from None
+    data = read_limited(package, PACKAGE_MAX_BYTES)
+    read_header(data, package)  # not a package: refused before any key, passphrase or store is asked for
     key = _key(key_path)
     passphrase = _package_passphrase(user_name, lang) if key is None else None
     with unlocked(store_url, user_name, lang) as session:

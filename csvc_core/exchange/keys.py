@@ -21,6 +21,7 @@ import attrs
 from argon2.low_level import Type, hash_secret_raw
 
 from csvc_core.errors import BadInput
+from csvc_core.inputfiles import KEY_FILE_MAX_BYTES
 
 KEY_KIND = "csvc-exchange-key"
 KEY_BYTES = 32
@@ -85,10 +86,15 @@ def write_key(key: ExchangeKey, path: Path, created_at: datetime) -> None:
 def read_key(path: Path) -> ExchangeKey:
     """Read a key file; anything wrong is :class:`BadInput` naming the file and the field."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(KEY_FILE_MAX_BYTES + 1)
     except OSError as exc:
         raise BadInput(key="error.exchange.key_unreadable", path=path, problem=exc.strerror) from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    if len(raw) > KEY_FILE_MAX_BYTES:
+        raise BadInput(key="error.file.too_large", path=path, limit=KEY_FILE_MAX_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise BadInput(key="error.exchange.key_not_json", path=path) from None
     if not isinstance(data, dict) or data.get("kind") != KEY_KIND:
         raise BadInput(key="error.exchange.key_kind_file", path=path)

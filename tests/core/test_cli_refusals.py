@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import resource
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +14,13 @@ from core_kit import run_csvc
 
 from csvc_core import Csvc
 from csvc_core.errors import BadInput
+from csvc_core.exchange.keys import new_key
+from csvc_core.exchange.package import seal
+from csvc_core.inputfiles import ANSWERS_MAX_BYTES, INSTRUMENT_MAX_BYTES, PACKAGE_MAX_BYTES
 from csvc_core.jsonio import CLOCK_SKEW
+
+#: the address space a refusing csvc may use: reading /dev/zero to the end would go far past it.
+MEMORY_CAP = 1 << 30
 
 
 def _one_line(done, code: int) -> str:  # type: ignore[no-untyped-def]
@@ -43,3 +52,63 @@ def test_the_clock_skew_is_allowed_and_no_more() -> None:
     assert csvc.assess("csvc-grid", {"assessed_at": within}).assessed_at.isoformat() == within
     with pytest.raises(BadInput, match=r"answers: \$\.assessed_at"):
         csvc.assess("csvc-grid", {"assessed_at": _later(CLOCK_SKEW + timedelta(seconds=30))})
+
+
+def _bounded(*args: str, stdin_path: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI with its memory capped and a short timeout: it must refuse, not read on."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    with open(stdin_path or "/dev/null", "rb") as stdin:
+        return subprocess.run(
+            [sys.executable, "-m", "csvc_core", *args, "--lang", "en"],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=cap,
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin_path", "limit"),
+    [
+        (("assess", "--instrument", "csvc-grid", "--answers", "/dev/zero"), None, ANSWERS_MAX_BYTES),
+        (("assess", "--instrument", "csvc-grid", "--answers", "-"), "/dev/zero", ANSWERS_MAX_BYTES),
+        (("import", "/dev/zero"), None, PACKAGE_MAX_BYTES),
+        (("concertation", "meeting", "c1", "--file", "/dev/zero"), None, None),
+        (("report", "c1", "--kind", "plan", "--plan", "/dev/zero"), None, None),
+    ],
+    ids=["answers", "answers on stdin", "package", "meeting", "plan"],
+)
+def test_an_endless_input_is_refused_at_its_limit(
+    args: tuple[str, ...], stdin_path: str | None, limit: int | None
+) -> None:
+    line = _one_line(_bounded(*args, stdin_path=stdin_path), 2)
+    assert "bytes, the limit for this kind of file" in line
+    assert ("<stdin>" if stdin_path else "/dev/zero") in line
+    if limit is not None:
+        assert f"more than {limit} bytes" in line
+
+
+def test_an_endless_instrument_file_is_refused() -> None:
+    line = _one_line(_bounded("instruments", "validate", "/dev/zero"), 2)
+    assert line == f"/dev/zero: larger than {INSTRUMENT_MAX_BYTES} bytes; not read"
+
+
+def test_an_endless_exchange_key_is_refused(tmp_path: Path) -> None:
+    package = tmp_path / "p.json"
+    header = {"package_id": "p1", "created_at": "2026-03-01T10:00:00-05:00", "sender": {}}
+    package.write_bytes(seal({}, header, key=new_key("Partenariat synthétique")))
+    line = _one_line(_bounded("import", str(package), "--key", "/dev/zero"), 2)
+    assert "/dev/zero: more than" in line
+
+
+@pytest.mark.parametrize("where", ["answers", "package"])
+def test_json_nested_too_deeply_is_refused_in_one_line(tmp_path: Path, where: str) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    args = ("assess", "--instrument", "csvc-grid", "--answers") if where == "answers" else ("import",)
+    line = _one_line(_bounded(*args, str(path)), 2)
+    assert str(path) in line
