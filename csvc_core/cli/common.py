@@ -1,4 +1,4 @@
-"""Helpers shared by the CLI commands: printing JSON, the language option."""
+"""Helpers shared by the CLI commands: printing JSON, the language option, values asked rather than given."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import click
+
+from csvc_core.i18n import DEFAULT_LANGUAGE, t
 
 #: where ``--lang`` leaves the command's language, for the CLI to word an error in it (``ctx.meta`` is shared
 #: by the nested contexts of one run).
@@ -31,3 +33,27 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON 
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+#: the value of an identifying option that means "ask me": the value never appears among the arguments.
+ASKED = "-"
+
+
+def _ask_when_dash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value != ASKED:
+        return value
+    option = param.opts[0] if param.opts else str(param.name)
+    lang = ctx.meta.get(LANG_META, DEFAULT_LANGUAGE)
+    return str(click.prompt(t("cli.ask_value", lang, option=option), err=True))
+
+
+def identifying_option(*decls: str, help: str, **attrs: Any) -> Any:
+    """A text option that may identify someone (a name, a phone, a note, a reason): given as ``-``, its value
+    is asked on the terminal (from standard input when it is not one: a line per option, in the order given),
+    since every user of the computer can read a command's arguments in the process list."""
+    return click.option(
+        *decls,
+        callback=_ask_when_dash,
+        help=f"{help} Give {ASKED} to type it at a prompt (kept out of the process list).",
+        **attrs,
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import MEETING_MAX_BYTES, read_json
@@ -90,7 +90,9 @@ def request(
 
 @concertation.command("submit")
 @click.argument("concertation_id", metavar="ID")
-@click.option("--note", required=True, help="The répondant's sign-off (e.g. the grid's tier); encrypted.")
+@identifying_option(
+    "--note", required=True, help="The répondant's sign-off (e.g. the grid's tier); encrypted."
+)
 @store_command
 @lang_option
 def submit(concertation_id: str, note: str, store_url: str | None, user_name: str | None, lang: str) -> None:
@@ -115,7 +117,7 @@ def committee(concertation_id: str, store_url: str | None, user_name: str | None
 @click.argument("concertation_id", metavar="ID")
 @click.option("--member", "members", multiple=True, help="A committee member (three, distinct).")
 @click.option("--concerted-action/--no-concerted-action", required=True, help="The committee's decision.")
-@click.option("--reason", required=True, help="Why (encrypted).")
+@identifying_option("--reason", required=True, help="Why (encrypted).")
 @store_command
 @lang_option
 def decide(
@@ -158,7 +160,7 @@ def meeting(concertation_id: str, path: str, store_url: str | None, user_name: s
 @concertation.command("done")
 @click.argument("concertation_id", metavar="ID")
 @click.argument("action_id", metavar="ACTION")
-@click.option("--note", default="", help="Encrypted.")
+@identifying_option("--note", default="", help="Encrypted.")
 @store_command
 @lang_option
 def done(
@@ -173,7 +175,7 @@ def done(
 @concertation.command("close")
 @click.argument("concertation_id", metavar="ID")
 @click.option("--reason", required=True, type=click.Choice(CLOSURE_REASONS))
-@click.option("--note", default="", help="Required with reason other (encrypted).")
+@identifying_option("--note", default="", help="Required with reason other (encrypted).")
 @store_command
 @lang_option
 def close(

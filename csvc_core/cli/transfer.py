@@ -40,7 +40,7 @@ def _package_passphrase(user_name: str | None, lang: str) -> str:
 
 @click.command("export")
 @click.argument("case_id", metavar="CASE")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Package file to write.")
+@click.option("-o", "--output", required=True, help="Package file to write (a new or regular file).")
 @click.option(
     "--include",
     "categories",
@@ -64,8 +64,10 @@ def export(
     """Exporter un dossier / Export one case as a sealed package."""
     from csvc_core.exchange.content import check_categories
     from csvc_core.i18n import t
+    from csvc_core.outputfiles import check_destination
 
     chosen = check_categories(categories)
+    check_destination(Path(output))
     key = _key(key_path)
     passphrase = None if key is not None else _package_passphrase(user_name, lang)
     with unlocked(store_url, user_name, lang) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -112,3 +113,57 @@ def test_json_nested_too_deeply_is_refused_in_one_line(tmp_path: Path, where: st
     args = ("assess", "--instrument", "csvc-grid", "--answers") if where == "answers" else ("import",)
     line = _one_line(_bounded(*args, str(path)), 2)
     assert str(path) in line
+
+
+BOOM_PLUGIN = """
+import click
+
+from csvc_core import hookimpl
+from csvc_core.cli.common import lang_option
+
+
+@click.command("xyz-boom")
+@lang_option
+def boom(lang):
+    raise LookupError("a bug in a plugin")
+
+
+@hookimpl
+def csvc_commands():
+    return [boom]
+"""
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "unexpected error"), ("fr", "erreur inattendue")])
+def test_an_unexpected_error_is_one_line_in_the_asked_language(tmp_path: Path, lang: str, words: str) -> None:
+    info = tmp_path / "xyz_boom-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: xyz-boom\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[csvc.plugins]\nxyz_boom = xyz_boom\n", encoding="utf-8")
+    (tmp_path / "xyz_boom.py").write_text(BOOM_PLUGIN, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CSVC_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tmp_path), env.get("PYTHONPATH")]))
+    line = _one_line(run_csvc("xyz-boom", "--lang", lang, env=env), 1)
+    assert words in line and "LookupError: a bug in a plugin" in line
+
+
+def test_an_argument_that_is_not_utf8_is_refused_in_one_line() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "csvc_core",
+            "assess",
+            "--instrument",
+            b"caf\xe9",
+            "--answers",
+            "-",
+            "--lang",
+            "en",
+        ],
+        input=b"{}",
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert done.stderr.decode("utf-8").splitlines() == ["csvc: argument 3 (caf\\xe9) is not valid UTF-8 text"]
