@@ -20,8 +20,9 @@ from typing import Any
 import attrs
 from argon2.low_level import Type, hash_secret_raw
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.inputfiles import KEY_FILE_MAX_BYTES
+from csvc_core.outputfiles import check_destination, write_beside
 
 KEY_KIND = "csvc-exchange-key"
 KEY_BYTES = 32
@@ -63,7 +64,7 @@ def new_key(label: str) -> ExchangeKey:
 
 
 def write_key(key: ExchangeKey, path: Path, created_at: datetime) -> None:
-    """Write the key file, readable by its owner only; never overwrites a file."""
+    """Write the key file, readable by its owner only, whole or not at all; never overwrites a file."""
     data = {
         "kind": KEY_KIND,
         "version": 1,
@@ -72,15 +73,18 @@ def write_key(key: ExchangeKey, path: Path, created_at: datetime) -> None:
         "created_at": created_at.isoformat(),
         "key": b64(key.secret),
     }
+    check_destination(path)
+    if os.path.lexists(path):
+        raise BadInput(key="error.exchange.key_exists", path=path)
+    temporary = write_beside(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.link(temporary, path)  # unlike a rename, fails if the name was taken meanwhile
     except FileExistsError:
         raise BadInput(key="error.exchange.key_exists", path=path) from None
     except OSError as exc:
-        raise BadInput(key="error.file.cannot_write", path=path, problem=exc.strerror) from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.write("\n")
+        raise OperationFailed(key="error.file.cannot_write", path=path, problem=exc.strerror) from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def read_key(path: Path) -> ExchangeKey:

@@ -130,6 +130,7 @@ WRITERS = {
     "export": ("export", "{case}", "-o", "{path}"),
     "report": ("report", "{case}", "-o", "{path}"),
     "stats": ("stats", "-o", "{path}"),
+    "key": ("exchange", "key-new", "-o", "{path}"),
     "register": (
         "disclose", "register", "--from", "2026-01-01T00:00:00+00:00", "--to", "2026-02-01T00:00:00+00:00",
         "--output", "{path}",
