@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if os.environ.get("CSVC_DEBUG") or strict_plugins():
             raise
-        error = f"{type(exc).__name__}: {exc}".encode("utf-8", "backslashreplace").decode("utf-8")
+        first_line = next(iter(str(exc).strip().splitlines()), "")
+        error = f"{type(exc).__name__}: {first_line}".encode("utf-8", "backslashreplace").decode("utf-8")
         click.echo(t("cli.unexpected", lang, error=error), err=True)
         sys.exit(1)

@@ -125,7 +125,7 @@ from csvc_core.cli.common import lang_option
 @click.command("xyz-boom")
 @lang_option
 def boom(lang):
-    raise LookupError("a bug in a plugin")
+    raise LookupError("a bug in a plugin\\n[its details on a second line]")
 
 
 @hookimpl

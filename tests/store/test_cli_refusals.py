@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -275,3 +276,18 @@ def test_a_reason_asked_but_not_typed_stores_nothing(env: dict[str, str]) -> Non
     assert done.returncode == 1 and "Traceback" not in done.stderr
     shown = json.loads(run_csvc("case", "show", case_id, "--json", env=env).stdout)
     assert shown["status"] == "open"
+
+
+def test_a_backup_on_a_full_disk_leaves_no_partial_copy(env: dict[str, str], full_disk: Path) -> None:
+    destination = full_disk / "copy.db"
+    done = run_csvc("store", "backup", str(destination), "--lang", "en", env=env)
+    line = _one_line(done, 1)
+    assert str(destination) in line and "disk is full" in line
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
+
+
+def test_a_backup_is_private_from_its_first_byte(env: dict[str, str], tmp_path: Path) -> None:
+    destination = tmp_path / "copy.db"
+    done = run_csvc("store", "backup", str(destination), env=env)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(os.stat(destination).st_mode) == 0o600
