@@ -53,9 +53,9 @@ def without_password(url: str) -> str:
 class Location:
     """A resolved store URL: its kind, the SQLAlchemy URL, and for SQLite the file."""
 
-    url: str  # as the user wrote it (a password in it is never shown: see display and scrub)
-    kind: str  # "sqlite" or "postgresql"
-    sqlalchemy_url: str
+    url: str = attrs.field(repr=without_password)  # as written (a password in it is never shown)
+    kind: str = attrs.field()  # "sqlite" or "postgresql"
+    sqlalchemy_url: str = attrs.field(repr=without_password)
     path: Path | None = None
 
     @property

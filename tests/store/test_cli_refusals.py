@@ -291,3 +291,11 @@ def test_a_backup_is_private_from_its_first_byte(env: dict[str, str], tmp_path: 
     done = run_csvc("store", "backup", str(destination), env=env)
     assert done.returncode == 0, done.stderr
     assert stat.S_IMODE(os.stat(destination).st_mode) == 0o600
+
+
+def test_a_location_never_shows_its_password() -> None:
+    from csvc_core.store.engine import resolve
+
+    location = resolve(f"postgresql://csvc:{SECRET}@127.0.0.1:5432/csvc")
+    assert location.display == "postgresql://csvc:***@127.0.0.1:5432/csvc"
+    assert SECRET not in repr(location) and SECRET not in location.scrub(f"failed for {SECRET}")
