@@ -105,6 +105,8 @@ def read_instrument(path: Path, raw: bytes | None = None) -> dict[str, Any]:
         raise InstrumentInvalid([f"{path}: cannot read: {exc.strerror}"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise InstrumentInvalid([f"{path}: not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise InstrumentInvalid([f"{path}: not valid TOML: nested too deeply"]) from None
     except UnicodeDecodeError:
         raise InstrumentInvalid([f"{path}: not UTF-8 text"]) from None
 

@@ -98,6 +98,15 @@ def test_an_endless_instrument_file_is_refused() -> None:
     assert line == f"/dev/zero: larger than {INSTRUMENT_MAX_BYTES} bytes; not read"
 
 
+def test_an_instrument_nested_too_deeply_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("id = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert (
+        _one_line(_bounded("instruments", "validate", str(path)), 2)
+        == f"{path}: not valid TOML: nested too deeply"
+    )
+
+
 def test_an_endless_exchange_key_is_refused(tmp_path: Path) -> None:
     package = tmp_path / "p.json"
     header = {"package_id": "p1", "created_at": "2026-03-01T10:00:00-05:00", "sender": {}}
