@@ -64,7 +64,7 @@ def _level_line(level: dict[str, Any] | None, lang: str) -> str:
 @concertation.command("request")
 @click.argument("case_id", metavar="CASE")
 @click.option("--criterion", "criteria", multiple=True, type=click.Choice(CRITERIA), help="Repeatable.")
-@click.option(
+@identifying_option(
     "--judgement", default="", help="Your reason, required with professional_judgement (encrypted)."
 )
 @store_command

@@ -238,6 +238,11 @@ IDENTIFYING = {
     ],
     ("disclose", "annotate"): ["--text"],
     ("action", "set"): ["--note"],
+    ("concertation", "request"): ["--judgement"],
+    ("concertation", "submit"): ["--note"],
+    ("concertation", "decide"): ["--reason"],
+    ("concertation", "done"): ["--note"],
+    ("concertation", "close"): ["--note"],
 }
 
 
