@@ -10,7 +10,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, store_option, unlocked
 from csvc_core.i18n import t
-from csvc_core.jsonio import parse_datetime
+from csvc_core.jsonio import parse_datetime, refuse_future
 
 
 @click.group()
@@ -108,8 +108,12 @@ def upgrade(store_url: str | None, user_name: str | None, as_json: bool, lang: s
 def purge(
     now_text: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
-    """Détruire les dossiers fermés échus / Purge closed cases past their retention period."""
+    """Détruire les dossiers fermés échus / Purge closed cases past their retention period.
+
+    ``--now`` may look back, never ahead: a later date would destroy cases before their period ends."""
     now: datetime | None = parse_datetime(now_text, "--now") if now_text else None
+    if now is not None:
+        refuse_future(now, "--now", "error.store.purge_in_future")
     with unlocked(store_url, user_name, lang) as session:
         report = session.purge(now)
     if as_json:

@@ -39,41 +39,59 @@ def default_path() -> Path:
     return user_data_path("csvc", appauthor=False) / "csvc.db"
 
 
+def without_password(url: str) -> str:
+    """``url`` with the password of its user part shown as ``***``, even in a URL too broken to parse
+    (everything up to the last ``@`` counts as the user part: a stray ``@`` hides more, never less)."""
+    scheme, separator, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
+
+
 @attrs.frozen
 class Location:
     """A resolved store URL: its kind, the SQLAlchemy URL, and for SQLite the file."""
 
-    url: str  # as the user wrote it (no password: a libpq password file or trust is expected)
-    kind: str  # "sqlite" or "postgresql"
-    sqlalchemy_url: str
+    url: str = attrs.field(repr=without_password)  # as written (a password in it is never shown)
+    kind: str = attrs.field()  # "sqlite" or "postgresql"
+    sqlalchemy_url: str = attrs.field(repr=without_password)
     path: Path | None = None
 
     @property
     def display(self) -> str:
-        return str(self.path) if self.path is not None else self.url
+        return str(self.path) if self.path is not None else without_password(self.url)
+
+    def scrub(self, text: str) -> str:
+        """``text`` (a driver's message) with the URL's password, if any, replaced by ``***``."""
+        password = make_url(self.sqlalchemy_url).password if self.path is None else None
+        return text.replace(str(password), "***") if password else text
 
 
 def resolve(url: str | None = None) -> Location:
     """The store location from ``url``, else ``$CSVC_STORE``, else the default SQLite file."""
     text = url or os.environ.get(ENV_URL) or f"sqlite:///{default_path()}"
+    shown = without_password(text)
     try:
         parsed = make_url(text)
-    except ArgumentError:
-        raise BadInput(key="error.store.url_invalid", url=text) from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise BadInput(key="error.store.url_invalid", url=shown) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
-            raise BadInput(key="error.store.url_no_file", url=text)
+            raise BadInput(key="error.store.url_no_file", url=shown)
         path = Path(parsed.database).expanduser().resolve()
         return Location(url=text, kind="sqlite", sqlalchemy_url=f"sqlite:///{path}", path=path)
     if backend == "postgresql":
+        if "@" in (parsed.host or ""):
+            raise BadInput(key="error.store.url_password_at", url=shown)
         if not parsed.database:
-            raise BadInput(key="error.store.url_no_database", url=text)
+            raise BadInput(key="error.store.url_no_database", url=shown)
         driver_url = parsed.set(drivername="postgresql+psycopg")
         return Location(
             url=text, kind="postgresql", sqlalchemy_url=driver_url.render_as_string(hide_password=False)
         )
-    raise BadInput(key="error.store.url_unsupported", url=text)
+    raise BadInput(key="error.store.url_unsupported", url=shown)
 
 
 #: file systems where SQLite's locking and syncing cannot be trusted (https://sqlite.org/howtocorrupt.html).

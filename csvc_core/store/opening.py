@@ -106,7 +106,9 @@ class Store:
                 yield tx
         except DBAPIError as exc:
             raise OperationFailed(
-                key="error.store.database_failed", store=self.location.display, problem=_first_line(exc)
+                key="error.store.database_failed",
+                store=self.location.display,
+                problem=self.location.scrub(_first_line(exc)),
             ) from None
         if writer is not None and writer.head is not None:
             self.anchor.advance(writer.head)
@@ -199,7 +201,7 @@ def open_store(url: str | None = None) -> Store:
         if read_only_reason is not None:
             raise read_only_reason from None
         raise OperationFailed(
-            key="error.store.cannot_open", store=location.display, problem=_first_line(exc)
+            key="error.store.cannot_open", store=location.display, problem=location.scrub(_first_line(exc))
         ) from None
     if revision is None:
         engine.dispose()

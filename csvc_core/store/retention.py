@@ -11,11 +11,13 @@ sensitive fields stay encrypted in it. An anchor file beside the copy records it
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, select, text
+from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import audit
@@ -84,7 +86,16 @@ def scrub(connection: Connection, kind: str) -> bool:
 
 
 def vacuum_into(connection: Connection, destination: Path) -> None:
-    connection.execute(text("VACUUM INTO :path"), {"path": str(destination)})
+    """Copy the store into ``destination``, created empty and private (0600) first; a failure (disk full, ...)
+    removes what was written and is :class:`OperationFailed`."""
+    try:
+        os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        connection.execute(text("VACUUM INTO :path"), {"path": str(destination)})
+    except (OSError, DBAPIError) as exc:
+        destination.unlink(missing_ok=True)
+        original = getattr(exc, "orig", None) or exc
+        problem = getattr(original, "strerror", None) or str(original).strip().splitlines()[0]
+        raise OperationFailed(key="error.store.backup_failed", path=destination, problem=problem) from None
 
 
 def check_backup(destination: Path, key: bytes) -> audit.Head:

@@ -8,7 +8,6 @@ copy is the server's own (``pg_dump``) and is the administrator's to make first.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,7 +83,6 @@ def _copy_before(store: Store, location: Location, revision: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"{location.path.name}.before-{revision}-{stamp}"
     copy = retention.check_destination(location.path.with_name(name))
-    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with store.engine.connect() as connection:
         retention.vacuum_into(connection.execution_options(isolation_level="AUTOCOMMIT"), copy)
     head = retention.check_backup(copy, store.audit_key)
