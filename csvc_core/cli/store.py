@@ -122,7 +122,7 @@ def purge(
 @store_option
 @lang_option
 def check(store_url: str | None, lang: str) -> None:
-    """Vérifier le dépôt / Check the store: integrity, schema, audit trail."""
+    """Vérifier le dépôt / Check the store: integrity, schema, audit trail, sealed rows."""
     from csvc_core.errors import OperationFailed
     from csvc_core.store import open_store
 
@@ -131,8 +131,11 @@ def check(store_url: str | None, lang: str) -> None:
         if opened.read_only_reason:
             raise opened.read_only_reason
         report = opened.verify_audit()
+        problem = opened.check_integrity() if report.ok else None
     finally:
         opened.close()
     if not report.ok:
         raise OperationFailed(key="store.audit_bad", problem=report.problem)
+    if problem is not None:
+        raise OperationFailed(key=f"store.integrity_{problem.kind}", table=problem.table, id=problem.row_id)
     click.echo(t("store.check_ok", lang, entries=report.entries))
