@@ -316,3 +316,43 @@ def test_reads_do_not_wait_for_a_change_in_progress(postgres_url: str) -> None:
     finally:
         session.lock()
         store.close()
+
+
+@pytest.mark.postgres
+def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_url: str) -> None:
+    from .conftest import _init
+
+    store = _init(postgres_url)
+    admin = store.unlock("alice", PASSPHRASE)
+    case_id = some_work(admin)
+    failures: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            with open_store(postgres_url) as own:
+                session = own.unlock("alice", PASSPHRASE)
+                for round_ in range(4):
+                    session.case(case_id)
+                    session.followup()
+                    if (index + round_) % 2:
+                        session.record_event(case_id, "new_incident")
+                session.lock()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    try:
+        assert not failures, failures[0]
+        report = store.verify_audit()
+        assert report.ok, report.problem
+        assert report.entries == last_seq(store)
+        assert store.check_integrity() is None
+        level = admin.case(case_id)
+        assert level.summary.compromission == level.level.level
+    finally:
+        admin.lock()
+        store.close()
