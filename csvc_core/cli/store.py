@@ -57,13 +57,14 @@ def init(
                     "organisation": org,
                     "sector": sector,
                     "user": user_name,
-                    "audit_key": str(created.key_path),
+                    # PostgreSQL: the server keeps the chain's key; the file is this workstation's anchor key
+                    "audit_key": None if created.server_chain else str(created.key_path),
+                    "anchor_key": str(created.key_path) if created.server_chain else None,
                 }
             )
         else:
-            click.echo(
-                t("store.created", lang, store=where, org=org, user=user_name, keyfile=created.key_path)
-            )
+            message = "store.created_server" if created.server_chain else "store.created"
+            click.echo(t(message, lang, store=where, org=org, user=user_name, keyfile=created.key_path))
     finally:
         created.close()
 

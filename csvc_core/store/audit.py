@@ -1,10 +1,14 @@
 """The audit trail: every read of a case, change, export, login and failed login, in the same transaction.
 
-Entries are hash-chained with HMAC-SHA256 keyed by a secret kept outside the database (a key file, mode 0600,
-or ``$CSVC_AUDIT_KEY``): ``hash = HMAC(key, canonical(entry) || prev_hash)``. Someone who can edit the
-database but lacks the key cannot forge an entry. After each commit the chain head (sequence and hash,
-itself under HMAC) is written to an *anchor* file outside the database, so that deleting the last
-entries shows.
+Entries are hash-chained with HMAC-SHA256: ``hash = HMAC(key, canonical(entry) || prev_hash)``. A
+transaction's entries are collected as it runs and appended at its end, just before its commit. On SQLite
+csvc computes the chain with a key kept outside the database (a key file, mode 0600, or ``$CSVC_AUDIT_KEY``,
+recognised by its check value in ``store_meta``); on PostgreSQL the server computes it with a key of its own
+(:mod:`csvc_core.store.pg_audit`). Someone who can edit the database but lacks the key cannot forge an entry.
+
+Each organisation's last entry is kept as a checkpoint under the same kind of MAC, in the database; after
+each commit the chain head (sequence and hash, under HMAC) is also written to an *anchor* file outside the
+database. Deleting the last entries shows against either; a trail with entries and no anchor is not intact.
 
 Entries hold ids, action names and field-group names, never a sensitive value. Times are UTC.
 """

@@ -3,6 +3,7 @@ files of her own workstation: each is written as the attack first, then what csv
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -356,3 +357,13 @@ def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_
     finally:
         admin.lock()
         store.close()
+
+
+@pytest.mark.postgres
+def test_init_on_postgresql_says_the_server_keeps_the_key(postgres_url: str) -> None:
+    env = {"CSVC_PASSPHRASE": PASSPHRASE}
+    args = ("store", "init", "--store", postgres_url, "--org", "Maison Aurore", "--sector", "shelter")
+    done = run_csvc(*args, "--user", "alice", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    created = json.loads(done.stdout)
+    assert created["audit_key"] is None and created["anchor_key"].endswith(".key")
