@@ -36,6 +36,8 @@ from csvc_core.store.schema import audit_checkpoints, audit_log, store_meta, utc
 
 ENV_KEY = "CSVC_AUDIT_KEY"
 GENESIS = "0" * 64
+#: every store's trail begins with its ``store.init`` entry: an empty one was emptied.
+EMPTY = "entry 1: missing — the trail is empty, though every store's begins with store.init (entries deleted)"
 
 
 def _mac(key: bytes, message: bytes) -> str:
@@ -344,6 +346,8 @@ def verify(
             hashes_at_anchor = row.hash
         last_of[row.org_id or ""] = Head(row.seq, row.hash)
         prev_hash, expected_seq, count = row.hash, expected_seq + 1, count + 1
+    if not count:
+        return AuditReport(False, 0, 1, EMPTY, at_anchor)
     if inspect(connection).has_table(audit_checkpoints.name):  # a copy of an older store has none
         found = check_checkpoints(connection, key, last_of, count)
         if found is not None:

@@ -24,7 +24,7 @@ import attrs
 from sqlalchemy import Connection, select, text
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store.audit import Anchor, AuditReport
+from csvc_core.store.audit import EMPTY, Anchor, AuditReport
 from csvc_core.store.integrity import SEALED
 from csvc_core.store.schema import audit_log
 
@@ -320,16 +320,16 @@ def verify_with_anchor(connection: Connection, anchor: Anchor) -> AuditReport:
     if not server.ok:
         return AuditReport(False, server.entries, server.first_bad, server.problem, at_anchor)
     count = server.entries
+    if not count:
+        return AuditReport(False, 0, 1, EMPTY, at_anchor)
     if anchored is None:
-        if count:
-            return AuditReport(
-                False,
-                count,
-                None,
-                f"no anchor at {anchor.path}: the trail has {count} entries but nothing outside the database "
-                "vouches for its end (the anchor was deleted, or this workstation never used the store)",
-            )
-        return AuditReport(True, 0)
+        return AuditReport(
+            False,
+            count,
+            None,
+            f"no anchor at {anchor.path}: the trail has {count} entries but nothing outside the database "
+            "vouches for its end (the anchor was deleted, or this workstation never used the store)",
+        )
     if count < anchored.seq:
         return AuditReport(
             False,

@@ -73,6 +73,18 @@ def test_a_truncated_tail_with_the_anchor_deleted_is_caught_by_the_checkpoint(
     assert f"checkpoint at entry {last}" in (report.problem or "")
 
 
+def test_an_emptied_trail_with_its_checkpoints_and_anchor_deleted_is_caught(
+    store: Store, session: StoreSession
+) -> None:
+    some_work(session)
+    store.anchor_path.unlink()
+    tamper(store, delete(audit_log), delete(audit_checkpoints))
+    report = store.verify_audit()
+    assert not report.ok and report.first_bad == 1 and "trail is empty" in (report.problem or "")
+    cli = run_csvc("audit", "verify", "--store", store.location.url, "--lang", "en")
+    assert cli.returncode == 1 and "trail is empty" in cli.stderr
+
+
 def test_a_truncated_tail_with_its_checkpoints_deleted_is_caught(store: Store, session: StoreSession) -> None:
     some_work(session)
     last = last_seq(store)
