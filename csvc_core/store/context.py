@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store.access import Actor
 from csvc_core.store.audit import AuditWriter
 from csvc_core.store.crypto import FieldCipher
+from csvc_core.store.engine import CHANGE_LOCK
 
 
 class AccountDisabled(OperationFailed):
@@ -32,6 +33,7 @@ class Tx:
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
     read_only_reason: OperationFailed | None = None
+    changing: bool = attrs.field(default=False, init=False)
 
     def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
         """Add an audit entry in this transaction (ids and field-group names only, never sensitive values)."""
@@ -41,8 +43,13 @@ class Tx:
             )
 
     def require_writable(self) -> None:
+        """Refuse a change to a read-only store; on PostgreSQL, wait for the other changes to commit first
+        (the checks that follow see their rows, and no other change starts before this one commits)."""
         if self.read_only_reason is not None:
             raise ReadOnlyStore(key="error.store.read_only", reason=self.read_only_reason)
+        if not self.changing and self.connection.dialect.name == "postgresql":
+            self.connection.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": CHANGE_LOCK})
+        self.changing = True
 
     # shorthands for sealed fields, bound to table.column:row
     def seal(self, text: str, table: str, column: str, row_id: str) -> bytes:

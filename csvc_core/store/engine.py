@@ -3,8 +3,9 @@
 SQLite (the default, one file in the user data folder): WAL journal, ``synchronous=FULL``, foreign keys on,
 ``secure_delete`` on, a busy timeout, and every transaction opened explicitly with ``BEGIN IMMEDIATE``
 (Python's ``sqlite3`` implicit transactions are switched off). PostgreSQL (a partnership's shared server,
-driver psycopg 3):
-every transaction takes one advisory lock first, so the audit chain grows one entry at a time.
+driver psycopg 3): reads run side by side; a change takes :data:`CHANGE_LOCK` at its first check
+(:meth:`csvc_core.store.context.Tx.require_writable`), and every transaction's audit entries are appended
+at its end under the server's own lock (:mod:`csvc_core.store.pg_audit`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from sqlalchemy.exc import ArgumentError
 from csvc_core.errors import BadInput, OperationFailed
 
 ENV_URL = "CSVC_STORE"
-#: the advisory lock every PostgreSQL transaction holds (an arbitrary constant: "csvc" in ASCII).
-PG_LOCK = 0x63737663
+#: the advisory lock a PostgreSQL transaction that changes the store holds from its first check to its
+#: commit (an arbitrary constant: "csvc" in ASCII): changes run one at a time, reads never wait for it.
+CHANGE_LOCK = 0x63737663
 SQLITE_PRAGMAS = (
     ("busy_timeout", "15000"),
     ("journal_mode", "WAL"),
@@ -136,9 +138,7 @@ def make_engine(location: Location, *, read_only: bool = False) -> Engine:
         engine = create_engine(url)
         _sqlite_events(engine, read_only)
         return engine
-    engine = create_engine(location.sqlalchemy_url, pool_pre_ping=True)
-    _postgresql_events(engine)
-    return engine
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True)
 
 
 def _sqlite_events(engine: Engine, read_only: bool) -> None:
@@ -162,13 +162,6 @@ def _sqlite_events(engine: Engine, read_only: bool) -> None:
     def _begin(connection: Any) -> None:
         if not _autocommit(connection):
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def _postgresql_events(engine: Engine) -> None:
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        if not _autocommit(connection):
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
 
 
 def _autocommit(connection: Any) -> bool:

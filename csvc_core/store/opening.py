@@ -15,11 +15,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import audit, crypto, migrate
+from csvc_core.store import audit, crypto, integrity, migrate, pg_audit
 from csvc_core.store.access import ROLES, Actor
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
@@ -62,6 +62,8 @@ class Store:
         self.store_id = meta["store_id"]
         self.retention_days = int(meta.get("retention_days", DEFAULT_RETENTION_DAYS))
         self._key: bytes | None = None
+        #: PostgreSQL computes the chain and the row seals itself; SQLite's are computed here, with the key.
+        self.server_chain = location.kind == "postgresql"
 
     # -- files beside the database ---------------------------------------------------------------------
     @property
@@ -74,13 +76,30 @@ class Store:
 
     @property
     def audit_key(self) -> bytes:
+        """SQLite: the key of the chain. PostgreSQL: this workstation's own key for its anchor (the chain's
+        key stays on the server), created on first use."""
         if self._key is None:
+            if self.server_chain:
+                audit.create_key_file(self.key_path)
             self._key = audit.load_key(self.key_path)
         return self._key
 
     @property
     def anchor(self) -> audit.Anchor:
         return audit.Anchor(self.anchor_path, self.audit_key)
+
+    def audit_writer(self, connection: Connection) -> audit.AuditWriter:
+        """The transaction's audit writer (on SQLite, the connection also starts noting the rows to seal)."""
+        if self.server_chain:
+            return audit.AuditWriter(connection, None)
+        integrity.watch(connection)
+        return audit.AuditWriter(connection, self.audit_key)
+
+    def finish(self, writer: audit.AuditWriter) -> None:
+        """Just before the commit: seal the rows written (SQLite) and append the entries to the chain."""
+        if not self.server_chain:
+            integrity.seal_pending(writer.connection, self.audit_key)
+        writer.flush()
 
     @property
     def read_only(self) -> bool:
@@ -101,9 +120,11 @@ class Store:
                 if not active:
                     cipher.lock()
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
-                writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
+                writer = None if self.read_only else self.audit_writer(connection)
                 tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
                 yield tx
+                if writer is not None:
+                    self.finish(writer)
         except DBAPIError as exc:
             raise OperationFailed(
                 key="error.store.database_failed",
@@ -118,8 +139,9 @@ class Store:
         if self.read_only:
             return
         with self.engine.begin() as connection:
-            writer = audit.AuditWriter(connection, self.audit_key)
+            writer = self.audit_writer(connection)
             writer.append("login.failed", user_id=user_id, org_id=org_id, detail={"user": user_name})
+            self.finish(writer)
         assert writer.head is not None
         self.anchor.advance(writer.head)
 
@@ -130,11 +152,26 @@ class Store:
         return unlock(self, user_name, passphrase)
 
     def verify_audit(self) -> audit.AuditReport:
-        """Check the whole audit trail (HMAC chain, sequence, anchor)."""
+        """Check the whole audit trail (HMAC chain, sequence, checkpoints, this workstation's anchor);
+        PostgreSQL's server recomputes the chain and the checkpoints."""
         with self.engine.connect() as connection:
-            report = audit.verify(connection, self.audit_key, self.anchor)
+            if self.server_chain:
+                report = pg_audit.verify_with_anchor(connection, self.anchor)
+            else:
+                report = audit.verify(connection, self.audit_key, self.anchor, anchor_required=True)
             connection.rollback()
         return report
+
+    def check_integrity(self) -> integrity.IntegrityProblem | None:
+        """The first sealed row changed, or disclosure deleted, outside csvc; None when every row is sound."""
+        with self.engine.connect() as connection:
+            if self.server_chain:
+                found = pg_audit.integrity_check(connection)
+                problem = None if found is None else integrity.IntegrityProblem(*found)
+            else:
+                problem = integrity.check(connection, self.audit_key)
+            connection.rollback()
+        return problem
 
     def close(self) -> None:
         self.engine.dispose()
@@ -255,6 +292,10 @@ def init_store(
             if migrate.current_revision(connection) is not None:
                 raise OperationFailed(key="error.store.holds_store", store=location.display)
             migrate.upgrade(connection)
+            if location.kind == "postgresql":
+                pg_audit.install(connection)
+            else:
+                integrity.watch(connection)
             connection.execute(
                 insert(store_meta),
                 [
@@ -277,11 +318,18 @@ def init_store(
             )
             key_file = key_path(location, store_id)
             audit.create_key_file(key_file)
-            writer = audit.AuditWriter(connection, audit.load_key(key_file))
+            key = audit.load_key(key_file)
+            if location.kind == "sqlite":
+                connection.execute(
+                    insert(store_meta).values(key=audit.KEY_CHECK, value=audit.key_check_value(key))
+                )
+                integrity.seal_pending(connection, key)
+            writer = audit.AuditWriter(connection, None if location.kind == "postgresql" else key)
             writer.append("store.init", user_id=user_id, org_id=org_id, detail={"sector": sector})
             writer.append(
                 "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": "admin"}
             )
+            writer.flush()
     except BaseException:
         engine.dispose()
         if location.path is not None:  # leave no half-made store behind (the file was empty before)

@@ -97,6 +97,7 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", ID, nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    Column("integrity", String(64), nullable=True),  # MAC of id, org_id, name, role, active (integrity.py)
 )
 
 cases = Table(
@@ -115,6 +116,7 @@ cases = Table(
     Column("compromission", Integer, nullable=True),
     Column("reassess_by", UTCDateTime, nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    Column("integrity", String(64), nullable=True),  # MAC of id, org_id, status, compromission, reassess_by
     Index("ix_cases_org_created", "org_id", "created_at"),
     Index("ix_cases_org_reassess", "org_id", "reassess_by"),
 )
@@ -169,6 +171,7 @@ assessments = Table(
     Column("result_ct", LargeBinary, nullable=False),  # the §1 result object as computed at the time
     Column("confirmed_by", ID, ForeignKey("users.id"), nullable=False),
     Column("confirmed_at", UTCDateTime, nullable=False),
+    Column("integrity", String(64), nullable=True),  # MAC of id, case_id, org_id, level, compromission
     Index("ix_assessments_case_assessed", "case_id", "assessed_at"),
 )
 
@@ -253,6 +256,16 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: each organisation's last chain head, under a MAC the database alone does not give (audit.py)
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("org_id", String(32), primary_key=True),  # "" for entries of no organisation
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
 
 # -- partnership (csvc_core.sharing): consents, shares, disclosures, referrals, transfers, concertation ---
 # Lists of codes (categories, harms, fields, criteria) are JSON text; free text written by staff is sealed.
@@ -315,6 +328,7 @@ disclosures = Table(
     Column("fields", Text, nullable=False),
     Column("payload_ct", LargeBinary, nullable=False),  # exactly the ticked fields' values, as sent
     Column("digest", String(64), nullable=False),  # sha256 of the row as written; also in its audit entry
+    Column("integrity", String(64), nullable=True),  # MAC of id, case_id, org_id, digest
 )
 
 disclosure_annotations = Table(

@@ -15,7 +15,7 @@ import attrs
 from sqlalchemy import select
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import audit, migrate, retention
+from csvc_core.store import audit, integrity, migrate, pg_audit, retention
 from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.opening import Store, quick_check
@@ -56,10 +56,12 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         if revision not in migrate.known_revisions():
             raise OperationFailed(key="error.store.newer_schema", store=location.display, revision=revision)
         with engine.connect() as connection:
-            row = connection.execute(select(users).where(users.c.name == user_name)).first()
+            older = [column for column in users.c if column.name != "integrity"]  # as older schemas have it
+            row = connection.execute(select(*older).where(users.c.name == user_name)).first()
             connection.rollback()
         if row is None or not row.active or data_key_of(row, passphrase) is None:
-            store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
+            if revision == migrate.SCHEMA_HEAD:  # an older trail has no room for this csvc's entries
+                store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise LoginRefused(key="error.store.login_refused", user=user_name)
         if row.role != "admin":
             raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
@@ -68,10 +70,17 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         copy = _copy_before(store, location, revision) if location.path is not None else None
         with engine.begin() as connection:
             migrate.upgrade(connection)
-            writer = audit.AuditWriter(connection, store.audit_key)
+            if store.server_chain:
+                pg_audit.install(connection)
+            else:
+                integrity.seal_all(connection, store.audit_key)
+                audit.seed_checkpoints(connection, store.audit_key)
+            writer = store.audit_writer(connection)
             detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
-            head = writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
-        store.anchor.advance(head)
+            writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
+            store.finish(writer)
+        assert writer.head is not None
+        store.anchor.advance(writer.head)
         return UpgradeReport(revision, migrate.SCHEMA_HEAD, copy)
     finally:
         store.close()
