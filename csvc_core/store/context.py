@@ -1,7 +1,8 @@
-"""One unit of work: a database transaction, the acting user, the field cipher and the audit writer."""
+"""One unit of work: a database transaction, the acting user, her keys and the audit writer."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -9,9 +10,10 @@ import attrs
 from sqlalchemy import Connection
 
 from csvc_core.errors import OperationFailed
+from csvc_core.store import crypto
 from csvc_core.store.access import Actor
 from csvc_core.store.audit import AuditWriter
-from csvc_core.store.crypto import FieldCipher
+from csvc_core.store.keyring import Keyring
 
 
 class AccountDisabled(OperationFailed):
@@ -28,7 +30,7 @@ class Tx:
 
     connection: Connection
     actor: Actor
-    cipher: FieldCipher
+    keys: Keyring
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
     read_only_reason: OperationFailed | None = None
@@ -44,15 +46,30 @@ class Tx:
         if self.read_only_reason is not None:
             raise ReadOnlyStore(key="error.store.read_only", reason=self.read_only_reason)
 
-    # shorthands for sealed fields, bound to table.column:row
-    def seal(self, text: str, table: str, column: str, row_id: str) -> bytes:
-        return self.cipher.encrypt(text, f"{table}.{column}:{row_id}")
+    def key(self, scope: str) -> bytes:
+        """The key of ``scope`` (see :mod:`csvc_core.store.keyring`); :class:`AccessDenied` if not held."""
+        return self.keys.key(self.connection, scope)
 
-    def seal_optional(self, text: str | None, table: str, column: str, row_id: str) -> bytes | None:
-        return None if text is None else self.seal(text, table, column, row_id)
+    # sealed fields, under the key of their scope, bound to table.column:row
+    def seal(self, text: str, table: str, column: str, row_id: str, *, scope: str) -> bytes:
+        return crypto.seal_field(self.key(scope), text, f"{table}.{column}:{row_id}")
 
-    def unseal(self, blob: bytes, table: str, column: str, row_id: str) -> str:
-        return self.cipher.decrypt(blob, f"{table}.{column}:{row_id}")
+    def seal_optional(
+        self, text: str | None, table: str, column: str, row_id: str, *, scope: str
+    ) -> bytes | None:
+        return None if text is None else self.seal(text, table, column, row_id, scope=scope)
 
-    def unseal_optional(self, blob: bytes | None, table: str, column: str, row_id: str) -> str | None:
-        return None if blob is None else self.unseal(blob, table, column, row_id)
+    def unseal(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> str:
+        return crypto.open_field(self.key(scope), blob, f"{table}.{column}:{row_id}")
+
+    def unseal_optional(
+        self, blob: bytes | None, table: str, column: str, row_id: str, *, scope: str
+    ) -> str | None:
+        return None if blob is None else self.unseal(blob, table, column, row_id, scope=scope)
+
+    def seal_json(self, value: object, table: str, column: str, row_id: str, *, scope: str) -> bytes:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return self.seal(text, table, column, row_id, scope=scope)
+
+    def unseal_json(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> Any:
+        return json.loads(self.unseal(blob, table, column, row_id, scope=scope))
