@@ -119,8 +119,9 @@ def holders(connection: Connection, scope: str) -> list[tuple[str, str]]:
 class Keyring:
     """The keys of one unlocked user: her private key, and the scope keys opened so far (by grant)."""
 
-    def __init__(self, user_id: str, org_id: str, private_key: bytes) -> None:
+    def __init__(self, user_id: str, user_name: str, org_id: str, private_key: bytes) -> None:
         self.user_id = user_id
+        self.user_name = user_name
         self.org_id = org_id
         self._private: bytes | None = private_key
         self._opened: dict[bytes, bytes] = {}
@@ -174,7 +175,7 @@ class Keyring:
             if opened is not None:
                 self._opened[wrapped] = opened
                 return opened
-        raise AccessDenied(key="error.store.key_not_held", scope=scope.partition(":")[0], user=self.user_id)
+        raise AccessDenied(key="error.store.key_not_held", scope=scope, user=self.user_name)
 
 
 def new_scope(

@@ -75,7 +75,7 @@ def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
     if row is None or org is None or private is None:
         store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
         raise people.LoginRefused(key="error.store.login_refused", user=user_name)
-    session = StoreSession(store, people.actor_of(row, org), Keyring(row.id, row.org_id, private))
+    session = StoreSession(store, people.actor_of(row, org), Keyring(row.id, row.name, row.org_id, private))
     with session._tx() as tx:
         if row.pending_key is not None:
             people.settle_pending(tx, row, passphrase, private)
