@@ -67,19 +67,21 @@ def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
         return done.stdout if code == 0 else done.stderr
 
     csvc("store", "init", "--org", "Maison Aurore", "--sector", "shelter", "--user", "alice")
+    admins = {"Maison Aurore": "alice"}
     for org, sector in (
         ("Police Rivière", "police"),
         ("DPJ Nord", "youth_protection"),
         ("Cellule Nord", "csvc"),
     ):
-        csvc("org", "add", org, "--sector", sector)
+        admins[org] = f"admin-{sector}"
+        csvc("org", "add", org, "--sector", sector, "--admin", admins[org])
     for name, role, org in (
         ("wanda", "worker", "Maison Aurore"),
         ("rita", "repondant", "Maison Aurore"),
         ("paul", "worker", "Police Rivière"),
         ("cora", "coordinator", "Cellule Nord"),
     ):
-        csvc("user", "add", name, "--role", role, "--org", org)
+        csvc("user", "add", name, "--role", role, user=admins[org])
     csvc.outputs = outputs  # type: ignore[attr-defined]
     return csvc
 
