@@ -34,6 +34,7 @@ class Tx:
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
     read_only_reason: OperationFailed | None = None
+    _opened: dict[str, bytes] = attrs.field(factory=dict, init=False)  # scope keys opened in this transaction
 
     def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
         """Add an audit entry in this transaction (ids and field-group names only, never sensitive values)."""
@@ -48,7 +49,9 @@ class Tx:
 
     def key(self, scope: str) -> bytes:
         """The key of ``scope`` (see :mod:`csvc_core.store.keyring`); :class:`AccessDenied` if not held."""
-        return self.keys.key(self.connection, scope)
+        if scope not in self._opened:
+            self._opened[scope] = self.keys.key(self.connection, scope)
+        return self._opened[scope]
 
     # sealed fields, under the key of their scope, bound to table.column:row
     def seal(self, text: str, table: str, column: str, row_id: str, *, scope: str) -> bytes:

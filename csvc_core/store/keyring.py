@@ -144,6 +144,15 @@ class Keyring:
         """Her organisation's private key, from the grant she holds."""
         return self._granted(connection, of_org(self.org_id), (of_user(self.user_id),))
 
+    def check_org_public(self, connection: Connection) -> None:
+        """Her organisation's public key in the store is the one of the private key she holds (a key put
+        there in its place would receive the organisation's new keys)."""
+        stored = connection.execute(
+            select(organisations.c.public_key).where(organisations.c.id == self.org_id)
+        ).scalar()
+        if stored is None or bytes(stored) != crypto.public_of(self.org_private(connection)):
+            raise OperationFailed(key="error.store.org_key_altered", organisation=self.org_id)
+
     def key(self, connection: Connection, scope: str) -> bytes:
         """The key of ``scope``, when she or her organisation holds it; else :class:`AccessDenied`."""
         if scope == SELF:

@@ -101,6 +101,7 @@ class Store:
                 if not active:
                     keys.lock()
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
+                keys.check_org_public(connection)
                 writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
                 tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason)
                 yield tx

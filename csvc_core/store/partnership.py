@@ -435,9 +435,9 @@ def disclose(
         "recipient_ct": None,
     }
     if org_id is not None:
-        copy = {name: text for name, text in _texts(entry.recipient.name, entry.grounds).items()}
+        copy = {**_texts(entry.recipient.name, entry.grounds), "sent": sent}
         values["recipient_ct"] = _recipient_copy(
-            tx, org_id, {**copy, "sent": sent}, f"disclosures.recipient_ct:{disclosure_id}"
+            tx, org_id, copy, f"disclosures.recipient_ct:{disclosure_id}"
         )
     values["digest"] = disclosure_digest(values)
     tx.connection.execute(insert(disclosures).values(**values))

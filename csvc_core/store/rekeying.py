@@ -101,10 +101,9 @@ def rekey(
             )
     _copies(job)
     counts = {"organisations": len(job.orgs), "users": len(people)}
-    counts["cases"] = _cases(job)
-    counts["values"] = sum(
-        job.reseal(spec, {c: job.keys[keyring.of_case(c)] for c in _ids(job, cases)}) for spec in CASE
-    )
+    case_keys = _cases(job)
+    counts["cases"] = len(case_keys)
+    counts["values"] = sum(job.reseal(spec, case_keys) for spec in CASE)
     records = {org_id: keyring.records_key(private, org_id) for org_id, private in job.orgs.items()}
     counts["records"] = sum(job.reseal(spec, records) for spec in RECORDS)
     coordinators = [
@@ -117,11 +116,8 @@ def rekey(
     return counts
 
 
-def _ids(job: _Rekeying, table: object) -> list[str]:
-    return list(job.connection.execute(select(table.c.id)).scalars())  # type: ignore[attr-defined]
-
-
-def _cases(job: _Rekeying) -> int:
+def _cases(job: _Rekeying) -> dict[str, bytes]:
+    """A key for each case, granted to its owner and to the referees in force: case id -> key."""
     referees: dict[str, list[str]] = {}
     for row in job.connection.execute(
         select(referrals.c.case_id, referrals.c.to_org_id).where(referrals.c.ended_at.is_(None))
@@ -135,7 +131,7 @@ def _cases(job: _Rekeying) -> int:
             keyring.give(
                 job.connection, scope, holder, job.keys[scope], basis="referral", at=job.at, by=job.by
             )
-    return len(rows)
+    return {row.id: job.keys[keyring.of_case(row.id)] for row in rows}
 
 
 def _concertations(job: _Rekeying, coordinators: list[str]) -> int:

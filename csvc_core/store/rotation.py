@@ -148,13 +148,10 @@ def _reseal_copies(tx: Tx, org: str, old_private: bytes, new_public: bytes) -> i
     return count
 
 
-def _touched(org: str):  # type: ignore[no-untyped-def]
-    return select(disclosures).where((disclosures.c.org_id == org) | (disclosures.c.recipient_org_id == org))
-
-
 def _intact_disclosures(tx: Tx, org: str) -> set[str]:
     """The disclosures the rotation re-seals whose digest holds now (an altered one stays refused)."""
-    rows = tx.connection.execute(_touched(org)).all()
+    query = select(disclosures).where((disclosures.c.org_id == org) | (disclosures.c.recipient_org_id == org))
+    rows = tx.connection.execute(query).all()
     return {row.id for row in rows if disclosure_digest(row._mapping) == row.digest}
 
 

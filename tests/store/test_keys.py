@@ -12,13 +12,14 @@ from pathlib import Path
 
 import attrs
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, update
 
+from csvc_core.errors import OperationFailed
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.sharing.handover import Basis
 from csvc_core.store import AccessDenied, Contact, Store, StoreSession, crypto, keyring
 from csvc_core.store.people import LoginRefused, private_key_of
-from csvc_core.store.schema import audit_log, key_grants, metadata, users
+from csvc_core.store.schema import audit_log, cases, key_grants, metadata, organisations, users
 from csvc_core.testing import raises_worded
 
 from .conftest import FAST_KDF, PASSPHRASE, run_csvc
@@ -311,3 +312,20 @@ def test_the_command_line_adds_an_organisation_with_its_admin_rotates_and_enable
     assert listed.returncode == 0 and "Dossier police" in listed.stdout
     old = run_csvc("case", "list", env={**bruno, "CSVC_PASSPHRASE": "la phrase de bruno, longue"})
     assert old.returncode == 1
+
+
+def test_a_public_key_put_in_place_of_her_organisation_s_is_refused(
+    store: Store, pair: tuple[StoreSession, StoreSession]
+) -> None:
+    shelter, police = pair
+    with store.engine.begin() as connection:  # the police's key in place of the shelter's: new case keys
+        theirs = connection.execute(  # would be sealed to the police
+            select(organisations.c.public_key).where(organisations.c.id == police.actor.org_id)
+        ).scalar_one()
+        connection.execute(
+            update(organisations).where(organisations.c.id == shelter.actor.org_id).values(public_key=theirs)
+        )
+    with raises_worded(OperationFailed, "no longer matches its private key"):
+        shelter.new_case("Dossier détourné")
+    with store.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(cases)).scalar_one() == 0
