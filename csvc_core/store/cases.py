@@ -182,7 +182,10 @@ def list_cases(
     if status is not None:
         query = query.where(cases.c.status == status)
     query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)
-    found = [summary(tx, row, reveal) for row in tx.connection.execute(query)]
+    rows = tx.connection.execute(query).all()
+    if reveal:
+        tx.open_scopes([keyring.of_case(row.id) for row in rows])
+    found = [summary(tx, row, reveal) for row in rows]
     tx.audit("case.list", None, count=len(found), offset=offset, reveal=reveal)
     return found
 

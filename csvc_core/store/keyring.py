@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, delete, insert, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import crypto
@@ -169,22 +169,40 @@ class Keyring:
         return True
 
     def _granted(self, connection: Connection, scope: str, candidates: tuple[str, ...]) -> bytes:
+        found = self.granted(connection, [scope], candidates)
+        if scope not in found:
+            raise AccessDenied(key="error.store.key_not_held", scope=scope, user=self.user_name)
+        return found[scope]
+
+    def granted(
+        self, connection: Connection, scopes: list[str], candidates: tuple[str, ...] | None = None
+    ) -> dict[str, bytes]:
+        """The keys of ``scopes`` that she (or her organisation) holds, read in one query."""
         own = self._own()
+        holders = candidates or (of_user(self.user_id), of_org(self.org_id))
         rows = connection.execute(
-            select(key_grants.c.holder, key_grants.c.wrapped).where(
-                key_grants.c.scope == scope, or_(*(key_grants.c.holder == h for h in candidates))
+            select(key_grants.c.scope, key_grants.c.holder, key_grants.c.wrapped).where(
+                key_grants.c.scope.in_(scopes), key_grants.c.holder.in_(holders)
             )
         ).all()
+        found: dict[str, bytes] = {}
+        org_private: bytes | None = None
         for row in sorted(rows, key=lambda r: not r.holder.startswith("user:")):
             wrapped = bytes(row.wrapped)
+            if row.scope in found:
+                continue
             if wrapped in self._opened:
-                return self._opened[wrapped]
-            private = own if row.holder.startswith("user:") else self.org_private(connection)
-            opened = crypto.open_sealed(private, wrapped, grant_aad(scope, row.holder))
+                found[row.scope] = self._opened[wrapped]
+                continue
+            if row.holder.startswith("user:"):
+                private = own
+            else:
+                org_private = org_private or self.org_private(connection)
+                private = org_private
+            opened = crypto.open_sealed(private, wrapped, grant_aad(row.scope, row.holder))
             if opened is not None:
-                self._opened[wrapped] = opened
-                return opened
-        raise AccessDenied(key="error.store.key_not_held", scope=scope, user=self.user_name)
+                self._opened[wrapped] = found[row.scope] = opened
+        return found
 
 
 def new_scope(
