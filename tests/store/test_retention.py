@@ -149,8 +149,11 @@ def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, sto
 
     from csvc_core.store.schema import consents, key_grants
 
-    case_id = session.new_case(CANARY)
-    session.request_concertation(case_id, criteria=["escalation"], judgement=CANARY)
+    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    worker = store.unlock("wanda", PASSPHRASE)
+    case_id = worker.new_case(CANARY)
+    worker.request_concertation(case_id, criteria=["escalation"], judgement=CANARY)
+    worker.lock()
     session.give_consent(
         case_id,
         person=CANARY,
