@@ -6,8 +6,8 @@ pair; the administrator's private key is wrapped under her passphrase; another u
 under the data key (``users.pending_key``) until her next unlock wraps it under hers. Every value is
 re-sealed under the key of its scope, the grants made (organisations' members; each case's owner and the
 referees in force; each request's organisation and the cell's coordinators; each plan action's holders and
-owner) and the recipients' copies written. ``csvc org rotate-key`` should follow once everyone has logged in:
-until then the data key still opens those pending private keys.
+owner) and the recipients' copies written. ``csvc org rotate-key`` should follow once everyone has logged in
+(it refuses before): until then the data key still opens those pending private keys.
 """
 
 from __future__ import annotations

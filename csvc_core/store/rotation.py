@@ -35,6 +35,17 @@ def rotate_org_key(tx: Tx) -> dict[str, int]:
     tx.require_writable()
     require(tx.actor, "user.manage")
     org = tx.actor.org_id
+    pending = (
+        tx.connection.execute(
+            select(users.c.name)
+            .where(users.c.org_id == org, users.c.active.is_(True), users.c.pending_key.is_not(None))
+            .order_by(users.c.name)
+        )
+        .scalars()
+        .all()
+    )
+    if pending:  # their private keys still open with the former store data key: the new key would leak
+        raise OperationFailed(key="error.store.rotate_pending", users=", ".join(pending))
     old_private = tx.keys.org_private(tx.connection)
     old_records = tx.key(keyring.records_of(org))
     new_private, new_public = crypto.new_keypair()

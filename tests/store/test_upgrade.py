@@ -15,6 +15,7 @@ from csvc_core.store import AccessDenied, Store, migrate, open_store
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, users
 from csvc_core.store.upgrading import upgrade_store
+from csvc_core.testing import raises_worded
 
 from .conftest import FAST_KDF, PASSPHRASE, run_csvc
 from .legacy import as_older_csvc
@@ -71,10 +72,18 @@ def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: St
         with upgraded.engine.connect() as connection:
             pending = dict(connection.execute(select(users.c.name, users.c.pending_key)).all())
         assert pending["alice"] is None and pending["wanda"] is not None  # until her first unlock
+        session = upgraded.unlock("alice", PASSPHRASE)
+        with raises_worded(OperationFailed, "wanda have not logged in since the upgrade"):
+            session.rotate_org_key()  # her key still opens with the former store data key
+        session.lock()
         wanda = upgraded.unlock("wanda", PASSPHRASE)  # her private key, now under her own passphrase
         [victim] = wanda.case(case_id, reveal=True).protagonists
         assert victim.name == "Zoé d'avant"
         wanda.lock()
+        session = upgraded.unlock("alice", PASSPHRASE)
+        assert session.rotate_org_key()["cases"] == 1  # once everyone has logged in
+        assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"
+        session.lock()
         with upgraded.engine.connect() as connection:
             assert (
                 connection.execute(select(users.c.pending_key).where(users.c.name == "wanda")).scalar()
