@@ -11,7 +11,8 @@ driver connection to the same database, in the same run:
 The service figures include what every call does: the access check, decryption, the audit entry, and the
 commit (SQLite ``synchronous=FULL``: one fsync), which dominate. Goal: median 50 ms or less for each. Peak
 memory of the three calls is measured with ``tracemalloc``. The synthetic store is built with bulk inserts
-(sealed with the real data key, so every value decrypts); it holds no real person's data.
+(each case sealed under its own key, granted to the organisation, so every value decrypts); it holds no real
+person's data.
 
 On PostgreSQL (``CSVC_BENCH_POSTGRES=postgresql://USER@HOST:PORT/DB``, a database this user may create
 databases from; else the throw-away server the tests start, ``tests/store/postgres.py``) the same measures run
@@ -65,16 +66,16 @@ COLUMNS = {
     "actions": "id, case_id, org_id, assessment_id, action, sector, label, mandatory, due, status, "
     "proposed_by, created_at, updated_at, updated_by, version",
     "action_history": "id, action_id, at, by, status, note_ct",
+    "key_grants": "scope, holder, wrapped, basis, granted_at, granted_by",
 }
 Batch = dict[str, list[tuple[Any, ...]]]
 
 
 def new_store(url: str) -> tuple[str, str, bytes]:
-    """An empty store at ``url``: its organisation id, the user id and the data key."""
+    """An empty store at ``url``: its organisation id, the user id and the organisation's public key."""
     from sqlalchemy import select
 
     from csvc_core.store import KdfParams, init_store
-    from csvc_core.store.people import data_key_of
     from csvc_core.store.schema import organisations, users
 
     store = init_store(
@@ -87,23 +88,22 @@ def new_store(url: str) -> tuple[str, str, bytes]:
     )
     with store.engine.connect() as connection:
         user = connection.execute(select(users)).one()
-        org_id = connection.execute(select(organisations.c.id)).scalar_one()
+        org = connection.execute(select(organisations)).one()
     store.close()
-    key = data_key_of(user, PASSPHRASE)
-    assert key is not None
-    return org_id, user.id, key
+    return org.id, user.id, bytes(org.public_key)
 
 
 def generate(
-    org_id: str, user_id: str, key: bytes, cases: int, per_case: int, first: list[str]
+    org_id: str, user_id: str, org_public: bytes, cases: int, per_case: int, first: list[str]
 ) -> Iterator[tuple[str, tuple[Any, ...] | Batch]]:
-    """The snapshot row, then batches of rows; ``first`` receives the first case's id."""
+    """The snapshot row, then batches of rows (each case with its own key, granted to the organisation);
+    ``first`` receives the first case's id."""
     from csvc_core.framework import Csvc
     from csvc_core.instruments import instrument_to_json
     from csvc_core.jsonio import answers_to_json
-    from csvc_core.store.crypto import FieldCipher, new_id
+    from csvc_core.store import keyring
+    from csvc_core.store.crypto import new_data_key, new_id, seal_field, seal_to
 
-    cipher = FieldCipher(key)
     csvc = Csvc.load()
     items = [item.id for item in csvc.instrument("csvc-grid").items if item.type == "yes_no"]
     results = [
@@ -130,6 +130,9 @@ def generate(
         case_id = new_id()
         if not first:
             first.append(case_id)
+        key, scope, holder = new_data_key(), keyring.of_case(case_id), keyring.of_org(org_id)
+        wrapped = seal_to(org_public, key, keyring.grant_aad(scope, holder))
+        batch["key_grants"].append((scope, holder, wrapped, "owner", now, user_id))
         created = when = now - timedelta(days=rng.uniform(30, 900))
         for index in range(per_case):
             when = when + timedelta(days=rng.uniform(1, 40))
@@ -154,10 +157,16 @@ def generate(
                     False,
                     True,
                     reassess,
-                    cipher.encrypt_json(
-                        answers_to_json(result.input), f"assessments.answers_ct:{assessment_id}"
+                    seal_field(
+                        key,
+                        json.dumps(answers_to_json(result.input), ensure_ascii=False, sort_keys=True),
+                        f"assessments.answers_ct:{assessment_id}",
                     ),
-                    cipher.encrypt_json(result.to_json(), f"assessments.result_ct:{assessment_id}"),
+                    seal_field(
+                        key,
+                        json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True),
+                        f"assessments.result_ct:{assessment_id}",
+                    ),
                     user_id,
                     when,
                 )
@@ -187,7 +196,7 @@ def generate(
                     )
                 )
                 batch["action_history"].append((new_id(), action_id, when, user_id, "open", None))
-        sealed = cipher.encrypt(f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}")
+        sealed = seal_field(key, f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}")
         batch["cases"].append(
             (
                 case_id,
@@ -211,17 +220,17 @@ def generate(
 
 def build_sqlite(path: Path, cases: int, per_case: int) -> tuple[str, str]:
     url = f"sqlite:///{path}"
-    org_id, user_id, key = new_store(url)
+    org_id, user_id, org_public = new_store(url)
     first: list[str] = []
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous = NORMAL")  # the bulk build only; the store itself runs with FULL
-    for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+    for kind, rows in generate(org_id, user_id, org_public, cases, per_case, first):
         db.execute("BEGIN")
         if kind == "snapshot":
             db.execute("INSERT INTO instrument_snapshots VALUES (?, ?, ?, ?)", rows)
         else:
             assert isinstance(rows, dict)
-            for table in ("cases", "assessments", "actions", "action_history"):
+            for table in ("key_grants", "cases", "assessments", "actions", "action_history"):
                 marks = ", ".join("?" * len(COLUMNS[table].split(", ")))
                 db.executemany(f"INSERT INTO {table} ({COLUMNS[table]}) VALUES ({marks})", rows[table])
         db.execute("COMMIT")
@@ -234,16 +243,16 @@ def build_sqlite(path: Path, cases: int, per_case: int) -> tuple[str, str]:
 def build_postgres(url: str, cases: int, per_case: int) -> str:
     import psycopg
 
-    org_id, user_id, key = new_store(url)
+    org_id, user_id, org_public = new_store(url)
     first: list[str] = []
     with psycopg.connect(_libpq(url)) as db:
-        for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+        for kind, rows in generate(org_id, user_id, org_public, cases, per_case, first):
             with db.cursor() as cursor:
                 if kind == "snapshot":
                     cursor.execute("INSERT INTO instrument_snapshots VALUES (%s, %s, %s, %s)", rows)
                 else:
                     assert isinstance(rows, dict)
-                    for table in ("cases", "assessments", "actions", "action_history"):
+                    for table in ("key_grants", "cases", "assessments", "actions", "action_history"):
                         with cursor.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
                             for row in rows[table]:
                                 copy.write_row(row)

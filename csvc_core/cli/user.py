@@ -1,4 +1,5 @@
-"""``csvc user add|list|disable|enable|passphrase`` and ``csvc org add|list``: people of the store."""
+"""``csvc user add|list|disable|enable|passphrase`` and ``csvc org add|list|rotate-key``: people of the
+store and their organisations' keys."""
 
 from __future__ import annotations
 
@@ -89,9 +90,10 @@ def disable(name: str, store_url: str | None, user_name: str | None, lang: str) 
 @store_command
 @lang_option
 def enable(name: str, store_url: str | None, user_name: str | None, lang: str) -> None:
-    """Réactiver un utilisateur / Enable a user again (admin)."""
+    """Réactiver un utilisateur / Enable a user again (admin), with a new passphrase from
+    $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        session.set_user_active(name, True)
+        session.set_user_active(name, True, new_passphrase(name, lang))
     click.echo(t("store.user_enabled", lang, name=name))
 
 
@@ -135,6 +137,21 @@ def org_add(
         echo_json({"id": org_id, "name": name, "sector": sector, "admin": admin})
     else:
         click.echo(t("store.org_added", lang, name=name, sector=sector, admin=admin))
+
+
+@org.command("rotate-key")
+@store_command
+@json_option
+@lang_option
+def org_rotate_key(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
+    """Renouveler les clés de son organisation / Rotate one's organisation's keys (admin), when someone
+    leaves it."""
+    with unlocked(store_url, user_name, lang) as session:
+        counts = session.rotate_org_key()
+    if as_json:
+        echo_json(counts)
+    else:
+        click.echo(t("store.org_rotated", lang, **counts))
 
 
 @org.command("list")

@@ -28,7 +28,8 @@ SEALED: dict[str, tuple[str, ...]] = {
     "cases": ("id", "org_id", "status", "compromission", "reassess_by"),
     "users": ("id", "org_id", "name", "role", "active"),
     "assessments": ("id", "case_id", "org_id", "level", "compromission"),
-    "disclosures": ("id", "case_id", "org_id", "digest"),
+    # what was disclosed, to whom and when (sealed texts and their digest are re-sealed by a key rotation)
+    "disclosures": ("id", "case_id", "org_id", "disclosed_at", "basis", "recipient_org_id", "fields"),
 }
 TABLES: dict[str, Table] = {
     "cases": cases,

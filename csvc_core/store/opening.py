@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import audit, crypto, integrity, migrate, pg_audit
+from csvc_core.store import audit, crypto, integrity, keyring, migrate, pg_audit
 from csvc_core.store.access import ROLES, Actor
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
@@ -107,7 +107,7 @@ class Store:
 
     # -- transactions ------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, actor: Actor, cipher: crypto.FieldCipher) -> Iterator[Tx]:
+    def transaction(self, actor: Actor, keys: keyring.Keyring) -> Iterator[Tx]:
         """One explicit transaction; the audit anchor moves forward after the commit.
 
         A database error (disk full, I/O error, lost server, ...) rolls everything back and becomes one
@@ -118,10 +118,11 @@ class Store:
                     select(users.c.active).where(users.c.id == actor.user_id)
                 ).scalar()
                 if not active:
-                    cipher.lock()
+                    keys.lock()
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
+                keys.check_org_public(connection)
                 writer = None if self.read_only else self.audit_writer(connection)
-                tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
+                tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason)
                 yield tx
                 if writer is not None:
                     self.finish(writer)
@@ -266,7 +267,7 @@ def init_store(
     kdf: crypto.KdfParams | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> Store:
-    """Create a store: schema, its organisation, its first user (admin), the data key and the audit key."""
+    """Create a store: schema, its organisation and its first user (admin) with their keys, the audit key."""
     location = resolve(url)
     sectors = known_sectors()
     if sector not in sectors:
@@ -305,16 +306,30 @@ def init_store(
                 ],
             )
             org_id, user_id = crypto.new_id(), crypto.new_id()
+            org_private, org_public = crypto.new_keypair()
             connection.execute(
                 insert(organisations).values(
-                    id=org_id, name=org.strip(), sector=sector, created_at=now, version=1
+                    id=org_id,
+                    name=org.strip(),
+                    sector=sector,
+                    created_at=now,
+                    version=1,
+                    public_key=org_public,
                 )
             )
-            data_key = crypto.new_data_key()
             connection.execute(
                 insert(users).values(
-                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, data_key, params, None)
+                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, params, None)
                 )
+            )
+            keyring.give(
+                connection,
+                keyring.of_org(org_id),
+                keyring.of_user(user_id),
+                org_private,
+                basis="member",
+                at=now,
+                by=None,
             )
             key_file = key_path(location, store_id)
             audit.create_key_file(key_file)
@@ -348,27 +363,36 @@ def user_row(
     name: str,
     role: str,
     passphrase: str,
-    data_key: bytes,
     params: crypto.KdfParams,
     created_by: str | None,
 ) -> dict[str, object]:
-    """The columns of a new user: argon2id hash, and the data key wrapped under a key from the passphrase."""
+    """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
+    the passphrase."""
     if role not in ROLES:
         raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLES))
-    check_passphrase(passphrase)
-    salt = crypto.new_salt()
-    kek = crypto.derive_kek(passphrase, salt, params)
     return {
         "id": user_id,
         "org_id": org_id,
         "name": name,
         "role": role,
-        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
-        "kek_salt": salt,
-        "kek_params": params.to_json(),
-        "wrapped_key": crypto.wrap_key(data_key, kek, user_id),
+        **user_keys(user_id, passphrase, params, crypto.new_keypair()[0]),
         "active": True,
         "created_at": utcnow(),
         "created_by": created_by,
         "version": 1,
+    }
+
+
+def user_keys(user_id: str, passphrase: str, params: crypto.KdfParams, private: bytes) -> dict[str, object]:
+    """The key columns of a user: her passphrase's hash and salt, ``private`` wrapped under its key."""
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    kek = crypto.derive_kek(passphrase, salt, params)
+    return {
+        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
+        "kek_salt": salt,
+        "kek_params": params.to_json(),
+        "wrapped_key": crypto.wrap_key(private, kek, user_id),
+        "public_key": crypto.public_of(private),
+        "pending_key": None,
     }

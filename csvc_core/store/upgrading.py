@@ -15,12 +15,27 @@ import attrs
 from sqlalchemy import select
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import audit, integrity, migrate, pg_audit, retention
+from csvc_core.store import audit, integrity, migrate, pg_audit, rekeying, retention
 from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.opening import Store, quick_check
-from csvc_core.store.people import LoginRefused, data_key_of
-from csvc_core.store.schema import users
+from csvc_core.store.people import LoginRefused, unwrapped_key
+from csvc_core.store.schema import users, utcnow
+
+#: the columns of ``users`` every csvc has had (an older store has not the newer ones yet).
+LOGIN = (
+    users.c.id,
+    users.c.org_id,
+    users.c.name,
+    users.c.role,
+    users.c.active,
+    users.c.passphrase_hash,
+    users.c.kek_salt,
+    users.c.kek_params,
+    users.c.wrapped_key,
+)
+#: the first revision with keys per organisation, case and request (before it: one store data key).
+KEYS = "0006"
 
 
 @attrs.frozen
@@ -56,10 +71,10 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         if revision not in migrate.known_revisions():
             raise OperationFailed(key="error.store.newer_schema", store=location.display, revision=revision)
         with engine.connect() as connection:
-            older = [column for column in users.c if column.name != "integrity"]  # as older schemas have it
-            row = connection.execute(select(*older).where(users.c.name == user_name)).first()
+            row = connection.execute(select(*LOGIN).where(users.c.name == user_name)).first()
             connection.rollback()
-        if row is None or not row.active or data_key_of(row, passphrase) is None:
+        key = unwrapped_key(row, passphrase) if row is not None and row.active else None
+        if row is None or key is None:
             if revision == migrate.SCHEMA_HEAD:  # an older trail has no room for this csvc's entries
                 store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise LoginRefused(key="error.store.login_refused", user=user_name)
@@ -70,13 +85,19 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         copy = _copy_before(store, location, revision) if location.path is not None else None
         with engine.begin() as connection:
             migrate.upgrade(connection)
+            detail: dict[str, object] = {
+                "from": revision,
+                "to": migrate.SCHEMA_HEAD,
+                "copy": copy is not None,
+            }
+            if revision < KEYS:
+                detail["keys"] = rekeying.rekey(connection, key, row, passphrase, utcnow())
             if store.server_chain:
                 pg_audit.install(connection)
             else:
                 integrity.seal_all(connection, store.audit_key)
                 audit.seed_checkpoints(connection, store.audit_key)
             writer = store.audit_writer(connection)
-            detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
             writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
             store.finish(writer)
         assert writer.head is not None

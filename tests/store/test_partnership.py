@@ -481,7 +481,7 @@ def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
         worker.disclosure(made)
 
 
-# -- emergency (break-glass) access, SEC-8 ---------------------------------------------------------
+# -- emergency (break-glass) access ---------------------------------------------------------------
 URGENT = "Il arrive armé ce soir ; il faut l'adresse du refuge pour la protéger"
 
 
@@ -499,7 +499,8 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     assert count(store, emergency_access) == 0
 
     opened = police.break_glass(case_id, URGENT, PASSPHRASE)
-    assert police.case(case_id, reveal=True).summary.label == "Dossier owned"  # the whole case, to read
+    with raises_worded(AccessDenied, "does not hold the key"):  # only Maison Aurore holds the case key
+        police.case(case_id, reveal=True)
     with pytest.raises(AccessDenied):
         police.record_event(case_id, "new_incident")  # not to change
     with store.engine.connect() as connection:

@@ -413,7 +413,8 @@ def test_break_glass_and_its_review_by_a_supervisor(cli) -> None:  # type: ignor
     assert "pourquoi" in refused
     told = cli("case", "break-glass", case_id, "--reason", "il arrive armé ce soir", user="paul")
     assert "superviseurs" in told
-    assert CANARY in cli("case", "show", case_id, "--reveal", user="paul")
+    sealed = cli("case", "show", case_id, "--reveal", user="paul", code=1)  # recorded, but grants no key
+    assert CANARY not in sealed and "ne détient pas la clé" in sealed
     assert "À EXAMINER" in cli("emergency", "list", user="rita")
     [alert] = json.loads(cli("emergency", "list", "--json", user="rita"))
     assert alert["user"] == "paul" and alert["reason"] == "il arrive armé ce soir"

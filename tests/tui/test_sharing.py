@@ -54,9 +54,7 @@ def make_world(store: Store) -> World:
     alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     berthe = store.unlock("berthe", PASSPHRASE)
     case_id = berthe.new_case(CANARY)
-    berthe.add_protagonist(
-        case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True
-    )
+    berthe.add_protagonist(case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True)
     return World(store, alice, berthe, case_id)
 
 

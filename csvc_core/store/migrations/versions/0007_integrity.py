@@ -4,34 +4,34 @@ and an integrity MAC on cases, users, assessments and disclosures.
 Rows written before this revision get their MAC from ``csvc store upgrade`` (SQLite, with the audit key) or
 from the server's triggers (PostgreSQL), in the same transaction.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 SEALED = ("cases", "users", "assessments", "disclosures")
-#: every column of a disclosure but its seal: none may change; the seal may be set once (from NULL).
+#: the clear columns of a disclosure: none may change (its sealed texts are re-sealed by a key rotation);
+#: its seal may be written once, and never changed after.
 DISCLOSURE_COLUMNS = (
-    "id, case_id, org_id, disclosed_at, disclosed_by, basis, recipient_name_ct, recipient_kind, "
-    "recipient_category, recipient_org_id, outside_quebec, reasonable_cause_ct, harms, exposed_ct, "
-    "violence_ct, danger_ct, urgency_ct, imminence, fields, payload_ct, digest"
+    "id, case_id, org_id, disclosed_at, disclosed_by, basis, recipient_kind, recipient_category, "
+    "recipient_org_id, outside_quebec, harms, imminence, fields"
 )
 REFUSAL = "csvc: disclosures is a record of communications and cannot be edited"
 
 
 def _disclosure_triggers(sealed: bool) -> None:
-    """Disclosures stay immutable; with ``sealed``, their seal may be written once, where it was NULL."""
+    """Disclosures' clear columns stay immutable; with ``sealed``, their seal may be written once."""
     postgresql = op.get_bind().dialect.name == "postgresql"
     op.execute("DROP TRIGGER IF EXISTS disclosures_immutable" + (" ON disclosures" if postgresql else ""))
     op.execute("DROP TRIGGER IF EXISTS disclosures_sealed_once" + (" ON disclosures" if postgresql else ""))
-    of = f" OF {DISCLOSURE_COLUMNS}" if sealed else ""
+    of = f" OF {DISCLOSURE_COLUMNS}"
     if postgresql:
         op.execute(
             f"CREATE TRIGGER disclosures_immutable BEFORE UPDATE{of} ON disclosures "
@@ -40,7 +40,9 @@ def _disclosure_triggers(sealed: bool) -> None:
         if sealed:
             op.execute(
                 "CREATE TRIGGER disclosures_sealed_once BEFORE UPDATE OF integrity ON disclosures "
-                "FOR EACH ROW WHEN (OLD.integrity IS NOT NULL) EXECUTE FUNCTION csvc_refuse_update()"
+                "FOR EACH ROW WHEN (OLD.integrity IS NOT NULL "
+                "AND NEW.integrity IS DISTINCT FROM OLD.integrity) "
+                "EXECUTE FUNCTION csvc_refuse_update()"
             )
         return
     op.execute(
@@ -50,7 +52,8 @@ def _disclosure_triggers(sealed: bool) -> None:
     if sealed:
         op.execute(
             "CREATE TRIGGER disclosures_sealed_once BEFORE UPDATE OF integrity ON disclosures "
-            f"WHEN OLD.integrity IS NOT NULL BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            "WHEN OLD.integrity IS NOT NULL AND NEW.integrity IS NOT OLD.integrity "
+            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
         )
 
 
