@@ -190,7 +190,9 @@ def test_a_lowered_level_is_named(store: Store, session: StoreSession) -> None:
 
 def test_a_case_moved_to_another_organisation_is_named(store: Store, session: StoreSession) -> None:
     case_id = some_work(session)
-    other = session.add_organisation("CISSS Nord", "health")
+    other = session.add_organisation(
+        "CISSS Nord", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     tamper(store, update(cases).where(cases.c.id == case_id).values(org_id=other))
     assert f"cases {case_id}: changed outside csvc" in check_line(store)
 
