@@ -11,14 +11,22 @@ driver connection to the same database, in the same run:
 The service figures include what every call does: the access check, decryption, the audit entry, and the
 commit (SQLite ``synchronous=FULL``: one fsync), which dominate. Goal: median 50 ms or less for each. Peak
 memory of the three calls is measured with ``tracemalloc``. The synthetic store is built with bulk inserts
-(sealed with the real data key, so every value decrypts); it holds no real person's data.
+(each case sealed under its own key, granted to the organisation, so every value decrypts); it holds no real
+person's data.
 
-``--quick`` builds 200 cases. ``CSVC_BENCH_POSTGRES=postgresql://USER@HOST:PORT/DB`` (a database this user may
-create databases from) adds the same measures on a fresh PostgreSQL database, dropped afterwards.
+On PostgreSQL (``CSVC_BENCH_POSTGRES=postgresql://USER@HOST:PORT/DB``, a database this user may create
+databases from; else the throw-away server the tests start, ``tests/store/postgres.py``) the same measures run
+on a fresh database, dropped afterwards, then the three reads by 1, 4 and 16 sessions at once (threads, each
+with its own connection and unlocked session): median and p95 of each read, reads per second of the whole,
+beside raw SQL on as many plain connections, and how much reads per second grow from 1 to 16 sessions.
+
+``--quick`` builds 200 cases and makes 4 rounds of the three reads per session: it checks that everything
+runs (the test suite runs it), its figures mean little.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,6 +34,7 @@ import random
 import secrets
 import shutil
 import sqlite3
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -57,16 +66,16 @@ COLUMNS = {
     "actions": "id, case_id, org_id, assessment_id, action, sector, label, mandatory, due, status, "
     "proposed_by, created_at, updated_at, updated_by, version",
     "action_history": "id, action_id, at, by, status, note_ct",
+    "key_grants": "scope, holder, wrapped, basis, granted_at, granted_by",
 }
 Batch = dict[str, list[tuple[Any, ...]]]
 
 
 def new_store(url: str) -> tuple[str, str, bytes]:
-    """An empty store at ``url``: its organisation id, the user id and the data key."""
+    """An empty store at ``url``: its organisation id, the user id and the organisation's public key."""
     from sqlalchemy import select
 
     from csvc_core.store import KdfParams, init_store
-    from csvc_core.store.people import data_key_of
     from csvc_core.store.schema import organisations, users
 
     store = init_store(
@@ -79,23 +88,22 @@ def new_store(url: str) -> tuple[str, str, bytes]:
     )
     with store.engine.connect() as connection:
         user = connection.execute(select(users)).one()
-        org_id = connection.execute(select(organisations.c.id)).scalar_one()
+        org = connection.execute(select(organisations)).one()
     store.close()
-    key = data_key_of(user, PASSPHRASE)
-    assert key is not None
-    return org_id, user.id, key
+    return org.id, user.id, bytes(org.public_key)
 
 
 def generate(
-    org_id: str, user_id: str, key: bytes, cases: int, per_case: int, first: list[str]
+    org_id: str, user_id: str, org_public: bytes, cases: int, per_case: int, first: list[str]
 ) -> Iterator[tuple[str, tuple[Any, ...] | Batch]]:
-    """The snapshot row, then batches of rows; ``first`` receives the first case's id."""
+    """The snapshot row, then batches of rows (each case with its own key, granted to the organisation);
+    ``first`` receives the first case's id."""
     from csvc_core.framework import Csvc
     from csvc_core.instruments import instrument_to_json
     from csvc_core.jsonio import answers_to_json
-    from csvc_core.store.crypto import FieldCipher, new_id
+    from csvc_core.store import keyring
+    from csvc_core.store.crypto import new_data_key, new_id, seal_field, seal_to
 
-    cipher = FieldCipher(key)
     csvc = Csvc.load()
     items = [item.id for item in csvc.instrument("csvc-grid").items if item.type == "yes_no"]
     results = [
@@ -122,6 +130,9 @@ def generate(
         case_id = new_id()
         if not first:
             first.append(case_id)
+        key, scope, holder = new_data_key(), keyring.of_case(case_id), keyring.of_org(org_id)
+        wrapped = seal_to(org_public, key, keyring.grant_aad(scope, holder))
+        batch["key_grants"].append((scope, holder, wrapped, "owner", now, user_id))
         created = when = now - timedelta(days=rng.uniform(30, 900))
         for index in range(per_case):
             when = when + timedelta(days=rng.uniform(1, 40))
@@ -146,10 +157,16 @@ def generate(
                     False,
                     True,
                     reassess,
-                    cipher.encrypt_json(
-                        answers_to_json(result.input), f"assessments.answers_ct:{assessment_id}"
+                    seal_field(
+                        key,
+                        json.dumps(answers_to_json(result.input), ensure_ascii=False, sort_keys=True),
+                        f"assessments.answers_ct:{assessment_id}",
                     ),
-                    cipher.encrypt_json(result.to_json(), f"assessments.result_ct:{assessment_id}"),
+                    seal_field(
+                        key,
+                        json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True),
+                        f"assessments.result_ct:{assessment_id}",
+                    ),
                     user_id,
                     when,
                 )
@@ -179,7 +196,7 @@ def generate(
                     )
                 )
                 batch["action_history"].append((new_id(), action_id, when, user_id, "open", None))
-        sealed = cipher.encrypt(f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}")
+        sealed = seal_field(key, f"Dossier synthétique {number:06d}", f"cases.label_ct:{case_id}")
         batch["cases"].append(
             (
                 case_id,
@@ -203,17 +220,17 @@ def generate(
 
 def build_sqlite(path: Path, cases: int, per_case: int) -> tuple[str, str]:
     url = f"sqlite:///{path}"
-    org_id, user_id, key = new_store(url)
+    org_id, user_id, org_public = new_store(url)
     first: list[str] = []
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous = NORMAL")  # the bulk build only; the store itself runs with FULL
-    for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+    for kind, rows in generate(org_id, user_id, org_public, cases, per_case, first):
         db.execute("BEGIN")
         if kind == "snapshot":
             db.execute("INSERT INTO instrument_snapshots VALUES (?, ?, ?, ?)", rows)
         else:
             assert isinstance(rows, dict)
-            for table in ("cases", "assessments", "actions", "action_history"):
+            for table in ("key_grants", "cases", "assessments", "actions", "action_history"):
                 marks = ", ".join("?" * len(COLUMNS[table].split(", ")))
                 db.executemany(f"INSERT INTO {table} ({COLUMNS[table]}) VALUES ({marks})", rows[table])
         db.execute("COMMIT")
@@ -226,16 +243,16 @@ def build_sqlite(path: Path, cases: int, per_case: int) -> tuple[str, str]:
 def build_postgres(url: str, cases: int, per_case: int) -> str:
     import psycopg
 
-    org_id, user_id, key = new_store(url)
+    org_id, user_id, org_public = new_store(url)
     first: list[str] = []
     with psycopg.connect(_libpq(url)) as db:
-        for kind, rows in generate(org_id, user_id, key, cases, per_case, first):
+        for kind, rows in generate(org_id, user_id, org_public, cases, per_case, first):
             with db.cursor() as cursor:
                 if kind == "snapshot":
                     cursor.execute("INSERT INTO instrument_snapshots VALUES (%s, %s, %s, %s)", rows)
                 else:
                     assert isinstance(rows, dict)
-                    for table in ("cases", "assessments", "actions", "action_history"):
+                    for table in ("key_grants", "cases", "assessments", "actions", "action_history"):
                         with cursor.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
                             for row in rows[table]:
                                 copy.write_row(row)
@@ -409,10 +426,191 @@ def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[M
         shutil.rmtree(folder, ignore_errors=True)
 
 
+SESSIONS = (1, 4, 16)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def in_parallel(
+    count: int, make: Callable[[], tuple[dict[str, Callable[[], object]], Callable[[], None]]], calls: int
+) -> tuple[dict[str, list[float]], float]:
+    """``count`` threads, each with its own session (``make``: its reads and how to close it), each doing
+    ``calls`` rounds of every read; returns each read's times (ms) and the reads per second of the whole."""
+    import threading
+
+    ready = threading.Barrier(count + 1)
+    times: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        reads, close = make()
+        try:
+            for action in reads.values():
+                action()  # warm
+            ready.wait()
+            mine: dict[str, list[float]] = {name: [] for name in reads}
+            for _ in range(calls):
+                for name, action in reads.items():
+                    start = time.perf_counter()
+                    action()
+                    mine[name].append((time.perf_counter() - start) * 1000)
+            with lock:
+                for name, values in mine.items():
+                    times.setdefault(name, []).extend(values)
+        except BaseException as exc:  # reported by the caller
+            failures.append(exc)
+            ready.abort()
+        finally:
+            close()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise failures[0]
+    total = sum(len(values) for values in times.values())
+    return times, total / elapsed
+
+
+def concurrent_reads(url: str, case_id: str, calls: int) -> list[Measure]:
+    """Case list, follow-up queue and one case, by 1, 4 and 16 sessions at once (threads, each with its own
+    store connection and unlocked session), beside the same reads in raw SQL on as many plain connections."""
+    import psycopg
+
+    from csvc_core.store import open_store
+
+    def ours() -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+        store = open_store(url)
+        session = store.unlock("alice", PASSPHRASE)
+
+        def close() -> None:
+            session.lock()
+            store.close()
+
+        reads: dict[str, Callable[[], object]] = {
+            "case list": lambda: session.list_cases(limit=50, reveal=True),
+            "follow-up queue": lambda: session.followup(limit=50),
+            "one case": lambda: session.case(case_id),
+        }
+        return reads, close
+
+    with psycopg.connect(_libpq(url)) as probe:
+        org_id = probe.execute("SELECT org_id FROM cases WHERE id = %s", (case_id,)).fetchone()[0]  # type: ignore[index]
+
+    def raw() -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
+        db = psycopg.connect(_libpq(url), autocommit=True)
+        reads = raw_queries(lambda text, params: db.execute(text, params).fetchall(), "%s", org_id, case_id)
+        return reads, db.close
+
+    measures: list[Measure] = []
+    rates: dict[int, tuple[float, float]] = {}
+    for count in SESSIONS:
+        times, rate = in_parallel(count, ours, calls)
+        raw_times, raw_rate = in_parallel(count, raw, calls)
+        rates[count] = (rate, raw_rate)
+        sessions = f"{count} session{'s' if count > 1 else ''}"
+        for name, values in times.items():
+            for label, share in (("median", 0.5), ("p95", 0.95)):
+                measures.append(
+                    Measure(
+                        name=f"store postgresql, {sessions}: {name} ({label})",
+                        value=percentile(values, share),
+                        unit="ms",
+                        baseline_name="raw SQL",
+                        baseline=percentile(raw_times[name], share),
+                        goal="-",
+                        met=None,
+                    )
+                )
+        measures.append(
+            Measure(
+                name=f"store postgresql, {sessions}: reads per second",
+                value=rate,
+                unit="reads/s",
+                baseline_name="raw SQL",
+                baseline=raw_rate,
+                goal="-",
+                met=None,
+            )
+        )
+    first, last = rates[SESSIONS[0]], rates[SESSIONS[-1]]
+    measures.append(
+        Measure(
+            name=f"store postgresql: reads per second, {SESSIONS[-1]} sessions over {SESSIONS[0]} session",
+            value=last[0] / first[0],
+            unit="x",
+            baseline_name="raw SQL",
+            baseline=last[1] / first[1],
+            goal="> 1 (reads run side by side)",
+            met=last[0] / first[0] > 1,
+            notes={"calls per session and read": calls},
+        )
+    )
+    return measures
+
+
+def run_postgres_concurrent(server: str, cases: int, per_case: int, calls: int) -> list[Measure]:
+    import psycopg
+
+    folder = Path(tempfile.mkdtemp(prefix="csvc-bench-pg-"))
+    saved = {name: os.environ.get(name) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
+    os.environ.update(XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    name = f"csvc_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(_libpq(server), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = server.rsplit("/", 1)[0] + "/" + name
+    try:
+        case_id = build_postgres(url, cases, per_case)
+        return concurrent_reads(url, case_id, calls)
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str | None]:
+    """``$CSVC_BENCH_POSTGRES``, else the throw-away server the tests start (None without its binaries)."""
+    given = os.environ.get(ENV_POSTGRES)
+    if given:
+        yield given
+        return
+    import pytest
+
+    from tests.store.postgres import PostgresServer
+
+    try:
+        server = PostgresServer.start()
+    except pytest.skip.Exception as exc:
+        print(f"bench store: no PostgreSQL measures ({exc})", file=sys.stderr)
+        yield None
+        return
+    try:
+        yield server.admin_url
+    finally:
+        server.stop()
+
+
 def run(quick: bool) -> list[Measure]:
     cases, per_case, repeats = (200, 5, 3) if quick else (int(os.environ.get(ENV_CASES, 100_000)), 5, 31)
+    calls = 4 if quick else 40
     measures = run_sqlite(cases, per_case, repeats)
-    server = os.environ.get(ENV_POSTGRES)
-    if server:
-        measures += run_postgres(server, cases, per_case, repeats)
+    with postgres_server() as server:
+        if server:
+            measures += run_postgres(server, cases, per_case, repeats)
+            measures += run_postgres_concurrent(server, cases, per_case, calls)
     return measures

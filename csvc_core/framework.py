@@ -23,7 +23,7 @@ from pluggy import HookImpl
 
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.filecache import checked_instrument
-from csvc_core.jsonio import parse_assessment
+from csvc_core.jsonio import parse_assessment, refuse_future
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
 from csvc_core.rules import ScoringRule, applies
@@ -303,7 +303,7 @@ class Csvc:
     def parse(
         self, instrument_id: str, payload: Any, source: str = "answers", sector: str | None = None
     ) -> AssessmentInput:
-        """Check an answers object (contract §1) against the instrument."""
+        """Check an answers object (``docs/integrators.md``) against the instrument."""
         return parse_assessment(payload, self.scoring_instrument(instrument_id, sector), source)
 
     def assess(
@@ -315,16 +315,17 @@ class Csvc:
         history: Sequence[Result] = (),
         source: str = "answers",
     ) -> Result:
-        """Score, flag and recommend for one assessment (the answers object of contract §1).
+        """Score, flag and recommend for one assessment (the answers object of ``docs/integrators.md``).
 
-        Bad answers, an unknown instrument or a refused override: :class:`BadInput`, one line naming the
-        source, the ``$.path`` and the value. ``result.to_json()`` is the object that
-        ``csvc assess --json`` prints.
+        Bad answers, an unknown instrument, a refused override or an ``assessed_at`` in the future (beyond
+        :data:`~csvc_core.jsonio.CLOCK_SKEW`): :class:`BadInput`, one line naming the source, the ``$.path``
+        and the value. ``result.to_json()`` is the object that ``csvc assess --json`` prints.
         """
         instrument = self.scoring_instrument(instrument_id, sector)
         assessment = (
             payload if isinstance(payload, AssessmentInput) else parse_assessment(payload, instrument, source)
         )
+        refuse_future(assessment.assessed_at, f"{source}: $.assessed_at", "error.input.assessed_in_future")
         return self.evaluate(instrument, assessment, sector=sector, history=history, source=source)
 
     def evaluate(

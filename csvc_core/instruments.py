@@ -16,6 +16,7 @@ import cattrs
 from csvc_core.converter import converter
 from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid, json_path
+from csvc_core.inputfiles import INSTRUMENT_MAX_BYTES
 from csvc_core.model import (
     CRITICAL_FLAG,
     ITEM_TYPES,
@@ -94,11 +95,18 @@ def read_instrument(path: Path, raw: bytes | None = None) -> dict[str, Any]:
     """The raw TOML table of an instrument file (of ``raw``, its bytes if already read); a syntax error is
     reported with the file."""
     try:
-        return tomllib.loads((path.read_bytes() if raw is None else raw).decode())
+        if raw is None:
+            with path.open("rb") as handle:
+                raw = handle.read(INSTRUMENT_MAX_BYTES + 1)
+        if len(raw) > INSTRUMENT_MAX_BYTES:
+            raise InstrumentInvalid([f"{path}: larger than {INSTRUMENT_MAX_BYTES} bytes; not read"])
+        return tomllib.loads(raw.decode())
     except OSError as exc:
         raise InstrumentInvalid([f"{path}: cannot read: {exc.strerror}"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise InstrumentInvalid([f"{path}: not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise InstrumentInvalid([f"{path}: not valid TOML: nested too deeply"]) from None
     except UnicodeDecodeError:
         raise InstrumentInvalid([f"{path}: not UTF-8 text"]) from None
 

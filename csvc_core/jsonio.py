@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from csvc_core.errors import BadInput, json_path
@@ -22,6 +22,8 @@ INPUT_KEYS = ("assessed_at", "protagonist", "answers", "override", "context", "n
 #: context keys that the core's flag conditions read, with the type they need.
 DATETIME_CONDITIONS = ("context_within_days",)
 INTEGER_CONDITIONS = ("context_at_least",)
+#: how far ahead of this computer's clock a given time may be (another computer's clock running fast).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def now_local() -> datetime:
@@ -40,6 +42,13 @@ def parse_datetime(value: Any, where: str) -> datetime:
     if parsed.tzinfo is None:
         raise BadInput(key="error.input.datetime_no_offset", where=where, value=value)
     return parsed
+
+
+def refuse_future(moment: datetime, where: str, key: str) -> None:
+    """:class:`BadInput` (``key``, naming ``where``) when ``moment`` is after now + :data:`CLOCK_SKEW`."""
+    if moment > now_local() + CLOCK_SKEW:
+        minutes = int(CLOCK_SKEW.total_seconds() // 60)
+        raise BadInput(key=key, where=where, value=moment.isoformat(), minutes=minutes)
 
 
 def _parse_answer(item: Item, value: Any, where: str) -> AnswerValue | None:

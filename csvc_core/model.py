@@ -321,7 +321,7 @@ class Result(Data):
         return frozenset(found)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object of the contract (§1)."""
+        """The result as JSON: exactly what ``csvc assess --json`` prints."""
         from csvc_core.jsonio import result_to_json
 
         return result_to_json(self)

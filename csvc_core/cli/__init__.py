@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from csvc_core.cli.common import LANG_META
-from csvc_core.errors import CsvcError
-from csvc_core.i18n import DEFAULT_LANGUAGE
+from csvc_core.errors import BadInput, CsvcError
+from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from csvc_core.plugins import strict_plugins
 
 #: subcommand name -> "module:attribute" of a click command; imported on first use.
@@ -113,15 +113,37 @@ def with_default_command(argv: list[str]) -> list[str]:
     return argv
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI; every error becomes one line on stderr and the exit code of contract §4."""
-    args = with_default_command(sys.argv[1:] if argv is None else argv)
-    try:
-        return cli.main(args=args, prog_name="csvc", standalone_mode=False)
-    except click.exceptions.Abort:
-        from csvc_core.i18n import t
+def asked_language(argv: list[str]) -> str:
+    """The ``--lang`` of a command line (the last one given), for errors met outside any command."""
+    lang = DEFAULT_LANGUAGE
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            lang = argv[index + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.removeprefix("--lang=")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
-        click.echo(t("cli.aborted"), err=True)
+
+def check_arguments(argv: list[str]) -> None:
+    """:class:`BadInput` naming the first argument that is not UTF-8 text (its bytes shown escaped)."""
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            raise BadInput(key="error.input.argument_not_utf8", position=position, value=shown) from None
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI; every error becomes one line on stderr, in the command's ``--lang``, with
+    exit status 2 (bad input) or 1 (an operation failed, or an unexpected error)."""
+    given = sys.argv[1:] if argv is None else argv
+    lang = asked_language(given)
+    try:
+        check_arguments(given)
+        return cli.main(args=with_default_command(given), prog_name="csvc", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo(t("cli.aborted", lang), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
@@ -129,7 +151,7 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except CsvcError as exc:
-        click.echo(f"csvc: {exc}", err=True)
+        click.echo(f"csvc: {exc.text(lang)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -138,7 +160,7 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:
         if os.environ.get("CSVC_DEBUG") or strict_plugins():
             raise
-        from csvc_core.i18n import t
-
-        click.echo(t("cli.unexpected", error=f"{type(exc).__name__}: {exc}"), err=True)
+        first_line = next(iter(str(exc).strip().splitlines()), "")
+        error = f"{type(exc).__name__}: {first_line}".encode("utf-8", "backslashreplace").decode("utf-8")
+        click.echo(t("cli.unexpected", lang, error=error), err=True)
         sys.exit(1)

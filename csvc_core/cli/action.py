@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime
@@ -99,7 +99,7 @@ def overdue() -> dict[str, Any]:
 @action.command("set")
 @click.argument("action_id", metavar="ACTION")
 @click.option("--status", required=True, type=click.Choice(ACTION_STATUSES))
-@click.option(
+@identifying_option(
     "--note", default=None, help="What happened (stored encrypted); needed for impossible/not_done."
 )
 @click.option(

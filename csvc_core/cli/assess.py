@@ -1,10 +1,11 @@
-"""``csvc assess``: score one assessment, no store involved (contract §1)."""
+"""``csvc assess``: score one assessment, no store involved."""
 
 from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 
 
 @click.command()
@@ -17,7 +18,7 @@ def assess(instrument_id: str, answers_path: str, sector: str | None, as_json: b
     """Évaluer une fois, sans dossier / Score one assessment without a store."""
     from csvc_core.framework import Csvc
 
-    payload, name = read_json(answers_path)
+    payload, name = read_json(answers_path, ANSWERS_MAX_BYTES)
     result = Csvc.load().assess(instrument_id, payload, sector=sector, source=name)
     if as_json:
         echo_json(result.to_json())

@@ -6,9 +6,10 @@ from datetime import datetime
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 from csvc_core.jsonio import parse_datetime
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
@@ -20,7 +21,7 @@ def case() -> None:
 
 
 @case.command("new")
-@click.option("--label", required=True, help="A name or file reference: stored encrypted.")
+@identifying_option("--label", required=True, help="A name or file reference: stored encrypted.")
 @store_command
 @json_option
 @lang_option
@@ -139,7 +140,7 @@ def assess(
     """Évaluer un dossier / Assess a case: stored, confirmed by the acting user, with its actions."""
     from csvc_core.render import render_result
 
-    payload, name = read_json(answers_path)
+    payload, name = read_json(answers_path, ANSWERS_MAX_BYTES)
     with unlocked(store_url, user_name, lang) as session:
         stored = session.assess(case_id, instrument_id, payload, source=name)
     if as_json:
@@ -151,7 +152,7 @@ def assess(
 
 @case.command("close")
 @click.argument("case_id", metavar="CASE")
-@click.option("--reason", required=True, help="Why the case is closed (not stored in the audit trail).")
+@identifying_option("--reason", required=True, help="Why the case is closed (not stored in the audit trail).")
 @store_command
 @lang_option
 def close(case_id: str, reason: str, store_url: str | None, user_name: str | None, lang: str) -> None:
@@ -169,7 +170,7 @@ def close(case_id: str, reason: str, store_url: str | None, user_name: str | Non
     type=click.Choice(["new_incident", "separation", "partner_release", "breach_of_conditions"]),
 )
 @click.option("--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now).")
-@click.option("--note", default=None, help="Free text, stored encrypted.")
+@identifying_option("--note", default=None, help="Free text, stored encrypted.")
 @store_command
 @json_option
 @lang_option
@@ -196,10 +197,10 @@ def event(
 @case.command("protagonist")
 @click.argument("case_id", metavar="CASE")
 @click.option("--role", required=True, type=click.Choice(["victim", "child", "close_one", "partner"]))
-@click.option("--name", default=None, help="Stored encrypted.")
-@click.option("--phone", default=None, help="Stored encrypted.")
-@click.option("--address", default=None, help="Stored encrypted.")
-@click.option("--safe-times", default=None, help="When it is safe to call (stored encrypted).")
+@identifying_option("--name", default=None, help="Stored encrypted.")
+@identifying_option("--phone", default=None, help="Stored encrypted.")
+@identifying_option("--address", default=None, help="Stored encrypted.")
+@identifying_option("--safe-times", default=None, help="When it is safe to call (stored encrypted).")
 @click.option("--safe-to-call/--not-safe-to-call", default=None)
 @click.option(
     "--partner-knows/--partner-does-not-know",
@@ -243,7 +244,7 @@ def protagonist(
 
 @case.command("close-assessment")
 @click.argument("assessment_id", metavar="ASSESSMENT")
-@click.option("--reason", required=True, help="Why it no longer stands (stored encrypted).")
+@identifying_option("--reason", required=True, help="Why it no longer stands (stored encrypted).")
 @store_command
 @lang_option
 def close_assessment(

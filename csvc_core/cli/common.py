@@ -1,14 +1,13 @@
-"""Helpers shared by the CLI commands: reading JSON input, printing JSON, the language option."""
+"""Helpers shared by the CLI commands: printing JSON, the language option, values asked rather than given."""
 
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
-from csvc_core.errors import BadInput
+from csvc_core.i18n import DEFAULT_LANGUAGE, t
 
 #: where ``--lang`` leaves the command's language, for the CLI to word an error in it (``ctx.meta`` is shared
 #: by the nested contexts of one run).
@@ -32,26 +31,29 @@ lang_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Sortie JSON / JSON output.")
 
 
-def read_json(path: str) -> tuple[Any, str]:
-    """The JSON document in ``path`` (``-``: standard input), and the name to use in messages."""
-    name = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as exc:
-        raise BadInput(key="error.file.cannot_read", path=name, problem=exc.strerror) from None
-    except UnicodeDecodeError:
-        raise BadInput(key="error.file.not_utf8", path=name) from None
-    try:
-        return json.loads(text), name
-    except json.JSONDecodeError as exc:
-        raise BadInput(
-            key="error.file.bad_json", path=name, line=exc.lineno, column=exc.colno, problem=exc.msg
-        ) from None
-
-
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+#: the value of an identifying option that means "ask me": the value never appears among the arguments.
+ASKED = "-"
+
+
+def _ask_when_dash(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value != ASKED:
+        return value
+    option = param.opts[0] if param.opts else str(param.name)
+    lang = ctx.meta.get(LANG_META, DEFAULT_LANGUAGE)
+    return str(click.prompt(t("cli.ask_value", lang, option=option), err=True))
+
+
+def identifying_option(*decls: str, help: str, **attrs: Any) -> Any:
+    """A text option that may identify someone (a name, a phone, a note, a reason): given as ``-``, its value
+    is asked on the terminal (from standard input when it is not one: a line per option, in the order given),
+    since every user of the computer can read a command's arguments in the process list."""
+    return click.option(
+        *decls,
+        callback=_ask_when_dash,
+        help=f"{help} Give {ASKED} to type it at a prompt (kept out of the process list).",
+        **attrs,
+    )

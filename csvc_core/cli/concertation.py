@@ -7,9 +7,10 @@ from typing import Any
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.inputfiles import MEETING_MAX_BYTES, read_json
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
 
 
@@ -63,7 +64,7 @@ def _level_line(level: dict[str, Any] | None, lang: str) -> str:
 @concertation.command("request")
 @click.argument("case_id", metavar="CASE")
 @click.option("--criterion", "criteria", multiple=True, type=click.Choice(CRITERIA), help="Repeatable.")
-@click.option(
+@identifying_option(
     "--judgement", default="", help="Your reason, required with professional_judgement (encrypted)."
 )
 @store_command
@@ -89,7 +90,9 @@ def request(
 
 @concertation.command("submit")
 @click.argument("concertation_id", metavar="ID")
-@click.option("--note", required=True, help="The répondant's sign-off (e.g. the grid's tier); encrypted.")
+@identifying_option(
+    "--note", required=True, help="The répondant's sign-off (e.g. the grid's tier); encrypted."
+)
 @store_command
 @lang_option
 def submit(concertation_id: str, note: str, store_url: str | None, user_name: str | None, lang: str) -> None:
@@ -114,7 +117,7 @@ def committee(concertation_id: str, store_url: str | None, user_name: str | None
 @click.argument("concertation_id", metavar="ID")
 @click.option("--member", "members", multiple=True, help="A committee member (three, distinct).")
 @click.option("--concerted-action/--no-concerted-action", required=True, help="The committee's decision.")
-@click.option("--reason", required=True, help="Why (encrypted).")
+@identifying_option("--reason", required=True, help="Why (encrypted).")
 @store_command
 @lang_option
 def decide(
@@ -148,7 +151,7 @@ def decide(
 @lang_option
 def meeting(concertation_id: str, path: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Rencontre / A meeting: attendees by sector, review of every open action, new plan actions."""
-    data, source = read_json(path)
+    data, source = read_json(path, MEETING_MAX_BYTES)
     with unlocked(store_url, user_name, lang) as session:
         session.hold_meeting(concertation_id, data, source)
     _done(lang, concertation_id, "follow_up")
@@ -157,7 +160,7 @@ def meeting(concertation_id: str, path: str, store_url: str | None, user_name: s
 @concertation.command("done")
 @click.argument("concertation_id", metavar="ID")
 @click.argument("action_id", metavar="ACTION")
-@click.option("--note", default="", help="Encrypted.")
+@identifying_option("--note", default="", help="Encrypted.")
 @store_command
 @lang_option
 def done(
@@ -172,7 +175,7 @@ def done(
 @concertation.command("close")
 @click.argument("concertation_id", metavar="ID")
 @click.option("--reason", required=True, type=click.Choice(CLOSURE_REASONS))
-@click.option("--note", default="", help="Required with reason other (encrypted).")
+@identifying_option("--note", default="", help="Required with reason other (encrypted).")
 @store_command
 @lang_option
 def close(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.partnerio import required_when, when
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
@@ -28,8 +28,8 @@ def consent() -> None:
 
 @consent.command("give")
 @click.argument("case_id", metavar="CASE")
-@click.option("--person", required=True, help="Who gives it (e.g. the victim); stored encrypted.")
-@click.option("--purpose", required=True, help="The one purpose it is given for; stored encrypted.")
+@identifying_option("--person", required=True, help="Who gives it (e.g. the victim); stored encrypted.")
+@identifying_option("--purpose", required=True, help="The one purpose it is given for; stored encrypted.")
 @category_option
 @click.option("--partner-sector", required=True, type=click.Choice(SECTORS), help="The partner's sector.")
 @click.option(
@@ -111,7 +111,7 @@ def list_consents(
 @click.argument("case_id", metavar="CASE")
 @category_option
 @click.option("--to", "to", required=True, metavar="ORG", help="The recipient organisation.")
-@click.option("--purpose", default=None, help="The purpose of the share (must be the consent's).")
+@identifying_option("--purpose", default=None, help="The purpose of the share (must be the consent's).")
 @store_command
 @json_option
 @lang_option
@@ -141,7 +141,7 @@ def check(
 @click.argument("case_id", metavar="CASE")
 @category_option
 @click.option("--to", "to", required=True, metavar="ORG", help="The recipient organisation.")
-@click.option("--purpose", required=True, help="The purpose: the consent's own.")
+@identifying_option("--purpose", required=True, help="The purpose: the consent's own.")
 @store_command
 @json_option
 @lang_option

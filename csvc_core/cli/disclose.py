@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.partnerio import required_when
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
+from csvc_core.outputfiles import check_destination, write_file
 from csvc_core.sharing.disclosure import HARMS, IMMINENCE, RECIPIENT_CATEGORIES, Grounds, Recipient
 from csvc_core.sharing.register import to_csv
 
@@ -41,7 +41,9 @@ def fields(case_id: str, store_url: str | None, user_name: str | None, as_json: 
 
 @disclose.command("create")
 @click.argument("case_id", metavar="CASE")
-@click.option("--recipient", required=True, help="Who receives it: a person or a service (stored encrypted).")
+@identifying_option(
+    "--recipient", required=True, help="Who receives it: a person or a service (stored encrypted)."
+)
 @click.option(
     "--recipient-kind", required=True, help="police, health, shelter, ..., exposed_person, representative."
 )
@@ -50,14 +52,16 @@ def fields(case_id: str, store_url: str | None, user_name: str | None, as_json: 
     "--recipient-org", default=None, metavar="ORG", help="The recipient's organisation in the store."
 )
 @click.option("--outside-quebec", is_flag=True, help="The information leaves Quebec.")
-@click.option("--reasonable-cause", default="", help="Why you have reasonable cause to believe in the risk.")
+@identifying_option(
+    "--reasonable-cause", default="", help="Why you have reasonable cause to believe in the risk."
+)
 @click.option(
     "--harm", "harms", multiple=True, type=click.Choice(HARMS), help="The serious risk (repeatable)."
 )
-@click.option("--exposed", default="", help="The identifiable person or group exposed.")
-@click.option("--violence", default="", help="The act of violence (including suicide) to prevent.")
-@click.option("--danger", default="", help="The danger identified.")
-@click.option("--urgency", default="", help="What creates the sense of urgency.")
+@identifying_option("--exposed", default="", help="The identifiable person or group exposed.")
+@identifying_option("--violence", default="", help="The act of violence (including suicide) to prevent.")
+@identifying_option("--danger", default="", help="The danger identified.")
+@identifying_option("--urgency", default="", help="What creates the sense of urgency.")
 @click.option("--imminence", default="", help=f"One of {', '.join(IMMINENCE)}.")
 @click.option("--field", "chosen", multiple=True, help="A field to send, ticked one by one (see `fields`).")
 @store_command
@@ -137,7 +141,9 @@ def show(disclosure_id: str, store_url: str | None, user_name: str | None, as_js
 
 @disclose.command("annotate")
 @click.argument("disclosure_id", metavar="DISCLOSURE")
-@click.option("--text", required=True, help="The remark (stored encrypted); the entry itself never changes.")
+@identifying_option(
+    "--text", required=True, help="The remark (stored encrypted); the entry itself never changes."
+)
 @store_command
 @json_option
 @lang_option
@@ -157,7 +163,7 @@ def annotate(
 @click.option("--from", "start_text", required=True, help="ISO 8601 with offset (included).")
 @click.option("--to", "end_text", required=True, help="ISO 8601 with offset (excluded).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("--output", default=None, type=click.Path(dir_okay=False), help="Write to FILE (mode 0600).")
+@click.option("--output", default=None, help="Write to FILE (mode 0600).")
 @store_command
 @lang_option
 def register(
@@ -173,6 +179,8 @@ def register(
     start, end = required_when(start_text, "--from"), required_when(end_text, "--to")
     if end <= start:
         raise BadInput(key="error.input.period", end=end_text, start=start_text)
+    if output is not None:
+        check_destination(Path(output))
     with unlocked(store_url, user_name, lang) as session:
         lines = session.communications_register(start, end)
     if fmt == "csv":
@@ -183,7 +191,5 @@ def register(
         click.echo(text, nl=False)
         return
     path = Path(output)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_file(path, text)
     click.echo(t("partner.register_written", lang, path=path, count=len(lines)))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
 
 
 @click.command("break-glass")
 @click.argument("case_id", metavar="CASE")
-@click.option("--reason", required=True, help="Why someone's life or safety requires it (stored encrypted).")
+@identifying_option(
+    "--reason", required=True, help="Why someone's life or safety requires it (stored encrypted)."
+)
 @store_command
 @json_option
 @lang_option

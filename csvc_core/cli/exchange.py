@@ -15,9 +15,7 @@ def exchange() -> None:
 
 
 @exchange.command("key-new")
-@click.option(
-    "-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="Key file to write."
-)
+@click.option("-o", "--output", "output", required=True, help="Key file to write (a new file).")
 @click.option("--label", default="", help="What the key is for, e.g. the partnership's name.")
 @lang_option
 def key_new(output: str, label: str, lang: str) -> None:

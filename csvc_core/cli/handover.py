@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 
@@ -21,7 +21,7 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
     @click.command(name, help=help_text)
     @click.argument("case_id", metavar="CASE")
     @click.option("--to", "to", required=True, metavar="ORG")
-    @click.option("--reason", required=True, help="Why (encrypted).")
+    @identifying_option("--reason", required=True, help="Why (encrypted).")
     @basis_option
     @store_command
     @json_option

@@ -1,4 +1,4 @@
-"""``csvc instruments list|show|validate`` (contract §2)."""
+"""``csvc instruments list|show|validate``."""
 
 from __future__ import annotations
 

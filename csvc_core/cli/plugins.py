@@ -1,4 +1,4 @@
-"""``csvc plugins``: what is loaded, what failed (contract §6)."""
+"""``csvc plugins``: what is loaded, what failed."""
 
 from __future__ import annotations
 

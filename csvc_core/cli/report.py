@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from csvc_core.cli.common import lang_option, read_json
+from csvc_core.cli.common import lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
+from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
+from csvc_core.outputfiles import check_destination, write_file
 
 KINDS = ("case", "concertation", "plan")
 
@@ -19,7 +21,6 @@ KINDS = ("case", "concertation", "plan")
     "-o",
     "--output",
     default=None,
-    type=click.Path(dir_okay=False),
     help="File to write (default: stdout; required for pdf).",
 )
 @click.option(
@@ -61,7 +62,9 @@ def report(
         raise BadInput(key="error.report.plan_needed")
     if kind != "plan" and plan_path is not None:
         raise BadInput(key="error.report.plan_only")
-    plan, plan_name = read_json(plan_path) if plan_path else (None, "")
+    if output is not None:
+        check_destination(Path(output))
+    plan, plan_name = read_json(plan_path, PLAN_MAX_BYTES) if plan_path else (None, "")
     csvc = Csvc.load()
     with unlocked(store_url, user_name, lang) as session:
         detail = session.case(case_id, reveal=reveal and kind == "case", results=kind != "plan")
@@ -83,7 +86,7 @@ def report(
     if output is None:
         click.echo(content, nl=False)
     else:
-        _write(Path(output), content)
+        write_file(Path(output), content)  # mode 0600: it holds personal information
 
 
 def _fields(kind: str, reveal: bool) -> list[str]:
@@ -92,18 +95,3 @@ def _fields(kind: str, reveal: bool) -> list[str]:
     if kind == "concertation":
         return ["risk_level", "factors", "actions"]
     return ["level", "assessments", "results", "actions", "events"] + (["label"] if reveal else [])
-
-
-def _write(path: Path, content: str | bytes) -> None:
-    """Write a report readable by its owner only: it holds personal information."""
-    import os
-
-    from csvc_core.errors import BadInput
-
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise BadInput(key="error.file.cannot_write", path=path, problem=exc.strerror) from None

@@ -29,9 +29,7 @@ def _moment(value: str | None, option: str) -> datetime | None:
 )
 @click.option("--to", "end", default=None, help="End of the period, excluded (YYYY-MM-DD; default: now).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "html"]), default="csv", show_default=True)
-@click.option(
-    "-o", "--output", default=None, type=click.Path(dir_okay=False), help="File to write (default: stdout)."
-)
+@click.option("-o", "--output", default=None, help="File to write (default: stdout).")
 @click.option(
     "--threshold",
     type=click.IntRange(2, 100),
@@ -54,9 +52,12 @@ def stats(
     """Statistiques dépersonnalisées / De-identified statistics."""
     from csvc_core.errors import BadInput
     from csvc_core.jsonio import now_local
+    from csvc_core.outputfiles import check_destination, write_file
     from csvc_core.stats.compute import compute
     from csvc_core.stats.output import write
 
+    if output is not None:
+        check_destination(Path(output))
     period_end = _moment(end, "--to") or now_local()
     period_start = _moment(start, "--from") or period_end - timedelta(days=365)
     if period_start >= period_end:
@@ -67,7 +68,4 @@ def stats(
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(key="error.file.cannot_write", path=output, problem=exc.strerror) from None
+        write_file(Path(output), text)

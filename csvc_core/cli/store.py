@@ -10,7 +10,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, store_option, unlocked
 from csvc_core.i18n import t
-from csvc_core.jsonio import parse_datetime
+from csvc_core.jsonio import parse_datetime, refuse_future
 
 
 @click.group()
@@ -57,13 +57,14 @@ def init(
                     "organisation": org,
                     "sector": sector,
                     "user": user_name,
-                    "audit_key": str(created.key_path),
+                    # PostgreSQL: the server keeps the chain's key; the file is this workstation's anchor key
+                    "audit_key": None if created.server_chain else str(created.key_path),
+                    "anchor_key": str(created.key_path) if created.server_chain else None,
                 }
             )
         else:
-            click.echo(
-                t("store.created", lang, store=where, org=org, user=user_name, keyfile=created.key_path)
-            )
+            message = "store.created_server" if created.server_chain else "store.created"
+            click.echo(t(message, lang, store=where, org=org, user=user_name, keyfile=created.key_path))
     finally:
         created.close()
 
@@ -108,8 +109,12 @@ def upgrade(store_url: str | None, user_name: str | None, as_json: bool, lang: s
 def purge(
     now_text: str | None, store_url: str | None, user_name: str | None, as_json: bool, lang: str
 ) -> None:
-    """Détruire les dossiers fermés échus / Purge closed cases past their retention period."""
+    """Détruire les dossiers fermés échus / Purge closed cases past their retention period.
+
+    ``--now`` may look back, never ahead: a later date would destroy cases before their period ends."""
     now: datetime | None = parse_datetime(now_text, "--now") if now_text else None
+    if now is not None:
+        refuse_future(now, "--now", "error.store.purge_in_future")
     with unlocked(store_url, user_name, lang) as session:
         report = session.purge(now)
     if as_json:
@@ -122,7 +127,7 @@ def purge(
 @store_option
 @lang_option
 def check(store_url: str | None, lang: str) -> None:
-    """Vérifier le dépôt / Check the store: integrity, schema, audit trail."""
+    """Vérifier le dépôt / Check the store: integrity, schema, audit trail, sealed rows."""
     from csvc_core.errors import OperationFailed
     from csvc_core.store import open_store
 
@@ -131,8 +136,11 @@ def check(store_url: str | None, lang: str) -> None:
         if opened.read_only_reason:
             raise opened.read_only_reason
         report = opened.verify_audit()
+        problem = opened.check_integrity() if report.ok else None
     finally:
         opened.close()
     if not report.ok:
         raise OperationFailed(key="store.audit_bad", problem=report.problem)
+    if problem is not None:
+        raise OperationFailed(key=f"store.integrity_{problem.kind}", table=problem.table, id=problem.row_id)
     click.echo(t("store.check_ok", lang, entries=report.entries))

@@ -40,7 +40,7 @@ def _package_passphrase(user_name: str | None, lang: str) -> str:
 
 @click.command("export")
 @click.argument("case_id", metavar="CASE")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Package file to write.")
+@click.option("-o", "--output", required=True, help="Package file to write (a new or regular file).")
 @click.option(
     "--include",
     "categories",
@@ -64,8 +64,10 @@ def export(
     """Exporter un dossier / Export one case as a sealed package."""
     from csvc_core.exchange.content import check_categories
     from csvc_core.i18n import t
+    from csvc_core.outputfiles import check_destination
 
     chosen = check_categories(categories)
+    check_destination(Path(output))
     key = _key(key_path)
     passphrase = None if key is not None else _package_passphrase(user_name, lang)
     with unlocked(store_url, user_name, lang) as session:
@@ -82,13 +84,12 @@ def import_(
     package: str, key_path: str | None, store_url: str | None, user_name: str | None, lang: str
 ) -> None:
     """Importer un paquet / Import a package into the current store (verified first; nothing half-done)."""
-    from csvc_core.errors import BadInput
+    from csvc_core.exchange.package import read_header
     from csvc_core.i18n import t
+    from csvc_core.inputfiles import PACKAGE_MAX_BYTES, read_limited
 
-    try:
-        data = Path(package).read_bytes()
-    except OSError as exc:
-        raise BadInput(key="error.file.cannot_read", path=package, problem=exc.strerror) from None
+    data = read_limited(package, PACKAGE_MAX_BYTES)
+    read_header(data, package)  # not a package: refused before any key, passphrase or store is asked for
     key = _key(key_path)
     passphrase = _package_passphrase(user_name, lang) if key is None else None
     with unlocked(store_url, user_name, lang) as session:

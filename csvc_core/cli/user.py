@@ -1,4 +1,5 @@
-"""``csvc user add|list|disable|enable|passphrase`` and ``csvc org add|list``: people of the store."""
+"""``csvc user add|list|disable|enable|passphrase`` and ``csvc org add|list|rotate-key``: people of the
+store and their organisations' keys."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-@click.option("--org", "organisation", default=None, help="Organisation name (default: the acting user's).")
+@click.option("--org", "organisation", default=None, help="Organisation name: yours (the default).")
 @store_command
 @json_option
 @lang_option
@@ -47,7 +48,8 @@ def add(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Ajouter un utilisateur / Add a user (admin); their passphrase from $CSVC_NEW_PASSPHRASE or a prompt."""
+    """Ajouter un utilisateur à son organisation / Add a user to your organisation (admin); their passphrase
+    from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
         user_id = session.add_user(name, role, new_passphrase(name, lang), organisation=organisation)
     if as_json:
@@ -61,7 +63,7 @@ def add(
 @json_option
 @lang_option
 def list_users(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
-    """Lister les utilisateurs / List users."""
+    """Lister les personnes de son organisation / List your organisation's users."""
     with unlocked(store_url, user_name, lang) as session:
         found = session.users()
     if as_json:
@@ -88,9 +90,10 @@ def disable(name: str, store_url: str | None, user_name: str | None, lang: str) 
 @store_command
 @lang_option
 def enable(name: str, store_url: str | None, user_name: str | None, lang: str) -> None:
-    """Réactiver un utilisateur / Enable a user again (admin)."""
+    """Réactiver un utilisateur / Enable a user again (admin), with a new passphrase from
+    $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        session.set_user_active(name, True)
+        session.set_user_active(name, True, new_passphrase(name, lang))
     click.echo(t("store.user_enabled", lang, name=name))
 
 
@@ -113,19 +116,42 @@ def org() -> None:
 @org.command("add")
 @click.argument("name")
 @click.option("--sector", required=True)
+@click.option("--admin", required=True, help="Its first administrator, who then adds its people.")
 @store_command
 @json_option
 @lang_option
 def org_add(
-    name: str, sector: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str
+    name: str,
+    sector: str,
+    admin: str,
+    store_url: str | None,
+    user_name: str | None,
+    as_json: bool,
+    lang: str,
 ) -> None:
-    """Ajouter une organisation / Add an organisation (admin)."""
+    """Ajouter une organisation et sa première administratrice / Add an organisation and its first
+    administrator (admin); her passphrase from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        org_id = session.add_organisation(name, sector)
+        org_id = session.add_organisation(name, sector, admin=admin, passphrase=new_passphrase(admin, lang))
     if as_json:
-        echo_json({"id": org_id, "name": name, "sector": sector})
+        echo_json({"id": org_id, "name": name, "sector": sector, "admin": admin})
     else:
-        click.echo(t("store.org_added", lang, name=name, sector=sector))
+        click.echo(t("store.org_added", lang, name=name, sector=sector, admin=admin))
+
+
+@org.command("rotate-key")
+@store_command
+@json_option
+@lang_option
+def org_rotate_key(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
+    """Renouveler les clés de son organisation / Rotate one's organisation's keys (admin), when someone
+    leaves it."""
+    with unlocked(store_url, user_name, lang) as session:
+        counts = session.rotate_org_key()
+    if as_json:
+        echo_json(counts)
+    else:
+        click.echo(t("store.org_rotated", lang, **counts))
 
 
 @org.command("list")

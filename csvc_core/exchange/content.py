@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput
+from csvc_core.store import keyring
 from csvc_core.store.access import require, visible_case
 from csvc_core.store.cases import user_names
 from csvc_core.store.context import Tx
@@ -66,7 +67,7 @@ def case_content(tx: Tx, case_id: str, categories: tuple[str, ...]) -> dict[str,
             "created_at": iso(case.created_at),
             "organisation": org.name,
             "sector": org.sector,
-            "label": tx.unseal(case.label_ct, "cases", "label_ct", case.id)
+            "label": tx.unseal(case.label_ct, "cases", "label_ct", case.id, scope=keyring.of_case(case.id))
             if "identity" in categories
             else None,
         },
@@ -94,6 +95,7 @@ def _assessments(tx: Tx, case_id: str) -> tuple[dict[str, str], list[dict[str, A
         )
     }
     closers = user_names(tx, [row.closed_by for row in closures.values()])
+    scope = keyring.of_case(case_id)
     digests = sorted({row.snapshot for row in rows})
     instruments = {
         row.digest: row.definition
@@ -119,14 +121,16 @@ def _assessments(tx: Tx, case_id: str) -> tuple[dict[str, str], list[dict[str, A
                 "computed_level": row.computed_level,
                 "compromission": row.compromission,
                 "reassess_by": iso(row.reassess_by),
-                "answers": tx.cipher.decrypt_json(row.answers_ct, f"assessments.answers_ct:{row.id}"),
-                "result": tx.cipher.decrypt_json(row.result_ct, f"assessments.result_ct:{row.id}"),
+                "answers": tx.unseal_json(row.answers_ct, "assessments", "answers_ct", row.id, scope=scope),
+                "result": tx.unseal_json(row.result_ct, "assessments", "result_ct", row.id, scope=scope),
                 "closure": None
                 if closure is None
                 else {
                     "at": iso(closure.closed_at),
                     "by": closers.get(closure.closed_by, closure.closed_by),
-                    "reason": tx.unseal(closure.reason_ct, "assessment_closures", "reason_ct", row.id),
+                    "reason": tx.unseal(
+                        closure.reason_ct, "assessment_closures", "reason_ct", row.id, scope=scope
+                    ),
                 },
             }
         )
@@ -162,7 +166,9 @@ def _actions(tx: Tx, case_id: str) -> list[dict[str, Any]]:
                     "at": iso(change.at),
                     "by": names.get(change.by, change.by),
                     "status": change.status,
-                    "note": tx.unseal_optional(change.note_ct, "action_history", "note_ct", change.id),
+                    "note": tx.unseal_optional(
+                        change.note_ct, "action_history", "note_ct", change.id, scope=keyring.of_case(case_id)
+                    ),
                 }
                 for change in history.get(row.id, [])
             ],
@@ -183,7 +189,9 @@ def _events(tx: Tx, case_id: str) -> list[dict[str, Any]]:
             "occurred_at": iso(row.occurred_at),
             "recorded_at": iso(row.recorded_at),
             "recorded_by": names.get(row.recorded_by, row.recorded_by),
-            "note": tx.unseal_optional(row.note_ct, "case_events", "note_ct", row.id),
+            "note": tx.unseal_optional(
+                row.note_ct, "case_events", "note_ct", row.id, scope=keyring.of_case(case_id)
+            ),
         }
         for row in rows
     ]
@@ -197,9 +205,13 @@ def _protagonists(tx: Tx, case_id: str, categories: tuple[str, ...]) -> list[dic
     for row in rows:
         item: dict[str, Any] = {"id": row.id, "role": row.role}
         if "identity" in categories:
-            item["name"] = tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id)
+            item["name"] = tx.unseal_optional(
+                row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(case_id)
+            )
         if "contact" in categories:
-            contact = tx.unseal_optional(row.contact_ct, "protagonists", "contact_ct", row.id)
+            contact = tx.unseal_optional(
+                row.contact_ct, "protagonists", "contact_ct", row.id, scope=keyring.of_case(case_id)
+            )
             item["contact"] = json.loads(contact) if contact else None
         if "safe_contact" in categories:
             item["safe_to_call"] = row.safe_to_call

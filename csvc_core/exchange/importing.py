@@ -27,6 +27,7 @@ from csvc_core.framework import Csvc
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_assessment, parse_datetime
 from csvc_core.model import PROTAGONISTS, Instrument
+from csvc_core.store import keyring
 from csvc_core.store.access import require
 from csvc_core.store.cases import refresh_case
 from csvc_core.store.context import Tx
@@ -104,11 +105,19 @@ def import_content(
         raise OperationFailed(key="error.exchange.case_elsewhere", path=name, case=case_id)
     if row is None:
         label = case.get("label") or t("exchange.imported_label", lang, id=case_id, origin=origin)
+        keyring.new_scope(
+            tx.connection,
+            keyring.of_case(case_id),
+            [keyring.of_org(tx.actor.org_id)],
+            basis="owner",
+            at=tx.now,
+            by=tx.actor.user_id,
+        )
         tx.connection.execute(
             insert(cases).values(
                 id=case_id,
                 org_id=tx.actor.org_id,
-                label_ct=tx.seal(str(label), "cases", "label_ct", case_id),
+                label_ct=tx.seal(str(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)),
                 status="open",
                 created_at=_time(case.get("created_at"), f"{name}: $.case.created_at"),
                 created_by=tx.actor.user_id,
@@ -203,7 +212,6 @@ def _assessments(
                     "package": header.get("package_id"),
                 },
             }
-            where = "assessments.{}:" + assessment_id
             tx.connection.execute(
                 insert(assessments).values(
                     id=assessment_id,
@@ -222,8 +230,16 @@ def _assessments(
                     overridden=parsed.override is not None,
                     complete=result.complete,
                     reassess_by=result.reassess_by,
-                    answers_ct=tx.cipher.encrypt_json(item["answers"], where.format("answers_ct")),
-                    result_ct=tx.cipher.encrypt_json(stored, where.format("result_ct")),
+                    answers_ct=tx.seal_json(
+                        item["answers"],
+                        "assessments",
+                        "answers_ct",
+                        assessment_id,
+                        scope=keyring.of_case(case_id),
+                    ),
+                    result_ct=tx.seal_json(
+                        stored, "assessments", "result_ct", assessment_id, scope=keyring.of_case(case_id)
+                    ),
                     confirmed_by=tx.actor.user_id,
                     confirmed_at=_time(item.get("confirmed_at"), f"{at}.confirmed_at"),
                 )
@@ -241,7 +257,13 @@ def _assessments(
                     assessment_id=assessment_id,
                     closed_by=tx.actor.user_id,
                     closed_at=_time(closure.get("at"), f"{at}.closure.at"),
-                    reason_ct=tx.seal(reason, "assessment_closures", "reason_ct", assessment_id),
+                    reason_ct=tx.seal(
+                        reason,
+                        "assessment_closures",
+                        "reason_ct",
+                        assessment_id,
+                        scope=keyring.of_case(case_id),
+                    ),
                 )
             )
             closed += 1
@@ -301,7 +323,9 @@ def _actions(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name
                     at=_time(change.get("at"), f"{at}.history[{number}].at"),
                     by=tx.actor.user_id,
                     status=change["status"],
-                    note_ct=tx.seal(note, "action_history", "note_ct", change_id),
+                    note_ct=tx.seal(
+                        note, "action_history", "note_ct", change_id, scope=keyring.of_case(case_id)
+                    ),
                 )
             )
         added += 1
@@ -333,7 +357,7 @@ def _events(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name:
                 occurred_at=_time(item.get("occurred_at"), f"{at}.occurred_at"),
                 recorded_at=_time(item.get("recorded_at"), f"{at}.recorded_at"),
                 recorded_by=tx.actor.user_id,
-                note_ct=tx.seal(note, "case_events", "note_ct", event_id),
+                note_ct=tx.seal(note, "case_events", "note_ct", event_id, scope=keyring.of_case(case_id)),
             )
         )
         added += 1
@@ -361,11 +385,17 @@ def _protagonists(tx: Tx, content: Mapping[str, Any], case_id: str, name: str) -
                 case_id=case_id,
                 org_id=tx.actor.org_id,
                 role=role,
-                name_ct=tx.seal(person_name, "protagonists", "name_ct", protagonist_id)
+                name_ct=tx.seal(
+                    person_name, "protagonists", "name_ct", protagonist_id, scope=keyring.of_case(case_id)
+                )
                 if isinstance(person_name, str)
                 else None,
                 contact_ct=tx.seal(
-                    json.dumps(contact, ensure_ascii=False), "protagonists", "contact_ct", protagonist_id
+                    json.dumps(contact, ensure_ascii=False),
+                    "protagonists",
+                    "contact_ct",
+                    protagonist_id,
+                    scope=keyring.of_case(case_id),
                 )
                 if isinstance(contact, Mapping)
                 else None,

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from csvc_core.errors import BadInput
-from csvc_core.exchange.keys import KDF_DEFAULTS, ExchangeKey, b64, derive, unb64
+from csvc_core.exchange.keys import KDF_DEFAULTS, ExchangeKey, b64, check_kdf, derive, unb64
 
 FORMAT = "csvc-exchange"
 VERSION = 1
@@ -73,7 +73,7 @@ def read_header(data: bytes, name: str) -> dict[str, Any]:
     """The package's header (not yet verified: use it only to find the key)."""
     try:
         package = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise PackageRefused(key="error.exchange.damaged_json", path=name) from None
     if not isinstance(package, dict) or package.get("format") != FORMAT:
         raise PackageRefused(key="error.exchange.not_a_package", path=name)
@@ -116,6 +116,10 @@ def open_package(
         kdf = spec.get("kdf")
         if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
             raise PackageRefused(key="error.exchange.kdf", path=name)
+        try:
+            check_kdf(kdf, f"{name}: $.protection.key.kdf")
+        except BadInput as exc:
+            raise PackageRefused(key="error.exchange.nothing_imported", problem=exc) from None
         if not passphrase:
             raise PackageRefused(key="error.exchange.passphrase_missing", path=name)
         try:
@@ -130,7 +134,10 @@ def open_package(
         plain = AESGCM(secret).decrypt(nonce, ciphertext, canonical(head))
     except (InvalidTag, BadInput, ValueError):
         raise PackageRefused(key="error.exchange.does_not_verify", path=name) from None
-    content = json.loads(plain.decode("utf-8"))
+    try:
+        content = json.loads(plain.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise PackageRefused(key="error.exchange.content_not_object", path=name) from None
     if not isinstance(content, dict):
         raise PackageRefused(key="error.exchange.content_not_object", path=name)
     return head, content

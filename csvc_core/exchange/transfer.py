@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from csvc_core.errors import BadInput
 from csvc_core.exchange.content import case_content
 from csvc_core.exchange.importing import import_content
 from csvc_core.exchange.keys import ExchangeKey
 from csvc_core.exchange.package import seal
 from csvc_core.framework import Csvc
+from csvc_core.outputfiles import check_destination, write_beside
 from csvc_core.store.context import Tx
 from csvc_core.store.schema import organisations
 
@@ -34,6 +32,7 @@ def export_case(
     """
     from sqlalchemy import select
 
+    check_destination(destination)
     content = case_content(tx, case_id, categories)
     org = tx.connection.execute(select(organisations).where(organisations.c.id == tx.actor.org_id)).one()
     package_id = secrets.token_hex(16)
@@ -51,18 +50,7 @@ def export_case(
         protection="exchange_key" if key is not None else "passphrase",
         key=key.id if key else None,
     )
-    folder = destination.parent if str(destination.parent) else Path(".")
-    if destination.exists() and destination.is_dir():
-        raise BadInput(key="error.file.is_folder", path=destination)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=folder)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except OSError as exc:
-        raise BadInput(key="error.file.cannot_write", path=destination, problem=exc.strerror) from None
-    return package_id, Path(temporary)
+    return package_id, write_beside(destination, data)
 
 
 def import_package(

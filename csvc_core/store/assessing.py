@@ -21,6 +21,7 @@ from csvc_core.framework import Csvc
 from csvc_core.instruments import instrument_to_json
 from csvc_core.jsonio import answers_to_json, parse_assessment
 from csvc_core.model import Instrument, Result
+from csvc_core.store import keyring
 from csvc_core.store.access import readable_case, require, visible_case
 from csvc_core.store.cases import level_state, refresh_case, user_names
 from csvc_core.store.context import Tx
@@ -74,7 +75,9 @@ def load_snapshot(tx: Tx, digest: str) -> Instrument:
 def reread(tx: Tx, csvc: Csvc, row: Row, history: tuple[Result, ...] = ()) -> Result:
     """The result of a stored assessment, evaluated again with the instrument it was made with."""
     instrument = load_snapshot(tx, row.snapshot)
-    answers = tx.cipher.decrypt_json(row.answers_ct, f"assessments.answers_ct:{row.id}")
+    answers = tx.unseal_json(
+        row.answers_ct, "assessments", "answers_ct", row.id, scope=keyring.of_case(row.case_id)
+    )
     assessment = parse_assessment(answers, instrument, source=f"assessment {row.id}")
     return csvc.evaluate(
         instrument, assessment, sector=row.sector, history=history, source=f"assessment {row.id}"
@@ -114,7 +117,7 @@ def assess(
             key="error.input.level_needed", where=f"{source}: $.override", instrument=instrument_id
         )
     assessment_id = new_id()
-    where = "assessments.{}:" + assessment_id
+    scope = keyring.of_case(case_id)
     tx.connection.execute(
         insert(assessments).values(
             id=assessment_id,
@@ -133,8 +136,10 @@ def assess(
             overridden=result.override is not None,
             complete=result.complete,
             reassess_by=result.reassess_by,
-            answers_ct=tx.cipher.encrypt_json(answers_to_json(result.input), where.format("answers_ct")),
-            result_ct=tx.cipher.encrypt_json(result.to_json(), where.format("result_ct")),
+            answers_ct=tx.seal_json(
+                answers_to_json(result.input), "assessments", "answers_ct", assessment_id, scope=scope
+            ),
+            result_ct=tx.seal_json(result.to_json(), "assessments", "result_ct", assessment_id, scope=scope),
             confirmed_by=tx.actor.user_id,
             confirmed_at=tx.now,
         )
@@ -213,7 +218,13 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
             assessment_id=assessment_id,
             closed_by=tx.actor.user_id,
             closed_at=tx.now,
-            reason_ct=tx.seal(reason.strip(), "assessment_closures", "reason_ct", assessment_id),
+            reason_ct=tx.seal(
+                reason.strip(),
+                "assessment_closures",
+                "reason_ct",
+                assessment_id,
+                scope=keyring.of_case(row.case_id),
+            ),
         )
     )
     tx.audit("assessment.close", row.case_id, assessment=assessment_id)
@@ -222,7 +233,9 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
 
 def stored_result(tx: Tx, row: Row) -> dict[str, Any]:
     """The §1 result object exactly as stored when the assessment was confirmed."""
-    data = tx.cipher.decrypt_json(row.result_ct, f"assessments.result_ct:{row.id}")
+    data = tx.unseal_json(
+        row.result_ct, "assessments", "result_ct", row.id, scope=keyring.of_case(row.case_id)
+    )
     assert isinstance(data, dict)
     return data
 

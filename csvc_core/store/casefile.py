@@ -40,7 +40,9 @@ def case_detail(
     stored = {
         a.id: stored_result(tx, a)
         for a in tx.connection.execute(
-            select(assessments.c.id, assessments.c.result_ct).where(assessments.c.case_id == case_id)
+            select(assessments.c.id, assessments.c.case_id, assessments.c.result_ct).where(
+                assessments.c.case_id == case_id
+            )
         )
     }
     factors = {

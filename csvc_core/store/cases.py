@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import PROTAGONISTS
-from csvc_core.store import carried
+from csvc_core.store import carried, keyring
 from csvc_core.store.access import case_scope, readable_case, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
@@ -71,11 +71,21 @@ def new_case(tx: Tx, label: str) -> str:
     tx.require_writable()
     require(tx.actor, "case.write")
     case_id = new_id()
+    keyring.new_scope(
+        tx.connection,
+        keyring.of_case(case_id),
+        [keyring.of_org(tx.actor.org_id)],
+        basis="owner",
+        at=tx.now,
+        by=tx.actor.user_id,
+    )
     tx.connection.execute(
         insert(cases).values(
             id=case_id,
             org_id=tx.actor.org_id,
-            label_ct=tx.seal(_check_label(label), "cases", "label_ct", case_id),
+            label_ct=tx.seal(
+                _check_label(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)
+            ),
             status="open",
             created_at=tx.now,
             created_by=tx.actor.user_id,
@@ -96,7 +106,10 @@ def relabel_case(tx: Tx, case_id: str, label: str, expected_version: int) -> int
         update(cases)
         .where(cases.c.id == case_id, cases.c.version == expected_version)
         .values(
-            label_ct=tx.seal(_check_label(label), "cases", "label_ct", case_id), version=expected_version + 1
+            label_ct=tx.seal(
+                _check_label(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)
+            ),
+            version=expected_version + 1,
         )
     )
     check_version(result.rowcount, "error.store.stale_case", case_id, expected_version)
@@ -121,7 +134,9 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
             status="closed",
             closed_at=tx.now,
             closed_by=tx.actor.user_id,
-            close_reason_ct=tx.seal(reason.strip(), "cases", "close_reason_ct", case_id),
+            close_reason_ct=tx.seal(
+                reason.strip(), "cases", "close_reason_ct", case_id, scope=keyring.of_case(case_id)
+            ),
             reassess_by=None,
             version=version + 1,
         )
@@ -134,7 +149,9 @@ def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
     """``row``: a ``cases`` row, with ``overdue_actions`` when the query counted them (:func:`list_cases`)."""
     return CaseSummary(
         id=row.id,
-        label=tx.unseal(row.label_ct, "cases", "label_ct", row.id) if reveal else None,
+        label=tx.unseal(row.label_ct, "cases", "label_ct", row.id, scope=keyring.of_case(row.id))
+        if reveal
+        else None,
         status=row.status,
         compromission=row.compromission,
         reassess_by=row.reassess_by,
@@ -166,7 +183,10 @@ def list_cases(
     if status is not None:
         query = query.where(cases.c.status == status)
     query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(limit).offset(offset)
-    found = [summary(tx, row, reveal) for row in tx.connection.execute(query)]
+    rows = tx.connection.execute(query).all()
+    if reveal:
+        tx.open_scopes([keyring.of_case(row.id) for row in rows])
+    found = [summary(tx, row, reveal) for row in rows]
     tx.audit("case.list", None, count=len(found), offset=offset, reveal=reveal)
     return found
 
@@ -194,8 +214,14 @@ def add_protagonist(
             case_id=case_id,
             org_id=tx.actor.org_id,
             role=role,
-            name_ct=tx.seal_optional(name.strip() if name else None, "protagonists", "name_ct", row_id),
-            contact_ct=_seal_contact(tx, contact, row_id),
+            name_ct=tx.seal_optional(
+                name.strip() if name else None,
+                "protagonists",
+                "name_ct",
+                row_id,
+                scope=keyring.of_case(case_id),
+            ),
+            contact_ct=_seal_contact(tx, contact, row_id, case_id),
             safe_to_call=safe_to_call,
             partner_knows=partner_knows,
             created_at=tx.now,
@@ -230,7 +256,9 @@ def update_protagonist(
     visible_case(tx.connection, tx.actor, row.case_id)
     values: dict[str, Any] = {"version": expected_version + 1}
     if name is not None:
-        values["name_ct"] = tx.seal(name.strip(), "protagonists", "name_ct", protagonist_id)
+        values["name_ct"] = tx.seal(
+            name.strip(), "protagonists", "name_ct", protagonist_id, scope=keyring.of_case(row.case_id)
+        )
     if contact_changes:
         unknown = [field for field in contact_changes if field not in CONTACT_FIELDS]
         if unknown:
@@ -243,7 +271,7 @@ def update_protagonist(
         changed = {**current, **contact_changes}
         contact = Contact(**{**changed, "channels": tuple(changed.get("channels") or ())})
     if contact is not None:
-        values["contact_ct"] = _seal_contact(tx, contact, protagonist_id)
+        values["contact_ct"] = _seal_contact(tx, contact, protagonist_id, row.case_id)
     if safe_to_call is not None:
         values["safe_to_call"] = safe_to_call
     if partner_knows is not None:
@@ -261,16 +289,19 @@ def update_protagonist(
     return expected_version + 1
 
 
-def _seal_contact(tx: Tx, contact: Contact | None, row_id: str) -> bytes | None:
+def _seal_contact(tx: Tx, contact: Contact | None, row_id: str, case_id: str) -> bytes | None:
     if contact is None:
         return None
-    return tx.seal(json.dumps(contact.to_json(), ensure_ascii=False), "protagonists", "contact_ct", row_id)
+    text = json.dumps(contact.to_json(), ensure_ascii=False)
+    return tx.seal(text, "protagonists", "contact_ct", row_id, scope=keyring.of_case(case_id))
 
 
 def _contact(tx: Tx, row: Row) -> Contact | None:
     if row.contact_ct is None:
         return None
-    data = json.loads(tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id))
+    data = json.loads(
+        tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id, scope=keyring.of_case(row.case_id))
+    )
     return Contact(**{**data, "channels": tuple(data.get("channels") or ())})
 
 
@@ -278,7 +309,13 @@ def _protagonist(tx: Tx, row: Row, names: bool, contacts: bool) -> Protagonist:
     return Protagonist(
         id=row.id,
         role=row.role,
-        name=tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id) if names else None,
+        name=(
+            tx.unseal_optional(
+                row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(row.case_id)
+            )
+            if names
+            else None
+        ),
         contact=_contact(tx, row) if contacts else None,
         safe_to_call=row.safe_to_call,
         partner_knows=row.partner_knows,
@@ -311,7 +348,9 @@ def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> di
     readable_case(tx.connection, tx.actor, row.case_id)
     shown: dict[str, Any] = {}
     if "name" in wanted:
-        shown["name"] = tx.unseal_optional(row.name_ct, "protagonists", "name_ct", row.id)
+        shown["name"] = tx.unseal_optional(
+            row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(row.case_id)
+        )
     contact_fields = [field for field in wanted if field in CONTACT_FIELDS]
     if contact_fields:
         contact = _contact(tx, row) or Contact()
@@ -344,7 +383,9 @@ def record_event(
             occurred_at=occurred_at or tx.now,
             recorded_at=tx.now,
             recorded_by=tx.actor.user_id,
-            note_ct=tx.seal_optional(note, "case_events", "note_ct", event_id),
+            note_ct=tx.seal_optional(
+                note, "case_events", "note_ct", event_id, scope=keyring.of_case(case_id)
+            ),
         )
     )
     tx.audit("event.add", case_id, event=event_id, kind=kind, fields=["note"] if note else [])
@@ -411,14 +452,22 @@ def closures_of(tx: Tx, assessment_ids: Sequence[str]) -> list[Closure]:
     if not assessment_ids:
         return []
     rows = tx.connection.execute(
-        select(assessment_closures).where(assessment_closures.c.assessment_id.in_(list(assessment_ids)))
+        select(assessment_closures, assessments.c.case_id)
+        .join(assessments, assessments.c.id == assessment_closures.c.assessment_id)
+        .where(assessment_closures.c.assessment_id.in_(list(assessment_ids)))
     ).all()
     names = user_names(tx, [row.closed_by for row in rows])
     return [
         Closure(
             assessment_id=row.assessment_id,
             by=names.get(row.closed_by, row.closed_by),
-            reason=tx.unseal(row.reason_ct, "assessment_closures", "reason_ct", row.assessment_id),
+            reason=tx.unseal(
+                row.reason_ct,
+                "assessment_closures",
+                "reason_ct",
+                row.assessment_id,
+                scope=keyring.of_case(row.case_id),
+            ),
             closed_at=row.closed_at,
         )
         for row in rows
@@ -456,7 +505,13 @@ def event_records(tx: Tx, state: LevelState, reveal: bool) -> tuple[CaseEvent, .
             occurred_at=event.occurred_at,
             recorded_at=event.recorded_at,
             by=names.get(event.recorded_by, event.recorded_by),
-            note=tx.unseal_optional(event.note_ct, "case_events", "note_ct", event.id) if reveal else None,
+            note=(
+                tx.unseal_optional(
+                    event.note_ct, "case_events", "note_ct", event.id, scope=keyring.of_case(event.case_id)
+                )
+                if reveal
+                else None
+            ),
             open=is_open,
         )
         for event, is_open in state.events

@@ -32,13 +32,14 @@ from csvc_core.sharing.concertation import (
     Reading,
     Step,
 )
+from csvc_core.sharing.parties import COORDINATOR
 from csvc_core.sharing.plan import OPEN, Attendee, Meeting, PlanAction, Review
-from csvc_core.store import carried
+from csvc_core.store import carried, keyring
 from csvc_core.store.access import AccessDenied, case_access, member, visible_case
 from csvc_core.store.cases import StaleRecord, level_state
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
-from csvc_core.store.directory import user_names
+from csvc_core.store.directory import people, user_names
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
     cases,
@@ -52,12 +53,52 @@ from csvc_core.store.schema import (
 from csvc_core.store.sharing_rows import codes, dump_codes
 
 
-def _seal(tx: Tx, table: str, column: str, row_id: str, text: str) -> bytes | None:
-    return tx.seal(text, table, column, row_id) if text else None
+def _seal(tx: Tx, table: str, column: str, row_id: str, text: str, scope: str) -> bytes | None:
+    return tx.seal(text, table, column, row_id, scope=scope) if text else None
 
 
-def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None) -> str:
-    return tx.unseal(blob, table, column, row_id) if blob is not None else ""
+def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None, scope: str) -> str:
+    return tx.unseal(blob, table, column, row_id, scope=scope) if blob is not None else ""
+
+
+def _coordinators(tx: Tx) -> list[str]:
+    """The holders that stand for the cell's coordinators: each active coordinator, whatever her
+    organisation (they read every request)."""
+    directory = people(tx.connection)
+    found = tx.connection.execute(
+        select(directory.c.id).where(
+            directory.c.role == COORDINATOR,
+            directory.c.active.is_(True),
+            directory.c.public_key.is_not(None),
+        )
+    ).scalars()
+    return [keyring.of_user(user_id) for user_id in found]
+
+
+def _share_with_coordinators(tx: Tx, concertation_id: str) -> None:
+    """A coordinator who holds no key of the request yet (named since) receives them from whoever holds
+    them and takes a step."""
+    scopes = [keyring.of_concertation(concertation_id)] + [
+        keyring.of_plan_action(action_id)
+        for action_id in tx.connection.execute(
+            select(plan_actions.c.id).where(plan_actions.c.concertation_id == concertation_id)
+        ).scalars()
+    ]
+    for scope in scopes:
+        if not tx.keys.holds(tx.connection, scope):
+            continue
+        held = {holder for holder, _ in keyring.holders(tx.connection, scope)}
+        for holder in _coordinators(tx):
+            if holder not in held:
+                keyring.give(
+                    tx.connection,
+                    scope,
+                    holder,
+                    tx.key(scope),
+                    basis="coordinator",
+                    at=tx.now,
+                    by=tx.actor.user_id,
+                )
 
 
 def _row(tx: Tx, concertation_id: str) -> tuple[Row, Reading]:
@@ -82,8 +123,20 @@ def _reading(tx: Tx, row: Row) -> Reading:
     return cell.reading(row.org_id, {action: owner for action, owner in owners}, member(tx.actor))
 
 
-def load(tx: Tx, row: Row) -> Concertation:
-    """The request as the rules see it, read back from its rows."""
+def load(tx: Tx, row: Row, read: Reading) -> Concertation:
+    """The request as the rules see it, read back from its rows; only what ``read`` lets the user read is
+    unsealed (the rest stays empty: an action owner holds the keys of her own actions only)."""
+    scope = keyring.of_concertation(row.id)
+
+    def text(table: str, column: str, row_id: str, blob: bytes | None) -> str:
+        return _unseal(tx, table, column, row_id, blob, scope) if read.scope == WHOLE else ""
+
+    def action_text(column: str, action: Row) -> str:
+        if read.scope != WHOLE and action.id not in read.actions:
+            return ""
+        blob = getattr(action, column)
+        return _unseal(tx, "plan_actions", column, action.id, blob, keyring.of_plan_action(action.id))
+
     steps = tuple(
         Step(
             s.state,
@@ -91,7 +144,7 @@ def load(tx: Tx, row: Row) -> Concertation:
             s.by,
             s.role,
             s.org_id,
-            _unseal(tx, "concertation_steps", "note_ct", _step_id(s), s.note_ct),
+            text("concertation_steps", "note_ct", _step_id(s), s.note_ct),
         )
         for s in tx.connection.execute(
             select(concertation_steps)
@@ -122,14 +175,14 @@ def load(tx: Tx, row: Row) -> Concertation:
     actions = tuple(
         PlanAction(
             id=a.id,
-            description=tx.unseal(a.description_ct, "plan_actions", "description_ct", a.id),
+            description=action_text("description_ct", a),
             owner_org=a.owner_org_id,
             owner_sector=a.owner_sector,
             due=a.due,
             meeting=a.meeting_id,
             owner=a.owner,
             status=a.status,
-            note=_unseal(tx, "plan_actions", "note_ct", a.id, a.note_ct),
+            note=action_text("note_ct", a),
             closed_at=a.closed_at,
             closed_by=a.closed_by or "",
         )
@@ -142,14 +195,14 @@ def load(tx: Tx, row: Row) -> Concertation:
         decision = CommitteeDecision(
             tuple(json.loads(row.committee)),
             bool(row.concerted_action),
-            _unseal(tx, "concertations", "decision_ct", row.id, row.decision_ct),
+            text("concertations", "decision_ct", row.id, row.decision_ct),
             row.decided_at,
         )
     closure = None
     if row.closed_at is not None:
         closure = Closure(
             row.closure_reason,
-            _unseal(tx, "concertations", "closure_note_ct", row.id, row.closure_note_ct),
+            text("concertations", "closure_note_ct", row.id, row.closure_note_ct),
             row.closed_at,
             row.closed_by,
         )
@@ -158,7 +211,7 @@ def load(tx: Tx, row: Row) -> Concertation:
         case=row.case_id,
         organisation=row.org_id,
         criteria=frozenset(codes(row.criteria)),
-        judgement=_unseal(tx, "concertations", "judgement_ct", row.id, row.judgement_ct),
+        judgement=text("concertations", "judgement_ct", row.id, row.judgement_ct),
         steps=steps,
         decision=decision,
         meetings=held,
@@ -174,6 +227,7 @@ def _step_id(step: Row) -> str:
 
 def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: str, **detail: Any) -> None:
     """Write what ``after`` adds to ``before`` (optimistic: a request changed meanwhile is refused)."""
+    scope = keyring.of_concertation(row.id)
     for seq, step in enumerate(after.steps[len(before.steps) :], start=len(before.steps) + 1):
         tx.connection.execute(
             insert(concertation_steps).values(
@@ -184,7 +238,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
                 by=step.by,
                 role=step.role,
                 org_id=step.org,
-                note_ct=_seal(tx, "concertation_steps", "note_ct", f"{row.id}.{seq}", step.note),
+                note_ct=_seal(tx, "concertation_steps", "note_ct", f"{row.id}.{seq}", step.note, scope),
             )
         )
     values: dict[str, Any] = {"state": after.state, "version": row.version + 1}
@@ -192,7 +246,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
         values.update(
             committee=json.dumps(list(after.decision.members)),
             concerted_action=after.decision.concerted_action,
-            decision_ct=tx.seal(after.decision.reason, "concertations", "decision_ct", row.id),
+            decision_ct=tx.seal(after.decision.reason, "concertations", "decision_ct", row.id, scope=scope),
             decided_at=after.decision.at,
         )
     if after.level != before.level:
@@ -202,7 +256,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
     if after.closure is not None and before.closure is None:
         values.update(
             closure_reason=after.closure.reason,
-            closure_note_ct=_seal(tx, "concertations", "closure_note_ct", row.id, after.closure.note),
+            closure_note_ct=_seal(tx, "concertations", "closure_note_ct", row.id, after.closure.note, scope),
             closed_at=after.closure.at,
             closed_by=tx.actor.user_id,
         )
@@ -236,13 +290,25 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
             )
     known = {a.id: a for a in before.actions}
     for plan in after.actions:
+        plan_scope = keyring.of_plan_action(plan.id)
         if plan.id not in known:
+            holders = {holder for holder, _ in keyring.holders(tx.connection, scope)}
+            keyring.new_scope(
+                tx.connection,
+                plan_scope,
+                sorted(holders | {keyring.of_org(plan.owner_org)}),
+                basis="plan_action",
+                at=tx.now,
+                by=tx.actor.user_id,
+            )
             tx.connection.execute(
                 insert(plan_actions).values(
                     id=plan.id,
                     concertation_id=row.id,
                     meeting_id=plan.meeting,
-                    description_ct=tx.seal(plan.description, "plan_actions", "description_ct", plan.id),
+                    description_ct=tx.seal(
+                        plan.description, "plan_actions", "description_ct", plan.id, scope=plan_scope
+                    ),
                     owner_org_id=plan.owner_org,
                     owner_sector=plan.owner_sector,
                     owner=plan.owner,
@@ -257,7 +323,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
                 .where(plan_actions.c.id == plan.id)
                 .values(
                     status=plan.status,
-                    note_ct=_seal(tx, "plan_actions", "note_ct", plan.id, plan.note),
+                    note_ct=_seal(tx, "plan_actions", "note_ct", plan.id, plan.note, plan_scope),
                     closed_at=plan.closed_at,
                     closed_by=plan.closed_by,
                     version=plan_actions.c.version + 1,
@@ -270,10 +336,11 @@ def _step(
     tx: Tx, concertation_id: str, entry: str, take: Callable[[Concertation], Concertation], **detail: Any
 ) -> Concertation:
     tx.require_writable()
-    row, _read = _row(tx, concertation_id)
-    before = load(tx, row)
+    row, read = _row(tx, concertation_id)
+    before = load(tx, row, read)
     after = take(before)
     _save(tx, row, before, after, entry, **detail)
+    _share_with_coordinators(tx, concertation_id)
     return after
 
 
@@ -283,6 +350,15 @@ def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "
     tx.require_writable()
     visible_case(tx.connection, tx.actor, case_id)
     concertation_id = new_id()
+    scope = keyring.of_concertation(concertation_id)
+    keyring.new_scope(
+        tx.connection,
+        scope,
+        [keyring.of_org(tx.actor.org_id), *_coordinators(tx)],
+        basis="concertation",
+        at=tx.now,
+        by=tx.actor.user_id,
+    )
     asked = cell.request(
         id=concertation_id,
         case=case_id,
@@ -297,7 +373,7 @@ def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "
             case_id=case_id,
             org_id=tx.actor.org_id,
             criteria=dump_codes(asked.criteria),
-            judgement_ct=_seal(tx, "concertations", "judgement_ct", concertation_id, asked.judgement),
+            judgement_ct=_seal(tx, "concertations", "judgement_ct", concertation_id, asked.judgement, scope),
             state=asked.state,
             version=0,
         )
@@ -482,7 +558,7 @@ def record(tx: Tx, concertation_id: str) -> dict[str, Any]:
     """The request as JSON, as much of it as the acting user may read (``view``): state, carried level,
     criteria, steps, decision, meetings by sector, plan, closure (audited with the view given)."""
     row, read = _row(tx, concertation_id)
-    loaded = load(tx, row)
+    loaded = load(tx, row, read)
     tx.audit("concertation.read", loaded.case, concertation=concertation_id, view=read.scope)
     return {
         **to_json(tx, cell.as_read(loaded, read)),

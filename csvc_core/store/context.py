@@ -1,17 +1,20 @@
-"""One unit of work: a database transaction, the acting user, the field cipher and the audit writer."""
+"""One unit of work: a database transaction, the acting user, her keys and the audit writer."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from csvc_core.errors import OperationFailed
+from csvc_core.store import crypto
 from csvc_core.store.access import Actor
 from csvc_core.store.audit import AuditWriter
-from csvc_core.store.crypto import FieldCipher
+from csvc_core.store.engine import CHANGE_LOCK
+from csvc_core.store.keyring import Keyring
 
 
 class AccountDisabled(OperationFailed):
@@ -28,10 +31,12 @@ class Tx:
 
     connection: Connection
     actor: Actor
-    cipher: FieldCipher
+    keys: Keyring
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
     read_only_reason: OperationFailed | None = None
+    changing: bool = attrs.field(default=False, init=False)
+    _opened: dict[str, bytes] = attrs.field(factory=dict, init=False)  # scope keys opened in this transaction
 
     def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
         """Add an audit entry in this transaction (ids and field-group names only, never sensitive values)."""
@@ -41,18 +46,46 @@ class Tx:
             )
 
     def require_writable(self) -> None:
+        """Refuse a change to a read-only store; on PostgreSQL, wait for the other changes to commit first
+        (the checks that follow see their rows, and no other change starts before this one commits)."""
         if self.read_only_reason is not None:
             raise ReadOnlyStore(key="error.store.read_only", reason=self.read_only_reason)
+        if not self.changing and self.connection.dialect.name == "postgresql":
+            self.connection.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": CHANGE_LOCK})
+        self.changing = True
 
-    # shorthands for sealed fields, bound to table.column:row
-    def seal(self, text: str, table: str, column: str, row_id: str) -> bytes:
-        return self.cipher.encrypt(text, f"{table}.{column}:{row_id}")
+    def key(self, scope: str) -> bytes:
+        """The key of ``scope`` (see :mod:`csvc_core.store.keyring`); :class:`AccessDenied` if not held."""
+        if scope not in self._opened:
+            self._opened[scope] = self.keys.key(self.connection, scope)
+        return self._opened[scope]
 
-    def seal_optional(self, text: str | None, table: str, column: str, row_id: str) -> bytes | None:
-        return None if text is None else self.seal(text, table, column, row_id)
+    def open_scopes(self, scopes: list[str]) -> None:
+        """Open at once the keys of many scopes she holds (a page of cases); the others stay unopened."""
+        wanted = [scope for scope in dict.fromkeys(scopes) if scope not in self._opened]
+        if wanted:
+            self._opened.update(self.keys.granted(self.connection, wanted))
 
-    def unseal(self, blob: bytes, table: str, column: str, row_id: str) -> str:
-        return self.cipher.decrypt(blob, f"{table}.{column}:{row_id}")
+    # sealed fields, under the key of their scope, bound to table.column:row
+    def seal(self, text: str, table: str, column: str, row_id: str, *, scope: str) -> bytes:
+        return crypto.seal_field(self.key(scope), text, f"{table}.{column}:{row_id}")
 
-    def unseal_optional(self, blob: bytes | None, table: str, column: str, row_id: str) -> str | None:
-        return None if blob is None else self.unseal(blob, table, column, row_id)
+    def seal_optional(
+        self, text: str | None, table: str, column: str, row_id: str, *, scope: str
+    ) -> bytes | None:
+        return None if text is None else self.seal(text, table, column, row_id, scope=scope)
+
+    def unseal(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> str:
+        return crypto.open_field(self.key(scope), blob, f"{table}.{column}:{row_id}")
+
+    def unseal_optional(
+        self, blob: bytes | None, table: str, column: str, row_id: str, *, scope: str
+    ) -> str | None:
+        return None if blob is None else self.unseal(blob, table, column, row_id, scope=scope)
+
+    def seal_json(self, value: object, table: str, column: str, row_id: str, *, scope: str) -> bytes:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return self.seal(text, table, column, row_id, scope=scope)
+
+    def unseal_json(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> Any:
+        return json.loads(self.unseal(blob, table, column, row_id, scope=scope))

@@ -1,11 +1,13 @@
-"""Keys and encryption of sensitive fields.
+"""Keys and encryption of sensitive fields: the primitives (who holds which key is :mod:`.keyring`'s).
 
-- A user's passphrase is kept as an argon2id hash (argon2-cffi, its defaults or stronger).
-- One random 256-bit *data key* per store encrypts every sensitive field with AES-256-GCM. Each ciphertext is
-  bound to where it lives (table, column, row id) through the AEAD's associated data, so a value copied into
-  another row or column fails to decrypt instead of showing the wrong person's data.
-- The data key is stored only wrapped, once per user, under a key-encryption key derived from that user's
-  passphrase by argon2id (raw). It exists in clear only in the memory of an unlocked session.
+- A user's passphrase is kept as an argon2id hash (argon2-cffi, its defaults or stronger); a key-encryption
+  key derived from it by argon2id (raw) wraps her X25519 private key (:func:`wrap_key`).
+- Fields are sealed with AES-256-GCM under the random 256-bit key of their scope (a case, a concertation
+  request, ...). Each ciphertext is bound to where it lives (table, column, row id) through the AEAD's
+  associated data, so a value copied into another row or column fails to decrypt instead of showing the wrong
+  person's data.
+- A key or a copy meant for someone is sealed to her public key (:func:`seal_to`): ephemeral X25519,
+  HKDF-SHA256, AES-256-GCM, bound to its own associated data.
 
 Salts, nonces, keys and ids all come from :mod:`secrets`.
 """
@@ -20,13 +22,19 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from csvc_core.errors import OperationFailed
 
 FORMAT = b"\x01"  # ciphertext layout: FORMAT + 12-byte nonce + AES-GCM ciphertext and tag
+SEALED = b"\x02"  # sealed to a public key: SEALED + 32-byte ephemeral public key + 12-byte nonce + AES-GCM
 NONCE_BYTES = 12
 KEY_BYTES = 32
+SEAL_INFO = b"csvc-seal-v1"
 #: OWASP ASVS minimum for argon2id: 19 MiB of memory with two passes.
 MIN_MEMORY_KIB = 19456
 MIN_TIME_COST = 2
@@ -112,62 +120,79 @@ def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
     return AESGCM(key).decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], aad)
 
 
-def wrap_key(data_key: bytes, kek: bytes, user_id: str) -> bytes:
-    return _seal(kek, data_key, b"csvc-wrap:" + user_id.encode())
+def wrap_key(key: bytes, kek: bytes, user_id: str) -> bytes:
+    """``key`` (a user's private key) sealed under her key-encryption key, bound to her id."""
+    return _seal(kek, key, b"csvc-wrap:" + user_id.encode())
 
 
 def unwrap_key(wrapped: bytes, kek: bytes, user_id: str) -> bytes | None:
-    """The data key, or None when ``kek`` is not the one that wrapped it."""
+    """The wrapped key, or None when ``kek`` is not the one that wrapped it."""
     try:
         return _open(kek, bytes(wrapped), b"csvc-wrap:" + user_id.encode())
     except InvalidTag:
         return None
 
 
-class FieldCipher:
-    """Encrypts and decrypts sensitive fields with the store data key, while a session is unlocked."""
+def new_keypair() -> tuple[bytes, bytes]:
+    """A fresh X25519 key pair, raw: ``(private, public)``."""
+    private = X25519PrivateKey.generate()
+    return private.private_bytes_raw(), public_of(private.private_bytes_raw())
 
-    def __init__(self, data_key: bytes) -> None:
-        self._aead: AESGCM | None = AESGCM(data_key)
 
-    def lock(self) -> None:
-        """Drop the key: every later call fails until the user unlocks again."""
-        self._aead = None
+def public_of(private: bytes) -> bytes:
+    return (
+        X25519PrivateKey.from_private_bytes(private).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
 
-    @property
-    def locked(self) -> bool:
-        return self._aead is None
 
-    def _key(self) -> AESGCM:
-        if self._aead is None:
-            raise OperationFailed(key="error.store.locked")
-        return self._aead
+def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=info).derive(secret)
 
-    def encrypt(self, text: str, where: str) -> bytes:
-        """Ciphertext of ``text``, bound to ``where`` (``table.column:row_id``)."""
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        return FORMAT + nonce + self._key().encrypt(nonce, text.encode("utf-8"), where.encode())
 
-    def encrypt_optional(self, text: str | None, where: str) -> bytes | None:
-        return None if text is None else self.encrypt(text, where)
+def seal_to(public_key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """``plaintext`` readable only with the private key of ``public_key``, bound to ``aad``."""
+    recipient = bytes(public_key)
+    ephemeral = X25519PrivateKey.generate()
+    eph_pub = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
+    key = _hkdf(shared, eph_pub + recipient, SEAL_INFO)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return SEALED + eph_pub + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
 
-    def decrypt(self, blob: bytes, where: str) -> str:
-        """The text sealed in ``blob`` for ``where``; an altered or moved value is refused."""
-        aead = self._key()
-        blob = bytes(blob)
-        try:
-            if not blob.startswith(FORMAT) or len(blob) < 1 + NONCE_BYTES + 16:
-                raise InvalidTag
-            plain = aead.decrypt(blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :], where.encode())
-        except InvalidTag:
-            raise OperationFailed(key="error.store.field_altered", where=where) from None
-        return plain.decode("utf-8")
 
-    def decrypt_optional(self, blob: bytes | None, where: str) -> str | None:
-        return None if blob is None else self.decrypt(blob, where)
+def open_sealed(private_key: bytes, blob: bytes, aad: bytes) -> bytes | None:
+    """What :func:`seal_to` sealed, or None: another recipient's key, an altered or moved blob."""
+    blob = bytes(blob)
+    if not blob.startswith(SEALED) or len(blob) < 1 + KEY_BYTES + NONCE_BYTES + 16:
+        return None
+    eph_pub, nonce = blob[1 : 1 + KEY_BYTES], blob[1 + KEY_BYTES : 1 + KEY_BYTES + NONCE_BYTES]
+    private = X25519PrivateKey.from_private_bytes(bytes(private_key))
+    mine = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    try:
+        key = _hkdf(private.exchange(X25519PublicKey.from_public_bytes(eph_pub)), eph_pub + mine, SEAL_INFO)
+        return AESGCM(key).decrypt(nonce, blob[1 + KEY_BYTES + NONCE_BYTES :], aad)
+    except (InvalidTag, ValueError):
+        return None
 
-    def encrypt_json(self, value: object, where: str) -> bytes:
-        return self.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True), where)
 
-    def decrypt_json(self, blob: bytes, where: str) -> object:
-        return json.loads(self.decrypt(blob, where))
+def derived_key(private_key: bytes, purpose: bytes) -> bytes:
+    """A symmetric key of a private key's own (a user's drafts, an organisation's records)."""
+    return _hkdf(bytes(private_key), b"", b"csvc-derived-v1:" + purpose)
+
+
+def seal_field(key: bytes, text: str, where: str) -> bytes:
+    """Ciphertext of ``text`` under a scope key, bound to ``where`` (``table.column:row_id``)."""
+    return _seal(key, text.encode("utf-8"), where.encode())
+
+
+def open_field(key: bytes, blob: bytes, where: str) -> str:
+    """The text sealed in ``blob`` for ``where``; an altered or moved value is refused."""
+    try:
+        return _open(key, bytes(blob), where.encode()).decode("utf-8")
+    except InvalidTag:
+        raise OperationFailed(key="error.store.field_altered", where=where) from None
+
+
+def seal_json(public_key: bytes, value: object, aad: str) -> bytes:
+    """A JSON value sealed to a public key (a recipient's copy)."""
+    return seal_to(public_key, json.dumps(value, ensure_ascii=False, sort_keys=True).encode(), aad.encode())

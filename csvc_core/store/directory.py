@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -32,11 +33,12 @@ user_directory = Table(
     Column("role", String(32)),
     Column("active", Boolean),
     Column("created_at", UTCDateTime),
+    Column("public_key", LargeBinary),
 )
 
 
 def people(connection: Connection) -> Table:
-    """The table to read users' id, organisation, name, role, active flag and creation time from."""
+    """The table to read users' id, organisation, name, role, active flag, creation time, public key from."""
     return user_directory if connection.dialect.name == "postgresql" else users
 
 

@@ -1,7 +1,8 @@
 """Drafts: answers being typed, kept encrypted so that nothing is lost on lock, crash or quit (SEC-6).
 
 A draft belongs to one user, one case and one key (the TUI uses ``instrument:protagonist``). Its content is
-JSON sealed like every sensitive field (AES-GCM, bound to ``drafts.content_ct:<id>``). Drafts are working
+JSON sealed under its author's own key (:data:`csvc_core.store.keyring.SELF`, AES-GCM, bound to
+``drafts.content_ct:<id>``): nobody else can open it. Drafts are working
 copies, not records: saving one replaces the previous content; confirming the assessment discards it. Each
 save, read and discard is an audit entry (ids only).
 
@@ -20,6 +21,7 @@ from csvc_core.errors import BadInput
 from csvc_core.store.access import AccessDenied, require, visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.keyring import SELF
 from csvc_core.store.schema import drafts
 
 MAX_KEY = 200
@@ -44,7 +46,7 @@ def _where(tx: Tx, case_id: str, key: str) -> Any:
 
 
 def _content(tx: Tx, row: Any) -> dict[str, Any]:
-    return cast(dict[str, Any], tx.cipher.decrypt_json(row.content_ct, f"drafts.content_ct:{row.id}"))
+    return cast(dict[str, Any], tx.unseal_json(row.content_ct, "drafts", "content_ct", row.id, scope=SELF))
 
 
 def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
@@ -56,7 +58,7 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
     org_id = _owner(tx, case_id, key)
     found = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
     draft_id = found or new_id()
-    sealed = tx.cipher.encrypt_json(content, f"drafts.content_ct:{draft_id}")
+    sealed = tx.seal_json(content, "drafts", "content_ct", draft_id, scope=SELF)
     if found is None:
         tx.connection.execute(
             insert(drafts).values(

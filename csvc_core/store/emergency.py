@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Row, insert, or_, select, update
 
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing import emergency
 from csvc_core.store.access import case_access, member, require
 from csvc_core.store.context import Tx
-from csvc_core.store.crypto import new_id
+from csvc_core.store.crypto import new_id, open_sealed, seal_to
 from csvc_core.store.directory import case_owner, owner_of, user_names
+from csvc_core.store.keyring import of_org, public_key_of, records_of
 from csvc_core.store.records import iso
 from csvc_core.store.schema import emergency_access, organisations
 from csvc_core.store.sharing_rows import emergency_of
@@ -27,10 +28,11 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
     tx.require_writable()
     access = case_access(tx.connection, tx.actor, case_id, tx.now)
     access_id = new_id()
+    owner = case_owner(tx.connection, case_id)
+    assert owner is not None  # case_access refused an unknown case
     granted = emergency.break_glass(
         id=access_id, case=case_id, actor=member(tx.actor), reads_whole_case=access.full, at=tx.now, why=why
     )
-    owner = case_owner(tx.connection, case_id)
     tx.connection.execute(
         insert(emergency_access).values(
             id=access_id,
@@ -39,7 +41,14 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
             org_id=tx.actor.org_id,
             at=granted.at,
             until=granted.until,
-            reason_ct=tx.seal(granted.reason, "emergency_access", "reason_ct", access_id),
+            reason_ct=tx.seal(
+                granted.reason, "emergency_access", "reason_ct", access_id, scope=records_of(tx.actor.org_id)
+            ),
+            owner_ct=seal_to(
+                public_key_of(tx.connection, of_org(owner)),
+                granted.reason.encode(),
+                f"emergency_access.owner_ct:{access_id}".encode(),
+            ),
         )
     )
     tx.audit(
@@ -52,6 +61,17 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
         fields=["reason"],
     )
     return {"id": access_id, "case": case_id, "until": iso(granted.until)}
+
+
+def _reason(tx: Tx, row: Row) -> str:
+    """The reason, from the breaker's organisation's records, or from the copy sealed to the case owner."""
+    if row.org_id == tx.actor.org_id:
+        return tx.unseal(row.reason_ct, "emergency_access", "reason_ct", row.id, scope=records_of(row.org_id))
+    where = f"emergency_access.owner_ct:{row.id}".encode()
+    opened = open_sealed(tx.keys.org_private(tx.connection), row.owner_ct or b"", where)
+    if opened is None:
+        raise OperationFailed(key="error.store.field_altered", where=where.decode())
+    return opened.decode("utf-8")
 
 
 def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any]]:
@@ -68,7 +88,7 @@ def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any
     orgs = dict(tx.connection.execute(select(organisations.c.id, organisations.c.name)).all())
     found = []
     for row in tx.connection.execute(query.order_by(emergency_access.c.at, emergency_access.c.id)):
-        access = emergency_of(row, lambda r, column: tx.unseal(r.reason_ct, "emergency_access", column, r.id))
+        access = emergency_of(row, lambda r, _: _reason(tx, r))
         found.append(
             {
                 "id": access.id,

@@ -3,8 +3,9 @@
 SQLite (the default, one file in the user data folder): WAL journal, ``synchronous=FULL``, foreign keys on,
 ``secure_delete`` on, a busy timeout, and every transaction opened explicitly with ``BEGIN IMMEDIATE``
 (Python's ``sqlite3`` implicit transactions are switched off). PostgreSQL (a partnership's shared server,
-driver psycopg 3):
-every transaction takes one advisory lock first, so the audit chain grows one entry at a time.
+driver psycopg 3): reads run side by side; a change takes :data:`CHANGE_LOCK` at its first check
+(:meth:`csvc_core.store.context.Tx.require_writable`), and every transaction's audit entries are appended
+at its end under the server's own lock (:mod:`csvc_core.store.pg_audit`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from sqlalchemy.exc import ArgumentError
 from csvc_core.errors import BadInput, OperationFailed
 
 ENV_URL = "CSVC_STORE"
-#: the advisory lock every PostgreSQL transaction holds (an arbitrary constant: "csvc" in ASCII).
-PG_LOCK = 0x63737663
+#: the advisory lock a PostgreSQL transaction that changes the store holds from its first check to its
+#: commit (an arbitrary constant: "csvc" in ASCII): changes run one at a time, reads never wait for it.
+CHANGE_LOCK = 0x63737663
 SQLITE_PRAGMAS = (
     ("busy_timeout", "15000"),
     ("journal_mode", "WAL"),
@@ -39,18 +41,33 @@ def default_path() -> Path:
     return user_data_path("csvc", appauthor=False) / "csvc.db"
 
 
+def without_password(url: str) -> str:
+    """``url`` with the password of its user part shown as ``***``, even in a URL too broken to parse
+    (everything up to the last ``@`` counts as the user part: a stray ``@`` hides more, never less)."""
+    scheme, separator, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}"
+
+
 @attrs.frozen
 class Location:
     """A resolved store URL: its kind, the SQLAlchemy URL, and for SQLite the file."""
 
-    url: str  # as the user wrote it (no password: a libpq password file or trust is expected)
-    kind: str  # "sqlite" or "postgresql"
-    sqlalchemy_url: str
+    url: str = attrs.field(repr=without_password)  # as written (a password in it is never shown)
+    kind: str = attrs.field()  # "sqlite" or "postgresql"
+    sqlalchemy_url: str = attrs.field(repr=without_password)
     path: Path | None = None
 
     @property
     def display(self) -> str:
-        return str(self.path) if self.path is not None else self.url
+        return str(self.path) if self.path is not None else without_password(self.url)
+
+    def scrub(self, text: str) -> str:
+        """``text`` (a driver's message) with the URL's password, if any, replaced by ``***``."""
+        password = make_url(self.sqlalchemy_url).password if self.path is None else None
+        return text.replace(str(password), "***") if password else text
 
     @property
     def database(self) -> str:
@@ -66,24 +83,27 @@ class Location:
 def resolve(url: str | None = None) -> Location:
     """The store location from ``url``, else ``$CSVC_STORE``, else the default SQLite file."""
     text = url or os.environ.get(ENV_URL) or f"sqlite:///{default_path()}"
+    shown = without_password(text)
     try:
         parsed = make_url(text)
-    except ArgumentError:
-        raise BadInput(key="error.store.url_invalid", url=text) from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise BadInput(key="error.store.url_invalid", url=shown) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
-            raise BadInput(key="error.store.url_no_file", url=text)
+            raise BadInput(key="error.store.url_no_file", url=shown)
         path = Path(parsed.database).expanduser().resolve()
         return Location(url=text, kind="sqlite", sqlalchemy_url=f"sqlite:///{path}", path=path)
     if backend == "postgresql":
+        if "@" in (parsed.host or ""):
+            raise BadInput(key="error.store.url_password_at", url=shown)
         if not parsed.database:
-            raise BadInput(key="error.store.url_no_database", url=text)
+            raise BadInput(key="error.store.url_no_database", url=shown)
         driver_url = parsed.set(drivername="postgresql+psycopg")
         return Location(
             url=text, kind="postgresql", sqlalchemy_url=driver_url.render_as_string(hide_password=False)
         )
-    raise BadInput(key="error.store.url_unsupported", url=text)
+    raise BadInput(key="error.store.url_unsupported", url=shown)
 
 
 #: file systems where SQLite's locking and syncing cannot be trusted (https://sqlite.org/howtocorrupt.html).
@@ -128,17 +148,13 @@ def make_engine(location: Location, *, read_only: bool = False) -> Engine:
         engine = create_engine(url)
         _sqlite_events(engine, read_only)
         return engine
-    engine = create_engine(location.sqlalchemy_url, pool_pre_ping=True)
-    _postgresql_events(engine)
-    return engine
+    return create_engine(location.sqlalchemy_url, pool_pre_ping=True)
 
 
 def login_engine(location: Location, role: str, password: str) -> Engine:
     """PostgreSQL: an engine connected as a user's own login role (SCRAM: the password never travels)."""
     url = make_url(location.sqlalchemy_url).set(username=role, password=password)
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
-    _postgresql_events(engine)
-    return engine
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_events(engine: Engine, read_only: bool) -> None:
@@ -162,13 +178,6 @@ def _sqlite_events(engine: Engine, read_only: bool) -> None:
     def _begin(connection: Any) -> None:
         if not _autocommit(connection):
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
-
-
-def _postgresql_events(engine: Engine) -> None:
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        if not _autocommit(connection):
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK})")
 
 
 def _autocommit(connection: Any) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, insert, nulls_last, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import Text
+from csvc_core.store import keyring
 from csvc_core.store.access import case_scope, require, visible_case
 from csvc_core.store.cases import check_version, overdue_now, user_names
 from csvc_core.store.context import Tx
@@ -88,7 +89,13 @@ def action_records(
                     at=change.at,
                     by=names.get(change.by, change.by),
                     status=change.status,
-                    note=tx.unseal_optional(change.note_ct, "action_history", "note_ct", change.id)
+                    note=tx.unseal_optional(
+                        change.note_ct,
+                        "action_history",
+                        "note_ct",
+                        change.id,
+                        scope=keyring.of_case(row.case_id),
+                    )
                     if reveal
                     else None,
                 )
@@ -181,7 +188,13 @@ def set_action_status(
             at=tx.now,
             by=tx.actor.user_id,
             status=status,
-            note_ct=tx.seal_optional(note.strip() if note else None, "action_history", "note_ct", change_id),
+            note_ct=tx.seal_optional(
+                note.strip() if note else None,
+                "action_history",
+                "note_ct",
+                change_id,
+                scope=keyring.of_case(row.case_id),
+            ),
         )
     )
     tx.audit("action.update", row.case_id, action=action_id, status=status, fields=["note"] if note else [])

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import audit, crypto, migrate, pg_security
+from csvc_core.store import audit, crypto, integrity, keyring, migrate, pg_audit, pg_security
 from csvc_core.store.access import ROLES, Actor
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
@@ -57,6 +57,8 @@ class Store:
         self.read_only_reason = read_only_reason
         self._meta: dict[str, str] | None = None
         self._key: bytes | None = None
+        #: PostgreSQL computes the chain and the row seals itself; SQLite's are computed here, with the key.
+        self.server_chain = location.kind == "postgresql"
         if not location.anonymous:
             with engine.connect() as connection:
                 self.read_meta(connection)
@@ -93,13 +95,30 @@ class Store:
 
     @property
     def audit_key(self) -> bytes:
+        """SQLite: the key of the chain. PostgreSQL: this workstation's own key for its anchor (the chain's
+        key stays on the server), created on first use."""
         if self._key is None:
+            if self.server_chain:
+                audit.create_key_file(self.key_path)
             self._key = audit.load_key(self.key_path)
         return self._key
 
     @property
     def anchor(self) -> audit.Anchor:
         return audit.Anchor(self.anchor_path, self.audit_key)
+
+    def audit_writer(self, connection: Connection) -> audit.AuditWriter:
+        """The transaction's audit writer (on SQLite, the connection also starts noting the rows to seal)."""
+        if self.server_chain:
+            return audit.AuditWriter(connection, None)
+        integrity.watch(connection)
+        return audit.AuditWriter(connection, self.audit_key)
+
+    def finish(self, writer: audit.AuditWriter) -> None:
+        """Just before the commit: seal the rows written (SQLite) and append the entries to the chain."""
+        if not self.server_chain:
+            integrity.seal_pending(writer.connection, self.audit_key)
+        writer.flush()
 
     @property
     def read_only(self) -> bool:
@@ -108,7 +127,7 @@ class Store:
     # -- transactions ------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(
-        self, actor: Actor, cipher: crypto.FieldCipher, engine: Engine | None = None
+        self, actor: Actor, keys: keyring.Keyring, engine: Engine | None = None
     ) -> Iterator[Tx]:
         """One explicit transaction (on ``engine``: a PostgreSQL session's own login); the audit anchor moves
         forward after the commit.
@@ -122,17 +141,22 @@ class Store:
                     select(users.c.active).where(users.c.id == actor.user_id)
                 ).scalar()
                 if not active:
-                    cipher.lock()
+                    keys.lock()
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
-                writer = None if self.read_only else audit.AuditWriter(connection, self.audit_key)
-                tx = Tx(connection, actor, cipher, writer, utcnow(), self.read_only_reason)
+                keys.check_org_public(connection)
+                writer = None if self.read_only else self.audit_writer(connection)
+                tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason)
                 yield tx
+                if writer is not None:
+                    self.finish(writer)
         except DBAPIError as exc:
             if login_refused(exc):
-                cipher.lock()
+                keys.lock()
                 raise AccountDisabled(key="error.store.user_disabled", user=actor.name) from None
             raise OperationFailed(
-                key="error.store.database_failed", store=self.location.display, problem=first_line(exc)
+                key="error.store.database_failed",
+                store=self.location.display,
+                problem=self.location.scrub(first_line(exc)),
             ) from None
         if writer is not None and writer.head is not None:
             self.anchor.advance(writer.head)
@@ -142,8 +166,9 @@ class Store:
         if self.read_only or self.location.anonymous:
             return  # a workstation's PostgreSQL store: the server logs the refused connection
         with self.engine.begin() as connection:
-            writer = audit.AuditWriter(connection, self.audit_key)
+            writer = self.audit_writer(connection)
             writer.append("login.failed", user_id=user_id, org_id=org_id, detail={"user": user_name})
+            self.finish(writer)
         assert writer.head is not None
         self.anchor.advance(writer.head)
 
@@ -154,13 +179,28 @@ class Store:
         return unlock(self, user_name, passphrase)
 
     def verify_audit(self, engine: Engine | None = None) -> audit.AuditReport:
-        """Check the whole audit trail (HMAC chain, sequence, anchor)."""
+        """Check the whole audit trail (HMAC chain, sequence, checkpoints, this workstation's anchor);
+        PostgreSQL's server recomputes the chain and the checkpoints."""
         if engine is None and self.location.anonymous:
             raise OperationFailed(key="error.store.no_user_in_url", store=self.location.display)
         with (engine or self.engine).connect() as connection:
-            report = audit.verify(connection, self.audit_key, self.anchor)
+            if self.server_chain:
+                report = pg_audit.verify_with_anchor(connection, self.anchor)
+            else:
+                report = audit.verify(connection, self.audit_key, self.anchor, anchor_required=True)
             connection.rollback()
         return report
+
+    def check_integrity(self) -> integrity.IntegrityProblem | None:
+        """The first sealed row changed, or disclosure deleted, outside csvc; None when every row is sound."""
+        with self.engine.connect() as connection:
+            if self.server_chain:
+                found = pg_audit.integrity_check(connection)
+                problem = None if found is None else integrity.IntegrityProblem(*found)
+            else:
+                problem = integrity.check(connection, self.audit_key)
+            connection.rollback()
+        return problem
 
     def close(self) -> None:
         self.engine.dispose()
@@ -229,7 +269,7 @@ def open_store(url: str | None = None) -> Store:
         if read_only_reason is not None:
             raise read_only_reason from None
         raise OperationFailed(
-            key="error.store.cannot_open", store=location.display, problem=first_line(exc)
+            key="error.store.cannot_open", store=location.display, problem=location.scrub(first_line(exc))
         ) from None
     except OperationFailed:
         engine.dispose()
@@ -280,7 +320,7 @@ def init_store(
     kdf: crypto.KdfParams | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> Store:
-    """Create a store: schema, its organisation, its first user (admin), the data key and the audit key."""
+    """Create a store: schema, its organisation and its first user (admin) with their keys, the audit key."""
     location = resolve(url)
     sectors = known_sectors()
     if sector not in sectors:
@@ -307,7 +347,10 @@ def init_store(
                 raise OperationFailed(key="error.store.holds_store", store=location.display)
             migrate.upgrade(connection)
             if location.kind == "postgresql":
+                pg_audit.install(connection)
                 pg_security.install(connection)
+            else:
+                integrity.watch(connection)
             connection.execute(
                 insert(store_meta),
                 [
@@ -317,27 +360,48 @@ def init_store(
                 ],
             )
             org_id, user_id = crypto.new_id(), crypto.new_id()
+            org_private, org_public = crypto.new_keypair()
             connection.execute(
                 insert(organisations).values(
-                    id=org_id, name=org.strip(), sector=sector, created_at=now, version=1
+                    id=org_id,
+                    name=org.strip(),
+                    sector=sector,
+                    created_at=now,
+                    version=1,
+                    public_key=org_public,
                 )
             )
-            data_key = crypto.new_data_key()
             connection.execute(
                 insert(users).values(
-                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, data_key, params, None)
+                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, params, None)
                 )
+            )
+            keyring.give(
+                connection,
+                keyring.of_org(org_id),
+                keyring.of_user(user_id),
+                org_private,
+                basis="member",
+                at=now,
+                by=None,
             )
             if location.kind == "postgresql":
                 verifier = login_verifier(location.database, user.strip(), passphrase)
                 pg_security.create_login(connection, user_id, verifier)
             key_file = key_path(location, store_id)
             audit.create_key_file(key_file)
-            writer = audit.AuditWriter(connection, audit.load_key(key_file))
+            key = audit.load_key(key_file)
+            if location.kind == "sqlite":
+                connection.execute(
+                    insert(store_meta).values(key=audit.KEY_CHECK, value=audit.key_check_value(key))
+                )
+                integrity.seal_pending(connection, key)
+            writer = audit.AuditWriter(connection, None if location.kind == "postgresql" else key)
             writer.append("store.init", user_id=user_id, org_id=org_id, detail={"sector": sector})
             writer.append(
                 "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": "admin"}
             )
+            writer.flush()
     except BaseException as exc:
         engine.dispose()
         if location.path is not None:  # leave no half-made store behind (the file was empty before)
@@ -345,7 +409,9 @@ def init_store(
                 Path(f"{location.path}{suffix}").unlink(missing_ok=True)
         if isinstance(exc, DBAPIError):
             raise OperationFailed(
-                key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+                key="error.store.cannot_init",
+                store=location.display,
+                problem=location.scrub(first_line(exc)),
             ) from None
         raise
     store = Store(location, engine)
@@ -360,27 +426,36 @@ def user_row(
     name: str,
     role: str,
     passphrase: str,
-    data_key: bytes,
     params: crypto.KdfParams,
     created_by: str | None,
 ) -> dict[str, object]:
-    """The columns of a new user: argon2id hash, and the data key wrapped under a key from the passphrase."""
+    """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
+    the passphrase."""
     if role not in ROLES:
         raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLES))
-    check_passphrase(passphrase)
-    salt = crypto.new_salt()
-    kek = crypto.derive_kek(passphrase, salt, params)
     return {
         "id": user_id,
         "org_id": org_id,
         "name": name,
         "role": role,
-        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
-        "kek_salt": salt,
-        "kek_params": params.to_json(),
-        "wrapped_key": crypto.wrap_key(data_key, kek, user_id),
+        **user_keys(user_id, passphrase, params, crypto.new_keypair()[0]),
         "active": True,
         "created_at": utcnow(),
         "created_by": created_by,
         "version": 1,
+    }
+
+
+def user_keys(user_id: str, passphrase: str, params: crypto.KdfParams, private: bytes) -> dict[str, object]:
+    """The key columns of a user: her passphrase's hash and salt, ``private`` wrapped under its key."""
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    kek = crypto.derive_kek(passphrase, salt, params)
+    return {
+        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
+        "kek_salt": salt,
+        "kek_params": params.to_json(),
+        "wrapped_key": crypto.wrap_key(private, kek, user_id),
+        "public_key": crypto.public_of(private),
+        "pending_key": None,
     }

@@ -38,12 +38,12 @@ from csvc_core.sharing.handover import Basis
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
 from csvc_core.sharing.reasons import Reason, Refused, reason
 from csvc_core.sharing.share import Share, share_under_consent
-from csvc_core.store import pg_security
+from csvc_core.store import keyring, pg_security
 from csvc_core.store.access import AccessDenied, case_access, member, visible_case
 from csvc_core.store.casefields import case_fields, field_names
 from csvc_core.store.casefile import case_detail
 from csvc_core.store.context import Tx
-from csvc_core.store.crypto import new_id
+from csvc_core.store.crypto import new_id, open_sealed, seal_json
 from csvc_core.store.directory import user_names
 from csvc_core.store.records import iso
 from csvc_core.store.schema import (
@@ -91,8 +91,33 @@ def _owned(tx: Tx, case_id: str) -> Row:
     return visible_case(tx.connection, tx.actor, case_id)
 
 
-def _unsealer(tx: Tx, table: str) -> Any:
-    return lambda row, column: tx.unseal(getattr(row, column), table, column, row.id)
+def _unsealer(tx: Tx, table: str, scope: Callable[[Row], str]) -> Any:
+    return lambda row, column: tx.unseal(getattr(row, column), table, column, row.id, scope=scope(row))
+
+
+def _case_text(row: Row) -> str:
+    """Consents are the case's: under its key."""
+    return keyring.of_case(row.case_id)
+
+
+def _records(column: str) -> Callable[[Row], str]:
+    """Records of communications are their organisation's: under its records key (kept after a transfer)."""
+    return lambda row: keyring.records_of(getattr(row, column))
+
+
+def _recipient_copy(tx: Tx, org_id: str, value: object, where: str) -> bytes:
+    """The recipient organisation's copy of what it was sent, sealed to its public key."""
+    return seal_json(keyring.public_key_of(tx.connection, keyring.of_org(org_id)), value, where)
+
+
+def _open_copy(tx: Tx, blob: bytes | None, where: str) -> Any:
+    """The acting organisation's copy (None when there is none: withdrawn); an altered copy is refused."""
+    if blob is None:
+        return None
+    opened = open_sealed(tx.keys.org_private(tx.connection), blob, where.encode())
+    if opened is None:
+        raise OperationFailed(key="error.store.field_altered", where=where)
+    return json.loads(opened)
 
 
 # -- consents ------------------------------------------------------------------------------------------------
@@ -160,8 +185,12 @@ def give_consent(
             id=consent_id,
             case_id=case_id,
             org_id=tx.actor.org_id,
-            person_ct=tx.seal(checked.person, "consents", "person_ct", consent_id),
-            purpose_ct=tx.seal(checked.purpose, "consents", "purpose_ct", consent_id),
+            person_ct=tx.seal(
+                checked.person, "consents", "person_ct", consent_id, scope=keyring.of_case(case_id)
+            ),
+            purpose_ct=tx.seal(
+                checked.purpose, "consents", "purpose_ct", consent_id, scope=keyring.of_case(case_id)
+            ),
             categories=dump_codes(checked.categories),
             partner_sector=partner_sector,
             partner_org_id=partner_id,
@@ -196,6 +225,15 @@ def withdraw_consent(tx: Tx, consent_id: str, at: datetime | None = None) -> Non
         .where(consents.c.id == consent_id, consents.c.withdrawn_at.is_(None))
         .values(withdrawn_at=withdrawn.withdrawn_at, withdrawn_by=tx.actor.user_id)
     )
+    made_under = [
+        made.id
+        for made in tx.connection.execute(
+            select(shares.c.id, shares.c.consent_ids).where(shares.c.case_id == row.case_id)
+        )
+        if consent_id in json.loads(made.consent_ids)
+    ]
+    if made_under:  # the recipients' copies go with the consent
+        tx.connection.execute(update(shares).where(shares.c.id.in_(made_under)).values(recipient_ct=None))
     tx.audit("consent.withdraw", row.case_id, consent=consent_id)
 
 
@@ -206,7 +244,7 @@ def list_consents(tx: Tx, case_id: str) -> list[ConsentRecord]:
     names, people = _org_names(tx), _user_names(tx)
     found = []
     for row in rows_of(tx.connection, consents, case_id, consents.c.given_at):
-        consent = consent_of(row, _unsealer(tx, "consents"))
+        consent = consent_of(row, _unsealer(tx, "consents", _case_text))
         found.append(
             ConsentRecord(
                 id=consent.id,
@@ -238,7 +276,7 @@ def may_share(
     _owned(tx, case_id)
     recipient = organisation_row(tx, to, "--to")
     pool = [
-        consent_of(row, _unsealer(tx, "consents"))
+        consent_of(row, _unsealer(tx, "consents", _case_text))
         for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
     ]
     decision = consent_rules.may_share(
@@ -268,7 +306,7 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
     _owned(tx, case_id)
     recipient = organisation_row(tx, to, "--to")
     rows = rows_of(tx.connection, consents, case_id, consents.c.given_at)
-    pool = [consent_of(row, _unsealer(tx, "consents")) for row in rows]
+    pool = [consent_of(row, _unsealer(tx, "consents", _case_text)) for row in rows]
     share_id = new_id()
     try:
         done = share_under_consent(
@@ -290,6 +328,7 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
         ).items()
         if category in done.categories
     }
+    records = keyring.records_of(tx.actor.org_id)
     tx.connection.execute(
         insert(shares).values(
             id=share_id,
@@ -299,9 +338,10 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
             shared_by=tx.actor.user_id,
             recipient_org_id=recipient.id,
             categories=dump_codes(done.categories),
-            purpose_ct=tx.seal(done.purpose, "shares", "purpose_ct", share_id),
+            purpose_ct=tx.seal(done.purpose, "shares", "purpose_ct", share_id, scope=records),
             consent_ids=json.dumps(list(done.consents)),
-            payload_ct=tx.cipher.encrypt_json(sent, f"shares.payload_ct:{share_id}"),
+            payload_ct=tx.seal_json(sent, "shares", "payload_ct", share_id, scope=records),
+            recipient_ct=_recipient_copy(tx, recipient.id, sent, f"shares.recipient_ct:{share_id}"),
         )
     )
     tx.audit(
@@ -324,10 +364,11 @@ def offered_fields(tx: Tx, case_id: str) -> dict[str, str]:
 
 
 def disclosure_digest(row: Mapping[Any, Any]) -> str:
-    """sha256 over the columns of a disclosure as written (ciphertext as it is), in a fixed order."""
+    """sha256 over the columns of a disclosure as written (ciphertext as it is), in a fixed order (a column
+    ``row`` does not have is left out: an older csvc's row)."""
     parts = []
     for column in disclosures.c:
-        if column.name == "digest":
+        if column.name in ("digest", "integrity") or column.name not in row:  # the seal covers the digest
             continue
         value = row[column.name]
         if isinstance(value, (bytes, bytearray, memoryview)):
@@ -365,7 +406,7 @@ def disclose(
     sent = payload({name: value for name, (_, value) in available.items()}, entry)
 
     def seal(column: str, text: str) -> bytes:
-        return tx.seal(text, "disclosures", column, disclosure_id)
+        return tx.seal(text, "disclosures", column, disclosure_id, scope=keyring.records_of(tx.actor.org_id))
 
     values: dict[str, Any] = {
         "id": disclosure_id,
@@ -387,8 +428,16 @@ def disclose(
         "urgency_ct": seal("urgency_ct", entry.grounds.urgency),
         "imminence": entry.grounds.imminence,
         "fields": json.dumps(list(entry.fields)),
-        "payload_ct": tx.cipher.encrypt_json(sent, f"disclosures.payload_ct:{disclosure_id}"),
+        "payload_ct": tx.seal_json(
+            sent, "disclosures", "payload_ct", disclosure_id, scope=keyring.records_of(tx.actor.org_id)
+        ),
+        "recipient_ct": None,
     }
+    if org_id is not None:
+        copy = {**_texts(entry.recipient.name, entry.grounds), "sent": sent}
+        values["recipient_ct"] = _recipient_copy(
+            tx, org_id, copy, f"disclosures.recipient_ct:{disclosure_id}"
+        )
     values["digest"] = disclosure_digest(values)
     tx.connection.execute(insert(disclosures).values(**values))
     tx.audit(
@@ -451,17 +500,38 @@ def _disclosure_row(tx: Tx, disclosure_id: str) -> Row:
     return row
 
 
+def _texts(recipient: str, grounds: Grounds) -> dict[str, str]:
+    """The sealed texts of a disclosure, by column."""
+    return {
+        "recipient_name_ct": recipient,
+        "reasonable_cause_ct": grounds.reasonable_cause,
+        "exposed_ct": grounds.exposed,
+        "violence_ct": grounds.violence,
+        "danger_ct": grounds.danger,
+        "urgency_ct": grounds.urgency,
+    }
+
+
 def read_disclosure(tx: Tx, disclosure_id: str) -> DisclosureRecord:
-    """The whole entry and what was sent, for the discloser's and the recipient's organisations (audited)."""
+    """The whole entry and what was sent, for the discloser's and the recipient's organisations (audited):
+    the discloser reads its records, the recipient its own copy."""
     row = _disclosure_row(tx, disclosure_id)
-    entry = disclosure_of(row, _unsealer(tx, "disclosures"))
+    mine = row.org_id == tx.actor.org_id
+    if mine:
+        entry = disclosure_of(row, _unsealer(tx, "disclosures", _records("org_id")))
+        sent = tx.unseal_json(
+            row.payload_ct, "disclosures", "payload_ct", disclosure_id, scope=keyring.records_of(row.org_id)
+        )
+    else:
+        copy = _open_copy(tx, row.recipient_ct, f"disclosures.recipient_ct:{disclosure_id}")
+        entry = disclosure_of(row, lambda _, column: str(copy[column]))
+        sent = copy["sent"]
     names, people = _org_names(tx), _user_names(tx)
     notes = tx.connection.execute(
         select(disclosure_annotations)
         .where(disclosure_annotations.c.disclosure_id == disclosure_id)
         .order_by(disclosure_annotations.c.at)
     ).all()
-    sent = tx.cipher.decrypt_json(row.payload_ct, f"disclosures.payload_ct:{disclosure_id}")
     assert isinstance(sent, dict)
     tx.audit("disclosure.read", row.case_id, disclosure=disclosure_id, fields=list(entry.fields))
     return DisclosureRecord(
@@ -488,12 +558,19 @@ def read_disclosure(tx: Tx, disclosure_id: str) -> DisclosureRecord:
             {
                 "at": iso(note.at),
                 "by": people.get(note.by, note.by),
-                "text": tx.unseal(note.text_ct, "disclosure_annotations", "text_ct", note.id),
+                "text": _annotation_text(tx, note, row.org_id, mine),
             }
             for note in notes
         ),
         digest=row.digest,
     )
+
+
+def _annotation_text(tx: Tx, note: Row, discloser: str, mine: bool) -> str:
+    if mine:
+        scope = keyring.records_of(discloser)
+        return tx.unseal(note.text_ct, "disclosure_annotations", "text_ct", note.id, scope=scope)
+    return str(_open_copy(tx, note.recipient_ct, f"disclosure_annotations.recipient_ct:{note.id}") or "")
 
 
 def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
@@ -510,7 +587,14 @@ def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
             disclosure_id=disclosure_id,
             at=note.at,
             by=tx.actor.user_id,
-            text_ct=tx.seal(note.text, "disclosure_annotations", "text_ct", note_id),
+            text_ct=tx.seal(
+                note.text, "disclosure_annotations", "text_ct", note_id, scope=keyring.records_of(row.org_id)
+            ),
+            recipient_ct=None
+            if row.recipient_org_id is None
+            else _recipient_copy(
+                tx, row.recipient_org_id, note.text, f"disclosure_annotations.recipient_ct:{note_id}"
+            ),
         )
     )
     tx.audit(
@@ -550,20 +634,23 @@ def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]
 # ---------------------------------------------------------------------
 def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     """What the acting user's organisation may read of a case it does not hold: the access decision, and the
-    content of the shares (while their consent is in force) and disclosures addressed to it."""
+    content of the shares (while every consent they were sent under is in force) and disclosures addressed to
+    it."""
     access = case_access(tx.connection, tx.actor, case_id)
     if not access.allowed:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     received: list[dict[str, Any]] = []
+    in_force = _consents_in_force(tx, case_id)
     for row in tx.connection.execute(
         select(shares)
         .where(shares.c.case_id == case_id, shares.c.recipient_org_id == tx.actor.org_id)
         .order_by(shares.c.shared_at)
     ):
-        sent = tx.cipher.decrypt_json(row.payload_ct, f"shares.payload_ct:{row.id}")
-        assert isinstance(sent, dict)
+        if not in_force.issuperset(json.loads(row.consent_ids)):
+            continue
+        sent = _open_copy(tx, row.recipient_ct, f"shares.recipient_ct:{row.id}")
         allowed = [c for c in codes(row.categories) if access.sees_category(c)]
-        if allowed:
+        if allowed and isinstance(sent, dict):
             received.append(
                 {"share": row.id, "shared_at": iso(row.shared_at), "categories": allowed, "sent": sent}
             )
@@ -572,8 +659,7 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
         .where(disclosures.c.case_id == case_id, disclosures.c.recipient_org_id == tx.actor.org_id)
         .order_by(disclosures.c.disclosed_at)
     ):
-        sent = tx.cipher.decrypt_json(row.payload_ct, f"disclosures.payload_ct:{row.id}")
-        assert isinstance(sent, dict)
+        sent = _open_copy(tx, row.recipient_ct, f"disclosures.recipient_ct:{row.id}")["sent"]
         received.append(
             {
                 "disclosure": row.id,
@@ -590,6 +676,16 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
         "categories": sorted(access.categories),
         "fields": sorted(access.fields),
         "received": received,
+    }
+
+
+def _consents_in_force(tx: Tx, case_id: str) -> set[str]:
+    """The ids of the case's consents neither withdrawn nor expired now: a share is read only while every
+    consent it was sent under is among them."""
+    return {
+        row.id
+        for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
+        if consent_of(row).status(tx.now) == consent_rules.ACTIVE
     }
 
 
@@ -660,7 +756,9 @@ def _hand_over(
             to_org_id=done.to_org,
             at=done.at,
             by=tx.actor.user_id,
-            reason_ct=tx.seal(done.reason, table.name, "reason_ct", handover_id),
+            reason_ct=tx.seal(
+                done.reason, table.name, "reason_ct", handover_id, scope=keyring.records_of(done.from_org)
+            ),
             basis_kind=basis.kind,
             basis_ref=basis.reference,
         )
@@ -672,6 +770,16 @@ def refer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
     """Refer a case: organisation ``to`` reads it while the referral (and its consent) is in force."""
     referral_id, target = _hand_over(
         tx, case_id, to=to, why=why, basis=basis, decide=handover.refer, table=referrals
+    )
+    case_key = tx.key(keyring.of_case(case_id))
+    keyring.give(
+        tx.connection,
+        keyring.of_case(case_id),
+        keyring.of_org(target),
+        case_key,
+        basis="referral",
+        at=tx.now,
+        by=tx.actor.user_id,
     )
     tx.audit("case.refer", case_id, referral=referral_id, to=target, basis=basis.kind, fields=["reason"])
     return referral_id
@@ -689,7 +797,20 @@ def end_referral(tx: Tx, referral_id: str) -> None:
         .where(referrals.c.id == referral_id, referrals.c.ended_at.is_(None))
         .values(ended_at=ended.ended_at, ended_by=tx.actor.user_id)
     )
+    _drop_referee_key(tx, row.case_id, row.to_org_id)
     tx.audit("case.refer_end", row.case_id, referral=referral_id)
+
+
+def _drop_referee_key(tx: Tx, case_id: str, org_id: str) -> None:
+    """The referee's case key goes with its last referral in force (never the owner's)."""
+    owner = tx.connection.execute(select(cases.c.org_id).where(cases.c.id == case_id)).scalar_one()
+    still = tx.connection.execute(
+        select(referrals.c.id).where(
+            referrals.c.case_id == case_id, referrals.c.to_org_id == org_id, referrals.c.ended_at.is_(None)
+        )
+    ).first()
+    if owner != org_id and still is None:
+        keyring.revoke(tx.connection, keyring.of_case(case_id), keyring.of_org(org_id))
 
 
 def transfer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
@@ -698,12 +819,24 @@ def transfer(tx: Tx, case_id: str, *, to: str, why: str, basis: Basis) -> str:
     transfer_id, target = _hand_over(
         tx, case_id, to=to, why=why, basis=basis, decide=handover.transfer, table=transfers
     )
+    scope = keyring.of_case(case_id)
+    case_key = tx.key(scope)  # opened while the case is still hers
     if pg_security.is_postgresql(tx.connection):  # the server moves a case only through its owner's transfer
         pg_security.transfer_case(tx.connection, case_id, transfer_id)
     else:
         tx.connection.execute(
             update(cases).where(cases.c.id == case_id).values(org_id=target, version=cases.c.version + 1)
         )
+    keyring.give(
+        tx.connection,
+        scope,
+        keyring.of_org(target),
+        case_key,
+        basis="owner",
+        at=tx.now,
+        by=tx.actor.user_id,
+    )
+    keyring.revoke(tx.connection, scope, keyring.of_org(tx.actor.org_id))
     tx.audit("case.transfer", case_id, transfer=transfer_id, to=target, basis=basis.kind, fields=["reason"])
     return transfer_id
 
@@ -720,7 +853,7 @@ def communications_register(
     org, names, people = tx.actor.org_id, _org_names(tx), _user_names(tx)
     lines: list[register.RegisterLine] = []
     for row in tx.connection.execute(select(disclosures).where(disclosures.c.org_id == org)):
-        lines.append(register.from_disclosure(disclosure_of(row, _violence_only(tx))))
+        lines.append(register.from_disclosure(disclosure_of(row, _violence_only(tx, org))))
     sectors = dict(tx.connection.execute(select(organisations.c.id, organisations.c.sector)).all())
     for row in tx.connection.execute(select(shares).where(shares.c.org_id == org)):
         done = Share(
@@ -731,13 +864,13 @@ def communications_register(
             by_org=org,
             recipient=MemberOrganisation(row.recipient_org_id, sectors[row.recipient_org_id]),
             categories=frozenset(codes(row.categories)),
-            purpose=tx.unseal(row.purpose_ct, "shares", "purpose_ct", row.id),
+            purpose=tx.unseal(row.purpose_ct, "shares", "purpose_ct", row.id, scope=keyring.records_of(org)),
             consents=tuple(json.loads(row.consent_ids)),
         )
         lines.append(register.from_share(done))
     for table, of in ((referrals, referral_of), (transfers, transfer_of)):
         for row in tx.connection.execute(select(table).where(table.c.from_org_id == org)):
-            lines.append(register.from_handover(of(row, _unsealer(tx, table.name))))
+            lines.append(register.from_handover(of(row, _unsealer(tx, table.name, _records("from_org_id")))))
     period = [
         line for line in register.for_period(lines, start, end) if case_id is None or line.case == case_id
     ]
@@ -753,11 +886,13 @@ def communications_register(
     ]
 
 
-def _violence_only(tx: Tx) -> Any:
+def _violence_only(tx: Tx, org: str) -> Any:
     """Unseal only the act of violence to prevent (the register's purpose); the rest of the entry stays
     sealed."""
 
     def unseal(row: Row, column: str) -> str:
-        return tx.unseal(row.violence_ct, "disclosures", column, row.id) if column == "violence_ct" else ""
+        if column != "violence_ct":
+            return ""
+        return tx.unseal(row.violence_ct, "disclosures", column, row.id, scope=keyring.records_of(org))
 
     return unseal

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Row, insert, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import crypto, pg_security
-from csvc_core.store.access import AccessDenied, Actor, require
+from csvc_core.store import crypto, keyring, pg_security
+from csvc_core.store.access import Actor, require
 from csvc_core.store.context import Tx
 from csvc_core.store.directory import people
-from csvc_core.store.opening import check_passphrase, known_sectors, user_row
+from csvc_core.store.opening import check_passphrase, known_sectors, user_keys, user_row
 from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.records import Organisation, UserInfo
 from csvc_core.store.schema import organisations, users
@@ -19,8 +19,9 @@ class LoginRefused(OperationFailed):
     """Unknown user, disabled user or wrong passphrase (one message for all three)."""
 
 
-def data_key_of(row: Row, passphrase: str) -> bytes | None:
-    """The store data key unwrapped with ``passphrase``, or None when the passphrase is wrong."""
+def unwrapped_key(row: Row, passphrase: str) -> bytes | None:
+    """What the user's passphrase unwraps (her private key; in a store of an older csvc, the store data
+    key); None when the passphrase is wrong."""
     if not crypto.passphrase_matches(row.passphrase_hash, passphrase):
         return None
     params = crypto.KdfParams.from_json(row.kek_params)
@@ -29,6 +30,21 @@ def data_key_of(row: Row, passphrase: str) -> bytes | None:
     if key is None:
         raise OperationFailed(key="error.store.user_key_altered", user=row.name)
     return key
+
+
+def private_key_of(row: Row, passphrase: str) -> bytes | None:
+    """The user's private key, unwrapped with ``passphrase``; None when the passphrase is wrong."""
+    key = unwrapped_key(row, passphrase)
+    if key is not None and row.pending_key is not None:  # the former store data key (see upgrading.py)
+        key = crypto.unwrap_key(row.pending_key, key, pending_id(row.id))
+        if key is None:
+            raise OperationFailed(key="error.store.user_key_altered", user=row.name)
+    return key
+
+
+def pending_id(user_id: str) -> str:
+    """What a private key kept under the former store data key is bound to."""
+    return f"pending:{user_id}"
 
 
 def actor_of(row: Row, org: Row) -> Actor:
@@ -42,7 +58,18 @@ def actor_of(row: Row, org: Row) -> Actor:
     )
 
 
-def add_organisation(tx: Tx, name: str, sector: str) -> str:
+def add_organisation(
+    tx: Tx,
+    name: str,
+    sector: str,
+    *,
+    admin: str,
+    passphrase: str,
+    kdf: crypto.KdfParams | None = None,
+) -> str:
+    """A new organisation with its first administrator, ``admin``: from then on only its own administrators
+    add, disable and enable its people. The organisation's key pair is made here, its private key granted to
+    her alone and forgotten."""
     tx.require_writable()
     require(tx.actor, "user.manage")
     sectors = known_sectors()
@@ -50,21 +77,73 @@ def add_organisation(tx: Tx, name: str, sector: str) -> str:
         raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     if not name.strip():
         raise BadInput(key="error.store.org_name_needed")
+    if not admin.strip():
+        raise BadInput(key="error.store.admin_name_needed")
     taken = tx.connection.execute(
         select(organisations.c.id).where(organisations.c.name == name.strip())
     ).first()
     if taken is not None:
         raise OperationFailed(key="error.store.org_exists", name=name.strip())
+    admin_name = _new_user_name(tx, admin)
+    check_passphrase(passphrase)
     org_id = crypto.new_id()
+    org_private, org_public = crypto.new_keypair()
     tx.connection.execute(
         insert(organisations).values(
-            id=org_id, name=name.strip(), sector=sector, created_at=tx.now, version=1
+            id=org_id, name=name.strip(), sector=sector, created_at=tx.now, version=1, public_key=org_public
         )
     )
     if pg_security.is_postgresql(tx.connection):
         pg_security.add_org_role(tx.connection, org_id)
     tx.audit("org.add", None, organisation=org_id, sector=sector)
+    _insert_user(tx, org_id, org_private, admin_name, "admin", passphrase, kdf)
     return org_id
+
+
+def _new_user_name(tx: Tx, name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise BadInput(key="error.store.user_name_needed")
+    directory = people(tx.connection)
+    if tx.connection.execute(select(directory.c.id).where(directory.c.name == name)).first() is not None:
+        raise OperationFailed(key="error.store.user_exists", name=name)
+    return name
+
+
+def _insert_user(
+    tx: Tx,
+    org_id: str,
+    org_private: bytes,
+    name: str,
+    role: str,
+    passphrase: str,
+    kdf: crypto.KdfParams | None,
+) -> str:
+    """A user of ``org_id``, with her key pair and the organisation's private key granted to her."""
+    user_id = crypto.new_id()
+    row = user_row(user_id, org_id, name, role, passphrase, kdf or crypto.KdfParams(), tx.actor.user_id)
+    tx.connection.execute(insert(users).values(**row))
+    _grant_membership(tx, org_id, user_id, org_private)
+    if pg_security.is_postgresql(tx.connection):  # her own login role, in her organisation's group
+        pg_security.add_login(tx.connection, user_id, login_verifier(_database(tx), name, passphrase))
+    tx.audit("user.add", None, user=user_id, role=role, organisation=org_id)
+    return user_id
+
+
+def _grant_membership(tx: Tx, org_id: str, user_id: str, org_private: bytes) -> None:
+    keyring.give(
+        tx.connection,
+        keyring.of_org(org_id),
+        keyring.of_user(user_id),
+        org_private,
+        basis="member",
+        at=tx.now,
+        by=tx.actor.user_id,
+    )
+
+
+def _database(tx: Tx) -> str:
+    return str(tx.connection.engine.url.database)
 
 
 def list_organisations(tx: Tx) -> list[Organisation]:
@@ -74,7 +153,6 @@ def list_organisations(tx: Tx) -> list[Organisation]:
 
 def add_user(
     tx: Tx,
-    data_key: bytes,
     name: str,
     role: str,
     passphrase: str,
@@ -82,52 +160,31 @@ def add_user(
     organisation: str | None = None,
     kdf: crypto.KdfParams | None = None,
 ) -> str:
-    """A new user of the actor's organisation (or of ``organisation``, by name, when it has no user yet: its
-    first administrator), with the data key wrapped under the new user's own passphrase. On PostgreSQL her
-    login role is created with it."""
+    """A new user of the actor's own organisation (``organisation``, by name, must be it): the organisation's
+    key is granted to her; an administrator holds no other organisation's key."""
     tx.require_writable()
     require(tx.actor, "user.manage")
-    name = name.strip()
-    if not name:
-        raise BadInput(key="error.store.user_name_needed")
-    check_passphrase(passphrase)
-    directory = people(tx.connection)
-    if tx.connection.execute(select(directory.c.id).where(directory.c.name == name)).first() is not None:
-        raise OperationFailed(key="error.store.user_exists", name=name)
-    org_id: str | None = tx.actor.org_id
-    if organisation is not None:
-        org_id = tx.connection.execute(
-            select(organisations.c.id).where(organisations.c.name == organisation)
-        ).scalar()
-        if org_id is None:
+    if organisation is not None and organisation.strip() != tx.actor.org_name:
+        known = tx.connection.execute(
+            select(organisations.c.id).where(organisations.c.name == organisation.strip())
+        ).first()
+        if known is None:
             raise BadInput(key="error.store.org_unknown", name=organisation)
-        staffed = tx.connection.execute(select(directory.c.id).where(directory.c.org_id == org_id)).first()
-        if org_id != tx.actor.org_id and staffed is not None:
-            raise AccessDenied(
-                key="error.store.user_other_org", user=tx.actor.name, organisation=organisation
-            )
-    assert org_id is not None
-    user_id = crypto.new_id()
-    tx.connection.execute(
-        insert(users).values(
-            **user_row(
-                user_id, org_id, name, role, passphrase, data_key, kdf or crypto.KdfParams(), tx.actor.user_id
-            )
-        )
-    )
-    if pg_security.is_postgresql(tx.connection):
-        verifier = login_verifier(str(tx.connection.engine.url.database), name, passphrase)
-        pg_security.add_login(tx.connection, user_id, verifier)
-    tx.audit("user.add", None, user=user_id, role=role, organisation=org_id)
-    return user_id
+        raise OperationFailed(key="error.store.org_not_yours", name=organisation, own=tx.actor.org_name)
+    name = _new_user_name(tx, name)
+    check_passphrase(passphrase)
+    org_private = tx.keys.org_private(tx.connection)
+    return _insert_user(tx, tx.actor.org_id, org_private, name, role, passphrase, kdf)
 
 
 def list_users(tx: Tx) -> list[UserInfo]:
+    """The people of the actor's organisation."""
     require(tx.actor, "case.read")
     directory = people(tx.connection)
     query = (
         select(directory, organisations.c.name.label("org_name"), organisations.c.sector)
         .join(organisations, organisations.c.id == directory.c.org_id)
+        .where(directory.c.org_id == tx.actor.org_id)
         .order_by(directory.c.name)
     )
     return [
@@ -144,7 +201,11 @@ def list_users(tx: Tx) -> list[UserInfo]:
     ]
 
 
-def set_user_active(tx: Tx, name: str, active: bool) -> None:
+def set_user_active(
+    tx: Tx, name: str, active: bool, passphrase: str | None = None, kdf: crypto.KdfParams | None = None
+) -> None:
+    """Disable a user (every key she holds goes with her, in this transaction), or enable her again with a
+    new passphrase given by an administrator of her organisation: a new key pair, a new grant."""
     tx.require_writable()
     require(tx.actor, "user.manage")
     directory = people(tx.connection)
@@ -152,44 +213,50 @@ def set_user_active(tx: Tx, name: str, active: bool) -> None:
     if row is None:
         raise BadInput(key="error.store.user_unknown", name=name)
     if row.org_id != tx.actor.org_id:
-        organisation = tx.connection.execute(
-            select(organisations.c.name).where(organisations.c.id == row.org_id)
-        ).scalar()
-        raise AccessDenied(key="error.store.user_other_org", user=tx.actor.name, organisation=organisation)
+        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
     if row.id == tx.actor.user_id and not active:
         raise OperationFailed(key="error.store.disable_self")
+    if active and passphrase is None:
+        raise BadInput(key="error.store.enable_passphrase", user=name)
+    keyring.revoke_holder(tx.connection, keyring.of_user(row.id))
     if pg_security.is_postgresql(tx.connection):  # the role can log in, or not, with the flag
-        pg_security.set_active(tx.connection, row.id, active)
+        verifier = login_verifier(_database(tx), row.name, passphrase) if passphrase is not None else None
+        pg_security.set_active(tx.connection, row.id, active, verifier)
     else:
         tx.connection.execute(
             update(users).where(users.c.id == row.id).values(active=active, version=users.c.version + 1)
         )
+    if active:
+        assert passphrase is not None
+        fresh = user_keys(row.id, passphrase, kdf or crypto.KdfParams(), crypto.new_keypair()[0])
+        tx.connection.execute(update(users).where(users.c.id == row.id).values(**fresh))
+        _grant_membership(tx, row.org_id, row.id, tx.keys.org_private(tx.connection))
     tx.audit("user.enable" if active else "user.disable", None, user=row.id)
 
 
-def change_passphrase(
-    tx: Tx, data_key: bytes, old: str, new: str, kdf: crypto.KdfParams | None = None
-) -> None:
-    """Re-wrap the data key for the acting user under a new passphrase (the old one must be given again)."""
+def change_passphrase(tx: Tx, old: str, new: str, kdf: crypto.KdfParams | None = None) -> None:
+    """Re-wrap the acting user's private key under a new passphrase (the old one must be given again)."""
     tx.require_writable()
     row = tx.connection.execute(select(users).where(users.c.id == tx.actor.user_id)).one()
-    if data_key_of(row, old) is None:
+    private = private_key_of(row, old)
+    if private is None:
         raise LoginRefused(key="error.store.current_passphrase_wrong")
-    fresh = user_row(
-        row.id, row.org_id, row.name, row.role, new, data_key, kdf or crypto.KdfParams(), row.created_by
-    )
+    fresh = user_keys(row.id, new, kdf or crypto.KdfParams(), private)
     tx.connection.execute(
         update(users)
         .where(users.c.id == row.id, users.c.version == row.version)
-        .values(
-            passphrase_hash=fresh["passphrase_hash"],
-            kek_salt=fresh["kek_salt"],
-            kek_params=fresh["kek_params"],
-            wrapped_key=fresh["wrapped_key"],
-            version=row.version + 1,
-        )
+        .values(**fresh, version=row.version + 1)
     )
     if pg_security.is_postgresql(tx.connection):
-        database = str(tx.connection.engine.url.database)
-        pg_security.set_verifier(tx.connection, login_verifier(database, row.name, new))
+        pg_security.set_verifier(tx.connection, login_verifier(_database(tx), row.name, new))
     tx.audit("user.passphrase", None, user=row.id)
+
+
+def settle_pending(tx: Tx, row: Row, passphrase: str, private: bytes) -> None:
+    """At her first unlock after an upgrade: her private key wrapped under her own passphrase, the former
+    store data key dropped from her row."""
+    params = crypto.KdfParams.from_json(row.kek_params)
+    tx.connection.execute(
+        update(users).where(users.c.id == row.id).values(**user_keys(row.id, passphrase, params, private))
+    )
+    tx.audit("user.keys_settled", None, user=row.id)

@@ -59,6 +59,7 @@ INSERTABLE = frozenset(
         "plan_actions",
         "organisations",
         "users",
+        "key_grants",
     }
 )
 #: table -> columns app may UPDATE (never an owner, a role or an active flag).
@@ -96,8 +97,26 @@ DELETABLE = frozenset(
         "action_history",
         "case_events",
         "drafts",
+        "key_grants",
     }
 )
+#: columns holding sealed values (and a disclosure's digest over them): a key rotation re-seals them in place.
+#: Records stay closed to every other change (their clear columns are also guarded by triggers).
+RESEALED: dict[str, tuple[str, ...]] = {
+    table.name: tuple(
+        column.name
+        for column in table.columns
+        if column.name.endswith("_ct") or column.name in ("recipient_ct", "owner_ct")
+    )
+    + (("digest",) if table.name == "disclosures" else ())
+    for table in metadata.sorted_tables
+    if table.name not in ("users", "organisations", "key_grants")
+}
+for _table, _columns in RESEALED.items():
+    if _columns:
+        UPDATABLE[_table] = tuple(dict.fromkeys((*UPDATABLE.get(_table, ()), *_columns)))
+UPDATABLE["organisations"] = ("public_key", "version")
+UPDATABLE["users"] = (*UPDATABLE["users"], "public_key", "pending_key")
 
 # -- row-level security -------------------------------------------------------------------------------------
 ME, ORG, ROLE = "(SELECT csvc_me())", "(SELECT csvc_my_org())", "(SELECT csvc_my_role())"
@@ -135,13 +154,39 @@ def _concertation(column: str) -> str:
     return f"{column} IN (SELECT csvc_my_concertations())"
 
 
+def _revocable() -> str:
+    """Grants a role may remove: its own or its organisation's; a colleague's (disabling her); those of a
+    case its organisation owns (ending a referral, a transfer, a rotation, a purge); those of a request it
+    takes part in and of its plan's actions."""
+    return (
+        f"holder IN ('user:' || {ME}, 'org:' || {ORG}) OR scope = 'org:' || {ORG} "
+        f"OR holder IN (SELECT 'user:' || u.id FROM users u WHERE u.org_id = {ORG}) "
+        f"OR (scope LIKE 'case:%' AND {_owned('substr(scope, 6)')}) "
+        f"OR (scope LIKE 'concertation:%' AND substr(scope, 14) IN (SELECT csvc_my_concertations())) "
+        f"OR (scope LIKE 'plan_action:%' AND EXISTS (SELECT 1 FROM plan_actions a "
+        f"WHERE a.id = substr(scope, 13) AND a.concertation_id IN (SELECT csvc_my_concertations())))"
+    )
+
+
 #: table -> {command: (USING, WITH CHECK)}; a command left out is refused to app (no policy, no row).
 POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
-    "organisations": {"SELECT": ("true", None), "INSERT": (None, f"{ROLE} = 'admin'")},
+    "organisations": {
+        "SELECT": ("true", None),
+        "INSERT": (None, f"{ROLE} = 'admin'"),
+        "UPDATE": (f"id = {ORG} AND {ROLE} = 'admin'", f"id = {ORG} AND {ROLE} = 'admin'"),
+    },
     "users": {
         "SELECT": (f"org_id = {ORG}", None),
         "INSERT": (None, f"{ROLE} = 'admin' AND (org_id = {ORG} OR NOT csvc_org_has_users(org_id))"),
-        "UPDATE": (f"id = {ME}", f"id = {ME}"),
+        "UPDATE": (
+            f"id = {ME} OR ({ROLE} = 'admin' AND org_id = {ORG})",
+            f"id = {ME} OR ({ROLE} = 'admin' AND org_id = {ORG})",
+        ),
+    },
+    "key_grants": {
+        "SELECT": ("true", None),  # each grant is sealed to its holder's public key
+        "INSERT": (None, f"granted_by IS NOT DISTINCT FROM {ME}"),
+        "DELETE": (_revocable(), None),
     },
     "cases": {
         "SELECT": (_visible("id"), None),
@@ -157,11 +202,13 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     },
     "assessments": {
         "SELECT": (_visible("case_id"), None),
+        "UPDATE": (_owned("case_id"), _owned("case_id")),
         "INSERT": (None, f"org_id = {ORG} AND confirmed_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
     "assessment_closures": {
         "SELECT": (_through("assessments", "assessment_id"), None),
+        "UPDATE": (_through("assessments", "assessment_id", _owned("p.case_id")), None),
         "INSERT": (
             None,
             f"closed_by = {ME} AND {_through('assessments', 'assessment_id', _owned('p.case_id'))}",
@@ -176,11 +223,13 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     },
     "action_history": {
         "SELECT": (_through("actions", "action_id"), None),
+        "UPDATE": (_through("actions", "action_id", _owned("p.case_id")), None),
         "INSERT": (None, f'"by" = {ME} AND {_through("actions", "action_id", _owned("p.case_id"))}'),
         "DELETE": (_through("actions", "action_id", _purgeable("p.case_id")), None),
     },
     "case_events": {
         "SELECT": (_visible("case_id"), None),
+        "UPDATE": (_owned("case_id"), _owned("case_id")),
         "INSERT": (None, f"org_id = {ORG} AND recorded_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
@@ -197,14 +246,20 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     },
     "shares": {
         "SELECT": (_visible("case_id"), None),
+        "UPDATE": (f"{ORG} IN (org_id, recipient_org_id)", f"{ORG} IN (org_id, recipient_org_id)"),
         "INSERT": (None, f"org_id = {ORG} AND shared_by = {ME} AND {_owned('case_id')}"),
     },
     "disclosures": {
         "SELECT": (_visible("case_id"), None),
+        "UPDATE": (f"{ORG} IN (org_id, recipient_org_id)", f"{ORG} IN (org_id, recipient_org_id)"),
         "INSERT": (None, f"org_id = {ORG} AND disclosed_by = {ME} AND {_readable('case_id')}"),
     },
     "disclosure_annotations": {
         "SELECT": (_through("disclosures", "disclosure_id"), None),
+        "UPDATE": (
+            _through("disclosures", "disclosure_id", f"{ORG} IN (p.org_id, p.recipient_org_id)"),
+            None,
+        ),
         "INSERT": (None, f'"by" = {ME} AND {_through("disclosures", "disclosure_id")}'),
     },
     "referrals": {
@@ -219,6 +274,7 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     },
     "transfers": {
         "SELECT": (_visible("case_id", "from_org_id"), None),
+        "UPDATE": (f"{ORG} IN (from_org_id, to_org_id)", f"{ORG} IN (from_org_id, to_org_id)"),
         "INSERT": (None, f"from_org_id = {ORG} AND by = {ME} AND {_owned('case_id')}"),
     },
     "concertations": {
@@ -228,6 +284,7 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     },
     "concertation_steps": {
         "SELECT": (_concertation("concertation_id"), None),
+        "UPDATE": (_concertation("concertation_id"), _concertation("concertation_id")),
         "INSERT": (None, f'"by" = {ME} AND org_id = {ORG} AND {_concertation("concertation_id")}'),
     },
     "meetings": {
@@ -403,10 +460,15 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
         END""",
     ),
     (
-        "csvc_set_active(target varchar, active boolean) RETURNS void LANGUAGE plpgsql",
+        "csvc_set_active(target varchar, active boolean, verifier text) RETURNS void LANGUAGE plpgsql",
         True,
         """DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE; login text;
         BEGIN
+            IF verifier IS NOT NULL AND verifier !~
+                '^SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$' THEN
+                RAISE EXCEPTION 'csvc: a login takes a SCRAM-SHA-256 verifier, never a password'
+                    USING ERRCODE = '22023';
+            END IF;
             SELECT * INTO who FROM users WHERE id = target;
             IF NOT FOUND OR who.org_id <> mine THEN
                 RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
@@ -419,6 +481,9 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
             SELECT l.role INTO login FROM csvc_private.logins l WHERE l.user_id = target;
             IF login IS NOT NULL THEN
                 EXECUTE format('ALTER ROLE %I %s', login, CASE WHEN active THEN 'LOGIN' ELSE 'NOLOGIN' END);
+                IF verifier IS NOT NULL THEN  -- enabled again with a new passphrase
+                    EXECUTE format('ALTER ROLE %I PASSWORD %L', login, verifier);
+                END IF;
                 IF NOT active THEN
                     PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = login;
                 END IF;
@@ -510,7 +575,7 @@ def install(connection: Connection) -> None:
             run(f'GRANT EXECUTE ON FUNCTION {name}({arguments}) TO "{app}"')
     run(
         "CREATE OR REPLACE VIEW user_directory AS "
-        "SELECT id, org_id, name, role, active, created_at FROM users"
+        "SELECT id, org_id, name, role, active, created_at, public_key FROM users"
     )
     run(f'ALTER VIEW user_directory OWNER TO "{owner}"')
     run(f'GRANT SELECT ON user_directory TO "{app}"')
@@ -575,9 +640,12 @@ def add_org_role(connection: Connection, org_id: str) -> None:
     connection.execute(text("SELECT csvc_add_org_role(:o)"), {"o": org_id})
 
 
-def set_active(connection: Connection, user_id: str, active: bool) -> None:
-    """Enable or disable a user: her role LOGIN or NOLOGIN (her open connections are ended)."""
-    connection.execute(text("SELECT csvc_set_active(:u, :a)"), {"u": user_id, "a": active})
+def set_active(connection: Connection, user_id: str, active: bool, verifier: str | None = None) -> None:
+    """Enable or disable a user: her role LOGIN or NOLOGIN (her open connections are ended); enabled again,
+    with the verifier of her new passphrase."""
+    connection.execute(
+        text("SELECT csvc_set_active(:u, :a, :v)"), {"u": user_id, "a": active, "v": verifier}
+    )
 
 
 def set_verifier(connection: Connection, verifier: str) -> None:

@@ -11,14 +11,16 @@ sensitive fields stay encrypted in it. An anchor file beside the copy records it
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, select, text
+from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import audit
+from csvc_core.store import audit, keyring
 from csvc_core.store.access import require
 from csvc_core.store.context import Tx
 from csvc_core.store.schema import (
@@ -28,7 +30,9 @@ from csvc_core.store.schema import (
     assessments,
     case_events,
     cases,
+    concertations,
     drafts,
+    plan_actions,
     protagonists,
 )
 
@@ -58,8 +62,23 @@ def purge_cases(tx: Tx, case_ids: list[str]) -> None:
         connection.execute(delete(case_events).where(case_events.c.case_id == case_id))
         connection.execute(delete(protagonists).where(protagonists.c.case_id == case_id))
         connection.execute(delete(drafts).where(drafts.c.case_id == case_id))
+        for scope in case_scopes(connection, case_id):  # its keys go with it
+            keyring.revoke(connection, scope)
         connection.execute(delete(cases).where(cases.c.id == case_id))
         tx.audit("case.purge", case_id)
+
+
+def case_scopes(connection: Connection, case_id: str) -> list[str]:
+    """The key scopes of a case: its own, its concertation requests' and their plan actions'."""
+    requests = list(
+        connection.execute(select(concertations.c.id).where(concertations.c.case_id == case_id)).scalars()
+    )
+    plan = connection.execute(select(plan_actions.c.id).where(plan_actions.c.concertation_id.in_(requests)))
+    return [
+        keyring.of_case(case_id),
+        *(keyring.of_concertation(request) for request in requests),
+        *(keyring.of_plan_action(action) for action in plan.scalars()),
+    ]
 
 
 def scrub(connection: Connection, kind: str) -> bool:
@@ -75,7 +94,16 @@ def scrub(connection: Connection, kind: str) -> bool:
 
 
 def vacuum_into(connection: Connection, destination: Path) -> None:
-    connection.execute(text("VACUUM INTO :path"), {"path": str(destination)})
+    """Copy the store into ``destination``, created empty and private (0600) first; a failure (disk full, ...)
+    removes what was written and is :class:`OperationFailed`."""
+    try:
+        os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        connection.execute(text("VACUUM INTO :path"), {"path": str(destination)})
+    except (OSError, DBAPIError) as exc:
+        destination.unlink(missing_ok=True)
+        original = getattr(exc, "orig", None) or exc
+        problem = getattr(original, "strerror", None) or str(original).strip().splitlines()[0]
+        raise OperationFailed(key="error.store.backup_failed", path=destination, problem=problem) from None
 
 
 def check_backup(destination: Path, key: bytes) -> audit.Head:

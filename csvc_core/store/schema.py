@@ -80,6 +80,7 @@ organisations = Table(
     Column("sector", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("public_key", LargeBinary, nullable=True),  # X25519; its private key is granted to members
 )
 
 users = Table(
@@ -92,11 +93,29 @@ users = Table(
     Column("passphrase_hash", Text, nullable=False),  # argon2id PHC string
     Column("kek_salt", LargeBinary, nullable=False),
     Column("kek_params", Text, nullable=False),  # JSON: argon2id parameters of the key-encryption key
-    Column("wrapped_key", LargeBinary, nullable=False),  # the store data key, wrapped for this user
+    # her X25519 private key wrapped under the key from her passphrase (before her first unlock after an
+    # upgrade: the former store data key, with her private key in pending_key)
+    Column("wrapped_key", LargeBinary, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", ID, nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    Column("public_key", LargeBinary, nullable=True),
+    Column("pending_key", LargeBinary, nullable=True),  # her private key under the former store data key
+    Column("integrity", String(64), nullable=True),  # MAC of id, org_id, name, role, active (integrity.py)
+)
+
+#: who holds which key: ``scope`` (``org:ID``, ``case:ID``, ``concertation:ID``, ``plan_action:ID``) held by
+#: ``holder`` (``user:ID`` or ``org:ID``), its key sealed to the holder's public key (see keyring.py).
+key_grants = Table(
+    "key_grants",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("holder", String(64), primary_key=True, index=True),
+    Column("wrapped", LargeBinary, nullable=False),
+    Column("basis", String(32), nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+    Column("granted_by", ID, nullable=True),
 )
 
 cases = Table(
@@ -115,6 +134,7 @@ cases = Table(
     Column("compromission", Integer, nullable=True),
     Column("reassess_by", UTCDateTime, nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    Column("integrity", String(64), nullable=True),  # MAC of id, org_id, status, compromission, reassess_by
     Index("ix_cases_org_created", "org_id", "created_at"),
     Index("ix_cases_org_reassess", "org_id", "reassess_by"),
 )
@@ -169,6 +189,7 @@ assessments = Table(
     Column("result_ct", LargeBinary, nullable=False),  # the §1 result object as computed at the time
     Column("confirmed_by", ID, ForeignKey("users.id"), nullable=False),
     Column("confirmed_at", UTCDateTime, nullable=False),
+    Column("integrity", String(64), nullable=True),  # MAC of id, case_id, org_id, level, compromission
     Index("ix_assessments_case_assessed", "case_id", "assessed_at"),
 )
 
@@ -253,6 +274,16 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
+#: each organisation's last chain head, under a MAC the database alone does not give (audit.py)
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("org_id", String(32), primary_key=True),  # "" for entries of no organisation
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
 
 # -- partnership (csvc_core.sharing): consents, shares, disclosures, referrals, transfers, concertation ---
 # Lists of codes (categories, harms, fields, criteria) are JSON text; free text written by staff is sealed.
@@ -289,6 +320,7 @@ shares = Table(
     Column("purpose_ct", LargeBinary, nullable=False),
     Column("consent_ids", Text, nullable=False),
     Column("payload_ct", LargeBinary, nullable=False),  # what was sent, category by category
+    Column("recipient_ct", LargeBinary, nullable=True),  # the recipient's copy, sealed to its public key
 )
 
 disclosures = Table(
@@ -315,6 +347,8 @@ disclosures = Table(
     Column("fields", Text, nullable=False),
     Column("payload_ct", LargeBinary, nullable=False),  # exactly the ticked fields' values, as sent
     Column("digest", String(64), nullable=False),  # sha256 of the row as written; also in its audit entry
+    Column("recipient_ct", LargeBinary, nullable=True),  # the recipient organisation's copy
+    Column("integrity", String(64), nullable=True),  # MAC of id, case_id, org_id, digest
 )
 
 disclosure_annotations = Table(
@@ -325,6 +359,7 @@ disclosure_annotations = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("by", ID, ForeignKey("users.id"), nullable=False),
     Column("text_ct", LargeBinary, nullable=False),
+    Column("recipient_ct", LargeBinary, nullable=True),  # the recipient organisation's copy
 )
 
 referrals = Table(
@@ -355,6 +390,7 @@ emergency_access = Table(
     Column("reason_ct", LargeBinary, nullable=False),
     Column("reviewed_at", UTCDateTime, nullable=True),
     Column("reviewed_by", ID, ForeignKey("users.id"), nullable=True),
+    Column("owner_ct", LargeBinary, nullable=True),  # the reason, sealed to the case owner's public key
 )
 
 transfers = Table(

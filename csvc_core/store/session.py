@@ -40,8 +40,9 @@ from csvc_core.store import (
 from csvc_core.store.access import Actor, readable_case, require
 from csvc_core.store.audit import AuditReport
 from csvc_core.store.context import Tx
-from csvc_core.store.crypto import FieldCipher, KdfParams
+from csvc_core.store.crypto import KdfParams
 from csvc_core.store.engine import login_engine
+from csvc_core.store.keyring import Keyring
 from csvc_core.store.opening import Store, check_schema, first_line, login_refused
 from csvc_core.store.pg_logins import database_password, role_name
 from csvc_core.store.records import (
@@ -63,7 +64,8 @@ if TYPE_CHECKING:
 
 
 def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
-    """Check the passphrase, unwrap the data key; a refusal is audited and changes nothing else.
+    """Check the passphrase, unwrap her private key (and through it her organisation's, from its grant); a
+    refusal is audited and changes nothing else. No other key is opened until it is needed.
 
     On PostgreSQL the session connects as the user's own login role: a wrong passphrase, an unknown or
     disabled user is refused by the server itself."""
@@ -79,12 +81,16 @@ def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
                 else None
             )
             connection.rollback()
-        key = people.data_key_of(row, passphrase) if row is not None and row.active else None
-        if row is None or org is None or key is None:
+        private = people.private_key_of(row, passphrase) if row is not None and row.active else None
+        if row is None or org is None or private is None:
             store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise people.LoginRefused(key="error.store.login_refused", user=user_name)
-        session = StoreSession(store, people.actor_of(row, org), key, engine=engine)
+        keys = Keyring(row.id, row.name, row.org_id, private)
+        session = StoreSession(store, people.actor_of(row, org), keys, engine=engine)
         with session._tx() as tx:
+            if row.pending_key is not None:
+                people.settle_pending(tx, row, passphrase, private)
+            tx.keys.org_private(tx.connection)
             tx.audit("login")
     except BaseException:
         if engine is not None:
@@ -127,7 +133,7 @@ class SessionExpired(OperationFailed):
 
 
 class StoreSession:
-    """An unlocked store, acting as one user. Use :meth:`lock` (or ``with``) to drop the key from memory.
+    """An unlocked store, acting as one user. Use :meth:`lock` (or ``with``) to drop her keys from memory.
 
     A session ends after ``max_age`` (12 hours by default) whatever its activity; inactivity locking is the
     caller's (the TUI's) to decide, with :meth:`lock`.
@@ -139,7 +145,7 @@ class StoreSession:
         self,
         store: Store,
         actor: Actor,
-        data_key: bytes,
+        keys: Keyring,
         csvc: Csvc | None = None,
         *,
         engine: Engine | None = None,
@@ -148,30 +154,28 @@ class StoreSession:
         #: where this session's transactions run: on PostgreSQL, its own login role's connections
         self.engine = engine or store.engine
         self.actor = actor
-        self._data_key: bytes | None = data_key
-        self._cipher = FieldCipher(data_key)
+        self._keys = keys
         self.csvc = csvc or Csvc.load()
         self.max_age = self.MAX_AGE
         self._unlocked_at = time.monotonic()
 
     def _tx(self) -> AbstractContextManager[Tx]:
-        if self._cipher.locked:
+        if self._keys.locked:
             raise OperationFailed(key="error.store.locked")
         if time.monotonic() - self._unlocked_at > self.max_age.total_seconds():
             self.lock()
             raise SessionExpired(key="error.store.session_expired", user=self.actor.name)
-        return self.store.transaction(self.actor, self._cipher, self.engine)
+        return self.store.transaction(self.actor, self._keys, self.engine)
 
     def lock(self) -> None:
-        """Forget the data key: every later call fails until the user unlocks again."""
-        self._cipher.lock()
-        self._data_key = None
+        """Forget her keys: every later call fails until the user unlocks again."""
+        self._keys.lock()
         if self.engine is not self.store.engine:
             self.engine.dispose()
 
     @property
     def locked(self) -> bool:
-        return self._cipher.locked
+        return self._keys.locked
 
     def __enter__(self) -> StoreSession:
         return self
@@ -375,9 +379,12 @@ class StoreSession:
             return followup.set_action_status(tx, action_id, status, note, expected_version)
 
     # -- people --------------------------------------------------------------------------------------------
-    def add_organisation(self, name: str, sector: str) -> str:
+    def add_organisation(
+        self, name: str, sector: str, *, admin: str, passphrase: str, kdf: KdfParams | None = None
+    ) -> str:
+        """A new organisation and its first user, its administrator ``admin`` with ``passphrase``."""
         with self._tx() as tx:
-            return people.add_organisation(tx, name, sector)
+            return people.add_organisation(tx, name, sector, admin=admin, passphrase=passphrase, kdf=kdf)
 
     def organisations(self) -> list[Organisation]:
         with self._tx() as tx:
@@ -392,40 +399,44 @@ class StoreSession:
         organisation: str | None = None,
         kdf: KdfParams | None = None,
     ) -> str:
-        """A new user (admin only); their passphrase wraps their own copy of the data key."""
-        key = self._key()
+        """A new user of this administrator's organisation; her passphrase wraps her own private key."""
         with self._tx() as tx:
-            return people.add_user(tx, key, name, role, passphrase, organisation=organisation, kdf=kdf)
+            return people.add_user(tx, name, role, passphrase, organisation=organisation, kdf=kdf)
 
     def users(self) -> list[UserInfo]:
+        """The people of the caller's organisation."""
         with self._tx() as tx:
             return people.list_users(tx)
 
-    def set_user_active(self, name: str, active: bool) -> None:
+    def set_user_active(
+        self, name: str, active: bool, passphrase: str | None = None, kdf: KdfParams | None = None
+    ) -> None:
+        """Disable a user (her grants go), or enable her again with a new ``passphrase``."""
         with self._tx() as tx:
-            people.set_user_active(tx, name, active)
+            people.set_user_active(tx, name, active, passphrase, kdf)
 
     def change_passphrase(self, old: str, new: str, kdf: KdfParams | None = None) -> None:
-        key = self._key()
         with self._tx() as tx:
-            people.change_passphrase(tx, key, old, new, kdf)
+            people.change_passphrase(tx, old, new, kdf)
         if self.engine is not self.store.engine:  # the login role's password changed with the passphrase
             self.engine.dispose()
             self.engine = _login(self.store, self.actor.name, new)
 
+    def rotate_org_key(self) -> dict[str, int]:
+        """New keys for this administrator's organisation (run when someone leaves it): see rotation.py."""
+        from csvc_core.store.rotation import rotate_org_key
+
+        with self._tx() as tx:
+            return rotate_org_key(tx)
+
     def confirm_passphrase(self, passphrase: str) -> None:
-        """Step-up (SEC-7): the acting user types her passphrase again; a wrong one is refused and audited."""
+        """Step-up: the acting user types her passphrase again; a wrong one is refused and audited."""
         with self.engine.connect() as connection:
             row = connection.execute(select(users).where(users.c.id == self.actor.user_id)).one()
             connection.rollback()
-        if people.data_key_of(row, passphrase) is None:
+        if people.private_key_of(row, passphrase) is None:
             self.store.record_failed_login(self.actor.name, row.id, row.org_id)
             raise people.LoginRefused(key="error.store.passphrase_wrong")
-
-    def _key(self) -> bytes:
-        if self._data_key is None:
-            raise OperationFailed(key="error.store.locked")
-        return self._data_key
 
     # -- partnership: consents, shares, disclosures, referrals, transfers (see docs/partnership.md) ----------
     def give_consent(

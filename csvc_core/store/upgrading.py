@@ -8,7 +8,6 @@ copy is the server's own (``pg_dump``) and is the administrator's to make first.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,13 +16,28 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import audit, migrate, pg_security, retention
+from csvc_core.store import audit, integrity, migrate, pg_audit, pg_security, rekeying, retention
 from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.opening import Store, first_line, quick_check
-from csvc_core.store.people import LoginRefused, data_key_of
+from csvc_core.store.people import LoginRefused, unwrapped_key
 from csvc_core.store.pg_logins import login_verifier
-from csvc_core.store.schema import users
+from csvc_core.store.schema import users, utcnow
+
+#: the columns of ``users`` every csvc has had (an older store has not the newer ones yet).
+LOGIN = (
+    users.c.id,
+    users.c.org_id,
+    users.c.name,
+    users.c.role,
+    users.c.active,
+    users.c.passphrase_hash,
+    users.c.kek_salt,
+    users.c.kek_params,
+    users.c.wrapped_key,
+)
+#: the first revision with keys per organisation, case and request (before it: one store data key).
+KEYS = "0006"
 
 
 @attrs.frozen
@@ -55,7 +69,7 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
     except DBAPIError as exc:  # e.g. a workstation's URL, which names no one: an upgrade takes a superuser's
         engine.dispose()
         raise OperationFailed(
-            key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+            key="error.store.cannot_init", store=location.display, problem=location.scrub(first_line(exc))
         ) from None
     if revision is None:
         engine.dispose()
@@ -65,10 +79,12 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         if revision not in migrate.known_revisions():
             raise OperationFailed(key="error.store.newer_schema", store=location.display, revision=revision)
         with engine.connect() as connection:
-            row = connection.execute(select(users).where(users.c.name == user_name)).first()
+            row = connection.execute(select(*LOGIN).where(users.c.name == user_name)).first()
             connection.rollback()
-        if row is None or not row.active or data_key_of(row, passphrase) is None:
-            store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
+        key = unwrapped_key(row, passphrase) if row is not None and row.active else None
+        if row is None or key is None:
+            if revision == migrate.SCHEMA_HEAD:  # an older trail has no room for this csvc's entries
+                store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise LoginRefused(key="error.store.login_refused", user=user_name)
         if row.role != "admin":
             raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
@@ -79,14 +95,26 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
         copy = _copy_before(store, location, revision) if location.path is not None else None
         with engine.begin() as connection:
             migrate.upgrade(connection)
-            if location.kind == "postgresql":
+            detail: dict[str, object] = {
+                "from": revision,
+                "to": migrate.SCHEMA_HEAD,
+                "copy": copy is not None,
+            }
+            if revision < KEYS:
+                detail["keys"] = rekeying.rekey(connection, key, row, passphrase, utcnow())
+            if store.server_chain:
+                pg_audit.install(connection)
                 pg_security.install(connection)
                 verifier = login_verifier(location.database, user_name, passphrase)
                 pg_security.ensure_login(connection, row.id, verifier)
-            writer = audit.AuditWriter(connection, store.audit_key)
-            detail = {"from": revision, "to": migrate.SCHEMA_HEAD, "copy": copy is not None}
-            head = writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
-        store.anchor.advance(head)
+            else:
+                integrity.seal_all(connection, store.audit_key)
+                audit.seed_checkpoints(connection, store.audit_key)
+            writer = store.audit_writer(connection)
+            writer.append("store.upgrade", user_id=row.id, org_id=row.org_id, detail=detail)
+            store.finish(writer)
+        assert writer.head is not None
+        store.anchor.advance(writer.head)
         return UpgradeReport(revision, migrate.SCHEMA_HEAD, copy)
     finally:
         store.close()
@@ -101,7 +129,7 @@ def _secure(engine: Engine, location: Location, admin_id: str, verifier: str) ->
             pg_security.ensure_login(connection, admin_id, verifier)
     except DBAPIError as exc:
         raise OperationFailed(
-            key="error.store.cannot_init", store=location.display, problem=first_line(exc)
+            key="error.store.cannot_init", store=location.display, problem=location.scrub(first_line(exc))
         ) from None
 
 
@@ -111,7 +139,6 @@ def _copy_before(store: Store, location: Location, revision: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"{location.path.name}.before-{revision}-{stamp}"
     copy = retention.check_destination(location.path.with_name(name))
-    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     with store.engine.connect() as connection:
         retention.vacuum_into(connection.execution_options(isolation_level="AUTOCOMMIT"), copy)
     head = retention.check_backup(copy, store.audit_key)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option, read_json
+from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.i18n import t
+from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
 from csvc_shelter.safety_plan import build_plan, load_template, plan_to_json, template_to_json
 
 
@@ -42,7 +43,7 @@ def template_command(as_json: bool, lang: str) -> None:
 @lang_option
 def check_command(path: str, as_json: bool, lang: str) -> None:
     """Vérifier un plan (JSON) / Check a plan (JSON)."""
-    payload, name = read_json(path)
+    payload, name = read_json(path, PLAN_MAX_BYTES)
     plan = build_plan(payload, source=name)
     if as_json:
         echo_json(plan_to_json(plan))

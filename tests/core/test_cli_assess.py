@@ -1,4 +1,4 @@
-"""``csvc assess`` through a real subprocess: contract §1 and the exit codes of §4."""
+"""``csvc assess`` through a real subprocess: the result JSON and the exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exit codes of contract §4 and one clear line on bad input — never a traceback — through a real subprocess
+"""Exit codes (0, 1, 2) and one clear line on bad input — never a traceback — through a real subprocess
 and through click's CliRunner."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from csvc_core.errors import BadInput
-from csvc_core.exchange.keys import new_key, read_key, write_key
+from csvc_core.exchange.keys import KDF_MAXIMUMS, new_key, read_key, write_key
 from csvc_core.exchange.package import PackageRefused, open_package, seal
 from csvc_core.testing import raises_worded
 
@@ -100,3 +100,16 @@ def test_key_file_round_trip_private_and_never_overwritten(tmp_path: Path, key):
     path.write_text(json.dumps(altered))
     with raises_worded(BadInput, r"\$\.id: does not match|\$\.key"):
         read_key(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("memory_cost", KDF_MAXIMUMS["memory_cost"] + 1), ("time_cost", 1000), ("parallelism", 64)],
+)
+def test_a_cost_above_the_maximum_is_refused_before_deriving(name: str, value: int) -> None:
+    greedy = json.loads(seal(CONTENT, HEADER, passphrase="une phrase de passe assez longue"))
+    greedy["protection"]["key"]["kdf"][name] = value
+    data = json.dumps(greedy).encode()
+    for passphrase in ("une phrase de passe assez longue", None):  # refused before the passphrase is asked
+        with raises_worded(PackageRefused, rf"p\.json: \$\.protection\.key\.kdf\.{name}: {value} is above"):
+            open_package(data, "p.json", passphrase=passphrase)

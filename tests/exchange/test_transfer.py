@@ -185,8 +185,7 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     # the same package back into the sender's own store: its own case, nothing new, nothing doubled
     assert not any(a.import_package(path.read_bytes(), "case.csvc", key=KEY)["added"].values())
     # another organisation sharing the police store may not take the case over by importing it
-    b.add_organisation("Santé Claire", "health")
-    b.add_user("chloe", "worker", PASSPHRASE, organisation="Santé Claire", kdf=FAST_KDF)
+    b.add_organisation("Santé Claire", "health", admin="chloe", passphrase=PASSPHRASE, kdf=FAST_KDF)
     chloe = police.unlock("chloe", PASSPHRASE)
     before = counts(police)
     with raises_worded(OperationFailed, "under another organisation; nothing imported"):

@@ -1,4 +1,4 @@
-"""The contract's rules (§3.2-3.4) as properties over every answer pattern, not only the vignettes."""
+"""The reference instruments' rules as properties over every answer pattern, not only the vignettes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The health plugin: health-screen exactly as contract §3.3 (HITS), tension-screen, health actions."""
+"""The health plugin: health-screen as defined (HITS), tension-screen, health actions."""
 
 from __future__ import annotations
 

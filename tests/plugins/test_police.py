@@ -1,4 +1,4 @@
-"""The police plugin: lethality-screen exactly as contract §3.2, the grid adaptation, police actions."""
+"""The police plugin: lethality-screen as defined, the grid adaptation, police actions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shelter plugin: risk-checklist exactly as contract §3.4, domination-process, shelter actions."""
+"""The shelter plugin: risk-checklist as defined, domination-process, shelter actions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The access decision: each role of each organisation against each kind of record (SEC-2, SEC-3, LAW-1)."""
+"""The access decision: each role of each organisation against each kind of record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Consent per purpose, category and partner; withdrawal blocks new sharing at once (LAW-1)."""
+"""Consent per purpose, category and partner; withdrawal blocks new sharing at once."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Disclosure to prevent violence (art. 60.4): every element or no disclosure, three recipient categories,
-fields ticked one by one, an immutable entry (LAW-2, LAW-3, PRIV-2; domain §6.2 case 17)."""
+fields ticked one by one, an immutable entry (a landlord is refused)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Referral keeps the owner; transfer moves ownership; both rest on consent or law (SEC-3)."""
+"""Referral keeps the owner; transfer moves ownership; both rest on consent or law."""
 
 from __future__ import annotations
 

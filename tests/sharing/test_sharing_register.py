@@ -1,4 +1,4 @@
-"""Shares under consent, and the register of communications for a period (LAW-4: golden files)."""
+"""Shares under consent, and the register of communications for a period (golden files)."""
 
 from __future__ import annotations
 

@@ -60,7 +60,10 @@ def test_every_read_and_change_is_an_entry_without_sensitive_values(
 
 
 def _tamper(store: Store, statement) -> None:  # type: ignore[no-untyped-def]
+    """A raw change; on PostgreSQL as a superuser who switches the triggers off (the worst case)."""
     with store.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         connection.execute(statement)
 
 
@@ -103,13 +106,13 @@ def test_reordered_entries_are_caught(store: Store, session: StoreSession) -> No
 
 
 @pytest.mark.parametrize("k", [1, 3])
-def test_a_truncated_tail_is_caught_by_the_anchor(store: Store, session: StoreSession, k: int) -> None:
+def test_a_truncated_tail_is_caught_by_the_checkpoint(store: Store, session: StoreSession, k: int) -> None:
     busy_store(session)
     last = entries(store)[-1].seq
     _tamper(store, delete(audit_log).where(audit_log.c.seq > last - k))
     report = store.verify_audit()
     assert not report.ok and report.first_bad == last - k + 1
-    assert f"anchor names entry {last}" in (report.problem or "")
+    assert f"checkpoint at entry {last}" in (report.problem or "")
 
 
 def test_an_altered_anchor_is_caught(store: Store, session: StoreSession) -> None:

@@ -1,4 +1,4 @@
-"""Passphrases, keys and encrypted fields (CRY-1 to CRY-4)."""
+"""Passphrases, keys and encrypted fields (CRY-1 to CRY-4); sealing to a public key."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from argon2.low_level import Type
 from sqlalchemy import select, update
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import KdfParams, Store, StoreSession, init_store
+from csvc_core.store import KdfParams, Store, StoreSession, crypto, init_store
 from csvc_core.store.schema import cases, users
 from csvc_core.testing import raises_worded
 
@@ -98,3 +98,32 @@ def test_store_code_uses_no_insecure_random() -> None:
                 assert all(alias.name != "random" for alias in node.names), path
             if isinstance(node, ast.ImportFrom):
                 assert node.module != "random", path
+
+
+def test_a_value_sealed_to_a_public_key_opens_with_its_private_key_only() -> None:
+    private, public = crypto.new_keypair()
+    other, _ = crypto.new_keypair()
+    sealed = crypto.seal_to(public, CANARY.encode(), b"shares.recipient_ct:1")
+    assert sealed[:1] == crypto.SEALED != crypto.FORMAT and CANARY.encode() not in sealed
+    assert crypto.open_sealed(private, sealed, b"shares.recipient_ct:1") == CANARY.encode()
+    assert crypto.open_sealed(other, sealed, b"shares.recipient_ct:1") is None  # another recipient
+    assert crypto.open_sealed(private, sealed, b"shares.recipient_ct:2") is None  # moved
+    flipped = bytearray(sealed)
+    flipped[-1] ^= 0x01
+    assert crypto.open_sealed(private, bytes(flipped), b"shares.recipient_ct:1") is None  # altered
+    assert crypto.seal_to(public, b"x", b"a") != crypto.seal_to(public, b"x", b"a")  # ephemeral each time
+    assert crypto.open_sealed(private, crypto.seal_field(private, "x", "a"), b"a") is None  # not that format
+
+
+def test_each_user_and_organisation_has_a_key_pair_and_the_private_keys_are_wrapped(
+    store: Store, session: StoreSession
+) -> None:
+    with store.engine.connect() as connection:
+        alice = connection.execute(select(users)).one()
+    private = crypto.unwrap_key(
+        alice.wrapped_key,
+        crypto.derive_kek(PASSPHRASE, alice.kek_salt, KdfParams.from_json(alice.kek_params)),
+        alice.id,
+    )
+    assert private is not None and crypto.public_of(private) == alice.public_key
+    assert crypto.unwrap_key(alice.wrapped_key, crypto.new_data_key(), alice.id) is None

@@ -4,6 +4,7 @@ fixture's backends: a real SQLite file, and a real PostgreSQL server where the f
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -44,29 +45,31 @@ def user(org: str, role: str) -> str:
 
 
 class World(dict[str, StoreSession]):
-    """The partnership's users, each added and unlocked the first time a test needs her: alice adds each
-    organisation's first administrator, who adds its other users."""
+    """The partnership's users, each added by her organisation's admin and unlocked the first time a test
+    needs her."""
 
-    def __init__(self, store: Store, admin: StoreSession) -> None:
-        super().__init__({user("Maison Aurore", "admin"): admin})
-        self.store, self.admin = store, admin
+    def __init__(self, store: Store, admins: dict[str, StoreSession]) -> None:
+        super().__init__(admins)
+        self.store = store
 
     def __missing__(self, name: str) -> StoreSession:
         role, sector = name.split("-", 1)
-        org = next(org for org, org_sector in ORGS.items() if org_sector == sector)
-        adder = self.admin if role == "admin" else self[user(org, "admin")]
-        adder.add_user(name, role, PASSPHRASE, organisation=org, kdf=FAST_KDF)
+        self[f"admin-{sector}"].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
         self[name] = self.store.unlock(name, PASSPHRASE)
         return self[name]
 
 
 @pytest.fixture
 def world(store: Store, session: StoreSession) -> World:
-    """Five organisations; a user of any role in any of them on demand (alice is Maison Aurore's admin)."""
+    """Five organisations, each created with its admin (alice is Maison Aurore's); a user of any role in any
+    of them on demand."""
+    admins = {user("Maison Aurore", "admin"): session}
     for org, sector in ORGS.items():
         if org != "Maison Aurore":
-            session.add_organisation(org, sector)
-    return World(store, session)
+            admin = user(org, "admin")
+            session.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            admins[admin] = store.unlock(admin, PASSPHRASE)
+    return World(store, admins)
 
 
 def count(store: Store, table, **where) -> int:  # type: ignore[no-untyped-def]
@@ -464,7 +467,9 @@ def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict
 def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
     sqlite_store: Store, sqlite_session: StoreSession
 ) -> None:
-    sqlite_session.add_organisation("Police Rivière", "police")
+    sqlite_session.add_organisation(
+        "Police Rivière", "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     sqlite_session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = sqlite_store.unlock("wanda", PASSPHRASE)
     case_id = new_case(worker, "Dossier altéré")
@@ -476,7 +481,7 @@ def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
         worker.disclosure(made)
 
 
-# -- emergency (break-glass) access, SEC-8 ---------------------------------------------------------
+# -- emergency (break-glass) access ---------------------------------------------------------------
 URGENT = "Il arrive armé ce soir ; il faut l'adresse du refuge pour la protéger"
 
 
@@ -494,7 +499,8 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     assert count(store, emergency_access) == 0
 
     opened = police.break_glass(case_id, URGENT, PASSPHRASE)
-    assert police.case(case_id, reveal=True).summary.label == "Dossier owned"  # the whole case, to read
+    with raises_worded(AccessDenied, "does not hold the key"):  # only Maison Aurore holds the case key
+        police.case(case_id, reveal=True)
     with pytest.raises(AccessDenied):
         police.record_event(case_id, "new_incident")  # not to change
     with store.engine.connect() as connection:
@@ -534,3 +540,50 @@ def test_break_glass_is_refused_to_an_administrator_and_to_who_already_reads_the
     with pytest.raises(AccessDenied):
         world[user("Police Rivière", "worker")].break_glass("no-such-case", URGENT, PASSPHRASE)
     assert count(store, emergency_access) == 0
+
+
+def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_recipient(
+    world: World,
+) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    police = world[user("Police Rivière", "worker")]
+    case_id = new_case(worker, "Dossier retrait")
+
+    def consent(categories: list[str], lasting: timedelta) -> str:
+        return worker.give_consent(
+            case_id,
+            person=NAME,
+            purpose="sécurité",
+            categories=categories,
+            partner_sector="police",
+            partner="Police Rivière",
+            expires_at=datetime.now(UTC) + lasting,
+        )
+
+    def share(categories: list[str]) -> str:
+        return worker.share(case_id, categories=categories, to="Police Rivière", purpose="sécurité")
+
+    withdrawn = consent(["identity", "contact"], timedelta(days=10))
+    first = share(["identity", "contact"])
+    [received] = police.shared_with_me(case_id)["received"]
+    assert received["share"] == first and "555-0199" in str(received["sent"])
+    worker.withdraw_consent(withdrawn)
+    consent(["identity"], timedelta(days=10))
+    read = police.shared_with_me(case_id)
+    assert read["categories"] == ["identity"] and read["received"] == []
+    assert "555-0199" not in str(read) and NAME not in str(read)
+
+    consent(["contact"], timedelta(seconds=2))
+    second = share(["identity", "contact"])
+    [received] = police.shared_with_me(case_id)["received"]
+    assert received["share"] == second and "555-0199" in str(received["sent"])
+    time.sleep(2.1)
+    read = police.shared_with_me(case_id)
+    assert read["categories"] == ["identity"] and read["received"] == []
+
+    now = datetime.now(UTC)
+    register = worker.communications_register(now - timedelta(hours=1), now, case_id)
+    assert [(line.reference, line.information) for line in register] == [
+        (first, ("contact", "identity")),
+        (second, ("contact", "identity")),
+    ]

@@ -67,19 +67,19 @@ def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
         return done.stdout if code == 0 else done.stderr
 
     csvc("store", "init", "--org", "Maison Aurore", "--sector", "shelter", "--user", "alice")
-    for org, sector in (
-        ("Police Rivière", "police"),
-        ("DPJ Nord", "youth_protection"),
-        ("Cellule Nord", "csvc"),
+    for org, sector, admin in (
+        ("Police Rivière", "police", "pia"),
+        ("DPJ Nord", "youth_protection", "dora"),
+        ("Cellule Nord", "csvc", "cassandre"),
     ):
-        csvc("org", "add", org, "--sector", sector)
-    for name, role, org in (
-        ("wanda", "worker", "Maison Aurore"),
-        ("rita", "repondant", "Maison Aurore"),
-        ("paul", "worker", "Police Rivière"),
-        ("cora", "coordinator", "Cellule Nord"),
+        csvc("org", "add", org, "--sector", sector, "--admin", admin)
+    for name, role, admin in (
+        ("wanda", "worker", "alice"),
+        ("rita", "repondant", "alice"),
+        ("paul", "worker", "pia"),
+        ("cora", "coordinator", "cassandre"),
     ):
-        csvc("user", "add", name, "--role", role, "--org", org)
+        csvc("user", "add", name, "--role", role, user=admin)
     csvc.outputs = outputs  # type: ignore[attr-defined]
     return csvc
 
@@ -413,7 +413,8 @@ def test_break_glass_and_its_review_by_a_supervisor(cli) -> None:  # type: ignor
     assert "pourquoi" in refused
     told = cli("case", "break-glass", case_id, "--reason", "il arrive armé ce soir", user="paul")
     assert "superviseurs" in told
-    assert CANARY in cli("case", "show", case_id, "--reveal", user="paul")
+    sealed = cli("case", "show", case_id, "--reveal", user="paul", code=1)  # recorded, but grants no key
+    assert CANARY not in sealed and "ne détient pas la clé" in sealed
     assert "À EXAMINER" in cli("emergency", "list", user="rita")
     [alert] = json.loads(cli("emergency", "list", "--json", user="rita"))
     assert alert["user"] == "paul" and alert["reason"] == "il arrive armé ce soir"

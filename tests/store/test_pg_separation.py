@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store import AccessDenied, LoginRefused, Store, init_store
+from csvc_core.store import LoginRefused, Store, init_store
 from csvc_core.store.pg_logins import database_password, login_verifier, role_name
 
 from .conftest import FAST_KDF, PASSPHRASE, run_csvc
@@ -44,11 +44,14 @@ def world(postgres_url: str) -> Iterator[World]:
     store = init_store(
         postgres_url, org=AURORE, sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
     )
-    admin = store.unlock("alice", PASSPHRASE)
+    alice = store.unlock("alice", PASSPHRASE)
+    admins = {user(AURORE, "admin"): alice}
     for org, sector in ORGS.items():
         if org != AURORE:
-            admin.add_organisation(org, sector)
-    yield World(store, admin)
+            admin = user(org, "admin")
+            alice.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            admins[admin] = store.unlock(admin, PASSPHRASE)
+    yield World(store, admins)
     store.close()
 
 
@@ -166,8 +169,11 @@ def test_a_disabled_user_is_refused_by_the_server_and_her_open_session_ends(worl
     with pytest.raises(LoginRefused):
         store.unlock(user(POLICE, "worker"), PASSPHRASE)
 
-    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), True)
-    assert [case.id for case in store.unlock(user(POLICE, "worker"), PASSPHRASE).list_cases()]
+    again = "une nouvelle phrase de passe assez longue"
+    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), True, again, kdf=FAST_KDF)
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        connect(store, user(POLICE, "worker"))  # her former passphrase opens nothing any more
+    assert [case.id for case in store.unlock(user(POLICE, "worker"), again).list_cases()]
 
 
 def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_hand(world: World) -> None:
@@ -175,9 +181,9 @@ def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_h
     aurore_worker = user(AURORE, "worker")
     world[aurore_worker]
     police_admin = world[user(POLICE, "admin")]
-    with pytest.raises(AccessDenied, match=r"own organisation|propre organisation"):
+    with pytest.raises(OperationFailed, match=r"not your organisation|pas votre organisation"):
         police_admin.add_user("taupe", "coordinator", PASSPHRASE, organisation=AURORE, kdf=FAST_KDF)
-    with pytest.raises(AccessDenied, match=r"own organisation|propre organisation"):
+    with pytest.raises(OperationFailed, match=r"own organisation|la sienne"):
         police_admin.set_user_active(aurore_worker, False)
 
     database = store.location.database
@@ -195,7 +201,7 @@ def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_h
             "VALUES ('00000000000000aa', %s, 'taupe', 'admin', 'x', '\\x00', '{}', '\\x00', true, now(), 1)",
             aurore_org,
         )
-        refused(police, "SELECT csvc_set_active(%s, false)", worker_id)
+        refused(police, "SELECT csvc_set_active(%s, false, NULL)", worker_id)
         refused(
             police, "SELECT csvc_add_login(%s, %s)", alice_id, login_verifier(database, "alice", "x" * 12)
         )

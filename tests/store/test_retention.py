@@ -147,9 +147,13 @@ def test_backup_is_for_coordinators_and_admins(
 def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, store: Store) -> None:
     from sqlalchemy import func
 
-    from csvc_core.store.schema import consents
+    from csvc_core.store.schema import consents, key_grants
 
-    case_id = session.new_case(CANARY)
+    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    worker = store.unlock("wanda", PASSPHRASE)
+    case_id = worker.new_case(CANARY)
+    worker.request_concertation(case_id, criteria=["escalation"], judgement=CANARY)
+    worker.lock()
     session.give_consent(
         case_id,
         person=CANARY,
@@ -162,6 +166,8 @@ def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, sto
     assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (case_id,)
     with store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(consents)).scalar_one() == 0
+        scopes = connection.execute(select(key_grants.c.scope)).scalars().all()
+    assert scopes and all(scope.startswith("org:") for scope in scopes)  # the case's keys went with it
     assert store.verify_audit().ok
 
 

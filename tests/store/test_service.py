@@ -174,9 +174,7 @@ def test_overdue_actions_and_followup_order(session: StoreSession) -> None:
     assert all(a.overdue and a.status == "open" and a.due is not None for a in overdue)
     assert overdue == sorted(overdue, key=lambda a: (not a.mandatory, a.due))
     counts = {case.id: case.overdue_actions for case in session.list_cases()}
-    assert counts == {
-        case_id: sum(1 for a in overdue if a.case_id == case_id) for case_id in (urgent, calm)
-    }
+    assert counts == {case_id: sum(1 for a in overdue if a.case_id == case_id) for case_id in (urgent, calm)}
     assert counts[urgent] > 0
     assert session.case(urgent).summary.overdue_actions == counts[urgent]
     session.set_action_status(overdue[0].id, "done")
@@ -227,11 +225,14 @@ def test_protagonists_are_masked_until_revealed(session: StoreSession) -> None:
 def test_users_roles_and_visibility(session: StoreSession, store: Store) -> None:
     case_id = session.new_case("Dossier K")
     session.add_user("bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
-    session.add_organisation("Poste de quartier 12", "police")
-    session.add_user(
-        "carole", "worker", "phrase de carole assez longue", organisation="Poste de quartier 12", kdf=FAST_KDF
+    session.add_organisation(
+        "Poste de quartier 12",
+        "police",
+        admin="carole",
+        passphrase="phrase de carole assez longue",
+        kdf=FAST_KDF,
     )
-    assert [u.name for u in session.users()] == ["alice", "bruno", "carole"]
+    assert [u.name for u in session.users()] == ["alice", "bruno"]
     bruno = store.unlock("bruno", "phrase de bruno assez longue")
     assert bruno.case(case_id, reveal=True).summary.label == "Dossier K"
     with pytest.raises(AccessDenied):

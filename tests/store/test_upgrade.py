@@ -8,28 +8,29 @@ import stat
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import AccessDenied, Store, migrate, open_store
 from csvc_core.store.people import LoginRefused
-from csvc_core.store.schema import audit_log
+from csvc_core.store.schema import audit_log, users
 from csvc_core.store.upgrading import upgrade_store
+from csvc_core.testing import raises_worded
 
 from .conftest import FAST_KDF, PASSPHRASE, run_csvc
+from .legacy import as_older_csvc
 
 OLDER = "0003"
 
 
 def make_older(store: Store) -> str:
-    """A case and a worker, then the schema taken back to an older revision, as an older csvc left it."""
+    """A case and a worker, then the store as an older csvc left it (one data key, an older schema)."""
     session = store.unlock("alice", PASSPHRASE)
     case_id = session.new_case("Dossier d'avant")
+    session.add_protagonist(case_id, "victim", name="Zoé d'avant")
     session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     session.lock()
-    with store.engine.begin() as connection:
-        command.downgrade(migrate.alembic_config(connection), OLDER)
+    as_older_csvc(store, PASSPHRASE, OLDER)
     store.close()
     return case_id
 
@@ -68,6 +69,26 @@ def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: St
         assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"
         assert session.verify_audit().ok
         session.lock()
+        with upgraded.engine.connect() as connection:
+            pending = dict(connection.execute(select(users.c.name, users.c.pending_key)).all())
+        assert pending["alice"] is None and pending["wanda"] is not None  # until her first unlock
+        session = upgraded.unlock("alice", PASSPHRASE)
+        with raises_worded(OperationFailed, "wanda have not logged in since the upgrade"):
+            session.rotate_org_key()  # her key still opens with the former store data key
+        session.lock()
+        wanda = upgraded.unlock("wanda", PASSPHRASE)  # her private key, now under her own passphrase
+        [victim] = wanda.case(case_id, reveal=True).protagonists
+        assert victim.name == "Zoé d'avant"
+        wanda.lock()
+        session = upgraded.unlock("alice", PASSPHRASE)
+        assert session.rotate_org_key()["cases"] == 1  # once everyone has logged in
+        assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"
+        session.lock()
+        with upgraded.engine.connect() as connection:
+            assert (
+                connection.execute(select(users.c.pending_key).where(users.c.name == "wanda")).scalar()
+                is None
+            )
         with upgraded.engine.connect() as connection:
             actions = list(connection.execute(select(audit_log.c.action).order_by(audit_log.c.seq)).scalars())
         assert "store.upgrade" in actions

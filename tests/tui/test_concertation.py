@@ -37,10 +37,12 @@ def partnership(store: Store) -> dict[str, Any]:
 def make_partnership(store: Store) -> dict[str, Any]:
     """Three organisations, a user per role; iris's case assessed at level 4 (its name is the canary)."""
     admin = store.unlock("alice", PASSPHRASE)
-    admin.add_organisation("Cellule Nord", "csvc")
-    admin.add_organisation("Police Rivière", "police")
+    admins = {"Maison Aurore": admin}
+    for org, sector, first in (("Cellule Nord", "csvc", "cassandre"), ("Police Rivière", "police", "pia")):
+        admin.add_organisation(org, sector, admin=first, passphrase=PASSPHRASE, kdf=FAST_KDF)
+        admins[org] = store.unlock(first, PASSPHRASE)
     for name, (role, org) in PEOPLE.items():
-        admin.add_user(name, role, PASSPHRASE, organisation=org, kdf=FAST_KDF)
+        admins[org].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
     worker = store.unlock("iris", PASSPHRASE)
     case_id = worker.new_case(CANARY)
     worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
@@ -242,7 +244,13 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
     assert final["closure"]["reason"] == "moved_away"
     assert [a["status"] for a in final["actions"]] == ["done", "impossible"]
     assert [s["state"] for s in final["steps"]] == [
-        "requested", "submitted", "committee", "concerted", "follow_up", "follow_up", "closed",
+        "requested",
+        "submitted",
+        "committee",
+        "concerted",
+        "follow_up",
+        "follow_up",
+        "closed",
     ]
 
 

@@ -50,13 +50,11 @@ def world(store: Store) -> World:
 
 def make_world(store: Store) -> World:
     alice = store.unlock("alice", PASSPHRASE)
-    alice.add_organisation(POLICE, "police")
+    alice.add_organisation(POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
     alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     berthe = store.unlock("berthe", PASSPHRASE)
     case_id = berthe.new_case(CANARY)
-    berthe.add_protagonist(
-        case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True
-    )
+    berthe.add_protagonist(case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True)
     return World(store, alice, berthe, case_id)
 
 
@@ -292,7 +290,8 @@ def disclose_to_police(world: World) -> str:
 
 async def test_a_partner_finds_what_it_received(make_app: Any, world: World) -> None:
     disclose_to_police(world)
-    world.alice.add_user("chantal", "worker", PASSPHRASE, organisation=POLICE, kdf=FAST_KDF)
+    with world.store.unlock("paula", PASSPHRASE) as police_admin:
+        police_admin.add_user("chantal", "worker", PASSPHRASE, kdf=FAST_KDF)
     app = make_app(environ={"CSVC_USER": "chantal", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))

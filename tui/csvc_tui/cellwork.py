@@ -17,7 +17,7 @@ from csvc_core.jsonio import parse_datetime
 if TYPE_CHECKING:
     from csvc_tui.workspace import Workspace
 
-#: the instrument actions that refer a case to intersectoral concertation (contract §3).
+#: the instrument actions that refer a case to intersectoral concertation.
 REFERRAL_ACTIONS = ("emergency_concertation", "concertation", "concertation_referral")
 
 

@@ -2,7 +2,7 @@
 
 A field is an instrument item, or a context value that a flag of the instrument reads (e.g. the number of
 incidents in the last 12 months). Follow-up items (``show_if``) are visible only when they apply. The payload
-built here is the answers object of contract §1, checked by the core like any other input.
+built here is the answers object of ``csvc assess``, checked by the core like any other input.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ class FormState:
 
     # -- in and out ----------------------------------------------------------------------------------------
     def payload(self) -> dict[str, Any]:
-        """The answers object of contract §1 (answers of hidden follow-up items left out)."""
+        """The answers object (answers of hidden follow-up items left out)."""
         shown = {f.id for f in self.visible() if f.item is not None}
         return {
             "protagonist": self.protagonist,
