@@ -102,4 +102,7 @@ def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:
     access = case_access(connection, actor, case_id)
     if not access.full:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
-    return connection.execute(select(cases).where(cases.c.id == case_id)).one()
+    row = connection.execute(select(cases).where(cases.c.id == case_id)).first()
+    if row is None:  # PostgreSQL's row-level security hides it: the acting user is not who she claims
+        raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
+    return row

@@ -84,7 +84,18 @@ DECLARE
     secret bytea;
     head_seq integer;
     head_hash text;
+    writer_id text;
+    writer_org text;
 BEGIN
+    -- a staff member's login writes entries in her own name and organisation only
+    IF to_regclass('csvc_private.logins') IS NOT NULL THEN
+        SELECT u.id, u.org_id INTO writer_id, writer_org
+            FROM csvc_private.logins l JOIN users u ON u.id = l.user_id WHERE l.role = session_user;
+        IF FOUND AND (NEW.user_id IS DISTINCT FROM writer_id OR NEW.org_id IS DISTINCT FROM writer_org) THEN
+            RAISE EXCEPTION 'csvc: an audit entry names the user who writes it and her organisation'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
     PERFORM pg_advisory_xact_lock({lock});
     SELECT key INTO STRICT secret FROM audit_server_key WHERE id = 1;
     SELECT seq, hash INTO head_seq, head_hash FROM audit_log ORDER BY seq DESC LIMIT 1;

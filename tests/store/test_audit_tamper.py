@@ -14,7 +14,8 @@ from sqlalchemy import delete, insert, select, text, update
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.store import Store, StoreSession, open_store
-from csvc_core.store.engine import CHANGE_LOCK
+from csvc_core.store.engine import CHANGE_LOCK, login_engine
+from csvc_core.store.pg_logins import database_password, role_name
 from csvc_core.store.schema import (
     audit_checkpoints,
     audit_log,
@@ -235,14 +236,16 @@ def staff_engine(store: Store, role: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 
+    database = store.location.database
     with store.engine.begin() as connection:
-        connection.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+        connection.exec_driver_sql(f"CREATE ROLE \"{role}\" LOGIN PASSWORD 'mallory passphrase'")
+        connection.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
         connection.exec_driver_sql(
             f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
         )
         connection.exec_driver_sql(f'REVOKE ALL ON audit_server_key FROM "{role}"')
         connection.exec_driver_sql(f'REVOKE ALL ON audit_checkpoints FROM "{role}"')
-    url = make_url(store.location.sqlalchemy_url).set(username=role)
+    url = make_url(store.location.sqlalchemy_url).set(username=role, password="mallory passphrase")
     return create_engine(url)
 
 
@@ -277,6 +280,28 @@ def test_a_workstation_cannot_rewrite_the_server_chain(postgres_url: str) -> Non
             ).one()
         assert forged.seq == last_seq(store) > 1 and forged.hash != "f" * 64
         assert store.verify_audit().ok  # a new entry, chained by the server: nothing was rewritten
+        # a staff member's own login writes entries in her own name only
+        database = store.location.database
+        own = login_engine(
+            store.location,
+            role_name("user", database, "alice"),
+            database_password(database, "alice", PASSPHRASE),
+        )
+        try:
+            with own.begin() as connection, pytest.raises(Exception, match="names the user who writes it"):
+                connection.execute(
+                    insert(audit_log).values(
+                        at=utcnow(),
+                        user_id="someone-else",
+                        action="case.read",
+                        detail="{}",
+                        seq=0,
+                        prev_hash="0" * 64,
+                        hash="0" * 64,
+                    )
+                )
+        finally:
+            own.dispose()
     finally:
         engine.dispose()
         session.lock()

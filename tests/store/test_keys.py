@@ -194,8 +194,13 @@ def test_claiming_another_organisation_in_the_session_opens_nothing(
     shelter, police = pair
     case_id, _victim = open_case(shelter, "Aurore")
     police.actor = attrs.evolve(police.actor, org_id=shelter.actor.org_id)  # code run beside csvc
-    with raises_worded(AccessDenied, "does not hold the key"):
+    with pytest.raises(AccessDenied):  # no key; on PostgreSQL the server does not even show the row
         police.case(case_id, reveal=True)
+    if store.location.kind == "postgresql":
+        # the server shows her her own organisation's rows, and refuses an audit entry in another's name
+        with raises_worded(OperationFailed, "names the user who writes it"):
+            police.list_cases(reveal=True)
+        return
     with raises_worded(AccessDenied, "does not hold the key"):
         police.list_cases(reveal=True)
     assert [summary.label for summary in police.list_cases()] == [None]  # ids only: nothing decrypted
