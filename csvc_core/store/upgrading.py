@@ -100,14 +100,14 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
                 "to": migrate.SCHEMA_HEAD,
                 "copy": copy is not None,
             }
-            if revision < KEYS:
-                detail["keys"] = rekeying.rekey(connection, key, row, passphrase, utcnow())
-            if store.server_chain:
+            if store.server_chain:  # first: the re-keying reads public keys through the user directory
                 pg_audit.install(connection)
                 pg_security.install(connection)
                 verifier = login_verifier(location.database, user_name, passphrase)
                 pg_security.ensure_login(connection, row.id, verifier)
-            else:
+            if revision < KEYS:
+                detail["keys"] = rekeying.rekey(connection, key, row, passphrase, utcnow())
+            if not store.server_chain:
                 integrity.seal_all(connection, store.audit_key)
                 audit.seed_checkpoints(connection, store.audit_key)
             writer = store.audit_writer(connection)

@@ -105,6 +105,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if _postgresql():  # the directory of users shows public keys; the security install makes it again
+        op.execute("DROP VIEW IF EXISTS user_directory")
     _drop_triggers()
     _create_triggers(None)
     op.drop_index(op.f("ix_key_grants_holder"), table_name="key_grants")
