@@ -29,7 +29,7 @@ from csvc_core.jsonio import parse_assessment, parse_datetime
 from csvc_core.model import PROTAGONISTS, Instrument
 from csvc_core.store import keyring
 from csvc_core.store.access import require
-from csvc_core.store.cases import refresh_case
+from csvc_core.store.cases import new_case_key, refresh_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import ACTION_STATUSES, EVENT_KINDS
@@ -105,14 +105,7 @@ def import_content(
         raise OperationFailed(key="error.exchange.case_elsewhere", path=name, case=case_id)
     if row is None:
         label = case.get("label") or t("exchange.imported_label", lang, id=case_id, origin=origin)
-        keyring.new_scope(
-            tx.connection,
-            keyring.of_case(case_id),
-            [keyring.of_org(tx.actor.org_id)],
-            basis="owner",
-            at=tx.now,
-            by=tx.actor.user_id,
-        )
+        new_case_key(tx, case_id)
         tx.connection.execute(
             insert(cases).values(
                 id=case_id,

@@ -67,10 +67,8 @@ def _check_label(label: str) -> str:
     return label
 
 
-def new_case(tx: Tx, label: str) -> str:
-    tx.require_writable()
-    require(tx.actor, "case.write")
-    case_id = new_id()
+def new_case_key(tx: Tx, case_id: str) -> None:
+    """A fresh key for a new case of the acting user's organisation, held by that organisation."""
     keyring.new_scope(
         tx.connection,
         keyring.of_case(case_id),
@@ -79,6 +77,13 @@ def new_case(tx: Tx, label: str) -> str:
         at=tx.now,
         by=tx.actor.user_id,
     )
+
+
+def new_case(tx: Tx, label: str) -> str:
+    tx.require_writable()
+    require(tx.actor, "case.write")
+    case_id = new_id()
+    new_case_key(tx, case_id)
     tx.connection.execute(
         insert(cases).values(
             id=case_id,
