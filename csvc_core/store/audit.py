@@ -352,33 +352,45 @@ def verify(
         found = check_checkpoints(connection, key, last_of, count)
         if found is not None:
             return AuditReport(False, count, found[0], found[1], at_anchor)
-    if anchored is None and anchor is not None and anchor_required and count:
+    required = anchor.path if anchor is not None and anchor_required else None
+    absent = "or this is not the store it belongs to"
+    return against_anchor(count, anchored, hashes_at_anchor, required, absent)
+
+
+def against_anchor(
+    count: int, anchored: Head | None, hash_at_anchor: str | None, required: Path | None, absent: str
+) -> AuditReport:
+    """The end of a verified chain of ``count`` entries against the anchor: the entry it names must still be
+    there, unchanged (``hash_at_anchor``). No anchor is a failure when its path is ``required`` (``absent``:
+    the likely reason, for the message)."""
+    if anchored is None:
+        if required is None:
+            return AuditReport(True, count, None, None, None)
         return AuditReport(
             False,
             count,
             None,
-            f"no anchor at {anchor.path}: the trail has {count} entries but nothing outside the database "
-            "vouches for its end (the anchor was deleted, or this is not the store it belongs to)",
+            f"no anchor at {required}: the trail has {count} entries but nothing outside the database "
+            f"vouches for its end (the anchor was deleted, {absent})",
         )
-    if anchored is not None:
-        if count < anchored.seq:
-            return AuditReport(
-                False,
-                count,
-                count + 1,
-                f"entry {count + 1}: missing — the trail ends at entry {count} but the anchor names entry "
-                f"{anchored.seq} (entries deleted)",
-                anchored.seq,
-            )
-        if hashes_at_anchor != anchored.hash:
-            return AuditReport(
-                False,
-                count,
-                anchored.seq,
-                f"entry {anchored.seq}: differs from the anchored chain head",
-                anchored.seq,
-            )
-    return AuditReport(True, count, None, None, at_anchor)
+    if count < anchored.seq:
+        return AuditReport(
+            False,
+            count,
+            count + 1,
+            f"entry {count + 1}: missing — the trail ends at entry {count} but the anchor names entry "
+            f"{anchored.seq} (entries deleted)",
+            anchored.seq,
+        )
+    if hash_at_anchor != anchored.hash:
+        return AuditReport(
+            False,
+            count,
+            anchored.seq,
+            f"entry {anchored.seq}: differs from the anchored chain head",
+            anchored.seq,
+        )
+    return AuditReport(True, count, None, None, anchored.seq)
 
 
 def check_checkpoints(

@@ -24,7 +24,7 @@ import attrs
 from sqlalchemy import Connection, select, text
 
 from csvc_core.errors import OperationFailed
-from csvc_core.store.audit import EMPTY, Anchor, AuditReport
+from csvc_core.store.audit import EMPTY, Anchor, AuditReport, against_anchor
 from csvc_core.store.integrity import SEALED
 from csvc_core.store.schema import audit_log
 
@@ -333,33 +333,10 @@ def verify_with_anchor(connection: Connection, anchor: Anchor) -> AuditReport:
     count = server.entries
     if not count:
         return AuditReport(False, 0, 1, EMPTY, at_anchor)
-    if anchored is None:
-        return AuditReport(
-            False,
-            count,
-            None,
-            f"no anchor at {anchor.path}: the trail has {count} entries but nothing outside the database "
-            "vouches for its end (the anchor was deleted, or this workstation never used the store)",
-        )
-    if count < anchored.seq:
-        return AuditReport(
-            False,
-            count,
-            count + 1,
-            f"entry {count + 1}: missing — the trail ends at entry {count} but the anchor names entry "
-            f"{anchored.seq} (entries deleted)",
-            anchored.seq,
-        )
-    digest = connection.execute(select(audit_log.c.hash).where(audit_log.c.seq == anchored.seq)).scalar()
-    if digest != anchored.hash:
-        return AuditReport(
-            False,
-            count,
-            anchored.seq,
-            f"entry {anchored.seq}: differs from the anchored chain head",
-            anchored.seq,
-        )
-    return AuditReport(True, count, None, None, anchored.seq)
+    digest = None
+    if anchored is not None:
+        digest = connection.execute(select(audit_log.c.hash).where(audit_log.c.seq == anchored.seq)).scalar()
+    return against_anchor(count, anchored, digest, anchor.path, "or this workstation never used the store")
 
 
 def integrity_check(connection: Connection) -> tuple[str, str, str] | None:
