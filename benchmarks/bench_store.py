@@ -389,7 +389,10 @@ def run_sqlite(cases: int, per_case: int, repeats: int) -> list[Measure]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[Measure]:
+@contextlib.contextmanager
+def bench_database(server: str) -> Iterator[str]:
+    """A fresh database on ``server`` for one bench store (its URL), dropped afterwards; the store's audit key
+    and anchor go to a temporary folder meanwhile."""
     import psycopg
 
     folder = Path(tempfile.mkdtemp(prefix="csvc-bench-pg-"))  # the audit key and anchor of the bench store
@@ -400,6 +403,22 @@ def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[M
         admin.execute(f'CREATE DATABASE "{name}"')
     url = server.rsplit("/", 1)[0] + "/" + name
     try:
+        yield url
+    finally:
+        with psycopg.connect(_libpq(server), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[Measure]:
+    import psycopg
+
+    with bench_database(server) as url:
         started = time.perf_counter()
         case_id = build_postgres(url, cases, per_case)
         notes: dict[str, float | str] = {
@@ -415,15 +434,6 @@ def run_postgres(server: str, cases: int, per_case: int, repeats: int) -> list[M
                 )
 
             return measure("postgresql", url, case_id, raw, repeats, notes)
-    finally:
-        with psycopg.connect(_libpq(server), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 SESSIONS = (1, 4, 16)
@@ -559,27 +569,9 @@ def concurrent_reads(url: str, case_id: str, calls: int) -> list[Measure]:
 
 
 def run_postgres_concurrent(server: str, cases: int, per_case: int, calls: int) -> list[Measure]:
-    import psycopg
-
-    folder = Path(tempfile.mkdtemp(prefix="csvc-bench-pg-"))
-    saved = {name: os.environ.get(name) for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME")}
-    os.environ.update(XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
-    name = f"csvc_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(_libpq(server), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = server.rsplit("/", 1)[0] + "/" + name
-    try:
+    with bench_database(server) as url:
         case_id = build_postgres(url, cases, per_case)
         return concurrent_reads(url, case_id, calls)
-    finally:
-        with psycopg.connect(_libpq(server), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
