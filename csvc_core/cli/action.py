@@ -31,7 +31,7 @@ def _echo(found: list[ActionRecord], as_json: bool, lang: str) -> None:
         click.echo(t("store.no_actions", lang))
     for item in found:
         due = f"{item.due.astimezone():%Y-%m-%d %H:%M}" if item.due else "—"
-        late = t("store.overdue", lang) if item.overdue else ""
+        late = t("store.overdue", lang) if item.overdue else t("store.due_now", lang) if item.due_now else ""
         label = item.label.get(lang) if item.label else item.action
         click.echo(f"{item.id}  {item.case_id}  {item.status:<10} {item.sector:<16} {due} {late:<9} {label}")
 

@@ -1,4 +1,4 @@
-"""``csvc followup``: the cases to re-assess, most urgent first (contract §5)."""
+"""``csvc followup``: the cases to re-assess, most dangerous first (level, overdue actions, date)."""
 
 from __future__ import annotations
 
@@ -34,4 +34,6 @@ def followup(
     for item in items:
         level = item.compromission if item.compromission is not None else "—"
         late = t("store.overdue", lang) if item.overdue else ""
-        click.echo(f"{item.case}  {level}/4  {item.reassess_by.astimezone():%Y-%m-%d %H:%M}  {late}".rstrip())
+        actions = t("store.overdue_actions", lang, count=item.overdue_actions) if item.overdue_actions else ""
+        due = f"{item.reassess_by.astimezone():%Y-%m-%d %H:%M}"
+        click.echo(f"{item.case}  {level}/4  {due}  {late:<9}  {actions}".rstrip())

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
 from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
 from csvc_core.errors import BadInput, OperationFailed
@@ -18,6 +18,7 @@ from csvc_core.store.access import case_scope, readable_case, require, visible_c
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.directory import people
+from csvc_core.store.due import overdue_now
 from csvc_core.store.records import (
     CONTACT_FIELDS,
     EVENT_KINDS,
@@ -165,11 +166,6 @@ def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
         version=row.version,
         overdue_actions=row._mapping.get("overdue_actions", 0),
     )
-
-
-def overdue_now(now: datetime) -> ColumnElement[bool]:
-    """The condition on ``actions`` of an action still open past its due date."""
-    return and_(actions.c.status == "open", actions.c.due.is_not(None), actions.c.due <= now)
 
 
 def list_cases(

@@ -7,17 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, nulls_last, select, update
+from sqlalchemy import ColumnElement, Row, case, func, insert, nulls_last, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import Text
 from csvc_core.store import keyring
 from csvc_core.store.access import case_scope, require, visible_case
-from csvc_core.store.cases import check_version, overdue_now, user_names
+from csvc_core.store.cases import check_version, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
+from csvc_core.store.due import due_state, overdue_now
 from csvc_core.store.records import ACTION_STATUSES, ActionChange, ActionRecord, FollowupItem
-from csvc_core.store.schema import action_history, actions, cases
+from csvc_core.store.schema import action_history, actions, assessments, cases
 
 #: statuses that need a note saying why, and the message when it is missing.
 NOTE_NEEDED = {
@@ -26,13 +27,30 @@ NOTE_NEEDED = {
 }
 
 
+#: where a case with no level in force (never assessed, or every assessment closed) stands in the queue: its
+#: danger is unknown, so after level 4 and 3 cases and before level 2 and 1 (ranks are twice the level).
+UNKNOWN_LEVEL_RANK = 5
+
+
+def danger_rank() -> ColumnElement[int]:
+    """The case's place by danger: twice its level, :data:`UNKNOWN_LEVEL_RANK` when no level is in force."""
+    return case((cases.c.compromission.is_(None), UNKNOWN_LEVEL_RANK), else_=cases.c.compromission * 2)
+
+
 def followup(tx: Tx, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
-    """Open cases with a re-assessment date: earliest date first (overdue ones lead), then highest level."""
+    """Open cases with a re-assessment date, most dangerous first: level (no level in force: between 3 and 2),
+    then the most overdue actions, then the earliest re-assessment date (late ones lead)."""
     require(tx.actor, "case.read")
+    overdue_actions = (
+        select(func.count())
+        .where(actions.c.case_id == cases.c.id, overdue_now(tx.now))
+        .scalar_subquery()
+        .label("overdue_actions")
+    )
     query = (
-        select(cases.c.id, cases.c.reassess_by, cases.c.compromission)
+        select(cases.c.id, cases.c.reassess_by, cases.c.compromission, overdue_actions)
         .where(case_scope(tx.actor), cases.c.status == "open", cases.c.reassess_by.is_not(None))
-        .order_by(cases.c.reassess_by, nulls_last(cases.c.compromission.desc()), cases.c.id)
+        .order_by(danger_rank().desc(), overdue_actions.desc(), cases.c.reassess_by, cases.c.id)
     )
     if overdue_only:
         query = query.where(cases.c.reassess_by <= tx.now)
@@ -44,6 +62,7 @@ def followup(tx: Tx, *, limit: int | None = None, overdue_only: bool = False) ->
             reassess_by=row.reassess_by,
             overdue=row.reassess_by <= tx.now,
             compromission=row.compromission,
+            overdue_actions=row.overdue_actions,
         )
         for row in tx.connection.execute(query)
     ]
@@ -58,6 +77,13 @@ def _label(text: str | None) -> Text | None:
     return Text(fr=data["fr"], en=data["en"])
 
 
+def _assessed_at(tx: Tx, assessment_ids: set[str]) -> dict[str | None, datetime]:
+    if not assessment_ids:
+        return {}
+    query = select(assessments.c.id, assessments.c.assessed_at).where(assessments.c.id.in_(assessment_ids))
+    return {row.id: row.assessed_at for row in tx.connection.execute(query)}
+
+
 def action_records(
     tx: Tx, rows: Sequence[Row], *, with_history: bool = False, reveal: bool = False
 ) -> list[ActionRecord]:
@@ -70,6 +96,7 @@ def action_records(
         ):
             history.setdefault(change.action_id, []).append(change)
     names = user_names(tx, [change.by for changes in history.values() for change in changes])
+    assessed = _assessed_at(tx, {row.assessment_id for row in rows if row.assessment_id is not None})
     return [
         ActionRecord(
             id=row.id,
@@ -81,7 +108,8 @@ def action_records(
             mandatory=row.mandatory,
             due=row.due,
             status=row.status,
-            overdue=row.status == "open" and row.due is not None and row.due <= tx.now,
+            overdue=due_state(row.status, row.due, assessed.get(row.assessment_id), tx.now) == "overdue",
+            due_now=due_state(row.status, row.due, assessed.get(row.assessment_id), tx.now) == "now",
             proposed_by=row.proposed_by,
             version=row.version,
             history=tuple(

@@ -199,6 +199,7 @@ class ActionRecord:
     proposed_by: str
     version: int
     history: tuple[ActionChange, ...] = ()
+    due_now: bool = False  # due when it was saved, still within its grace: to do now, not overdue yet
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -212,6 +213,7 @@ class ActionRecord:
             "due": iso(self.due),
             "status": self.status,
             "overdue": self.overdue,
+            "due_now": self.due_now,
             "proposed_by": self.proposed_by,
             "version": self.version,
             "history": [change.to_json() for change in self.history],
@@ -299,6 +301,7 @@ class FollowupItem:
     reassess_by: datetime
     overdue: bool
     compromission: int | None
+    overdue_actions: int = 0  # open actions past their due date
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -306,6 +309,7 @@ class FollowupItem:
             "reassess_by": iso(self.reassess_by),
             "overdue": self.overdue,
             "compromission": self.compromission,
+            "overdue_actions": self.overdue_actions,
         }
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from csvc_core.store import init_store
 
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
+from .conftest import CANARY, FAST_KDF, PASSPHRASE, full_grid, grid, run_csvc
 
 
 def _initialised(tmp_path: Path, url: str, *, via_cli: bool) -> dict[str, str]:
@@ -107,8 +107,15 @@ def test_contract_flow(cli_env: dict[str, str], tmp_path: Path) -> None:
 
     queue = json.loads(csvc("followup", "--json"))
     assert queue == [
-        {"case": case_id, "reassess_by": queue[0]["reassess_by"], "overdue": True, "compromission": 4}
+        {
+            "case": case_id,
+            "reassess_by": queue[0]["reassess_by"],
+            "overdue": True,
+            "compromission": 4,
+            "overdue_actions": queue[0]["overdue_actions"],
+        }
     ]
+    assert queue[0]["overdue_actions"] > 0
     assert datetime.fromisoformat(queue[0]["reassess_by"]) == datetime.fromisoformat(
         "2026-03-05T10:00:00-05:00"
     )
@@ -249,3 +256,35 @@ def test_staff_commands(sqlite_cli_env: dict[str, str], tmp_path: Path) -> None:
     ok("store", "check")
     english = run_csvc("followup", "--lang", "en", env=cli_env)
     assert english.returncode == 0 and "OVERDUE" in english.stdout
+
+
+def test_followup_puts_danger_first_and_an_action_due_now_is_not_overdue(
+    quick_cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    def csvc(*args: str) -> str:
+        done = run_csvc(*args, env=quick_cli_env)
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    def assessed(label: str, payload: dict, when: datetime) -> str:  # type: ignore[type-arg]
+        case_id = str(json.loads(csvc("case", "new", "--label", label, "--json"))["id"])
+        path = tmp_path / f"{case_id}.json"
+        path.write_text(json.dumps({**payload, "assessed_at": when.isoformat()}), encoding="utf-8")
+        csvc("case", "assess", case_id, "--instrument", "csvc-grid", "--answers", str(path), "--json")
+        return case_id
+
+    now = datetime.now(UTC)
+    never = json.loads(csvc("case", "new", "--label", "Jamais évalué", "--json"))["id"]
+    moderate = assessed("Niveau 2", full_grid(violence_history="yes"), now - timedelta(days=90))
+    imminent = assessed("Niveau 4", grid(homicide_plan="yes"), now - timedelta(days=2))
+    queue = json.loads(csvc("followup", "--json"))
+    order = [(item["case"], item["compromission"]) for item in queue]
+    assert order == [(imminent, 4), (never, None), (moderate, 2)]
+    assert queue[0]["overdue_actions"] > 0
+
+    fresh = assessed("Confirmée à l'instant", grid(homicide_plan="yes"), now - timedelta(minutes=1))
+    actions = {a["action"]: a for a in json.loads(csvc("action", "list", "--case", fresh, "--json"))}
+    assert (actions["shelter_offer"]["due_now"], actions["shelter_offer"]["overdue"]) == (True, False)
+    listing = csvc("action", "list", "--case", fresh)
+    assert "À FAIRE MAINTENANT" in listing and "EN RETARD" not in listing
+    assert json.loads(csvc("action", "overdue", "--case", fresh, "--json")) == []

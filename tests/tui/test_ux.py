@@ -300,7 +300,7 @@ async def test_the_case_list_says_a_new_case_needs_its_assessment(make_app: Any,
 
 
 async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, store: Any) -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from csvc_tui.screens.cases import CasesScreen
     from csvc_tui.widgets.case_table import CaseTable
@@ -310,7 +310,8 @@ async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, sto
     session = store.unlock("alice", PASSPHRASE)
     serious = session.new_case("Dossier fictif grave")
     now = datetime.now(UTC).isoformat()
-    session.assess(serious, "csvc-grid", {**full_grid(homicide_plan="yes"), "assessed_at": now})
+    yesterday = (datetime.now(UTC) - timedelta(hours=25)).isoformat()  # past the grace of actions due at once
+    session.assess(serious, "csvc-grid", {**full_grid(homicide_plan="yes"), "assessed_at": yesterday})
     calm = session.new_case("Dossier fictif calme")
     session.assess(calm, "csvc-grid", {**full_grid(), "assessed_at": now})
     session.new_case("Dossier fictif nouveau")
@@ -329,7 +330,7 @@ async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, sto
         expected = [
             ({"grave"}, "filtre : niveau 3 ou 4"),
             ({"nouveau"}, "filtre : à évaluer ou en retard"),
-            ({"grave"}, "filtre : actions en retard"),  # "alert the police without delay" is due now
+            ({"grave"}, "filtre : actions en retard"),  # "alert the police without delay", 25 hours on
             ({"grave", "calme", "nouveau"}, "tous les dossiers"),
         ]
         for shown, status in expected:

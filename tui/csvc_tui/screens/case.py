@@ -207,6 +207,8 @@ class CaseScreen(Screen[None]):
                 text.append("  " + _("result.due", due=when(action.due)))
             if action.overdue:
                 text.append("  " + _("case.overdue"), style="bold")
+            elif action.due_now:
+                text.append("  " + _("case.due_now"), style="bold")
             options.add_option(Option(text, id=action.id))
         if not detail.actions:
             options.add_option(Option(_("case.no_actions"), id="-", disabled=True))

@@ -130,7 +130,7 @@ class CasesScreen(Screen[None]):
         self.show()
 
     def followup_rows(self) -> list[CaseRow]:
-        """The follow-up queue in the store's order (most urgent first), with the loaded cases' names."""
+        """The follow-up queue in the store's order (most dangerous first), with the loaded cases' names."""
         known = {row.case_id: row for row in self.all_rows}
         rows = []
         for item in self.followup_items:
@@ -142,7 +142,7 @@ class CasesScreen(Screen[None]):
                     compromission=item.compromission,
                     reassess_by=item.reassess_by,
                     overdue=item.overdue,
-                    overdue_actions=row.overdue_actions if row else 0,
+                    overdue_actions=item.overdue_actions,
                 )
             )
         return rows
