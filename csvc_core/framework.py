@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 import attrs
 from pluggy import HookImpl
 
+from csvc_core.casetools import CaseTool, tool_problems
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.filecache import checked_instrument
 from csvc_core.jsonio import parse_assessment, refuse_future
@@ -183,6 +184,26 @@ class Csvc:
         for _, sector in self._collect("csvc_sectors", Sector, {}, None):
             found.setdefault(sector.id, sector)
         return found
+
+    @cached_property
+    def case_tools(self) -> dict[str, CaseTool]:
+        """Case tools by id, the core's first: an id given twice keeps the first; a broken tool is out."""
+        found: dict[str, CaseTool] = {}
+        for plugin, tool in self._collect("csvc_case_tools", CaseTool, {}, None):
+            problems = tool_problems(tool)
+            if problems or tool.id in found:
+                problem = problems[0] if problems else "id already given"
+                self._registry_problems.append(f"{plugin}: csvc_case_tools: {tool.id!r}: {problem}")
+            else:
+                found[tool.id] = tool
+        return found
+
+    def case_tool(self, tool_id: str) -> CaseTool:
+        """The case tool ``tool_id``; :class:`BadInput` naming those there are."""
+        tool = self.case_tools.get(tool_id)
+        if tool is None:
+            raise BadInput(key="error.tool.unknown", tool=tool_id, known=", ".join(self.case_tools) or "—")
+        return tool
 
     @cached_property
     def vocabulary(self) -> dict[str, Text]:

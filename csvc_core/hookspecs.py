@@ -20,6 +20,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from csvc_core.casetools import CaseTool
     from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score
     from csvc_core.rules import ScoringRule
     from csvc_core.sectors import Adaptation, Sector
@@ -127,4 +128,15 @@ def csvc_commands() -> Iterable[click.Command]:
 
     Collected: a list of :class:`click.Command`. A name the core already uses, or that an earlier plugin
     (by name) took, is ignored.
+    """
+
+
+@hookspec
+def csvc_case_tools() -> Iterable[CaseTool]:
+    """Return the case tools this plugin adds to a case (the shelter's safety plan), as data.
+
+    Collected: a list of :class:`~csvc_core.casetools.CaseTool` (sections of fields, statuses, wording fr/en).
+    The store keeps each tool's content sealed in the case with its history; the TUI offers, edits and prints
+    it; the plugin imports no Textual. A tool id given twice keeps the first (the core's, then by plugin
+    name); a tool with a problem is reported and left out.
     """

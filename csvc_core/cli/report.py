@@ -28,10 +28,14 @@ KINDS = ("case", "concertation", "plan")
     type=click.Choice(KINDS),
     default="case",
     show_default=True,
-    help="case: the full report; concertation: the minimum for a meeting; plan: her printable plan (--plan).",
+    help="case: the full report; concertation: the minimum for a meeting; plan: her printable plan "
+    "(the case's safety plan, or --plan FILE).",
 )
 @click.option(
-    "--plan", "plan_path", default=None, help="Safety plan JSON (with --kind plan), or - for stdin."
+    "--plan",
+    "plan_path",
+    default=None,
+    help="Safety plan JSON to print instead of the case's (with --kind plan), or - for stdin.",
 )
 @click.option("--reveal", is_flag=True, help="Print the case's name in the full report (audited).")
 @store_command
@@ -53,13 +57,11 @@ def report(
     from csvc_core.jsonio import now_local
     from csvc_core.reports.casefile import case_report_context
     from csvc_core.reports.concertation import concertation_context
-    from csvc_core.reports.plan import plan_context
+    from csvc_core.reports.plan import PLAN_TOOL, plan_context
     from csvc_core.reports.rendering import render
 
     if fmt == "pdf" and output is None:
         raise BadInput(key="error.report.pdf_output")
-    if kind == "plan" and plan_path is None:
-        raise BadInput(key="error.report.plan_needed")
     if kind != "plan" and plan_path is not None:
         raise BadInput(key="error.report.plan_only")
     if output is not None:
@@ -74,6 +76,8 @@ def report(
         elif kind == "concertation":
             cell = [session.concertation(c["id"]) for c in session.concertations() if c["case"] == case_id]
             context = concertation_context(data, csvc, lang, now_local(), cell)
+        elif plan is None:
+            context = plan_context(session.case_tool(case_id, PLAN_TOOL).content, lang, PLAN_TOOL)
         else:
             context = plan_context(plan, lang, plan_name)
         if fmt == "pdf":

@@ -2,17 +2,23 @@
 
 Only her own answers are printed, under neutral headings: no prompt wording, no case id, no organisation, no
 worker, no level, and none of the words that say what the paper is about. The plan object is the one the
-shelter plugin's safety-plan model writes (``plan_to_json``): ``sections`` -> prompt -> ``{answer, status}``.
+shelter plugin's safety-plan model writes (``plan_to_json``) or
+the case tool's stored content: ``sections`` -> prompt -> ``{answer, status}``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
+from csvc_core.outputfiles import check_destination, write_file
 from csvc_core.reports.rendering import render
+
+#: the case tool whose content is her plan (the shelter plugin's safety plan).
+PLAN_TOOL = "safety-plan"
 
 
 def plan_context(plan: Any, lang: str, source: str = "plan") -> dict[str, Any]:
@@ -48,3 +54,9 @@ def plan_context(plan: Any, lang: str, source: str = "plan") -> dict[str, Any]:
 
 def plan_report(plan: Any, *, fmt: str = "html", lang: str = "fr", source: str = "plan") -> str:
     return render("plan", fmt, **plan_context(plan, lang, source))
+
+
+def write_plan(path: Path, plan: Any, *, fmt: str = "html", lang: str = "fr") -> None:
+    """Her printable plan written to ``path`` (checked first, written atomically, mode 0600)."""
+    check_destination(path)
+    write_file(path, plan_report(plan, fmt=fmt, lang=lang, source=PLAN_TOOL))

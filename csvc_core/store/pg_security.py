@@ -42,6 +42,7 @@ INSERTABLE = frozenset(
         "actions",
         "action_history",
         "case_events",
+        "case_tool_versions",
         "drafts",
         "audit_log",
         "instrument_snapshots",
@@ -96,6 +97,7 @@ DELETABLE = frozenset(
         "actions",
         "action_history",
         "case_events",
+        "case_tool_versions",
         "drafts",
         "key_grants",
     }
@@ -231,6 +233,12 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "SELECT": (_visible("case_id"), None),
         "UPDATE": (_owned("case_id"), _owned("case_id")),
         "INSERT": (None, f"org_id = {ORG} AND recorded_by = {ME} AND {_owned('case_id')}"),
+        "DELETE": (_purgeable("case_id"), None),
+    },
+    "case_tool_versions": {
+        "SELECT": (_visible("case_id"), None),
+        "UPDATE": (_owned("case_id"), _owned("case_id")),
+        "INSERT": (None, f"org_id = {ORG} AND saved_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
     "drafts": {

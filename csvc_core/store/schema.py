@@ -247,6 +247,21 @@ case_events = Table(
     Column("note_ct", LargeBinary, nullable=True),
 )
 
+case_tool_versions = Table(
+    "case_tool_versions",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("tool", String(64), nullable=False),  # a plugin's case tool, e.g. "safety-plan"
+    Column("seq", Integer, nullable=False),  # 1, 2, ... for each save of this tool in this case
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("saved_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("changed", Text, nullable=False),  # JSON list of "section.field" ids: what this save changed
+    Column("content_ct", LargeBinary, nullable=False),  # the tool's content (JSON), sealed under the case key
+    Index("ix_case_tool_versions_case_tool_seq", "case_id", "tool", "seq", unique=True),
+)
+
 drafts = Table(
     "drafts",
     metadata,

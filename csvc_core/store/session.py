@@ -29,6 +29,7 @@ from csvc_core.store import (
     assessing,
     casefile,
     cases,
+    casetools,
     concertations,
     drafts,
     emergency,
@@ -39,6 +40,7 @@ from csvc_core.store import (
 )
 from csvc_core.store.access import Actor, readable_case, require
 from csvc_core.store.audit import AuditReport
+from csvc_core.store.casetools import ToolRecord
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import KdfParams
 from csvc_core.store.engine import login_engine
@@ -306,6 +308,19 @@ class StoreSession:
         """What :meth:`assess` would record now (same pipeline, sector, case history), recording nothing."""
         with self._tx() as tx:
             return assessing.preview(tx, self.csvc, case_id, instrument_id, payload, source)
+
+    # -- case tools (a plugin's, e.g. the shelter's safety plan: sealed in the case, with history) ----------
+    def case_tool(self, case_id: str, tool_id: str) -> ToolRecord:
+        """The tool's current content in the case and who changed what when."""
+        tool = self.csvc.case_tool(tool_id)
+        with self._tx() as tx:
+            return casetools.read_tool(tx, tool, case_id)
+
+    def save_case_tool(self, case_id: str, tool_id: str, content: Any, *, expected: int | None = None) -> int:
+        """Save the tool's content (checked against the tool); its new ``seq``."""
+        tool = self.csvc.case_tool(tool_id)
+        with self._tx() as tx:
+            return casetools.save_tool(tx, tool, case_id, content, expected=expected)
 
     # -- drafts (encrypted, this user's own) ---------------------------------------------------------------
     def save_draft(self, case_id: str, key: str, content: dict[str, Any]) -> str:

@@ -2,8 +2,9 @@
 
 It declares the ``shelter`` sector, ships the ``risk-checklist`` (a count rule with the four referral criteria
 to intersectoral concertation) and the ``domination-process`` observation (structured judgement, four
-dimensions), provides the victim's safety plan (:mod:`csvc_shelter.safety_plan`) and recommends the actions of
-a shelter's mandate, including the art. 60.4 alert to police when the level is imminent.
+dimensions), provides the victim's safety plan (:mod:`csvc_shelter.safety_plan`) as a case tool and
+recommends the actions of a shelter's mandate, including the art. 60.4 alert to police when the level is
+imminent.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from csvc_core.sectors import Adaptation, Sector
 
 if TYPE_CHECKING:
     import click
+
+    from csvc_core.casetools import CaseTool
 
 SECTOR = "shelter"
 DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
@@ -55,6 +58,13 @@ def csvc_commands() -> list[click.Command]:
     from csvc_shelter.commands import safety_plan  # imported only when the CLI lists its commands
 
     return [safety_plan]
+
+
+@hookimpl
+def csvc_case_tools() -> list[CaseTool]:
+    from csvc_shelter.safety_plan import plan_tool
+
+    return [plan_tool()]
 
 
 @hookimpl

@@ -2,6 +2,8 @@
 
 csvc safety-plan template [--json] [--lang fr|en]    # the sections and prompts to go through with her
 csvc safety-plan check FILE [--json] [--lang fr|en]  # check a plan (exit 2 naming the bad field)
+csvc safety-plan show CASE [--json] [--lang fr|en]   # the case's plan and who changed what when
+csvc safety-plan import CASE FILE [--lang fr|en]     # a checked plan file saved as the case's plan
 """
 
 from __future__ import annotations
@@ -9,9 +11,17 @@ from __future__ import annotations
 import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
+from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
-from csvc_shelter.safety_plan import build_plan, load_template, plan_to_json, template_to_json
+from csvc_shelter.safety_plan import (
+    TOOL_ID,
+    build_plan,
+    load_template,
+    plan_content,
+    plan_to_json,
+    template_to_json,
+)
 
 
 @click.group("safety-plan")
@@ -71,3 +81,51 @@ def check_command(path: str, as_json: bool, lang: str) -> None:
             status = t(f"shelter.plan.status.{entry.status}", lang)
             answer = f" — {entry.answer}" if entry.answer else ""
             click.echo(f"  [{status}] {prompt.text.get(lang)}{answer}")
+
+
+@safety_plan.command("show")
+@click.argument("case_id", metavar="CASE")
+@json_option
+@store_command
+@lang_option
+def show_command(
+    case_id: str, as_json: bool, store_url: str | None, user_name: str | None, lang: str
+) -> None:
+    """Le plan du dossier et son historique / The case's plan and its history."""
+    with unlocked(store_url, user_name, lang) as session:
+        record = session.case_tool(case_id, TOOL_ID)
+    if as_json:
+        history = [version.to_json() for version in record.history]
+        echo_json({"case": case_id, "seq": record.seq, **record.content, "history": history})
+        return
+    template = load_template()
+    for section in template.sections:
+        click.echo(section.title.get(lang))
+        for prompt in section.prompts:
+            entry = record.content["sections"][section.id][prompt.id]
+            status = t(f"shelter.plan.status.{entry['status']}", lang)
+            answer = f" — {entry['answer']}" if entry["answer"] else ""
+            click.echo(f"  [{status}] {prompt.text.get(lang)}{answer}")
+    click.echo("")
+    if not record.history:
+        click.echo(t("shelter.plan.never_saved", lang))
+    for version in record.history:
+        fields = ", ".join(version.changed) or "—"
+        when = version.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            t("shelter.plan.version", lang, seq=version.seq, when=when, by=version.saved_by, fields=fields)
+        )
+
+
+@safety_plan.command("import")
+@click.argument("case_id", metavar="CASE")
+@click.argument("path")
+@store_command
+@lang_option
+def import_command(case_id: str, path: str, store_url: str | None, user_name: str | None, lang: str) -> None:
+    """Enregistrer un plan (JSON) dans le dossier / Save a plan (JSON) in the case."""
+    payload, name = read_json(path, PLAN_MAX_BYTES)
+    plan = build_plan(payload, source=name)
+    with unlocked(store_url, user_name, lang) as session:
+        seq = session.save_case_tool(case_id, TOOL_ID, plan_content(plan))
+    click.echo(t("shelter.plan.saved", lang, case=case_id, seq=seq))

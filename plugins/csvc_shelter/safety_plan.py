@@ -20,9 +20,10 @@ from typing import Any
 
 import attrs
 
+from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
 from csvc_core.converter import converter
 from csvc_core.errors import BadInput
-from csvc_core.i18n import register_catalogue
+from csvc_core.i18n import register_catalogue, t
 from csvc_core.jsonio import parse_datetime
 from csvc_core.model import PROTAGONISTS, Text
 
@@ -32,6 +33,8 @@ register_catalogue(Path(__file__).parent / "locale")
 #: the sections every plan covers, in this order.
 SECTIONS = ("at_home", "when_leaving", "after_leaving", "children", "technology", "court")
 STATUSES = ("to_do", "in_place", "not_applicable")
+#: the plan's id among the case tools, where the store keeps it.
+TOOL_ID = "safety-plan"
 PLAN_KEYS = ("made_at", "made_by", "protagonist", "review_by", "sections", "template", "template_version")
 
 
@@ -240,3 +243,31 @@ def plan_to_json(plan: SafetyPlan) -> dict[str, Any]:
 def template_to_json(template: PlanTemplate) -> dict[str, Any]:
     data: dict[str, Any] = converter.unstructure(template)
     return data
+
+
+def plan_tool(template: PlanTemplate | None = None) -> CaseTool:
+    """The template as a case tool: each section's prompts are its fields, a field's status is the plan's."""
+    template = template or load_template()
+    statuses = tuple(
+        ToolStatus(
+            status,
+            Text(fr=t(f"shelter.plan.status.{status}", "fr"), en=t(f"shelter.plan.status.{status}", "en")),
+        )
+        for status in STATUSES
+    )
+    return CaseTool(
+        id=TOOL_ID,
+        label=template.title,
+        sections=tuple(
+            ToolSection(section.id, section.title, tuple(ToolField(p.id, p.text) for p in section.prompts))
+            for section in template.sections
+        ),
+        statuses=statuses,
+        intro=template.intro,
+        printable=True,
+    )
+
+
+def plan_content(plan: SafetyPlan) -> dict[str, Any]:
+    """What the store keeps of a plan read from a file: her answers and their statuses."""
+    return {"sections": plan_to_json(plan)["sections"]}

@@ -30,6 +30,7 @@ CASE_TABLES = (
     "actions",
     "action_history",
     "case_events",
+    "case_tool_versions",
     "consents",
     "shares",
     "disclosures",
@@ -102,6 +103,8 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
     case_id = new_case(aurore, "Dossier Aurore")  # two people, an assessment at level 4, its actions
     aurore.record_event(case_id, "separation", note="partie hier")
     aurore.save_draft(case_id, "csvc-grid:victim", {"answers": {"stalking": "yes"}})
+    plan = {"sections": {"at_home": {"ready_bag": {"answer": "chez sa sœur", "status": "in_place"}}}}
+    aurore.save_case_tool(case_id, "safety-plan", plan)
     aurore.disclose(
         case_id,
         recipient=POLICE_DESK,
@@ -114,7 +117,8 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         everything = counts(root)
         police_org = root.execute("SELECT id FROM organisations WHERE name = %s", (POLICE,)).fetchone()[0]
         aurore_org = root.execute("SELECT id FROM organisations WHERE name = %s", (AURORE,)).fetchone()[0]
-    assert all(everything[table] for table in ("cases", "protagonists", "assessments", "actions", "drafts"))
+    kept = ("cases", "protagonists", "assessments", "actions", "drafts", "case_tool_versions")
+    assert all(everything[table] for table in kept)
 
     with connect(store, user(POLICE, "worker")) as police:
         assert counts(police) == dict.fromkeys(CASE_TABLES, 0)
@@ -136,6 +140,14 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
             aurore_org,
         )
         refused(police, "SELECT csvc_transfer_case(%s, 'none')", case_id)
+        refused(
+            police,
+            "INSERT INTO case_tool_versions (id, case_id, org_id, tool, seq, saved_at, saved_by, changed, "
+            "content_ct) VALUES ('0000000000000002', %s, %s, 'safety-plan', 9, now(), 'nobody', '[]', '\\x00')",
+            case_id,
+            aurore_org,
+        )
+        assert police.execute("DELETE FROM case_tool_versions WHERE case_id = %s", (case_id,)).rowcount == 0
         assert police.execute("UPDATE cases SET compromission = 1 WHERE id = %s", (case_id,)).rowcount == 0
         assert police.execute("DELETE FROM cases WHERE id = %s", (case_id,)).rowcount == 0
     with superuser(store) as root:
@@ -147,6 +159,7 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         shared = counts(police, case_id)
         assert shared["cases"] == 1 and shared["protagonists"] == 2 and shared["assessments"] == 1
         assert shared["referrals"] == 1 and shared["drafts"] == 0  # a draft stays its author's own
+        assert shared["case_tool_versions"] == 1  # a referral in force reads the whole case
         assert police.execute("UPDATE cases SET compromission = 1 WHERE id = %s", (case_id,)).rowcount == 0
         other = new_case(aurore, "Dossier non partagé")
         assert counts(police, other) == dict.fromkeys(CASE_TABLES, 0)
