@@ -224,11 +224,12 @@ class Csvc:
 
     @cached_property
     def catalogue(self) -> Catalogue:
-        """Every instrument the plugins ship (the core's first), read and checked once."""
+        """Every instrument the plugins ship (the core's first), read and checked once; its problems also
+        list the plugins' broken case tools."""
         instruments: dict[str, Instrument] = {}
         owners: dict[str, str] = {}
         problems: list[str] = []
-        rules, factors = self.rules, frozenset(self.vocabulary)
+        rules, factors, _ = self.rules, frozenset(self.vocabulary), self.case_tools
         for plugin, source in self._sources:
             for path in _instrument_files([source]):
                 try:

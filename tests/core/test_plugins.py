@@ -15,11 +15,14 @@ import pytest
 from core_kit import count_table, run_csvc
 
 from csvc_core import hookimpl
+from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
+from csvc_core.errors import BadInput
 from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
 from csvc_core.model import Action, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import new_plugin_manager
 from csvc_core.rules import CountRule
 from csvc_core.sectors import Adaptation, Sector
+from csvc_core.testing import raises_worded
 
 GOOD_PLUGIN = '''
 from csvc_core import hookimpl
@@ -385,3 +388,26 @@ def test_a_plugin_registered_later_is_called() -> None:
     assert "late_call" in [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions]
     csvc.pm.unregister(late)
     assert [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions] == ["concertation"]
+
+
+class ToolMaker:
+    """Two case tools: one usable, one without status (reported and left out)."""
+
+    @hookimpl
+    def csvc_case_tools(self) -> list[CaseTool]:
+        field = ToolField("address", Text(fr="Adresse", en="Address"))
+        section = ToolSection("housing", Text(fr="Logement", en="Housing"), (field,))
+        done = ToolStatus("done", Text(fr="fait", en="done"))
+        return [
+            CaseTool("exit-plan", Text(fr="Plan de sortie", en="Exit plan"), (section,), (done,)),
+            CaseTool("broken", Text(fr="Cassé", en="Broken"), (section,), ()),
+        ]
+
+
+def test_case_tools_are_collected_and_a_broken_one_is_reported() -> None:
+    csvc = framework_with((ToolMaker(), "xyz_tools"))
+    assert list(csvc.case_tools) == ["exit-plan"]
+    assert "xyz_tools: csvc_case_tools: 'broken': no status" in csvc.catalogue.problems
+    with raises_worded(BadInput, "unknown case tool 'broken'"):
+        csvc.case_tool("broken")
+    assert csvc.case_tool("exit-plan").field_ids() == [("housing", "address")]

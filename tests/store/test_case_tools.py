@@ -53,9 +53,13 @@ def test_the_plan_is_kept_sealed_with_its_history(store: Store, session: StoreSe
         ).all()
     assert len(rows) == 2
     raw = b"".join(row.content_ct for row in rows)
-    assert SECRET.encode() not in raw and "partage".encode() not in raw and b"ready_bag" not in raw
+    assert SECRET.encode() not in raw and b"partage" not in raw and b"ready_bag" not in raw
     assert [row.changed for row in rows] == ['["at_home.ready_bag"]', '["technology.location_tracking"]']
-    saves = [json.loads(r.detail) if isinstance(r.detail, str) else r.detail for r in trail if r.action == "tool.save"]
+    saves = [
+        json.loads(r.detail) if isinstance(r.detail, str) else r.detail
+        for r in trail
+        if r.action == "tool.save"
+    ]
     assert [save["fields"] for save in saves] == [["at_home.ready_bag"], ["technology.location_tracking"]]
     assert SECRET not in str(trail) and "partage" not in str(trail)
 

@@ -142,8 +142,9 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         refused(police, "SELECT csvc_transfer_case(%s, 'none')", case_id)
         refused(
             police,
-            "INSERT INTO case_tool_versions (id, case_id, org_id, tool, seq, saved_at, saved_by, changed, "
-            "content_ct) VALUES ('0000000000000002', %s, %s, 'safety-plan', 9, now(), 'nobody', '[]', '\\x00')",
+            "INSERT INTO case_tool_versions (id, case_id, org_id, tool, seq, saved_at, saved_by, "
+            "changed, content_ct) "
+            "VALUES ('0000000000000002', %s, %s, 'safety-plan', 9, now(), 'nobody', '[]', '\\x00')",
             case_id,
             aurore_org,
         )
