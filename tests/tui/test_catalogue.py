@@ -65,7 +65,7 @@ def used_keys() -> set[str]:
 def dynamic_keys() -> set[str]:
     """The keys built at run time (f-strings), for every value they can take."""
     from csvc_tui.app import CsvcApp
-    from csvc_tui.screens import ask, case, cases, form, gate, info, result
+    from csvc_tui.screens import ask, case, cases, form, gate, info, result, tool
     from csvc_tui.widgets.case_table import CaseTable
 
     keys = {f"protagonist.{p}" for p in PROTAGONISTS} | {f"status.{s}" for s in ACTION_STATUSES}
@@ -86,6 +86,7 @@ def dynamic_keys() -> set[str]:
         info.HelpScreen,
         info.PluginsScreen,
         result.ResultScreen,
+        tool.ToolScreen,
     ]
     for cls in classes:
         for binding in cls.BINDINGS:

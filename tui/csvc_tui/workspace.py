@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
@@ -23,6 +24,8 @@ from csvc_tui.text import _, language
 from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
+    from csvc_core.casetools import CaseTool
+    from csvc_core.store.casetools import ToolRecord
     from csvc_tui.cellwork import CellWork
     from csvc_tui.sharing import SharingWork
 
@@ -373,6 +376,25 @@ class Workspace:
 
     def record_event(self, case_id: str, kind: str, note: str) -> None:
         self.live.record_event(case_id, kind, note=note or None)
+
+    # -- case tools (a plugin's, e.g. the safety plan): csvc_tui.screens.tool -------------------------------
+    def case_tools(self) -> list[CaseTool]:
+        """The case tools the installed plugins offer, in their order."""
+        return list(self.csvc.case_tools.values())
+
+    def case_tool(self, case_id: str, tool_id: str) -> ToolRecord:
+        return self.live.case_tool(case_id, tool_id)
+
+    def save_case_tool(self, case_id: str, tool_id: str, content: dict[str, Any], seq: int) -> int:
+        """Save what she typed, edited from version ``seq``; the new version."""
+        return int(self.live.save_case_tool(case_id, tool_id, content, expected=seq))
+
+    def print_tool(self, case_id: str, content: dict[str, Any], path: Path) -> None:
+        """Her answers under a neutral title, written to ``path`` (atomic, mode 0600); the print audited."""
+        from csvc_core.reports.plan import write_plan
+
+        write_plan(path, content, lang=language())
+        self.live.record_print(case_id, kind="plan", fmt="html", fields=["safety_plan"])
 
     # -- sharing (consents, shares, disclosures): csvc_tui.sharing -------------------------------------------
     @cached_property

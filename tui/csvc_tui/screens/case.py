@@ -1,7 +1,7 @@
 """One case: its level and where it comes from, the re-assessment due, the trend, every sector's assessments,
 the actions board, the people of the case (added and changed here; each safe-contact field masked until it is
 revealed on its own, each reveal audited by the store, masked again on lock or when the case is left), events
-that make a re-assessment due, and the drafts to resume."""
+that make a re-assessment due, the drafts to resume, and the case tools the plugins add (the safety plan)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def yes_no(value: bool | None) -> str:
 
 class CaseScreen(Screen[None]):
     """A case, for reading and acting: e assess, t action status, v event, a/p add or change a person,
-    r reveal one of her safe-contact fields, Esc back."""
+    r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_assess", "assess"),
@@ -68,6 +68,7 @@ class CaseScreen(Screen[None]):
         bind("case_reveal", "reveal", show=False),
         bind("case_sharing", "sharing"),
         bind("case_concertation", "concertation"),
+        bind("case_tools", "tools"),
         bind("person_add", "add_person", show=False),
         bind("person_edit", "edit_person", show=False),
         bind("back", "back", show=False),
@@ -224,6 +225,25 @@ class CaseScreen(Screen[None]):
         from csvc_tui.screens.sharing import SharingScreen
 
         self.app.push_screen(SharingScreen(self.case_id, self.label))
+
+    def action_tools(self) -> None:
+        """Open the plugins' case tool (the safety plan), choosing it first when there are several."""
+        from csvc_tui.screens.tool import ToolScreen
+
+        tools = {tool.id: tool for tool in self.csvc_app.workspace.case_tools()}
+        if not tools:
+            self.notify(_("case.no_tools"), severity="warning")
+            return
+
+        def chosen(tool_id: str | None) -> None:
+            if tool_id is not None:
+                self.app.push_screen(ToolScreen(self.case_id, tools[tool_id]))
+
+        if len(tools) == 1:
+            chosen(next(iter(tools)))
+            return
+        labels = [(tool.id, tool.label.get(language())) for tool in tools.values()]
+        self.app.push_screen(AskChoice(_("case.tools_prompt"), labels), chosen)
 
     def action_assess(self) -> None:
         self.csvc_app.choose_instrument(self.case_id)
