@@ -117,7 +117,7 @@ def test_bad_requests_get_one_line(stores, sessions):
     env = env_for(shelter, "alice")
     for args, code, start in (
         (("report", "0000000000000000"), 1, "csvc: dossier '0000000000000000' introuvable"),
-        (("report", "x", "--kind", "plan", "--lang", "en"), 2, "csvc: --plan: the printable plan needs"),
+        (("report", "x", "--plan", "p.json", "--lang", "en"), 2, "csvc: --plan: only with --kind plan"),
         (("report", "x", "--format", "pdf"), 2, "csvc: --format pdf : un PDF est binaire"),
         (("report", "x", "--format", "odt"), 2, "Usage:"),
     ):
@@ -159,3 +159,33 @@ def test_pdf_of_each_kind_written_0600_and_audited(stores, sessions, tmp_path: P
         ("concertation", "pdf"),
         ("plan", "pdf"),
     ]
+
+
+def test_the_plan_is_imported_into_the_case_shown_and_printed_from_it(stores, sessions, tmp_path: Path):
+    shelter, _ = stores
+    a, _ = sessions
+    case_id = a.new_case("Dossier plan CLI")
+    env = env_for(shelter, "alice")
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({**PLAN, "made_by": ""}), encoding="utf-8")
+    refused = run_csvc("safety-plan", "import", case_id, str(path), env=env)
+    assert refused.returncode == 2 and "$.made_by" in refused.stderr and refused.stderr.count("\n") == 1
+    path.write_text(json.dumps(PLAN), encoding="utf-8")
+    imported = run_csvc("safety-plan", "import", case_id, str(path), env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert f"Plan de sécurité enregistré dans le dossier {case_id} (version 1)" in imported.stdout
+
+    shown = run_csvc("safety-plan", "show", case_id, "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    plan = json.loads(shown.stdout)
+    assert plan["seq"] == 1 and plan["history"][0]["saved_by"] == "alice"
+    assert plan["sections"]["at_home"]["ready_bag"] == PLAN["sections"]["at_home"]["ready_bag"]
+    assert "at_home.ready_bag" in plan["history"][0]["changed"]
+    text = run_csvc("safety-plan", "show", case_id, "--lang", "en", env=env)
+    assert "[in place] A bag packed and hidden" in text.stdout and "Version 1," in text.stdout
+
+    printed = run_csvc("report", case_id, "--kind", "plan", env=env)  # from the case, no file
+    assert printed.returncode == 0, printed.stderr
+    assert "<title>Mes notes</title>" in printed.stdout and "Chez ma tante" in printed.stdout
+    neutral = printed.stdout.replace("Sac chez Maude, sous l&#39;escalier", "").replace("Chez ma tante", "")
+    assert case_id not in printed.stdout and GIVEAWAYS.search(neutral) is None
