@@ -237,6 +237,8 @@ def test_after_a_rotation_keys_copied_before_open_nothing(
 ) -> None:
     shelter, police = pair
     case_id, victim = open_case(shelter, "Aurore")
+    plan = {"sections": {"at_home": {"ready_bag": {"answer": victim.address, "status": "in_place"}}}}
+    shelter.save_case_tool(case_id, "safety-plan", plan)
     shelter.refer(case_id, to=POLICE, why="suivi", basis=LAW)
     with store.engine.connect() as connection:
         me = connection.execute(select(users).where(users.c.name == "sophie")).one()
@@ -277,6 +279,8 @@ def test_after_a_rotation_keys_copied_before_open_nothing(
         assert crypto.open_sealed(org_private, g.wrapped, keyring.grant_aad(g.scope, g.holder)) is None
     assert victim.name not in entry.detail and json.loads(entry.detail)["cases"] == 1
     assert session.case(case_id, reveal=True).summary.label == victim.label  # the admin reads on
+    kept = session.case_tool(case_id, "safety-plan").content["sections"]["at_home"]["ready_bag"]
+    assert kept["answer"] == victim.address  # the plan was re-sealed with the case
     assert police.case(case_id, reveal=True).summary.label == victim.label  # the referee too
 
 
