@@ -116,6 +116,19 @@ def checked_content(tool: CaseTool, content: Any, source: str = "content") -> di
     return checked
 
 
+def known_part(tool: CaseTool, content: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored content cut to the tool's present sections and fields (a newer plugin may have dropped one:
+    the version that held it stays in the history)."""
+    known = {section.id: {field.id for field in section.fields} for section in tool.sections}
+    return {
+        "sections": {
+            section: {field: entry for field, entry in fields.items() if field in known[section]}
+            for section, fields in content.get("sections", {}).items()
+            if section in known
+        }
+    }
+
+
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """``section.field`` of every field whose answer or status differs (ids only: what the history shows)."""
     old = before["sections"]

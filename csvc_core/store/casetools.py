@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from sqlalchemy import insert, select
 
-from csvc_core.casetools import CaseTool, changed_fields, checked_content, empty_content
+from csvc_core.casetools import CaseTool, changed_fields, checked_content, empty_content, known_part
 from csvc_core.errors import OperationFailed
 from csvc_core.store import keyring
 from csvc_core.store.access import require, visible_case
@@ -64,11 +64,10 @@ def _rows(tx: Tx, case_id: str, tool_id: str) -> list[Any]:
     return list(tx.connection.execute(query.order_by(versions.c.seq)).all())
 
 
-def _content(tx: Tx, case_id: str, row: Any) -> dict[str, Any]:
-    content: dict[str, Any] = tx.unseal_json(
-        row.content_ct, TABLE, "content_ct", row.id, scope=keyring.of_case(case_id)
-    )
-    return content
+def _content(tx: Tx, tool: CaseTool, case_id: str, row: Any) -> dict[str, Any]:
+    """A stored content, complete for the tool as it is now."""
+    stored = tx.unseal_json(row.content_ct, TABLE, "content_ct", row.id, scope=keyring.of_case(case_id))
+    return checked_content(tool, known_part(tool, stored), tool.id)
 
 
 def read_tool(tx: Tx, tool: CaseTool, case_id: str) -> ToolRecord:
@@ -86,8 +85,7 @@ def read_tool(tx: Tx, tool: CaseTool, case_id: str) -> ToolRecord:
     tx.audit("tool.read", case_id, tool=tool.id, seq=rows[-1].seq if rows else 0)
     if not rows:
         return ToolRecord(tool.id, empty_content(tool), 0, ())
-    content = checked_content(tool, _content(tx, case_id, rows[-1]), tool.id)
-    return ToolRecord(tool.id, content, rows[-1].seq, history)
+    return ToolRecord(tool.id, _content(tx, tool, case_id, rows[-1]), rows[-1].seq, history)
 
 
 def save_tool(tx: Tx, tool: CaseTool, case_id: str, content: Any, *, expected: int | None = None) -> int:
@@ -105,7 +103,7 @@ def save_tool(tx: Tx, tool: CaseTool, case_id: str, content: Any, *, expected: i
     seq = rows[-1].seq if rows else 0
     if expected is not None and expected != seq:
         raise OperationFailed(key="error.tool.changed_meanwhile", case=case_id)
-    before = checked_content(tool, _content(tx, case_id, rows[-1]), tool.id) if rows else empty_content(tool)
+    before = _content(tx, tool, case_id, rows[-1]) if rows else empty_content(tool)
     changed = changed_fields(before, content)
     if rows and not changed:
         return seq

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from sqlalchemy import select
 
@@ -93,3 +94,22 @@ def test_another_organisation_cannot_read_it(store: Store, session: StoreSession
     finally:
         police.lock()
     assert session.case_tool(case_id, PLAN).content["sections"]["at_home"]["ready_bag"]["answer"] == SECRET
+
+
+def test_a_field_the_plugin_dropped_since_does_not_lock_the_plan(
+    session: StoreSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = session.new_case("Dossier Plan ancien")
+    session.save_case_tool(case_id, PLAN, answers(at_home__ready_bag=SECRET, court__court_days="accompagnée"))
+    tool = session.csvc.case_tools[PLAN]
+    newer = attrs.evolve(
+        tool,
+        sections=tuple(
+            attrs.evolve(s, fields=tuple(f for f in s.fields if f.id != "ready_bag")) for s in tool.sections
+        ),
+    )
+    monkeypatch.setitem(session.csvc.case_tools, PLAN, newer)
+    record = session.case_tool(case_id, PLAN)
+    assert "ready_bag" not in record.content["sections"]["at_home"]
+    assert record.content["sections"]["court"]["court_days"]["answer"] == "accompagnée"
+    assert session.save_case_tool(case_id, PLAN, answers(court__court_days="seule"), expected=1) == 2
