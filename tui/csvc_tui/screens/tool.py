@@ -44,12 +44,9 @@ class ToolScreen(Screen[None]):
         self.case_id, self.tool = case_id, tool
         self.saved: dict[str, Any] = empty_content(tool)
         self.statuses: dict[tuple[str, str], str] = {
-            key: entry["status"]
-            for key, entry in (
-                ((section, field), entry)
-                for section, fields in self.saved["sections"].items()
-                for field, entry in fields.items()
-            )
+            (section, field): entry["status"]
+            for section, fields in self.saved["sections"].items()
+            for field, entry in fields.items()
         }
         self.seq: int | None = None  # the version on screen, once read
         self.leaving = False
