@@ -50,6 +50,12 @@ class CaseTool:
     statuses: tuple[ToolStatus, ...]
     intro: Text | None = None
     printable: bool = False
+    #: the sectors whose staff are offered the tool; empty: every sector.
+    sectors: tuple[str, ...] = ()
+
+    def offered_to(self, sector: str | None) -> bool:
+        """Whether staff of ``sector`` are offered this tool (it is part of their mandate)."""
+        return not self.sectors or sector in self.sectors
 
     def field_ids(self) -> list[tuple[str, str]]:
         return [(section.id, field.id) for section in self.sections for field in section.fields]

@@ -23,6 +23,7 @@ import attrs
 from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
 from csvc_core.converter import converter
 from csvc_core.errors import BadInput
+from csvc_shelter import SECTOR
 from csvc_core.i18n import register_catalogue, t
 from csvc_core.jsonio import parse_datetime
 from csvc_core.model import PROTAGONISTS, Text
@@ -265,6 +266,7 @@ def plan_tool(template: PlanTemplate | None = None) -> CaseTool:
         statuses=statuses,
         intro=template.intro,
         printable=True,
+        sectors=(SECTOR,),
     )
 
 

@@ -11,8 +11,8 @@ from csvc_tui.screens.info import HelpScreen
 from csvc_tui.screens.tool import ToolScreen
 from textual.widgets import Input, Static
 
-from csvc_core.store import open_store
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, screen_text, wait_for
+from csvc_core.store import init_store, open_store
+from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, screen_text, wait_for
 from tests.tui.test_flows import open_new_case, type_text
 
 ANSWER = "Sac chez Maude"
@@ -78,3 +78,15 @@ async def test_leaving_with_changes_not_saved_asks_twice(make_app: Any, store: A
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is case)
     assert isinstance(case, CaseScreen)
+
+
+async def test_a_police_officer_is_not_offered_the_shelters_plan(make_app: Any, store_url: str) -> None:
+    """The plan is the shelter's tool: another sector's staff see no key for it, and o does nothing."""
+    init_store(store_url, org="Poste Fictif", sector="police", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF).close()
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        case = await open_new_case(app, pilot, "Dossier Police")
+        assert "Plan" not in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen is case

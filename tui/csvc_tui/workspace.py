@@ -379,8 +379,8 @@ class Workspace:
 
     # -- case tools (a plugin's, e.g. the safety plan): csvc_tui.screens.tool -------------------------------
     def case_tools(self) -> list[CaseTool]:
-        """The case tools the installed plugins offer, in their order."""
-        return list(self.csvc.case_tools.values())
+        """The case tools the installed plugins offer to her sector, in their order."""
+        return [tool for tool in self.csvc.case_tools.values() if tool.offered_to(self.sector)]
 
     def case_tool(self, case_id: str, tool_id: str) -> ToolRecord:
         return self.live.case_tool(case_id, tool_id)

@@ -226,6 +226,12 @@ class CaseScreen(Screen[None]):
 
         self.app.push_screen(SharingScreen(self.case_id, self.label))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The case-tool key shows only when a plugin offers a tool to her sector."""
+        if action == "tools":
+            return bool(self.csvc_app.workspace.case_tools())
+        return True
+
     def action_tools(self) -> None:
         """Open the plugins' case tool (the safety plan), choosing it first when there are several."""
         from csvc_tui.screens.tool import ToolScreen
