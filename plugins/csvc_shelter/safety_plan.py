@@ -23,10 +23,10 @@ import attrs
 from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
 from csvc_core.converter import converter
 from csvc_core.errors import BadInput
-from csvc_shelter import SECTOR
 from csvc_core.i18n import register_catalogue, t
 from csvc_core.jsonio import parse_datetime
 from csvc_core.model import PROTAGONISTS, Text
+from csvc_shelter import SECTOR
 
 #: the plugin's wording (plan statuses, its error messages), in French and English.
 register_catalogue(Path(__file__).parent / "locale")

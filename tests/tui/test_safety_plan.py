@@ -82,7 +82,10 @@ async def test_leaving_with_changes_not_saved_asks_twice(make_app: Any, store: A
 
 async def test_a_police_officer_is_not_offered_the_shelters_plan(make_app: Any, store_url: str) -> None:
     """The plan is the shelter's tool: another sector's staff see no key for it, and o does nothing."""
-    init_store(store_url, org="Poste Fictif", sector="police", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF).close()
+    police = init_store(
+        store_url, org="Poste Fictif", sector="police", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
+    police.close()
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(80, 24)) as pilot:
         case = await open_new_case(app, pilot, "Dossier Police")
