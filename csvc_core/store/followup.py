@@ -126,6 +126,8 @@ def action_records(
                     )
                     if reveal
                     else None,
+                    assessment=change.assessment_id,
+                    due=change.due,
                 )
                 for change in history.get(row.id, ())
             ),

@@ -179,9 +179,19 @@ class ActionChange:
     by: str
     status: str
     note: str | None
+    #: the assessment that recommended the action (again) at this change, and the due date it then took.
+    assessment: str | None = None
+    due: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"at": iso(self.at), "by": self.by, "status": self.status, "note": self.note}
+        return {
+            "at": iso(self.at),
+            "by": self.by,
+            "status": self.status,
+            "note": self.note,
+            "assessment": self.assessment,
+            "due": iso(self.due) if self.due else None,
+        }
 
 
 @attrs.frozen
