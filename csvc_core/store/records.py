@@ -299,8 +299,14 @@ class StoredAssessment:
     hook_errors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Contract §1's object plus ``assessment_id``."""
-        return {**self.result.to_json(), "assessment_id": self.id}
+        """Contract §1's object (``actions``: what the instrument recommended) plus ``assessment_id`` and
+        ``stored_actions``: the case's actions those recommendations map to, new or already there (their own
+        ``assessment`` names the assessment that first recommended them)."""
+        return {
+            **self.result.to_json(),
+            "assessment_id": self.id,
+            "stored_actions": [action.to_json() for action in self.actions],
+        }
 
 
 @attrs.frozen
