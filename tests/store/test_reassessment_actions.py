@@ -85,30 +85,37 @@ def test_a_declined_action_comes_back_when_the_level_rose(session: StoreSession)
     assert sorted(a.status for a in same) == ["impossible", "open"]
 
 
-def test_the_command_line_shows_each_action_once_after_a_second_instrument(
-    tmp_path: Path, store_url: str
-) -> None:
-    env = {
-        "CSVC_STORE": store_url,
-        "CSVC_PASSPHRASE": PASSPHRASE,
-        "CSVC_USER": "alice",
-        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-    }
-    init_store(
-        store_url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-    ).close()
+class Cli:
+    """The real command line on a fresh store, as its first user; every call in JSON."""
 
-    def csvc(*args: str) -> Any:
-        done = run_csvc(*args, "--json", env=env)
+    def __init__(self, tmp_path: Path, store_url: str) -> None:
+        self.tmp_path = tmp_path
+        self.env = {
+            "CSVC_STORE": store_url,
+            "CSVC_PASSPHRASE": PASSPHRASE,
+            "CSVC_USER": "alice",
+            "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        }
+        first_user = {"user": "alice", "passphrase": PASSPHRASE, "kdf": FAST_KDF}
+        init_store(store_url, org="Maison Aurore", sector="shelter", **first_user).close()
+
+    def __call__(self, *args: str) -> Any:
+        done = run_csvc(*args, "--json", env=self.env)
         assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
         return json.loads(done.stdout)
 
-    def answers(name: str, payload: dict[str, Any]) -> str:
-        path = tmp_path / name
+    def answers(self, name: str, payload: dict[str, Any]) -> str:
+        path = self.tmp_path / name
         path.write_text(json.dumps(payload), encoding="utf-8")
         return str(path)
 
+
+def test_the_command_line_shows_each_action_once_after_a_second_instrument(
+    tmp_path: Path, store_url: str
+) -> None:
+    csvc = Cli(tmp_path, store_url)
+    answers = csvc.answers
     now = datetime.now(UTC)
     case_id = csvc("case", "new", "--label", "Deux instruments")["id"]
     grid_answers = answers("grid.json", _at(grid(homicide_plan="yes"), now - timedelta(hours=1)))
@@ -126,3 +133,21 @@ def test_the_command_line_shows_each_action_once_after_a_second_instrument(
     shown = csvc("case", "show", case_id)["actions"]
     assert Counter((a["action"], a["sector"]) for a in shown).most_common(1)[0][1] == 1
     assert {a["action"]: a["status"] for a in shown}["safety_plan"] == "not_done"
+
+
+def test_followup_overdue_lists_a_case_with_an_overdue_action_before_its_reassessment_date(
+    tmp_path: Path, store_url: str
+) -> None:
+    csvc = Cli(tmp_path, store_url)
+    now = datetime.now(UTC)
+    late_action = csvc("case", "new", "--label", "Action en retard")["id"]
+    answered = csvc.answers("grid.json", _at(grid(homicide_plan="yes"), now - timedelta(days=2)))
+    csvc("case", "assess", late_action, "--instrument", "csvc-grid", "--answers", answered)
+    on_time = csvc("case", "new", "--label", "Rien en retard")["id"]
+    answered = csvc.answers("low.json", _at(full_grid(violence_history="yes"), now - timedelta(hours=1)))
+    csvc("case", "assess", on_time, "--instrument", "csvc-grid", "--answers", answered)
+
+    queue = csvc("followup", "--overdue")
+
+    assert [item["case"] for item in queue] == [late_action]
+    assert queue[0]["overdue"] is False and queue[0]["overdue_actions"] > 0
