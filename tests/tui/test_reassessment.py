@@ -1,5 +1,5 @@
 """A second assessment of a case with another instrument shows each action once on the case screen, and the
-action she declined stays declined."""
+action she declined stays declined (not declined a second time when she leaves it out again)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Any
 
 from csvc_tui.screens.case import CaseScreen
-from textual.widgets import OptionList
+from textual.widgets import OptionList, SelectionList
 
 from tests.store.conftest import grid
 from tests.tui.conftest import PASSPHRASE, UNLOCKED, wait_for
@@ -27,7 +27,8 @@ async def test_the_case_screen_shows_each_action_once_after_two_assessments(
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_case_by_name(app, pilot, "Deux évaluations")
-        await assess_all_yes(app, pilot, "risk-checklist")
+        result = await assess_all_yes(app, pilot, "risk-checklist")
+        result.query_one("#actions", SelectionList).deselect("safety_plan")  # not retained, again
         await pilot.press("c")
         case = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
         await wait_for(pilot, lambda: len(case.detail.assessments) == 2)
@@ -39,3 +40,7 @@ async def test_the_case_screen_shows_each_action_once_after_two_assessments(
         assert set(shown) >= {"shelter_offer", "safety_plan"} and set(shown.values()) == {1}, prompts
         [declined] = [prompt for prompt in prompts if labels["safety_plan"][:40] in prompt]
         assert "à faire" not in declined.casefold(), declined
+    session = store.unlock("alice", PASSPHRASE)
+    [kept] = [a for a in session.case(case_id, reveal=True).actions if a.action == "safety_plan"]
+    assert [change.note for change in kept.history if change.note] == ["Pas maintenant"]
+    session.lock()
