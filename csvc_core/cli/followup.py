@@ -10,7 +10,12 @@ from csvc_core.i18n import t
 
 
 @click.command()
-@click.option("--overdue", "overdue_only", is_flag=True, help="Only the cases past their re-assessment date.")
+@click.option(
+    "--overdue",
+    "overdue_only",
+    is_flag=True,
+    help="Only the cases past their re-assessment date or with an overdue action.",
+)
 @click.option("--limit", type=click.IntRange(1), default=None)
 @store_command
 @json_option

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts
+from csvc_core.store.due import due_state
 
 THRESHOLD = 5
 LEVELS = ("1", "2", "3", "4", "none")
@@ -157,16 +158,19 @@ def _by_level(cases: Sequence[CaseFacts], start: datetime, end: datetime, thresh
 
 def _overdue(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> Table:
     """Actions created in the period, by owner sector, as they stand at the period's end: closed, open and not
-    yet due, open and overdue."""
+    yet due (or due at its assessment's time, within its grace), open and overdue (the rule of ``due.py``)."""
     grid: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ACTION_COLUMNS, 0))
     for case in cases:
         for action in case.actions:
             if not _in(action.created_at, start, end):
                 continue
-            if _status_at(action, end) in CLOSED:
+            status = _status_at(action, end)
+            if status in CLOSED:
                 state = "closed"
             else:
-                state = "overdue" if action.due is not None and action.due < end else "open"
+                source = case.assessments[action.assessment] if action.assessment is not None else None
+                assessed = source.assessed_at if source is not None else None
+                state = "overdue" if due_state(status, action.due, assessed, end) == "overdue" else "open"
             for sector in (action.sector, ALL):
                 grid[sector][state] += 1
                 grid[sector]["total"] += 1

@@ -3,7 +3,8 @@
 The store never scores. It calls ``Csvc.assess(..., sector=<the acting organisation's sector>, history=...)``,
 keeps the answers and the result (both encrypted: they hold notes and the override's reason), the instrument
 definition snapshot (so that re-reading after an instrument upgrade gives the original result), the
-recommended actions, and refreshes the case level — all in one transaction with its audit entry.
+recommended actions (against those the case already has, ``recommended.py``), and refreshes the case level —
+all in one transaction with its audit entry.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from csvc_core.framework import Csvc
 from csvc_core.instruments import instrument_to_json
 from csvc_core.jsonio import answers_to_json, parse_assessment
 from csvc_core.model import Instrument, Result
-from csvc_core.store import keyring
+from csvc_core.store import keyring, recommended
 from csvc_core.store.access import readable_case, require, visible_case
 from csvc_core.store.cases import level_state, refresh_case, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.records import AssessmentSummary
 from csvc_core.store.schema import (
-    action_history,
-    actions,
     assessment_closures,
     assessments,
     instrument_snapshots,
@@ -97,7 +96,8 @@ def history_of(tx: Tx, csvc: Csvc, case_id: str) -> tuple[Result, ...]:
 def assess(
     tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
 ) -> tuple[str, Result, list[str]]:
-    """Score and store one assessment confirmed by the acting user; returns its id, result and action ids."""
+    """Score and store one assessment confirmed by the acting user; returns its id, result and the ids of the
+    actions its recommendations map to (new, or already in the case)."""
     tx.require_writable()
     require(tx.actor, "case.write")
     case = visible_case(tx.connection, tx.actor, case_id)
@@ -144,39 +144,8 @@ def assess(
             confirmed_at=tx.now,
         )
     )
-    action_ids = []
-    for action in result.actions:
-        action_id = new_id()
-        action_ids.append(action_id)
-        label = (
-            json.dumps({"fr": action.label.fr, "en": action.label.en}, ensure_ascii=False)
-            if action.label
-            else None
-        )
-        tx.connection.execute(
-            insert(actions).values(
-                id=action_id,
-                case_id=case_id,
-                org_id=case.org_id,
-                assessment_id=assessment_id,
-                action=action.id,
-                sector=action.sector,
-                label=label,
-                mandatory=action.mandatory,
-                due=action.due,
-                status="open",
-                proposed_by=action.proposed_by,
-                created_at=tx.now,
-                updated_at=tx.now,
-                updated_by=tx.actor.user_id,
-                version=1,
-            )
-        )
-        tx.connection.execute(
-            insert(action_history).values(
-                id=new_id(), action_id=action_id, at=tx.now, by=tx.actor.user_id, status="open", note_ct=None
-            )
-        )
+    refresh_case(tx, case_id)
+    action_ids = recommended.record(tx, case_id, case.org_id, assessment_id, result.actions)
     tx.audit(
         "assessment.add",
         case_id,
@@ -185,7 +154,6 @@ def assess(
         version=result.instrument.version,
         actions=action_ids,
     )
-    refresh_case(tx, case_id)
     return assessment_id, result, action_ids
 
 

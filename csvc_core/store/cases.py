@@ -405,16 +405,11 @@ class LevelState:
     reassess_by: datetime | None
 
 
-def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None = None) -> LevelState:
-    rows = tuple(
-        tx.connection.execute(
-            select(assessments)
-            .where(assessments.c.case_id == case_id)
-            .order_by(assessments.c.assessed_at.desc())
-        )
-    )
+def _records(
+    tx: Tx, rows: Sequence[Row], factors: dict[str, tuple[str, ...]] | None = None
+) -> list[AssessmentRecord]:
     names = user_names(tx, [row.confirmed_by for row in rows])
-    records = [
+    return [
         AssessmentRecord(
             id=row.id,
             sector=row.sector,
@@ -432,6 +427,26 @@ def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None
         )
         for row in rows
     ]
+
+
+def level_at(tx: Tx, case_id: str, when: datetime) -> int | None:
+    """The case level as it stood at ``when``, from the assessments confirmed and closures made by then."""
+    rows = tx.connection.execute(
+        select(assessments).where(assessments.c.case_id == case_id, assessments.c.confirmed_at <= when)
+    ).all()
+    closures = [closure for closure in closures_of(tx, [row.id for row in rows]) if closure.closed_at <= when]
+    return case_compromission(_records(tx, rows), when, closures).level
+
+
+def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None = None) -> LevelState:
+    rows = tuple(
+        tx.connection.execute(
+            select(assessments)
+            .where(assessments.c.case_id == case_id)
+            .order_by(assessments.c.assessed_at.desc())
+        )
+    )
+    records = _records(tx, rows, factors)
     closures = closures_of(tx, [row.id for row in rows])
     level = case_compromission(records, tx.now, closures)
     events = []

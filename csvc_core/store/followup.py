@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, case, func, insert, nulls_last, select, update
+from sqlalchemy import ColumnElement, Row, case, func, insert, nulls_last, or_, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import Text
@@ -39,21 +39,20 @@ def danger_rank() -> ColumnElement[int]:
 
 def followup(tx: Tx, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
     """Open cases with a re-assessment date, most dangerous first: level (no level in force: between 3 and 2),
-    then the most overdue actions, then the earliest re-assessment date (late ones lead)."""
+    then the most overdue actions, then the earliest re-assessment date (late ones lead). ``overdue_only``:
+    those late for their re-assessment or with an overdue action (``due.py``)."""
     require(tx.actor, "case.read")
-    overdue_actions = (
-        select(func.count())
-        .where(actions.c.case_id == cases.c.id, overdue_now(tx.now))
-        .scalar_subquery()
-        .label("overdue_actions")
+    late_actions = (
+        select(func.count()).where(actions.c.case_id == cases.c.id, overdue_now(tx.now)).scalar_subquery()
     )
+    overdue_actions = late_actions.label("overdue_actions")
     query = (
         select(cases.c.id, cases.c.reassess_by, cases.c.compromission, overdue_actions)
         .where(case_scope(tx.actor), cases.c.status == "open", cases.c.reassess_by.is_not(None))
         .order_by(danger_rank().desc(), overdue_actions.desc(), cases.c.reassess_by, cases.c.id)
     )
     if overdue_only:
-        query = query.where(cases.c.reassess_by <= tx.now)
+        query = query.where(or_(cases.c.reassess_by <= tx.now, late_actions > 0))
     if limit is not None:
         query = query.limit(limit)
     items = [
@@ -126,6 +125,8 @@ def action_records(
                     )
                     if reveal
                     else None,
+                    assessment=change.assessment_id,
+                    due=change.due,
                 )
                 for change in history.get(row.id, ())
             ),

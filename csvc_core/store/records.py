@@ -179,9 +179,19 @@ class ActionChange:
     by: str
     status: str
     note: str | None
+    #: the assessment that recommended the action (again) at this change, and the due date it then took.
+    assessment: str | None = None
+    due: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"at": iso(self.at), "by": self.by, "status": self.status, "note": self.note}
+        return {
+            "at": iso(self.at),
+            "by": self.by,
+            "status": self.status,
+            "note": self.note,
+            "assessment": self.assessment,
+            "due": iso(self.due) if self.due else None,
+        }
 
 
 @attrs.frozen
@@ -289,8 +299,14 @@ class StoredAssessment:
     hook_errors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Contract §1's object plus ``assessment_id``."""
-        return {**self.result.to_json(), "assessment_id": self.id}
+        """Contract §1's object (``actions``: what the instrument recommended) plus ``assessment_id`` and
+        ``stored_actions``: the case's actions those recommendations map to, new or already there (their own
+        ``assessment`` names the assessment that first recommended them)."""
+        return {
+            **self.result.to_json(),
+            "assessment_id": self.id,
+            "stored_actions": [action.to_json() for action in self.actions],
+        }
 
 
 @attrs.frozen

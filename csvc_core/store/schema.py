@@ -232,6 +232,9 @@ action_history = Table(
     Column("by", ID, ForeignKey("users.id"), nullable=False),
     Column("status", String(16), nullable=False),
     Column("note_ct", LargeBinary, nullable=True),
+    # the assessment that recommended the action (again) at this change, and the due date it then took
+    Column("assessment_id", ID, nullable=True),
+    Column("due", UTCDateTime, nullable=True),
 )
 
 case_events = Table(

@@ -122,3 +122,20 @@ def test_outputs_agree(tmp_path):
     html = write(stats, "html", "fr")
     assert "<svg" in html and "Statistiques dépersonnalisées" in html and "*" in html
     assert "Dépersonnalisées" not in write(stats, "html", "en")
+
+
+def due_now(sector: str, at: datetime) -> CaseFacts:
+    """A case assessed at ``at`` whose one action is due at that time ("without delay")."""
+    assessment = AssessmentFacts(sector, "csvc-grid", "victim", 4, at, at, at + timedelta(days=1))
+    return CaseFacts((assessment,), (ActionFacts(sector, at, at, 0, ((at, "open"),)),))
+
+
+def test_an_action_due_at_its_assessment_is_not_overdue_within_the_grace():
+    """At the period's end, actions due "now" at assessments 2 hours before are still to do (the store's
+    grace), those of assessments 2 days before are overdue."""
+    recent = [due_now("shelter", END - timedelta(hours=2)) for _ in range(5)]
+    older = [due_now("police", END - timedelta(days=2)) for _ in range(5)]
+    stats = to_json(compute(recent + older, START, END, threshold=1))
+    rows = {row["sector"]: row for row in stats["overdue_actions"]["rows"]}
+    assert (rows["shelter"]["open"], rows["shelter"]["overdue"]) == (5, 0)
+    assert (rows["police"]["open"], rows["police"]["overdue"]) == (0, 5)

@@ -348,10 +348,11 @@ class Workspace:
     def record(
         self, case_id: str, instrument_id: str, payload: Mapping[str, Any], accepted: list[str]
     ) -> Any:
-        """Store the confirmed assessment; actions the professional did not accept are closed as not done."""
+        """Store the confirmed assessment; actions the professional did not accept are closed as not done
+        (those the case already had declined stay as they were)."""
         stored = self.live.assess(case_id, instrument_id, payload, source="tui")
         for action in stored.actions:
-            if action.action not in accepted and not action.mandatory:
+            if action.action not in accepted and not action.mandatory and action.status == "open":
                 self.live.set_action_status(
                     action.id, "not_done", _("result.not_accepted"), expected_version=action.version
                 )
