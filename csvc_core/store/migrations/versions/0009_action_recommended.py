@@ -1,15 +1,15 @@
 """An action's history says which assessment recommended it (again) and the due date it then took, so that a
 re-assessment keeps an action already open (moving its due date earlier) instead of repeating it.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
