@@ -134,13 +134,13 @@ class Workspace:
         ]
         return exists, sorted(choices)
 
-    def create_store(self, org: str, sector: str, user: str, passphrase: str) -> None:
-        """First run: create the store (organisation, sector, first user) and open it as that user."""
+    def create_store(self, org: str, sector: str, user: str, passphrase: str, role: str) -> None:
+        """First run: create the store (organisation, sector, first user in ``role``) and open it as her."""
         from csvc_core.store.opening import init_store
 
         with self._lock:
             store = init_store(
-                self.store_url, org=org, sector=sector, user=user, passphrase=passphrase, kdf=self.kdf
+                self.store_url, org=org, sector=sector, user=user, passphrase=passphrase, role=role, kdf=self.kdf
             )
             self._open(store, user, passphrase)
 
