@@ -12,7 +12,9 @@ from csvc_core.store import open_store
 from tests.tui.conftest import PASSPHRASE, screen_text, wait_for
 
 
-async def test_first_run_asks_her_role_and_may_keep_her_to_administering(make_app: Any, store_url: str) -> None:
+async def test_first_run_asks_her_role_and_may_keep_her_to_administering(
+    make_app: Any, store_url: str
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "setup-org")

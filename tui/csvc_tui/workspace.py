@@ -140,7 +140,13 @@ class Workspace:
 
         with self._lock:
             store = init_store(
-                self.store_url, org=org, sector=sector, user=user, passphrase=passphrase, role=role, kdf=self.kdf
+                self.store_url,
+                org=org,
+                sector=sector,
+                user=user,
+                passphrase=passphrase,
+                role=role,
+                kdf=self.kdf,
             )
             self._open(store, user, passphrase)
 

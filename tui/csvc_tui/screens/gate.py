@@ -177,7 +177,9 @@ class GateScreen(Screen[None]):
         fields = [
             w for w in self.query(f"{form} Input, {form} OptionList") if isinstance(w, Input | OptionList)
         ]
-        empty = next((w for w in fields if (w.value == "" if isinstance(w, Input) else self.unchosen(w))), None)
+        empty = next(
+            (w for w in fields if (w.value == "" if isinstance(w, Input) else self.unchosen(w))), None
+        )
         if empty is not None:
             empty.focus()
             return
