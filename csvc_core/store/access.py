@@ -113,6 +113,13 @@ def member(actor: Actor) -> Member:
     return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), actor.role)
 
 
+def supervisor(actor: Actor) -> Member:
+    """The acting user as the sharing rules see her when she supervises (reviews an emergency access): one who
+    works cases and administers supervises as an administrator."""
+    role = ADMIN if actor.administers else actor.role
+    return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), role)
+
+
 def case_access(connection: Connection, actor: Actor, case_id: str, now: datetime | None = None) -> Access:
     """The access decision on one case (``may_see``); an unknown case is refused like a hidden one."""
     record = case_record(connection, case_id)

@@ -144,3 +144,28 @@ def test_the_command_line_sets_roles_in_words(tmp_path: Path, sqlite_url: str) -
     assert "alice" in listed and "intervenante + administration" in listed
     assert [u["role"] for u in json.loads(csvc("user", "list", "--json"))] == ["worker+admin", "worker+admin"]
     assert "d'administrer" in csvc("user", "role", "alice", "--role", "worker", code=1)
+
+
+def test_who_works_cases_and_administers_reviews_an_emergency_access(store_url: str) -> None:
+    with (
+        init_store(
+            store_url,
+            org="Maison Aurore",
+            sector="shelter",
+            user="alice",
+            passphrase=PASSPHRASE,
+            role="worker+admin",
+            kdf=FAST_KDF,
+        ) as store,
+        store.unlock("alice", PASSPHRASE) as alice,
+    ):
+        alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+        with store.unlock("pia", PASSPHRASE) as pia:
+            pia.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+        case_id = alice.new_case(CANARY)
+        with store.unlock("paul", PASSPHRASE) as paul:
+            opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
+        [alert] = alice.emergency_alerts()
+        assert alert["id"] == opened["id"]
+        alice.review_emergency(opened["id"])
+        assert alice.emergency_alerts() == []
