@@ -119,7 +119,9 @@ def review_emergency(tx: Tx, access_id: str) -> None:
     ).first()
     if row is None:
         raise OperationFailed(key="error.store.emergency_not_found", id=access_id)
-    reviewed = emergency.review(emergency_of(row), supervisor=supervisor(tx.actor), owner=row.owner_id, at=tx.now)
+    reviewed = emergency.review(
+        emergency_of(row), supervisor=supervisor(tx.actor), owner=row.owner_id, at=tx.now
+    )
     tx.connection.execute(
         update(emergency_access)
         .where(emergency_access.c.id == access_id, emergency_access.c.reviewed_at.is_(None))
