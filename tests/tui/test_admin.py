@@ -36,6 +36,7 @@ async def test_first_run_asks_her_role_and_may_keep_her_to_administering(
         await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "setup-passphrase")
         await pilot.press(*PASSPHRASE, "enter", *PASSPHRASE, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), timeout=30)
+        await wait_for(pilot, lambda: "a : admin" in screen_text(app))  # she administers
     with open_store(store_url).unlock("alice", PASSPHRASE) as alice:
         assert (alice.actor.role, alice.actor.administers) == ("admin", True)
 
@@ -113,7 +114,7 @@ async def test_an_administrator_adds_changes_disables_and_enables_a_colleague(
         await choose_option(pilot, "worker+admin")
         await wait_for(pilot, lambda: "wanda — intervenante + administration" in screen_text(app))
         await pilot.press("d")
-        await choose_option(pilot, "yes")
+        await choose_option(pilot, "disable")
         await wait_for(pilot, lambda: "(désactivée)" in screen_text(app))
         with pytest.raises(LoginRefused):
             store.unlock("wanda", PASSPHRASE)

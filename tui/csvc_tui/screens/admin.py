@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
 
 
+#: the answers to "disable her?" (keeping her is what is offered).
+DISABLE, KEEP = "disable", "keep"
+
+
 def role_words(stored: str) -> str:
     return role_term(stored).text(language())
 
@@ -222,17 +226,17 @@ class AdminScreen(Screen[None]):
         if person is None:
             return
         if person.active:
-            answers = [("yes", _("admin.disable_yes")), ("no", _("admin.disable_no"))]
+            answers = [(DISABLE, _("admin.disable_yes")), (KEEP, _("admin.disable_no"))]
 
             def confirmed(answer: str | None) -> None:
-                if answer == "yes":
+                if answer == DISABLE:
                     self.run(
                         lambda: session.set_user_active(person.name, False),
                         "admin.disabled",
                         name=person.name,
                     )
 
-            self.app.push_screen(AskChoice(_("admin.disable", name=person.name), answers, "no"), confirmed)
+            self.app.push_screen(AskChoice(_("admin.disable", name=person.name), answers, KEEP), confirmed)
             return
         self.ask_passphrase(
             person.name,
