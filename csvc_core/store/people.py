@@ -203,6 +203,17 @@ def list_users(tx: Tx) -> list[UserInfo]:
     ]
 
 
+def _colleague(tx: Tx, name: str) -> Row:
+    """The person ``name`` of the acting administrator's own organisation (another one's is refused)."""
+    directory = people(tx.connection)
+    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
+    if row is None:
+        raise BadInput(key="error.store.user_unknown", name=name)
+    if row.org_id != tx.actor.org_id:
+        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+    return row
+
+
 def set_user_active(
     tx: Tx, name: str, active: bool, passphrase: str | None = None, kdf: crypto.KdfParams | None = None
 ) -> None:
@@ -210,12 +221,7 @@ def set_user_active(
     new passphrase given by an administrator of her organisation: a new key pair, a new grant."""
     tx.require_writable()
     require(tx.actor, "user.manage")
-    directory = people(tx.connection)
-    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
-    if row is None:
-        raise BadInput(key="error.store.user_unknown", name=name)
-    if row.org_id != tx.actor.org_id:
-        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+    row = _colleague(tx, name)
     if row.id == tx.actor.user_id and not active:
         raise OperationFailed(key="error.store.disable_self")
     if active and passphrase is None:
@@ -243,12 +249,7 @@ def set_user_role(tx: Tx, name: str, role: str) -> None:
     require(tx.actor, "user.manage")
     if role not in ROLE_CHOICES:
         raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
-    directory = people(tx.connection)
-    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
-    if row is None:
-        raise BadInput(key="error.store.user_unknown", name=name)
-    if row.org_id != tx.actor.org_id:
-        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+    row = _colleague(tx, name)
     if row.id == tx.actor.user_id and not read_role(role)[1]:
         raise OperationFailed(key="error.store.unadminister_self")
     if pg_security.is_postgresql(tx.connection):

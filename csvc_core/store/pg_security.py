@@ -412,6 +412,19 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
         END""",
     ),
     (
+        "csvc_colleague(target varchar) RETURNS users LANGUAGE plpgsql STABLE",
+        False,
+        """DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE;
+        BEGIN
+            SELECT * INTO who FROM users WHERE id = target;
+            IF NOT FOUND OR who.org_id <> mine THEN
+                RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
+                    USING ERRCODE = '42501';
+            END IF;
+            RETURN who;
+        END""",
+    ),
+    (
         "csvc_org_group(org varchar) RETURNS text LANGUAGE plpgsql",
         False,
         """DECLARE group_role text := csvc_role('org', org);
@@ -476,18 +489,14 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
     (
         "csvc_set_active(target varchar, active boolean, verifier text) RETURNS void LANGUAGE plpgsql",
         True,
-        """DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE; login text;
+        """DECLARE who users%ROWTYPE; login text;
         BEGIN
             IF verifier IS NOT NULL AND verifier !~
                 '^SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$' THEN
                 RAISE EXCEPTION 'csvc: a login takes a SCRAM-SHA-256 verifier, never a password'
                     USING ERRCODE = '22023';
             END IF;
-            SELECT * INTO who FROM users WHERE id = target;
-            IF NOT FOUND OR who.org_id <> mine THEN
-                RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
-                    USING ERRCODE = '42501';
-            END IF;
+            who := csvc_colleague(target);
             IF who.id = csvc_me() AND NOT active THEN
                 RAISE EXCEPTION 'csvc: one does not disable oneself' USING ERRCODE = '42501';
             END IF;
@@ -509,16 +518,12 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
     (
         "csvc_set_role(target varchar, new_role varchar) RETURNS void LANGUAGE plpgsql",
         True,
-        f"""DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE;
+        f"""DECLARE who users%ROWTYPE;
         BEGIN
             IF new_role IS NULL OR new_role NOT IN ({_ROLE_CHOICES}) THEN
                 RAISE EXCEPTION 'csvc: unknown role %', new_role USING ERRCODE = '22023';
             END IF;
-            SELECT * INTO who FROM users WHERE id = target;
-            IF NOT FOUND OR who.org_id <> mine THEN
-                RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
-                    USING ERRCODE = '42501';
-            END IF;
+            who := csvc_colleague(target);
             IF who.id = csvc_me() AND NOT (new_role = 'admin' OR new_role LIKE '%+admin') THEN
                 RAISE EXCEPTION 'csvc: one does not stop administering oneself' USING ERRCODE = '42501';
             END IF;

@@ -6,6 +6,7 @@ PostgreSQL server, the command line in a subprocess)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing.reasons import Refused
-from csvc_core.store import AccessDenied, StoreSession, init_store
+from csvc_core.store import AccessDenied, Store, StoreSession, init_store
 from csvc_core.testing import raises_worded
 
 from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
@@ -36,7 +37,9 @@ def share_a_case(session: StoreSession) -> str:
     return session.share(case_id, categories=["identity"], to=POLICE, purpose="protection")
 
 
-def test_the_first_person_both_administers_and_shares(store_url: str) -> None:
+@pytest.fixture
+def first_both(store_url: str) -> Iterator[tuple[Store, StoreSession]]:
+    """Maison Aurore, whose first person alice works cases and administers."""
     with (
         init_store(
             store_url,
@@ -49,14 +52,19 @@ def test_the_first_person_both_administers_and_shares(store_url: str) -> None:
         ) as store,
         store.unlock("alice", PASSPHRASE) as alice,
     ):
-        assert (alice.actor.role, alice.actor.administers) == ("worker", True)
-        alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
-        alice.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
-        assert share_a_case(alice)
-        with store.unlock("pia", PASSPHRASE) as pia:  # a pure administrator still does not share
-            assert (pia.actor.role, pia.actor.administers) == ("admin", True)
-            pia.add_organisation("Centre Hélios", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF)
-        assert [(u.name, u.role) for u in alice.users()] == [("alice", "worker+admin"), ("wanda", "worker")]
+        yield store, alice
+
+
+def test_the_first_person_both_administers_and_shares(first_both: tuple[Store, StoreSession]) -> None:
+    store, alice = first_both
+    assert (alice.actor.role, alice.actor.administers) == ("worker", True)
+    alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    alice.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    assert share_a_case(alice)
+    with store.unlock("pia", PASSPHRASE) as pia:  # a pure administrator still does not share
+        assert (pia.actor.role, pia.actor.administers) == ("admin", True)
+        pia.add_organisation("Centre Hélios", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    assert [(u.name, u.role) for u in alice.users()] == [("alice", "worker+admin"), ("wanda", "worker")]
 
 
 def test_a_pure_administrator_is_refused_sharing_in_words(session: StoreSession) -> None:
@@ -146,26 +154,17 @@ def test_the_command_line_sets_roles_in_words(tmp_path: Path, sqlite_url: str) -
     assert "d'administrer" in csvc("user", "role", "alice", "--role", "worker", code=1)
 
 
-def test_who_works_cases_and_administers_reviews_an_emergency_access(store_url: str) -> None:
-    with (
-        init_store(
-            store_url,
-            org="Maison Aurore",
-            sector="shelter",
-            user="alice",
-            passphrase=PASSPHRASE,
-            role="worker+admin",
-            kdf=FAST_KDF,
-        ) as store,
-        store.unlock("alice", PASSPHRASE) as alice,
-    ):
-        alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
-        with store.unlock("pia", PASSPHRASE) as pia:
-            pia.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
-        case_id = alice.new_case(CANARY)
-        with store.unlock("paul", PASSPHRASE) as paul:
-            opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
-        [alert] = alice.emergency_alerts()
-        assert alert["id"] == opened["id"]
-        alice.review_emergency(opened["id"])
-        assert alice.emergency_alerts() == []
+def test_who_works_cases_and_administers_reviews_an_emergency_access(
+    first_both: tuple[Store, StoreSession],
+) -> None:
+    store, alice = first_both
+    alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    with store.unlock("pia", PASSPHRASE) as pia:
+        pia.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+    case_id = alice.new_case(CANARY)
+    with store.unlock("paul", PASSPHRASE) as paul:
+        opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
+    [alert] = alice.emergency_alerts()
+    assert alert["id"] == opened["id"]
+    alice.review_emergency(opened["id"])
+    assert alice.emergency_alerts() == []

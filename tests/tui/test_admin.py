@@ -7,16 +7,15 @@ from typing import Any
 
 import pytest
 from csvc_tui.screens.admin import AdminScreen
-from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.consent import ShareForm
 from csvc_tui.screens.disclosure import DisclosureForm
-from csvc_tui.screens.sharing import SharingScreen
 from textual.widgets import Input, OptionList
 
 from csvc_core.store import Store, open_store
 from csvc_core.store.people import LoginRefused
 from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, UNLOCKED, mounted_text, screen_text, wait_for
+from tests.tui.test_sharing import open_sharing
 
 
 async def test_first_run_asks_her_role_and_may_keep_her_to_administering(
@@ -145,13 +144,7 @@ async def test_an_empty_partner_list_says_how_to_add_one(make_app: Any, store: S
         berthe.new_case(CANARY)
     app = make_app(environ={"CSVC_USER": "berthe", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and CANARY in screen_text(app))
-        await pilot.press("enter")
-        case = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
-        await wait_for(pilot, lambda: case.detail is not None)
-        await pilot.press("p")
-        sharing = await wait_for(pilot, lambda: isinstance(app.screen, SharingScreen) and app.screen)
-        await wait_for(pilot, lambda: sharing.view is not None)
+        sharing = await open_sharing(app, pilot)
         for key, form in (("p", ShareForm), ("u", DisclosureForm)):
             await pilot.press(key)
             await wait_for(pilot, lambda form=form: isinstance(app.screen, form))
