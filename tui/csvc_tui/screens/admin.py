@@ -47,6 +47,10 @@ class AdminScreen(Screen[None]):
         bind("person_active", "toggle_active"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: dict[str, Any] = {}  # the colleagues listed, by name
+
     @property
     def csvc_app(self) -> CsvcApp:
         return cast("CsvcApp", self.app)
