@@ -39,3 +39,18 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     texts = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     text = texts.get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return text.format(**values) if values else text
+
+
+class Term:
+    """Catalogue words used as a value of a message (role names...): worded in the reader's language when the
+    message is, joined by ``joiner``."""
+
+    def __init__(self, keys: tuple[str, ...], joiner: str = ", ") -> None:
+        self.keys = keys
+        self.joiner = joiner
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.joiner.join(t(key, lang) for key in self.keys)
+
+    def __str__(self) -> str:
+        return self.text()

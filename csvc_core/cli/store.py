@@ -11,6 +11,7 @@ from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, store_option, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime, refuse_future
+from csvc_core.store.access import ROLE_CHOICES, read_role
 
 
 @click.group()
@@ -22,6 +23,12 @@ def store() -> None:
 @click.option("--org", required=True, help="Name of the organisation that owns the store.")
 @click.option("--sector", required=True, help="Sector of the organisation (police, health, shelter, ...).")
 @click.option("--user", "user_name", required=True, help="First user (administrator).")
+@click.option(
+    "--role",
+    default="admin",
+    type=click.Choice([choice for choice in ROLE_CHOICES if read_role(choice)[1]]),
+    help="Her role: admin, or a role she works cases in and administers too (worker+admin).",
+)
 @click.option("--retention-days", type=int, default=None, help="Days a closed case is kept before purge.")
 @store_option
 @json_option
@@ -30,6 +37,7 @@ def init(
     org: str,
     sector: str,
     user_name: str,
+    role: str,
     retention_days: int | None,
     store_url: str | None,
     as_json: bool,
@@ -46,6 +54,7 @@ def init(
         sector=sector,
         user=user_name,
         passphrase=passphrase,
+        role=role,
         retention_days=retention_days or DEFAULT_RETENTION_DAYS,
     )
     try:

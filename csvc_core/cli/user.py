@@ -10,7 +10,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
-from csvc_core.store.access import ROLES
+from csvc_core.store.access import ROLE_CHOICES, role_term
 
 ENV_NEW_PASSPHRASE = "CSVC_NEW_PASSPHRASE"
 
@@ -34,7 +34,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=click.Choice(ROLE_CHOICES))
 @click.option("--org", "organisation", default=None, help="Organisation name: yours (the default).")
 @store_command
 @json_option
@@ -55,7 +55,7 @@ def add(
     if as_json:
         echo_json({"id": user_id, "name": name, "role": role})
     else:
-        click.echo(t("store.user_added", lang, name=name, role=role))
+        click.echo(t("store.user_added", lang, name=name, role=role_term(role).text(lang)))
 
 
 @user.command("list")
@@ -71,7 +71,8 @@ def list_users(store_url: str | None, user_name: str | None, as_json: bool, lang
         return
     for item in found:
         state = "" if item.active else t("store.disabled", lang)
-        click.echo(f"{item.name:<24} {item.role:<12} {item.organisation} ({item.sector}) {state}".rstrip())
+        role = role_term(item.role).text(lang)
+        click.echo(f"{item.name:<24} {role:<28} {item.organisation} ({item.sector}) {state}".rstrip())
 
 
 @user.command("disable")
@@ -95,6 +96,18 @@ def enable(name: str, store_url: str | None, user_name: str | None, lang: str) -
     with unlocked(store_url, user_name, lang) as session:
         session.set_user_active(name, True, new_passphrase(name, lang))
     click.echo(t("store.user_enabled", lang, name=name))
+
+
+@user.command("role")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(ROLE_CHOICES))
+@store_command
+@lang_option
+def role(name: str, role: str, store_url: str | None, user_name: str | None, lang: str) -> None:
+    """Changer le rôle d'un utilisateur / Change a user's role (admin); "worker+admin": both."""
+    with unlocked(store_url, user_name, lang) as session:
+        session.set_user_role(name, role)
+    click.echo(t("store.user_role_set", lang, name=name, role=role_term(role).text(lang)))
 
 
 @user.command("passphrase")

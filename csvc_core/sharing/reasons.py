@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import attrs
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.i18n import DEFAULT_LANGUAGE, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
 
 
 @attrs.frozen
@@ -20,10 +20,31 @@ class Reason:
     values: dict[str, str] = attrs.field(factory=dict)
 
     def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(f"sharing.{self.code}", lang, **self.values)
+        shown = {
+            name: _role_words(value, lang) if name in ROLE_VALUES else value
+            for name, value in self.values.items()
+        }
+        return t(f"sharing.{self.code}", lang, **shown)
 
     def to_json(self) -> dict[str, object]:
         return {"code": self.code, "values": dict(self.values), "text": self.text()}
+
+
+#: values that name roles ("role", and "allowed" where the allowed are roles): shown as the catalogue words.
+ROLE_VALUES = ("role", "allowed")
+
+
+def _role_words(value: str, lang: str) -> str:
+    """Each role in ``value`` ("worker, repondant", "worker+admin") in the reader's words; the rest as is."""
+    words = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    def word(item: str) -> str:
+        parts = item.split("+")
+        if all(f"role.{part}" in words for part in parts):
+            return " + ".join(words[f"role.{part}"] for part in parts)
+        return item
+
+    return ", ".join(word(item) for item in value.split(", "))
 
 
 def reason(code: str, **values: object) -> Reason:

@@ -15,13 +15,21 @@ import attrs
 from sqlalchemy import ColumnElement, Connection, Row, select
 
 from csvc_core.errors import OperationFailed
+from csvc_core.i18n import Term
 from csvc_core.sharing.access import Access, may_see
 from csvc_core.sharing.parties import Actor as Member
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
 from csvc_core.store.schema import cases, utcnow
 from csvc_core.store.sharing_rows import case_record
 
-ROLES = ("worker", "repondant", "coordinator", "admin")
+#: roles that work cases (share, disclose, take part in a concertation); "admin" manages the organisation's
+#: people and does not work cases, unless she also holds one of these: her stored role is then both, joined
+#: by "+" ("worker+admin"), as in a small shelter where the first person is both.
+WORKING_ROLES = ("worker", "repondant", "coordinator")
+ADMIN = "admin"
+ROLES = (*WORKING_ROLES, ADMIN)
+#: what a user's stored role may be: one role, or a working role that also administers.
+ROLE_CHOICES = (*ROLES, *(f"{role}+{ADMIN}" for role in WORKING_ROLES))
 _EVERYONE = frozenset(ROLES)
 _SUPERVISORS = frozenset({"repondant", "coordinator", "admin"})
 #: permission -> roles that hold it.
@@ -46,7 +54,24 @@ class Actor:
     org_id: str
     org_name: str
     sector: str
-    role: str
+    role: str  # the one role the sharing rules see: her working role, or "admin" alone
+    administers: bool = False  # she also manages her organisation's people (a working role and admin)
+
+
+def stored_role(role: str, administers: bool) -> str:
+    """The stored role of someone in ``role`` who also administers, or not: "worker+admin", "admin"..."""
+    return f"{role}+{ADMIN}" if administers and role != ADMIN else role
+
+
+def read_role(stored: str) -> tuple[str, bool]:
+    """(the role the sharing rules see, whether she administers) from a stored role."""
+    role, _, also = stored.partition("+")
+    return role, role == ADMIN or also == ADMIN
+
+
+def role_term(stored: str) -> Term:
+    """A stored role as words in the reader's language ("intervenante + administration")."""
+    return Term(tuple(f"role.{part}" for part in stored.split("+")), " + ")
 
 
 class AccessDenied(OperationFailed):
@@ -54,18 +79,18 @@ class AccessDenied(OperationFailed):
 
 
 def may(actor: Actor, permission: str) -> bool:
-    return actor.role in PERMISSIONS[permission]
+    allowed = PERMISSIONS[permission]
+    return actor.role in allowed or (actor.administers and ADMIN in allowed)
 
 
 def require(actor: Actor, permission: str) -> None:
     if not may(actor, permission):
-        roles = ", ".join(sorted(PERMISSIONS[permission]))
         raise AccessDenied(
             key="error.store.not_permitted",
             user=actor.name,
-            role=actor.role,
+            role=role_term(stored_role(actor.role, actor.administers)),
             permission=permission,
-            roles=roles,
+            roles=Term(tuple(f"role.{role}" for role in sorted(PERMISSIONS[permission]))),
         )
 
 
@@ -86,6 +111,13 @@ def visible_case(connection: Connection, actor: Actor, case_id: str) -> Row:
 def member(actor: Actor) -> Member:
     """The acting user as the sharing rules see her: user id, organisation and sector, role."""
     return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), actor.role)
+
+
+def supervisor(actor: Actor) -> Member:
+    """The acting user as the sharing rules see her when she supervises (reviews an emergency access): one who
+    works cases and administers supervises as an administrator."""
+    role = ADMIN if actor.administers else actor.role
+    return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), role)
 
 
 def case_access(connection: Connection, actor: Actor, case_id: str, now: datetime | None = None) -> Access:

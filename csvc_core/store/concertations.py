@@ -35,7 +35,7 @@ from csvc_core.sharing.concertation import (
 from csvc_core.sharing.parties import COORDINATOR
 from csvc_core.sharing.plan import OPEN, Attendee, Meeting, PlanAction, Review
 from csvc_core.store import carried, keyring
-from csvc_core.store.access import AccessDenied, case_access, member, visible_case
+from csvc_core.store.access import AccessDenied, case_access, member, stored_role, visible_case
 from csvc_core.store.cases import StaleRecord, level_state
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
@@ -67,7 +67,7 @@ def _coordinators(tx: Tx) -> list[str]:
     directory = people(tx.connection)
     found = tx.connection.execute(
         select(directory.c.id).where(
-            directory.c.role == COORDINATOR,
+            directory.c.role.in_((COORDINATOR, stored_role(COORDINATOR, True))),
             directory.c.active.is_(True),
             directory.c.public_key.is_not(None),
         )

@@ -13,7 +13,7 @@ from sqlalchemy import Row, insert, or_, select, update
 
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing import emergency
-from csvc_core.store.access import case_access, member, require
+from csvc_core.store.access import case_access, member, require, supervisor
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id, open_sealed, seal_to
 from csvc_core.store.directory import case_owner, owner_of, user_names
@@ -119,7 +119,9 @@ def review_emergency(tx: Tx, access_id: str) -> None:
     ).first()
     if row is None:
         raise OperationFailed(key="error.store.emergency_not_found", id=access_id)
-    reviewed = emergency.review(emergency_of(row), supervisor=member(tx.actor), owner=row.owner_id, at=tx.now)
+    reviewed = emergency.review(
+        emergency_of(row), supervisor=supervisor(tx.actor), owner=row.owner_id, at=tx.now
+    )
     tx.connection.execute(
         update(emergency_access)
         .where(emergency_access.c.id == access_id, emergency_access.c.reviewed_at.is_(None))

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import audit, crypto, integrity, keyring, migrate, pg_audit, pg_security
-from csvc_core.store.access import ROLES, Actor
+from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.pg_logins import login_verifier
@@ -317,10 +317,12 @@ def init_store(
     sector: str,
     user: str,
     passphrase: str,
+    role: str = ADMIN,
     kdf: crypto.KdfParams | None = None,
     retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> Store:
-    """Create a store: schema, its organisation and its first user (admin) with their keys, the audit key."""
+    """Create a store: schema, its organisation and its first user with their keys, the audit key. The first
+    user administers; ``role`` says whether she also works cases ("worker+admin") or only administers."""
     location = resolve(url)
     sectors = known_sectors()
     if sector not in sectors:
@@ -328,6 +330,9 @@ def init_store(
     for option, value in (("--org", org), ("--user", user)):
         if not value.strip():
             raise BadInput(key="error.store.name_needed", option=option)
+    if role not in ROLE_CHOICES or not read_role(role)[1]:
+        first = [choice for choice in ROLE_CHOICES if read_role(choice)[1]]
+        raise BadInput(key="error.store.first_role", role=role, roles=", ".join(first))
     check_passphrase(passphrase)
     if retention_days < 1:
         raise BadInput(key="error.store.retention_days", days=retention_days)
@@ -373,7 +378,7 @@ def init_store(
             )
             connection.execute(
                 insert(users).values(
-                    **user_row(user_id, org_id, user.strip(), "admin", passphrase, params, None)
+                    **user_row(user_id, org_id, user.strip(), role, passphrase, params, None)
                 )
             )
             keyring.give(
@@ -399,7 +404,7 @@ def init_store(
             writer = audit.AuditWriter(connection, None if location.kind == "postgresql" else key)
             writer.append("store.init", user_id=user_id, org_id=org_id, detail={"sector": sector})
             writer.append(
-                "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": "admin"}
+                "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": role}
             )
             writer.flush()
     except BaseException as exc:
@@ -431,8 +436,8 @@ def user_row(
 ) -> dict[str, object]:
     """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
     the passphrase."""
-    if role not in ROLES:
-        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLES))
+    if role not in ROLE_CHOICES:
+        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
     return {
         "id": user_id,
         "org_id": org_id,

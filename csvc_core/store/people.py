@@ -6,7 +6,7 @@ from sqlalchemy import Row, insert, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import crypto, keyring, pg_security
-from csvc_core.store.access import Actor, require
+from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role, require
 from csvc_core.store.context import Tx
 from csvc_core.store.directory import people
 from csvc_core.store.opening import check_passphrase, known_sectors, user_keys, user_row
@@ -48,13 +48,15 @@ def pending_id(user_id: str) -> str:
 
 
 def actor_of(row: Row, org: Row) -> Actor:
+    role, administers = read_role(row.role)
     return Actor(
         user_id=row.id,
         name=row.name,
         org_id=org.id,
         org_name=org.name,
         sector=org.sector,
-        role=row.role,
+        role=role,
+        administers=administers,
     )
 
 
@@ -96,7 +98,7 @@ def add_organisation(
     if pg_security.is_postgresql(tx.connection):
         pg_security.add_org_role(tx.connection, org_id)
     tx.audit("org.add", None, organisation=org_id, sector=sector)
-    _insert_user(tx, org_id, org_private, admin_name, "admin", passphrase, kdf)
+    _insert_user(tx, org_id, org_private, admin_name, ADMIN, passphrase, kdf)
     return org_id
 
 
@@ -201,6 +203,17 @@ def list_users(tx: Tx) -> list[UserInfo]:
     ]
 
 
+def _colleague(tx: Tx, name: str) -> Row:
+    """The person ``name`` of the acting administrator's own organisation (another one's is refused)."""
+    directory = people(tx.connection)
+    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
+    if row is None:
+        raise BadInput(key="error.store.user_unknown", name=name)
+    if row.org_id != tx.actor.org_id:
+        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+    return row
+
+
 def set_user_active(
     tx: Tx, name: str, active: bool, passphrase: str | None = None, kdf: crypto.KdfParams | None = None
 ) -> None:
@@ -208,12 +221,7 @@ def set_user_active(
     new passphrase given by an administrator of her organisation: a new key pair, a new grant."""
     tx.require_writable()
     require(tx.actor, "user.manage")
-    directory = people(tx.connection)
-    row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
-    if row is None:
-        raise BadInput(key="error.store.user_unknown", name=name)
-    if row.org_id != tx.actor.org_id:
-        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+    row = _colleague(tx, name)
     if row.id == tx.actor.user_id and not active:
         raise OperationFailed(key="error.store.disable_self")
     if active and passphrase is None:
@@ -232,6 +240,25 @@ def set_user_active(
         tx.connection.execute(update(users).where(users.c.id == row.id).values(**fresh))
         _grant_membership(tx, row.org_id, row.id, tx.keys.org_private(tx.connection))
     tx.audit("user.enable" if active else "user.disable", None, user=row.id)
+
+
+def set_user_role(tx: Tx, name: str, role: str) -> None:
+    """Give a user of the actor's organisation another stored role (one of ``ROLE_CHOICES``); an administrator
+    does not stop administering herself (her organisation would be left without one)."""
+    tx.require_writable()
+    require(tx.actor, "user.manage")
+    if role not in ROLE_CHOICES:
+        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
+    row = _colleague(tx, name)
+    if row.id == tx.actor.user_id and not read_role(role)[1]:
+        raise OperationFailed(key="error.store.unadminister_self")
+    if pg_security.is_postgresql(tx.connection):
+        pg_security.set_role(tx.connection, row.id, role)
+    else:
+        tx.connection.execute(
+            update(users).where(users.c.id == row.id).values(role=role, version=users.c.version + 1)
+        )
+    tx.audit("user.role", None, user=row.id, role=role)
 
 
 def change_passphrase(tx: Tx, old: str, new: str, kdf: crypto.KdfParams | None = None) -> None:

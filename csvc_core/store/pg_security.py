@@ -12,8 +12,9 @@ up, in the store's database:
   user, a concertation it takes part in), writes only the rows of its own organisation's cases, and deletes
   only what a purge needs (a coordinator or administrator, closed cases of her organisation). Assessments,
   closures, action history, events, disclosures and the audit trail have no UPDATE privilege; ``cases.org_id``
-  and ``users.role``/``users.active`` have none either: a transfer, enabling and disabling go through
-  definer functions that check the caller and log the change in ``csvc_private.security_log``.
+  and ``users.role``/``users.active`` have none either: a transfer, a change of role, enabling and
+  disabling go through definer functions that check the caller and log the change in
+  ``csvc_private.security_log``.
 - ``users``: full rows (hashes, wrapped keys) of one's own organisation only; everyone's id, organisation,
   name and role through ``user_directory``.
 
@@ -28,6 +29,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
+from csvc_core.store.access import ROLE_CHOICES
 from csvc_core.store.pg_logins import role_name
 from csvc_core.store.schema import metadata
 
@@ -122,6 +124,9 @@ UPDATABLE["users"] = (*UPDATABLE["users"], "public_key", "pending_key")
 
 # -- row-level security -------------------------------------------------------------------------------------
 ME, ORG, ROLE = "(SELECT csvc_me())", "(SELECT csvc_my_org())", "(SELECT csvc_my_role())"
+ADMINISTERS = "(SELECT csvc_i_administer())"
+#: the stored roles a user may hold, as an SQL list (a change of role goes through ``csvc_set_role``).
+_ROLE_CHOICES = ", ".join(f"'{role}'" for role in ROLE_CHOICES)
 
 
 def _visible(column: str, org: str = "org_id") -> str:
@@ -141,7 +146,7 @@ def _owned(column: str) -> str:
 
 def _purgeable(column: str) -> str:
     return (
-        f"{ROLE} IN ('coordinator', 'admin') AND EXISTS "
+        f"({ROLE} = 'coordinator' OR {ADMINISTERS}) AND EXISTS "
         f"(SELECT 1 FROM cases c WHERE c.id = {column} AND c.org_id = {ORG} AND c.status = 'closed')"
     )
 
@@ -174,15 +179,15 @@ def _revocable() -> str:
 POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
     "organisations": {
         "SELECT": ("true", None),
-        "INSERT": (None, f"{ROLE} = 'admin'"),
-        "UPDATE": (f"id = {ORG} AND {ROLE} = 'admin'", f"id = {ORG} AND {ROLE} = 'admin'"),
+        "INSERT": (None, ADMINISTERS),
+        "UPDATE": (f"id = {ORG} AND {ADMINISTERS}", f"id = {ORG} AND {ADMINISTERS}"),
     },
     "users": {
         "SELECT": (f"org_id = {ORG}", None),
-        "INSERT": (None, f"{ROLE} = 'admin' AND (org_id = {ORG} OR NOT csvc_org_has_users(org_id))"),
+        "INSERT": (None, f"{ADMINISTERS} AND (org_id = {ORG} OR NOT csvc_org_has_users(org_id))"),
         "UPDATE": (
-            f"id = {ME} OR ({ROLE} = 'admin' AND org_id = {ORG})",
-            f"id = {ME} OR ({ROLE} = 'admin' AND org_id = {ORG})",
+            f"id = {ME} OR ({ADMINISTERS} AND org_id = {ORG})",
+            f"id = {ME} OR ({ADMINISTERS} AND org_id = {ORG})",
         ),
     },
     "key_grants": {
@@ -194,7 +199,10 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "SELECT": (_visible("id"), None),
         "INSERT": (None, f"org_id = {ORG} AND created_by = {ME}"),
         "UPDATE": (f"org_id = {ORG}", f"org_id = {ORG}"),
-        "DELETE": (f"{ROLE} IN ('coordinator', 'admin') AND org_id = {ORG} AND status = 'closed'", None),
+        "DELETE": (
+            f"({ROLE} = 'coordinator' OR {ADMINISTERS}) AND org_id = {ORG} AND status = 'closed'",
+            None,
+        ),
     },
     "protagonists": {
         "SELECT": (_visible("case_id"), None),
@@ -358,8 +366,14 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
     (
         "csvc_my_role() RETURNS varchar LANGUAGE sql STABLE",
         True,
-        """SELECT u.role FROM csvc_private.logins l JOIN users u ON u.id = l.user_id
+        """SELECT split_part(u.role, '+', 1) FROM csvc_private.logins l JOIN users u ON u.id = l.user_id
             WHERE l.role = session_user AND u.active""",
+    ),
+    (
+        "csvc_i_administer() RETURNS boolean LANGUAGE sql STABLE",
+        True,
+        """SELECT COALESCE((SELECT u.role = 'admin' OR u.role LIKE '%+admin' FROM csvc_private.logins l
+            JOIN users u ON u.id = l.user_id WHERE l.role = session_user AND u.active), false)""",
     ),
     (
         "csvc_my_concertations() RETURNS SETOF varchar LANGUAGE sql STABLE",
@@ -398,11 +412,24 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
         "csvc_require_admin() RETURNS varchar LANGUAGE plpgsql STABLE",
         False,
         """BEGIN
-            IF csvc_my_role() IS DISTINCT FROM 'admin' THEN
+            IF NOT csvc_i_administer() THEN
                 RAISE EXCEPTION 'csvc: only an administrator of the organisation may do this'
                     USING ERRCODE = '42501';
             END IF;
             RETURN csvc_my_org();
+        END""",
+    ),
+    (
+        "csvc_colleague(target varchar) RETURNS users LANGUAGE plpgsql STABLE",
+        False,
+        """DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE;
+        BEGIN
+            SELECT * INTO who FROM users WHERE id = target;
+            IF NOT FOUND OR who.org_id <> mine THEN
+                RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
+                    USING ERRCODE = '42501';
+            END IF;
+            RETURN who;
         END""",
     ),
     (
@@ -470,18 +497,14 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
     (
         "csvc_set_active(target varchar, active boolean, verifier text) RETURNS void LANGUAGE plpgsql",
         True,
-        """DECLARE mine varchar := csvc_require_admin(); who users%ROWTYPE; login text;
+        """DECLARE who users%ROWTYPE; login text;
         BEGIN
             IF verifier IS NOT NULL AND verifier !~
                 '^SCRAM-SHA-256\\$[0-9]+:[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$' THEN
                 RAISE EXCEPTION 'csvc: a login takes a SCRAM-SHA-256 verifier, never a password'
                     USING ERRCODE = '22023';
             END IF;
-            SELECT * INTO who FROM users WHERE id = target;
-            IF NOT FOUND OR who.org_id <> mine THEN
-                RAISE EXCEPTION 'csvc: an administrator manages the users of her own organisation only'
-                    USING ERRCODE = '42501';
-            END IF;
+            who := csvc_colleague(target);
             IF who.id = csvc_me() AND NOT active THEN
                 RAISE EXCEPTION 'csvc: one does not disable oneself' USING ERRCODE = '42501';
             END IF;
@@ -498,6 +521,22 @@ FUNCTIONS: tuple[tuple[str, bool, str], ...] = (
             END IF;
             INSERT INTO csvc_private.security_log (action, target)
                 VALUES (CASE WHEN active THEN 'user.enable' ELSE 'user.disable' END, target);
+        END""",
+    ),
+    (
+        "csvc_set_role(target varchar, new_role varchar) RETURNS void LANGUAGE plpgsql",
+        True,
+        f"""DECLARE who users%ROWTYPE;
+        BEGIN
+            IF new_role IS NULL OR new_role NOT IN ({_ROLE_CHOICES}) THEN
+                RAISE EXCEPTION 'csvc: unknown role %', new_role USING ERRCODE = '22023';
+            END IF;
+            who := csvc_colleague(target);
+            IF who.id = csvc_me() AND NOT (new_role = 'admin' OR new_role LIKE '%+admin') THEN
+                RAISE EXCEPTION 'csvc: one does not stop administering oneself' USING ERRCODE = '42501';
+            END IF;
+            UPDATE users SET role = new_role, version = version + 1 WHERE id = target;
+            INSERT INTO csvc_private.security_log (action, target) VALUES ('user.role', target);
         END""",
     ),
     (
@@ -654,6 +693,11 @@ def set_active(connection: Connection, user_id: str, active: bool, verifier: str
     connection.execute(
         text("SELECT csvc_set_active(:u, :a, :v)"), {"u": user_id, "a": active, "v": verifier}
     )
+
+
+def set_role(connection: Connection, user_id: str, role: str) -> None:
+    """A user's new stored role: the server reads it at once for every right it grants her."""
+    connection.execute(text("SELECT csvc_set_role(:u, :r)"), {"u": user_id, "r": role})
 
 
 def set_verifier(connection: Connection, verifier: str) -> None:

@@ -418,6 +418,11 @@ class StoreSession:
         with self._tx() as tx:
             return people.add_user(tx, name, role, passphrase, organisation=organisation, kdf=kdf)
 
+    def set_user_role(self, name: str, role: str) -> None:
+        """Give a user of this administrator's organisation another role (``ROLE_CHOICES``)."""
+        with self._tx() as tx:
+            people.set_user_role(tx, name, role)
+
     def users(self) -> list[UserInfo]:
         """The people of the caller's organisation."""
         with self._tx() as tx:

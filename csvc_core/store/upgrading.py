@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import audit, integrity, migrate, pg_audit, pg_security, rekeying, retention
-from csvc_core.store.access import AccessDenied
+from csvc_core.store.access import AccessDenied, read_role, role_term
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
 from csvc_core.store.opening import Store, first_line, quick_check
 from csvc_core.store.people import LoginRefused, unwrapped_key
@@ -86,8 +86,8 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
             if revision == migrate.SCHEMA_HEAD:  # an older trail has no room for this csvc's entries
                 store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise LoginRefused(key="error.store.login_refused", user=user_name)
-        if row.role != "admin":
-            raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
+        if not read_role(row.role)[1]:
+            raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=role_term(row.role))
         if revision == migrate.SCHEMA_HEAD:
             if location.kind == "postgresql":
                 _secure(engine, location, row.id, login_verifier(location.database, user_name, passphrase))

@@ -45,7 +45,11 @@ async def test_first_run_creates_the_store_then_shows_the_cases(make_app: Any, s
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), timeout=30)
         await wait_for(pilot, lambda: "Maison Aurore" in screen_text(app))
     session = open_store(store_url).unlock("alice", PASSPHRASE)
-    assert session.actor.sector == "shelter" and session.actor.role == "admin"
+    assert (session.actor.sector, session.actor.role, session.actor.administers) == (
+        "shelter",
+        "worker",
+        True,
+    )
 
 
 async def test_environment_opens_unlocked_on_the_case_list(make_app: Any, store: Any) -> None:

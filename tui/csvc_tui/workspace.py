@@ -124,26 +124,37 @@ class Workspace:
     def gate_state(self) -> tuple[bool, list[tuple[str, str]]]:
         """Whether the store exists, and the sectors to choose from when creating it (label, id)."""
         from csvc_core.store.engine import resolve
-        from csvc_core.store.opening import known_sectors
 
         location = resolve(self.store_url)
         exists = location.path is None or (location.path.exists() and location.path.stat().st_size > 0)
         if exists:  # the unlock form needs no plugin: it shows before they are loaded
             return True, []
+        return exists, self.sector_choices()
+
+    def sector_choices(self) -> list[tuple[str, str]]:
+        """The sectors an organisation may be in, by name (label, id)."""
+        from csvc_core.store.opening import known_sectors
+
         sectors = self.csvc.sectors
         choices = [
             (sectors[s].name.get(language()) if s in sectors else _(f"sector.{s}"), s)
             for s in known_sectors()
         ]
-        return exists, sorted(choices)
+        return sorted(choices)
 
-    def create_store(self, org: str, sector: str, user: str, passphrase: str) -> None:
-        """First run: create the store (organisation, sector, first user) and open it as that user."""
+    def create_store(self, org: str, sector: str, user: str, passphrase: str, role: str) -> None:
+        """First run: create the store (organisation, sector, first user in ``role``) and open it as her."""
         from csvc_core.store.opening import init_store
 
         with self._lock:
             store = init_store(
-                self.store_url, org=org, sector=sector, user=user, passphrase=passphrase, kdf=self.kdf
+                self.store_url,
+                org=org,
+                sector=sector,
+                user=user,
+                passphrase=passphrase,
+                role=role,
+                kdf=self.kdf,
             )
             self._open(store, user, passphrase)
 

@@ -52,6 +52,7 @@ class CasesScreen(Screen[None]):
         bind("cell_desk", "concertation", show=False),
         bind("cases_refresh", "reload", show=False),
         bind("received", "received", show=False),
+        bind("administer", "administer"),  # only for a person who administers (check_action)
     ]
 
     def __init__(self) -> None:
@@ -89,6 +90,18 @@ class CasesScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if not self.fetching:
             self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "administer":
+            session = self.csvc_app.workspace.session
+            return session is not None and session.actor.administers
+        return True
+
+    def action_administer(self) -> None:
+        """Partners and the people of her organisation (csvc_tui.screens.admin)."""
+        from csvc_tui.screens.admin import AdminScreen
+
+        self.app.push_screen(AdminScreen())
 
     def action_received(self) -> None:
         """What partners shared with this organisation (csvc_tui.screens.sharing)."""
@@ -161,6 +174,8 @@ class CasesScreen(Screen[None]):
         else:
             view = _("cases.view_followup") if self.showing_followup else _("cases.view_all")
         status = _("cases.status", count=len(rows), view=view)
+        if self.check_action("administer", ()):
+            status += _("cases.status_administer")
         if self.fetching:
             status += " " + _("cases.loading")
         self.query_one("#cases-status", Static).update(status)

@@ -47,6 +47,7 @@ class ConsentForm(SharingForm):
             yield row(_("consent.person"), choice(people, "consent-person", "victim"))
             partners = [(value, partner_label(p)) for value, p in self.partners.items()]
             yield row(_("consent.partner"), choice(partners, "consent-partner"))
+            yield from self.no_partner_hint(p for p in self.partners.values() if p.organisation is not None)
             yield row(_("consent.purpose"), Input(id="consent-purpose", compact=True))
             days = [(str(n), _("consent.days", days=n)) for n in CONSENT_DAYS]
             yield row(_("consent.duration"), choice(days, "consent-days"))
@@ -106,6 +107,7 @@ class ShareForm(SharingForm):
             yield Static(_("share.intro"), classes="form-intro")
             partners = [(org, partner_label(p)) for org, p in self.partners.items()]
             yield row(_("share.to"), choice(partners, "share-to"))
+            yield from self.no_partner_hint(partners)
             purposes = [(purpose, purpose) for purpose in self.purposes]
             only = self.purposes[0] if len(self.purposes) == 1 else None
             yield row(_("share.purpose"), choice(purposes, "share-purpose", only))

@@ -128,6 +128,7 @@ class DisclosureForm(SharingForm):
             yield row(_("disclose.recipient_kind"), choice(kinds, "disclose-kind"))
             organisations = [(org, partner_label(p)) for org, p in self.partners.items()]
             yield row(_("disclose.recipient_org"), choice(organisations, "disclose-org"))
+            yield from self.no_partner_hint(organisations)
             yield row(_("element.recipient.name"), Input(id="disclose-name", compact=True))
             yield TickBox(_("disclose.outside_quebec"), id="disclose-outside", compact=True)
             yield Static(_("disclose.fields"), classes="heading")

@@ -36,6 +36,10 @@ def labelled(label: str, field: Widget, label_id: str | None = None) -> Iterator
         yield field
 
 
+#: what the first person may be: she administers, and by default works cases too (a small shelter).
+FIRST_ROLES = ("worker+admin", "admin")
+
+
 class GateScreen(Screen[None]):
     """csvc, locked: set up a new store, or unlock with user name and passphrase."""
 
@@ -45,6 +49,7 @@ class GateScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(classes="gate-screen")
         self.sector: str | None = None
+        self.role = FIRST_ROLES[0]
         self.ready = False
         self.typed_ahead: list[str] = []
 
@@ -66,6 +71,12 @@ class GateScreen(Screen[None]):
                     _("gate.sector"), OptionList(id="setup-sector", compact=True), "setup-sector-label"
                 )
                 yield from labelled(_("gate.first_user"), Input(id="setup-user"))
+                roles = OptionList(
+                    *(Option(_(f"gate.role.{role}"), id=role) for role in FIRST_ROLES),
+                    id="setup-role",
+                    compact=True,
+                )
+                yield from labelled(_("gate.role"), roles, "setup-role-label")
                 yield from labelled(
                     _("gate.new_passphrase"),
                     Input(placeholder=_("gate.passphrase_hint"), password=True, id="setup-passphrase"),
@@ -147,10 +158,18 @@ class GateScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.sector = event.option.id
-        chosen = _("gate.sector_chosen", sector=event.option.prompt)
-        self.query_one("#setup-sector-label", Static).update(chosen)
+        if event.option_list.id == "setup-role":
+            assert event.option.id is not None
+            self.role = event.option.id
+        else:
+            self.sector = event.option.id
+            chosen = _("gate.sector_chosen", sector=event.option.prompt)
+            self.query_one("#setup-sector-label", Static).update(chosen)
         self.action_submit()
+
+    def unchosen(self, options: OptionList) -> bool:
+        """The sector is chosen by the person; the role has a default (she administers and works cases)."""
+        return options.id == "setup-sector" and self.sector is None
 
     def action_submit(self) -> None:
         """Enter: move to the next empty field, or unlock / create the store when all are filled."""
@@ -159,7 +178,7 @@ class GateScreen(Screen[None]):
             w for w in self.query(f"{form} Input, {form} OptionList") if isinstance(w, Input | OptionList)
         ]
         empty = next(
-            (w for w in fields if (w.value == "" if isinstance(w, Input) else self.sector is None)), None
+            (w for w in fields if (w.value == "" if isinstance(w, Input) else self.unchosen(w))), None
         )
         if empty is not None:
             empty.focus()
@@ -179,14 +198,14 @@ class GateScreen(Screen[None]):
         org, user, passphrase, repeat = (
             self.query_one(f"#setup-{name}", Input).value for name in ("org", "user", "passphrase", "repeat")
         )
-        sector = self.sector
+        sector, role = self.sector, self.role
         if passphrase != repeat:
             self.query_one("#setup-repeat", Input).value = ""
             self.show_error(CsvcError(_("gate.passphrases_differ")))
             return
         assert isinstance(sector, str)
         self.csvc_app.background(
-            lambda: workspace.create_store(org, sector, user, passphrase),
+            lambda: workspace.create_store(org, sector, user, passphrase, role),
             self.csvc_app.unlocked,
             self.show_error,
         )

@@ -133,6 +133,11 @@ class SharingForm(SharingPart, metaclass=AbstractScreenMeta):
         body = self.query_one(".form-body")
         self.call_after_refresh(body.scroll_home, animate=False)
 
+    def no_partner_hint(self, partners: Iterable[object]) -> ComposeResult:
+        """Under an empty list of partner organisations: who adds one, and where."""
+        if not any(True for _partner in partners):
+            yield Static(_("sharing.no_partner"), classes="form-intro")
+
     def error_line(self) -> ComposeResult:
         yield Static(id="form-error", classes="form-error error")
 
