@@ -1,0 +1,58 @@
+"""Readable forms, in every theme and at 80x24 and 120x36: text never in the background colour, Enter and Tab
+that say where they lead, checked and unchecked boxes that differ without colour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from csvc_tui.text import _
+from textual.strip import Strip
+
+from tests.tui.conftest import FAST_KDF, screen_text, wait_for
+
+SIZES = [(80, 24), (120, 36)]
+
+
+def build(store_url: str, theme: str = "csvc") -> Any:
+    """The app on a store not created yet (first run), in ``theme``."""
+    from csvc_tui.app import build_app
+    from csvc_tui.settings import TuiSettings
+    from csvc_tui.workspace import Workspace
+
+    return build_app(TuiSettings(lock_after=600, theme=theme), Workspace(store_url, environ={}, kdf=FAST_KDF))
+
+
+def invisible_in(strips: list[Strip], words: str) -> list[str]:
+    """The pieces of the line showing ``words`` whose colour is the colour behind them."""
+    for strip in strips:
+        if words in strip.text:
+            return [
+                segment.text
+                for segment in strip
+                if segment.text.strip() and segment.style and segment.style.color == segment.style.bgcolor
+            ]
+    raise AssertionError(f"{words!r} not on screen")
+
+
+async def first_run(app: Any, pilot: Any) -> None:
+    await wait_for(pilot, lambda: app.screen.query("#setup") and app.screen.query_one("#setup").display)
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "setup-org")
+
+
+@pytest.mark.parametrize("theme", ["csvc", "csvc-contrast"])
+@pytest.mark.parametrize("size", SIZES)
+async def test_first_run_heading_and_retry_message_are_drawn_in_a_visible_colour(
+    store_url: str, theme: str, size: tuple[int, int]
+) -> None:
+    app = build(store_url, theme)
+    async with app.run_test(size=size) as pilot:
+        await first_run(app, pilot)
+        heading = _("gate.first_run", store="@").split("@")[0].strip()
+        strips = app.screen._compositor.render_strips()
+        assert invisible_in(strips, heading) == []
+        await pilot.press(*"Maison Aurore", "enter", "enter", *"alice", "enter")
+        await pilot.press(*"une phrase de passe assez longue", "enter", *"une autre phrase bien longue", "enter")
+        retry = _("gate.setup_retry")
+        await wait_for(pilot, lambda: retry in screen_text(app))
+        assert invisible_in(app.screen._compositor.render_strips(), retry) == []
