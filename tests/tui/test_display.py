@@ -110,3 +110,35 @@ async def test_differing_passphrases_are_both_cleared_with_a_message(
         first, repeat = (app.screen.query_one(f"#setup-{name}", Input) for name in ("passphrase", "repeat"))
         assert first.value == "" and repeat.value == ""
         assert app.focused is first
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_ticked_and_an_unticked_action_read_differently_without_colour(
+    make_app: Any, store: Any, size: tuple[int, int]
+) -> None:
+    from tests.tui.conftest import UNLOCKED
+    from tests.tui.test_flows import open_new_case
+    from tests.tui.test_ux import assess_all_yes
+
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=size) as pilot:
+        await open_new_case(app, pilot, "Dossier 2026-301")
+        result = await assess_all_yes(app, pilot, "csvc-grid")
+        actions = result.query_one("#actions")
+        index, dropped = next((i, a) for i, a in enumerate(result.result.actions) if not a.mandatory)
+        kept = next(a for a in result.result.actions if a is not dropped)
+        while actions.highlighted != index:
+            await pilot.press("down")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: dropped.id not in result.accepted())
+        for _page in range(6):  # the explanation comes first: page down to the actions
+            await pilot.press("pagedown")
+        await pilot.pause(0.1)
+        lines = screen_text(app).splitlines()
+
+        def box(action: Any) -> str:
+            words = action.label.get("fr")[:20]
+            line = next(line for line in lines if words in line)
+            return line[: line.index(words)].strip()
+
+        assert box(kept) != box(dropped), (box(kept), box(dropped))

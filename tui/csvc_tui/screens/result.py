@@ -17,6 +17,7 @@ from textual.widgets.selection_list import Selection
 from csvc_core.model import Result
 from csvc_tui.keys import bind
 from csvc_tui.screens.paged import PagedScreen
+from csvc_tui.screens.sharing_form import TickList
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
@@ -139,7 +140,7 @@ class ResultScreen(PagedScreen):
             yield Static(
                 _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
             )
-            yield SelectionList[str](id="actions")
+            yield TickList(id="actions")
         yield KeyBar()
 
     def on_mount(self) -> None:
