@@ -142,3 +142,27 @@ async def test_a_ticked_and_an_unticked_action_read_differently_without_colour(
             return line[: line.index(words)].strip()
 
         assert box(kept) != box(dropped), (box(kept), box(dropped))
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_result_says_what_the_rule_did(make_app: Any, store: Any, size: tuple[int, int]) -> None:
+    from textual.widgets import Static
+
+    from tests.tui.conftest import UNLOCKED
+    from tests.tui.test_flows import open_new_case
+    from tests.tui.test_ux import assess_all_yes
+
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=size) as pilot:
+        await open_new_case(app, pilot, "Dossier 2026-302")
+        result = await assess_all_yes(app, pilot, "csvc-grid")
+        shown = screen_text(app)
+        assert _("result.explained") in shown and "Règle par paliers" in shown, shown
+        explanation = str(result.query_one("#explanation", Static).content)
+        chronic = explanation[explanation.index("Palier « Facteurs chroniques") :]
+        assert chronic.split("\n")[0].endswith("l'emporte.") or "l'emporte" in chronic[:200], chronic[:300]
+        assert "Facteur critique présent qui n'a pas changé le niveau" in explanation
+        await pilot.press("escape", "escape")
+        result = await assess_all_yes(app, pilot, "risk-checklist")
+        explanation = str(result.query_one("#explanation", Static).content)
+        assert "Règle par décompte" in explanation and "Seuils : 0 à 9 → Standard" in explanation, explanation
