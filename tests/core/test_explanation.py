@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from csvc_core.errors import BadInput
 from csvc_core.explanation import explain
 from csvc_core.framework import Csvc
 from csvc_core.model import YES
@@ -101,3 +102,23 @@ def test_the_case_report_explains_the_rule_in_words(csvc: Csvc, lang: str, words
     assert words in text
     assert ("Règle par paliers" if lang == "fr" else "Tiered rule") in text
     assert ", tiered)" not in text
+
+
+def test_the_core_says_which_levels_may_be_chosen(csvc: Csvc) -> None:
+    from csvc_core.framework import allowed_levels
+
+    grid = csvc.instrument("csvc-grid")
+    assert [level.id for level in allowed_levels(grid, "moderate")] == ["moderate", "elevated", "imminent"]
+    assert [level.id for level in allowed_levels(grid, None)] == [
+        "concern",
+        "moderate",
+        "elevated",
+        "imminent",
+    ]
+    for level in grid.levels:
+        if level not in allowed_levels(grid, "elevated"):
+            payload = {**all_yes(csvc, "csvc-grid"), "override": {"level": level.id, "reason": "x"}}
+            payload["answers"] = {item.id: "no" for item in grid.items if item.type == "yes_no"}
+            payload["answers"]["separation"] = YES
+            with pytest.raises(BadInput, match="override.level"):
+                csvc.assess("csvc-grid", payload, sector="shelter")

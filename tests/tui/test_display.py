@@ -166,3 +166,40 @@ async def test_the_result_says_what_the_rule_did(make_app: Any, store: Any, size
         result = await assess_all_yes(app, pilot, "risk-checklist")
         explanation = str(result.query_one("#explanation", Static).content)
         assert "Règle par décompte" in explanation and "Seuils : 0 à 9 → Standard" in explanation, explanation
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_raising_offers_no_level_below_the_computed_one_and_one_name_per_number(
+    make_app: Any, store: Any, size: tuple[int, int]
+) -> None:
+    from csvc_tui.screens.case import CaseScreen
+    from textual.widgets import OptionList
+
+    from tests.tui.conftest import UNLOCKED
+    from tests.tui.test_flows import open_new_case
+    from tests.tui.test_ux import assess_all_yes
+
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=size) as pilot:
+        await open_new_case(app, pilot, "Dossier 2026-303")
+        await assess_all_yes(app, pilot, "csvc-grid")
+        await pilot.press("h")
+        choices = await wait_for(
+            pilot, lambda: app.screen.query("#choices") and app.screen.query_one("#choices")
+        )
+        assert isinstance(choices, OptionList)
+        assert [option.id for option in choices.options] == ["imminent"]
+        assert _("result.lowering_not_offered") in app.screen.prompt
+        assert _("result.lowering_not_offered")[:30] in screen_text(app)
+        for _step in range(3):  # the choice, the result, the form
+            await pilot.press("escape")
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
+        result = await assess_all_yes(app, pilot, "risk-checklist")
+        await pilot.press("h")
+        choices = await wait_for(
+            pilot, lambda: app.screen.query("#choices") and app.screen.query_one("#choices")
+        )
+        labels = [str(option.prompt) for option in choices.options]
+        assert labels == ["Élevé → compromission 3 Aggravé"], labels
+        assert result.result.computed_level == "high"

@@ -76,8 +76,8 @@ async def test_result_header_shows_the_level_once_with_number_and_name(make_app:
         result = await assess_all_yes(app, pilot, "risk-checklist")
         assert result.result.computed_level == "high"
         header = str(result.query_one("#result-level", Static).content)
-        assert "3 Élevé" in header, header
-        assert header.count("Élevé") == 1 and "Aggravé" not in header, header
+        assert "Élevé → compromission  3 Aggravé" in header, header  # a number goes with the scale's name
+        assert header.count("Élevé") == 1 and header.count("Aggravé") == 1 and "3 Élevé" not in header, header
         assert "Règle : par décompte" in header and "count" not in header, header
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
