@@ -120,5 +120,5 @@ def test_the_core_says_which_levels_may_be_chosen(csvc: Csvc) -> None:
             payload = {**all_yes(csvc, "csvc-grid"), "override": {"level": level.id, "reason": "x"}}
             payload["answers"] = {item.id: "no" for item in grid.items if item.type == "yes_no"}
             payload["answers"]["separation"] = YES
-            with pytest.raises(BadInput, match="override.level"):
+            with pytest.raises(BadInput, match=r"\$\.override\.level"):
                 csvc.assess("csvc-grid", payload, sector="shelter")
