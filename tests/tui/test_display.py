@@ -203,3 +203,34 @@ async def test_raising_offers_no_level_below_the_computed_one_and_one_name_per_n
         labels = [str(option.prompt) for option in choices.options]
         assert labels == ["Élevé → compromission 3 Aggravé"], labels
         assert result.result.computed_level == "high"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_counter_counts_every_numbered_question_and_a_refused_answer_names_it_by_its_wording(
+    make_app: Any, store: Any, size: tuple[int, int]
+) -> None:
+    from csvc_tui.screens.ask import AskText
+    from csvc_tui.screens.form import FormScreen
+
+    from tests.tui.conftest import UNLOCKED
+    from tests.tui.test_flows import choose, open_new_case
+
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=size) as pilot:
+        await open_new_case(app, pilot, "Dossier 2026-304")
+        await pilot.press("e")
+        await choose(pilot, "risk-checklist")
+        form = await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen)
+        numbered = [row for row in form.rows if row.display and row.field.type != "text"]
+        assert f"0/{len(numbered)}" in screen_text(app)
+        while form.state.current().context_key is None:
+            await pilot.press("o")
+        field = form.state.current()
+        assert field.id == "context.incidents_12m"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskText))
+        await pilot.press(*"beaucoup", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskText) and app.screen.error)
+        error = app.screen.error
+        assert field.label.get("fr") in error and "context." not in error, error
+        assert "context." not in screen_text(app)
