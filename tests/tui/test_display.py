@@ -126,7 +126,7 @@ async def test_a_ticked_and_an_unticked_action_read_differently_without_colour(
         result = await assess_all_yes(app, pilot, "csvc-grid")
         actions = result.query_one("#actions")
         index, dropped = next((i, a) for i, a in enumerate(result.result.actions) if not a.mandatory)
-        kept = next(a for a in result.result.actions if a is not dropped)
+        kept = result.result.actions[index - 1]  # shown just above it
         while actions.highlighted != index:
             await pilot.press("down")
         await pilot.press("space")
@@ -234,3 +234,43 @@ async def test_the_counter_counts_every_numbered_question_and_a_refused_answer_n
         error = app.screen.error
         assert field.label.get("fr") in error and "context." not in error, error
         assert "context." not in screen_text(app)
+
+
+def list_text(app: Any) -> str:
+    """The action list's lines as shown, joined: what lies between its borders, boxes and scroll bar left
+    out."""
+    parts = []
+    for line in screen_text(app).splitlines():
+        if "▊" in line and "▎" in line:
+            inside = line[line.index("▊") + 1 : line.rindex("▎")]
+            parts.append(inside.replace("▐X▌", " ").replace("▐ ▌", " "))
+    scrollbar = str.maketrans("", "", "▁▂▃▄▅▆▇█▔")
+    return " ".join(" ".join(parts).translate(scrollbar).split())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_action_shows_whole_with_its_sector_obligation_and_due_date(
+    make_app: Any, store: Any, size: tuple[int, int]
+) -> None:
+    from csvc_tui.screens.result import action_label
+
+    from tests.tui.conftest import UNLOCKED
+    from tests.tui.test_flows import open_new_case
+    from tests.tui.test_ux import assess_all_yes
+
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=size) as pilot:
+        await open_new_case(app, pilot, "Dossier 2026-305")
+        result = await assess_all_yes(app, pilot, "csvc-grid")
+        for _page in range(8):
+            await pilot.press("pagedown")
+        sector_name = app.workspace.sector_name
+        for index, action in enumerate(result.result.actions):
+            if index:
+                await pilot.press("down")
+            await pilot.pause(0.05)
+            shown = list_text(app)
+            whole = " ".join(action_label(result.result, index, sector_name).split())
+            assert whole in shown, (whole, shown)
+            assert action.due is not None and action.due.strftime("%Y-%m-%d %H:%M") in whole
+            assert action.mandatory is ("obligatoire" in whole)

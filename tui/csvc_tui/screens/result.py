@@ -1,5 +1,5 @@
 """The result: the proposed level and why (factors, rule, missing answers, flags), the professional's decision
-(confirm, or raise with a reason; lowering is refused with the core's explanation), the actions to accept."""
+(confirm, or raise with a reason, among the levels the core allows), the actions to accept."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from csvc_core.explanation import explain
 from csvc_core.model import Result
 from csvc_tui.keys import bind
 from csvc_tui.screens.paged import PagedScreen
-from csvc_tui.screens.sharing_form import TickList
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
+from csvc_tui.widgets.ticks import WrappingTicks
 
 if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
@@ -158,7 +158,7 @@ class ResultScreen(PagedScreen):
             yield Static(
                 _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
             )
-            yield TickList(id="actions")
+            yield WrappingTicks(id="actions")
         yield KeyBar()
 
     def on_mount(self) -> None:
