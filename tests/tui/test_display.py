@@ -9,7 +9,9 @@ import pytest
 from csvc_tui.text import _
 from textual.strip import Strip
 
-from tests.tui.conftest import FAST_KDF, screen_text, wait_for
+from tests.tui.conftest import FAST_KDF, UNLOCKED, screen_text, wait_for
+from tests.tui.test_flows import choose, open_new_case
+from tests.tui.test_ux import assess_all_yes
 
 SIZES = [(80, 24), (120, 36)]
 
@@ -35,9 +37,19 @@ def invisible_in(strips: list[Strip], words: str) -> list[str]:
     raise AssertionError(f"{words!r} not on screen")
 
 
-async def first_run(app: Any, pilot: Any) -> None:
+async def assessed(app: Any, pilot: Any, label: str, instrument_id: str) -> Any:
+    """A new case ``label`` and its first ``instrument_id`` answered yes throughout: the result screen."""
+    await open_new_case(app, pilot, label)
+    return await assess_all_yes(app, pilot, instrument_id)
+
+
+async def first_run(app: Any, pilot: Any, differing: bool = False) -> None:
+    """The first-run form, shown and focused; ``differing``: filled in with two different passphrases."""
     await wait_for(pilot, lambda: app.screen.query("#setup") and app.screen.query_one("#setup").display)
     await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "setup-org")
+    if differing:
+        await pilot.press(*"Maison Aurore", "enter", "enter", *"alice", "enter")
+        await pilot.press(*"une phrase de passe assez longue", "enter", *"une autre phrase longue", "enter")
 
 
 @pytest.mark.parametrize("theme", ["csvc", "csvc-contrast"])
@@ -51,8 +63,7 @@ async def test_first_run_heading_and_retry_message_are_drawn_in_a_visible_colour
         heading = _("gate.first_run", store="@").split("@")[0].strip()
         strips = app.screen._compositor.render_strips()
         assert invisible_in(strips, heading) == []
-        await pilot.press(*"Maison Aurore", "enter", "enter", *"alice", "enter")
-        await pilot.press(*"une phrase de passe assez longue", "enter", *"une autre phrase longue", "enter")
+        await first_run(app, pilot, differing=True)
         retry = _("gate.setup_retry")
         await wait_for(pilot, lambda: retry in screen_text(app))
         assert invisible_in(app.screen._compositor.render_strips(), retry) == []
@@ -102,9 +113,7 @@ async def test_differing_passphrases_are_both_cleared_with_a_message(
 
     app = build(store_url)
     async with app.run_test(size=size) as pilot:
-        await first_run(app, pilot)
-        await pilot.press(*"Maison Aurore", "enter", "enter", *"alice", "enter")
-        await pilot.press(*"une phrase de passe assez longue", "enter", *"une autre phrase longue", "enter")
+        await first_run(app, pilot, differing=True)
         differ = _("gate.passphrases_differ")
         await wait_for(pilot, lambda: differ in str(app.screen.query_one("#gate-error").content))
         first, repeat = (app.screen.query_one(f"#setup-{name}", Input) for name in ("passphrase", "repeat"))
@@ -116,14 +125,10 @@ async def test_differing_passphrases_are_both_cleared_with_a_message(
 async def test_a_ticked_and_an_unticked_action_read_differently_without_colour(
     make_app: Any, store: Any, size: tuple[int, int]
 ) -> None:
-    from tests.tui.conftest import UNLOCKED
-    from tests.tui.test_flows import open_new_case
-    from tests.tui.test_ux import assess_all_yes
 
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=size) as pilot:
-        await open_new_case(app, pilot, "Dossier 2026-301")
-        result = await assess_all_yes(app, pilot, "csvc-grid")
+        result = await assessed(app, pilot, "Dossier 2026-301", "csvc-grid")
         actions = result.query_one("#actions")
         index, dropped = next((i, a) for i, a in enumerate(result.result.actions) if not a.mandatory)
         kept = result.result.actions[index - 1]  # shown just above it
@@ -148,14 +153,9 @@ async def test_a_ticked_and_an_unticked_action_read_differently_without_colour(
 async def test_the_result_says_what_the_rule_did(make_app: Any, store: Any, size: tuple[int, int]) -> None:
     from textual.widgets import Static
 
-    from tests.tui.conftest import UNLOCKED
-    from tests.tui.test_flows import open_new_case
-    from tests.tui.test_ux import assess_all_yes
-
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=size) as pilot:
-        await open_new_case(app, pilot, "Dossier 2026-302")
-        result = await assess_all_yes(app, pilot, "csvc-grid")
+        result = await assessed(app, pilot, "Dossier 2026-302", "csvc-grid")
         shown = screen_text(app)
         assert _("result.explained") in shown and "Règle par paliers" in shown, shown
         explanation = str(result.query_one("#explanation", Static).content)
@@ -168,27 +168,26 @@ async def test_the_result_says_what_the_rule_did(make_app: Any, store: Any, size
         assert "Règle par décompte" in explanation and "Seuils : 0 à 9 → Standard" in explanation, explanation
 
 
+async def raise_choices(app: Any, pilot: Any) -> list[Any]:
+    """``h`` on the result screen: the levels offered."""
+    from textual.widgets import OptionList
+
+    await pilot.press("h")
+    choices = await wait_for(pilot, lambda: app.screen.query("#choices") and app.screen.query_one("#choices"))
+    assert isinstance(choices, OptionList)
+    return list(choices.options)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_raising_offers_no_level_below_the_computed_one_and_one_name_per_number(
     make_app: Any, store: Any, size: tuple[int, int]
 ) -> None:
     from csvc_tui.screens.case import CaseScreen
-    from textual.widgets import OptionList
-
-    from tests.tui.conftest import UNLOCKED
-    from tests.tui.test_flows import open_new_case
-    from tests.tui.test_ux import assess_all_yes
 
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=size) as pilot:
-        await open_new_case(app, pilot, "Dossier 2026-303")
-        await assess_all_yes(app, pilot, "csvc-grid")
-        await pilot.press("h")
-        choices = await wait_for(
-            pilot, lambda: app.screen.query("#choices") and app.screen.query_one("#choices")
-        )
-        assert isinstance(choices, OptionList)
-        assert [option.id for option in choices.options] == ["imminent"]
+        await assessed(app, pilot, "Dossier 2026-303", "csvc-grid")
+        assert [option.id for option in await raise_choices(app, pilot)] == ["imminent"]
         assert _("result.lowering_not_offered") in app.screen.prompt
         assert _("result.lowering_not_offered")[:30] in screen_text(app)
         for _step in range(3):  # the choice, the result, the form
@@ -196,11 +195,7 @@ async def test_raising_offers_no_level_below_the_computed_one_and_one_name_per_n
             await pilot.pause(0.05)
         await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen))
         result = await assess_all_yes(app, pilot, "risk-checklist")
-        await pilot.press("h")
-        choices = await wait_for(
-            pilot, lambda: app.screen.query("#choices") and app.screen.query_one("#choices")
-        )
-        labels = [str(option.prompt) for option in choices.options]
+        labels = [str(option.prompt) for option in await raise_choices(app, pilot)]
         assert labels == ["Élevé → compromission 3 Aggravé"], labels
         assert result.result.computed_level == "high"
 
@@ -211,9 +206,6 @@ async def test_the_counter_counts_every_numbered_question_and_a_refused_answer_n
 ) -> None:
     from csvc_tui.screens.ask import AskText
     from csvc_tui.screens.form import FormScreen
-
-    from tests.tui.conftest import UNLOCKED
-    from tests.tui.test_flows import choose, open_new_case
 
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=size) as pilot:
@@ -254,14 +246,9 @@ async def test_every_action_shows_whole_with_its_sector_obligation_and_due_date(
 ) -> None:
     from csvc_tui.screens.result import action_label
 
-    from tests.tui.conftest import UNLOCKED
-    from tests.tui.test_flows import open_new_case
-    from tests.tui.test_ux import assess_all_yes
-
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=size) as pilot:
-        await open_new_case(app, pilot, "Dossier 2026-305")
-        result = await assess_all_yes(app, pilot, "csvc-grid")
+        result = await assessed(app, pilot, "Dossier 2026-305", "csvc-grid")
         for _page in range(8):
             await pilot.press("pagedown")
         sector_name = app.workspace.sector_name
