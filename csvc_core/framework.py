@@ -25,7 +25,7 @@ from csvc_core.casetools import CaseTool, tool_problems
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.filecache import checked_instrument
 from csvc_core.jsonio import parse_assessment, refuse_future
-from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Result, Score, Text
+from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
@@ -484,6 +484,16 @@ def _sortable(due: datetime | float) -> Any:
     return due.timestamp() if isinstance(due, datetime) else due
 
 
+def allowed_levels(instrument: Instrument, computed: str | None) -> tuple[Level, ...]:
+    """The levels a professional may choose, lowest first: every level when the instrument lets her lower
+    the computed one (or computes none), else the computed level and the levels above it."""
+    levels = tuple(sorted(instrument.levels, key=lambda level: level.rank))
+    proposed = instrument.level(computed) if computed is not None else None
+    if proposed is None or instrument.override.direction != "up":
+        return levels
+    return tuple(level for level in levels if level.rank >= proposed.rank)
+
+
 def _final_level(
     instrument: Instrument, computed: str | None, assessment: AssessmentInput, source: str
 ) -> str:
@@ -495,16 +505,15 @@ def _final_level(
                 key="error.input.level_needed", where=f"{source}: $.override", instrument=instrument.id
             )
         return computed
-    if computed is not None and instrument.override.direction == "up":
-        chosen, proposed = instrument.level(override.level), instrument.level(computed)
-        if chosen is not None and proposed is not None and chosen.rank < proposed.rank:
-            raise BadInput(
-                key="error.input.override_lower",
-                where=f"{source}: $.override.level",
-                level=override.level,
-                computed=computed,
-                instrument=instrument.id,
-            )
+    chosen = instrument.level(override.level)
+    if chosen is not None and chosen not in allowed_levels(instrument, computed):
+        raise BadInput(
+            key="error.input.override_lower",
+            where=f"{source}: $.override.level",
+            level=override.level,
+            computed=computed,
+            instrument=instrument.id,
+        )
     return override.level
 
 

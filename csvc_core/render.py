@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from csvc_core.explanation import explain
 from csvc_core.i18n import t
 from csvc_core.model import Result
 
@@ -21,14 +22,9 @@ def render_result(result: Result, lang: str = "fr") -> str:
         else t("result.no_score", lang),
     ]
     if result.computed_level is not None:
-        lines.append(
-            t(
-                "result.computed",
-                lang,
-                rule=result.rule,
-                level=level_label(result, result.computed_level, lang),
-            )
-        )
+        lines.append(t("result.computed", lang, level=level_label(result, result.computed_level, lang)))
+    explanation = explain(instrument, result.rule, result.score, result.computed_level, result.factors, lang)
+    lines.extend(f"  {line}" for line in explanation.lines())
     lines.append(
         t(
             "result.final",

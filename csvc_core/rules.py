@@ -33,7 +33,7 @@ def applies(item: Item, answers: Mapping[str, AnswerValue]) -> bool:
     return item.show_if is None or item.show_if.matches(answers.get(item.show_if.item))
 
 
-def _band_level(bands: tuple[Band, ...], score: int) -> str | None:
+def band_level(bands: tuple[Band, ...], score: int) -> str | None:
     for band in bands:
         if score >= band.min and (band.max is None or score <= band.max):
             return band.level
@@ -158,7 +158,7 @@ class CountRule:
         )
         total = len(factors)
         return Score(
-            score=total, level=_band_level(instrument.rule.bands, total), factors=factors, rule=self.kind
+            score=total, level=band_level(instrument.rule.bands, total), factors=factors, rule=self.kind
         )
 
     def validate(self, instrument: Instrument) -> list[str]:
@@ -186,7 +186,7 @@ class SumRule:
             if contribution:
                 factors.append(Factor(item.id, item.factor, contribution))
         total = sum(factor.contribution for factor in factors)
-        level = _band_level(instrument.rule.bands, total)
+        level = band_level(instrument.rule.bands, total)
         return Score(score=total, level=level, factors=tuple(factors), rule=self.kind)
 
     def validate(self, instrument: Instrument) -> list[str]:

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from csvc_core.explanation import explain
 from csvc_core.framework import Csvc
 from csvc_core.i18n import t
-from csvc_core.model import Instrument
+from csvc_core.model import Factor, Instrument
 from csvc_core.reports.chart import Point, trend_svg
 from csvc_core.reports.rendering import render
 from csvc_core.scale import load_scale
@@ -88,7 +89,7 @@ def _assessment(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
         "overridden": bool(data.get("overridden") or override),
         "override": override,
         "score": result.get("score"),
-        "rule": result.get("rule"),
+        "explanation": _explanation(data, result, labels),
         "complete": result.get("complete", True),
         "missing": [labels.item(instrument, item) for item in result.get("missing", [])],
         "factors": [
@@ -111,6 +112,16 @@ def _assessment(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
         "standing": labels.word("standing", data.get("standing")),
         "is_standing": data.get("standing", "standing") == "standing",
     }
+
+
+def _explanation(data: Mapping[str, Any], result: Mapping[str, Any], labels: Labels) -> list[str]:
+    """What the instrument's rule did, in sentences (none when the instrument is no longer known)."""
+    instrument = labels.instrument(data["instrument"])
+    if instrument is None or not result.get("rule"):
+        return []
+    factors = [Factor(f["item"], f["factor"], f.get("contribution") or 0) for f in result.get("factors", [])]
+    score, computed = result.get("score"), data.get("computed_level")
+    return explain(instrument, result["rule"], score, computed, factors, labels.lang).lines()
 
 
 def _confirmed_by(data: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> str | None:

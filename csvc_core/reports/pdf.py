@@ -295,17 +295,18 @@ def _assessment(doc: Document, a: Mapping[str, Any], lang: str) -> None:
     doc.heading(f"{when(a['assessed_at'], lang)} — {a['sector']} — {a['instrument']} (v{a['version']})", 3)
     computed = a["computed_level"]
     if a["score"] is not None:
-        rule = f", {a['rule']}" if a["rule"] else ""
-        computed += f" ({word('score')} {a['score']}{rule})"
+        computed += f" ({word('score')} {a['score']})"
     complete = word("yes") if a["complete"] else word("no")
     if a["missing"]:
         complete += f" — {word('missing')} {' ; '.join(a['missing'])}"
     pairs = [
         (word("protagonist"), a["protagonist"]),
         (word("computed_level"), computed),
+        *([(word("explanation"), " ".join(a["explanation"]))] if a["explanation"] else []),
         (word("final_level"), f"{a['level']} ({word('compromission').lower()} {a['compromission']})"),
     ]
-    styles: list[FontFace | None] = [None, None, HIGHLIGHT if a["overridden"] else None]
+    styles: list[FontFace | None] = [None] * (len(pairs) - 1)
+    styles.append(HIGHLIGHT if a["overridden"] else None)
     if a["override"]:
         by = f" ({a['override']['by']})" if a["override"].get("by") else ""
         pairs.append((word("override"), f"{a['override']['reason']}{by}"))

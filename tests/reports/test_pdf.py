@@ -39,7 +39,8 @@ def case_text(csvc) -> str:
 def test_case_pdf_holds_levels_factors_override_and_actions(case_text):
     text = case_text
     assert "Rapport du dossier " + "b" * 32 in text and "CONFIDENTIEL" in text
-    assert "4/4 — Imminent" in text and "Aggravé (score 2, tiered)" in text  # current, then computed level
+    assert "4/4 — Imminent" in text and "Aggravé (score 2)" in text  # current, then computed level
+    assert "Règle par paliers" in text and "tiered" not in text  # what the rule did, in words
     assert "1 Préoccupant" in text and "4 Imminent" in text and "2026-02-01" in text  # the chart's axes
     assert "Services policiers" in text and "Maisons d'hébergement" in text
     assert "Strangulation ou étouffement" in text and "Menaces de mort" in text  # factors, shared vocabulary

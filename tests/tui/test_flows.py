@@ -212,7 +212,7 @@ async def answer_all(pilot: Any, form: FormScreen, answers: dict[str, str]) -> N
         await pilot.press(keys[answers.get(form.state.current().id, "no")])
 
 
-async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_refused(
+async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_not_offered(
     make_app: Any, store: Any, store_url: str
 ) -> None:
     app = make_app(environ=UNLOCKED)
@@ -223,15 +223,14 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_refused
         await pilot.press("r")
         result = await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen)
         assert result.result.computed_level == "moderate"
-        # lower than the proposal: the core refuses; the UI explains it in French; nothing changes
+        # lower than the proposal: not offered (the core says which levels are allowed); nothing changes
         await pilot.press("h")
-        await choose(pilot, "concern")
-        await type_text(pilot, "elle se dit en sécurité")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Abaisser" in str(n.message) for n in app._notifications))
-        [refusal] = [str(n.message) for n in app._notifications if "Abaisser" in str(n.message)]
-        assert "rehausser le niveau proposé (Modéré)" in refusal and "lower than" not in refusal
-        assert app.screen is result and result.result.override is None
+        await wait_for(pilot, lambda: app.screen.query("#choices"))
+        offered = [option.id for option in app.screen.query_one("#choices").options]
+        assert offered == ["moderate", "elevated", "imminent"], offered
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is result)
+        assert result.result.override is None
         # higher: accepted, both levels and the reason shown
         await pilot.press("h")
         await choose(pilot, "imminent")

@@ -36,7 +36,7 @@ async def test_form_numbers_have_no_gap_whatever_follow_up_is_hidden(make_app: A
         assert [n for n in shown if n != "4a."] == hidden
         answered, total = form.state.progress()
         assert f"{answered}/{total}" in screen_text(app)
-        assert total == len([f for f in form.state.visible() if f.item is not None and f.type != "text"])
+        assert total == len([f for f in form.state.visible() if f.type != "text"])
 
 
 async def assess_all_yes(app: Any, pilot: Any, instrument_id: str) -> Any:
@@ -50,7 +50,10 @@ async def assess_all_yes(app: Any, pilot: Any, instrument_id: str) -> Any:
     if app.screen.query("#choices"):
         await choose(pilot, "victim")
     form = await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen)
-    while form.state.progress()[0] < form.state.progress()[1]:
+    def unanswered() -> bool:
+        return any(f.type == "yes_no" and f.id not in form.state.answers for f in form.state.visible())
+
+    while unanswered():
         await pilot.press("o")
     await pilot.press("r")
     return await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen)
@@ -76,8 +79,8 @@ async def test_result_header_shows_the_level_once_with_number_and_name(make_app:
         result = await assess_all_yes(app, pilot, "risk-checklist")
         assert result.result.computed_level == "high"
         header = str(result.query_one("#result-level", Static).content)
-        assert "3 Élevé" in header, header
-        assert header.count("Élevé") == 1 and "Aggravé" not in header, header
+        assert "Élevé → compromission  3 Aggravé" in header, header  # a number goes with the scale's name
+        assert header.count("Élevé") == 1 and header.count("Aggravé") == 1 and "3 Élevé" not in header, header
         assert "Règle : par décompte" in header and "count" not in header, header
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))

@@ -209,12 +209,20 @@ class CsvcApp(App[None]):
         )
 
     def on_result_screen_raise_asked(self, message: ResultScreen.RaiseAsked) -> None:
+        """The levels she may choose, as the core allows them (never one below the computed level when the
+        instrument forbids lowering it), then the reason."""
+        from csvc_core.framework import allowed_levels
+        from csvc_tui.widgets.level import level_text
+
         screen = message.screen_
         result = screen.result
+        allowed = allowed_levels(result.instrument, result.computed_level)
         levels = [
-            (level.id, f"{level.compromission} · {level.label.get(language())}")
-            for level in sorted(result.instrument.levels, key=lambda level: level.rank)
+            (level.id, " ".join(level_text(result.instrument, level.id).plain.split())) for level in allowed
         ]
+        prompt = _("result.raise_prompt")
+        if len(allowed) < len(result.instrument.levels):
+            prompt += "\n" + _("result.lowering_not_offered")
 
         def level_chosen(level: str | None) -> None:
             if level is not None:
@@ -237,16 +245,7 @@ class CsvcApp(App[None]):
             }
 
             def refused(error: CsvcError) -> None:
-                chosen, computed = (result.instrument.level(i or "") for i in (level, result.computed_level))
-                lower = chosen is not None and computed is not None and chosen.rank < computed.rank
-                if lower and computed is not None:
-                    message = _(
-                        "result.lower_refused",
-                        instrument=result.instrument.title.get(language()),
-                        computed=computed.label.get(language()),
-                    )
-                else:
-                    message = _("error.bad_input", message=error.text(language()))
+                message = _("error.bad_input", message=error.text(language()))
                 self.notify(message, severity="error", timeout=15, markup=False)
 
             self.background(
@@ -255,7 +254,7 @@ class CsvcApp(App[None]):
                 refused,
             )
 
-        self.push_screen(AskChoice(_("result.raise_prompt"), levels, result.computed_level), level_chosen)
+        self.push_screen(AskChoice(prompt, levels, result.computed_level), level_chosen)
 
     def on_result_screen_confirmed(self, message: ResultScreen.Confirmed) -> None:
         screen = message.screen_

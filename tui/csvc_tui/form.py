@@ -16,6 +16,7 @@ from csvc_core.errors import BadInput
 from csvc_core.jsonio import DATETIME_CONDITIONS, INTEGER_CONDITIONS
 from csvc_core.model import NO, UNKNOWN, YES, AnswerValue, Instrument, Item, Text
 from csvc_core.rules import applies
+from csvc_tui.text import language
 
 #: the digits 1, 2, 3 answer a yes/no item as yes, no, unknown.
 DIGIT_ANSWERS = {1: YES, 2: NO, 3: UNKNOWN}
@@ -85,9 +86,10 @@ class FormState:
         return self.answers.get(field.id)
 
     def progress(self) -> tuple[int, int]:
-        """(answered, to answer) among visible items that are not free text; unknown counts as answered."""
-        asked = [f for f in self.visible() if f.item is not None and f.type != "text"]
-        return sum(1 for f in asked if f.id in self.answers), len(asked)
+        """(answered, to answer) among the visible numbered fields that are not free text: items, follow-ups
+        that apply, and the context values the flags read; unknown counts as answered."""
+        asked = [f for f in self.visible() if f.type != "text"]
+        return sum(1 for f in asked if self.value(f) is not None), len(asked)
 
     def numbers(self) -> dict[str, str]:
         """Each field's number: items that are always asked 1, 2, 3…; a follow-up takes the number of the item
@@ -174,6 +176,7 @@ class FormState:
     def answer_text(self, raw: str) -> None:
         """Typed input for a text, count, date, multi-choice or ordinal field; BadInput names the field."""
         field = self.current()
+        where = field.label.get(language())
         raw = raw.strip()
         if not raw:
             self.answer(None)
@@ -182,21 +185,21 @@ class FormState:
             try:
                 value: Any = int(raw)
             except ValueError:
-                raise BadInput(key="error.input.integer_expected", where=field.id, value=raw) from None
+                raise BadInput(key="error.input.integer_expected", where=where, value=raw) from None
             if field.item is not None:
                 low = field.item.min if field.item.min is not None else 0
                 if value < low or (field.item.max is not None and value > field.item.max):
                     high = "…" if field.item.max is None else field.item.max
                     raise BadInput(
-                        key="error.input.out_of_range", where=field.id, value=value, low=low, high=high
+                        key="error.input.out_of_range", where=where, value=value, low=low, high=high
                     )
             elif value < 0:
-                raise BadInput(key="error.input.count_expected", where=field.id, value=value)
+                raise BadInput(key="error.input.count_expected", where=where, value=value)
         elif field.type == "date":
             try:
                 day = date.fromisoformat(raw)
             except ValueError:
-                raise BadInput(key="error.input.date_expected", where=field.id, value=raw) from None
+                raise BadInput(key="error.input.date_expected", where=where, value=raw) from None
             value = day.isoformat()
             if field.context_key is not None:
                 value = datetime.combine(day, time(12)).astimezone().isoformat()
@@ -207,7 +210,7 @@ class FormState:
             if wrong:
                 raise BadInput(
                     key="error.input.unknown_choice",
-                    where=field.id,
+                    where=where,
                     value=wrong[0],
                     choices=", ".join(sorted(known)),
                 )

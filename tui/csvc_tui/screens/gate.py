@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
@@ -64,6 +64,7 @@ class GateScreen(Screen[None]):
             with Vertical(id="unlock", classes="gate-form"):
                 yield from labelled(_("gate.user"), Input(id="unlock-user"))
                 yield from labelled(_("gate.passphrase"), Input(password=True, id="unlock-passphrase"))
+                yield Button(_("gate.unlock_button"), id="unlock-submit", compact=True)
             with Vertical(id="setup", classes="gate-form"):
                 yield Static(_("gate.setup_intro"), classes="hint")
                 yield from labelled(_("gate.organisation"), Input(id="setup-org"))
@@ -82,6 +83,7 @@ class GateScreen(Screen[None]):
                     Input(placeholder=_("gate.passphrase_hint"), password=True, id="setup-passphrase"),
                 )
                 yield from labelled(_("gate.repeat_passphrase"), Input(password=True, id="setup-repeat"))
+                yield Button(_("gate.create_button"), id="setup-submit", compact=True)
             yield Static(id="gate-error", classes="error")
         yield KeyBar()
 
@@ -145,14 +147,17 @@ class GateScreen(Screen[None]):
         first_run = self.query_one("#setup").display
         form = self.query_one("#setup" if first_run else "#unlock")
         form.disabled = False
-        repeat = self.query_one("#setup-repeat", Input)
-        retry = (repeat if not repeat.value else "#setup-passphrase") if first_run else "#unlock-passphrase"
-        (retry if isinstance(retry, Input) else self.query_one(retry, Input)).focus()
+        passphrase = self.query_one("#setup-passphrase" if first_run else "#unlock-passphrase", Input)
+        next((field for field in form.query(Input) if not field.value), passphrase).focus()
         self.query_one("#gate-message", Static).update(
             _("gate.setup_retry") if first_run else _("gate.locked")
         )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_submit()
 
@@ -181,6 +186,9 @@ class GateScreen(Screen[None]):
             (w for w in fields if (w.value == "" if isinstance(w, Input) else self.unchosen(w))), None
         )
         if empty is not None:
+            focused = self.focused
+            if focused is empty or (focused in fields and fields.index(empty) < fields.index(focused)):
+                self.say_missing(empty)
             empty.focus()
             return
         self.query_one("#gate-error", Static).update("")
@@ -200,7 +208,8 @@ class GateScreen(Screen[None]):
         )
         sector, role = self.sector, self.role
         if passphrase != repeat:
-            self.query_one("#setup-repeat", Input).value = ""
+            for name in ("passphrase", "repeat"):
+                self.query_one(f"#setup-{name}", Input).value = ""
             self.show_error(CsvcError(_("gate.passphrases_differ")))
             return
         assert isinstance(sector, str)
@@ -209,3 +218,9 @@ class GateScreen(Screen[None]):
             self.csvc_app.unlocked,
             self.show_error,
         )
+
+    def say_missing(self, field: Widget) -> None:
+        """Enter on an empty field (or past one): name the field that still needs a value, by its label."""
+        row = field.parent
+        label = row.query_one(".gate-label", Static).content if row is not None else ""
+        self.query_one("#gate-error", Static).update(_("gate.missing", field=str(label)))

@@ -1,5 +1,5 @@
 """The result: the proposed level and why (factors, rule, missing answers, flags), the professional's decision
-(confirm, or raise with a reason; lowering is refused with the core's explanation), the actions to accept."""
+(confirm, or raise with a reason, among the levels the core allows), the actions to accept."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from csvc_core.explanation import explain
 from csvc_core.model import Result
 from csvc_tui.keys import bind
 from csvc_tui.screens.paged import PagedScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import level_text
+from csvc_tui.widgets.ticks import WrappingTicks
 
 if TYPE_CHECKING:
     from csvc_tui.app import CsvcApp
@@ -48,18 +50,35 @@ def level_summary(result: Result) -> RichText:
 
 
 def describe_result(result: Result, vocabulary: dict) -> RichText:
-    """Everything that explains the level, in the UI's language."""
+    """Everything that explains the level, in the UI's language: what the rule did, then the rest."""
     lang = language()
     instrument = result.instrument
-    text = RichText()
-    text.append(_("result.factors") if result.factors else _("result.no_factors"), style="bold")
-    for factor in result.factors:
-        item = instrument.item(factor.item)
-        wording = vocabulary.get(factor.factor)
-        label = item.label.get(lang) if item else factor.item
-        text.append(f"\n  • {label}")
+
+    def factor_line(item_id: str, factor: str, indent: str) -> None:
+        item = instrument.item(item_id)
+        wording = vocabulary.get(factor)
+        text.append(f"\n{indent}• {item.label.get(lang) if item else item_id}")
         if wording is not None:
             text.append(f" ({wording.get(lang)})", style="dim")
+
+    explanation = explain(instrument, result.rule, result.score, result.computed_level, result.factors, lang)
+    codes = {factor.item: factor.factor for factor in result.factors}
+    text = RichText()
+    text.append(_("result.explained"), style="bold")
+    text.append("\n" + explanation.rule)
+    for tier in explanation.tiers:
+        text.append("\n  " + tier.text)
+        for item_id in tier.items:
+            factor_line(item_id, codes[item_id], "      ")
+    if explanation.thresholds:
+        text.append("\n" + explanation.thresholds)
+    if explanation.critical:
+        text.append("\n" + explanation.critical, style="bold")
+    if not explanation.tiers:
+        text.append("\n\n")
+        text.append(_("result.factors") if result.factors else _("result.no_factors"), style="bold")
+        for factor in result.factors:
+            factor_line(factor.item, factor.factor, "  ")
     if result.missing:
         text.append("\n\n" + _("result.missing", count=len(result.missing)), style="bold")
         for item_id in result.missing:
@@ -139,7 +158,7 @@ class ResultScreen(PagedScreen):
             yield Static(
                 _("result.actions") if self.result.actions else _("result.no_actions"), classes="heading"
             )
-            yield SelectionList[str](id="actions")
+            yield WrappingTicks(id="actions")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -28,8 +28,9 @@ def compromission_text(rank: int | None) -> RichText:
 
 
 def level_text(instrument: Instrument, level_id: str | None) -> RichText:
-    """An instrument's level, once: its rank on the shared scale and its own name (``3 Élevé``), on that
-    rank's colour; the name alone when the level has no rank on the scale."""
+    """An instrument's level, once: a number always goes with the shared scale's name for it (``4 Imminent``
+    on that rank's colour); an instrument's own name that differs from it comes first (``Moyen →
+    compromission 2 Modéré``), so that one number never carries two names."""
     level = instrument.level(level_id) if level_id else None
     if level is None:
         return RichText(_("level.none"), style="dim")
@@ -37,7 +38,11 @@ def level_text(instrument: Instrument, level_id: str | None) -> RichText:
     scale_level = scale().get(level.compromission or 0)
     if scale_level is None:
         return RichText(name, style="bold")
-    return RichText(f" {scale_level.rank} {name} ", style=f"bold black on {scale_level.colour}")
+    if name == scale_level.label.get(language()):
+        return compromission_text(scale_level.rank)
+    text = RichText(name, style="bold")
+    text.append(" → " + _("level.scale") + " ")
+    return text.append_text(compromission_text(scale_level.rank))
 
 
 def trend_text(ranks: Sequence[int]) -> RichText:
