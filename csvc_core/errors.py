@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from csvc_core.i18n import DEFAULT_LANGUAGE, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, RoleNames, t
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -21,7 +21,8 @@ class CsvcError(Exception):
 
     A message a person reads is a catalogue key plus values: ``BadInput(key="error.input.integer_expected",
     where=..., value=...)``; :meth:`text` words it in a language, ``str(error)`` in French (the default).
-    A value that is itself a :class:`CsvcError` is worded in the same language (an error that wraps another).
+    A value that is itself a :class:`CsvcError` is worded in the same language (an error that wraps another),
+    and so are :class:`RoleNames`.
     A plain string message (no key) is kept for texts already worded by the caller.
     """
 
@@ -37,7 +38,7 @@ class CsvcError(Exception):
         if self.key is None:
             return str(self)
         shown = {
-            name: value.text(lang) if isinstance(value, CsvcError) else value
+            name: value.text(lang) if isinstance(value, (CsvcError, RoleNames)) else value
             for name, value in self.values.items()
         }
         return t(self.key, lang, **shown)

@@ -39,3 +39,23 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     texts = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
     text = texts.get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     return text.format(**values) if values else text
+
+
+class RoleNames:
+    """Role codes in a message, worded in the language the message is shown in (``worker``: « intervenante »);
+    a code the catalogue does not know stays as it is."""
+
+    def __init__(self, *codes: str) -> None:
+        self.codes = codes
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return ", ".join(word("role", code, lang) for code in self.codes)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def word(group: str, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A code as a person reads it, from ``<group>.<code>`` (``role.worker``: « intervenante »,
+    ``hook.csvc_score``: what the hook does); a code the catalogue does not know stays as it is."""
+    return catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(f"{group}.{code}", code)

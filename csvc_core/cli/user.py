@@ -9,7 +9,7 @@ import click
 
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
-from csvc_core.i18n import t
+from csvc_core.i18n import t, word
 from csvc_core.store.access import ROLES
 
 ENV_NEW_PASSPHRASE = "CSVC_NEW_PASSPHRASE"
@@ -55,7 +55,7 @@ def add(
     if as_json:
         echo_json({"id": user_id, "name": name, "role": role})
     else:
-        click.echo(t("store.user_added", lang, name=name, role=role))
+        click.echo(t("store.user_added", lang, name=name, role=word("role", role, lang)))
 
 
 @user.command("list")

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 import attrs
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.i18n import DEFAULT_LANGUAGE, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, RoleNames, t
+
+#: the values of a reason that hold role codes.
+ROLE_VALUES = ("role", "allowed")
 
 
 @attrs.frozen
@@ -20,7 +23,12 @@ class Reason:
     values: dict[str, str] = attrs.field(factory=dict)
 
     def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return t(f"sharing.{self.code}", lang, **self.values)
+        """The reason in ``lang``; roles (``role``, ``allowed``) as words, the JSON keeps their codes."""
+        shown = {
+            key: RoleNames(*value.split(", ")).text(lang) if key in ROLE_VALUES else value
+            for key, value in self.values.items()
+        }
+        return t(f"sharing.{self.code}", lang, **shown)
 
     def to_json(self) -> dict[str, object]:
         return {"code": self.code, "values": dict(self.values), "text": self.text()}

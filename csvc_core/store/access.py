@@ -15,6 +15,7 @@ import attrs
 from sqlalchemy import ColumnElement, Connection, Row, select
 
 from csvc_core.errors import OperationFailed
+from csvc_core.i18n import RoleNames
 from csvc_core.sharing.access import Access, may_see
 from csvc_core.sharing.parties import Actor as Member
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
@@ -59,13 +60,12 @@ def may(actor: Actor, permission: str) -> bool:
 
 def require(actor: Actor, permission: str) -> None:
     if not may(actor, permission):
-        roles = ", ".join(sorted(PERMISSIONS[permission]))
         raise AccessDenied(
             key="error.store.not_permitted",
             user=actor.name,
-            role=actor.role,
+            role=RoleNames(actor.role),
             permission=permission,
-            roles=roles,
+            roles=RoleNames(*sorted(PERMISSIONS[permission])),
         )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import OperationFailed
+from csvc_core.i18n import RoleNames
 from csvc_core.store import audit, integrity, migrate, pg_audit, pg_security, rekeying, retention
 from csvc_core.store.access import AccessDenied
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
@@ -87,7 +88,7 @@ def upgrade_store(url: str | None, user_name: str, passphrase: str) -> UpgradeRe
                 store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise LoginRefused(key="error.store.login_refused", user=user_name)
         if row.role != "admin":
-            raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=row.role)
+            raise AccessDenied(key="error.store.upgrade_admin", user=user_name, role=RoleNames(row.role))
         if revision == migrate.SCHEMA_HEAD:
             if location.kind == "postgresql":
                 _secure(engine, location, row.id, login_verifier(location.database, user_name, passphrase))
