@@ -16,28 +16,28 @@ from tests.tui.conftest import UNLOCKED, wait_for
 KEY_CODES = ("up", "down", "enter", "slash", "escape", "ctrl+q", "ctrl+p", "pagedown", "question_mark")
 
 
-async def test_f1_names_the_keys_as_the_keyboard_does(make_app: Any, store: Any) -> None:
+async def screen_of_key(make_app: Any, key: str, kind: type) -> Any:
+    """The screen ``key`` opens from the case list (read after the app stopped: its text stays)."""
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
-        await pilot.press("f1")
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen)
-        keys = [line.strip().split("  ")[0] for line in str(screen.keys).splitlines()]
-        for shown in ("↓ j", "↑ k", "/", "Entrée", "Échap", "Ctrl+Q", "F1", "F12 Ctrl+\\", "Pg suiv"):
-            assert shown in keys, (shown, keys)
-        for code in KEY_CODES:
-            assert not re.search(rf"(^|\s){re.escape(code)}(\s|$)", "\n".join(keys)), (code, keys)
+        await pilot.press(key)
+        return await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen)
+
+
+async def test_f1_names_the_keys_as_the_keyboard_does(make_app: Any, store: Any) -> None:
+    screen = await screen_of_key(make_app, "f1", HelpScreen)
+    keys = [line.strip().split("  ")[0] for line in str(screen.keys).splitlines()]
+    for shown in ("↓ j", "↑ k", "/", "Entrée", "Échap", "Ctrl+Q", "F1", "F12 Ctrl+\\", "Pg suiv"):
+        assert shown in keys, (shown, keys)
+    for code in KEY_CODES:
+        assert not re.search(rf"(^|\s){re.escape(code)}(\s|$)", "\n".join(keys)), (code, keys)
 
 
 async def test_f2_says_what_each_hook_does(make_app: Any, store: Any) -> None:
-    app = make_app(environ=UNLOCKED)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
-        await pilot.press("f2")
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, PluginsScreen) and app.screen)
-        text = str(screen.report)
-        assert "recommande des actions selon le niveau" in text
-        assert "ajoute des secteurs d'intervention" in text
-        hooks = [name for name in dir(hookspecs) if name.startswith("csvc_")]
-        assert hooks and not [hook for hook in hooks if hook in text], text
-
+    screen = await screen_of_key(make_app, "f2", PluginsScreen)
+    text = str(screen.report)
+    assert "recommande des actions selon le niveau" in text
+    assert "ajoute des secteurs d'intervention" in text
+    hooks = [name for name in dir(hookspecs) if name.startswith("csvc_")]
+    assert hooks and not [hook for hook in hooks if hook in text], text
