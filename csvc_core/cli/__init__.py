@@ -11,7 +11,7 @@ import click
 
 from csvc_core.cli.clickwords import speak
 from csvc_core.cli.common import LANG_META
-from csvc_core.cli.helptexts import word_help
+from csvc_core.cli.helptexts import command_path, word_help
 from csvc_core.errors import BadInput, CsvcError
 from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from csvc_core.plugins import strict_plugins
@@ -164,6 +164,11 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Abort:
         click.echo(t("cli.aborted", lang), err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:  # its usage line, in the run's language
+            word_help(exc.ctx.command, command_path(exc.ctx), lang)
+        exc.show()
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -25,6 +25,9 @@ CLICK_ENGLISH = (
     "Error:",
     "No such command",
     "Got unexpected extra argument",
+    "COMMAND [ARGS]",
+    "INTEGER",
+    "--user NAME",
 )
 
 
@@ -45,6 +48,7 @@ def test_click_speaks_french_then_english() -> None:
         csvc("--help"),
         csvc("case", "--help"),
         csvc("case", "show", "--help"),
+        csvc("case", "list", "--help"),
         csvc("case", "show", code=2),
         csvc("case", "list", "--lang", "xx", code=2),
         csvc("case", "shwo", code=2),
@@ -57,6 +61,7 @@ def test_click_speaks_french_then_english() -> None:
     assert "Valeur invalide pour '--lang'" in shown and "Argument manquant 'CASE'" in shown
     english = csvc("case", "list", "--lang", "xx", env={"CSVC_LANG": "en"}, code=2)
     assert "Usage: csvc case list" in english and "Invalid value for '--lang'" in english
+    assert "--limit INTEGER" in csvc("case", "list", "--help", "--lang", "en")
     assert "Utilisation" not in english
 
 
