@@ -9,7 +9,9 @@ from typing import Any
 
 import click
 
+from csvc_core.cli.clickwords import speak
 from csvc_core.cli.common import LANG_META
+from csvc_core.cli.helptexts import command_path, word_help
 from csvc_core.errors import BadInput, CsvcError
 from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from csvc_core.plugins import strict_plugins
@@ -55,7 +57,11 @@ class CsvcBadInputError(CsvcClickError):
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands live in modules imported on demand."""
+    """A click group whose subcommands live in modules imported on demand; when this run may show help,
+    they get their help in its language (:mod:`csvc_core.cli.helptexts`)."""
+
+    #: the language of the help texts, when this run may show them (:func:`help_wanted`).
+    help_language: str | None = None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -71,6 +77,8 @@ class LazyGroup(click.Group):
         if cmd_name in COMMANDS:
             module_name, attr = COMMANDS[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module_name), attr)
+            if self.help_language is not None:
+                word_help(command, cmd_name, self.help_language)
             return command
         found = super().get_command(ctx, cmd_name)
         if found is None:
@@ -114,14 +122,21 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 
 def asked_language(argv: list[str]) -> str:
-    """The ``--lang`` of a command line (the last one given), for errors met outside any command."""
-    lang = DEFAULT_LANGUAGE
+    """The ``--lang`` of a command line (the last one given), else ``$CSVC_LANG``: the language of click's
+    help and usage errors, and of errors met outside any command. An unknown language is left aside."""
+    asked = [os.environ.get("CSVC_LANG", "")]
     for index, arg in enumerate(argv):
         if arg == "--lang" and index + 1 < len(argv):
-            lang = argv[index + 1]
+            asked.append(argv[index + 1])
         elif arg.startswith("--lang="):
-            lang = arg.removeprefix("--lang=")
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+            asked.append(arg.removeprefix("--lang="))
+    return next((lang for lang in reversed(asked) if lang in LANGUAGES), DEFAULT_LANGUAGE)
+
+
+def help_wanted(argv: list[str]) -> bool:
+    """Whether this command line may show help texts: ``--help``, or a group without its subcommand (the
+    others do not read them, and leave the catalogue unread)."""
+    return "--help" in argv or len([arg for arg in argv if not arg.startswith("-")]) < 2
 
 
 def check_arguments(argv: list[str]) -> None:
@@ -139,12 +154,21 @@ def main(argv: list[str] | None = None) -> Any:
     exit status 2 (bad input) or 1 (an operation failed, or an unexpected error)."""
     given = sys.argv[1:] if argv is None else argv
     lang = asked_language(given)
+    speak(lang)
+    if help_wanted(given):
+        cli.help_language = lang
+        word_help(cli, "csvc", lang)
     try:
         check_arguments(given)
         return cli.main(args=with_default_command(given), prog_name="csvc", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo(t("cli.aborted", lang), err=True)
         sys.exit(1)
+    except click.UsageError as exc:
+        if exc.ctx is not None:  # its usage line, in the run's language
+            word_help(exc.ctx.command, command_path(exc.ctx), lang)
+        exc.show()
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

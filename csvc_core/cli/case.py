@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,12 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 from csvc_core.jsonio import parse_datetime
+
+if TYPE_CHECKING:
+    from csvc_core.reports.casefile import Labels
+
+#: the columns of ``csvc case list`` (their headings: ``store.case_list.<column>``).
+LIST_COLUMNS = ("case", "level", "reassess", "late", "status", "name")
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
 
@@ -61,11 +68,28 @@ def list_cases(
     if as_json:
         echo_json([item.to_json() for item in found])
         return
+    labels = case_labels(lang)
+    if not reveal:
+        click.echo(t("store.case_list_masked", lang))
+    word = {column: t(f"store.case_list.{column}", lang) for column in LIST_COLUMNS}
+    click.echo(
+        f"{word['case']:<16}  {word['level']:<5} {word['reassess']:<16} {word['late']:<9} "
+        f"{word['status']:<7} {word['name']}"
+    )
     for item in found:
-        level = item.compromission if item.compromission is not None else "—"
+        level = f"{item.compromission}/4" if item.compromission is not None else "—"
         due = item.reassess_by.astimezone().strftime("%Y-%m-%d %H:%M") if item.reassess_by else "—"
         late = t("store.overdue", lang) if item.overdue else ""
-        click.echo(f"{item.id}  {level}/4  {due} {late:<9} {item.status:<7} {item.label or ''}".rstrip())
+        status = labels.word("case_status", item.status)
+        click.echo(f"{item.id}  {level:<5} {due:<16} {late:<9} {status:<7} {item.label or ''}".rstrip())
+
+
+def case_labels(lang: str) -> Labels:
+    """Words for the codes a case holds (levels, statuses, sectors, instruments), as the report has them."""
+    from csvc_core.framework import Csvc
+    from csvc_core.reports.casefile import Labels
+
+    return Labels(Csvc.load(), lang)
 
 
 @case.command("show")
@@ -99,22 +123,27 @@ def show(
     click.echo(
         t("store.case_level", lang, level=detail.compromission or "—", reassess=data["reassess_by"] or "—")
     )
+    labels = case_labels(lang)
     click.echo(t("store.assessments", lang))
     for item in detail.assessments:
+        standing = labels.word("standing", item.standing)
         click.echo(
-            f"  {item.id}  {item.assessed_at.astimezone():%Y-%m-%d %H:%M}  {item.instrument} "
-            f"{item.level} ({item.compromission}/4)  {item.by}  [{item.standing}]"
+            f"  {item.id}  {item.assessed_at.astimezone():%Y-%m-%d %H:%M}  "
+            f"{labels.instrument_title(item.instrument)} · {labels.level(item.instrument, item.level)} "
+            f"({item.compromission}/4)  {item.by}  [{standing}]"
         )
     click.echo(t("store.actions", lang))
     for action in detail.actions:
         due = f"{action.due.astimezone():%Y-%m-%d %H:%M}" if action.due else "—"
         label = action.label.get(lang) if action.label else action.action
-        click.echo(f"  {action.id}  {action.status:<10} {action.sector:<16} {due}  {label}")
+        status, sector = labels.word("status", action.status), labels.sector(action.sector)
+        click.echo(f"  {action.id}  {status:<10} {sector} · {due}  {label}")
     if detail.events:
         click.echo(t("store.events", lang))
         for event in detail.events:
             click.echo(
-                f"  {event.id}  {event.kind:<22} {event.occurred_at.astimezone():%Y-%m-%d %H:%M}"
+                f"  {event.id}  {labels.word('event', event.kind):<22} "
+                f"{event.occurred_at.astimezone():%Y-%m-%d %H:%M}"
                 f"  {t('store.event_open', lang) if event.open else ''}"
             )
 

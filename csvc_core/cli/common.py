@@ -23,6 +23,7 @@ lang_option = click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
     default="fr",
+    envvar="CSVC_LANG",
     show_default=True,
     is_eager=True,
     callback=_remember_language,
@@ -50,10 +51,11 @@ def _ask_when_dash(ctx: click.Context, param: click.Parameter, value: str | None
 def identifying_option(*decls: str, help: str, **attrs: Any) -> Any:
     """A text option that may identify someone (a name, a phone, a note, a reason): given as ``-``, its value
     is asked on the terminal (from standard input when it is not one: a line per option, in the order given),
-    since every user of the computer can read a command's arguments in the process list."""
-    return click.option(
-        *decls,
-        callback=_ask_when_dash,
-        help=f"{help} Give {ASKED} to type it at a prompt (kept out of the process list).",
-        **attrs,
-    )
+    since every user of the computer can read a command's arguments in the process list. Its help says so
+    (:mod:`csvc_core.cli.helptexts`)."""
+    return click.option(*decls, callback=_ask_when_dash, help=help, **attrs)
+
+
+def asked_on_dash(param: click.Parameter) -> bool:
+    """Whether ``param`` is an :func:`identifying_option` (``-`` asks its value at a prompt)."""
+    return param.callback is _ask_when_dash

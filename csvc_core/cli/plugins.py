@@ -13,7 +13,7 @@ from csvc_core.cli.common import echo_json, json_option, lang_option
 def plugins(as_json: bool, lang: str) -> None:
     """Modules chargés et en échec / Loaded and failed plugins."""
     from csvc_core.framework import Csvc
-    from csvc_core.i18n import t
+    from csvc_core.i18n import t, word
 
     csvc = Csvc.load()
     infos = csvc.pm.plugin_infos()
@@ -32,7 +32,9 @@ def plugins(as_json: bool, lang: str) -> None:
         return
     click.echo(t("plugins.loaded", lang))
     for info in infos:
-        click.echo(f"  {info.name} {info.version or ''}: {', '.join(info.hooks)}")
+        click.echo(
+            f"  {info.name} {info.version or ''}: {'; '.join(word('hook', h, lang) for h in info.hooks)}"
+        )
     if csvc.pm.failures:
         click.echo(t("plugins.failed", lang))
         for failure in csvc.pm.failures:

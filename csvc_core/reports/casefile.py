@@ -147,7 +147,12 @@ def _action(data: Mapping[str, Any], labels: Labels) -> dict[str, Any]:
         "overdue": bool(data.get("overdue")),
         "mandatory": bool(data.get("mandatory")),
         "history": [
-            {"at": change["at"], "by": change.get("by"), "status": labels.word("status", change["status"])}
+            {
+                "at": change["at"],
+                "by": change.get("by"),
+                "status": labels.word("status", change["status"]),
+                "note": change.get("note"),
+            }
             for change in data.get("history", [])
         ],
     }

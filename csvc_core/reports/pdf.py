@@ -335,7 +335,9 @@ def _action_row(action: Mapping[str, Any], lang: str) -> tuple[Cell, ...]:
     mandatory = f" ({t('report.mandatory', lang)})" if action["mandatory"] else ""
     due = when(action["due"], lang)
     history = "\n".join(
-        f"{when(change['at'], lang)} {change['status']}" + (f" ({change['by']})" if change["by"] else "")
+        f"{when(change['at'], lang)} {change['status']}"
+        + (f" ({change['by']})" if change["by"] else "")
+        + (f" — {t('report.note', lang)} {change['note']}" if change.get("note") else "")
         for change in action["history"]
     )
     return (

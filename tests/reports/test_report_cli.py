@@ -119,7 +119,7 @@ def test_bad_requests_get_one_line(stores, sessions):
         (("report", "0000000000000000"), 1, "csvc: dossier '0000000000000000' introuvable"),
         (("report", "x", "--plan", "p.json", "--lang", "en"), 2, "csvc: --plan: only with --kind plan"),
         (("report", "x", "--format", "pdf"), 2, "csvc: --format pdf : un PDF est binaire"),
-        (("report", "x", "--format", "odt"), 2, "Usage:"),
+        (("report", "x", "--format", "odt"), 2, "Utilisation :"),
     ):
         done = run_csvc(*args, env=env)
         assert done.returncode == code, (args, done.stderr)

@@ -257,12 +257,16 @@ def test_every_identifying_option_can_be_asked_rather_than_given() -> None:
     from click import Context
 
     from csvc_core.cli import cli
+    from csvc_core.cli.common import asked_on_dash
+    from csvc_core.cli.helptexts import word_help
 
     context = Context(cli)
     for (group, name), options in IDENTIFYING.items():
         command = cli.get_command(context, group).get_command(context, name)  # type: ignore[union-attr]
+        word_help(command, f"{group}.{name}", "en")
         for option in options:
             param = next(p for p in command.params if option in p.opts)
+            assert asked_on_dash(param), (group, name, option)
             assert "Give - to type it at a prompt" in (param.help or ""), (group, name, option)
 
 

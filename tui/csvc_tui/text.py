@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue, t, word
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 register_catalogue(LOCALE_DIR)
@@ -29,3 +29,8 @@ def language() -> str:
 def _(key: str, **values: object) -> str:
     """The text of ``tui.<key>`` in the chosen language."""
     return t(f"tui.{key}", _language, **values)
+
+
+def role_name(role: str) -> str:
+    """A role as a person reads it (``repondant``: « répondante »), from csvc's own catalogue."""
+    return word("role", role, _language)

@@ -52,14 +52,26 @@ def when(value: Any) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
 
+def action_name(action: Any) -> str:
+    """The action as the case screen names it: its label in the UI's language, its code when it has none."""
+    return action.label.get(language()) if action.label else str(action.action)
+
+
+def last_note(action: Any) -> str | None:
+    """The note given with the action's latest status change (notes are read with the case)."""
+    return action.history[-1].note if action.history else None
+
+
 def yes_no(value: bool | None) -> str:
     return _("answer.unknown") if value is None else _("answer.yes") if value else _("answer.no")
 
 
 class CaseScreen(Screen[None]):
     """A case, for reading and acting: e assess, t action status, v event, a/p add or change a person,
-    r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back."""
+    r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back. The actions have the
+    focus on entry."""
 
+    AUTO_FOCUS = "#case-actions"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_assess", "assess"),
         # announced in their sections' titles, to leave the bar to the keys that have no such place
@@ -197,12 +209,11 @@ class CaseScreen(Screen[None]):
         options = self.query_one("#case-actions", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        lang = language()
         for action in detail.actions:
             text = RichText(
                 f"[{_(f'status.{action.status}')}] ", style="bold" if action.status == "open" else "dim"
             )
-            text.append(action.label.get(lang) if action.label else action.action)
+            text.append(action_name(action))
             text.append(f"  {self.csvc_app.workspace.sector_name(action.sector)}")
             if action.due is not None:
                 text.append("  " + _("result.due", due=when(action.due)))
@@ -210,11 +221,15 @@ class CaseScreen(Screen[None]):
                 text.append("  " + _("case.overdue"), style="bold")
             elif action.due_now:
                 text.append("  " + _("case.due_now"), style="bold")
+            note = last_note(action)
+            if note:
+                text.append("\n  " + _("case.action_note", note=note), style="italic")
             options.add_option(Option(text, id=action.id))
         if not detail.actions:
             options.add_option(Option(_("case.no_actions"), id="-", disabled=True))
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
+            return
+        kept = highlighted is not None and highlighted < options.option_count
+        options.highlighted = highlighted if kept else 0  # t acts on the first action at once
 
     # -- actions ---------------------------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -344,28 +359,45 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(AskChoice(_("case.reveal_prompt"), fields), field_chosen)
 
     def action_action_status(self) -> None:
+        """The highlighted action's new status, a note, then a confirmation naming the action; saved after."""
         options = self.query_one("#case-actions", OptionList)
         if self.detail is None or options.highlighted is None or not self.detail.actions:
             self.notify(_("case.pick_action"), severity="warning")
             return
         action = self.detail.actions[options.highlighted]
+        name = action_name(action)
         statuses = [(status, _(f"status.{status}")) for status in self.csvc_app.workspace.action_statuses]
 
         def chosen(status: str | None) -> None:
             if status is None or status == action.status:
                 return
+            words = {"action": name, "before": _(f"status.{action.status}"), "after": _(f"status.{status}")}
 
             def noted(note: str | None) -> None:
                 if note is None:
                     return
+                question = _("case.status_confirm", **words)
+                if note.strip():
+                    question += "\n" + _("case.status_confirm_note", note=note.strip())
+                answers = [("yes", _("case.status_save")), ("no", _("case.status_keep"))]
+                self.app.push_screen(AskChoice(question, answers), lambda answer: confirmed(answer, note))
+
+            def confirmed(answer: str | None, note: str) -> None:
+                if answer != "yes":
+                    return
                 workspace = self.csvc_app.workspace
                 self.csvc_app.background(
-                    lambda: workspace.set_action_status(action, status, note), lambda _: self.load()
+                    lambda: workspace.set_action_status(action, status, note), lambda _: saved()
                 )
 
-            self.app.push_screen(AskText(_("case.status_note", status=_(f"status.{status}"))), noted)
+            def saved() -> None:
+                self.notify(_("case.status_saved", **words))
+                self.load()
 
-        self.app.push_screen(AskChoice(_("case.status_prompt"), statuses, action.status), chosen)
+            self.app.push_screen(AskText(_("case.status_note", **words)), noted)
+
+        prompt = _("case.status_prompt", action=name, status=_(f"status.{action.status}"))
+        self.app.push_screen(AskChoice(prompt, statuses, action.status), chosen)
 
     def action_event(self) -> None:
         kinds = [(kind, _(f"event.{kind}")) for kind in self.csvc_app.workspace.event_kinds]

@@ -3,6 +3,7 @@ filter; the follow-up queue, most urgent first. The first page shows at once, th
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -26,9 +27,16 @@ PAGE = 1000
 FIRST_PAGE_WAIT = 0.15
 
 
+def folded(text: str) -> str:
+    """``text`` without accents nor case: ``Marie-Ève`` and ``marie-eve`` read the same."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def matches(row: CaseRow, query: str) -> bool:
-    query = query.casefold()
-    return query in row.name.casefold() or query in row.case_id
+    """The name holds the query (accents and case aside), or the case number does."""
+    query = folded(query)
+    return query in folded(row.name) or query in row.case_id
 
 
 #: the filters ``f`` goes through, in order: which rows each keeps.
@@ -47,6 +55,7 @@ class CasesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("case_new", "new_case"),
         bind("case_search", "search", show=False),  # announced in the search field itself
+        bind("search_clear", "clear_search", show=False),
         bind("followup", "toggle_followup"),
         bind("cases_filter", "next_filter"),
         bind("cell_desk", "concertation", show=False),
@@ -188,6 +197,14 @@ class CasesScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#case-search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        """Escape: the search emptied (every case shown again) and left for the list."""
+        search = self.query_one("#case-search", Input)
+        if search.value:
+            search.value = ""
+            self.show()
+        self.query_one(CaseTable).focus()
 
     def action_next_filter(self) -> None:
         """All cases, level 3 or 4, an assessment due or late, overdue actions, then all again."""

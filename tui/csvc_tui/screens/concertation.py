@@ -27,7 +27,7 @@ from csvc_tui.cellwork import Desk, Request, step_draft_key
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.paged import PagedScreen
-from csvc_tui.text import _, language
+from csvc_tui.text import _, language, role_name
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text
 
@@ -541,7 +541,7 @@ class ConcertationScreen(PagedScreen):
         sector_name = self.csvc_app.workspace.sector_name
         text = RichText("\n" + _("cell.history") + "\n", style="bold")
         for step in record["steps"]:
-            state, role = _("cell.took." + step["state"]), _("cell.role." + step["role"])
+            state, role = _("cell.took." + step["state"]), role_name(step["role"])
             text.append(f"{local(step['at'])}  {state}", style="bold")
             text.append(f"  {step['by']} ({role}, {step['organisation']})\n")
             if step["note"] and step["state"] != "follow_up":

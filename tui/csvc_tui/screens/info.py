@@ -14,24 +14,29 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from csvc_core.framework import Csvc
-from csvc_tui.keys import bind
-from csvc_tui.text import _
+from csvc_core.i18n import word
+from csvc_tui.keys import bind, key_label
+from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 
 
 def keys_text(bindings: Iterable[tuple[str, Binding]]) -> RichText:
-    """``key  description — tooltip`` for each binding (one line per binding id)."""
-    text = RichText()
-    seen: set[str] = set()
+    """``↓ j  description — tooltip`` for each binding id: all its keys, named as a person reads them."""
+    keys: dict[str, list[str]] = {}
+    described: dict[str, Binding] = {}
     for key, binding in bindings:
         ident = binding.id
         if ident is not None and ident.startswith("answer_digit_"):
             ident = "answer_digit"
-        if ident is None or ident in seen or not binding.description:
+        if ident is None or not binding.description:
             continue  # Textual's own bindings (no id) speak English only: the help lists ours
-        seen.add(ident)
-        keys = binding.key_display or key
-        text.append(f"{keys:>14}  ", style="bold")
+        described.setdefault(ident, binding)
+        label = binding.key_display or key_label(key)
+        if label not in keys.setdefault(ident, []):
+            keys[ident].append(label)
+    text = RichText()
+    for ident, binding in described.items():
+        text.append(f"{' '.join(keys[ident]):>14}  ", style="bold")
         text.append(binding.description)
         if binding.tooltip:
             text.append(f" — {binding.tooltip}", style="dim")
@@ -68,7 +73,8 @@ def diagnostics_text(csvc: Csvc) -> RichText:
     text.append(_("plugins.loaded") + "\n", style="bold")
     for info in csvc.pm.plugin_infos():
         text.append(f"  ✓ {info.name} {info.version or ''}\n", style="bold")
-        text.append(f"      {', '.join(info.hooks)}\n", style="dim")
+        for hook in info.hooks:
+            text.append(f"      {word('hook', hook, language())}\n", style="dim")
     failures = csvc.pm.failures
     text.append("\n" + (_("plugins.failed") if failures else _("plugins.none_failed")) + "\n", style="bold")
     for failure in failures:

@@ -22,6 +22,11 @@ from csvc_tui.text import _
 from csvc_tui.widgets.level import compromission_text
 
 LEVEL_WIDTH, DUE_WIDTH, ACTIONS_WIDTH = 16, 21, 17
+#: the case number as the list shows it: its first digits, enough to find it (the search reads the whole);
+#: shown when the names keep NAME_ROOM columns beside it (at 80 columns, unless the list has overdue actions).
+NUMBER_DIGITS = 6
+NUMBER_WIDTH = NUMBER_DIGITS + 1
+NAME_ROOM = 24
 
 
 @attrs.frozen
@@ -49,14 +54,19 @@ def due_text(row: CaseRow) -> RichText:
 
 
 def row_text(row: CaseRow, width: int, actions_column: bool = False) -> RichText:
-    """``■ 3 Aggravé   name   EN RETARD 2026-11-28 2 act. en retard``, each column whole at 80 columns;
-    the column of overdue actions only when a row of the list has some (``actions_column``)."""
+    """``■ 3 Aggravé   name   3fa4c2 EN RETARD 2026-11-28 2 act. en retard``, each column whole at 80
+    columns: level, name, case number (what the search also finds) when there is room, what is due; the column
+    of overdue actions only when a row of the list has some (``actions_column``)."""
     text = compromission_text(row.compromission)
     text.pad_right(max(0, LEVEL_WIDTH - text.cell_len))
-    name_width = max(8, width - LEVEL_WIDTH - DUE_WIDTH - (ACTIONS_WIDTH if actions_column else 0))
+    room = width - LEVEL_WIDTH - DUE_WIDTH - (ACTIONS_WIDTH if actions_column else 0)
+    number = room - NUMBER_WIDTH >= NAME_ROOM
+    name_width = max(8, room - NUMBER_WIDTH if number else room)
     name = RichText(row.name if len(row.name) < name_width else row.name[: name_width - 2] + "…")
     name.pad_right(name_width - name.cell_len)
     text.append_text(name)
+    if number:
+        text.append(row.case_id[:NUMBER_DIGITS].ljust(NUMBER_WIDTH), style="dim")
     due = due_text(row)
     if row.overdue_actions:
         due.pad_right(max(0, DUE_WIDTH - due.cell_len))
