@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -31,4 +33,4 @@ def new(name: str, parent: str, sector: str | None, lang: str) -> None:
     spec = plugin_spec(name, sector, known_sectors=(*SHIPPED_SECTORS, *Csvc.load().sectors))
     target = write_plugin(spec, Path(parent))
     click.echo(t("scaffold.created", lang, path=target, name=spec.name, package=spec.package))
-    click.echo(t("scaffold.next", lang, path=target))
+    click.echo(t("scaffold.next", lang, path=target, python=shlex.quote(sys.executable)))
