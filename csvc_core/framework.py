@@ -24,6 +24,7 @@ from pluggy import HookImpl
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.filecache import checked_instrument
 from csvc_core.jsonio import parse_assessment, refuse_future
+from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
 from csvc_core.rules import ScoringRule, applies
@@ -50,8 +51,12 @@ class Csvc:
     ``hook_errors`` and, during an assessment, as the ``plugin_error`` flag) and the others go on.
     """
 
-    def __init__(self, plugin_manager: CsvcPluginManager | None = None) -> None:
+    def __init__(
+        self, plugin_manager: CsvcPluginManager | None = None, known_sectors: Iterable[Sector] = ()
+    ) -> None:
         self.pm = plugin_manager if plugin_manager is not None else new_plugin_manager()
+        #: sectors declared outside this manager (the installed plugins', for a plugin tested alone).
+        self._known_sectors = tuple(known_sectors)
         #: the latest hook failures, one line each (bounded: a long-running process keeps the recent ones).
         self.hook_errors: deque[str] = deque(maxlen=200)
         self._registry_problems: list[str] = []
@@ -177,12 +182,34 @@ class Csvc:
         return found
 
     @cached_property
+    def _declared_sectors(self) -> list[tuple[str, Sector]]:
+        return self._collect("csvc_sectors", Sector, {}, None)
+
+    @cached_property
     def sectors(self) -> dict[str, Sector]:
         """Sectors by id: the core's first; an id declared twice keeps the first."""
         found: dict[str, Sector] = {}
-        for _, sector in self._collect("csvc_sectors", Sector, {}, None):
+        for _, sector in self._declared_sectors:
+            found.setdefault(sector.id, sector)
+        for sector in self._known_sectors:
             found.setdefault(sector.id, sector)
         return found
+
+    def mandate(self, plugin: str, instrument: Instrument) -> frozenset[str]:
+        """The sectors whose actions ``plugin`` may propose after an assessment with ``instrument``
+        (see :mod:`csvc_core.mandate`); the core proposes the instrument's own actions."""
+        if plugin == CORE_PLUGIN:
+            return frozenset(instrument.sectors)
+        declared = frozenset(sector.id for owner, sector in self._declared_sectors if owner == plugin)
+        if declared:
+            return declared
+        catalogue = self.catalogue
+        return frozenset(
+            sector
+            for instrument_id, owner in catalogue.owners.items()
+            if owner == plugin
+            for sector in catalogue.instruments[instrument_id].sectors
+        )
 
     @cached_property
     def vocabulary(self) -> dict[str, Text]:
@@ -223,6 +250,9 @@ class Csvc:
                     continue
                 instruments[instrument.id] = instrument
                 owners[instrument.id] = plugin
+                problems.extend(
+                    f"{plugin}: {problem}" for problem in instrument_sector_problems(instrument, self.sectors)
+                )
         problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)
 
@@ -321,6 +351,9 @@ class Csvc:
         :data:`~csvc_core.jsonio.CLOCK_SKEW`): :class:`BadInput`, one line naming the source, the ``$.path``
         and the value. ``result.to_json()`` is the object that ``csvc assess --json`` prints.
         """
+        if sector is not None and sector not in self.sectors:
+            known = ", ".join(sorted(self.sectors))
+            raise BadInput(key="error.input.unknown_sector", sector=sector, known=known)
         instrument = self.scoring_instrument(instrument_id, sector)
         assessment = (
             payload if isinstance(payload, AssessmentInput) else parse_assessment(payload, instrument, source)
@@ -407,14 +440,16 @@ class Csvc:
     def _actions(self, result: Result, sector: str | None, failed: list[str]) -> tuple[Action, ...]:
         merged: dict[tuple[str, str], Action] = {}
         kwargs = {"result": result, "sector": sector}
+        known = self.sectors
         for plugin, action in self._collect("csvc_recommend_actions", Action, kwargs, failed):
-            if action.due is not None and action.due.tzinfo is None:
-                self._hook_failed(
-                    "csvc_recommend_actions",
-                    plugin,
-                    TypeError(f"action {action.id!r}: due has no offset"),
-                    failed,
-                )
+            refused: Exception | None = None
+            problem = action_problem(action, self.mandate(plugin, result.instrument), sector, known)
+            if problem is not None:
+                refused = ValueError(problem)
+            elif action.due is not None and action.due.tzinfo is None:
+                refused = TypeError(f"action {action.id!r}: due has no offset")
+            if refused is not None:
+                self._hook_failed("csvc_recommend_actions", plugin, refused, failed)
                 continue
             if action.proposed_by != plugin:
                 action = attrs.evolve(action, proposed_by=plugin)

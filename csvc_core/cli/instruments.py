@@ -77,6 +77,7 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
     from csvc_core.framework import Csvc, _instrument_files
     from csvc_core.i18n import t
     from csvc_core.instruments import load_instrument
+    from csvc_core.mandate import instrument_sector_problems
 
     csvc = Csvc.load()
     problems: list[str] = []
@@ -95,6 +96,7 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
                 )
                 continue
             seen[instrument.id] = path
+            problems.extend(instrument_sector_problems(instrument, csvc.sectors))
             count += 1
     else:
         problems = list(csvc.catalogue.problems)

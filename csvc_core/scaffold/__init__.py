@@ -19,7 +19,7 @@ import attrs
 import jinja2
 
 from csvc_core.errors import BadInput
-from csvc_core.sectors import SHIPPED_SECTORS
+from csvc_core.sectors import PARTNERSHIP
 
 TEMPLATES = Path(str(files(__name__))) / "templates" / "plugin"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -44,7 +44,7 @@ class PluginSpec:
 
 
 def plugin_spec(
-    name: str, sector: str | None = None, known_sectors: Iterable[str] = SHIPPED_SECTORS
+    name: str, sector: str | None = None, known_sectors: Iterable[str] = (PARTNERSHIP,)
 ) -> PluginSpec:
     """Check the short name and sector and derive every other name; :class:`BadInput` names the bad value."""
     short = name.strip().lower()

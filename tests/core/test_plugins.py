@@ -30,7 +30,7 @@ import click
 
 @hookimpl
 def csvc_recommend_actions(result, sector):
-    return [Action(id="xyz_follow_up", sector="police", due=result.assessed_at, mandatory=True,
+    return [Action(id="xyz_follow_up", sector="csvc", due=result.assessed_at, mandatory=True,
                    label=Text(fr="Suivi policier", en="Police follow-up"))]
 
 
@@ -163,7 +163,7 @@ class Proposer:
     def csvc_recommend_actions(self, result: Result, sector: str | None) -> list[Action]:
         due = result.assessed_at + timedelta(hours=self.due_hours)
         return [
-            Action(id=f"{self.name}_call", sector="health", due=due, mandatory=self.mandatory),
+            Action(id=f"{self.name}_call", sector="csvc", due=due, mandatory=self.mandatory),
             Action(id="shared_meeting", sector="csvc", due=due, mandatory=False),
         ]
 
@@ -307,6 +307,14 @@ def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None
 
 
 class PoliceAdaptation:
+    @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [
+            Sector(
+                id="police", name=Text(fr="Police", en="Police"), mandate=Text(fr="Protéger", en="Protect")
+            )
+        ]
+
     @hookimpl
     def csvc_adapt_instrument(self, instrument: Instrument, sector: str) -> Adaptation | None:
         if sector != "police" or instrument.id != "csvc-grid":
