@@ -221,7 +221,10 @@ class Csvc:
     def _sources(self) -> list[tuple[str, Path]]:
         """``(plugin, folder or file)`` of every instrument source, the core's first, then by plugin name."""
         found: list[tuple[str, Path]] = []
-        for plugin, source in self._collect("csvc_instrument_sources", object, {}, None):
+        failed: list[str] = []
+        sources = self._collect("csvc_instrument_sources", object, {}, failed)
+        self._registry_problems.extend(f"{plugin}: csvc_instrument_sources failed" for plugin in failed)
+        for plugin, source in sources:
             if isinstance(source, str | PathLike):
                 found.append((plugin, Path(source)))
             else:
@@ -297,12 +300,28 @@ class Csvc:
         instrument = self._lookup(instrument_id)
         if instrument is None:
             known = ", ".join(sorted(self.catalogue.instruments))
+            broken = self.broken_plugins(instrument_id)
+            if broken:
+                raise BadInput(
+                    key="error.input.unknown_instrument_broken",
+                    instrument=instrument_id,
+                    known=known,
+                    broken="; ".join(broken),
+                )
             raise BadInput(key="error.input.unknown_instrument", instrument=instrument_id, known=known)
         if sector is None:
             return instrument
         return attrs.evolve(
             instrument, items=apply_adaptations(instrument.items, list(self.adaptations(instrument, sector)))
         )
+
+    def broken_plugins(self, instrument_id: str | None = None) -> list[str]:
+        """One line per plugin that failed to load (its name and why) and, with ``instrument_id``, per
+        problem of that instrument's file: what may hide an instrument."""
+        lines = [f"{failure.name}: {failure.error}" for failure in self.pm.failures]
+        if instrument_id is not None:
+            lines += [p for p in self.catalogue.problems if f"/{instrument_id}.toml:" in p]
+        return lines
 
     def adaptations(self, instrument: Instrument, sector: str) -> tuple[Adaptation, ...]:
         """How ``sector`` adapts ``instrument`` (asked once per instrument and sector)."""

@@ -15,6 +15,7 @@ import pytest
 from core_kit import count_table, run_csvc
 
 from csvc_core import hookimpl
+from csvc_core.errors import BadInput
 from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
 from csvc_core.model import Action, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import new_plugin_manager
@@ -128,6 +129,62 @@ def test_plugins_text_listing(plugin_env: dict[str, str]) -> None:
     assert done.returncode == 0
     assert "Failed plugins:" in done.stdout
     assert "xyz_broken 1.0: RuntimeError: boom at import" in done.stdout
+
+
+def test_a_broken_plugin_is_named_where_it_may_hide_an_instrument(
+    plugin_env: dict[str, str], tmp_path: Path
+) -> None:
+    answers = str(case_file(tmp_path))
+    unknown = run_csvc(
+        "assess", "--instrument", "dpj-screen", "--answers", answers, "--lang", "en", env=plugin_env
+    )
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert unknown.stderr.startswith("csvc: unknown instrument 'dpj-screen'")
+    assert "xyz_broken: RuntimeError: boom at import" in unknown.stderr and "xyz_misspelt" in unknown.stderr
+
+    listed = run_csvc("instruments", "list", "--json", env=plugin_env)
+    assert listed.returncode == 0 and "csvc-grid" in {row["id"] for row in json.loads(listed.stdout)}
+    assert "xyz_broken: RuntimeError: boom at import" in listed.stderr
+
+    checked = run_csvc("instruments", "validate", "--lang", "en", env=plugin_env)
+    assert checked.returncode == 2
+    assert "xyz_broken: RuntimeError: boom at import" in checked.stderr and "Traceback" not in checked.stderr
+    healthy = run_csvc(
+        "instruments", "validate", env={**plugin_env, "CSVC_DISABLE_PLUGINS": "xyz_broken,xyz_misspelt"}
+    )
+    assert healthy.returncode == 0, healthy.stderr
+
+
+class BrokenSources:
+    """Ships the instruments of a folder (here, one that does not validate)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @hookimpl
+    def csvc_instrument_sources(self) -> list[Path]:
+        return [self.folder]
+
+
+class RaisingSources:
+    @hookimpl
+    def csvc_instrument_sources(self) -> list[Path]:
+        raise OSError("data folder missing")
+
+
+def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Path) -> None:
+    from test_validation import write_toml
+
+    table = count_table()
+    table["levels"] = []
+    write_toml(tmp_path / "test-count.toml", table)
+    csvc = framework_with((BrokenSources(tmp_path), "broken_data"), (RaisingSources(), "raising"))
+    with pytest.raises(BadInput) as caught:
+        csvc.instrument("test-count")
+    message = caught.value.text("en")
+    assert message.startswith("unknown instrument 'test-count'")
+    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels" in message
+    assert "raising: csvc_instrument_sources failed" in csvc.catalogue.problems
 
 
 def test_strict_mode_reraises(plugin_env: dict[str, str]) -> None:
