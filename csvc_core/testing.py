@@ -48,6 +48,12 @@ def vignette_payload(vignette: dict[str, Any], yes_no_items: list[str]) -> dict[
     return payload
 
 
+#: the expectation keys that are not keys of the result itself.
+EXPECT_KEYS = ("exit", "flags_include", "actions_include")
+#: the keys of one ``actions_include`` entry.
+ACTION_EXPECT_KEYS = ("id", "due_within_hours")
+
+
 def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]) -> list[str]:
     """Mismatches between a vignette's ``expect`` and an exit status with its JSON output (CLI or API)."""
     problems = []
@@ -57,6 +63,10 @@ def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]
         return problems
     for key, wanted in expect.items():
         if key == "exit":
+            continue
+        if key not in EXPECT_KEYS and key not in output:
+            known = ", ".join([*EXPECT_KEYS, *output])
+            problems.append(f"expect: unknown key {key!r} (one of {known})")
             continue
         if key == "flags_include":
             ids = {flag["id"] for flag in output["flags"]}
@@ -84,6 +94,11 @@ def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> li
     problems = []
     assessed_at = datetime.fromisoformat(output["assessed_at"])
     for spec in wanted:
+        unknown = [key for key in spec if key not in ACTION_EXPECT_KEYS]
+        if unknown or "id" not in spec:
+            keys = ", ".join(repr(key) for key in unknown) or "no 'id'"
+            problems.append(f"actions_include: {keys} in {spec!r} (keys: {', '.join(ACTION_EXPECT_KEYS)})")
+            continue
         found = [action for action in output["actions"] if action["id"] == spec["id"]]
         if not found:
             problems.append(f"actions: {spec['id']!r} missing")
@@ -134,8 +149,14 @@ def assess_vignette(csvc_framework: Any) -> Callable[[dict[str, Any]], list[str]
 
 
 def load_vignettes(folder: Path | str) -> list[tuple[str, dict[str, Any]]]:
-    """``(name, vignette)`` for every ``*.json`` file of ``folder``, sorted by name."""
+    """``(name, vignette)`` for every ``*.json`` file of ``folder``, sorted by name.
+
+    A folder that is missing or holds no vignette raises :class:`FileNotFoundError`: a test over no vignette
+    would pass while testing nothing.
+    """
     paths = sorted(Path(folder).glob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"{folder}: no vignette (*.json) found")
     return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
 
 

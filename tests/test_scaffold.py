@@ -146,6 +146,15 @@ def test_bad_names_are_refused_with_one_line(tmp_path: Path, name, extra, messag
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_name_of_an_installed_plugin_is_refused_with_its_owner(tmp_path: Path):
+    done = csvc("plugin", "new", "police", "--dir", str(tmp_path), "--lang", "en")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith(
+        "csvc: plugin name 'police': already the name of an installed plugin, from csvc"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_messages_follow_the_language(tmp_path: Path):
     fr = csvc("plugin", "new", "demo", "--dir", str(tmp_path / "fr"))
     en = csvc("plugin", "new", "demo", "--dir", str(tmp_path / "en"), "--lang", "en")

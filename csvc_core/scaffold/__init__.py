@@ -68,6 +68,17 @@ def plugin_spec(
     )
 
 
+def refuse_taken_name(spec: PluginSpec) -> None:
+    """:class:`BadInput` naming the distribution that already installs a plugin of this name."""
+    from csvc_core.entrypoints import entry_points
+    from csvc_core.plugins import ENTRY_POINT_GROUP
+
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == spec.name:
+            owner = f"{entry_point.dist} {entry_point.version or ''}".strip()
+            raise BadInput(key="error.scaffold.taken", name=spec.name, owner=owner)
+
+
 def _csvc_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
