@@ -182,14 +182,15 @@ class Csvc:
         return found
 
     @cached_property
-    def _declared_sectors(self) -> list[tuple[str, Sector]]:
+    def declared_sectors(self) -> list[tuple[str, Sector]]:
+        """``(plugin, sector)`` for every sector a plugin declares, the core's first, then by plugin name."""
         return self._collect("csvc_sectors", Sector, {}, None)
 
     @cached_property
     def sectors(self) -> dict[str, Sector]:
         """Sectors by id: the core's first; an id declared twice keeps the first."""
         found: dict[str, Sector] = {}
-        for _, sector in self._declared_sectors:
+        for _, sector in self.declared_sectors:
             found.setdefault(sector.id, sector)
         for sector in self._known_sectors:
             found.setdefault(sector.id, sector)
@@ -200,7 +201,7 @@ class Csvc:
         (see :mod:`csvc_core.mandate`); the core proposes the instrument's own actions."""
         if plugin == CORE_PLUGIN:
             return frozenset(instrument.sectors)
-        declared = frozenset(sector.id for owner, sector in self._declared_sectors if owner == plugin)
+        declared = frozenset(sector.id for owner, sector in self.declared_sectors if owner == plugin)
         if declared:
             return declared
         catalogue = self.catalogue

@@ -18,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -164,7 +166,9 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
     """Contract problems of ``plugin`` registered alone with the core (empty list: none).
 
     It must register (hooks spelt right), answer its hooks without error, ship instruments that load and
-    validate, and score each of them on no answers and on all-yes answers with a level of that instrument.
+    validate, and score each of them on no answers and on all-yes answers with a level of that instrument
+    (a plugin without instruments is run on the core's). Its wording must be complete in French and English:
+    sectors, adaptations, flags and actions, and its ``locale/{fr,en}.toml`` catalogues.
     """
     from csvc_core.framework import Csvc
     from csvc_core.plugins import new_plugin_manager
@@ -175,7 +179,10 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
     csvc = Csvc(manager, known_sectors=installed_sectors())
     problems = [f"instruments: {problem}" for problem in csvc.catalogue.problems]
     owned = [iid for iid, owner in sorted(csvc.catalogue.owners.items()) if owner == name]
-    for instrument_id in owned:
+    # a plugin without instruments is run on the core's: its flags and actions follow every instrument
+    checked = owned or sorted(csvc.catalogue.instruments)
+    results = []
+    for instrument_id in checked:
         instrument = csvc.instrument(instrument_id)
         yes = {item.id: "yes" for item in instrument.items if item.type == "yes_no"}
         # the instrument's first protagonist; a judgement instrument needs the professional's level
@@ -189,10 +196,41 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
             except Exception as exc:
                 problems.append(f"{instrument_id} ({label}): {type(exc).__name__}: {exc}")
                 continue
+            results.append(result)
             if result.level is not None and instrument.level(result.level) is None:
                 problems.append(f"{instrument_id} ({label}): {result.level!r} is not one of its levels")
+    problems += _wording_problems(csvc, plugin, name, results)
     problems += [f"hook failed: {error}" for error in csvc.hook_errors]
     return problems
+
+
+def _wording_problems(csvc: Any, plugin: object, name: str, results: list[Any]) -> list[str]:
+    """Empty French or English in the plugin's sectors, adaptations, flags and actions, and its catalogues
+    (``locale/{fr,en}.toml`` next to its module) incomplete in a language."""
+    from csvc_core.translations import catalogue_problems, text_problems
+
+    problems: list[str] = []
+    own = [sector for owner, sector in csvc.declared_sectors if owner == name]
+    for sector in own:
+        problems += text_problems(f"csvc_sectors: {sector.id}.name", sector.name)
+        problems += text_problems(f"csvc_sectors: {sector.id}.mandate", sector.mandate)
+        for instrument in csvc.instruments():
+            for adaptation in csvc.adaptations(instrument, sector.id):
+                for item, label in adaptation.labels.items():
+                    problems += text_problems(
+                        f"csvc_adapt_instrument: {instrument.id}/{sector.id}: {item}", label
+                    )
+    for result in results:
+        proposed = [*result.flags, *result.actions]
+        for found in proposed:
+            if name in found.proposed_by.split(", "):
+                kind = "flag" if found in result.flags else "action"
+                problems += text_problems(f"{result.instrument.id}: {kind} {found.id!r}.label", found.label)
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    location = getattr(module, "__file__", None)
+    if location is not None:
+        problems += [f"locale: {problem}" for problem in catalogue_problems(Path(location).parent / "locale")]
+    return list(dict.fromkeys(problems))
 
 
 @pytest.fixture
