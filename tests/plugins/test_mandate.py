@@ -3,6 +3,7 @@ only when a plugin declares them; run time, strict mode, validation and the test
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -161,3 +162,12 @@ def test_the_test_kit_reports_actions_outside_the_mandate(tmp_path: Path) -> Non
     assert plugin_problems(HotlineWithInstrument("dv_hotline", "csvc"), "hotline") == []
     problems = plugin_problems(HotlineWithInstrument("dv_hotline", "police"), "hotline")
     assert problems and all("'call_police': sector 'police' is outside its mandate" in p for p in problems)
+
+
+def test_the_shipped_instruments_stay_valid_whichever_plugins_are_disabled() -> None:
+    """The shared grid serves every sector through the partnership: it names no plugin's sector."""
+    for disabled in ("police,health,shelter,partner_programs", "police", "partner_programs,health"):
+        command = [sys.executable, "-m", "csvc_core", "instruments", "validate", "--lang", "en"]
+        env = {**os.environ, "CSVC_DISABLE_PLUGINS": disabled}
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode == 0, (disabled, done.stderr)
