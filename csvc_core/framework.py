@@ -214,9 +214,24 @@ class Csvc:
 
     @cached_property
     def vocabulary(self) -> dict[str, Text]:
-        from csvc_core.vocabulary import load_vocabulary
+        """Factor code -> wording: the shared vocabulary, then the codes plugins add (``csvc_factors``)."""
+        from csvc_core.vocabulary import added_factor_problems, load_vocabulary
 
-        return load_vocabulary()
+        found = dict(load_vocabulary())
+        owners: dict[str, str] = {}
+        for plugin, answer in self._call_each("csvc_factors", {}, None):
+            if isinstance(answer, Exception):
+                continue
+            if not isinstance(answer, Mapping):
+                problem = f"returned {type(answer).__name__}, expected a mapping of code to Text"
+                self._hook_failed("csvc_factors", plugin, TypeError(problem), None)
+                continue
+            for code, wording in answer.items():
+                problems = added_factor_problems(code, wording, found, owners)
+                self._registry_problems.extend(f"{plugin}: csvc_factors: {problem}" for problem in problems)
+                if not problems:
+                    found[code], owners[code] = wording, plugin
+        return found
 
     @cached_property
     def _sources(self) -> list[tuple[str, Path]]:

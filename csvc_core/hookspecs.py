@@ -10,7 +10,7 @@ Each hook is documented in ``docs/hooks.md`` (a test keeps the two in step).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score
+    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score, Text
     from csvc_core.rules import ScoringRule
     from csvc_core.sectors import Adaptation, Sector
 
@@ -127,4 +127,16 @@ def csvc_commands() -> Iterable[click.Command]:
 
     Collected: a list of :class:`click.Command`. A name the core already uses, or that an earlier plugin
     (by name) took, is ignored.
+    """
+
+
+# -- the shared vocabulary, extended by plugins -----------------------------------------------------------
+@hookspec
+def csvc_factors() -> Mapping[str, Text]:
+    """Return risk-factor codes this plugin adds to the shared vocabulary: code -> wording ``Text(fr, en)``.
+
+    Collected: a mapping. Its instruments (and any other plugin's) may then use these codes as an item's
+    ``factor``. A code the shared vocabulary or an earlier plugin (by name) already has, a code that is not
+    lowercase letters, digits and ``_``, or an empty wording is reported (``csvc plugins``, ``csvc instruments
+    validate``) and the code left out.
     """
