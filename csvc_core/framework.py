@@ -71,19 +71,19 @@ class Csvc:
         return _shared()
 
     # -- calling hooks, one plugin at a time ---------------------------------------------------------
-    def _impls(self, hook_name: str, pluggy_order: bool = False) -> list[HookImpl]:
-        """A hook's implementations: pluggy's call order, or the core's first then by plugin name (cached
-        until a plugin is registered or unregistered)."""
+    def _impls(self, hook_name: str, default_last: bool = False) -> list[HookImpl]:
+        """A hook's implementations in the one order csvc uses: the plugins by name, the core first for a
+        collected hook, last (``default_last``: its answer is the default) for a first-result hook. Cached
+        until a plugin is registered or unregistered."""
         generation = getattr(self.pm, "generation", None)
-        key = (hook_name, pluggy_order)
+        key = (hook_name, default_last)
         cached = self._impl_cache.get(key)
         if cached is not None and generation is not None and cached[0] == generation:
             return cached[1]
         impls: list[HookImpl] = getattr(self.pm.hook, hook_name).get_hookimpls()
-        if pluggy_order:
-            impls = impls[::-1]
-        else:
-            impls = sorted(impls, key=lambda impl: (impl.plugin_name != CORE_PLUGIN, impl.plugin_name))
+        impls = sorted(
+            impls, key=lambda impl: ((impl.plugin_name == CORE_PLUGIN) == default_last, impl.plugin_name)
+        )
         self._impl_cache[key] = (generation, impls)
         return impls
 
@@ -93,7 +93,8 @@ class Csvc:
         return self._call_each(hook_name, kwargs, None)
 
     def call_first(self, hook_name: str, **kwargs: Any) -> tuple[str, Any] | None:
-        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded, the next one asked."""
+        """Call a ``firstresult`` hook: the plugins by name, the core's default last; the first answer other
+        than None wins. A failing plugin is recorded, the next one asked."""
         return self._call_first(hook_name, kwargs, None, None)
 
     def _call_each(
@@ -118,7 +119,7 @@ class Csvc:
         check: Callable[[Any], str | None] | None,
         failed: list[str] | None,
     ) -> tuple[str, Any] | None:
-        for impl in self._impls(hook_name, pluggy_order=True):
+        for impl in self._impls(hook_name, default_last=True):
             try:
                 value = impl.function(*(kwargs[name] for name in impl.argnames))
                 problem = check(value) if check is not None and value is not None else None

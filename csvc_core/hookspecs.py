@@ -2,9 +2,11 @@
 
 Every hook is prefixed ``csvc_``. Collecting hooks are called once per plugin by :mod:`csvc_core.framework`
 (the core first, then the plugins by name), which checks each answer's type, records which plugin answered
-what and sorts the answers itself: never rely on pluggy's call order. ``firstresult`` hooks have one owner;
-the core's default answers last (``trylast``). A plugin whose hook raises or answers the wrong type is
-recorded and skipped (``CSVC_STRICT_PLUGINS=1`` raises instead).
+what and sorts the answers itself: never rely on pluggy's call order. ``firstresult`` hooks have one owner:
+the plugins are asked by name and the first answer wins, the core's default last. One rule for who wins: the
+first by plugin name, the core set apart (first in a collected hook, the default in a first-result hook).
+A plugin whose hook raises or answers the wrong type is recorded and skipped (``CSVC_STRICT_PLUGINS=1``
+raises instead).
 Each hook is documented in ``docs/hooks.md`` (a test keeps the two in step).
 """
 
@@ -72,9 +74,9 @@ def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: Scorin
     """Score ``assessment`` for ``instrument``: return a :class:`~csvc_core.model.Score`, or None to pass.
 
     ``rule`` is the strategy registered for ``instrument.rule.kind`` (None if no plugin offers it). First
-    result wins; a plugin takes over only the instruments it owns and returns None for the others. The
-    core answers last (``trylast``) with ``rule.score(instrument, assessment.answers)``. A score whose level
-    is not a level of the instrument is refused and the next plugin asked.
+    result wins (the plugins by name); a plugin takes over only the instruments it owns and returns None for
+    the others. The core answers last, as the default, with ``rule.score(instrument, assessment.answers)``.
+    A score whose level is not a level of the instrument is refused and the next plugin asked.
     """
 
 

@@ -60,7 +60,7 @@ def test_new_plugin_project_is_complete_and_valid(generated):
     assert pyproject["build-system"]["build-backend"] == "hatchling.build"
     assert pyproject["project"]["entry-points"]["csvc.plugins"] == {"dv_hotline": "csvc_dv_hotline.plugin"}
     source = (project / "src/csvc_dv_hotline/plugin.py").read_text(encoding="utf-8")
-    assert "from csvc_core import hookimpl" in source
+    assert "from csvc_core.plugin import Action, Result, Sector, Text, hookimpl" in source
     checked = csvc("instruments", "validate", str(project / "src/csvc_dv_hotline/instruments"))
     # its new sector is declared by the plugin itself: until it is installed, csvc does not know it
     assert checked.returncode == 2

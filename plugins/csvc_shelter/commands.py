@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.i18n import t
-from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
+from csvc_core.plugin import PLAN_MAX_BYTES, echo_json, json_option, lang_option, read_json, t
 from csvc_shelter.safety_plan import build_plan, load_template, plan_to_json, template_to_json
 
 

@@ -20,11 +20,7 @@ from typing import Any
 
 import attrs
 
-from csvc_core.converter import converter
-from csvc_core.errors import BadInput
-from csvc_core.i18n import register_catalogue
-from csvc_core.jsonio import parse_datetime
-from csvc_core.model import PROTAGONISTS, Text
+from csvc_core.plugin import PROTAGONISTS, BadInput, Text, converter, parse_datetime, register_catalogue
 
 #: the plugin's wording (plan statuses, its error messages), in French and English.
 register_catalogue(Path(__file__).parent / "locale")

@@ -450,3 +450,34 @@ def test_a_plugin_registered_later_is_called() -> None:
     assert "late_call" in [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions]
     csvc.pm.unregister(late)
     assert [action.id for action in csvc.assess("csvc-grid", GRID_CASE).actions] == ["concertation"]
+
+
+class Planner:
+    """Answers the first-result hook ``csvc_reassessment_plan`` with its own delay."""
+
+    def __init__(self, hours: int) -> None:
+        self.hours = hours
+
+    @hookimpl
+    def csvc_reassessment_plan(self, result: Result) -> datetime:
+        return result.assessed_at + timedelta(hours=self.hours)
+
+    @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [
+            Sector(
+                id="shared",
+                name=Text(fr=f"{self.hours} h", en=f"{self.hours} h"),
+                mandate=Text(fr="-", en="-"),
+            )
+        ]
+
+
+def test_one_rule_for_who_wins_the_first_plugin_by_name_whatever_the_registration_order() -> None:
+    for order in ([(Planner(1), "aaa"), (Planner(2), "zzz")], [(Planner(2), "zzz"), (Planner(1), "aaa")]):
+        csvc = framework_with(*order)
+        result = csvc.assess("csvc-grid", GRID_CASE)
+        assert result.reassess_by == result.assessed_at + timedelta(
+            hours=1
+        )  # first-result: aaa, not the core
+        assert csvc.sectors["shared"].name.fr == "1 h"  # collected: aaa's, the first by name
