@@ -197,6 +197,13 @@ class Csvc:
             found.setdefault(sector.id, sector)
         return found
 
+    def check_sector(self, sector: str) -> None:
+        """:class:`BadInput` unless a plugin declares ``sector`` (``csvc assess --sector``). The store
+        assesses for any organisation, whose sector may have no plugin: it does not call this."""
+        if sector not in self.sectors:
+            known = ", ".join(sorted(self.sectors))
+            raise BadInput(key="error.input.unknown_sector", sector=sector, known=known)
+
     def mandate(self, plugin: str, instrument: Instrument) -> frozenset[str]:
         """The sectors whose actions ``plugin`` may propose after an assessment with ``instrument``
         (see :mod:`csvc_core.mandate`); the core proposes the instrument's own actions."""
@@ -387,9 +394,6 @@ class Csvc:
         :data:`~csvc_core.jsonio.CLOCK_SKEW`): :class:`BadInput`, one line naming the source, the ``$.path``
         and the value. ``result.to_json()`` is the object that ``csvc assess --json`` prints.
         """
-        if sector is not None and sector not in self.sectors:
-            known = ", ".join(sorted(self.sectors))
-            raise BadInput(key="error.input.unknown_sector", sector=sector, known=known)
         instrument = self.scoring_instrument(instrument_id, sector)
         assessment = (
             payload if isinstance(payload, AssessmentInput) else parse_assessment(payload, instrument, source)

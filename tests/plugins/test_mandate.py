@@ -90,7 +90,7 @@ def test_strict_mode_raises_on_an_action_outside_the_mandate(monkeypatch: pytest
 
 def test_assess_refuses_a_sector_no_plugin_declares(run_csvc: Any) -> None:
     with pytest.raises(BadInput) as caught:
-        framework().assess("csvc-grid", GRID, sector="youth_protection")
+        framework().check_sector("youth_protection")
     assert "youth_protection" in caught.value.text("en")
     for sector in ("youth_protection", "nowhere"):
         status, output, stderr = run_csvc(
