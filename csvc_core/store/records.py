@@ -132,7 +132,7 @@ class CaseSummary:
 
 @attrs.frozen
 class AssessmentSummary:
-    """A stored assessment (append-only); ``result`` is the §1 object as computed when it was confirmed."""
+    """A stored assessment (append-only); ``result`` is the result object as computed at confirmation."""
 
     id: str
     case_id: str
@@ -244,7 +244,7 @@ class CaseEvent:
 
 @attrs.frozen
 class CaseDetail:
-    """Everything about one case that its reader may see (contract §5 ``case show``)."""
+    """Everything about one case that its reader may see (``csvc case show``)."""
 
     summary: CaseSummary
     organisation: str
@@ -289,13 +289,13 @@ class StoredAssessment:
     hook_errors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Contract §1's object plus ``assessment_id``."""
+        """The result object plus ``assessment_id``."""
         return {**self.result.to_json(), "assessment_id": self.id}
 
 
 @attrs.frozen
 class FollowupItem:
-    """One case of the follow-up queue (contract §5)."""
+    """One case of the follow-up queue."""
 
     case: str
     reassess_by: datetime

@@ -274,7 +274,7 @@ class StoreSession:
     def assess(
         self, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
     ) -> StoredAssessment:
-        """Score (contract §1 input), confirm as this user, store with its actions; then notify plugins."""
+        """Score (the answers object), confirm as this user, store with its actions; then notify plugins."""
         with self._tx() as tx:
             assessment_id, result, action_ids = assessing.assess(
                 tx, self.csvc, case_id, instrument_id, payload, source
@@ -333,7 +333,7 @@ class StoreSession:
             return assessing.reread(tx, self.csvc, row)
 
     def stored_result(self, assessment_id: str) -> dict[str, Any]:
-        """The §1 object exactly as stored when the assessment was confirmed."""
+        """The result object exactly as stored when the assessment was confirmed."""
         with self._tx() as tx:
             row = assessing.assessment_row(tx, assessment_id)
             tx.audit("assessment.read", row.case_id, assessment=assessment_id)
@@ -346,7 +346,7 @@ class StoreSession:
 
     # -- follow-up -----------------------------------------------------------------------------------------
     def followup(self, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
-        """Cases to re-assess, most urgent first (contract §5 ``csvc followup``)."""
+        """Cases to re-assess, most urgent first (``csvc followup``)."""
         with self._tx() as tx:
             return followup.followup(tx, limit=limit, overdue_only=overdue_only)
 
@@ -541,7 +541,7 @@ class StoreSession:
             return partnership.transfer(tx, case_id, to=to, why=why, basis=basis)
 
     def break_glass(self, case_id: str, reason: str, passphrase: str) -> dict[str, Any]:
-        """Emergency access to a case one has no other access to (SEC-8): the passphrase again, a reason;
+        """Emergency access to a case one has no other access to: the passphrase again, a reason;
         the whole case to read for a few hours; audited ``break_glass``; the supervisors alerted."""
         self.confirm_passphrase(passphrase)
         with self._tx() as tx:
