@@ -15,16 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
+    from csvc_core.events import CaseEvent
     from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score, Text
     from csvc_core.rules import ScoringRule
     from csvc_core.sectors import Adaptation, Sector
+    from csvc_core.store.records import ActionRecord, AssessmentSummary
 
 hookspec = pluggy.HookspecMarker("csvc")
 
@@ -115,10 +117,11 @@ def csvc_reassessment_plan(result: Result) -> datetime | None:
 
 
 @hookspec
-def csvc_assessment_confirmed(assessment: Any, actions: Sequence[Any]) -> None:
+def csvc_assessment_confirmed(assessment: AssessmentSummary, actions: Sequence[ActionRecord]) -> None:
     """Called after the store committed a confirmed assessment and its actions (notification only).
 
-    ``assessment`` and ``actions`` are the store's records. Collected; the return value is ignored. A failure
+    ``assessment`` is the store's :class:`~csvc_core.store.records.AssessmentSummary`, ``actions`` its
+    :class:`~csvc_core.store.records.ActionRecord` list. Collected; the return value is ignored. A failure
     here is reported and never undoes the commit.
     """
 
@@ -141,4 +144,14 @@ def csvc_factors() -> Mapping[str, Text]:
     ``factor``. A code the shared vocabulary or an earlier plugin (by name) already has, a code that is not
     lowercase letters, digits and ``_``, or an empty wording is reported (``csvc plugins``, ``csvc instruments
     validate``) and the code left out.
+    """
+
+
+# -- events of a case, after the store committed them --------------------------------------------------------
+@hookspec
+def csvc_case_event(event: CaseEvent) -> None:
+    """Called after the store committed a change to a case (notification only): an action's status, an event
+    recorded on a case, a concertation step. ``event`` is a :class:`~csvc_core.events.CaseEvent`.
+
+    Collected; the return value is ignored. A failure here is reported and never undoes the commit.
     """

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from csvc_core.action_specs import ActionSpec, acts_for, load_action_specs
 from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.events import CaseEvent
 from csvc_core.i18n import register_catalogue, t
 from csvc_core.markers import hookimpl
 from csvc_core.model import (
@@ -36,10 +37,11 @@ if TYPE_CHECKING:
     from csvc_core.converter import converter
     from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
     from csvc_core.jsonio import parse_datetime
+    from csvc_core.store.records import ActionRecord, AssessmentSummary
     from csvc_core.testing import check_vignette, load_vignettes, plugin_problems, raises_worded
 
 #: names imported on first use: command-line and file helpers (a plugin that adds no command never loads
-#: them) and the test kit (it needs pytest).
+#: them), the store's records (the store is loaded only where it is used) and the test kit (it needs pytest).
 LAZY = {
     "echo_json": "csvc_core.cli.common",
     "json_option": "csvc_core.cli.common",
@@ -48,6 +50,8 @@ LAZY = {
     "PLAN_MAX_BYTES": "csvc_core.inputfiles",
     "read_json": "csvc_core.inputfiles",
     "parse_datetime": "csvc_core.jsonio",
+    "ActionRecord": "csvc_core.store.records",
+    "AssessmentSummary": "csvc_core.store.records",
     "check_vignette": "csvc_core.testing",
     "load_vignettes": "csvc_core.testing",
     "plugin_problems": "csvc_core.testing",
@@ -61,11 +65,14 @@ __all__ = [
     "UNKNOWN",
     "YES",
     "Action",
+    "ActionRecord",
     "ActionSpec",
     "Adaptation",
     "AnswerValue",
     "AssessmentInput",
+    "AssessmentSummary",
     "BadInput",
+    "CaseEvent",
     "CountRule",
     "Factor",
     "Flag",
