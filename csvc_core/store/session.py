@@ -645,11 +645,11 @@ class StoreSession:
             cases=tuple(expired), retention_days=self.store.retention_days, wal_truncated=truncated
         )
 
-    def backup(self, destination: Path) -> Path:
+    def backup(self, destination: Path | str) -> Path:
         """A consistent copy of an SQLite store (``VACUUM INTO``), checked, with its own audit anchor."""
         if self.store.location.kind != "sqlite":
             raise OperationFailed(key="error.store.backup_postgresql")
-        destination = retention.check_destination(destination)
+        destination = retention.check_destination(Path(destination))
         with self._tx() as tx:
             require(tx.actor, "store.backup")
             tx.audit("store.backup", None)
