@@ -7,7 +7,6 @@ A plugin's catalogues are ``locale/fr.toml`` and ``locale/en.toml`` next to its 
 from __future__ import annotations
 
 import string
-import tomllib
 from pathlib import Path
 
 from csvc_core.i18n import LANGUAGES
@@ -23,6 +22,8 @@ def text_problems(where: str, text: Text | None) -> list[str]:
 
 def catalogue_problems(folder: Path) -> list[str]:
     """Keys missing from one language, empty texts, placeholders that differ between the languages."""
+    import tomllib  # read only when checked: a cached start-up parses no TOML
+
     if not folder.is_dir():
         return []
     catalogues: dict[str, dict[str, object]] = {}
