@@ -4,7 +4,7 @@ Integrators::
 
     from csvc_core import Csvc
     result = Csvc.load().assess("csvc-grid", {"answers": {"separation": "yes"}})
-    result.to_json()   # the object of the JSON contract
+    result.to_json()   # the result object of docs/interface.md
 
 Plugin authors import one name: ``from csvc_core import hookimpl``.
 """

@@ -25,6 +25,7 @@ from csvc_core.casetools import CaseTool, tool_problems
 from csvc_core.errors import BadInput, InstrumentInvalid, OperationFailed
 from csvc_core.filecache import checked_instrument
 from csvc_core.jsonio import parse_assessment, refuse_future
+from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
 from csvc_core.rules import ScoringRule, applies
@@ -51,8 +52,12 @@ class Csvc:
     ``hook_errors`` and, during an assessment, as the ``plugin_error`` flag) and the others go on.
     """
 
-    def __init__(self, plugin_manager: CsvcPluginManager | None = None) -> None:
+    def __init__(
+        self, plugin_manager: CsvcPluginManager | None = None, known_sectors: Iterable[Sector] = ()
+    ) -> None:
         self.pm = plugin_manager if plugin_manager is not None else new_plugin_manager()
+        #: sectors declared outside this manager (the installed plugins', for a plugin tested alone).
+        self._known_sectors = tuple(known_sectors)
         #: the latest hook failures, one line each (bounded: a long-running process keeps the recent ones).
         self.hook_errors: deque[str] = deque(maxlen=200)
         self._registry_problems: list[str] = []
@@ -67,19 +72,19 @@ class Csvc:
         return _shared()
 
     # -- calling hooks, one plugin at a time ---------------------------------------------------------
-    def _impls(self, hook_name: str, pluggy_order: bool = False) -> list[HookImpl]:
-        """A hook's implementations: pluggy's call order, or the core's first then by plugin name (cached
-        until a plugin is registered or unregistered)."""
+    def _impls(self, hook_name: str, default_last: bool = False) -> list[HookImpl]:
+        """A hook's implementations in the one order csvc uses: the plugins by name, the core first for a
+        collected hook, last (``default_last``: its answer is the default) for a first-result hook. Cached
+        until a plugin is registered or unregistered."""
         generation = getattr(self.pm, "generation", None)
-        key = (hook_name, pluggy_order)
+        key = (hook_name, default_last)
         cached = self._impl_cache.get(key)
         if cached is not None and generation is not None and cached[0] == generation:
             return cached[1]
         impls: list[HookImpl] = getattr(self.pm.hook, hook_name).get_hookimpls()
-        if pluggy_order:
-            impls = impls[::-1]
-        else:
-            impls = sorted(impls, key=lambda impl: (impl.plugin_name != CORE_PLUGIN, impl.plugin_name))
+        impls = sorted(
+            impls, key=lambda impl: ((impl.plugin_name == CORE_PLUGIN) == default_last, impl.plugin_name)
+        )
         self._impl_cache[key] = (generation, impls)
         return impls
 
@@ -89,7 +94,8 @@ class Csvc:
         return self._call_each(hook_name, kwargs, None)
 
     def call_first(self, hook_name: str, **kwargs: Any) -> tuple[str, Any] | None:
-        """Call a ``firstresult`` hook in pluggy's order; a failing plugin is recorded, the next one asked."""
+        """Call a ``firstresult`` hook: the plugins by name, the core's default last; the first answer other
+        than None wins. A failing plugin is recorded, the next one asked."""
         return self._call_first(hook_name, kwargs, None, None)
 
     def _call_each(
@@ -114,7 +120,7 @@ class Csvc:
         check: Callable[[Any], str | None] | None,
         failed: list[str] | None,
     ) -> tuple[str, Any] | None:
-        for impl in self._impls(hook_name, pluggy_order=True):
+        for impl in self._impls(hook_name, default_last=True):
             try:
                 value = impl.function(*(kwargs[name] for name in impl.argnames))
                 problem = check(value) if check is not None and value is not None else None
@@ -178,12 +184,42 @@ class Csvc:
         return found
 
     @cached_property
+    def declared_sectors(self) -> list[tuple[str, Sector]]:
+        """``(plugin, sector)`` for every sector a plugin declares, the core's first, then by plugin name."""
+        return self._collect("csvc_sectors", Sector, {}, None)
+
+    @cached_property
     def sectors(self) -> dict[str, Sector]:
         """Sectors by id: the core's first; an id declared twice keeps the first."""
         found: dict[str, Sector] = {}
-        for _, sector in self._collect("csvc_sectors", Sector, {}, None):
+        for _, sector in self.declared_sectors:
+            found.setdefault(sector.id, sector)
+        for sector in self._known_sectors:
             found.setdefault(sector.id, sector)
         return found
+
+    def check_sector(self, sector: str) -> None:
+        """:class:`BadInput` unless a plugin declares ``sector`` (``csvc assess --sector``). The store
+        assesses for any organisation, whose sector may have no plugin: it does not call this."""
+        if sector not in self.sectors:
+            known = ", ".join(sorted(self.sectors))
+            raise BadInput(key="error.input.unknown_sector", sector=sector, known=known)
+
+    def mandate(self, plugin: str, instrument: Instrument) -> frozenset[str]:
+        """The sectors whose actions ``plugin`` may propose after an assessment with ``instrument``
+        (see :mod:`csvc_core.mandate`); the core proposes the instrument's own actions."""
+        if plugin == CORE_PLUGIN:
+            return frozenset(instrument.sectors)
+        declared = frozenset(sector.id for owner, sector in self.declared_sectors if owner == plugin)
+        if declared:
+            return declared
+        catalogue = self.catalogue
+        return frozenset(
+            sector
+            for instrument_id, owner in catalogue.owners.items()
+            if owner == plugin
+            for sector in catalogue.instruments[instrument_id].sectors
+        )
 
     @cached_property
     def case_tools(self) -> dict[str, CaseTool]:
@@ -207,15 +243,33 @@ class Csvc:
 
     @cached_property
     def vocabulary(self) -> dict[str, Text]:
-        from csvc_core.vocabulary import load_vocabulary
+        """Factor code -> wording: the shared vocabulary, then the codes plugins add (``csvc_factors``)."""
+        from csvc_core.vocabulary import added_factor_problems, load_vocabulary
 
-        return load_vocabulary()
+        found = dict(load_vocabulary())
+        owners: dict[str, str] = {}
+        for plugin, answer in self._call_each("csvc_factors", {}, None):
+            if isinstance(answer, Exception):
+                continue
+            if not isinstance(answer, Mapping):
+                problem = f"returned {type(answer).__name__}, expected a mapping of code to Text"
+                self._hook_failed("csvc_factors", plugin, TypeError(problem), None)
+                continue
+            for code, wording in answer.items():
+                problems = added_factor_problems(code, wording, found, owners)
+                self._registry_problems.extend(f"{plugin}: csvc_factors: {problem}" for problem in problems)
+                if not problems:
+                    found[code], owners[code] = wording, plugin
+        return found
 
     @cached_property
     def _sources(self) -> list[tuple[str, Path]]:
         """``(plugin, folder or file)`` of every instrument source, the core's first, then by plugin name."""
         found: list[tuple[str, Path]] = []
-        for plugin, source in self._collect("csvc_instrument_sources", object, {}, None):
+        failed: list[str] = []
+        sources = self._collect("csvc_instrument_sources", object, {}, failed)
+        self._registry_problems.extend(f"{plugin}: csvc_instrument_sources failed" for plugin in failed)
+        for plugin, source in sources:
             if isinstance(source, str | PathLike):
                 found.append((plugin, Path(source)))
             else:
@@ -245,6 +299,9 @@ class Csvc:
                     continue
                 instruments[instrument.id] = instrument
                 owners[instrument.id] = plugin
+                problems.extend(
+                    f"{plugin}: {problem}" for problem in instrument_sector_problems(instrument, self.sectors)
+                )
         problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)
 
@@ -289,12 +346,28 @@ class Csvc:
         instrument = self._lookup(instrument_id)
         if instrument is None:
             known = ", ".join(sorted(self.catalogue.instruments))
+            broken = self.broken_plugins(instrument_id)
+            if broken:
+                raise BadInput(
+                    key="error.input.unknown_instrument_broken",
+                    instrument=instrument_id,
+                    known=known,
+                    broken="; ".join(broken),
+                )
             raise BadInput(key="error.input.unknown_instrument", instrument=instrument_id, known=known)
         if sector is None:
             return instrument
         return attrs.evolve(
             instrument, items=apply_adaptations(instrument.items, list(self.adaptations(instrument, sector)))
         )
+
+    def broken_plugins(self, instrument_id: str | None = None) -> list[str]:
+        """One line per plugin that failed to load (its name and why) and, with ``instrument_id``, per
+        problem of that instrument's file: what may hide an instrument."""
+        lines = [f"{failure.name}: {failure.error}" for failure in self.pm.failures]
+        if instrument_id is not None:
+            lines += [p for p in self.catalogue.problems if f"/{instrument_id}.toml:" in p]
+        return lines
 
     def adaptations(self, instrument: Instrument, sector: str) -> tuple[Adaptation, ...]:
         """How ``sector`` adapts ``instrument`` (asked once per instrument and sector)."""
@@ -429,14 +502,16 @@ class Csvc:
     def _actions(self, result: Result, sector: str | None, failed: list[str]) -> tuple[Action, ...]:
         merged: dict[tuple[str, str], Action] = {}
         kwargs = {"result": result, "sector": sector}
+        known = self.sectors
         for plugin, action in self._collect("csvc_recommend_actions", Action, kwargs, failed):
-            if action.due is not None and action.due.tzinfo is None:
-                self._hook_failed(
-                    "csvc_recommend_actions",
-                    plugin,
-                    TypeError(f"action {action.id!r}: due has no offset"),
-                    failed,
-                )
+            refused: Exception | None = None
+            problem = action_problem(action, self.mandate(plugin, result.instrument), sector, known)
+            if problem is not None:
+                refused = ValueError(problem)
+            elif action.due is not None and action.due.tzinfo is None:
+                refused = TypeError(f"action {action.id!r}: due has no offset")
+            if refused is not None:
+                self._hook_failed("csvc_recommend_actions", plugin, refused, failed)
                 continue
             if action.proposed_by != plugin:
                 action = attrs.evolve(action, proposed_by=plugin)

@@ -2,18 +2,20 @@
 
 Every hook is prefixed ``csvc_``. Collecting hooks are called once per plugin by :mod:`csvc_core.framework`
 (the core first, then the plugins by name), which checks each answer's type, records which plugin answered
-what and sorts the answers itself: never rely on pluggy's call order. ``firstresult`` hooks have one owner;
-the core's default answers last (``trylast``). A plugin whose hook raises or answers the wrong type is
-recorded and skipped (``CSVC_STRICT_PLUGINS=1`` raises instead).
+what and sorts the answers itself: never rely on pluggy's call order. ``firstresult`` hooks have one owner:
+the plugins are asked by name and the first answer wins, the core's default last. One rule for who wins: the
+first by plugin name, the core set apart (first in a collected hook, the default in a first-result hook).
+A plugin whose hook raises or answers the wrong type is recorded and skipped (``CSVC_STRICT_PLUGINS=1``
+raises instead).
 Each hook is documented in ``docs/hooks.md`` (a test keeps the two in step).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -21,9 +23,11 @@ if TYPE_CHECKING:
     import click
 
     from csvc_core.casetools import CaseTool
-    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score
+    from csvc_core.events import CaseEvent
+    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score, Text
     from csvc_core.rules import ScoringRule
     from csvc_core.sectors import Adaptation, Sector
+    from csvc_core.store.records import ActionRecord, AssessmentSummary
 
 hookspec = pluggy.HookspecMarker("csvc")
 
@@ -73,9 +77,9 @@ def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: Scorin
     """Score ``assessment`` for ``instrument``: return a :class:`~csvc_core.model.Score`, or None to pass.
 
     ``rule`` is the strategy registered for ``instrument.rule.kind`` (None if no plugin offers it). First
-    result wins; a plugin takes over only the instruments it owns and returns None for the others. The
-    core answers last (``trylast``) with ``rule.score(instrument, assessment.answers)``. A score whose level
-    is not a level of the instrument is refused and the next plugin asked.
+    result wins (the plugins by name); a plugin takes over only the instruments it owns and returns None for
+    the others. The core answers last, as the default, with ``rule.score(instrument, assessment.answers)``.
+    A score whose level is not a level of the instrument is refused and the next plugin asked.
     """
 
 
@@ -114,10 +118,11 @@ def csvc_reassessment_plan(result: Result) -> datetime | None:
 
 
 @hookspec
-def csvc_assessment_confirmed(assessment: Any, actions: Sequence[Any]) -> None:
+def csvc_assessment_confirmed(assessment: AssessmentSummary, actions: Sequence[ActionRecord]) -> None:
     """Called after the store committed a confirmed assessment and its actions (notification only).
 
-    ``assessment`` and ``actions`` are the store's records. Collected; the return value is ignored. A failure
+    ``assessment`` is the store's :class:`~csvc_core.store.records.AssessmentSummary`, ``actions`` its
+    :class:`~csvc_core.store.records.ActionRecord` list. Collected; the return value is ignored. A failure
     here is reported and never undoes the commit.
     """
 
@@ -139,4 +144,26 @@ def csvc_case_tools() -> Iterable[CaseTool]:
     The store keeps each tool's content sealed in the case with its history; the TUI offers, edits and prints
     it; the plugin imports no Textual. A tool id given twice keeps the first (the core's, then by plugin
     name); a tool with a problem is reported and left out.
+    """
+
+
+# -- the shared vocabulary, extended by plugins -----------------------------------------------------------
+@hookspec
+def csvc_factors() -> Mapping[str, Text]:
+    """Return risk-factor codes this plugin adds to the shared vocabulary: code -> wording ``Text(fr, en)``.
+
+    Collected: a mapping. Its instruments (and any other plugin's) may then use these codes as an item's
+    ``factor``. A code the shared vocabulary or an earlier plugin (by name) already has, a code that is not
+    lowercase letters, digits and ``_``, or an empty wording is reported (``csvc plugins``, ``csvc instruments
+    validate``) and the code left out.
+    """
+
+
+# -- events of a case, after the store committed them --------------------------------------------------------
+@hookspec
+def csvc_case_event(event: CaseEvent) -> None:
+    """Called after the store committed a change to a case (notification only): an action's status, an event
+    recorded on a case, a concertation step. ``event`` is a :class:`~csvc_core.events.CaseEvent`.
+
+    Collected; the return value is ignored. A failure here is reported and never undoes the commit.
     """

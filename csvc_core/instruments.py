@@ -29,9 +29,9 @@ from csvc_core.model import (
     Item,
     Level,
     Rule,
-    Text,
 )
 from csvc_core.rules import ScoringRule
+from csvc_core.translations import text_problems
 
 FLAG_CONDITIONS = (
     "unknown_in_group",
@@ -230,12 +230,6 @@ def _duplicates(layout: Layout, name: str, ids: list[str]) -> list[str]:
     return problems
 
 
-def _text_problems(path: str, text: Text | None) -> list[str]:
-    if text is None:
-        return []
-    return [f"{path}.{lang}: empty wording" for lang in ("fr", "en") if not getattr(text, lang).strip()]
-
-
 def check_instrument(
     instrument: Instrument,
     factors: frozenset[str],
@@ -247,9 +241,9 @@ def check_instrument(
         ids = frozenset(item.id for item in instrument.items)
         layout = Layout(ids=ids, kept=ids)
     problems: list[str] = []
-    problems += _text_problems("$.title", instrument.title)
-    problems += _text_problems("$.source", instrument.source)
-    problems += _text_problems("$.description", instrument.description)
+    problems += text_problems("$.title", instrument.title)
+    problems += text_problems("$.source", instrument.source)
+    problems += text_problems("$.description", instrument.description)
     if not instrument.id.strip():
         problems.append("$.id: empty id")
     if not instrument.version.strip():
@@ -266,7 +260,7 @@ def check_instrument(
     problems += _duplicates(layout, "groups", [group.id for group in instrument.groups])
     problems += _duplicates(layout, "flags", [flag.id for flag in instrument.flags])
     for index, group in enumerate(instrument.groups):
-        problems += _text_problems(f"{layout.at('groups', index)}.label", group.label)
+        problems += text_problems(f"{layout.at('groups', index)}.label", group.label)
     problems += _item_problems(instrument, factors, layout)
     problems += _level_problems(instrument, layout)
     if layout.rule_ok:
@@ -293,8 +287,8 @@ def _item_problems(instrument: Instrument, factors: frozenset[str], layout: Layo
     before: dict[str, Item] = {}
     for index, item in enumerate(instrument.items):
         at = layout.at("items", index)
-        problems += _text_problems(f"{at}.label", item.label)
-        problems += _text_problems(f"{at}.help", item.help)
+        problems += text_problems(f"{at}.label", item.label)
+        problems += text_problems(f"{at}.help", item.help)
         if not item.id.strip():
             problems.append(f"{at}.id: empty id")
         if item.factor not in factors:
@@ -314,7 +308,7 @@ def _item_problems(instrument: Instrument, factors: frozenset[str], layout: Layo
                 problems.append(f"{at}.choices: multi-choice item {item.id!r} needs choices")
             seen: set[str] = set()
             for number, choice in enumerate(item.choices):
-                problems += _text_problems(f"{at}.choices[{number}].label", choice.label)
+                problems += text_problems(f"{at}.choices[{number}].label", choice.label)
                 if choice.id in seen:
                     problems.append(f"{at}.choices[{number}].id: duplicate choice {choice.id!r}")
                 seen.add(choice.id)
@@ -370,7 +364,7 @@ def _level_problems(instrument: Instrument, layout: Layout) -> list[str]:
         problems.append(f"$.levels: ranks must be 1..{len(ranks)} without gaps or repeats, got {ranks}")
     for index, level in enumerate(instrument.levels):
         at = layout.at("levels", index)
-        problems += _text_problems(f"{at}.label", level.label)
+        problems += text_problems(f"{at}.label", level.label)
         if not 1 <= level.compromission <= 4:
             problems.append(f"{at}.compromission: {level.compromission} is outside the case scale 1-4")
         if level.reassess_after is not None and not is_duration(level.reassess_after):
@@ -409,7 +403,7 @@ def _flag_problems(instrument: Instrument, layout: Layout) -> list[str]:
     groups = {item.group for item in instrument.items if item.group}
     for index, flag in enumerate(instrument.flags):
         at = layout.at("flags", index)
-        problems += _text_problems(f"{at}.label", flag.label)
+        problems += text_problems(f"{at}.label", flag.label)
         if flag.when not in FLAG_CONDITIONS:
             problems.append(
                 f"{at}.when: unknown condition {flag.when!r} (one of {', '.join(FLAG_CONDITIONS)})"
@@ -446,7 +440,7 @@ def _action_problems(instrument: Instrument, layout: Layout) -> list[str]:
         at = layout.at("actions", index)
         if not action.sector.strip():
             problems.append(f"{at}.sector: empty sector")
-        problems += _text_problems(f"{at}.label", action.label)
+        problems += text_problems(f"{at}.label", action.label)
         problems += [f"{at}.levels: unknown level {name!r}" for name in action.levels if name not in levels]
         problems += [f"{at}.flags: unknown flag {name!r}" for name in action.flags if name not in flags]
         if not action.levels and not action.flags:

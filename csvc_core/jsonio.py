@@ -1,4 +1,5 @@
-"""JSON in and out: the answers file of contract §1 checked against an instrument, and the result object."""
+"""JSON in and out: the answers object (docs/interface.md) checked against an instrument, and the
+result object."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def _parse_answer(item: Item, value: Any, where: str) -> AnswerValue | None:
 def parse_assessment(
     payload: Any, instrument: Instrument, source: str = "answers", default_time: datetime | None = None
 ) -> AssessmentInput:
-    """Check an answers object (contract §1) against ``instrument``; errors name file, field and value."""
+    """Check an answers object against ``instrument``; errors name file, field and value."""
     if not isinstance(payload, Mapping):
         raise BadInput(key="error.input.object_expected", where=source, got=type(payload).__name__)
     extra = sorted(set(payload) - set(INPUT_KEYS))
@@ -228,7 +229,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def result_to_json(result: Result) -> dict[str, Any]:
-    """The result object of contract §1 (with a few additive fields: protagonist, rule, labels, proposers)."""
+    """The result object of docs/interface.md (with additive fields: protagonist, rule, labels, proposers)."""
     override = result.override
     return {
         "instrument": {"id": result.instrument.id, "version": result.instrument.version},
@@ -274,7 +275,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
 
 
 def answers_to_json(assessment: AssessmentInput) -> dict[str, Any]:
-    """An :class:`AssessmentInput` back as the answers object of contract §1 (what a store keeps)."""
+    """An :class:`AssessmentInput` back as the answers object (what a store keeps)."""
     override = assessment.override
     return {
         "assessed_at": assessment.assessed_at.isoformat(),

@@ -51,15 +51,3 @@ def apply_adaptations(instrument_items: tuple[Item, ...], adaptations: list[Adap
         items.extend(item for item in adaptation.extra_items if item.id not in known)
     return tuple(items)
 
-
-#: the sectors of a CSVC partnership that csvc and its own sector plugins declare.
-SHIPPED_SECTORS: tuple[str, ...] = (
-    PARTNERSHIP,
-    "police",
-    "health",
-    "shelter",
-    "partner_program",
-    "youth_protection",
-    "prosecution",
-    "corrections",
-)

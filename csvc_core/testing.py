@@ -18,9 +18,11 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -48,6 +50,12 @@ def vignette_payload(vignette: dict[str, Any], yes_no_items: list[str]) -> dict[
     return payload
 
 
+#: the expectation keys that are not keys of the result itself.
+EXPECT_KEYS = ("exit", "flags_include", "actions_include")
+#: the keys of one ``actions_include`` entry.
+ACTION_EXPECT_KEYS = ("id", "due_within_hours")
+
+
 def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]) -> list[str]:
     """Mismatches between a vignette's ``expect`` and an exit status with its JSON output (CLI or API)."""
     problems = []
@@ -57,6 +65,10 @@ def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]
         return problems
     for key, wanted in expect.items():
         if key == "exit":
+            continue
+        if key not in EXPECT_KEYS and key not in output:
+            known = ", ".join([*EXPECT_KEYS, *output])
+            problems.append(f"expect: unknown key {key!r} (one of {known})")
             continue
         if key == "flags_include":
             ids = {flag["id"] for flag in output["flags"]}
@@ -84,6 +96,11 @@ def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> li
     problems = []
     assessed_at = datetime.fromisoformat(output["assessed_at"])
     for spec in wanted:
+        unknown = [key for key in spec if key not in ACTION_EXPECT_KEYS]
+        if unknown or "id" not in spec:
+            keys = ", ".join(repr(key) for key in unknown) or "no 'id'"
+            problems.append(f"actions_include: {keys} in {spec!r} (keys: {', '.join(ACTION_EXPECT_KEYS)})")
+            continue
         found = [action for action in output["actions"] if action["id"] == spec["id"]]
         if not found:
             problems.append(f"actions: {spec['id']!r} missing")
@@ -116,9 +133,16 @@ def csvc_with_plugin() -> Callable[[object, str], Any]:
         manager = new_plugin_manager(load_entry_points=False)
         if not manager.register_checked(plugin, name, None):
             raise AssertionError(f"plugin {name} did not register: {manager.failures[-1].error}")
-        return Csvc(manager)
+        return Csvc(manager, known_sectors=installed_sectors())
 
     return build
+
+
+def installed_sectors() -> list[Any]:
+    """The sectors the installed plugins declare: a plugin tested alone may serve them without declaring."""
+    from csvc_core.framework import Csvc
+
+    return list(Csvc.load().sectors.values())
 
 
 @pytest.fixture
@@ -127,8 +151,14 @@ def assess_vignette(csvc_framework: Any) -> Callable[[dict[str, Any]], list[str]
 
 
 def load_vignettes(folder: Path | str) -> list[tuple[str, dict[str, Any]]]:
-    """``(name, vignette)`` for every ``*.json`` file of ``folder``, sorted by name."""
+    """``(name, vignette)`` for every ``*.json`` file of ``folder``, sorted by name.
+
+    A folder that is missing or holds no vignette raises :class:`FileNotFoundError`: a test over no vignette
+    would pass while testing nothing.
+    """
     paths = sorted(Path(folder).glob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"{folder}: no vignette (*.json) found")
     return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
 
 
@@ -136,20 +166,23 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
     """Contract problems of ``plugin`` registered alone with the core (empty list: none).
 
     It must register (hooks spelt right), answer its hooks without error, ship instruments that load and
-    validate, and score each of them on no answers and on all-yes answers with a level of that instrument.
+    validate, and score each of them on no answers and on all-yes answers with a level of that instrument
+    (a plugin without instruments is run on the core's). Its wording must be complete in French and English:
+    sectors, adaptations, flags and actions, and its ``locale/{fr,en}.toml`` catalogues.
     """
     from csvc_core.framework import Csvc
     from csvc_core.plugins import new_plugin_manager
-    from csvc_core.sectors import SHIPPED_SECTORS
 
     manager = new_plugin_manager(load_entry_points=False)
     if not manager.register_checked(plugin, name, None):
         return [f"registration: {manager.failures[-1].error}"]
-    csvc = Csvc(manager)
+    csvc = Csvc(manager, known_sectors=installed_sectors())
     problems = [f"instruments: {problem}" for problem in csvc.catalogue.problems]
-    sectors = csvc.sectors
     owned = [iid for iid, owner in sorted(csvc.catalogue.owners.items()) if owner == name]
-    for instrument_id in owned:
+    # a plugin without instruments is run on the core's: its flags and actions follow every instrument
+    checked = owned or sorted(csvc.catalogue.instruments)
+    results = []
+    for instrument_id in checked:
         instrument = csvc.instrument(instrument_id)
         yes = {item.id: "yes" for item in instrument.items if item.type == "yes_no"}
         # the instrument's first protagonist; a judgement instrument needs the professional's level
@@ -163,15 +196,41 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
             except Exception as exc:
                 problems.append(f"{instrument_id} ({label}): {type(exc).__name__}: {exc}")
                 continue
+            results.append(result)
             if result.level is not None and instrument.level(result.level) is None:
                 problems.append(f"{instrument_id} ({label}): {result.level!r} is not one of its levels")
-        problems += [
-            f"{instrument_id}: sector {sector!r} is declared by no plugin"
-            for sector in instrument.sectors
-            if sector not in sectors and sector not in SHIPPED_SECTORS
-        ]
+    problems += _wording_problems(csvc, plugin, name, results)
     problems += [f"hook failed: {error}" for error in csvc.hook_errors]
     return problems
+
+
+def _wording_problems(csvc: Any, plugin: object, name: str, results: list[Any]) -> list[str]:
+    """Empty French or English in the plugin's sectors, adaptations, flags and actions, and its catalogues
+    (``locale/{fr,en}.toml`` next to its module) incomplete in a language."""
+    from csvc_core.translations import catalogue_problems, text_problems
+
+    problems: list[str] = []
+    own = [sector for owner, sector in csvc.declared_sectors if owner == name]
+    for sector in own:
+        problems += text_problems(f"csvc_sectors: {sector.id}.name", sector.name)
+        problems += text_problems(f"csvc_sectors: {sector.id}.mandate", sector.mandate)
+        for instrument in csvc.instruments():
+            for adaptation in csvc.adaptations(instrument, sector.id):
+                for item, label in adaptation.labels.items():
+                    problems += text_problems(
+                        f"csvc_adapt_instrument: {instrument.id}/{sector.id}: {item}", label
+                    )
+    for result in results:
+        proposed = [*result.flags, *result.actions]
+        for found in proposed:
+            if name in found.proposed_by.split(", "):
+                kind = "flag" if found in result.flags else "action"
+                problems += text_problems(f"{result.instrument.id}: {kind} {found.id!r}.label", found.label)
+    module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
+    location = getattr(module, "__file__", None)
+    if location is not None:
+        problems += [f"locale: {problem}" for problem in catalogue_problems(Path(location).parent / "locale")]
+    return list(dict.fromkeys(problems))
 
 
 @pytest.fixture

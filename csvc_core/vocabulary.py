@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 from csvc_core.filecache import cached
 from csvc_core.model import Text
+from csvc_core.translations import text_problems
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def load_vocabulary() -> dict[str, Text]:
@@ -20,3 +27,17 @@ def _vocabulary(raw: bytes) -> dict[str, Text]:
 
     table = tomllib.loads(raw.decode())["factors"]
     return {code: Text(fr=label["fr"], en=label["en"]) for code, label in table.items()}
+
+
+def added_factor_problems(
+    code: Any, wording: Any, known: Mapping[str, Text], owners: Mapping[str, str]
+) -> list[str]:
+    """Why a plugin may not add ``code`` to the vocabulary (``owners``: codes plugins added, by plugin)."""
+    if not isinstance(code, str) or not _CODE.match(code):
+        return [f"factor {code!r}: use lowercase letters, digits and _, starting with a letter"]
+    if code in known:
+        owner = owners.get(code, "the shared vocabulary")
+        return [f"factor {code!r} is already defined by {owner}"]
+    if not isinstance(wording, Text):
+        return [f"factor {code!r}: wording {wording!r} is not a Text(fr=..., en=...)"]
+    return text_problems(f"factor {code!r}", wording)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -25,6 +27,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     folder = getattr(config, "csvc_cache", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def csvc_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """csvc's wheel built from this repository, once per session (building it is slow)."""
+    dist = tmp_path_factory.mktemp("dist")
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    [wheel] = dist.glob("csvc-*.whl")
+    return wheel
 
 
 @pytest.fixture(scope="session")

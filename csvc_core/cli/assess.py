@@ -19,7 +19,10 @@ def assess(instrument_id: str, answers_path: str, sector: str | None, as_json: b
     from csvc_core.framework import Csvc
 
     payload, name = read_json(answers_path, ANSWERS_MAX_BYTES)
-    result = Csvc.load().assess(instrument_id, payload, sector=sector, source=name)
+    csvc = Csvc.load()
+    if sector is not None:
+        csvc.check_sector(sector)
+    result = csvc.assess(instrument_id, payload, sector=sector, source=name)
     if as_json:
         echo_json(result.to_json())
     else:

@@ -1,4 +1,4 @@
-"""``csvc audit verify``: 0 when the audit trail is intact; 1 naming the first bad entry (contract §5)."""
+"""``csvc audit verify``: 0 when the audit trail is intact; 1 naming the first bad entry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``csvc case new|list|show|assess|close|event|protagonist|close-assessment`` (contract §5)."""
+"""``csvc case new|list|show|assess|close|event|protagonist|close-assessment``."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def show(
 @click.argument("case_id", metavar="CASE")
 @click.option("--instrument", "instrument_id", required=True, help="Instrument id, e.g. csvc-grid.")
 @click.option(
-    "--answers", "answers_path", required=True, help="Answers JSON file (contract §1), or - for stdin."
+    "--answers", "answers_path", required=True, help="Answers JSON file (docs/interface.md), or - for stdin."
 )
 @store_command
 @json_option

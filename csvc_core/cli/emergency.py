@@ -1,4 +1,4 @@
-"""``csvc case break-glass`` and ``csvc emergency list|review``: emergency access and its review (SEC-8)."""
+"""``csvc case break-glass`` and ``csvc emergency list|review``: emergency access and its review."""
 
 from __future__ import annotations
 

@@ -20,8 +20,12 @@ def instruments() -> None:
 def list_instruments(sector: str | None, as_json: bool, lang: str) -> None:
     """Lister les instruments / List instruments."""
     from csvc_core.framework import Csvc
+    from csvc_core.i18n import t
 
-    found = Csvc.load().instruments(sector)
+    csvc = Csvc.load()
+    found = csvc.instruments(sector)
+    for line in csvc.broken_plugins():
+        click.echo(t("instruments.plugin_failed", lang, failure=line), err=True)
     if as_json:
         echo_json(
             [
@@ -77,6 +81,7 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
     from csvc_core.framework import Csvc, _instrument_files
     from csvc_core.i18n import t
     from csvc_core.instruments import load_instrument
+    from csvc_core.mandate import instrument_sector_problems
 
     csvc = Csvc.load()
     problems: list[str] = []
@@ -95,9 +100,10 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
                 )
                 continue
             seen[instrument.id] = path
+            problems.extend(instrument_sector_problems(instrument, csvc.sectors))
             count += 1
     else:
-        problems = list(csvc.catalogue.problems)
+        problems = [*csvc.broken_plugins(), *csvc.catalogue.problems]
         count = len(csvc.catalogue.instruments)
     for problem in problems:
         click.echo(problem, err=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 
 import click
@@ -26,9 +28,10 @@ def new(name: str, parent: str, sector: str | None, lang: str) -> None:
     """
     from csvc_core.framework import Csvc
     from csvc_core.i18n import t
-    from csvc_core.scaffold import SHIPPED_SECTORS, plugin_spec, write_plugin
+    from csvc_core.scaffold import plugin_spec, refuse_taken_name, write_plugin
 
-    spec = plugin_spec(name, sector, known_sectors=(*SHIPPED_SECTORS, *Csvc.load().sectors))
+    spec = plugin_spec(name, sector, known_sectors=Csvc.load().sectors)
+    refuse_taken_name(spec)
     target = write_plugin(spec, Path(parent))
     click.echo(t("scaffold.created", lang, path=target, name=spec.name, package=spec.package))
-    click.echo(t("scaffold.next", lang, path=target))
+    click.echo(t("scaffold.next", lang, path=target, python=shlex.quote(sys.executable)))

@@ -1,4 +1,4 @@
-"""Options and helpers shared by the store commands (contract §5): ``--store``, ``--user``, the passphrase."""
+"""Options and helpers shared by the store commands: ``--store``, ``--user``, the passphrase."""
 
 from __future__ import annotations
 

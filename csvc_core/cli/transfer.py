@@ -1,4 +1,4 @@
-"""``csvc export CASE -o FILE`` and ``csvc import FILE`` (contract §7): one case as a sealed package."""
+"""``csvc export CASE -o FILE`` and ``csvc import FILE``: one case as a sealed package."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import attrs
 import jinja2
 
 from csvc_core.errors import BadInput
-from csvc_core.sectors import SHIPPED_SECTORS
+from csvc_core.sectors import PARTNERSHIP
 
 TEMPLATES = Path(str(files(__name__))) / "templates" / "plugin"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -44,7 +44,7 @@ class PluginSpec:
 
 
 def plugin_spec(
-    name: str, sector: str | None = None, known_sectors: Iterable[str] = SHIPPED_SECTORS
+    name: str, sector: str | None = None, known_sectors: Iterable[str] = (PARTNERSHIP,)
 ) -> PluginSpec:
     """Check the short name and sector and derive every other name; :class:`BadInput` names the bad value."""
     short = name.strip().lower()
@@ -66,6 +66,17 @@ def plugin_spec(
         new_sector=chosen not in set(known_sectors),
         csvc_version=_csvc_version(),
     )
+
+
+def refuse_taken_name(spec: PluginSpec) -> None:
+    """:class:`BadInput` naming the distribution that already installs a plugin of this name."""
+    from csvc_core.entrypoints import entry_points
+    from csvc_core.plugins import ENTRY_POINT_GROUP
+
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == spec.name:
+            owner = f"{entry_point.dist} {entry_point.version or ''}".strip()
+            raise BadInput(key="error.scaffold.taken", name=spec.name, owner=owner)
 
 
 def _csvc_version() -> str:

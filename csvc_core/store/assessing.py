@@ -200,7 +200,7 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
 
 
 def stored_result(tx: Tx, row: Row) -> dict[str, Any]:
-    """The §1 result object exactly as stored when the assessment was confirmed."""
+    """The result object exactly as stored when the assessment was confirmed."""
     data = tx.unseal_json(
         row.result_ct, "assessments", "result_ct", row.id, scope=keyring.of_case(row.case_id)
     )

@@ -33,7 +33,7 @@ def case_detail(
 ) -> CaseDetail:
     """The case as its reader may see it. ``reveal`` decrypts the label, names, contacts and notes (all of
     them, or the groups named: ``{"label", "names", "notes"}`` leaves safe contacts sealed); ``results``
-    adds each assessment's stored §1 result (factors, flags, override and its reason). Both are audited."""
+    adds each assessment's stored result (factors, flags, override and its reason). Both are audited."""
     shown = reveal_groups(reveal)
     require(tx.actor, "case.read")
     row = readable_case(tx.connection, tx.actor, case_id)

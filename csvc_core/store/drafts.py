@@ -1,4 +1,4 @@
-"""Drafts: answers being typed, kept encrypted so that nothing is lost on lock, crash or quit (SEC-6).
+"""Drafts: answers being typed, kept encrypted so that nothing is lost on lock, crash or quit.
 
 A draft belongs to one user, one case and one key (the TUI uses ``instrument:protagonist``). Its content is
 JSON sealed under its author's own key (:data:`csvc_core.store.keyring.SELF`, AES-GCM, bound to

@@ -1,4 +1,4 @@
-"""Emergency (break-glass) access in the store (SEC-8): granted with a reason, audited with the flag
+"""Emergency (break-glass) access in the store: granted with a reason, audited with the flag
 ``break_glass`` in the same transaction, and listed for the supervisors of both organisations to review.
 
 The rule itself is :mod:`csvc_core.sharing.emergency`; reading goes through the one access decision

@@ -132,7 +132,7 @@ class CaseSummary:
 
 @attrs.frozen
 class AssessmentSummary:
-    """A stored assessment (append-only); ``result`` is the §1 object as computed when it was confirmed."""
+    """A stored assessment (append-only); ``result`` is the result object as computed at confirmation."""
 
     id: str
     case_id: str
@@ -254,7 +254,7 @@ class CaseEvent:
 
 @attrs.frozen
 class CaseDetail:
-    """Everything about one case that its reader may see (contract §5 ``case show``)."""
+    """Everything about one case that its reader may see (``csvc case show``)."""
 
     summary: CaseSummary
     organisation: str
@@ -299,7 +299,7 @@ class StoredAssessment:
     hook_errors: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """Contract §1's object (``actions``: what the instrument recommended) plus ``assessment_id`` and
+        """The result object (``actions``: what the instrument recommended) plus ``assessment_id`` and
         ``stored_actions``: the case's actions those recommendations map to, new or already there (their own
         ``assessment`` names the assessment that first recommended them)."""
         return {
@@ -311,7 +311,7 @@ class StoredAssessment:
 
 @attrs.frozen
 class FollowupItem:
-    """One case of the follow-up queue (contract §5)."""
+    """One case of the follow-up queue."""
 
     case: str
     reassess_by: datetime

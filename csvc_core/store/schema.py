@@ -185,8 +185,8 @@ assessments = Table(
     Column("reassess_by", UTCDateTime, nullable=True),
     Column(
         "answers_ct", LargeBinary, nullable=False
-    ),  # the §1 answers object (notes, override reason inside)
-    Column("result_ct", LargeBinary, nullable=False),  # the §1 result object as computed at the time
+    ),  # the answers object (notes, override reason inside)
+    Column("result_ct", LargeBinary, nullable=False),  # the result object as computed at the time
     Column("confirmed_by", ID, ForeignKey("users.id"), nullable=False),
     Column("confirmed_at", UTCDateTime, nullable=False),
     Column("integrity", String(64), nullable=True),  # MAC of id, case_id, org_id, level, compromission

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.events import CaseEvent, EventKind
 from csvc_core.framework import Csvc
 from csvc_core.model import Result
 from csvc_core.sharing.consent import ShareDecision
@@ -270,13 +271,23 @@ class StoreSession:
     ) -> str:
         """new_incident, separation, partner_release, breach_of_conditions: a re-assessment is due now."""
         with self._tx() as tx:
-            return cases.record_event(tx, case_id, kind, occurred_at, note)
+            event_id = cases.record_event(tx, case_id, kind, occurred_at, note)
+        self._notify("case_event", event_id, kind, case_id)
+        return event_id
+
+    def _notify(self, kind: EventKind, subject: str, detail: str, case_id: str | None = None) -> None:
+        """Tell the plugins (``csvc_case_event``) about a committed change; a failing plugin is reported
+        (standard error, ``Csvc.hook_errors``) and never undoes it."""
+        event = CaseEvent(
+            kind=kind, subject=subject, detail=detail, at=datetime.now().astimezone(), case_id=case_id
+        )
+        self.csvc.call_each("csvc_case_event", event=event)
 
     # -- assessments ---------------------------------------------------------------------------------------
     def assess(
         self, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
     ) -> StoredAssessment:
-        """Score (contract §1 input), confirm as this user, store with its actions; then notify plugins."""
+        """Score (the answers object), confirm as this user, store with its actions; then notify plugins."""
         with self._tx() as tx:
             assessment_id, result, action_ids = assessing.assess(
                 tx, self.csvc, case_id, instrument_id, payload, source
@@ -348,7 +359,7 @@ class StoreSession:
             return assessing.reread(tx, self.csvc, row)
 
     def stored_result(self, assessment_id: str) -> dict[str, Any]:
-        """The §1 object exactly as stored when the assessment was confirmed."""
+        """The result object exactly as stored when the assessment was confirmed."""
         with self._tx() as tx:
             row = assessing.assessment_row(tx, assessment_id)
             tx.audit("assessment.read", row.case_id, assessment=assessment_id)
@@ -361,7 +372,7 @@ class StoreSession:
 
     # -- follow-up -----------------------------------------------------------------------------------------
     def followup(self, *, limit: int | None = None, overdue_only: bool = False) -> list[FollowupItem]:
-        """Cases to re-assess, most urgent first (contract §5 ``csvc followup``)."""
+        """Cases to re-assess, most urgent first (``csvc followup``)."""
         with self._tx() as tx:
             return followup.followup(tx, limit=limit, overdue_only=overdue_only)
 
@@ -391,7 +402,9 @@ class StoreSession:
         self, action_id: str, status: str, note: str | None = None, expected_version: int | None = None
     ) -> ActionRecord:
         with self._tx() as tx:
-            return followup.set_action_status(tx, action_id, status, note, expected_version)
+            record = followup.set_action_status(tx, action_id, status, note, expected_version)
+        self._notify("action_status", action_id, status, record.case_id)
+        return record
 
     # -- people --------------------------------------------------------------------------------------------
     def add_organisation(
@@ -561,7 +574,7 @@ class StoreSession:
             return partnership.transfer(tx, case_id, to=to, why=why, basis=basis)
 
     def break_glass(self, case_id: str, reason: str, passphrase: str) -> dict[str, Any]:
-        """Emergency access to a case one has no other access to (SEC-8): the passphrase again, a reason;
+        """Emergency access to a case one has no other access to: the passphrase again, a reason;
         the whole case to read for a few hours; audited ``break_glass``; the supervisors alerted."""
         self.confirm_passphrase(passphrase)
         with self._tx() as tx:
@@ -586,7 +599,9 @@ class StoreSession:
     # -- concertation through the rapid-intervention cell --------------------------------------------------
     def request_concertation(self, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:
         with self._tx() as tx:
-            return concertations.request(tx, case_id, criteria=criteria, judgement=judgement)
+            concertation_id = concertations.request(tx, case_id, criteria=criteria, judgement=judgement)
+        self._notify("concertation_step", concertation_id, "requested", case_id)
+        return concertation_id
 
     def concertation(self, concertation_id: str) -> dict[str, Any]:
         with self._tx() as tx:
@@ -599,10 +614,12 @@ class StoreSession:
     def submit_concertation(self, concertation_id: str, note: str) -> None:
         with self._tx() as tx:
             concertations.submit(tx, concertation_id, note)
+        self._notify("concertation_step", concertation_id, "submitted")
 
     def concertation_to_committee(self, concertation_id: str) -> None:
         with self._tx() as tx:
             concertations.to_committee(tx, concertation_id)
+        self._notify("concertation_step", concertation_id, "to_committee")
 
     def decide_concertation(
         self, concertation_id: str, *, members: Iterable[str], concerted_action: bool, why: str
@@ -611,20 +628,24 @@ class StoreSession:
             concertations.decide(
                 tx, concertation_id, members=members, concerted_action=concerted_action, why=why
             )
+        self._notify("concertation_step", concertation_id, "decided")
 
     def hold_meeting(self, concertation_id: str, meeting: Mapping[str, Any], source: str = "meeting") -> None:
         """A meeting from its JSON object (see :func:`csvc_core.store.concertations.parse_meeting`)."""
         with self._tx() as tx:
             held, reviews, plan = concertations.parse_meeting(tx, meeting, source)
             concertations.hold_meeting(tx, concertation_id, held, reviews, plan)
+        self._notify("concertation_step", concertation_id, "meeting")
 
     def report_action_done(self, concertation_id: str, action_id: str, note: str = "") -> None:
         with self._tx() as tx:
             concertations.report_done(tx, concertation_id, action_id, note)
+        self._notify("concertation_step", concertation_id, "action_done")
 
     def close_concertation(self, concertation_id: str, why: str, note: str = "") -> None:
         with self._tx() as tx:
             concertations.close(tx, concertation_id, why, note)
+        self._notify("concertation_step", concertation_id, "closed")
 
     # -- retention, backup, audit ------------------------------------------------------------------------
     def purge(self, now: datetime | None = None) -> PurgeReport:
@@ -644,11 +665,11 @@ class StoreSession:
             cases=tuple(expired), retention_days=self.store.retention_days, wal_truncated=truncated
         )
 
-    def backup(self, destination: Path) -> Path:
+    def backup(self, destination: Path | str) -> Path:
         """A consistent copy of an SQLite store (``VACUUM INTO``), checked, with its own audit anchor."""
         if self.store.location.kind != "sqlite":
             raise OperationFailed(key="error.store.backup_postgresql")
-        destination = retention.check_destination(destination)
+        destination = retention.check_destination(Path(destination))
         with self._tx() as tx:
             require(tx.actor, "store.backup")
             tx.audit("store.backup", None)

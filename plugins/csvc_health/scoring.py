@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from csvc_core.model import AnswerValue, Factor, Instrument, Score
+from csvc_core.plugin import AnswerValue, Factor, Instrument, Score
 
 
 class HighestAnswerRule:

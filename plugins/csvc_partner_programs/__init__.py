@@ -12,10 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from csvc_core import hookimpl
-from csvc_core.action_specs import acts_for, load_action_specs
-from csvc_core.model import YES, Action, Flag, Instrument, Result, Text
-from csvc_core.sectors import Adaptation, Sector
+from csvc_core.plugin import (
+    YES,
+    Action,
+    Adaptation,
+    Flag,
+    Instrument,
+    Result,
+    Sector,
+    Text,
+    acts_for,
+    hookimpl,
+    load_action_specs,
+)
 
 SECTOR = "partner_program"
 INSTRUMENT = "partner-risk"

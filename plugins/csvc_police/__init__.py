@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csvc_core import hookimpl
-from csvc_core.action_specs import acts_for, load_action_specs
-from csvc_core.model import Action, Instrument, Result, Text
-from csvc_core.sectors import Adaptation, Sector
+from csvc_core.plugin import (
+    Action,
+    Adaptation,
+    Instrument,
+    Result,
+    Sector,
+    Text,
+    acts_for,
+    hookimpl,
+    load_action_specs,
+)
 
 SECTOR = "police"
 DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed

@@ -12,10 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from csvc_core import hookimpl
-from csvc_core.action_specs import acts_for, load_action_specs
-from csvc_core.model import Action, Instrument, Result, Text
-from csvc_core.sectors import Adaptation, Sector
+from csvc_core.plugin import (
+    Action,
+    Adaptation,
+    Instrument,
+    Result,
+    Sector,
+    Text,
+    acts_for,
+    hookimpl,
+    load_action_specs,
+)
 
 if TYPE_CHECKING:
     import click

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import click
 
-from csvc_core.cli.common import echo_json, json_option, lang_option
-from csvc_core.cli.storeopts import store_command, unlocked
-from csvc_core.i18n import t
-from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
+from csvc_core.plugin import (
+    PLAN_MAX_BYTES,
+    echo_json,
+    json_option,
+    lang_option,
+    read_json,
+    store_command,
+    t,
+    unlocked,
+)
 from csvc_shelter.safety_plan import (
     TOOL_ID,
     build_plan,

@@ -20,12 +20,19 @@ from typing import Any
 
 import attrs
 
-from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
-from csvc_core.converter import converter
-from csvc_core.errors import BadInput
-from csvc_core.i18n import register_catalogue, t
-from csvc_core.jsonio import parse_datetime
-from csvc_core.model import PROTAGONISTS, Text
+from csvc_core.plugin import (
+    PROTAGONISTS,
+    BadInput,
+    CaseTool,
+    Text,
+    ToolField,
+    ToolSection,
+    ToolStatus,
+    converter,
+    parse_datetime,
+    register_catalogue,
+    t,
+)
 from csvc_shelter import SECTOR
 
 #: the plugin's wording (plan statuses, its error messages), in French and English.

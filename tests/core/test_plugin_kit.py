@@ -11,7 +11,7 @@ import pytest
 from csvc_core.action_specs import acts_for, load_action_specs
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import parse_instrument
-from csvc_core.testing import compare_vignette, raises_worded
+from csvc_core.testing import compare_vignette, load_vignettes, raises_worded
 
 GOOD = """
 [[actions]]
@@ -138,3 +138,34 @@ def test_compare_vignette_reports_each_mismatch() -> None:
     problems = compare_vignette(expect, 0, output)
     assert len(problems) == 4
     assert compare_vignette({"exit": 2}, 0, output) == ["exit: expected 2, got 0"]
+
+
+def test_a_misspelt_expectation_key_is_reported_as_such() -> None:
+    output = {
+        "assessed_at": "2026-03-01T10:00:00-05:00",
+        "level": "high",
+        "actions": [{"id": "x", "due": None}],
+    }
+    problems = compare_vignette(
+        {"levle": "high", "actions_include": [{"id": "x", "due_within": 2}]}, 0, output
+    )
+    assert problems[0].startswith(
+        "expect: unknown key 'levle' (one of exit, flags_include, actions_include, "
+    )
+    assert problems[1] == (
+        "actions_include: 'due_within' in {'id': 'x', 'due_within': 2} (keys: id, due_within_hours)"
+    )
+    assert len(problems) == 2
+    assert compare_vignette({"level": "high", "actions_include": [{"id": "x"}]}, 0, output) == []
+
+
+def test_load_vignettes_fails_on_a_missing_or_empty_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="missing: no vignette"):
+        load_vignettes(tmp_path / "missing")
+    (tmp_path / "notes.txt").write_text("no vignette here", encoding="utf-8")
+    with pytest.raises(FileNotFoundError, match="no vignette"):
+        load_vignettes(tmp_path)
+    (tmp_path / "one.json").write_text(
+        '{"instrument": "csvc-grid", "input": {}, "expect": {}}', encoding="utf-8"
+    )
+    assert [name for name, _ in load_vignettes(tmp_path)] == ["one"]

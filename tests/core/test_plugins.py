@@ -33,7 +33,7 @@ import click
 
 @hookimpl
 def csvc_recommend_actions(result, sector):
-    return [Action(id="xyz_follow_up", sector="police", due=result.assessed_at, mandatory=True,
+    return [Action(id="xyz_follow_up", sector="csvc", due=result.assessed_at, mandatory=True,
                    label=Text(fr="Suivi policier", en="Police follow-up"))]
 
 
@@ -133,6 +133,62 @@ def test_plugins_text_listing(plugin_env: dict[str, str]) -> None:
     assert "xyz_broken 1.0: RuntimeError: boom at import" in done.stdout
 
 
+def test_a_broken_plugin_is_named_where_it_may_hide_an_instrument(
+    plugin_env: dict[str, str], tmp_path: Path
+) -> None:
+    answers = str(case_file(tmp_path))
+    unknown = run_csvc(
+        "assess", "--instrument", "dpj-screen", "--answers", answers, "--lang", "en", env=plugin_env
+    )
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert unknown.stderr.startswith("csvc: unknown instrument 'dpj-screen'")
+    assert "xyz_broken: RuntimeError: boom at import" in unknown.stderr and "xyz_misspelt" in unknown.stderr
+
+    listed = run_csvc("instruments", "list", "--json", env=plugin_env)
+    assert listed.returncode == 0 and "csvc-grid" in {row["id"] for row in json.loads(listed.stdout)}
+    assert "xyz_broken: RuntimeError: boom at import" in listed.stderr
+
+    checked = run_csvc("instruments", "validate", "--lang", "en", env=plugin_env)
+    assert checked.returncode == 2
+    assert "xyz_broken: RuntimeError: boom at import" in checked.stderr and "Traceback" not in checked.stderr
+    healthy = run_csvc(
+        "instruments", "validate", env={**plugin_env, "CSVC_DISABLE_PLUGINS": "xyz_broken,xyz_misspelt"}
+    )
+    assert healthy.returncode == 0, healthy.stderr
+
+
+class BrokenSources:
+    """Ships the instruments of a folder (here, one that does not validate)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @hookimpl
+    def csvc_instrument_sources(self) -> list[Path]:
+        return [self.folder]
+
+
+class RaisingSources:
+    @hookimpl
+    def csvc_instrument_sources(self) -> list[Path]:
+        raise OSError("data folder missing")
+
+
+def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Path) -> None:
+    from test_validation import write_toml
+
+    table = count_table()
+    table["levels"] = []
+    write_toml(tmp_path / "test-count.toml", table)
+    csvc = framework_with((BrokenSources(tmp_path), "broken_data"), (RaisingSources(), "raising"))
+    with pytest.raises(BadInput) as caught:
+        csvc.instrument("test-count")
+    message = caught.value.text("en")
+    assert message.startswith("unknown instrument 'test-count'")
+    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels" in message
+    assert "raising: csvc_instrument_sources failed" in csvc.catalogue.problems
+
+
 def test_strict_mode_reraises(plugin_env: dict[str, str]) -> None:
     done = run_csvc("plugins", "--json", env={**plugin_env, "CSVC_STRICT_PLUGINS": "1"})
     assert done.returncode != 0
@@ -166,7 +222,7 @@ class Proposer:
     def csvc_recommend_actions(self, result: Result, sector: str | None) -> list[Action]:
         due = result.assessed_at + timedelta(hours=self.due_hours)
         return [
-            Action(id=f"{self.name}_call", sector="health", due=due, mandatory=self.mandatory),
+            Action(id=f"{self.name}_call", sector="csvc", due=due, mandatory=self.mandatory),
             Action(id="shared_meeting", sector="csvc", due=due, mandatory=False),
         ]
 
@@ -311,6 +367,14 @@ def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None
 
 class PoliceAdaptation:
     @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [
+            Sector(
+                id="police", name=Text(fr="Police", en="Police"), mandate=Text(fr="Protéger", en="Protect")
+            )
+        ]
+
+    @hookimpl
     def csvc_adapt_instrument(self, instrument: Instrument, sector: str) -> Adaptation | None:
         if sector != "police" or instrument.id != "csvc-grid":
             return None
@@ -411,3 +475,34 @@ def test_case_tools_are_collected_and_a_broken_one_is_reported() -> None:
     with raises_worded(BadInput, "unknown case tool 'broken'"):
         csvc.case_tool("broken")
     assert csvc.case_tool("exit-plan").field_ids() == [("housing", "address")]
+
+
+class Planner:
+    """Answers the first-result hook ``csvc_reassessment_plan`` with its own delay."""
+
+    def __init__(self, hours: int) -> None:
+        self.hours = hours
+
+    @hookimpl
+    def csvc_reassessment_plan(self, result: Result) -> datetime:
+        return result.assessed_at + timedelta(hours=self.hours)
+
+    @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [
+            Sector(
+                id="shared",
+                name=Text(fr=f"{self.hours} h", en=f"{self.hours} h"),
+                mandate=Text(fr="-", en="-"),
+            )
+        ]
+
+
+def test_one_rule_for_who_wins_the_first_plugin_by_name_whatever_the_registration_order() -> None:
+    for order in ([(Planner(1), "aaa"), (Planner(2), "zzz")], [(Planner(2), "zzz"), (Planner(1), "aaa")]):
+        csvc = framework_with(*order)
+        result = csvc.assess("csvc-grid", GRID_CASE)
+        assert result.reassess_by == result.assessed_at + timedelta(
+            hours=1
+        )  # first-result: aaa, not the core
+        assert csvc.sectors["shared"].name.fr == "1 h"  # collected: aaa's, the first by name

@@ -5,26 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.mark.slow
-def test_pip_installed_wheel_runs_assess_and_lists_instruments(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    [wheel] = dist.glob("csvc-*.whl")
+def test_pip_installed_wheel_runs_assess_and_lists_instruments(tmp_path: Path, csvc_wheel: Path) -> None:
+    wheel = csvc_wheel
     env = tmp_path / "env"
     venv.create(env, with_pip=True)
     clean = {

@@ -1,4 +1,4 @@
-"""``csvc export`` / ``csvc import`` through the real command line (contract §7)."""
+"""``csvc export`` / ``csvc import`` through the real command line."""
 
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from csvc_core.model import Result
+from csvc_core import hookimpl
+from csvc_core.framework import Csvc
+from csvc_core.model import Result, Text
 from csvc_core.sectors import Sector
 
 PLUGINS = {
@@ -16,6 +18,7 @@ PLUGINS = {
     "shelter": ("csvc_shelter", "shelter"),
     "partner_programs": ("csvc_partner_programs", "partner_program"),
 }
+#: sectors of the partnership that no shipped plugin serves: another plugin (synthetic here) declares them.
 OTHER_SECTORS = ("youth_protection", "prosecution", "corrections")
 #: answers that reach every level of the shared grid and raise most factors.
 GRID_CASES = (
@@ -117,9 +120,17 @@ def test_plugin_proposes_only_its_own_sector_or_csvc_actions(
         assert action.label is not None and action.label.fr and action.label.en
 
 
+class OtherSectors:
+    @hookimpl
+    def csvc_sectors(self) -> list[Sector]:
+        return [Sector(id=s, name=Text(fr=s, en=s), mandate=Text(fr="Agir", en="Act")) for s in OTHER_SECTORS]
+
+
 @pytest.mark.parametrize("acting", OTHER_SECTORS)
 def test_plugin_proposes_nothing_when_another_sector_acts(plugin: tuple[str, str, Any], acting: str) -> None:
-    _, module_name, csvc = plugin
+    _, module_name, alone = plugin
+    assert alone.pm.register_checked(OtherSectors(), "other_sectors", None)
+    csvc = Csvc(alone.pm)
     entry_point = next(name for name, (module, _) in PLUGINS.items() if module == module_name)
     for result in plugin_results(csvc, acting):
         assert not [a for a in result.actions if entry_point in a.proposed_by.split(", ")]

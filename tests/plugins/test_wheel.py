@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import sysconfig
 import venv
 import zipfile
@@ -17,19 +16,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.mark.slow
-def test_wheel_in_a_fresh_environment_loads_every_plugin(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    [wheel] = dist.glob("csvc-*.whl")
+def test_wheel_in_a_fresh_environment_loads_every_plugin(tmp_path: Path, csvc_wheel: Path) -> None:
+    wheel = csvc_wheel
     env = tmp_path / "env"
     venv.create(env, with_pip=False)
     python = env / "bin" / "python"

@@ -91,7 +91,7 @@ def sqlite_session(sqlite_store: Store) -> Iterator[StoreSession]:
 
 
 def grid(**answers: str) -> dict[str, Any]:
-    """A csvc-grid answers object (contract §1); items left out are unknown."""
+    """A csvc-grid answers object; items left out are unknown."""
     return {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": answers}
 
 

@@ -1,4 +1,4 @@
-"""Contract §5 through the real command line (subprocesses)."""
+"""The store's commands (docs/interface.md) through the real command line (subprocesses)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""REL-3 / AUD-4: writers SIGKILLed at random points leave a store that is whole, with an intact audit chain.
+"""Writers SIGKILLed at random points leave a store that is whole, with an intact audit chain.
 
 Writers are forked from a warm zygote (see crash_worker.py). Each iteration starts one or two writers and
 kills each at a random moment (after 0 to 3 commits, somewhere in the next transaction), then reopens the

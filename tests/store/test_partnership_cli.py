@@ -1,4 +1,4 @@
-"""The partnership through the real command line (subprocesses, contract §5 conventions).
+"""The partnership through the real command line (subprocesses, the store commands' conventions).
 
 A disclosure refused for a landlord and for a missing element, made to the police, read by the police, put in
 the register; a consent given, shared under, withdrawn; a referral made and ended; the cell's steps out of

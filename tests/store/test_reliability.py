@@ -1,4 +1,4 @@
-"""SQLite settings, explicit transactions, integrity check at open, migrations (REL-1, 2, 7, 9)."""
+"""SQLite settings, explicit transactions, integrity check at open, migrations."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def test_init_never_overwrites(store: Store) -> None:
 def test_a_full_disk_refuses_the_write_and_keeps_the_store(
     sqlite_store: Store, sqlite_session: StoreSession
 ) -> None:
-    """REL-4: SQLite reports the disk full (max_page_count caps the file where it stands)."""
+    """SQLite reports the disk full (max_page_count caps the file where it stands)."""
     from sqlalchemy import event
 
     store, session = sqlite_store, sqlite_session
@@ -150,7 +150,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_the_store(
 
 
 def test_a_session_ends_after_its_maximum_age(session: StoreSession) -> None:
-    """SEC-5: whatever its activity, a session ends after max_age (12 h by default)."""
+    """Whatever its activity, a session ends after max_age (12 h by default)."""
     from datetime import timedelta
 
     from csvc_core.store.session import SessionExpired

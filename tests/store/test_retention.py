@@ -1,4 +1,4 @@
-"""Retention (LAW-8, REL-6) and backups (REL-5)."""
+"""Retention and backups."""
 
 from __future__ import annotations
 

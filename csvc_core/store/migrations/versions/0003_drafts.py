@@ -1,4 +1,4 @@
-"""Drafts: the answers being typed, encrypted, one per user, case and key (SEC-6: nothing lost on lock).
+"""Drafts: the answers being typed, encrypted, one per user, case and key (nothing lost on lock).
 
 Revision ID: 0003
 Revises: 0002

@@ -1,0 +1,77 @@
+"""The plugin test kit checks wording: empty French or English, catalogues incomplete in one language."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from csvc_core.testing import plugin_problems
+from csvc_core.translations import catalogue_problems
+
+PLUGIN = """
+from csvc_core import hookimpl
+from csvc_core.model import Action, Text
+from csvc_core.sectors import Sector
+
+
+@hookimpl
+def csvc_sectors():
+    name, mandate = Text(fr="Ligne d'écoute", en=""), Text(fr="Écouter", en="Listen")
+    return [Sector(id="dv_words", name=name, mandate=mandate)]
+
+
+@hookimpl
+def csvc_recommend_actions(result, sector):
+    return [Action(id="words_call", sector="dv_words", due=None, label=Text(fr="Rappeler", en=" "))]
+"""
+
+
+@pytest.fixture
+def words_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A plugin package ``kit_words`` with a ``locale`` folder, importable from ``tmp_path``."""
+    package = tmp_path / "kit_words"
+    (package / "locale").mkdir(parents=True)
+    (package / "__init__.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "kit_words", raising=False)
+
+    def make(fr: str, en: str):
+        (package / "locale" / "fr.toml").write_text(fr, encoding="utf-8")
+        (package / "locale" / "en.toml").write_text(en, encoding="utf-8")
+        return importlib.import_module("kit_words")
+
+    return make
+
+
+def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin, tmp_path: Path) -> None:
+    module = words_plugin(
+        '"words.hello" = "Bonjour {name}"\n"words.bye" = "Au revoir"\n"words.plan" = "Plan"\n',
+        '"words.hello" = "Hello {person}"\n"words.plan" = ""\n',
+    )
+    problems = plugin_problems(module, "kit_words")
+    locale = tmp_path / "kit_words" / "locale"
+    assert "csvc_sectors: dv_words.name.en: empty wording" in problems
+    assert f"locale: {locale / 'en.toml'}: 'words.bye' missing (it is in fr.toml)" in problems
+    assert f"locale: {locale / 'en.toml'}: 'words.plan': empty or not a text" in problems
+    assert f"locale: {locale}: 'words.hello': fr and en use different placeholders" in problems
+    assert "csvc-grid: action 'words_call'.label.en: empty wording" in problems
+
+
+def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
+    module = words_plugin('"words.hello" = "Bonjour {name}"\n', '"words.hello" = "Hello {name}"\n')
+    assert plugin_problems(module, "kit_words") == [  # the wording in the plugin's code only
+        "csvc_sectors: dv_words.name.en: empty wording",
+        "csvc-grid: action 'words_call'.label.en: empty wording",
+    ]
+
+
+def test_a_complete_catalogue_has_no_problem(tmp_path: Path) -> None:
+    (tmp_path / "fr.toml").write_text('"a" = "Bonjour {name}"\n', encoding="utf-8")
+    (tmp_path / "en.toml").write_text('"a" = "Hello {name}"\n', encoding="utf-8")
+    assert catalogue_problems(tmp_path) == []
+    (tmp_path / "en.toml").unlink()
+    assert catalogue_problems(tmp_path)[0].startswith(f"{tmp_path / 'en.toml'}: cannot read")

@@ -1,0 +1,73 @@
+"""Plugins hear of committed changes to a case (``csvc_case_event``): action statuses, case events, and the
+steps of a concertation; a failing plugin never undoes the change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from csvc_core.events import CaseEvent
+from csvc_core.plugin import hookimpl
+from csvc_core.store import StoreSession
+
+from .conftest import grid
+from .test_concertation_level import SIGN_OFF
+from .test_partnership import World, user
+from .test_partnership import world as world  # the fixture
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.heard: list[CaseEvent] = []
+
+    @hookimpl
+    def csvc_case_event(self, event: CaseEvent) -> None:
+        self.heard.append(event)
+
+
+class Deaf:
+    @hookimpl
+    def csvc_case_event(self, event: CaseEvent) -> None:
+        raise RuntimeError("listener down")
+
+
+@pytest.fixture
+def listener(request: pytest.FixtureRequest) -> Iterator[Listener]:
+    """A listener and a failing plugin registered on the shared framework for the test only."""
+    from csvc_core.framework import Csvc
+
+    pm, heard = Csvc.load().pm, Listener()
+    pm.register(heard, name="test_listener")
+    pm.register(Deaf(), name="test_deaf")
+    yield heard
+    pm.unregister(name="test_listener")
+    pm.unregister(name="test_deaf")
+
+
+def test_an_action_status_and_a_case_event_are_told_after_commit(
+    session: StoreSession, listener: Listener
+) -> None:
+    case_id = session.new_case("Dossier Q")
+    stored = session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    action = stored.actions[0]
+    session.set_action_status(action.id, "done", note="Appel fait")
+    event_id = session.record_event(case_id, "partner_release", note="Sorti ce matin")
+    assert [(e.kind, e.subject, e.detail, e.case_id) for e in listener.heard] == [
+        ("action_status", action.id, "done", case_id),
+        ("case_event", event_id, "partner_release", case_id),
+    ]
+    assert all(event.at.tzinfo is not None for event in listener.heard)
+    assert [a.status for a in session.case(case_id).actions if a.id == action.id] == ["done"]  # kept
+    assert any("test_deaf: csvc_case_event failed" in error for error in session.csvc.hook_errors)
+
+
+def test_the_steps_of_a_concertation_are_told(world: World, listener: Listener) -> None:
+    worker = world[user("Maison Aurore", "worker")]
+    case_id = worker.new_case("Dossier R")
+    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
+    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    world[user("Maison Aurore", "repondant")].submit_concertation(request, SIGN_OFF)
+    steps = [(e.subject, e.detail) for e in listener.heard if e.kind == "concertation_step"]
+    assert steps == [(request, "requested"), (request, "submitted")]
+    assert [e.case_id for e in listener.heard if e.detail == "requested"] == [case_id]
