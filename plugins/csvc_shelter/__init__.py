@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from csvc_core.plugin import (
     Action,
     Adaptation,
+    CaseTool,
     Instrument,
     Result,
     Sector,
@@ -26,8 +27,6 @@ from csvc_core.plugin import (
 
 if TYPE_CHECKING:
     import click
-
-    from csvc_core.casetools import CaseTool
 
 SECTOR = "shelter"
 DATA = Path(__file__).resolve().parent / "data"  # installed unzipped: no importlib.resources needed
