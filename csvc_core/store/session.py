@@ -33,6 +33,7 @@ from csvc_core.store import (
     drafts,
     emergency,
     followup,
+    outcomes,
     partnership,
     people,
     retention,
@@ -269,6 +270,18 @@ class StoreSession:
         """new_incident, separation, partner_release, breach_of_conditions: a re-assessment is due now."""
         with self._tx() as tx:
             return cases.record_event(tx, case_id, kind, occurred_at, note)
+
+    def record_outcome(
+        self,
+        case_id: str,
+        kind: str,
+        source: str,
+        occurred_at: datetime | None = None,
+        note: str | None = None,
+    ) -> str:
+        """What happened after the assessments: an incident, when, reported by whom (audited)."""
+        with self._tx() as tx:
+            return outcomes.record_outcome(tx, case_id, kind, source, occurred_at, note)
 
     # -- assessments ---------------------------------------------------------------------------------------
     def assess(
