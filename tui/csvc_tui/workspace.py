@@ -23,6 +23,8 @@ from csvc_tui.text import _, language
 from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from csvc_tui.cellwork import CellWork
     from csvc_tui.sharing import SharingWork
 
@@ -373,6 +375,9 @@ class Workspace:
 
     def record_event(self, case_id: str, kind: str, note: str) -> None:
         self.live.record_event(case_id, kind, note=note or None)
+
+    def record_outcome(self, case_id: str, kind: str, source: str, occurred_at: datetime, note: str) -> None:
+        self.live.record_outcome(case_id, kind, source, occurred_at, note or None)
 
     # -- sharing (consents, shares, disclosures): csvc_tui.sharing -------------------------------------------
     @cached_property
