@@ -25,6 +25,7 @@ class ActionFacts:
     due: datetime | None
     assessment: int | None  # index of the assessment that proposed it in CaseFacts.assessments
     changes: tuple[tuple[datetime, str], ...]  # (when, new status), oldest first
+    kind: str  # the instrument's action code (e.g. offer_shelter), never a note
 
 
 @attrs.frozen

@@ -62,6 +62,7 @@ def gather(tx: Tx) -> list[CaseFacts]:
             actions.c.case_id,
             actions.c.assessment_id,
             actions.c.sector,
+            actions.c.action,
             actions.c.created_at,
             actions.c.due,
         ).where(actions.c.case_id.in_(visible))
@@ -73,6 +74,7 @@ def gather(tx: Tx) -> list[CaseFacts]:
                 action.due,
                 positions.get(action.case_id, {}).get(action.assessment_id),
                 tuple(changes[action.id]),
+                action.action,
             )
         )
     case_ids = [row.id for row in tx.connection.execute(visible)]
