@@ -16,6 +16,7 @@ class AssessmentFacts:
     assessed_at: datetime
     confirmed_at: datetime
     reassess_by: datetime | None
+    version: str = ""  # the instrument's version
 
 
 @attrs.frozen
@@ -29,6 +30,13 @@ class ActionFacts:
 
 
 @attrs.frozen
+class OutcomeFacts:
+    kind: str
+    occurred_at: datetime
+
+
+@attrs.frozen
 class CaseFacts:
     assessments: tuple[AssessmentFacts, ...]
     actions: tuple[ActionFacts, ...]
+    outcomes: tuple[OutcomeFacts, ...] = ()
