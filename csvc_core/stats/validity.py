@@ -29,6 +29,8 @@ LEVELS = (1, 2, 3, 4)
 AGREEMENT_GAP = timedelta(days=14)
 #: bootstrap resamples of the AUC's interval (fixed seed: the same store gives the same report).
 RESAMPLES = 2000
+#: values resampled at once (resamples per batch times the sample's size): bounds the memory of a large store.
+BATCH_VALUES = 4_000_000
 SEED = 20260301
 
 
@@ -48,6 +50,7 @@ def auc_interval(positives: Sequence[float], negatives: Sequence[float]) -> tupl
         (np.asarray(positives, float), np.asarray(negatives, float)),
         statistic,
         n_resamples=RESAMPLES,
+        batch=max(1, BATCH_VALUES // (len(positives) + len(negatives))),
         method="percentile",
         random_state=np.random.default_rng(SEED),
     )
