@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,22 +48,45 @@ def _window(value: str) -> timedelta:
     return timedelta(days=int(number) * days[unit])
 
 
+def report_options(function: Any) -> Any:
+    """``--from``, ``--to``, ``--format``, ``-o``, ``--threshold``, the store's options and ``--lang``: what
+    every statistics report takes."""
+    for option in reversed(
+        (
+            click.option(
+                "--from",
+                "start",
+                default=None,
+                help="Start of the period (YYYY-MM-DD; default: 365 days ago).",
+            ),
+            click.option(
+                "--to", "end", default=None, help="End of the period, excluded (YYYY-MM-DD; default: now)."
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["csv", "json", "html"]),
+                default="csv",
+                show_default=True,
+            ),
+            click.option("-o", "--output", default=None, help="File to write (default: stdout)."),
+            click.option(
+                "--threshold",
+                type=click.IntRange(2, 100),
+                default=5,
+                show_default=True,
+                help="Counts below this are suppressed.",
+            ),
+            store_command,
+            lang_option,
+        )
+    ):
+        function = option(function)
+    return function
+
+
 @click.group(invoke_without_command=True)
-@click.option(
-    "--from", "start", default=None, help="Start of the period (YYYY-MM-DD; default: 365 days ago)."
-)
-@click.option("--to", "end", default=None, help="End of the period, excluded (YYYY-MM-DD; default: now).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "html"]), default="csv", show_default=True)
-@click.option("-o", "--output", default=None, help="File to write (default: stdout).")
-@click.option(
-    "--threshold",
-    type=click.IntRange(2, 100),
-    default=5,
-    show_default=True,
-    help="Counts below this are suppressed.",
-)
-@store_command
-@lang_option
+@report_options
 def stats(
     start: str | None,
     end: str | None,
@@ -99,35 +123,23 @@ def _emit(text: str, output: str | None) -> None:
 
 
 @stats.command("validity")
-@click.option("--from", "start", default=None, help="Assessments from (YYYY-MM-DD; default: 365 days ago).")
-@click.option("--to", "end", default=None, help="Assessments until, excluded (YYYY-MM-DD; default: now).")
+@report_options
 @click.option(
     "--window",
     default="6m",
     show_default=True,
     help="How long each assessment is followed: 90d, 12w, 6m, 1y.",
 )
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "html"]), default="csv", show_default=True)
-@click.option("-o", "--output", default=None, help="File to write (default: stdout).")
-@click.option(
-    "--threshold",
-    type=click.IntRange(2, 100),
-    default=5,
-    show_default=True,
-    help="Counts below this are suppressed.",
-)
-@store_command
-@lang_option
 def validity(
     start: str | None,
     end: str | None,
-    window: str,
     fmt: str,
     output: str | None,
     threshold: int,
     store_url: str | None,
     user_name: str | None,
     lang: str,
+    window: str,
 ) -> None:
     """Validité des instruments / How well each instrument and level anticipated the outcomes recorded."""
     from csvc_core.jsonio import now_local
