@@ -14,6 +14,10 @@ from csvc_core.jsonio import parse_datetime
 from csvc_core.store.records import OUTCOME_KINDS, OUTCOME_SOURCES
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
+occurred_option = click.option(
+    "--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now)."
+)
+note_option = identifying_option("--note", default=None, help="Free text, stored encrypted.")
 
 
 @click.group()
@@ -176,8 +180,8 @@ def close(case_id: str, reason: str, store_url: str | None, user_name: str | Non
     required=True,
     type=click.Choice(["new_incident", "separation", "partner_release", "breach_of_conditions"]),
 )
-@click.option("--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now).")
-@identifying_option("--note", default=None, help="Free text, stored encrypted.")
+@occurred_option
+@note_option
 @store_command
 @json_option
 @lang_option
@@ -205,8 +209,8 @@ def event(
 @click.argument("case_id", metavar="CASE")
 @click.option("--kind", required=True, type=click.Choice(OUTCOME_KINDS))
 @click.option("--source", required=True, type=click.Choice(OUTCOME_SOURCES), help="Who reported it.")
-@click.option("--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now).")
-@identifying_option("--note", default=None, help="Free text, stored encrypted.")
+@occurred_option
+@note_option
 @store_command
 @json_option
 @lang_option

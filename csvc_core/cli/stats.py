@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from csvc_core.cli.common import lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
+
+if TYPE_CHECKING:
+    from csvc_core.stats.facts import CaseFacts
 
 
 def _moment(value: str | None, option: str) -> datetime | None:
@@ -103,14 +106,26 @@ def stats(
 
     if click.get_current_context().invoked_subcommand is not None:
         return
-    if output is not None:
-        from csvc_core.outputfiles import check_destination
+    facts, period_start, period_end = _facts(start, end, output, store_url, user_name, lang)
+    _emit(write(compute(facts, period_start, period_end, threshold), fmt, lang), output)
 
+
+def _facts(
+    start: str | None,
+    end: str | None,
+    output: str | None,
+    store_url: str | None,
+    user_name: str | None,
+    lang: str,
+) -> tuple[list[CaseFacts], datetime, datetime]:
+    """The destination and the period checked, then the facts of the cases the user sees, and the period."""
+    from csvc_core.outputfiles import check_destination
+
+    if output is not None:
         check_destination(Path(output))
     period_start, period_end = _period(start, end)
     with unlocked(store_url, user_name, lang) as session:
-        facts = session.statistics_facts()
-    _emit(write(compute(facts, period_start, period_end, threshold), fmt, lang), output)
+        return session.statistics_facts(), period_start, period_end
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -146,13 +161,7 @@ def validity(
     from csvc_core.stats.validity import validity as compute_validity
     from csvc_core.stats.validity_output import write
 
-    if output is not None:
-        from csvc_core.outputfiles import check_destination
-
-        check_destination(Path(output))
-    period_start, period_end = _period(start, end)
     followed_for = _window(window)
-    with unlocked(store_url, user_name, lang) as session:
-        facts = session.statistics_facts()
+    facts, period_start, period_end = _facts(start, end, output, store_url, user_name, lang)
     report = compute_validity(facts, period_start, period_end, followed_for, now_local(), threshold)
     _emit(write(report, fmt, lang), output)
