@@ -1,4 +1,4 @@
-"""``csvc case new|list|show|assess|close|event|protagonist|close-assessment``."""
+"""``csvc case new|list|show|assess|close|event|outcome|protagonist|close-assessment``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 from csvc_core.jsonio import parse_datetime
+from csvc_core.store.records import OUTCOME_KINDS, OUTCOME_SOURCES
 
 if TYPE_CHECKING:
     from csvc_core.reports.casefile import Labels
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 LIST_COLUMNS = ("case", "level", "reassess", "late", "status", "name")
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
+occurred_option = click.option(
+    "--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now)."
+)
+note_option = identifying_option("--note", default=None, help="Free text, stored encrypted.")
 
 
 @click.group()
@@ -110,7 +115,7 @@ def show(
     as_json: bool,
     lang: str,
 ) -> None:
-    """Afficher un dossier / Show a case: level, assessments (newest first), actions, events."""
+    """Afficher un dossier / Show a case: level, assessments (newest first), actions, events, outcomes."""
     with unlocked(store_url, user_name, lang) as session:
         detail = session.case(case_id, reveal=reveal, results=results)
     if as_json:
@@ -146,6 +151,12 @@ def show(
                 f"{event.occurred_at.astimezone():%Y-%m-%d %H:%M}"
                 f"  {t('store.event_open', lang) if event.open else ''}"
             )
+    if detail.outcomes:
+        click.echo(t("store.outcomes", lang))
+        for outcome in detail.outcomes:
+            kind = t(f"outcome.kind.{outcome.kind}", lang)
+            source = t(f"outcome.source.{outcome.source}", lang)
+            click.echo(f"  {outcome.id}  {outcome.occurred_at.astimezone():%Y-%m-%d}  {kind} — {source}")
 
 
 @case.command("assess")
@@ -198,8 +209,8 @@ def close(case_id: str, reason: str, store_url: str | None, user_name: str | Non
     required=True,
     type=click.Choice(["new_incident", "separation", "partner_release", "breach_of_conditions"]),
 )
-@click.option("--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now).")
-@identifying_option("--note", default=None, help="Free text, stored encrypted.")
+@occurred_option
+@note_option
 @store_command
 @json_option
 @lang_option
@@ -221,6 +232,36 @@ def event(
         echo_json({"id": event_id})
     else:
         click.echo(t("store.event_recorded", lang, id=event_id))
+
+
+@case.command("outcome")
+@click.argument("case_id", metavar="CASE")
+@click.option("--kind", required=True, type=click.Choice(OUTCOME_KINDS))
+@click.option("--source", required=True, type=click.Choice(OUTCOME_SOURCES), help="Who reported it.")
+@occurred_option
+@note_option
+@store_command
+@json_option
+@lang_option
+def outcome(
+    case_id: str,
+    kind: str,
+    source: str,
+    occurred_text: str | None,
+    note: str | None,
+    store_url: str | None,
+    user_name: str | None,
+    as_json: bool,
+    lang: str,
+) -> None:
+    """Noter une suite / Record an outcome: what happened after the assessments (audited)."""
+    with unlocked(store_url, user_name, lang) as session:
+        occurred = parse_datetime(occurred_text, "--occurred-at") if occurred_text else None
+        outcome_id = session.record_outcome(case_id, kind, source, occurred, note)
+    if as_json:
+        echo_json({"id": outcome_id})
+    else:
+        click.echo(t("store.outcome_recorded", lang, id=outcome_id))
 
 
 @case.command("protagonist")

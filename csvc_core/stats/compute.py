@@ -11,16 +11,18 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts
-from csvc_core.store.due import due_state
+from csvc_core.store.due import due_state, past_due
 
 THRESHOLD = 5
+#: what names a row of a table: a sector, or a sector and an action kind.
+RowKey = TypeVar("RowKey", bound=Hashable)
 LEVELS = ("1", "2", "3", "4", "none")
 #: the row that sums up every sector.
 ALL = "all"
@@ -28,6 +30,8 @@ ALL = "all"
 TAKEN = ("done",)
 CLOSED = ("done", "impossible", "not_done")
 ACTION_COLUMNS = ("closed", "open", "overdue", "total")
+#: how each action created in the period was followed, as it stands at the period's end.
+FOLLOWED_COLUMNS = ("on_time", "late", "impossible", "not_done", "still_open", "total")
 
 
 @attrs.frozen
@@ -48,6 +52,16 @@ class Cell:
 class Row:
     sector: str
     cells: dict[str, Cell]
+    action: str | None = None  # the action kind, in the table of actions followed
+
+    def shares(self) -> dict[str, float | None]:
+        """Each shown count as a percentage of the row's shown total (None when either is suppressed)."""
+        total = self.cells["total"].value
+        return {
+            column: round(100 * cell.value / total, 1) if total and cell.value is not None else None
+            for column, cell in self.cells.items()
+            if column != "total"
+        }
 
 
 @attrs.frozen
@@ -76,28 +90,29 @@ class Statistics:
     overdue: Table
     reassessment: Table
     delays: tuple[Delay, ...]
+    followed: Table
 
 
 def protect(
-    grid: dict[str, dict[str, int]],
+    grid: Mapping[RowKey, dict[str, int]],
     threshold: int,
     row_total: str | None = "total",
-    total_row: str | None = ALL,
-) -> set[tuple[str, str]]:
+    total_row: Hashable | None = ALL,
+) -> set[tuple[RowKey, str]]:
     """The cells of ``grid`` (row -> column -> count) to hide.
 
     First every count from 1 to ``threshold - 1``; then, until nothing changes, a second cell in any row (or
     column) where the total is shown and only one part is hidden, since the total would give it back.
     """
     hidden = {(r, c) for r, row in grid.items() for c, value in row.items() if 0 < value < threshold}
-    lines: list[tuple[list[tuple[str, str]], tuple[str, str] | None]] = []
+    lines: list[tuple[list[tuple[RowKey, str]], tuple[RowKey, str] | None]] = []
     for r, row in grid.items():
         parts = [(r, c) for c in row if c != row_total]
         lines.append((parts, (r, row_total) if row_total in row else None))
-    if total_row in grid:
-        for c in grid[total_row]:
-            parts = [(r, c) for r in grid if r != total_row and c in grid[r]]
-            lines.append((parts, (total_row, c)))
+    for every in [r for r in grid if r == total_row]:
+        for c in grid[every]:
+            parts = [(r, c) for r in grid if r != every and c in grid[r]]
+            lines.append((parts, (every, c)))
     changed = True
     while changed:
         changed = False
@@ -175,6 +190,45 @@ def _overdue(cases: Sequence[CaseFacts], start: datetime, end: datetime, thresho
                 grid[sector][state] += 1
                 grid[sector]["total"] += 1
     return _table("overdue_actions", ACTION_COLUMNS, dict(grid), threshold)
+
+
+def _followed_state(case: CaseFacts, action: ActionFacts, end: datetime) -> str:
+    """``on_time``, ``late`` (done past its due date, by the store's one rule), ``impossible``, ``not_done``
+    or ``still_open``, at ``end``."""
+    status = _status_at(action, end)
+    if status != "done":
+        return status if status in CLOSED else "still_open"
+    done_at = max(at for at, new in action.changes if new == "done" and at <= end)
+    assessed_at = case.assessments[action.assessment].assessed_at if action.assessment is not None else None
+    return "late" if past_due(action.due, assessed_at, done_at) else "on_time"
+
+
+def _followed(cases: Sequence[CaseFacts], start: datetime, end: datetime, threshold: int) -> Table:
+    """Actions created in the period, by owner sector and action kind: done on time, late, impossible, not
+    done, still open at the period's end (row ``all``: every sector and kind)."""
+    every = (ALL, ALL)
+    grid: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(FOLLOWED_COLUMNS, 0))
+    for case in cases:
+        for action in case.actions:
+            if not _in(action.created_at, start, end):
+                continue
+            state = _followed_state(case, action, end)
+            for key in ((action.sector, action.kind), every):
+                grid[key][state] += 1
+                grid[key]["total"] += 1
+    hidden = protect(grid, threshold, "total", every)
+    rows = tuple(
+        Row(
+            sector,
+            {
+                c: Cell(None if ((sector, kind), c) in hidden else grid[sector, kind][c])
+                for c in FOLLOWED_COLUMNS
+            },
+            kind,
+        )
+        for sector, kind in sorted(grid, key=lambda key: (key == every, key))
+    )
+    return Table("actions_followed", FOLLOWED_COLUMNS, rows)
 
 
 def _same_kind(a: AssessmentFacts, b: AssessmentFacts) -> bool:
@@ -261,6 +315,7 @@ def compute(
         overdue=_overdue(facts, start, end, threshold),
         reassessment=_reassessment(facts, start, end, threshold),
         delays=_delays(facts, start, end, threshold),
+        followed=_followed(facts, start, end, threshold),
     )
 
 
@@ -273,6 +328,12 @@ def to_json(stats: Statistics) -> dict[str, Any]:
             ],
         }
 
+    def followed(data: dict[str, Any]) -> dict[str, Any]:
+        for row, source in zip(data["rows"], stats.followed.rows, strict=True):
+            row["action"] = source.action
+            row["shares"] = source.shares()
+        return data
+
     return {
         "period": {"from": stats.period_from.isoformat(), "to": stats.period_to.isoformat()},
         "suppression": {"threshold": stats.threshold, "suppressed_value": None},
@@ -280,6 +341,7 @@ def to_json(stats: Statistics) -> dict[str, Any]:
         "cases_by_level": table(stats.by_level),
         "overdue_actions": table(stats.overdue),
         "reassessments": table(stats.reassessment),
+        "actions_followed": followed(table(stats.followed)),
         "delay_to_first_action": [
             {
                 "sector": d.sector,

@@ -16,6 +16,7 @@ class AssessmentFacts:
     assessed_at: datetime
     confirmed_at: datetime
     reassess_by: datetime | None
+    version: str = ""  # the instrument's version
 
 
 @attrs.frozen
@@ -25,9 +26,17 @@ class ActionFacts:
     due: datetime | None
     assessment: int | None  # index of the assessment that proposed it in CaseFacts.assessments
     changes: tuple[tuple[datetime, str], ...]  # (when, new status), oldest first
+    kind: str  # the instrument's action code (e.g. offer_shelter), never a note
+
+
+@attrs.frozen
+class OutcomeFacts:
+    kind: str
+    occurred_at: datetime
 
 
 @attrs.frozen
 class CaseFacts:
     assessments: tuple[AssessmentFacts, ...]
     actions: tuple[ActionFacts, ...]
+    outcomes: tuple[OutcomeFacts, ...] = ()

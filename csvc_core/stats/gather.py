@@ -6,14 +6,15 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts
+from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts, OutcomeFacts
 from csvc_core.store.access import case_scope, require
 from csvc_core.store.context import Tx
-from csvc_core.store.schema import action_history, actions, assessments, cases
+from csvc_core.store.schema import action_history, actions, assessments, case_outcomes, cases
 
 
 def gather(tx: Tx) -> list[CaseFacts]:
-    """One :class:`CaseFacts` per visible case; no id, name, date of birth or free text is read."""
+    """One :class:`CaseFacts` per visible case (assessments, actions, outcomes); no id, name, date of birth or
+    free text is read."""
     require(tx.actor, "case.read")
     visible = select(cases.c.id).where(case_scope(tx.actor))
     found: dict[str, list[tuple[str, AssessmentFacts]]] = defaultdict(list)
@@ -23,6 +24,7 @@ def gather(tx: Tx) -> list[CaseFacts]:
             assessments.c.case_id,
             assessments.c.sector,
             assessments.c.instrument_id,
+            assessments.c.instrument_version,
             assessments.c.protagonist,
             assessments.c.compromission,
             assessments.c.assessed_at,
@@ -43,6 +45,7 @@ def gather(tx: Tx) -> list[CaseFacts]:
                     row.assessed_at,
                     row.confirmed_at,
                     row.reassess_by,
+                    row.instrument_version,
                 ),
             )
         )
@@ -62,6 +65,7 @@ def gather(tx: Tx) -> list[CaseFacts]:
             actions.c.case_id,
             actions.c.assessment_id,
             actions.c.sector,
+            actions.c.action,
             actions.c.created_at,
             actions.c.due,
         ).where(actions.c.case_id.in_(visible))
@@ -73,11 +77,23 @@ def gather(tx: Tx) -> list[CaseFacts]:
                 action.due,
                 positions.get(action.case_id, {}).get(action.assessment_id),
                 tuple(changes[action.id]),
+                action.action,
             )
         )
+    happened: dict[str, list[OutcomeFacts]] = defaultdict(list)
+    for outcome in tx.connection.execute(
+        select(case_outcomes.c.case_id, case_outcomes.c.kind, case_outcomes.c.occurred_at).where(
+            case_outcomes.c.case_id.in_(visible)
+        )
+    ):
+        happened[outcome.case_id].append(OutcomeFacts(outcome.kind, outcome.occurred_at))
     case_ids = [row.id for row in tx.connection.execute(visible)]
     facts = [
-        CaseFacts(tuple(a for _, a in found.get(case_id, [])), tuple(owned.get(case_id, [])))
+        CaseFacts(
+            tuple(a for _, a in found.get(case_id, [])),
+            tuple(owned.get(case_id, [])),
+            tuple(happened.get(case_id, [])),
+        )
         for case_id in case_ids
     ]
     tx.audit("stats.read", None, cases=len(facts))

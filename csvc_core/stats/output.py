@@ -31,6 +31,25 @@ def to_csv(stats: Statistics) -> str:
                 writer.writerow(
                     [table.id, row.sector, column, _value(cell.value), str(cell.suppressed).lower()]
                 )
+    for row in stats.followed.rows:  # measure: <action kind>.<column>, then its share in percent
+        shares = row.shares()
+        for column in stats.followed.columns:
+            cell = row.cells[column]
+            measure = f"{row.action}.{column}"
+            writer.writerow(
+                [stats.followed.id, row.sector, measure, _value(cell.value), str(cell.suppressed).lower()]
+            )
+            if column in shares:
+                share = shares[column]
+                writer.writerow(
+                    [
+                        stats.followed.id,
+                        row.sector,
+                        f"{measure}.share",
+                        _value(share),
+                        str(share is None).lower(),
+                    ]
+                )
     for delay in stats.delays:
         for measure, value in (
             ("assessments", delay.assessments.value),

@@ -1,4 +1,5 @@
-"""One case read in full: its level with provenance, protagonists, assessments, actions and events."""
+"""One case read in full: its level with provenance, protagonists, assessments, actions, events and
+outcomes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from csvc_core.store.assessing import stored_result
 from csvc_core.store.cases import case_protagonists, event_records, level_state, summary, user_names
 from csvc_core.store.context import Tx
 from csvc_core.store.followup import case_actions
+from csvc_core.store.outcomes import case_outcome_records
 from csvc_core.store.records import REVEAL_GROUPS, AssessmentSummary, CaseDetail
 from csvc_core.store.schema import assessments, organisations
 
@@ -86,7 +88,10 @@ def case_detail(
         assessments=summaries,
         actions=actions,
         events=event_records(tx, state, "notes" in shown),
+        outcomes=case_outcome_records(tx, case_id, "notes" in shown),
     )
-    groups = ["level", "assessments", "actions", "events"] + (["results"] if results else []) + shown
+    groups = (
+        ["level", "assessments", "actions", "events", "outcomes"] + (["results"] if results else []) + shown
+    )
     tx.audit("case.read", case_id, fields=groups)
     return detail

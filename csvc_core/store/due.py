@@ -34,11 +34,17 @@ def overdue_now(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def past_due(due: datetime | None, assessed_at: datetime | None, moment: datetime) -> bool:
+    """Whether an action due at ``due`` is late at ``moment`` (past its grace, when it was due at its
+    assessment's time ``assessed_at``), as :func:`overdue_now` decides."""
+    if due is None or due > moment:
+        return False
+    return assessed_at is None or due > assessed_at or moment >= due + DUE_NOW_GRACE
+
+
 def due_state(status: str, due: datetime | None, assessed_at: datetime | None, now: datetime) -> str | None:
     """``"overdue"``, ``"now"`` (due at its assessment's time, within the grace) or ``None``, as
     :func:`overdue_now` decides; ``assessed_at``: the time of the action's assessment, if it has one."""
     if status != "open" or due is None or due > now:
         return None
-    if assessed_at is not None and due <= assessed_at and now < due + DUE_NOW_GRACE:
-        return "now"
-    return "overdue"
+    return "overdue" if past_due(due, assessed_at, now) else "now"

@@ -11,9 +11,9 @@ up, in the store's database:
   (referral, share, consent naming it, disclosure to it, transfer from or to it, emergency access by that
   user, a concertation it takes part in), writes only the rows of its own organisation's cases, and deletes
   only what a purge needs (a coordinator or administrator, closed cases of her organisation). Assessments,
-  closures, action history, events, disclosures and the audit trail have no UPDATE privilege; ``cases.org_id``
-  and ``users.role``/``users.active`` have none either: a transfer, a change of role, enabling and
-  disabling go through definer functions that check the caller and log the change in
+  closures, action history, events, outcomes, disclosures and the audit trail have no UPDATE privilege;
+  ``cases.org_id`` and ``users.role``/``users.active`` have none either: a transfer, a change of role,
+  enabling and disabling go through definer functions that check the caller and log the change in
   ``csvc_private.security_log``.
 - ``users``: full rows (hashes, wrapped keys) of one's own organisation only; everyone's id, organisation,
   name and role through ``user_directory``.
@@ -45,6 +45,7 @@ INSERTABLE = frozenset(
         "action_history",
         "case_events",
         "case_tool_versions",
+        "case_outcomes",
         "drafts",
         "audit_log",
         "instrument_snapshots",
@@ -100,6 +101,7 @@ DELETABLE = frozenset(
         "action_history",
         "case_events",
         "case_tool_versions",
+        "case_outcomes",
         "drafts",
         "key_grants",
     }
@@ -247,6 +249,12 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "SELECT": (_visible("case_id"), None),
         "UPDATE": (_owned("case_id"), _owned("case_id")),
         "INSERT": (None, f"org_id = {ORG} AND saved_by = {ME} AND {_owned('case_id')}"),
+        "DELETE": (_purgeable("case_id"), None),
+    },
+    "case_outcomes": {
+        "SELECT": (_visible("case_id"), None),
+        "UPDATE": (_owned("case_id"), _owned("case_id")),
+        "INSERT": (None, f"org_id = {ORG} AND recorded_by = {ME} AND {_owned('case_id')}"),
         "DELETE": (_purgeable("case_id"), None),
     },
     "drafts": {

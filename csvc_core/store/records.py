@@ -16,6 +16,17 @@ from csvc_core.model import Result, Text
 
 ACTION_STATUSES = ("open", "done", "impossible", "not_done")
 EVENT_KINDS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
+#: what may happen after an assessment, from the least to the most severe, and who reported it.
+OUTCOME_KINDS = (
+    "threats",
+    "stalking",
+    "breach_of_conditions",
+    "physical_violence",
+    "sexual_violence",
+    "homicide_attempt",
+    "homicide",
+)
+OUTCOME_SOURCES = ("victim", "police_report", "court")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -253,6 +264,30 @@ class CaseEvent:
 
 
 @attrs.frozen
+class CaseOutcome:
+    """What happened after the assessments: an incident, when, reported by whom, recorded by whom."""
+
+    id: str
+    kind: str
+    source: str
+    occurred_at: datetime
+    recorded_at: datetime
+    by: str
+    note: str | None  # None unless revealed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "source": self.source,
+            "occurred_at": iso(self.occurred_at),
+            "recorded_at": iso(self.recorded_at),
+            "by": self.by,
+            "note": self.note,
+        }
+
+
+@attrs.frozen
 class CaseDetail:
     """Everything about one case that its reader may see (``csvc case show``)."""
 
@@ -263,6 +298,7 @@ class CaseDetail:
     assessments: tuple[AssessmentSummary, ...]  # newest first
     actions: tuple[ActionRecord, ...]  # most urgent first
     events: tuple[CaseEvent, ...]  # newest first
+    outcomes: tuple[CaseOutcome, ...] = ()  # latest incident first
 
     @property
     def id(self) -> str:
@@ -285,6 +321,7 @@ class CaseDetail:
             "assessments": [a.to_json() for a in self.assessments],
             "actions": [a.to_json() for a in self.actions],
             "events": [e.to_json() for e in self.events],
+            "outcomes": [o.to_json() for o in self.outcomes],
         }
 
 

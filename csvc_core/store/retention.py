@@ -29,6 +29,7 @@ from csvc_core.store.schema import (
     assessment_closures,
     assessments,
     case_events,
+    case_outcomes,
     case_tool_versions,
     cases,
     concertations,
@@ -62,6 +63,7 @@ def purge_cases(tx: Tx, case_ids: list[str]) -> None:
         connection.execute(delete(assessments).where(assessments.c.case_id == case_id))
         connection.execute(delete(case_events).where(case_events.c.case_id == case_id))
         connection.execute(delete(case_tool_versions).where(case_tool_versions.c.case_id == case_id))
+        connection.execute(delete(case_outcomes).where(case_outcomes.c.case_id == case_id))
         connection.execute(delete(protagonists).where(protagonists.c.case_id == case_id))
         connection.execute(delete(drafts).where(drafts.c.case_id == case_id))
         for scope in case_scopes(connection, case_id):  # its keys go with it

@@ -265,6 +265,21 @@ case_tool_versions = Table(
     Index("ix_case_tool_versions_case_tool_seq", "case_id", "tool", "seq", unique=True),
 )
 
+#: what happened after the assessments: a new incident, its date and source, who recorded it (append-only)
+case_outcomes = Table(
+    "case_outcomes",
+    metadata,
+    _id(),
+    Column("case_id", ID, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("org_id", ID, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("recorded_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("note_ct", LargeBinary, nullable=True),
+)
+
 drafts = Table(
     "drafts",
     metadata,

@@ -21,6 +21,7 @@ from csvc_core.store.schema import (
     assessment_closures,
     assessments,
     case_events,
+    case_outcomes,
     case_tool_versions,
     cases,
     concertation_steps,
@@ -105,6 +106,7 @@ CASE = (
         actions.c.id == action_history.c.action_id,
     ),
     Sealed(case_events, ("note_ct",), case_events.c.case_id, keyring.of_case),
+    Sealed(case_outcomes, ("note_ct",), case_outcomes.c.case_id, keyring.of_case),
     Sealed(consents, ("person_ct", "purpose_ct"), consents.c.case_id, keyring.of_case),
     Sealed(case_tool_versions, ("content_ct",), case_tool_versions.c.case_id, keyring.of_case),
 )

@@ -35,6 +35,7 @@ from csvc_core.store import (
     drafts,
     emergency,
     followup,
+    outcomes,
     partnership,
     people,
     retention,
@@ -282,6 +283,18 @@ class StoreSession:
             kind=kind, subject=subject, detail=detail, at=datetime.now().astimezone(), case_id=case_id
         )
         self.csvc.call_each("csvc_case_event", event=event)
+
+    def record_outcome(
+        self,
+        case_id: str,
+        kind: str,
+        source: str,
+        occurred_at: datetime | None = None,
+        note: str | None = None,
+    ) -> str:
+        """What happened after the assessments: an incident, when, reported by whom (audited)."""
+        with self._tx() as tx:
+            return outcomes.record_outcome(tx, case_id, kind, source, occurred_at, note)
 
     # -- assessments ---------------------------------------------------------------------------------------
     def assess(

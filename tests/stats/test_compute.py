@@ -36,7 +36,7 @@ def case(
         changes.append((at + timedelta(hours=action_after_hours), "done"))
     elif closed:
         changes.append((at + timedelta(days=1), "impossible"))
-    action = ActionFacts("csvc", at, at + timedelta(days=due_days), 0, tuple(changes))
+    action = ActionFacts("csvc", at, at + timedelta(days=due_days), 0, tuple(changes), "offer_shelter")
     return CaseFacts(tuple(assessments), (action,))
 
 
@@ -139,3 +139,61 @@ def test_an_action_due_at_its_assessment_is_not_overdue_within_the_grace():
     rows = {row["sector"]: row for row in stats["overdue_actions"]["rows"]}
     assert (rows["shelter"]["open"], rows["shelter"]["overdue"]) == (5, 0)
     assert (rows["police"]["open"], rows["police"]["overdue"]) == (0, 5)
+
+
+def followed_case(
+    sector: str, kind: str, due_hours: float, status: str | None, after_hours: float
+) -> CaseFacts:
+    """One assessment at T0 + 10 days and one action of ``kind``, due ``due_hours`` after it (0: due at once),
+    moved to ``status`` ``after_hours`` after it (None: left open)."""
+    at = T0 + timedelta(days=10)
+    assessment = AssessmentFacts(sector, "csvc-grid", "victim", 4, at, at, None)
+    changes = [(at, "open")] + ([(at + timedelta(hours=after_hours), status)] if status else [])
+    action = ActionFacts(sector, at, at + timedelta(hours=due_hours), 0, tuple(changes), kind)
+    return CaseFacts((assessment,), (action,))
+
+
+def test_actions_followed_by_sector_and_kind_on_time_late_impossible_not_done():
+    cases = (
+        [followed_case("police", "call_back", 48, "done", 24)] * 5  # done before its due date
+        + [followed_case("police", "call_back", 48, "done", 72)] * 5  # done after it: late
+        + [followed_case("shelter", "offer_shelter", 0, "done", 12)] * 6  # due at once, done in the grace
+        + [followed_case("shelter", "offer_shelter", 0, "done", 30)] * 5  # past the 24-hour grace: late
+        + [followed_case("shelter", "offer_shelter", 0, "not_done", 2)] * 7
+        + [followed_case("shelter", "offer_shelter", 0, None, 0)] * 5  # still open at the period's end
+        + [followed_case("health", "referral", 48, "done", 1)] * 5
+        + [followed_case("shelter", "safety_plan", 48, "impossible", 5)]  # a lone one: hidden
+    )
+    stats = compute(cases, START, END)
+    data = to_json(stats)["actions_followed"]
+    rows = {(row["sector"], row["action"]): row for row in data["rows"]}
+    assert data["columns"] == ["on_time", "late", "impossible", "not_done", "still_open", "total"]
+    police = rows["police", "call_back"]
+    assert (police["on_time"], police["late"], police["total"]) == (5, 5, 10)
+    assert police["shares"] == {
+        "on_time": 50.0,
+        "late": 50.0,
+        "impossible": 0.0,
+        "not_done": 0.0,
+        "still_open": 0.0,
+    }
+    shelter = rows["shelter", "offer_shelter"]
+    assert (shelter["on_time"], shelter["late"], shelter["not_done"], shelter["still_open"]) == (6, 5, 7, 5)
+    assert shelter["shares"]["not_done"] == round(100 * 7 / 23, 1)
+    lone = rows["shelter", "safety_plan"]
+    assert lone["impossible"] is None and lone["total"] is None and lone["shares"]["impossible"] is None
+    # the overall total would give the lone total back: the smallest other total goes too
+    assert rows["health", "referral"]["total"] is None and rows["health", "referral"]["on_time"] == 5
+    every = rows[ALL, ALL]
+    assert every["total"] == 39 and every["on_time"] == 16 and every["late"] == 10
+    assert every["impossible"] is None  # 1: it would name the lone case
+    assert every["not_done"] is None or every["still_open"] is None  # and a second cell, or 34 gives it back
+
+    lines = list(csv.DictReader(io.StringIO(write(stats, "csv"))))
+    measures = {(r["sector"], r["measure"]): r for r in lines if r["table"] == "actions_followed"}
+    assert measures["police", "call_back.late"]["value"] == "5"
+    assert measures["police", "call_back.late.share"]["value"] == "50.0"
+    assert measures["shelter", "safety_plan.impossible"]["suppressed"] == "true"
+    html = write(stats, "html", "fr")
+    assert "comment elles ont été suivies" in html and "call_back" in html and "50.0 %" in html
+    assert "how they were followed" in write(stats, "html", "en")

@@ -49,6 +49,10 @@ def test_no_canary_in_any_output_and_the_counts_hold(stores, sessions):
     assert reassess["shelter"]["missing"] == 6
     actions = {row["sector"]: row for row in data["overdue_actions"]["rows"]}
     assert actions["all"]["total"] == sum(len(a.case(c).actions) for c in case_ids)
+    followed = {(row["sector"], row["action"]): row for row in data["actions_followed"]["rows"]}
+    kinds = {(action.sector, action.action) for c in case_ids for action in a.case(c).actions}
+    assert set(followed) == {*kinds, ("all", "all")}
+    assert followed["all", "all"]["total"] == actions["all"]["total"]
     table = list(csv.DictReader(io.StringIO(outputs["csv"].split("\n\n")[0])))
     assert {row["table"] for row in table} >= {"cases_by_level", "overdue_actions", "reassessments"}
     assert "<svg" in outputs["html"]

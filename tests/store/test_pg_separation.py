@@ -31,6 +31,7 @@ CASE_TABLES = (
     "action_history",
     "case_events",
     "case_tool_versions",
+    "case_outcomes",
     "consents",
     "shares",
     "disclosures",
@@ -102,6 +103,7 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
     aurore = world[user(AURORE, "worker")]
     case_id = new_case(aurore, "Dossier Aurore")  # two people, an assessment at level 4, its actions
     aurore.record_event(case_id, "separation", note="partie hier")
+    aurore.record_outcome(case_id, "threats", "victim", note="menaces par texto")
     aurore.save_draft(case_id, "csvc-grid:victim", {"answers": {"stalking": "yes"}})
     plan = {"sections": {"at_home": {"ready_bag": {"answer": "chez sa sœur", "status": "in_place"}}}}
     aurore.save_case_tool(case_id, "safety-plan", plan)
@@ -118,6 +120,7 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         police_org = root.execute("SELECT id FROM organisations WHERE name = %s", (POLICE,)).fetchone()[0]
         aurore_org = root.execute("SELECT id FROM organisations WHERE name = %s", (AURORE,)).fetchone()[0]
     kept = ("cases", "protagonists", "assessments", "actions", "drafts", "case_tool_versions")
+    kept += ("case_outcomes",)
     assert all(everything[table] for table in kept)
 
     with connect(store, user(POLICE, "worker")) as police:
@@ -133,6 +136,14 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         refused(police, "DELETE FROM audit_log")
         refused(police, "UPDATE audit_log SET detail = '{}'")
         refused(police, "UPDATE assessments SET level = 'low'")
+        refused(police, "UPDATE case_outcomes SET kind = 'homicide'")
+        refused(
+            police,
+            "INSERT INTO case_outcomes (id, case_id, org_id, kind, source, occurred_at, recorded_at, "
+            "recorded_by) VALUES ('0000000000000002', %s, %s, 'threats', 'court', now(), now(), 'nobody')",
+            case_id,
+            aurore_org,
+        )
         refused(
             police,
             "INSERT INTO cases (id, org_id, label_ct, status, created_at, created_by, version) "
@@ -161,6 +172,7 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         assert shared["cases"] == 1 and shared["protagonists"] == 2 and shared["assessments"] == 1
         assert shared["referrals"] == 1 and shared["drafts"] == 0  # a draft stays its author's own
         assert shared["case_tool_versions"] == 1  # a referral in force reads the whole case
+        assert shared["case_outcomes"] == 1
         assert police.execute("UPDATE cases SET compromission = 1 WHERE id = %s", (case_id,)).rowcount == 0
         other = new_case(aurore, "Dossier non partagé")
         assert counts(police, other) == dict.fromkeys(CASE_TABLES, 0)

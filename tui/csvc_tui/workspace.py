@@ -24,6 +24,8 @@ from csvc_tui.text import _, language
 from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from csvc_core.casetools import CaseTool
     from csvc_core.store.casetools import ToolRecord
     from csvc_tui.cellwork import CellWork
@@ -407,6 +409,9 @@ class Workspace:
 
         write_plan(path, content, lang=language())
         self.live.record_print(case_id, kind="plan", fmt="html", fields=["safety_plan"])
+
+    def record_outcome(self, case_id: str, kind: str, source: str, occurred_at: datetime, note: str) -> None:
+        self.live.record_outcome(case_id, kind, source, occurred_at, note or None)
 
     # -- sharing (consents, shares, disclosures): csvc_tui.sharing -------------------------------------------
     @cached_property

@@ -1,10 +1,12 @@
 """One case: its level and where it comes from, the re-assessment due, the trend, every sector's assessments,
 the actions board, the people of the case (added and changed here; each safe-contact field masked until it is
 revealed on its own, each reveal audited by the store, masked again on lock or when the case is left), events
-that make a re-assessment due, the drafts to resume, and the case tools the plugins add (the safety plan)."""
+that make a re-assessment due, outcomes (what happened after the assessments), the drafts to resume, and the
+case tools the plugins add (the safety plan)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text as RichText
@@ -15,11 +17,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from csvc_core.i18n import t
 from csvc_core.model import PROTAGONISTS
-from csvc_core.store.records import CONTACT_FIELDS
+from csvc_core.store.records import CONTACT_FIELDS, OUTCOME_KINDS, OUTCOME_SOURCES
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
-from csvc_tui.screens.concertation import case_concertation, case_line
+from csvc_tui.screens.concertation import DATE_TIME, case_concertation, case_line, parse_local
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text, trend_text
@@ -48,6 +51,28 @@ def person_text(person: Any, revealed: dict[str, Any]) -> RichText:
     return text
 
 
+def outcome_word(kind: str) -> str:
+    return t(f"outcome.kind.{kind}", language())
+
+
+def source_word(source: str) -> str:
+    return t(f"outcome.source.{source}", language())
+
+
+def outcomes_text(outcomes: Any) -> RichText:
+    """The case's outcomes, latest first: date, what happened, who reported it, who recorded it, the note."""
+    text = RichText("\n" + _("case.outcomes") + "\n", style="bold")
+    if not outcomes:
+        text.append(_("case.no_outcomes"))
+    for outcome in outcomes:
+        text.append(f"{when(outcome.occurred_at)}  {outcome_word(outcome.kind)}")
+        text.append(f"  · {_('case.outcome_source', source=source_word(outcome.source))} · {outcome.by}")
+        if outcome.note:
+            text.append(f" — {outcome.note}")
+        text.append("\n")
+    return text
+
+
 def when(value: Any) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
@@ -67,9 +92,9 @@ def yes_no(value: bool | None) -> str:
 
 
 class CaseScreen(Screen[None]):
-    """A case, for reading and acting: e assess, t action status, v event, a/p add or change a person,
-    r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back. The actions have the
-    focus on entry."""
+    """A case, for reading and acting: e assess, t action status, v event, s outcome, a/p add or change a
+    person, r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back. The actions
+    have the focus on entry."""
 
     AUTO_FOCUS = "#case-actions"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,6 +102,7 @@ class CaseScreen(Screen[None]):
         # announced in their sections' titles, to leave the bar to the keys that have no such place
         bind("action_status", "action_status", show=False),
         bind("case_event", "event", show=False),
+        bind("case_outcome", "outcome"),
         bind("case_reveal", "reveal", show=False),
         bind("case_sharing", "sharing"),
         bind("case_concertation", "concertation"),
@@ -108,6 +134,7 @@ class CaseScreen(Screen[None]):
             yield OptionList(id="case-actions")
             yield Static(id="case-assessments")
             yield Static(id="case-events")
+            yield Static(id="case-outcomes")
             yield Static(_("case.protagonists"), classes="heading")
             yield OptionList(id="case-people")
         yield KeyBar()
@@ -190,6 +217,7 @@ class CaseScreen(Screen[None]):
                 events.append("  " + _("case.event_open"), style="bold")
             events.append("\n")
         self.query_one("#case-events", Static).update(events)
+        self.query_one("#case-outcomes", Static).update(outcomes_text(detail.outcomes))
         self.show_people(detail)
 
     def show_people(self, detail: Any) -> None:
@@ -417,6 +445,55 @@ class CaseScreen(Screen[None]):
             self.app.push_screen(AskText(_("case.event_note", kind=_(f"event.{kind}"))), noted)
 
         self.app.push_screen(AskChoice(_("case.event_prompt"), kinds), chosen)
+
+    def action_outcome(self) -> None:
+        """What happened (an incident), reported by whom, when (local time, now offered), a note (sealed)."""
+        kinds = [(kind, outcome_word(kind)) for kind in OUTCOME_KINDS]
+        sources = [(source, source_word(source)) for source in OUTCOME_SOURCES]
+
+        def kind_chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+
+            def source_chosen(source: str | None) -> None:
+                if source is None:
+                    return
+                self.ask_outcome_date(kind, source)
+
+            self.app.push_screen(AskChoice(_("case.outcome_source_prompt"), sources), source_chosen)
+
+        self.app.push_screen(AskChoice(_("case.outcome_prompt"), kinds), kind_chosen)
+
+    def ask_outcome_date(self, kind: str, source: str, typed: str | None = None) -> None:
+        """The date and time it happened; a value that is not one is asked again, with what was wrong."""
+        offered = typed if typed is not None else datetime.now().astimezone().strftime(DATE_TIME)
+        error = _("case.outcome_date_bad", value=typed) if typed is not None else ""
+
+        def dated(text: str | None) -> None:
+            if text is None:
+                return
+            occurred = parse_local(text)
+            if occurred is None:
+                self.ask_outcome_date(kind, source, text)
+                return
+
+            def noted(note: str | None) -> None:
+                if note is None:
+                    return
+                workspace = self.csvc_app.workspace
+                self.csvc_app.background(
+                    lambda: workspace.record_outcome(self.case_id, kind, source, occurred, note),
+                    lambda _: self.outcome_saved(),
+                )
+
+            self.app.push_screen(AskText(_("case.outcome_note", kind=outcome_word(kind))), noted)
+
+        prompt = _("case.outcome_date", kind=outcome_word(kind))
+        self.app.push_screen(AskText(prompt, offered, error=error), dated)
+
+    def outcome_saved(self) -> None:
+        self.notify(_("case.outcome_saved"))
+        self.load()
 
     def action_concertation(self) -> None:
         """Open one of the case's concertation requests, or ask for concertation."""
