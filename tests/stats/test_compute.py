@@ -127,7 +127,7 @@ def test_outputs_agree(tmp_path):
 def due_now(sector: str, at: datetime) -> CaseFacts:
     """A case assessed at ``at`` whose one action is due at that time ("without delay")."""
     assessment = AssessmentFacts(sector, "csvc-grid", "victim", 4, at, at, at + timedelta(days=1))
-    return CaseFacts((assessment,), (ActionFacts(sector, at, at, 0, ((at, "open"),)),))
+    return CaseFacts((assessment,), (ActionFacts(sector, at, at, 0, ((at, "open"),), "offer_shelter"),))
 
 
 def test_an_action_due_at_its_assessment_is_not_overdue_within_the_grace():
