@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> Any:
     exit status 2 (bad input) or 1 (an operation failed, or an unexpected error)."""
     given = sys.argv[1:] if argv is None else argv
     lang = asked_language(given)
-    speak(lang)
+    speak(lang, help_wanted(given))
     if help_wanted(given):
         cli.help_language = lang
         word_help(cli, "csvc", lang)

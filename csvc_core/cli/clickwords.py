@@ -90,9 +90,14 @@ PLURALS: dict[str, str] = {
 }
 
 
-def speak(lang: str) -> None:
-    """Make click word its messages in ``lang`` for the rest of this run."""
-    gettext, ngettext = translators(lang)
+#: the help option's text: click words it when it builds any command's parser, shown only with the help.
+HELP_OPTION = "Show this message and exit."
+
+
+def speak(lang: str, help_shown: bool = True) -> None:
+    """Make click word its messages in ``lang`` for the rest of this run; when no help is shown, the help
+    option's text is left unworded, so that a run that shows no text reads no catalogue."""
+    gettext, ngettext = translators(lang, help_shown)
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
@@ -101,12 +106,16 @@ def speak(lang: str) -> None:
             module.ngettext = ngettext  # type: ignore[attr-defined]
 
 
-def translators(lang: str) -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
+def translators(
+    lang: str, help_shown: bool = True
+) -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
     """``gettext`` and ``ngettext`` reading csvc's catalogue in ``lang``."""
 
     def gettext(message: str) -> str:
         key = MESSAGES.get(message)
-        return t(f"click.{key}", lang) if key else message
+        if key is None or (message == HELP_OPTION and not help_shown):
+            return message
+        return t(f"click.{key}", lang)
 
     def ngettext(singular: str, plural: str, count: int) -> str:
         key = PLURALS.get(singular)

@@ -52,9 +52,9 @@ def focus(terminal: Terminal, label: str, *keys: str) -> None:
     terminal.until(lambda _shown: styled_row(terminal, label) != before, f"the focus on {label!r}")
 
 
-def type_passphrase(terminal: Terminal, label: str) -> None:
-    """Tab to the passphrase field ``label`` and type it: as many dots on its row."""
-    focus(terminal, label, "Tab")
+def type_passphrase(terminal: Terminal, label: str, key: str) -> None:
+    """``key`` to the passphrase field ``label`` and type it: as many dots on its row."""
+    focus(terminal, label, key)
     terminal.type(PASSPHRASE)
     dots = "•" * len(PASSPHRASE)
     terminal.until(lambda shown: dots in row(shown, label), f"the passphrase in {label!r}")
@@ -73,8 +73,9 @@ def first_run(terminal: Terminal, store_url: str) -> None:
     assert shelter.split()[0] in row(terminal.screen(), _("gate.sector"))
     terminal.type("alice")
     terminal.until(lambda shown: "alice" in row(shown, _("gate.first_user")), "the first person")
-    for label in (_("gate.new_passphrase"), _("gate.repeat_passphrase")):
-        type_passphrase(terminal, label)
+    # Enter goes to the next empty field (her role has its default: she works cases and administers)
+    type_passphrase(terminal, _("gate.new_passphrase"), "Enter")
+    type_passphrase(terminal, _("gate.repeat_passphrase"), "Tab")
     terminal.keys("Enter")
     terminal.wait(_("cases.title", user="alice", org=ORGANISATION).split(" · ")[0], timeout=90)
 
@@ -115,10 +116,16 @@ def start_assessment(terminal: Terminal, instrument_id: str) -> int:
     return int(found.group(1))
 
 
+def yes_no(instrument_id: str) -> int:
+    """How many of the instrument's questions take a yes or a no."""
+    return sum(item.type == "yes_no" for item in Csvc.load().instrument(instrument_id).items)
+
+
 def answer(terminal: Terminal, keys: list[str]) -> None:
     """Answer the questions in order (``o`` yes, ``n`` no), then ``r``: the result screen, ready for keys."""
     terminal.keys(*keys)
-    terminal.wait(f"{len(keys)}/{len(keys)}")
+    # the counter counts every numbered question, the checklist's two context values (left empty) included
+    terminal.until(lambda shown: re.search(rf"\b{len(keys)}/\d+", shown) is not None, "the answers counted")
     terminal.keys("r")
     terminal.wait(_("result.title", title="").strip(" —"))
     terminal.wait(_("binding.result_confirm"))
@@ -137,22 +144,23 @@ def scroll_to(terminal: Terminal, label: str, pages: int = 6) -> None:
 
 
 def leave_out(terminal: Terminal, label: str, place: int) -> None:
-    """On the result screen, untick the recommended action ``label``, at ``place`` (0: the first)."""
+    """On the result screen (its action list has the focus, on the first), untick the recommended action
+    ``label``, at ``place`` (0: the first)."""
     scroll_to(terminal, label)
     before = styled_row(terminal, label)
-    terminal.keys(*["Down"] * (place + 1), "Space")
+    terminal.keys(*["Down"] * place, "Space")
     terminal.until(lambda _shown: styled_row(terminal, label) != before, f"{label!r} left out")
 
 
-def confirm(terminal: Terminal, instrument_id: str) -> str:
-    """``c``: stored; the case screen, once it lists the new assessment (by its instrument's title)."""
-    title = Csvc.load().instrument(instrument_id).title.fr[:20]
+def confirm(terminal: Terminal, instrument_id: str, count: int) -> str:
+    """``c``: stored; the case screen, once its trend shows the case's ``count`` assessments (the list of
+    assessments may be below the actions, which have the focus)."""
     terminal.keys("c")
     terminal.wait(_("result.saved"))
 
     def listed(shown: str) -> bool:
-        header = _("case.assessments")
-        return header in shown and title in shown[shown.index(header) :]
+        trend = row(shown, _("case.trend"))
+        return len(trend.split(":", 1)[-1].split()) == count if trend else False
 
     return terminal.until(listed, f"the {instrument_id} assessment in the case")
 
@@ -176,23 +184,21 @@ def stored_actions(store_url: str, tmp_path: Path) -> list[dict[str, Any]]:
 
 
 def action_window(screen: str) -> list[str]:
-    """The lines of the action list now visible, without its frame and scroll bar."""
-    lines = screen.splitlines()
-    top = next(i for i, line in enumerate(lines) if line.strip().startswith(_("case.actions"))) + 2
-    window = []
-    for line in lines[top:]:
-        if "▁▁▁▁" in line:
-            break
-        window.append(line.rstrip(" ▎▁▂▃▄▅▆▇█").lstrip(" ▊"))
-    return window
+    """The lines of the action list now visible (it has the focus: its rows have the frame's left border),
+    without its frame and scroll bar."""
+    rows = [line for line in screen.splitlines() if line.lstrip().startswith("▊")]
+    return [
+        line.rstrip(" ▎▁▂▃▄▅▆▇█").lstrip(" ▊") for line in rows if "▔▔▔▔" not in line and "▁▁▁▁" not in line
+    ]
 
 
 def read_actions(terminal: Terminal, count: int) -> list[str]:
     """Every line of the case's action list, read as she scrolls it from the first action to the last
     (``count``), one at a time: each new view is joined to what was read at their overlap."""
-    focus(terminal, "▔▔▔▔", "Tab")  # the list's frame (the first on the screen) shows the focus
-    read = action_window(terminal.screen())
-    for _step in range(count):  # the first Down highlights the first action
+    # the notice of the saved assessment covers the list's right side until it fades
+    terminal.until(lambda shown: _("result.saved") not in shown, "the notice gone", timeout=30)
+    read = action_window(terminal.screen())  # the case screen opens with the focus on its actions
+    for _step in range(count - 1):  # the first action is highlighted on entry
         focus(terminal, "", "Down")  # the highlight moves (the list scrolls when it must)
         window = action_window(terminal.screen())
         sizes = range(min(len(read), len(window)), -1, -1)
@@ -219,14 +225,16 @@ def test_a_first_day_from_first_run_to_a_second_assessment(
     first_run(terminal, store_url)
     new_case(terminal)
 
-    questions = start_assessment(terminal, CHECKLIST)
+    start_assessment(terminal, CHECKLIST)
+    questions = yes_no(CHECKLIST)  # the context values the counter also counts are left empty
     answer(terminal, ["o"] * questions)
     leave_out(terminal, labels["shelter_offer"][:30], 1)  # the first, the referral, is mandatory
-    confirm(terminal, CHECKLIST)
+    confirm(terminal, CHECKLIST, 1)
 
-    questions = start_assessment(terminal, GRID)
+    start_assessment(terminal, GRID)
+    questions = yes_no(GRID)
     answer(terminal, ["o"] + ["n"] * (questions - 1))  # a known history of violence, nothing else
-    shown = confirm(terminal, GRID)
+    shown = confirm(terminal, GRID, 2)
 
     csvc = Csvc.load()
     level = row(shown, _("case.level"))

@@ -102,7 +102,7 @@ class CaseScreen(Screen[None]):
         # announced in their sections' titles, to leave the bar to the keys that have no such place
         bind("action_status", "action_status", show=False),
         bind("case_event", "event", show=False),
-        bind("case_outcome", "outcome"),
+        bind("case_outcome", "outcome", show=False),
         bind("case_reveal", "reveal", show=False),
         bind("case_sharing", "sharing"),
         bind("case_concertation", "concertation"),

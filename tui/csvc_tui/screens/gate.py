@@ -61,6 +61,7 @@ class GateScreen(Screen[None]):
         yield Static(_("gate.title"), classes="screen-title")
         with Vertical(id="gate"):
             yield Static(_("gate.locked"), id="gate-message")
+            yield Static(id="gate-error", classes="error")  # at the top: seen at 80x24
             with Vertical(id="unlock", classes="gate-form"):
                 yield from labelled(_("gate.user"), Input(id="unlock-user"))
                 yield from labelled(_("gate.passphrase"), Input(password=True, id="unlock-passphrase"))
@@ -84,12 +85,11 @@ class GateScreen(Screen[None]):
                 )
                 yield from labelled(_("gate.repeat_passphrase"), Input(password=True, id="setup-repeat"))
                 yield Button(_("gate.create_button"), id="setup-submit", compact=True)
-            yield Static(id="gate-error", classes="error")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        for form in ("#unlock", "#setup"):
-            self.query_one(form).display = False
+        for hidden in ("#unlock", "#setup", "#gate-error"):
+            self.query_one(hidden).display = False
         workspace = self.csvc_app.workspace
         self.csvc_app.background(workspace.gate_state, self.show_state, self.show_error)
 
@@ -143,7 +143,7 @@ class GateScreen(Screen[None]):
         self.call_after_refresh(self.form_ready)
 
     def show_error(self, error: CsvcError) -> None:
-        self.query_one("#gate-error", Static).update(_("gate.error", message=error.text(language())))
+        self.say(_("gate.error", message=error.text(language())))
         first_run = self.query_one("#setup").display
         form = self.query_one("#setup" if first_run else "#unlock")
         form.disabled = False
@@ -191,7 +191,7 @@ class GateScreen(Screen[None]):
                 self.say_missing(empty)
             empty.focus()
             return
-        self.query_one("#gate-error", Static).update("")
+        self.say("")
         self.query_one("#gate-message", Static).update(_("gate.unlocking"))
         self.query_one(form).disabled = True  # keys typed while it opens land nowhere
         workspace = self.csvc_app.workspace
@@ -223,4 +223,10 @@ class GateScreen(Screen[None]):
         """Enter on an empty field (or past one): name the field that still needs a value, by its label."""
         row = field.parent
         label = row.query_one(".gate-label", Static).content if row is not None else ""
-        self.query_one("#gate-error", Static).update(_("gate.missing", field=str(label)))
+        self.say(_("gate.missing", field=str(label)))
+
+    def say(self, text: str) -> None:
+        """What went wrong, above the form; no line at all when nothing did."""
+        error = self.query_one("#gate-error", Static)
+        error.update(text)
+        error.display = bool(text)
