@@ -36,6 +36,18 @@ T = TypeVar("T")
 PLUGIN_ERROR_FLAG = "plugin_error"
 
 
+@attrs.frozen
+class HookError:
+    """One hook call that raised or answered the wrong type: which plugin, which hook, what went wrong."""
+
+    plugin: str
+    hook: str
+    error: str  # "ExceptionType: message"
+
+    def __str__(self) -> str:
+        return f"{self.plugin}: {self.hook} failed: {self.error}"
+
+
 class Catalogue(NamedTuple):
     """The instruments found through ``csvc_instrument_sources``, and the problems met reading them."""
 
@@ -58,8 +70,8 @@ class Csvc:
         self.pm = plugin_manager if plugin_manager is not None else new_plugin_manager()
         #: sectors declared outside this manager (the installed plugins', for a plugin tested alone).
         self._known_sectors = tuple(known_sectors)
-        #: the latest hook failures, one line each (bounded: a long-running process keeps the recent ones).
-        self.hook_errors: deque[str] = deque(maxlen=200)
+        #: the latest hook failures (bounded: a long-running process keeps the recent ones).
+        self.hook_errors: deque[HookError] = deque(maxlen=200)
         self._registry_problems: list[str] = []
         self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
         self._loaded: dict[str, Instrument] = {}  # instruments read one by one, by file path
@@ -157,11 +169,11 @@ class Csvc:
     def _hook_failed(self, hook_name: str, plugin: str, exc: Exception, failed: list[str] | None) -> None:
         if strict_plugins():
             raise exc
-        message = f"{plugin}: {hook_name} failed: {type(exc).__name__}: {exc}"
-        self.hook_errors.append(message)
+        error = HookError(plugin, hook_name, f"{type(exc).__name__}: {exc}")
+        self.hook_errors.append(error)
         if failed is not None:
             failed.append(plugin)
-        print(f"csvc: {message}", file=sys.stderr)
+        print(f"csvc: {error}", file=sys.stderr)
 
     # -- what the plugins provide ----------------------------------------------------------------------
     @cached_property

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from csvc_core.compromission import CaseCompromission
+from csvc_core.framework import HookError
 from csvc_core.model import Result, Text
 
 ACTION_STATUSES = ("open", "done", "impossible", "not_done")
@@ -333,7 +334,7 @@ class StoredAssessment:
     case_id: str
     result: Result
     actions: tuple[ActionRecord, ...]
-    hook_errors: tuple[str, ...] = ()
+    hook_errors: tuple[HookError, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The result object (``actions``: what the instrument recommended) plus ``assessment_id`` and

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.events import CaseEvent, EventKind
-from csvc_core.framework import Csvc
+from csvc_core.framework import Csvc, HookError
 from csvc_core.model import Result
 from csvc_core.sharing.consent import ShareDecision
 from csvc_core.sharing.disclosure import Grounds, Recipient
@@ -314,7 +314,7 @@ class StoreSession:
             "csvc_assessment_confirmed", assessment=summary, actions=tuple(stored_actions)
         )
         failures = tuple(
-            f"{plugin}: csvc_assessment_confirmed failed: {type(answer).__name__}: {answer}"
+            HookError(plugin, "csvc_assessment_confirmed", f"{type(answer).__name__}: {answer}")
             for plugin, answer in answers
             if isinstance(answer, Exception)
         )

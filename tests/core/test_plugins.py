@@ -275,7 +275,7 @@ def test_a_failing_hook_is_isolated_and_flagged(capsys: pytest.CaptureFixture[st
     error = next(flag for flag in result.flags if flag.id == PLUGIN_ERROR_FLAG)
     assert error.items == ("raises", "wrong_types")
     assert any(
-        "raises: csvc_flags failed: ZeroDivisionError: bad plugin" in line for line in csvc.hook_errors
+        "raises: csvc_flags failed: ZeroDivisionError: bad plugin" in str(line) for line in csvc.hook_errors
     )
     assert "csvc: wrong_types: csvc_recommend_actions failed" in capsys.readouterr().err
 

@@ -66,7 +66,7 @@ def test_an_action_of_another_or_an_undeclared_sector_is_refused_and_flagged(sec
     assert {"call_dv_hotline", "call_csvc"} <= ids and f"call_{sector}" not in ids
     [error] = [flag for flag in result.flags if flag.id == PLUGIN_ERROR_FLAG]
     assert error.items == ("hotline",)
-    assert any(f"'call_{sector}'" in line and why in line for line in csvc.hook_errors)
+    assert any(f"'call_{sector}'" in str(line) and why in str(line) for line in csvc.hook_errors)
 
 
 def test_an_action_of_its_own_sector_is_refused_while_another_sector_acts() -> None:
@@ -76,7 +76,7 @@ def test_an_action_of_its_own_sector_is_refused_while_another_sector_acts() -> N
     result = csvc.assess("csvc-grid", GRID, sector="police")
     assert "call_dv_hotline" not in {action.id for action in result.actions}
     assert PLUGIN_ERROR_FLAG in {flag.id for flag in result.flags}
-    assert "proposed while 'police' acts" in csvc.hook_errors[-1]
+    assert "proposed while 'police' acts" in str(csvc.hook_errors[-1])
 
 
 def test_strict_mode_raises_on_an_action_outside_the_mandate(monkeypatch: pytest.MonkeyPatch) -> None:

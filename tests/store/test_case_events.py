@@ -59,7 +59,7 @@ def test_an_action_status_and_a_case_event_are_told_after_commit(
     ]
     assert all(event.at.tzinfo is not None for event in listener.heard)
     assert [a.status for a in session.case(case_id).actions if a.id == action.id] == ["done"]  # kept
-    assert any("test_deaf: csvc_case_event failed" in error for error in session.csvc.hook_errors)
+    assert any("test_deaf: csvc_case_event failed" in str(error) for error in session.csvc.hook_errors)
 
 
 def test_the_steps_of_a_concertation_are_told(world: World, listener: Listener) -> None:

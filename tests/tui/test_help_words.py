@@ -10,15 +10,17 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.info import HelpScreen, PluginsScreen
 
 from csvc_core import hookspecs
+from csvc_core.framework import Csvc, HookError
+from csvc_core.plugins import new_plugin_manager
 from tests.tui.conftest import UNLOCKED, wait_for
 
 #: Textual's names of keys, as the help showed them before.
 KEY_CODES = ("up", "down", "enter", "slash", "escape", "ctrl+q", "ctrl+p", "pagedown", "question_mark")
 
 
-async def screen_of_key(make_app: Any, key: str, kind: type) -> Any:
+async def screen_of_key(make_app: Any, key: str, kind: type, csvc: Csvc | None = None) -> Any:
     """The screen ``key`` opens from the case list (read after the app stopped: its text stays)."""
-    app = make_app(environ=UNLOCKED)
+    app = make_app(environ=UNLOCKED, csvc=csvc)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press(key)
@@ -35,9 +37,13 @@ async def test_f1_names_the_keys_as_the_keyboard_does(make_app: Any, store: Any)
 
 
 async def test_f2_says_what_each_hook_does(make_app: Any, store: Any) -> None:
-    screen = await screen_of_key(make_app, "f2", PluginsScreen)
+    csvc = Csvc(new_plugin_manager())
+    csvc.hook_errors.append(HookError("test_deaf", "csvc_case_event", "RuntimeError: listener down"))
+    screen = await screen_of_key(make_app, "f2", PluginsScreen, csvc)
     text = str(screen.report)
     assert "recommande des actions selon le niveau" in text
     assert "ajoute des secteurs d'intervention" in text
+    hook = "est avisé des changements d'un dossier (actions, événements, concertation)"
+    assert f"test_deaf : « {hook} » a échoué — RuntimeError: listener down" in text
     hooks = [name for name in dir(hookspecs) if name.startswith("csvc_")]
     assert hooks and not [hook for hook in hooks if hook in text], text

@@ -89,8 +89,12 @@ def test_a_worker_brings_her_case_and_the_repondante_signs(
         assert "À vous (p) : signer et soumettre à la coordination, fermer la demande" in shown
         steps_offered(rita, ["signer et soumettre à la coordination", "fermer la demande"])
         answer(rita, "Votre signature de répondante", SIGNATURE)
-        shown = rita.wait("Étape actuelle : soumise (attend la coordination)")
-        assert SIGNATURE in shown and "Aucune étape ne vous revient" in shown
+        shown = rita.until(
+            lambda screen: "Étape actuelle : soumise (attend la coordination)" in screen
+            and SIGNATURE in screen,
+            "the submitted step with her signature",
+        )
+        assert "Aucune étape ne vous revient" in shown
     finally:
         left = leave(rita)
     assert CANARY not in left and SIGNATURE not in left

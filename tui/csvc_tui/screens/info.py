@@ -89,7 +89,9 @@ def diagnostics_text(csvc: Csvc) -> RichText:
     if csvc.hook_errors:
         text.append("\n" + _("plugins.hook_errors") + "\n", style="bold")
         for error in csvc.hook_errors:
-            text.append(f"  ✗ {error}\n")
+            hook = word("hook", error.hook, language())
+            line = _("plugins.hook_error", plugin=error.plugin, hook=hook, error=error.error)
+            text.append(f"  ✗ {line}\n")
     text.append("\n" + _("plugins.instruments", count=len(csvc.catalogue.instruments)))
     return text
 
