@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
+from csvc_core.errors import BadInput
 from csvc_core.i18n import t
+
+if TYPE_CHECKING:
+    from csvc_core.sharing.handover import Basis
 
 basis_option = click.option(
     "--basis", required=True, help="consent:CONSENT_ID, or law:PROVISION (e.g. law:P-34.1 s. 39)."
 )
+
+
+def parse_basis(text: str) -> Basis:
+    """``--basis``: ``consent:ID`` or ``law:PROVISION`` (e.g. ``law:P-34.1 s. 39``)."""
+    from csvc_core.sharing.handover import BASES, Basis
+
+    kind, _, reference = text.partition(":")
+    if kind not in BASES or not reference.strip():
+        raise BadInput(key="error.store.basis", value=text)
+    return Basis(kind, reference.strip())
 
 
 def _handover_command(name: str, help_text: str, done_key: str) -> click.Command:
@@ -36,8 +50,6 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
         as_json: bool,
         lang: str,
     ) -> None:
-        from csvc_core.store.partnership import parse_basis
-
         with unlocked(store_url, user_name, lang) as session:
             hand_over = session.refer if name == "refer" else session.transfer
             done_id = hand_over(case_id, to=to, why=reason, basis=parse_basis(basis))

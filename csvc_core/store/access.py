@@ -3,7 +3,7 @@
 A user changes the cases her organisation owns (:func:`case_scope`, :func:`visible_case`). Reading goes
 further, through the one access decision of :func:`csvc_core.sharing.access.may_see`: a referral in force
 gives the whole case to read (:func:`readable_case`); a consent in force, a disclosure or a past ownership
-give a part of it, read through :mod:`csvc_core.store.partnership`. Every read of a case goes through
+give a part of it, read through :mod:`csvc_core.store.received`. Every read of a case goes through
 :func:`case_access`.
 """
 

@@ -16,7 +16,7 @@ from csvc_core.errors import OperationFailed
 from csvc_core.store import crypto, keyring
 from csvc_core.store.access import require
 from csvc_core.store.context import Tx
-from csvc_core.store.partnership import disclosure_digest
+from csvc_core.store.disclosures import disclosure_digest
 from csvc_core.store.schema import (
     cases,
     disclosure_annotations,

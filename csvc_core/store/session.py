@@ -31,13 +31,17 @@ from csvc_core.store import (
     casefile,
     cases,
     casetools,
+    communications,
     concertations,
+    consents,
+    disclosures,
     drafts,
     emergency,
     followup,
+    handovers,
     outcomes,
-    partnership,
     people,
+    received,
     retention,
 )
 from csvc_core.store.access import Actor, readable_case, require
@@ -499,7 +503,7 @@ class StoreSession:
     ) -> str:
         """Record a consent (one purpose, its categories, one partner organisation or sector, an expiry)."""
         with self._tx() as tx:
-            return partnership.give_consent(
+            return consents.give_consent(
                 tx,
                 case_id,
                 person=person,
@@ -514,28 +518,28 @@ class StoreSession:
     def withdraw_consent(self, consent_id: str) -> None:
         """Withdraw a consent now: nothing new is shared under it from this instant."""
         with self._tx() as tx:
-            partnership.withdraw_consent(tx, consent_id)
+            consents.withdraw_consent(tx, consent_id)
 
-    def consents(self, case_id: str) -> list[partnership.ConsentRecord]:
+    def consents(self, case_id: str) -> list[consents.ConsentRecord]:
         with self._tx() as tx:
-            return partnership.list_consents(tx, case_id)
+            return consents.list_consents(tx, case_id)
 
     def may_share(
         self, case_id: str, categories: Iterable[str], to: str, purpose: str | None = None
     ) -> ShareDecision:
         """Whether these categories may go to organisation ``to`` now, and why (or why not)."""
         with self._tx() as tx:
-            return partnership.may_share(tx, case_id, categories, to, purpose)
+            return consents.may_share(tx, case_id, categories, to, purpose)
 
     def share(self, case_id: str, *, categories: Iterable[str], to: str, purpose: str) -> str:
         """Share categories of a case with a partner organisation under the consents in force."""
         with self._tx() as tx:
-            return partnership.share(tx, case_id, categories=categories, to=to, purpose=purpose)
+            return consents.share(tx, case_id, categories=categories, to=to, purpose=purpose)
 
     def disclosure_fields(self, case_id: str) -> dict[str, str]:
         """The fields a disclosure of this case may carry (name -> category); none is ticked."""
         with self._tx() as tx:
-            return partnership.offered_fields(tx, case_id)
+            return disclosures.offered_fields(tx, case_id)
 
     def disclose(
         self,
@@ -548,43 +552,43 @@ class StoreSession:
     ) -> str:
         """A disclosure to prevent violence (art. 60.4): every element, exactly the ticked fields."""
         with self._tx() as tx:
-            return partnership.disclose(
+            return disclosures.disclose(
                 tx, case_id, recipient=recipient, recipient_org=recipient_org, grounds=grounds, fields=fields
             )
 
-    def disclosure(self, disclosure_id: str) -> partnership.DisclosureRecord:
+    def disclosure(self, disclosure_id: str) -> disclosures.DisclosureRecord:
         with self._tx() as tx:
-            return partnership.read_disclosure(tx, disclosure_id)
+            return disclosures.read_disclosure(tx, disclosure_id)
 
     def annotate_disclosure(self, disclosure_id: str, text: str) -> str:
         with self._tx() as tx:
-            return partnership.annotate_disclosure(tx, disclosure_id, text)
+            return disclosures.annotate_disclosure(tx, disclosure_id, text)
 
     def disclosures(self, case_id: str | None = None) -> list[dict[str, Any]]:
         with self._tx() as tx:
-            return partnership.list_disclosures(tx, case_id)
+            return disclosures.list_disclosures(tx, case_id)
 
     def shared_with_me(self, case_id: str) -> dict[str, Any]:
         """What this user's organisation may read of a case it does not hold, and why."""
         with self._tx() as tx:
-            return partnership.shared_with_me(tx, case_id)
+            return received.shared_with_me(tx, case_id)
 
     def shared_cases(self) -> list[dict[str, Any]]:
         """Cases held elsewhere that this user's organisation may read something of, and on which basis."""
         with self._tx() as tx:
-            return partnership.shared_cases(tx)
+            return received.shared_cases(tx)
 
     def refer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
         with self._tx() as tx:
-            return partnership.refer(tx, case_id, to=to, why=why, basis=basis)
+            return handovers.refer(tx, case_id, to=to, why=why, basis=basis)
 
     def end_referral(self, referral_id: str) -> None:
         with self._tx() as tx:
-            partnership.end_referral(tx, referral_id)
+            handovers.end_referral(tx, referral_id)
 
     def transfer(self, case_id: str, *, to: str, why: str, basis: Basis) -> str:
         with self._tx() as tx:
-            return partnership.transfer(tx, case_id, to=to, why=why, basis=basis)
+            return handovers.transfer(tx, case_id, to=to, why=why, basis=basis)
 
     def break_glass(self, case_id: str, reason: str, passphrase: str) -> dict[str, Any]:
         """Emergency access to a case one has no other access to: the passphrase again, a reason;
@@ -607,7 +611,7 @@ class StoreSession:
     ) -> list[RegisterLine]:
         """This organisation's register of communications for ``start <= at < end`` (of one case, or all)."""
         with self._tx() as tx:
-            return partnership.communications_register(tx, start, end, case_id)
+            return communications.communications_register(tx, start, end, case_id)
 
     # -- concertation through the rapid-intervention cell --------------------------------------------------
     def request_concertation(self, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:

@@ -7,7 +7,7 @@ from alembic import command
 from sqlalchemy import select, update
 
 from csvc_core.store import Store, crypto, keyring, migrate
-from csvc_core.store.partnership import disclosure_digest
+from csvc_core.store.disclosures import disclosure_digest
 from csvc_core.store.people import private_key_of
 from csvc_core.store.schema import disclosures, key_grants, users
 from csvc_core.store.sealed import CASE, CONCERTATION, DRAFTS, RECORDS
