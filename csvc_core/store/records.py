@@ -16,6 +16,7 @@ from csvc_core.compromission import CaseCompromission
 from csvc_core.framework import HookError
 from csvc_core.model import Result, Text
 from csvc_core.output import JsonRecord, iso, json_names
+from csvc_core.sharing.concertation import CarriedLevel
 
 ACTION_STATUSES = ("open", "done", "impossible", "not_done")
 EVENT_KINDS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
@@ -296,3 +297,143 @@ class PurgeReport(JsonRecord):
     retention_days: int
     wal_truncated: bool
 
+
+# -- concertation through the cell, emergency accesses, what partners shared, as their readers read them ---
+#: the level a request carries, in JSON named as a case's level; the confirming professional by name.
+json_names(level="compromission")(CarriedLevel)
+
+
+@attrs.frozen
+class StepRecord(JsonRecord):
+    state: str
+    at: datetime
+    by: str  # by name
+    role: str
+    organisation: str  # by name
+    note: str | None
+
+
+@attrs.frozen
+class DecisionRecord(JsonRecord):
+    members: tuple[str, ...]
+    concerted_action: bool
+    reason: str | None
+    at: datetime
+
+
+@attrs.frozen
+class AttendeeRecord(JsonRecord):
+    name: str
+    organisation: str
+
+
+@attrs.frozen
+class MeetingRecord(JsonRecord):
+    id: str
+    at: datetime
+    kind: str
+    chair: str
+    attendees_by_sector: dict[str, tuple[AttendeeRecord, ...]]
+
+
+@attrs.frozen
+class PlanActionRecord(JsonRecord):
+    id: str
+    description: str
+    owner_org: str  # by name
+    owner_sector: str
+    owner: str | None
+    due: datetime
+    meeting: str
+    status: str
+    note: str | None
+    closed_at: datetime | None
+
+
+@attrs.frozen
+class ClosureRecord(JsonRecord):
+    reason: str
+    note: str | None
+    at: datetime
+
+
+@attrs.frozen
+class ConcertationRecord(JsonRecord):
+    """A request as much as its reader may read (``view``), and the steps she may take now."""
+
+    id: str
+    case: str
+    organisation: str  # by name
+    state: str
+    compromission: int | None
+    level: CarriedLevel | None
+    criteria: tuple[str, ...]
+    judgement: str | None
+    steps: tuple[StepRecord, ...]
+    decision: DecisionRecord | None
+    meetings: tuple[MeetingRecord, ...]
+    actions: tuple[PlanActionRecord, ...]
+    closure: ClosureRecord | None
+    view: str
+    next_steps: tuple[str, ...]
+
+
+@attrs.frozen
+class ConcertationItem(JsonRecord):
+    """A request in the list, no free text: what orders the list by urgency."""
+
+    id: str
+    case: str
+    organisation: str | None  # by name
+    state: str
+    criteria: tuple[str, ...]
+    view: str
+    level: CarriedLevel | None
+    requested_at: datetime
+    compromission: int | None
+    open_actions: int
+    overdue_actions: int
+    next_due: datetime | None
+
+
+@attrs.frozen
+class EmergencyAlert(JsonRecord):
+    """An emergency access for a supervisor to review (people and organisations by name)."""
+
+    id: str
+    case: str
+    user: str | None
+    organisation: str | None
+    owner: str | None
+    at: datetime
+    until: datetime
+    active: bool
+    reason: str
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+
+
+@attrs.frozen
+class SharedCase(JsonRecord):
+    """A case another organisation holds that the reader's organisation may read something of, and why."""
+
+    case: str
+    bases: tuple[str, ...]
+    full: bool
+    compromission: int | None
+
+
+@json_names(case_id="case")
+@attrs.frozen
+class DisclosureItem(JsonRecord):
+    """A disclosure made by or to the reader's organisation, codes and dates only."""
+
+    id: str
+    case_id: str
+    disclosed_at: datetime
+    direction: str  # made, received
+    discloser_org: str | None
+    recipient_category: str
+    recipient_kind: str
+    recipient_org: str | None
+    fields: tuple[str, ...]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.output import to_json
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Basis
 from csvc_core.sharing.reasons import Incomplete, Refused
@@ -414,12 +415,12 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
         ],
     }
     coordinator.hold_meeting(request, meeting)
-    shown = coordinator.concertation(request)
+    shown = to_json(coordinator.concertation(request))
     assert shown["state"] == "follow_up"
     assert sorted(shown["meetings"][0]["attendees_by_sector"]) == ["health", "police", "shelter"]
     patrol = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Police Rivière")
     bed = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Maison Aurore")
-    assert police.concertation(request)["state"] == "follow_up"  # owner of an action reads the request
+    assert police.concertation(request).state == "follow_up"  # owner of an action reads the request
     police.report_action_done(request, patrol, "patrouilles faites")
     with pytest.raises(Refused, match=bed):
         coordinator.close_concertation(request, "plan_completed")
@@ -432,7 +433,7 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
         request, {**second, "reviews": {bed: {"outcome": "impossible", "note": "partie hors région"}}}
     )
     coordinator.close_concertation(request, "risk_reduced", "conjoint incarcéré")
-    final = coordinator.concertation(request)
+    final = to_json(coordinator.concertation(request))
     assert final["state"] == "closed" and final["closure"]["reason"] == "risk_reduced"
     assert {a["status"] for a in final["actions"]} == {"done", "impossible"}
     assert [s["state"] for s in final["steps"]] == [
@@ -453,7 +454,7 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
 
 def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict[str, str]) -> None:
     def listed(org: str) -> dict[str, list[str]]:
-        return {item["case"]: item["bases"] for item in world[user(org, "worker")].shared_cases()}
+        return {item.case: list(item.bases) for item in world[user(org, "worker")].shared_cases()}
 
     assert listed("Police Rivière") == {
         records["referred"]: ["referral"],
@@ -511,8 +512,8 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
 
     for reader in ("Maison Aurore", "Police Rivière"):  # the case's owner and the reader's organisation
         [alert] = world[user(reader, "repondant")].emergency_alerts()
-        assert alert["id"] == opened["id"] and alert["reason"] == URGENT and alert["active"]
-        assert alert["user"] == user("Police Rivière", "worker") and alert["owner"] == "Maison Aurore"
+        assert alert.id == opened["id"] and alert.reason == URGENT and alert.active
+        assert alert.user == user("Police Rivière", "worker") and alert.owner == "Maison Aurore"
     assert world[user("CISSS Nord", "repondant")].emergency_alerts() == []
     with pytest.raises(AccessDenied):
         world[user("Maison Aurore", "worker")].emergency_alerts()
@@ -521,7 +522,7 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     supervisor.review_emergency(opened["id"])
     assert supervisor.emergency_alerts() == []
     [reviewed] = supervisor.emergency_alerts(pending_only=False)
-    assert reviewed["reviewed_by"] == user("Maison Aurore", "repondant")
+    assert reviewed.reviewed_by == user("Maison Aurore", "repondant")
     with pytest.raises(Refused):
         world[user("Police Rivière", "repondant")].review_emergency(opened["id"])
     with pytest.raises(OperationFailed):  # refused; on PostgreSQL the access is not even found

@@ -143,6 +143,6 @@ def test_who_works_cases_and_administers_reviews_an_emergency_access(
     with store.unlock("paul", PASSPHRASE) as paul:
         opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
     [alert] = alice.emergency_alerts()
-    assert alert["id"] == opened["id"]
+    assert alert.id == opened["id"]
     alice.review_emergency(opened["id"])
     assert alice.emergency_alerts() == []

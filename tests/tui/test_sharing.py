@@ -257,8 +257,8 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
         await pilot.press(*"police rappelée à 22 h", "enter")
         await wait_for(pilot, lambda: app.screen is entry and "police rappelée à 22 h" in screen_text(app))
     [made] = world.berthe.disclosures(world.case_id)
-    assert made["fields"] == ["victim.1.safe_contact"] and made["recipient_org"] == POLICE
-    record = world.berthe.disclosure(made["id"])
+    assert made.fields == ("victim.1.safe_contact",) and made.recipient_org == POLICE
+    record = world.berthe.disclosure(made.id)
     assert record.harms == ("death",) and record.imminence == "hours" and record.recipient_kind == "police"
     assert record.exposed == "la victime et ses deux enfants" and record.sent["victim.1.safe_contact"]
     assert [note["text"] for note in record.annotations] == ["police rappelée à 22 h"]
