@@ -586,7 +586,7 @@ def postgres_server() -> Iterator[str | None]:
     from tests.store.postgres import PostgresServer
 
     try:
-        server = PostgresServer.start()
+        server = PostgresServer.start(durable=True)  # measures pay real commits
     except pytest.skip.Exception as exc:
         print(f"bench store: no PostgreSQL measures ({exc})", file=sys.stderr)
         yield None

@@ -45,7 +45,7 @@ def pg_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def postgres_url(pg_server: PostgresServer) -> str:
-    """A fresh, empty database on the session's server."""
+    """A fresh database on the session's server: csvc's schema, no store yet."""
     return pg_server.new_database()
 
 
