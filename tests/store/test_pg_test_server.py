@@ -8,9 +8,8 @@ from sqlalchemy import create_engine
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import init_store, migrate, open_store
-
-from .conftest import FAST_KDF, PASSPHRASE
-from .postgres import PostgresServer
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
 
