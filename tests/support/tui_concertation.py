@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from csvc_core.store import Store
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.stores import grid
@@ -16,11 +14,6 @@ PEOPLE = {
     "coline": ("coordinator", "Cellule Nord"),
     "paul": ("worker", "Police Rivière"),
 }
-
-
-@pytest.fixture
-def partnership(store: Store) -> dict[str, Any]:
-    return make_partnership(store)
 
 
 def make_partnership(store: Store) -> dict[str, Any]:

@@ -6,8 +6,7 @@ labels are fixed when the screen classes are imported.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,22 +14,15 @@ from csvc_tui.text import set_language
 
 set_language("fr")
 
-from csvc_core.store import Store  # noqa: E402
 from tests.support.constants import FAST_KDF  # noqa: E402
 from tests.support.environment import isolated_environment  # noqa: E402, F401 - the fixture
-from tests.support.stores import new_store  # noqa: E402
+from tests.support.stores import sqlite_url, store  # noqa: E402, F401 - fixtures
 
 
 @pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store' / 'csvc.db'}"
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    created = new_store(store_url)
-    yield created
-    created.close()
+def store_url(request: pytest.FixtureRequest) -> str:
+    """The UI tests run on a real SQLite file (``store`` creates the store in it)."""
+    return str(request.getfixturevalue("sqlite_url"))
 
 
 @pytest.fixture

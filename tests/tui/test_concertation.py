@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
@@ -15,12 +16,18 @@ from csvc_tui.screens.concertation import AskMany, ConcertationScreen, Concertat
 from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 
+from csvc_core.store import Store
 from tests.support.constants import CANARY, PASSPHRASE
 from tests.support.stores import full_grid
 from tests.support.tui import mounted_text, screen_text, wait_for
-from tests.support.tui_concertation import state_of
+from tests.support.tui_concertation import make_partnership, state_of
 
 NOTE = "Grille : palier aggravé, menaces de mort répétées"
+
+
+@pytest.fixture
+def partnership(store: Store) -> dict[str, Any]:
+    return make_partnership(store)
 
 
 def as_user(make_app: Any, name: str) -> Any:
