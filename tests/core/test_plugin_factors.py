@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from core_kit import count_table
-from test_validation import write_toml
 
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
 from csvc_core.model import Text
 from csvc_core.plugins import new_plugin_manager
+from tests.support.instruments import write_toml
 
 CODE = "hotline_callback_refused"
 

@@ -175,7 +175,7 @@ class RaisingSources:
 
 
 def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Path) -> None:
-    from test_validation import write_toml
+    from tests.support.instruments import write_toml
 
     table = count_table()
     table["levels"] = []
@@ -351,7 +351,7 @@ class RulesAndSources:
 
 
 def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None:
-    from test_validation import write_toml
+    from tests.support.instruments import write_toml
 
     table = count_table()
     table["rule"]["kind"] = "halves"

@@ -11,6 +11,7 @@ import pytest
 from core_kit import count_table, label, run_csvc, sum_table, tiered_table
 
 from csvc_core.errors import InstrumentInvalid
+from tests.support.instruments import write_toml
 
 GRID = Path(__file__).resolve().parents[2] / "instruments" / "csvc_instruments" / "shared" / "csvc-grid.toml"
 
@@ -202,24 +203,6 @@ def test_critical_only_on_yes_no_items(build: Any) -> None:
     table = sum_table()
     table["items"][2]["critical"] = True
     assert any(p.startswith("$.items[2].critical: only a yes/no item") for p in problems_of(build, table))
-
-
-# -- the command ------------------------------------------------------------------------------------------
-def write_toml(path: Path, table: dict[str, Any]) -> None:
-    """A tiny TOML writer for the tables of these tests (strings, numbers, booleans, lists, tables)."""
-    import json
-
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + " }"
-        if isinstance(v, list):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        return json.dumps(v)
-
-    lines = [f"{json.dumps(k)} = {value(v)}" for k, v in table.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_validate_command_lists_every_problem_with_file_and_path(tmp_path: Path) -> None:

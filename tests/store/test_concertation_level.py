@@ -17,15 +17,14 @@ from csvc_core.sharing.reasons import Incomplete
 from csvc_core.store import Store, migrate, open_store
 from csvc_core.store.schema import audit_log, concertations
 from csvc_core.store.upgrading import upgrade_store
+from tests.support.constants import PASSPHRASE
+from tests.support.partnership import SIGN_OFF, World, concerted_with_plan, user
+from tests.support.partnership import world as world  # the fixture
+from tests.support.stores import full_grid, grid
 
-from .conftest import PASSPHRASE, full_grid, grid
 from .legacy import as_older_csvc
-from .test_concertation_list import concerted_with_plan
-from .test_partnership import World, user
-from .test_partnership import world as world  # the fixture
 
 JUDGEMENT = "Elle craint pour sa vie depuis la rupture"
-SIGN_OFF = "Grille : palier aggravé, menaces répétées"
 SHELTER_NOTE = "Chambre réservée sous un autre nom"
 
 

@@ -7,31 +7,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from csvc_core.store import StoreSession
-
-from .test_partnership import World, new_case, user
-from .test_partnership import world as world  # the fixture
-
-
-def concerted_with_plan(
-    coordinator: StoreSession, request: str, why: str, plan: dict[str, tuple[str, datetime]]
-) -> None:
-    """The committee decides concerted action for ``why``; a first meeting sets ``plan`` (description -> owner
-    organisation, due)."""
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why=why)
-    coordinator.hold_meeting(
-        request,
-        {
-            "at": datetime.now(UTC).isoformat(),
-            "chair": "A",
-            "attendees": [{"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"}],
-            "actions": [
-                {"description": text, "owner_org": owner, "due": due.isoformat()}
-                for text, (owner, due) in plan.items()
-            ],
-        },
-    )
+from tests.support.partnership import World, concerted_with_plan, new_case, user
+from tests.support.partnership import world as world  # the fixture
 
 
 def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions(world: World) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import event
 from csvc_core.sharing.handover import Basis
 from csvc_core.store import StoreSession
 
-from .test_partnership import World, new_case, user
-from .test_partnership import world as world  # the fixture
+from tests.support.partnership import World, new_case, user
+from tests.support.partnership import world as world  # the fixture
 
 MANY = 20
 

@@ -16,8 +16,8 @@ from csvc_core.errors import OperationFailed
 from csvc_core.sharing.reasons import Refused
 from csvc_core.store import AccessDenied, Store, StoreSession, init_store
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 
 POLICE = "Police Rivière"
 

@@ -16,17 +16,12 @@ from csvc_tui.screens.concertation import AskMany, ConcertationScreen, Concertat
 from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 
-from csvc_core.output import to_json
 from csvc_core.store import Store
-from tests.store.conftest import full_grid, grid
-from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, screen_text, wait_for
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import full_grid
+from tests.support.tui import mounted_text, screen_text, wait_for
+from tests.support.tui_concertation import make_partnership, state_of
 
-PEOPLE = {
-    "iris": ("worker", "Maison Aurore"),
-    "rita": ("repondant", "Maison Aurore"),
-    "coline": ("coordinator", "Cellule Nord"),
-    "paul": ("worker", "Police Rivière"),
-}
 NOTE = "Grille : palier aggravé, menaces de mort répétées"
 
 
@@ -35,29 +30,8 @@ def partnership(store: Store) -> dict[str, Any]:
     return make_partnership(store)
 
 
-def make_partnership(store: Store) -> dict[str, Any]:
-    """Three organisations, a user per role; iris's case assessed at level 4 (its name is the canary)."""
-    admin = store.unlock("alice", PASSPHRASE)
-    admins = {"Maison Aurore": admin}
-    for org, sector, first in (("Cellule Nord", "csvc", "cassandre"), ("Police Rivière", "police", "pia")):
-        admin.add_organisation(org, sector, admin=first, passphrase=PASSPHRASE, kdf=FAST_KDF)
-        admins[org] = store.unlock(first, PASSPHRASE)
-    for name, (role, org) in PEOPLE.items():
-        admins[org].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
-    worker = store.unlock("iris", PASSPHRASE)
-    case_id = worker.new_case(CANARY)
-    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    return {"case": case_id, "worker": worker, "coordinator": store.unlock("coline", PASSPHRASE)}
-
-
 def as_user(make_app: Any, name: str) -> Any:
     return make_app(environ={"CSVC_USER": name, "CSVC_PASSPHRASE": PASSPHRASE})
-
-
-def state_of(partnership: dict[str, Any]) -> dict[str, Any]:
-    coordinator = partnership["coordinator"]
-    (listed,) = coordinator.concertations()
-    return dict(to_json(coordinator.concertation(listed.id)))
 
 
 async def modal(pilot: Any, kind: type) -> Any:
@@ -344,7 +318,7 @@ def in_follow_up(partnership: dict[str, Any]) -> str:
 async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
     make_app: Any, partnership: dict[str, Any], store_url: str
 ) -> None:
-    from tests.tui.test_flows import store_bytes
+    from tests.support.tui_paths import store_bytes
 
     request = in_follow_up(partnership)
     coordinator, key = partnership["coordinator"], f"concertation:{request}"

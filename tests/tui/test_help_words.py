@@ -12,7 +12,8 @@ from csvc_tui.screens.info import HelpScreen, PluginsScreen
 from csvc_core import hookspecs
 from csvc_core.framework import Csvc, HookError
 from csvc_core.plugins import new_plugin_manager
-from tests.tui.conftest import UNLOCKED, wait_for
+from tests.support.constants import UNLOCKED
+from tests.support.tui import wait_for
 
 #: Textual's names of keys, as the help showed them before.
 KEY_CODES = ("up", "down", "enter", "slash", "escape", "ctrl+q", "ctrl+p", "pagedown", "question_mark")
