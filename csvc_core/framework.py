@@ -73,6 +73,7 @@ class Csvc:
         #: the latest hook failures (bounded: a long-running process keeps the recent ones).
         self.hook_errors: deque[HookError] = deque(maxlen=200)
         self._registry_problems: list[str] = []
+        self._rule_owners: dict[str, str] = {}  # scoring rule kind -> the plugin that offered it
         self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
         self._loaded: dict[str, Instrument] = {}  # instruments read one by one, by file path
         self._by_id: dict[str, Instrument] = {}
@@ -181,6 +182,7 @@ class Csvc:
         """Scoring strategies by kind: the core's first; a kind offered twice keeps the first."""
         found: dict[str, ScoringRule] = {}
         owners: dict[str, str] = {}
+        self._rule_owners = owners
         for plugin, rule in self._collect("csvc_scoring_rules", object, {}, None):
             kind = getattr(rule, "kind", None)
             if not isinstance(kind, str) or not callable(getattr(rule, "score", None)):
@@ -446,21 +448,7 @@ class Csvc:
     ) -> Result:
         """The pipeline on an already checked :class:`AssessmentInput` (the store re-reads with this)."""
         failed: list[str] = []
-        scored = self._call_first(
-            "csvc_score",
-            {
-                "instrument": instrument,
-                "assessment": assessment,
-                "rule": self.rules.get(instrument.rule.kind),
-            },
-            lambda score: _score_problem(instrument, score),
-            failed,
-        )
-        if scored is None:
-            raise OperationFailed(
-                key="error.input.no_scorer", instrument=instrument.id, rule=instrument.rule.kind
-            )
-        score: Score = scored[1]
+        score = self._score(instrument, assessment)
         level = _final_level(instrument, score.level, assessment, source)
         level_row = instrument.level(level)
         answers = assessment.answers
@@ -496,6 +484,22 @@ class Csvc:
             flags = tuple(sorted((*result.flags, error), key=lambda flag: flag.id))
             return attrs.evolve(result, flags=flags, reassess_by=reassess_by)
         return attrs.evolve(result, reassess_by=reassess_by)
+
+    def _score(self, instrument: Instrument, assessment: AssessmentInput) -> Score:
+        """The score of the strategy the instrument names; a strategy that raises or answers a level the
+        instrument lacks is recorded against the plugin that offered it, and nothing is scored."""
+        kind = instrument.rule.kind
+        rule = self.rules.get(kind)
+        if rule is not None:
+            try:
+                score = rule.score(instrument, assessment.answers)
+                problem = _score_problem(instrument, score)
+                if problem is not None:
+                    raise TypeError(problem)
+                return score
+            except Exception as exc:
+                self._hook_failed("csvc_scoring_rules", self._rule_owners[kind], exc, None)
+        raise OperationFailed(key="error.input.no_scorer", instrument=instrument.id, rule=kind)
 
     def _flags(self, result: Result, history: Sequence[Result], failed: list[str]) -> tuple[Flag, ...]:
         flags: dict[str, Flag] = {}
@@ -535,7 +539,7 @@ class Csvc:
 
 
 def _score_problem(instrument: Instrument, score: Any) -> str | None:
-    """Why a plugin's answer to ``csvc_score`` cannot be used, or None."""
+    """Why a scoring strategy's answer cannot be used, or None."""
     if not isinstance(score, Score):
         return f"returned {type(score).__name__}, expected a Score"
     if score.level is not None and instrument.level(score.level) is None:
