@@ -57,13 +57,17 @@ class OperationFailed(CsvcError):
 
 
 class InstrumentInvalid(BadInput):
-    """An instrument file has one or more problems; ``problems`` holds one line each."""
+    """An instrument file has one or more problems; ``problems`` holds one line each (a
+    :class:`~csvc_core.problems.Problem`, worded in the reader's language by :meth:`text`)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        if len(problems) == 1:
-            super().__init__(problems[0])
-        else:
-            super().__init__(
-                key="error.instrument.problems", count=len(problems), problems="\n".join(problems)
-            )
+        super().__init__(self.text())
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        from csvc_core.problems import worded
+
+        lines = [worded(problem, lang) for problem in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        return t("error.instrument.problems", lang, count=len(lines), problems="\n".join(lines))

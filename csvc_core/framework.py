@@ -28,6 +28,7 @@ from csvc_core.jsonio import parse_assessment, refuse_future
 from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
+from csvc_core.problems import within
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
 
@@ -303,7 +304,7 @@ class Csvc:
                 try:
                     instrument = self._loaded.get(str(path)) or checked_instrument(path, factors, rules)
                 except InstrumentInvalid as exc:
-                    problems.extend(f"{plugin}: {problem}" for problem in exc.problems)
+                    problems.extend(within(plugin, problem) for problem in exc.problems)
                     continue
                 if instrument.id in instruments:
                     problems.append(
@@ -314,7 +315,8 @@ class Csvc:
                 instruments[instrument.id] = instrument
                 owners[instrument.id] = plugin
                 problems.extend(
-                    f"{plugin}: {problem}" for problem in instrument_sector_problems(instrument, self.sectors)
+                    within(plugin, problem)
+                    for problem in instrument_sector_problems(instrument, self.sectors)
                 )
         problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)

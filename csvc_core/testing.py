@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput, CsvcError
+from csvc_core.problems import within
 
 
 @contextlib.contextmanager
@@ -177,7 +178,7 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
     if not manager.register_checked(plugin, name, None):
         return [f"registration: {manager.failures[-1].error}"]
     csvc = Csvc(manager, known_sectors=installed_sectors())
-    problems = [f"instruments: {problem}" for problem in csvc.catalogue.problems]
+    problems = [within("instruments", problem) for problem in csvc.catalogue.problems]
     owned = [iid for iid, owner in sorted(csvc.catalogue.owners.items()) if owner == name]
     # a plugin without instruments is run on the core's: its flags and actions follow every instrument
     checked = owned or sorted(csvc.catalogue.instruments)

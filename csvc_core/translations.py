@@ -11,13 +11,18 @@ from pathlib import Path
 
 from csvc_core.i18n import LANGUAGES
 from csvc_core.model import Text
+from csvc_core.problems import Problem
 
 
 def text_problems(where: str, text: Text | None) -> list[str]:
     """An empty wording in either language (``None``: no wording, nothing to check)."""
     if text is None:
         return []
-    return [f"{where}.{lang}: empty wording" for lang in LANGUAGES if not getattr(text, lang).strip()]
+    return [
+        Problem(f"{where}.{lang}", "author.empty_wording")
+        for lang in LANGUAGES
+        if not getattr(text, lang).strip()
+    ]
 
 
 def catalogue_problems(folder: Path) -> list[str]:

@@ -77,5 +77,5 @@ def test_clashes_and_bad_codes_are_reported_and_left_out() -> None:
         "aaa: csvc_factors: factor 'stalking' is already defined by the shared vocabulary",
         f"bbb: csvc_factors: factor '{CODE}' is already defined by aaa",
         "bbb: csvc_factors: factor 'Bad-Code': use lowercase letters, digits and _, starting with a letter",
-        "bbb: csvc_factors: factor 'silent'.en: empty wording",
+        "bbb: csvc_factors: factor 'silent'.en: texte vide",
     ]

@@ -11,6 +11,7 @@ import pytest
 from csvc_core.action_specs import acts_for, load_action_specs
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import parse_instrument
+from csvc_core.problems import worded
 from csvc_core.testing import compare_vignette, load_vignettes, raises_worded
 
 GOOD = """
@@ -47,7 +48,7 @@ label = { fr = "", en = "x" }
     )
     with pytest.raises(InstrumentInvalid) as caught:
         load_action_specs(path, sectors=("police", "csvc"))
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(problem, "en") for problem in caught.value.problems)
     assert "duplicate id 'address_watch'" in text
     assert "'shelter' is outside" in text
     assert "'soon' is not an ISO 8601 duration" in text
@@ -100,7 +101,7 @@ def test_any_yes_flag_is_checked_and_raised(csvc: Any) -> None:
             csvc.vocabulary,
             csvc.rules,
         )
-    assert "needs the items" in caught.value.problems[0]
+    assert "demande les questions" in caught.value.problems[0]
     with raises_worded(InstrumentInvalid, "'n' is not a yes/no item"):
         parse_instrument(
             _instrument_table({"id": "f", "when": "any_yes", "items": ["n"], "label": label}),

@@ -54,18 +54,18 @@ def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin,
     )
     problems = plugin_problems(module, "kit_words")
     locale = tmp_path / "kit_words" / "locale"
-    assert "csvc_sectors: dv_words.name.en: empty wording" in problems
+    assert "csvc_sectors: dv_words.name.en: texte vide" in problems
     assert f"locale: {locale / 'en.toml'}: 'words.bye' missing (it is in fr.toml)" in problems
     assert f"locale: {locale / 'en.toml'}: 'words.plan': empty or not a text" in problems
     assert f"locale: {locale}: 'words.hello': fr and en use different placeholders" in problems
-    assert "csvc-grid: action 'words_call'.label.en: empty wording" in problems
+    assert "csvc-grid: action 'words_call'.label.en: texte vide" in problems
 
 
 def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
     module = words_plugin('"words.hello" = "Bonjour {name}"\n', '"words.hello" = "Hello {name}"\n')
     assert plugin_problems(module, "kit_words") == [  # the wording in the plugin's code only
-        "csvc_sectors: dv_words.name.en: empty wording",
-        "csvc-grid: action 'words_call'.label.en: empty wording",
+        "csvc_sectors: dv_words.name.en: texte vide",
+        "csvc-grid: action 'words_call'.label.en: texte vide",
     ]
 
 
