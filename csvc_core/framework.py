@@ -28,7 +28,7 @@ from csvc_core.jsonio import parse_assessment, refuse_future
 from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
-from csvc_core.problems import within
+from csvc_core.problems import Problem, within
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
 
@@ -188,11 +188,13 @@ class Csvc:
             kind = getattr(rule, "kind", None)
             if not isinstance(kind, str) or not callable(getattr(rule, "score", None)):
                 self._registry_problems.append(
-                    f"{plugin}: csvc_scoring_rules: {rule!r} has no kind or score()"
+                    Problem(f"{plugin}: csvc_scoring_rules", "author.rule_no_kind", rule=repr(rule))
                 )
             elif kind in found:
                 self._registry_problems.append(
-                    f"{plugin}: csvc_scoring_rules: rule {kind!r} is already given by {owners[kind]}"
+                    Problem(
+                        f"{plugin}: csvc_scoring_rules", "author.rule_taken", kind=kind, owner=owners[kind]
+                    )
                 )
             else:
                 found[kind], owners[kind] = cast(ScoringRule, rule), plugin
@@ -243,8 +245,8 @@ class Csvc:
         for plugin, tool in self._collect("csvc_case_tools", CaseTool, {}, None):
             problems = tool_problems(tool)
             if problems or tool.id in found:
-                problem = problems[0] if problems else "id already given"
-                self._registry_problems.append(f"{plugin}: csvc_case_tools: {tool.id!r}: {problem}")
+                problem = problems[0] if problems else Problem("", "author.tool_taken")
+                self._registry_problems.append(within(f"{plugin}: csvc_case_tools: {tool.id!r}", problem))
             else:
                 found[tool.id] = tool
         return found
@@ -272,7 +274,9 @@ class Csvc:
                 continue
             for code, wording in answer.items():
                 problems = added_factor_problems(code, wording, found, owners)
-                self._registry_problems.extend(f"{plugin}: csvc_factors: {problem}" for problem in problems)
+                self._registry_problems.extend(
+                    within(f"{plugin}: csvc_factors", problem) for problem in problems
+                )
                 if not problems:
                     found[code], owners[code] = wording, plugin
         return found
@@ -283,12 +287,14 @@ class Csvc:
         found: list[tuple[str, Path]] = []
         failed: list[str] = []
         sources = self._collect("csvc_instrument_sources", object, {}, failed)
-        self._registry_problems.extend(f"{plugin}: csvc_instrument_sources failed" for plugin in failed)
+        self._registry_problems.extend(Problem(plugin, "author.sources_failed") for plugin in failed)
         for plugin, source in sources:
             if isinstance(source, str | PathLike):
                 found.append((plugin, Path(source)))
             else:
-                self._registry_problems.append(f"{plugin}: csvc_instrument_sources: {source!r} is not a path")
+                self._registry_problems.append(
+                    Problem(f"{plugin}: csvc_instrument_sources", "author.not_a_path", source=repr(source))
+                )
         return found
 
     @cached_property
@@ -308,8 +314,12 @@ class Csvc:
                     continue
                 if instrument.id in instruments:
                     problems.append(
-                        f"{plugin}: {path}: instrument {instrument.id!r} is already defined by "
-                        f"{owners[instrument.id]}"
+                        Problem(
+                            f"{plugin}: {path}",
+                            "author.already_defined_by",
+                            id=instrument.id,
+                            owner=owners[instrument.id],
+                        )
                     )
                     continue
                 instruments[instrument.id] = instrument

@@ -14,7 +14,7 @@ class Problem(str):
     key: str
     values: dict[str, object]
 
-    def __new__(cls, at: str, key: str, **values: object) -> Problem:
+    def __new__(cls, at: str, key: str, /, **values: object) -> Problem:
         line = super().__new__(cls, _line(at, t(key, DEFAULT_LANGUAGE, **values)))
         line.at, line.key, line.values = at, key, values
         return line
@@ -34,7 +34,7 @@ def _line(at: str, words: str) -> str:
 def within(where: str, problem: str) -> str:
     """``problem`` located inside ``where`` (a file, a plugin): ``where: problem``, still worded late."""
     if isinstance(problem, Problem):
-        return Problem(_line(where, problem.at), problem.key, **problem.values)
+        return Problem(_line(where, problem.at) if problem.at else where, problem.key, **problem.values)
     return _line(where, problem)
 
 

@@ -19,7 +19,16 @@ from csvc_core.vocabulary import load_vocabulary
 
 CORE = Path(__file__).resolve().parents[2] / "csvc_core"
 #: the modules whose problems are worded for authors through the catalogue.
-WORDED_MODULES = ("instruments.py", "rules.py", "mandate.py", "converter.py")
+WORDED_MODULES = (
+    "instruments.py",
+    "rules.py",
+    "mandate.py",
+    "converter.py",
+    "casetools.py",
+    "vocabulary.py",
+    "framework.py",
+    "testing.py",
+)
 
 
 def bad_instrument(folder: Path) -> Path:
@@ -92,8 +101,9 @@ def test_each_problem_keeps_its_location_and_values_and_words_in_both_languages(
 
 
 def _bare_lines(tree: ast.AST) -> list[int]:
-    """Lines where a problem is built from a literal: ``.append("...")``/``.append(f"...")``, a list of
-    literals returned or added to ``problems``, a literal raised as ``ValueError``/``TypeError``."""
+    """Lines where a problem is built from a literal: ``.append("...")``/``.append(f"...")``, a literal
+    raised as ``ValueError``/``TypeError``, a list of literals returned or added in a ``*problem*``
+    function."""
     literal = (ast.JoinedStr, ast.Constant)
 
     def is_text(node: ast.AST) -> bool:
@@ -124,7 +134,12 @@ def _bare_lines(tree: ast.AST) -> list[int]:
     for node in ast.walk(tree):
         if appended(node) or raised(node):
             found.append(node.lineno)
-        if isinstance(node, ast.Return | ast.AugAssign) and node.value is not None:
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef) or "problem" not in function.name:
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Return | ast.AugAssign) or node.value is None:
+                continue
             value = node.value
             if isinstance(value, ast.ListComp) and is_text(value.elt):
                 found.append(node.lineno)

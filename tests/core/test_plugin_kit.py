@@ -138,7 +138,8 @@ def test_compare_vignette_reports_each_mismatch() -> None:
     }
     problems = compare_vignette(expect, 0, output)
     assert len(problems) == 4
-    assert compare_vignette({"exit": 2}, 0, output) == ["exit: expected 2, got 0"]
+    assert compare_vignette({"exit": 2}, 0, output) == ["exit: attendu 2, obtenu 0"]
+    assert [worded(p, "en") for p in compare_vignette({"exit": 2}, 0, output)] == ["exit: expected 2, got 0"]
 
 
 def test_a_misspelt_expectation_key_is_reported_as_such() -> None:
@@ -147,9 +148,8 @@ def test_a_misspelt_expectation_key_is_reported_as_such() -> None:
         "level": "high",
         "actions": [{"id": "x", "due": None}],
     }
-    problems = compare_vignette(
-        {"levle": "high", "actions_include": [{"id": "x", "due_within": 2}]}, 0, output
-    )
+    found = compare_vignette({"levle": "high", "actions_include": [{"id": "x", "due_within": 2}]}, 0, output)
+    problems = [worded(problem, "en") for problem in found]
     assert problems[0].startswith(
         "expect: unknown key 'levle' (one of exit, flags_include, actions_include, "
     )

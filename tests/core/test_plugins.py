@@ -20,6 +20,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
 from csvc_core.model import Action, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import new_plugin_manager
+from csvc_core.problems import worded
 from csvc_core.rules import CountRule
 from csvc_core.sectors import Adaptation, Sector
 from csvc_core.testing import raises_worded
@@ -186,7 +187,7 @@ def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Pat
     message = caught.value.text("en")
     assert message.startswith("unknown instrument 'test-count'")
     assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels" in message
-    assert "raising: csvc_instrument_sources failed" in csvc.catalogue.problems
+    assert "raising: csvc_instrument_sources failed" in [worded(p, "en") for p in csvc.catalogue.problems]
 
 
 def test_strict_mode_reraises(plugin_env: dict[str, str]) -> None:
@@ -356,7 +357,9 @@ def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None
     write_toml(tmp_path / "test-count.toml", table)
     csvc = framework_with((RulesAndSources(tmp_path), "zz_rules"))
     assert csvc.catalogue.owners["test-count"] == "zz_rules"
-    assert any("rule 'count' is already given by csvc_core" in p for p in csvc.catalogue.problems)
+    assert any(
+        "rule 'count' is already given by csvc_core" in worded(p, "en") for p in csvc.catalogue.problems
+    )
     assert isinstance(csvc.rules["count"], CountRule) and csvc.rules["count"] is not csvc.rules["halves"]
     result = csvc.assess("test-count", {"answers": {"q1": "yes", "q2": "yes"}})
     assert (result.rule, result.level) == ("halves", "mid")
@@ -501,7 +504,9 @@ class ToolMaker:
 def test_case_tools_are_collected_and_a_broken_one_is_reported() -> None:
     csvc = framework_with((ToolMaker(), "xyz_tools"))
     assert list(csvc.case_tools) == ["exit-plan"]
-    assert "xyz_tools: csvc_case_tools: 'broken': no status" in csvc.catalogue.problems
+    assert "xyz_tools: csvc_case_tools: 'broken': no status" in [
+        worded(p, "en") for p in csvc.catalogue.problems
+    ]
     with raises_worded(BadInput, "unknown case tool 'broken'"):
         csvc.case_tool("broken")
     assert csvc.case_tool("exit-plan").field_ids() == [("housing", "address")]
