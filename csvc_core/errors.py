@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from csvc_core.i18n import DEFAULT_LANGUAGE, Term, t
+from csvc_core.problems import ProblemLines, worded
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -21,8 +22,8 @@ class CsvcError(Exception):
 
     A message a person reads is a catalogue key plus values: ``BadInput(key="error.input.integer_expected",
     where=..., value=...)``; :meth:`text` words it in a language, ``str(error)`` in French (the default).
-    A value that is itself a :class:`CsvcError` (an error that wraps another) or a :class:`Term` is worded in
-    the same language.
+    A value that is itself a :class:`CsvcError` (an error that wraps another), a :class:`Term` or
+    :class:`~csvc_core.problems.ProblemLines` is worded in the same language.
     A plain string message (no key) is kept for texts already worded by the caller.
     """
 
@@ -38,7 +39,7 @@ class CsvcError(Exception):
         if self.key is None:
             return str(self)
         shown = {
-            name: value.text(lang) if isinstance(value, CsvcError | Term) else value
+            name: value.text(lang) if isinstance(value, CsvcError | Term | ProblemLines) else value
             for name, value in self.values.items()
         }
         return t(self.key, lang, **shown)
@@ -65,8 +66,6 @@ class InstrumentInvalid(BadInput):
         super().__init__(self.text())
 
     def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        from csvc_core.problems import worded
-
         lines = [worded(problem, lang) for problem in self.problems]
         if len(lines) == 1:
             return lines[0]

@@ -28,7 +28,7 @@ from csvc_core.jsonio import parse_assessment, refuse_future
 from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
-from csvc_core.problems import Problem, within
+from csvc_core.problems import Problem, ProblemLines, within
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
 
@@ -378,7 +378,7 @@ class Csvc:
                     key="error.input.unknown_instrument_broken",
                     instrument=instrument_id,
                     known=known,
-                    broken="; ".join(broken),
+                    broken=ProblemLines(broken),
                 )
             raise BadInput(key="error.input.unknown_instrument", instrument=instrument_id, known=known)
         if sector is None:

@@ -38,6 +38,20 @@ def within(where: str, problem: str) -> str:
     return _line(where, problem)
 
 
+class ProblemLines:
+    """Problems as one value of a message (``; ``-joined), worded in the message's language."""
+
+    def __init__(self, problems: list[str], joiner: str = "; ") -> None:
+        self.problems = problems
+        self.joiner = joiner
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.joiner.join(worded(problem, lang) for problem in self.problems)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def worded(problem: str, lang: str) -> str:
     """A problem line in ``lang`` (a plain line, a plugin's own, stays as it is)."""
     return problem.text(lang) if isinstance(problem, Problem) else problem

@@ -186,7 +186,8 @@ def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Pat
         csvc.instrument("test-count")
     message = caught.value.text("en")
     assert message.startswith("unknown instrument 'test-count'")
-    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels" in message
+    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels: an instrument needs levels" in message
+    assert "$.levels: un instrument a besoin de niveaux" in caught.value.text("fr") == str(caught.value)
     assert "raising: csvc_instrument_sources failed" in [worded(p, "en") for p in csvc.catalogue.problems]
 
 
