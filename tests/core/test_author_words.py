@@ -28,6 +28,7 @@ WORDED_MODULES = (
     "vocabulary.py",
     "framework.py",
     "testing.py",
+    "translations.py",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from csvc_core.problems import worded
 from csvc_core.testing import plugin_problems
 from csvc_core.translations import catalogue_problems
 
@@ -52,13 +53,13 @@ def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin,
         '"words.hello" = "Bonjour {name}"\n"words.bye" = "Au revoir"\n"words.plan" = "Plan"\n',
         '"words.hello" = "Hello {person}"\n"words.plan" = ""\n',
     )
-    problems = plugin_problems(module, "kit_words")
+    problems = [worded(problem, "en") for problem in plugin_problems(module, "kit_words")]
     locale = tmp_path / "kit_words" / "locale"
-    assert "csvc_sectors: dv_words.name.en: texte vide" in problems
+    assert "csvc_sectors: dv_words.name.en: empty wording" in problems
     assert f"locale: {locale / 'en.toml'}: 'words.bye' missing (it is in fr.toml)" in problems
     assert f"locale: {locale / 'en.toml'}: 'words.plan': empty or not a text" in problems
     assert f"locale: {locale}: 'words.hello': fr and en use different placeholders" in problems
-    assert "csvc-grid: action 'words_call'.label.en: texte vide" in problems
+    assert "csvc-grid: action 'words_call'.label.en: empty wording" in problems
 
 
 def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
@@ -74,4 +75,4 @@ def test_a_complete_catalogue_has_no_problem(tmp_path: Path) -> None:
     (tmp_path / "en.toml").write_text('"a" = "Hello {name}"\n', encoding="utf-8")
     assert catalogue_problems(tmp_path) == []
     (tmp_path / "en.toml").unlink()
-    assert catalogue_problems(tmp_path)[0].startswith(f"{tmp_path / 'en.toml'}: cannot read")
+    assert worded(catalogue_problems(tmp_path)[0], "en").startswith(f"{tmp_path / 'en.toml'}: cannot read")
