@@ -12,7 +12,6 @@ from sqlalchemy import event
 
 from csvc_core.sharing.handover import Basis
 from csvc_core.store import StoreSession
-
 from tests.support.partnership import World, new_case, user
 from tests.support.partnership import world as world  # the fixture
 

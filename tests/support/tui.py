@@ -11,9 +11,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.text import set_language
 
-from tests.support.constants import ROOT
+from csvc_core.framework import Csvc
+from tests.support.constants import ROOT, UNLOCKED
 
 set_language("fr")
 
@@ -67,3 +69,12 @@ def run_ui_script(script: str, store_url: str) -> str:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+async def screen_of_key(make_app: Any, key: str, kind: type, csvc: Csvc | None = None) -> Any:
+    """The screen ``key`` opens from the case list (read after the app stopped: its text stays)."""
+    app = make_app(environ=UNLOCKED, csvc=csvc)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
+        await pilot.press(key)
+        return await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen)
