@@ -10,6 +10,7 @@ from csvc_core.cli.common import echo_json, identifying_option, json_option, lan
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
+from csvc_core.output import to_json
 
 if TYPE_CHECKING:
     from csvc_core.sharing.handover import Basis
@@ -95,7 +96,7 @@ def shared(
     """Ce qui m'a été transmis / Without CASE: cases held elsewhere that your organisation may read something
     of; with CASE: what it may read of CASE, on which basis."""
     with unlocked(store_url, user_name, lang) as session:
-        data: Any = session.shared_with_me(case_id) if case_id else session.shared_cases()
+        data: Any = session.shared_with_me(case_id) if case_id else to_json(session.shared_cases())
     if as_json:
         echo_json(data)
         return

@@ -42,7 +42,7 @@ from csvc_core.store.partners import (
     records_scope,
     unsealer,
 )
-from csvc_core.store.records import iso
+from csvc_core.store.records import DisclosureItem, iso
 from csvc_core.store.schema import disclosure_annotations, disclosures
 from csvc_core.store.sharing_rows import codes, disclosure_of, dump_codes
 
@@ -292,7 +292,7 @@ def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
     return note_id
 
 
-def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]:
+def list_disclosures(tx: Tx, case_id: str | None = None) -> list[DisclosureItem]:
     """Disclosures made by or to the acting user's organisation (of one case, or all): codes and dates
     only."""
     query = select(disclosures).where(
@@ -302,17 +302,17 @@ def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]
         query = query.where(disclosures.c.case_id == case_id)
     names = org_names(tx)
     found = [
-        {
-            "id": row.id,
-            "case": row.case_id,
-            "disclosed_at": iso(row.disclosed_at),
-            "direction": "made" if row.org_id == tx.actor.org_id else "received",
-            "discloser_org": names.get(row.org_id),
-            "recipient_category": row.recipient_category,
-            "recipient_kind": row.recipient_kind,
-            "recipient_org": names.get(row.recipient_org_id or ""),
-            "fields": list(codes(row.fields)),
-        }
+        DisclosureItem(
+            id=row.id,
+            case_id=row.case_id,
+            disclosed_at=row.disclosed_at,
+            direction="made" if row.org_id == tx.actor.org_id else "received",
+            discloser_org=names.get(row.org_id),
+            recipient_category=row.recipient_category,
+            recipient_kind=row.recipient_kind,
+            recipient_org=names.get(row.recipient_org_id or ""),
+            fields=codes(row.fields),
+        )
         for row in tx.connection.execute(query.order_by(disclosures.c.disclosed_at, disclosures.c.id))
     ]
     tx.audit("disclosure.list", case_id, count=len(found))

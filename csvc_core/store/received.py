@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 
 from csvc_core.sharing import consent as consent_rules
-from csvc_core.store.access import AccessDenied, case_access
+from csvc_core.store.access import AccessDenied, case_access, case_accesses
 from csvc_core.store.context import Tx
 from csvc_core.store.partners import open_copy
-from csvc_core.store.records import iso
+from csvc_core.store.records import SharedCase, iso
 from csvc_core.store.schema import cases, consents, disclosures, referrals, shares, transfers
 from csvc_core.store.sharing_rows import codes, consent_of, rows_of
 
@@ -75,7 +75,7 @@ def _consents_in_force(tx: Tx, case_id: str) -> set[str]:
     }
 
 
-def shared_cases(tx: Tx) -> list[dict[str, Any]]:
+def shared_cases(tx: Tx) -> list[SharedCase]:
     """The cases another organisation holds that the acting user's organisation may read something of now,
     with the bases (referral, consent, disclosure, transferred_out): how a partner finds what it received."""
     org = tx.actor.org_id
@@ -87,20 +87,18 @@ def shared_cases(tx: Tx) -> list[dict[str, Any]]:
         (transfers.c.from_org_id, transfers),
     ):
         candidates.update(tx.connection.execute(select(table.c.case_id).where(column == org)).scalars())
-    found = []
-    for case_id in sorted(candidates):
-        access = case_access(tx.connection, tx.actor, case_id)
-        if access.allowed and "owner" not in access.bases:
-            level = None
-            if access.sees_field("compromission") or access.sees_category("risk_level"):
-                level = tx.connection.execute(select(cases.c.compromission).where(cases.c.id == case_id))
-            found.append(
-                {
-                    "case": case_id,
-                    "bases": list(access.bases),
-                    "full": access.full,
-                    "compromission": level.scalar_one() if level is not None else None,
-                }
-            )
+    accesses = case_accesses(tx.connection, tx.actor, candidates, tx.now)
+    shared = {case_id: a for case_id, a in sorted(accesses.items()) if a.allowed and "owner" not in a.bases}
+    levelled = [
+        case_id
+        for case_id, access in shared.items()
+        if access.sees_field("compromission") or access.sees_category("risk_level")
+    ]
+    level_query = select(cases.c.id, cases.c.compromission).where(cases.c.id.in_(levelled))
+    levels = dict(tx.connection.execute(level_query).all())
+    found = [
+        SharedCase(case=case_id, bases=access.bases, full=access.full, compromission=levels.get(case_id))
+        for case_id, access in shared.items()
+    ]
     tx.audit("case.list_shared", None, count=len(found))
     return found
