@@ -23,6 +23,7 @@ from csvc_core.store import audit, crypto, integrity, keyring, migrate, pg_audit
 from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role
 from csvc_core.store.context import AccountDisabled, Tx
 from csvc_core.store.engine import Location, check_local_disk, make_engine, resolve
+from csvc_core.store.people import check_passphrase, known_sectors, user_row
 from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.schema import organisations, store_meta, users, utcnow
 
@@ -30,20 +31,6 @@ if TYPE_CHECKING:
     from csvc_core.store.session import StoreSession
 
 DEFAULT_RETENTION_DAYS = 5 * 365 + 1
-MIN_PASSPHRASE = 10
-
-
-def known_sectors() -> list[str]:
-    """The partnership's sectors and those that sector plugins declare through ``csvc_sectors``."""
-    from csvc_core.framework import Csvc
-    from csvc_core.sharing.parties import SECTORS
-
-    return sorted({*SECTORS, *Csvc.load().sectors})
-
-
-def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise BadInput(key="error.store.passphrase_short", min=MIN_PASSPHRASE)
 
 
 class Store:
@@ -423,44 +410,3 @@ def init_store(
     assert writer.head is not None
     store.anchor.advance(writer.head)
     return store
-
-
-def user_row(
-    user_id: str,
-    org_id: str,
-    name: str,
-    role: str,
-    passphrase: str,
-    params: crypto.KdfParams,
-    created_by: str | None,
-) -> dict[str, object]:
-    """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
-    the passphrase."""
-    if role not in ROLE_CHOICES:
-        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
-    return {
-        "id": user_id,
-        "org_id": org_id,
-        "name": name,
-        "role": role,
-        **user_keys(user_id, passphrase, params, crypto.new_keypair()[0]),
-        "active": True,
-        "created_at": utcnow(),
-        "created_by": created_by,
-        "version": 1,
-    }
-
-
-def user_keys(user_id: str, passphrase: str, params: crypto.KdfParams, private: bytes) -> dict[str, object]:
-    """The key columns of a user: her passphrase's hash and salt, ``private`` wrapped under its key."""
-    check_passphrase(passphrase)
-    salt = crypto.new_salt()
-    kek = crypto.derive_kek(passphrase, salt, params)
-    return {
-        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
-        "kek_salt": salt,
-        "kek_params": params.to_json(),
-        "wrapped_key": crypto.wrap_key(private, kek, user_id),
-        "public_key": crypto.public_of(private),
-        "pending_key": None,
-    }

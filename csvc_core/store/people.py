@@ -1,4 +1,5 @@
-"""Organisations and users: adding them, listing them, unlocking as one, changing a passphrase."""
+"""Organisations and users: adding them, listing them, unlocking as one, changing a passphrase; a new
+user's row and key columns, and the passphrase rule they follow."""
 
 from __future__ import annotations
 
@@ -9,10 +10,66 @@ from csvc_core.store import crypto, keyring, pg_security
 from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role, require
 from csvc_core.store.context import Tx
 from csvc_core.store.directory import people
-from csvc_core.store.opening import check_passphrase, known_sectors, user_keys, user_row
 from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.records import Organisation, UserInfo
-from csvc_core.store.schema import organisations, users
+from csvc_core.store.schema import organisations, users, utcnow
+
+MIN_PASSPHRASE = 10
+
+
+def known_sectors() -> list[str]:
+    """The partnership's sectors and those that sector plugins declare through ``csvc_sectors``."""
+    from csvc_core.framework import Csvc
+    from csvc_core.sharing.parties import SECTORS
+
+    return sorted({*SECTORS, *Csvc.load().sectors})
+
+
+def check_passphrase(passphrase: str) -> None:
+    """A passphrase of at least :data:`MIN_PASSPHRASE` characters, or :class:`BadInput`."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise BadInput(key="error.store.passphrase_short", min=MIN_PASSPHRASE)
+
+
+def user_row(
+    user_id: str,
+    org_id: str,
+    name: str,
+    role: str,
+    passphrase: str,
+    params: crypto.KdfParams,
+    created_by: str | None,
+) -> dict[str, object]:
+    """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
+    the passphrase."""
+    if role not in ROLE_CHOICES:
+        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
+    return {
+        "id": user_id,
+        "org_id": org_id,
+        "name": name,
+        "role": role,
+        **user_keys(user_id, passphrase, params, crypto.new_keypair()[0]),
+        "active": True,
+        "created_at": utcnow(),
+        "created_by": created_by,
+        "version": 1,
+    }
+
+
+def user_keys(user_id: str, passphrase: str, params: crypto.KdfParams, private: bytes) -> dict[str, object]:
+    """The key columns of a user: her passphrase's hash and salt, ``private`` wrapped under its key."""
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    kek = crypto.derive_kek(passphrase, salt, params)
+    return {
+        "passphrase_hash": crypto.hash_passphrase(passphrase, params),
+        "kek_salt": salt,
+        "kek_params": params.to_json(),
+        "wrapped_key": crypto.wrap_key(private, kek, user_id),
+        "public_key": crypto.public_of(private),
+        "pending_key": None,
+    }
 
 
 class LoginRefused(OperationFailed):

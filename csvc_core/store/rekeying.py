@@ -19,8 +19,7 @@ from sqlalchemy import Connection, Row, select, update
 
 from csvc_core.store import crypto, keyring
 from csvc_core.store.disclosures import disclosure_digest
-from csvc_core.store.opening import user_keys
-from csvc_core.store.people import pending_id
+from csvc_core.store.people import pending_id, user_keys
 from csvc_core.store.schema import (
     cases,
     concertations,

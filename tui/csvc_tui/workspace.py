@@ -135,7 +135,7 @@ class Workspace:
 
     def sector_choices(self) -> list[tuple[str, str]]:
         """The sectors an organisation may be in, by name (label, id)."""
-        from csvc_core.store.opening import known_sectors
+        from csvc_core.store.people import known_sectors
 
         sectors = self.csvc.sectors
         choices = [
