@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Measure, median_seconds
+from csvc_core.framework import Csvc
 
 GOAL_MS = 50.0
 GOAL_PEAK_MIB = 64.0
@@ -85,6 +86,7 @@ def new_store(url: str) -> tuple[str, str, bytes]:
         user="alice",
         passphrase=PASSPHRASE,
         kdf=KdfParams(time_cost=2, memory_cost=19456, parallelism=1),
+        csvc=Csvc.load(),
     )
     with store.engine.connect() as connection:
         user = connection.execute(select(users)).one()
@@ -317,7 +319,7 @@ def measure(
 ) -> list[Measure]:
     from csvc_core.store import open_store
 
-    store = open_store(url)
+    store = open_store(url, csvc=Csvc.load())
     session = store.unlock("alice", PASSPHRASE)
     try:
         ours: dict[str, Callable[[], Any]] = {
@@ -499,7 +501,7 @@ def concurrent_reads(url: str, case_id: str, calls: int) -> list[Measure]:
     from csvc_core.store import open_store
 
     def ours() -> tuple[dict[str, Callable[[], object]], Callable[[], None]]:
-        store = open_store(url)
+        store = open_store(url, csvc=Csvc.load())
         session = store.unlock("alice", PASSPHRASE)
 
         def close() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Measure
+from csvc_core.framework import Csvc
 
 PASSPHRASE = "une phrase de passe assez longue"
 FIRST_SCREEN_GOAL = 1.5
@@ -42,6 +43,7 @@ def _store(folder: Path, count: int) -> str:
         user="alice",
         passphrase=PASSPHRASE,
         kdf=KdfParams(time_cost=2, memory_cost=19456, parallelism=1),
+        csvc=Csvc.load(),
     )
     session = store.unlock("alice", PASSPHRASE)
     for number in range(count):

@@ -23,7 +23,7 @@ def verify(store_url: str | None, as_json: bool, lang: str) -> None:
     """Vérifier la chaîne du journal / Verify the audit chain (HMAC, sequence, anchor)."""
     from csvc_core.store import open_store
 
-    opened = open_store(store_url)
+    opened = open_store(store_url, csvc=None)
     try:
         report = opened.verify_audit()
     finally:

@@ -44,12 +44,14 @@ def init(
     lang: str,
 ) -> None:
     """Créer un dépôt / Create a store: schema, organisation, first user (admin)."""
+    from csvc_core.framework import Csvc
     from csvc_core.store import init_store
     from csvc_core.store.opening import DEFAULT_RETENTION_DAYS
 
     passphrase = passphrase_for(user_name, lang, new=True)
     created = init_store(
         store_url,
+        csvc=Csvc.load(),
         org=org,
         sector=sector,
         user=user_name,
@@ -140,7 +142,7 @@ def check(store_url: str | None, lang: str) -> None:
     from csvc_core.errors import OperationFailed
     from csvc_core.store import open_store
 
-    opened = open_store(store_url)
+    opened = open_store(store_url, csvc=None)
     try:
         if opened.read_only_reason:
             raise opened.read_only_reason

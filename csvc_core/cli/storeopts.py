@@ -55,10 +55,11 @@ def passphrase_for(user_name: str, lang: str = "fr", *, new: bool = False) -> st
 @contextlib.contextmanager
 def unlocked(store_url: str | None, user_name: str | None, lang: str = "fr") -> Iterator[StoreSession]:
     """Open the store and unlock it as the acting user; the key is dropped and the store closed after."""
+    from csvc_core.framework import Csvc
     from csvc_core.store import open_store
 
     name = acting_user(user_name)
-    store = open_store(store_url)
+    store = open_store(store_url, csvc=Csvc.load())
     try:
         if store.read_only_reason:
             click.echo(t("store.read_only", lang, reason=store.read_only_reason.text(lang)), err=True)

@@ -1,8 +1,9 @@
 """The case store: cases, assessments, follow-up, audit — on SQLite (default) or PostgreSQL.
 
+    from csvc_core.framework import Csvc
     from csvc_core.store import init_store, open_store
 
-    store = open_store()                         # --store / $CSVC_STORE / the default SQLite file
+    store = open_store(csvc=Csvc.load())         # --store / $CSVC_STORE / the default SQLite file
     session = store.unlock("alice", passphrase)  # StoreSession acting as alice (audited)
     case_id = session.new_case("Dossier 2026-014")
     stored = session.assess(case_id, "csvc-grid", {"answers": {"separation": "yes"}})

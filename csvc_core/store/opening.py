@@ -1,8 +1,9 @@
 """Creating and opening a store: schema, integrity check at open, audit key and anchor, unlocking.
 
+>>> from csvc_core.framework import Csvc
 >>> from csvc_core.store import open_store
->>> store = open_store("sqlite:////home/me/csvc.db")      # or None: $CSVC_STORE, else the default file
->>> session = store.unlock("alice", passphrase)          # a StoreSession acting as alice
+>>> store = open_store("sqlite:////home/me/csvc.db", csvc=Csvc.load())  # None: $CSVC_STORE, else the default
+>>> session = store.unlock("alice", passphrase)          # a StoreSession acting as alice, assessing with it
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.schema import organisations, store_meta, users, utcnow
 
 if TYPE_CHECKING:
+    from csvc_core.framework import Csvc
     from csvc_core.store.session import StoreSession
 
 DEFAULT_RETENTION_DAYS = 5 * 365 + 1
@@ -37,10 +39,17 @@ class Store:
     """An open store; :meth:`unlock` gives a :class:`~csvc_core.store.session.StoreSession` for one user."""
 
     def __init__(
-        self, location: Location, engine: Engine, read_only_reason: OperationFailed | None = None
+        self,
+        location: Location,
+        engine: Engine,
+        read_only_reason: OperationFailed | None = None,
+        *,
+        csvc: Csvc | None = None,
     ) -> None:
         self.location = location
         self.engine = engine
+        #: the framework its sessions assess with, given by whoever opens it (None: never unlocked)
+        self.csvc = csvc
         self.read_only_reason = read_only_reason
         self._meta: dict[str, str] | None = None
         self._key: bytes | None = None
@@ -232,8 +241,9 @@ def quick_check(location: Location) -> str | None:
     return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open an existing store. A damaged SQLite file opens read-only, with the reason; never recreated."""
+def open_store(url: str | None = None, *, csvc: Csvc | None) -> Store:
+    """Open an existing store, whose sessions assess with ``csvc`` (None: a store only checked, never
+    unlocked). A damaged SQLite file opens read-only, with the reason; never recreated."""
     location = resolve(url)
     read_only_reason: OperationFailed | None = None
     if location.kind == "sqlite":
@@ -246,7 +256,7 @@ def open_store(url: str | None = None) -> Store:
             read_only_reason = OperationFailed(key="error.store.damaged", path=location.path, problem=problem)
     engine = make_engine(location, read_only=read_only_reason is not None)
     if location.anonymous:  # a workstation: reached as the user's own role, at unlock
-        return Store(location, engine)
+        return Store(location, engine, csvc=csvc)
     try:
         with engine.connect() as connection:
             check_schema(location, connection)
@@ -261,7 +271,7 @@ def open_store(url: str | None = None) -> Store:
     except OperationFailed:
         engine.dispose()
         raise
-    return Store(location, engine, read_only_reason)
+    return Store(location, engine, read_only_reason, csvc=csvc)
 
 
 def check_schema(location: Location, connection: Connection) -> None:
@@ -300,6 +310,7 @@ def first_line(exc: BaseException) -> str:
 def init_store(
     url: str | None,
     *,
+    csvc: Csvc,
     org: str,
     sector: str,
     user: str,
@@ -309,9 +320,10 @@ def init_store(
     retention_days: int = DEFAULT_RETENTION_DAYS,
 ) -> Store:
     """Create a store: schema, its organisation and its first user with their keys, the audit key. The first
-    user administers; ``role`` says whether she also works cases ("worker+admin") or only administers."""
+    user administers; ``role`` says whether she also works cases ("worker+admin") or only administers. Its
+    sessions assess with ``csvc``, whose sector plugins may add sectors to choose from."""
     location = resolve(url)
-    sectors = known_sectors()
+    sectors = known_sectors(csvc)
     if sector not in sectors:
         raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     for option, value in (("--org", org), ("--user", user)):
@@ -406,7 +418,7 @@ def init_store(
                 problem=location.scrub(first_line(exc)),
             ) from None
         raise
-    store = Store(location, engine)
+    store = Store(location, engine, csvc=csvc)
     assert writer.head is not None
     store.anchor.advance(writer.head)
     return store

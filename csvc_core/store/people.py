@@ -3,9 +3,12 @@ user's row and key columns, and the passphrase rule they follow."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Row, insert, select, update
 
 from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.sharing.parties import SECTORS
 from csvc_core.store import crypto, keyring, pg_security
 from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role, require
 from csvc_core.store.context import Tx
@@ -14,15 +17,15 @@ from csvc_core.store.pg_logins import login_verifier
 from csvc_core.store.records import Organisation, UserInfo
 from csvc_core.store.schema import organisations, users, utcnow
 
+if TYPE_CHECKING:
+    from csvc_core.framework import Csvc
+
 MIN_PASSPHRASE = 10
 
 
-def known_sectors() -> list[str]:
-    """The partnership's sectors and those that sector plugins declare through ``csvc_sectors``."""
-    from csvc_core.framework import Csvc
-    from csvc_core.sharing.parties import SECTORS
-
-    return sorted({*SECTORS, *Csvc.load().sectors})
+def known_sectors(csvc: Csvc) -> list[str]:
+    """The partnership's sectors and those that ``csvc``'s sector plugins declare through ``csvc_sectors``."""
+    return sorted({*SECTORS, *csvc.sectors})
 
 
 def check_passphrase(passphrase: str) -> None:
@@ -124,14 +127,14 @@ def add_organisation(
     *,
     admin: str,
     passphrase: str,
+    sectors: list[str],
     kdf: crypto.KdfParams | None = None,
 ) -> str:
-    """A new organisation with its first administrator, ``admin``: from then on only its own administrators
-    add, disable and enable its people. The organisation's key pair is made here, its private key granted to
-    her alone and forgotten."""
+    """A new organisation in one of ``sectors`` with its first administrator, ``admin``: from then on only its
+    own administrators add, disable and enable its people. The organisation's key pair is made here, its
+    private key granted to her alone and forgotten."""
     tx.require_writable()
     require(tx.actor, "user.manage")
-    sectors = known_sectors()
     if sector not in sectors:
         raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
     if not name.strip():

@@ -99,7 +99,8 @@ def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
             store.record_failed_login(user_name, row.id if row else None, row.org_id if row else None)
             raise people.LoginRefused(key="error.store.login_refused", user=user_name)
         keys = Keyring(row.id, row.name, row.org_id, private)
-        session = StoreSession(store, people.actor_of(row, org), keys, engine=engine)
+        assert store.csvc is not None, "a store opened without a framework is not unlocked"
+        session = StoreSession(store, people.actor_of(row, org), keys, store.csvc, engine=engine)
         with session._tx() as tx:
             if row.pending_key is not None:
                 people.settle_pending(tx, row, passphrase, private)
@@ -159,7 +160,7 @@ class StoreSession:
         store: Store,
         actor: Actor,
         keys: Keyring,
-        csvc: Csvc | None = None,
+        csvc: Csvc,
         *,
         engine: Engine | None = None,
     ) -> None:
@@ -168,7 +169,7 @@ class StoreSession:
         self.engine = engine or store.engine
         self.actor = actor
         self._keys = keys
-        self.csvc = csvc or Csvc.load()
+        self.csvc = csvc
         self.max_age = self.MAX_AGE
         self._unlocked_at = time.monotonic()
 
@@ -434,7 +435,15 @@ class StoreSession:
     ) -> str:
         """A new organisation and its first user, its administrator ``admin`` with ``passphrase``."""
         with self._tx() as tx:
-            return people.add_organisation(tx, name, sector, admin=admin, passphrase=passphrase, kdf=kdf)
+            return people.add_organisation(
+                tx,
+                name,
+                sector,
+                admin=admin,
+                passphrase=passphrase,
+                sectors=people.known_sectors(self.csvc),
+                kdf=kdf,
+            )
 
     def organisations(self) -> list[Organisation]:
         with self._tx() as tx:

@@ -61,15 +61,16 @@ def test_case_report_in_french_by_default_and_every_print_audited(stores, sessio
     assert all(CANARY not in json.dumps(p, ensure_ascii=False) for p in prints)
 
 
-def test_stored_case_golden_with_the_core_alone(stores, sessions):
+def test_stored_case_golden_with_the_core_alone(stores):
     """A stored case's report, ids and times normalised; the core alone, so sector plugins may evolve."""
     from csvc_core.framework import Csvc
     from csvc_core.plugins import new_plugin_manager
+    from csvc_core.store import open_store
 
     shelter, _ = stores
-    a, _ = sessions
-    a.csvc = Csvc(new_plugin_manager(load_entry_points=False))
-    case_id = filled_case(a)
+    core_alone = Csvc(new_plugin_manager(load_entry_points=False))
+    with open_store(shelter.location.url, csvc=core_alone) as opened, opened.unlock("alice", PASSPHRASE) as a:
+        case_id = filled_case(a)
     names = ",".join(ep.name for ep in entry_points(group="csvc.plugins"))
     md = run_csvc(
         "report",

@@ -13,6 +13,8 @@ import signal
 import sys
 from typing import TextIO
 
+from csvc_core.framework import Csvc
+
 EVENTS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
 GRID_ITEMS = ("violence_history", "separation", "stalking", "strangulation", "homicide_plan", "no_way_out")
 
@@ -21,7 +23,7 @@ def write_forever(url: str, user: str, passphrase: str, seed: int, log: TextIO) 
     from csvc_core.store import open_store
 
     rng = random.Random(seed)  # synthetic workload only, never a security value
-    session = open_store(url).unlock(user, passphrase)
+    session = open_store(url, csvc=Csvc.load()).unlock(user, passphrase)
     print("ready", file=log, flush=True)
     cases = [summary.id for summary in session.list_cases(limit=20)]
     while True:

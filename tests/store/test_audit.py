@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import Store, StoreSession, open_store
 from csvc_core.store.schema import audit_log
 from csvc_core.testing import raises_worded
@@ -132,12 +133,12 @@ def test_a_missing_or_loose_key_is_refused(sqlite_store: Store, sqlite_url: str)
     path = sqlite_store.key_path
     sqlite_store.close()
     path.chmod(0o644)
-    opened = open_store(sqlite_url)
+    opened = open_store(sqlite_url, csvc=Csvc.load())
     with raises_worded(OperationFailed, "readable by others"):
         opened.unlock("alice", PASSPHRASE)
     opened.close()
     path.unlink()
-    opened = open_store(sqlite_url)
+    opened = open_store(sqlite_url, csvc=Csvc.load())
     with raises_worded(OperationFailed, r"audit key .* is missing"):
         opened.verify_audit()
     opened.close()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import delete, insert, select, text, update
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.store import Store, StoreSession, open_store
 from csvc_core.store.engine import CHANGE_LOCK, login_engine
@@ -134,7 +135,7 @@ def test_a_wrong_key_is_refused_before_any_write(
     sqlite_store.close()
     wrong = "ab" * 32
     monkeypatch.setenv("CSVC_AUDIT_KEY", wrong)
-    opened = open_store(url)
+    opened = open_store(url, csvc=Csvc.load())
     with raises_worded(OperationFailed, "not this store's"):
         opened.unlock("alice", PASSPHRASE)
     opened.close()
@@ -143,7 +144,7 @@ def test_a_wrong_key_is_refused_before_any_write(
     assert cli.returncode == 1 and "not this store's" in cli.stderr
     assert cli.stderr.count("\n") == 1 and "Traceback" not in cli.stderr
     monkeypatch.delenv("CSVC_AUDIT_KEY")
-    with open_store(url) as reopened:
+    with open_store(url, csvc=Csvc.load()) as reopened:
         assert last_seq(reopened) == before
         assert reopened.verify_audit().ok
 
@@ -155,7 +156,7 @@ def test_an_older_store_gets_the_key_check_on_its_first_write_with_the_right_key
     with sqlite_store.engine.begin() as connection:
         connection.execute(delete(store_meta).where(store_meta.c.key == "audit_key_check"))
     monkeypatch.setenv("CSVC_AUDIT_KEY", "cd" * 32)
-    wrong = open_store(sqlite_store.location.url)
+    wrong = open_store(sqlite_store.location.url, csvc=Csvc.load())
     with raises_worded(OperationFailed, "does not verify"):
         wrong.unlock("alice", PASSPHRASE)
     wrong.close()
@@ -319,7 +320,7 @@ def test_a_second_workstation_needs_no_audit_key(
     store.close()
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "other-data"))
-    with open_store(postgres_url) as other:
+    with open_store(postgres_url, csvc=Csvc.load()) as other:
         session = other.unlock("alice", PASSPHRASE)
         some_work(session)
         session.lock()
@@ -370,7 +371,7 @@ def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_
 
     def work(index: int) -> None:
         try:
-            with open_store(postgres_url) as own:
+            with open_store(postgres_url, csvc=Csvc.load()) as own:
                 session = own.unlock("alice", PASSPHRASE)
                 for round_ in range(4):
                     session.case(case_id)

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from csvc_core.store import init_store
 from tests.support.cli import run_csvc
-from tests.support.constants import FAST_KDF, PASSPHRASE
-from tests.support.stores import grid
+from tests.support.constants import PASSPHRASE
+from tests.support.stores import grid, new_store
 
 #: click's English, as it words its help and usage errors.
 CLICK_ENGLISH = (
@@ -77,9 +76,7 @@ def test_every_option_help_is_french_or_english_as_asked() -> None:
 
 def test_case_show_and_list_say_words_and_list_says_why_names_are_hidden(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'csvc.db'}"
-    store = init_store(
-        url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-    )
+    store = new_store(url)
     session = store.unlock("alice", PASSPHRASE)
     case_id = session.new_case("Dossier 2026-401")
     session.assess(case_id, "csvc-grid", grid(separation="yes", homicide_plan="yes"))

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from csvc_core.framework import Csvc
 from csvc_core.output import to_json
 from csvc_core.sharing.reasons import Incomplete
 from csvc_core.store import Store, migrate, open_store
@@ -141,7 +142,7 @@ def test_a_store_of_revision_0004_upgrades_and_its_signed_off_requests_carry_the
     store.close()
     report = upgrade_store(store_url, "alice", PASSPHRASE)
     assert (report.before, report.after) == ("0004", migrate.SCHEMA_HEAD)
-    upgraded = open_store(store_url)
+    upgraded = open_store(store_url, csvc=Csvc.load())
     try:
         with upgraded.engine.connect() as connection:
             rows = {r.id: r for r in connection.execute(select(concertations))}

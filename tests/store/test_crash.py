@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from csvc_core.framework import Csvc
 from csvc_core.store import Store, open_store
 from tests.support.constants import PASSPHRASE
 
@@ -152,7 +153,7 @@ def test_sigkill_during_writes_leaves_a_whole_store(
                 lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line != "ready"]
                 busy_kills += bool(lines)
                 committed += lines
-            reopened = open_store(sqlite_url)
+            reopened = open_store(sqlite_url, csvc=Csvc.load())
             try:
                 assert not reopened.read_only, reopened.read_only_reason
                 report = reopened.verify_audit()
@@ -166,7 +167,7 @@ def test_sigkill_during_writes_leaves_a_whole_store(
     finally:
         zygote.stdin.close()
         zygote.wait(timeout=30)
-    final = open_store(sqlite_url)
+    final = open_store(sqlite_url, csvc=Csvc.load())
     try:
         check_levels(final)
     finally:

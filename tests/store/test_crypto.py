@@ -11,6 +11,7 @@ from argon2.low_level import Type
 from sqlalchemy import select, update
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import KdfParams, Store, StoreSession, crypto, init_store
 from csvc_core.store.schema import cases, users
 from csvc_core.testing import raises_worded
@@ -22,7 +23,12 @@ STORE_PACKAGE = Path(__file__).resolve().parents[2] / "csvc_core" / "store"
 
 def test_default_passphrase_hash_is_argon2id_at_least_asvs(tmp_path: Path) -> None:
     created = init_store(
-        f"sqlite:///{tmp_path / 'strong.db'}", org="Org", sector="health", user="u", passphrase=PASSPHRASE
+        f"sqlite:///{tmp_path / 'strong.db'}",
+        org="Org",
+        sector="health",
+        user="u",
+        passphrase=PASSPHRASE,
+        csvc=Csvc.load(),
     )
     with created.engine.connect() as connection:
         stored = connection.execute(select(users.c.passphrase_hash)).scalar_one()

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import AccessDenied, Store, StoreSession, init_store
+from csvc_core.store import AccessDenied, Store, StoreSession
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, organisations, users
 from csvc_core.testing import raises_worded
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.stores import new_store
 
 
 def count(store: Store, table) -> int:  # type: ignore[no-untyped-def]
@@ -106,14 +107,7 @@ def test_a_new_organisation_is_created_with_its_first_admin(store: Store, sessio
 
 def test_the_command_line_keeps_an_admin_to_her_own_organisation(tmp_path: Path, sqlite_url: str) -> None:
     with (
-        init_store(
-            sqlite_url,
-            org="Maison Aurore",
-            sector="shelter",
-            user="alice",
-            passphrase=PASSPHRASE,
-            kdf=FAST_KDF,
-        ) as store,
+        new_store(sqlite_url) as store,
         store.unlock("alice", PASSPHRASE) as alice,
     ):
         alice.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)

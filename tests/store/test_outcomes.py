@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput
-from csvc_core.store import Store, StoreSession, init_store
+from csvc_core.store import Store, StoreSession
 from csvc_core.store.schema import audit_log, case_outcomes
 from tests.support.cli import run_csvc
-from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import new_store
 
 NOTE = f"{CANARY} a reçu des menaces par texto"
 
@@ -88,9 +89,7 @@ def test_a_key_rotation_re_seals_an_outcome_note(session: StoreSession) -> None:
 
 
 def test_the_command_line_records_an_outcome_and_shows_it_in_french(tmp_path: Path, store_url: str) -> None:
-    init_store(
-        store_url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-    ).close()
+    new_store(store_url).close()
     env = {"CSVC_STORE": store_url, "CSVC_USER": "alice", "CSVC_PASSPHRASE": PASSPHRASE}
     made = run_csvc("case", "new", "--label", "Dossier fictif", "--json", env=env)
     assert made.returncode == 0, made.stderr

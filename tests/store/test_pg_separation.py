@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import LoginRefused, Store, init_store
 from csvc_core.store.pg_logins import database_password, login_verifier, role_name
 from tests.support.cli import run_csvc
@@ -44,7 +45,13 @@ CASE_TABLES = (
 def world(postgres_url: str) -> Iterator[World]:
     """The partnership's organisations on one PostgreSQL database (alice: Maison Aurore's admin)."""
     store = init_store(
-        postgres_url, org=AURORE, sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+        postgres_url,
+        org=AURORE,
+        sector="shelter",
+        user="alice",
+        passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
+        csvc=Csvc.load(),
     )
     alice = store.unlock("alice", PASSPHRASE)
     admins = {user(AURORE, "admin"): alice}

@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import create_engine
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import init_store, migrate, open_store
 from tests.support.constants import FAST_KDF, PASSPHRASE
 from tests.support.postgres import PostgresServer
+from tests.support.stores import new_store
 
 pytestmark = pytest.mark.postgres
 
@@ -31,14 +33,18 @@ def test_a_new_database_holds_the_schema_and_init_creates_the_store_in_it(postgr
             assert not migrate.holds_store(connection)
     finally:
         engine.dispose()
-    created = init_store(
-        postgres_url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-    )
+    created = new_store(postgres_url)
     created.close()
-    with open_store(postgres_url) as opened, opened.unlock("alice", PASSPHRASE) as session:
+    with open_store(postgres_url, csvc=Csvc.load()) as opened, opened.unlock("alice", PASSPHRASE) as session:
         assert (session.actor.name, session.actor.org_name) == ("alice", "Maison Aurore")
     with pytest.raises(OperationFailed) as refused:
         init_store(
-            postgres_url, org="Autre", sector="shelter", user="bob", passphrase=PASSPHRASE, kdf=FAST_KDF
+            postgres_url,
+            org="Autre",
+            sector="shelter",
+            user="bob",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+            csvc=Csvc.load(),
         )
     assert refused.value.key == "error.store.holds_store"

@@ -99,7 +99,7 @@ class Cli:
             "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
         }
         first_user = {"user": "alice", "passphrase": PASSPHRASE, "kdf": FAST_KDF}
-        init_store(store_url, org="Maison Aurore", sector="shelter", **first_user).close()
+        init_store(store_url, org="Maison Aurore", sector="shelter", **first_user, csvc=Csvc.load()).close()
 
     def __call__(self, *args: str) -> Any:
         done = run_csvc(*args, "--json", env=self.env)

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import ReadOnlyStore, Store, StoreSession, assessing, open_store
 from csvc_core.store.engine import sqlite_settings
 from csvc_core.store.migrate import SCHEMA_HEAD, alembic_config
@@ -68,7 +69,7 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
     session.lock()
     path = Path(str(store.location.path))
     store.close()
-    with open_store(sqlite_url) as fresh:  # checkpoint the WAL into the file first
+    with open_store(sqlite_url, csvc=Csvc.load()) as fresh:  # checkpoint the WAL into the file first
         fresh.engine.dispose()
     import sqlite3
 
@@ -84,7 +85,7 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
     data[offset + 8 : offset + 64] = bytes(56)  # break the index page's cell pointers
     path.write_bytes(bytes(data))
     damaged = path.read_bytes()
-    opened = open_store(sqlite_url)
+    opened = open_store(sqlite_url, csvc=Csvc.load())
     try:
         assert opened.read_only and opened.read_only_reason is not None
         assert opened.read_only_reason.key == "error.store.damaged"
@@ -102,13 +103,13 @@ def test_not_a_database_is_refused_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
     path.write_bytes(b"this is not sqlite" * 100)
     with raises_worded(OperationFailed, "integrity check"):
-        open_store(f"sqlite:///{path}")
+        open_store(f"sqlite:///{path}", csvc=Csvc.load())
     assert path.read_bytes() == b"this is not sqlite" * 100
 
 
 def test_no_store_yet_is_a_clear_refusal(tmp_path: Path) -> None:
     with raises_worded(OperationFailed, "store init"):
-        open_store(f"sqlite:///{tmp_path / 'none.db'}")
+        open_store(f"sqlite:///{tmp_path / 'none.db'}", csvc=Csvc.load())
     assert not (tmp_path / "none.db").exists()
 
 
@@ -116,7 +117,9 @@ def test_init_never_overwrites(store: Store) -> None:
     from csvc_core.store import init_store
 
     with raises_worded(OperationFailed, "already"):
-        init_store(store.location.url, org="X", sector="police", user="x", passphrase=PASSPHRASE)
+        init_store(
+            store.location.url, org="X", sector="police", user="x", passphrase=PASSPHRASE, csvc=Csvc.load()
+        )
 
 
 def test_a_full_disk_refuses_the_write_and_keeps_the_store(

@@ -6,7 +6,8 @@ import attrs
 
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Tier
-from csvc_core.store import StoreSession
+from csvc_core.store import Store, StoreSession, open_store
+from tests.support.constants import PASSPHRASE
 from tests.support.stores import grid
 
 
@@ -25,18 +26,19 @@ class UpgradedCatalogue(Csvc):
         return self.instrument(instrument_id, sector)
 
 
-def test_reread_after_upgrade_gives_the_original_result(session: StoreSession) -> None:
+def test_reread_after_upgrade_gives_the_original_result(store: Store, session: StoreSession) -> None:
     case_id = session.new_case("Dossier")
     stored = session.assess(case_id, "csvc-grid", grid(separation="yes"))
     assert stored.result.level == "elevated"
 
-    session.csvc = UpgradedCatalogue(session.csvc.pm)
-    upgraded_now = session.csvc.assess("csvc-grid", grid(separation="yes"), sector="shelter")
-    assert upgraded_now.instrument.version == "2.0" and upgraded_now.level != "elevated"
+    upgraded = UpgradedCatalogue(session.csvc.pm)
+    with open_store(store.location.url, csvc=upgraded) as again, again.unlock("alice", PASSPHRASE) as later:
+        upgraded_now = later.csvc.assess("csvc-grid", grid(separation="yes"), sector="shelter")
+        assert upgraded_now.instrument.version == "2.0" and upgraded_now.level != "elevated"
 
-    reread = session.reread_assessment(stored.id)
-    assert reread.instrument.version == "1.0"
-    assert reread.to_json() == {**stored.result.to_json()}
-    assert session.stored_result(stored.id) == stored.result.to_json()
-    [summary] = session.case(case_id).assessments
-    assert (summary.instrument_version, summary.level) == ("1.0", "elevated")
+        reread = later.reread_assessment(stored.id)
+        assert reread.instrument.version == "1.0"
+        assert reread.to_json() == {**stored.result.to_json()}
+        assert later.stored_result(stored.id) == stored.result.to_json()
+        [summary] = later.case(case_id).assessments
+        assert (summary.instrument_version, summary.level) == ("1.0", "elevated")

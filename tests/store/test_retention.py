@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import AccessDenied, Contact, Store, StoreSession, open_store
 from csvc_core.store.schema import assessments, cases, protagonists
 from csvc_core.testing import raises_worded
@@ -98,7 +99,7 @@ def test_backup_during_concurrent_writes(
     errors: list[BaseException] = []
 
     def writer() -> None:
-        other = open_store(sqlite_url)
+        other = open_store(sqlite_url, csvc=Csvc.load())
         try:
             writing = other.unlock("alice", PASSPHRASE)
             while not stop.is_set():
@@ -123,7 +124,7 @@ def test_backup_during_concurrent_writes(
     assert not errors, errors
     assert len(written) >= 3
     monkeypatch.setenv("CSVC_AUDIT_KEY", store.key_path.read_text().strip())
-    copy = open_store(f"sqlite:///{destination}")
+    copy = open_store(f"sqlite:///{destination}", csvc=Csvc.load())
     try:
         assert not copy.read_only
         assert copy.anchor_path == Path(f"{destination}.audit-anchor")
@@ -205,7 +206,8 @@ def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch
             user="u",
             passphrase=PASSPHRASE,
             kdf=FAST_KDF,
+            csvc=Csvc.load(),
         )
     assert not (tmp_path / "csvc.db").exists()
     with raises_worded(OperationFailed, "network file system"):
-        open_store(f"sqlite:///{tmp_path / 'csvc.db'}")
+        open_store(f"sqlite:///{tmp_path / 'csvc.db'}", csvc=Csvc.load())

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.sharing.reasons import Refused
 from csvc_core.store import AccessDenied, Store, StoreSession, init_store
 from csvc_core.testing import raises_worded
@@ -49,6 +50,7 @@ def first_both(store_url: str) -> Iterator[tuple[Store, StoreSession]]:
             passphrase=PASSPHRASE,
             role="worker+admin",
             kdf=FAST_KDF,
+            csvc=Csvc.load(),
         ) as store,
         store.unlock("alice", PASSPHRASE) as alice,
     ):

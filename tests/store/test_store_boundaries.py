@@ -1,5 +1,5 @@
 """The store's modules hold one idea each: the partnership in modules by what they keep, the people and their
-passphrase rule in people.py."""
+passphrase rule in people.py; the store is given the framework by whoever opens it, and never loads it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from csvc_core.errors import BadInput
-from csvc_core.store import crypto, people
-from tests.support.constants import ROOT
+from csvc_core.framework import Csvc
+from csvc_core.store import Store, crypto, open_store, people
+from tests.support.constants import PASSPHRASE, ROOT
 
 STORE = ROOT / "csvc_core" / "store"
 MODULES = ("consents", "disclosures", "handovers", "received", "communications", "partners")
@@ -46,3 +47,45 @@ def test_a_short_passphrase_or_an_unknown_role_is_refused_by_name() -> None:
     with pytest.raises(BadInput) as role:
         people.user_row("u", "o", "Iris", "chief", "une phrase assez longue", crypto.KdfParams(), None)
     assert role.value.key == "error.store.unknown_role" and "chief" in role.value.text("en")
+
+
+def calls_of_load(path: Path) -> list[int]:
+    """The lines of ``path`` that call ``Csvc.load()``."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "load"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "Csvc"
+    ]
+
+
+def test_the_store_never_loads_the_framework_itself() -> None:
+    loading = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted(STORE.rglob("*.py"))
+        if (lines := calls_of_load(path))
+    }
+    assert loading == {}
+
+
+def test_no_test_swaps_the_framework_of_an_open_session() -> None:
+    swapped = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Attribute) and target.attr == "csvc"
+    ]
+    assert swapped == []
+
+
+def test_a_session_assesses_with_the_framework_its_store_was_opened_with(store: Store) -> None:
+    given = Csvc(Csvc.load().pm)
+    with open_store(store.location.url, csvc=given) as opened, opened.unlock("alice", PASSPHRASE) as session:
+        assert session.csvc is given
+        stored = session.assess(session.new_case("Dossier"), "csvc-grid", {"answers": {"separation": "yes"}})
+    assert stored.result.level == "elevated"

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from csvc_core.errors import OperationFailed
+from csvc_core.framework import Csvc
 from csvc_core.store import AccessDenied, Store, migrate, open_store
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, users
@@ -48,7 +49,7 @@ def revision_of(url: str) -> str | None:
 def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: Store, store_url: str) -> None:
     case_id = make_older(store)
     with pytest.raises(OperationFailed, match="csvc store upgrade"):
-        open_store(store_url)
+        open_store(store_url, csvc=Csvc.load())
     with pytest.raises(LoginRefused):
         upgrade_store(store_url, "alice", "pas la bonne phrase")
     with pytest.raises(AccessDenied):
@@ -64,7 +65,7 @@ def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: St
     else:
         assert report.backup is None
 
-    upgraded = open_store(store_url)
+    upgraded = open_store(store_url, csvc=Csvc.load())
     try:
         session = upgraded.unlock("alice", PASSPHRASE)
         assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"

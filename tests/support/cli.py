@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from csvc_core.store import init_store
-from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.constants import PASSPHRASE
+from tests.support.stores import new_store
 
 
 def run_csvc(
@@ -42,7 +42,5 @@ def initialised(tmp_path: Path, url: str, *, via_cli: bool) -> dict[str, str]:
         )
         assert done.returncode == 0, done.stderr
     else:
-        init_store(
-            url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-        ).close()
+        new_store(url).close()
     return env

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from csvc_core.framework import Csvc
 from csvc_core.store import Contact, Store, StoreSession, init_store
 from csvc_core.store.schema import audit_log
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
@@ -19,7 +20,13 @@ from tests.support.postgres import PostgresServer
 def new_store(url: str) -> Store:
     """A new store at ``url``: Maison Aurore, a shelter, administered by alice."""
     return init_store(
-        url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+        url,
+        org="Maison Aurore",
+        sector="shelter",
+        user="alice",
+        passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
+        csvc=Csvc.load(),
     )
 
 
@@ -106,14 +113,7 @@ def _url(kind: str, tmp_path: Path, name: str, request: pytest.FixtureRequest) -
 def stores(
     tmp_path: Path, store_kinds: tuple[str, str], request: pytest.FixtureRequest
 ) -> Iterator[tuple[Store, Store]]:
-    shelter = init_store(
-        _url(store_kinds[0], tmp_path, "a", request),
-        org="Maison Aurore",
-        sector="shelter",
-        user="alice",
-        passphrase=PASSPHRASE,
-        kdf=FAST_KDF,
-    )
+    shelter = new_store(_url(store_kinds[0], tmp_path, "a", request))
     police = init_store(
         _url(store_kinds[1], tmp_path, "b", request),
         org="Police Boréale",
@@ -121,6 +121,7 @@ def stores(
         user="bruno",
         passphrase=PASSPHRASE,
         kdf=FAST_KDF,
+        csvc=Csvc.load(),
     )
     yield shelter, police
     shelter.close()

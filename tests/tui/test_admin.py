@@ -12,6 +12,7 @@ from csvc_tui.screens.consent import ShareForm
 from csvc_tui.screens.disclosure import DisclosureForm
 from textual.widgets import Input, OptionList
 
+from csvc_core.framework import Csvc
 from csvc_core.store import Store, open_store
 from csvc_core.store.people import LoginRefused
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE, UNLOCKED
@@ -37,7 +38,7 @@ async def test_first_run_asks_her_role_and_may_keep_her_to_administering(
         await pilot.press(*PASSPHRASE, "enter", *PASSPHRASE, "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), timeout=30)
         await wait_for(pilot, lambda: "a : admin" in screen_text(app))  # she administers
-    with open_store(store_url).unlock("alice", PASSPHRASE) as alice:
+    with open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE) as alice:
         assert (alice.actor.role, alice.actor.administers) == ("admin", True)
 
 

@@ -11,6 +11,7 @@ from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.result import ResultScreen
 from textual.widgets import Static
 
+from csvc_core.framework import Csvc
 from csvc_core.store import open_store
 from tests.support.constants import CANARY, PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
@@ -37,7 +38,7 @@ async def test_first_run_creates_the_store_then_shows_the_cases(make_app: Any, s
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen), timeout=30)
         await wait_for(pilot, lambda: "Maison Aurore" in screen_text(app))
-    session = open_store(store_url).unlock("alice", PASSPHRASE)
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
     assert (session.actor.sector, session.actor.role, session.actor.administers) == (
         "shelter",
         "worker",
@@ -147,7 +148,7 @@ async def test_a_whole_assessment_from_the_keyboard(make_app: Any, store: Any, s
         assert "Aggravé" in text and "par paliers" in text
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is case)
-    session = open_store(store_url).unlock("alice", PASSPHRASE)
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
     detail = session.case(case.case_id, reveal=True, results=True)
     assert detail.summary.label == CANARY
     [assessment] = detail.assessments
@@ -196,7 +197,7 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_not_off
         await wait_for(pilot, lambda: app.screen is case)
         history = case.query_one("#case-assessments", Static)  # below the actions: read, not on screen
         await wait_for(pilot, lambda: "rehaussé : Modéré → Imminent" in str(history.content))
-    session = open_store(store_url).unlock("alice", PASSPHRASE)
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
     detail = session.case(case.case_id, results=True)
     [stored] = detail.assessments
     assert (stored.computed_level, stored.level, stored.overridden) == ("moderate", "imminent", True)

@@ -10,6 +10,7 @@ from csvc_tui.screens.ask import AskText
 from csvc_tui.screens.info import HelpScreen
 from textual.widgets import Input, Static
 
+from csvc_core.framework import Csvc
 from csvc_core.store import open_store
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
@@ -49,7 +50,7 @@ async def test_an_outcome_is_recorded_from_the_case_screen(make_app: Any, store:
         await wait_for(pilot, lambda: app.screen is case and "Violence physique" in screen_text(app))
         assert "selon un rapport de police" in screen_text(app)
 
-    session = open_store(store_url).unlock("alice", PASSPHRASE)
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
     [outcome] = session.case(case.case_id, reveal=True).outcomes
     assert (outcome.kind, outcome.source, outcome.note, outcome.by) == (
         "physical_violence",

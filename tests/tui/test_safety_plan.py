@@ -11,6 +11,7 @@ from csvc_tui.screens.info import HelpScreen
 from csvc_tui.screens.tool import ToolScreen
 from textual.widgets import Input, Static
 
+from csvc_core.framework import Csvc
 from csvc_core.store import init_store, open_store
 from tests.support.constants import FAST_KDF, PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
@@ -54,7 +55,7 @@ async def test_the_plan_is_edited_saved_in_the_case_and_printed(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is case)
 
-    session = open_store(store_url).unlock("alice", PASSPHRASE)
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
     record = session.case_tool(case.case_id, "safety-plan")
     first = record.content["sections"]["at_home"]["danger_signs"]
     assert first == {"answer": ANSWER, "status": "in_place"}
@@ -84,7 +85,13 @@ async def test_leaving_with_changes_not_saved_asks_twice(make_app: Any, store: A
 async def test_a_police_officer_is_not_offered_the_shelters_plan(make_app: Any, store_url: str) -> None:
     """The plan is the shelter's tool: another sector's staff see no key for it, and o does nothing."""
     police = init_store(
-        store_url, org="Poste Fictif", sector="police", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+        store_url,
+        org="Poste Fictif",
+        sector="police",
+        user="alice",
+        passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
+        csvc=Csvc.load(),
     )
     police.close()
     app = make_app(environ=UNLOCKED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from csvc_core.framework import Csvc
 from csvc_core.store import open_store
 from tests.support.constants import PASSPHRASE
 from tests.support.terminal import NEEDS_TMUX, csvc_terminal
@@ -46,7 +47,7 @@ def test_the_first_person_sets_up_her_shelter_then_adds_a_colleague(store_url: s
         terminal.quit()
     finally:
         terminal.close()
-    with open_store(store_url).unlock("berthe", PASSPHRASE) as berthe:
+    with open_store(store_url, csvc=Csvc.load()).unlock("berthe", PASSPHRASE) as berthe:
         assert (berthe.actor.org_name, berthe.actor.role, berthe.actor.administers) == (
             "Maison Aurore",
             "worker",

@@ -140,7 +140,7 @@ class Workspace:
         sectors = self.csvc.sectors
         choices = [
             (sectors[s].name.get(language()) if s in sectors else _(f"sector.{s}"), s)
-            for s in known_sectors()
+            for s in known_sectors(self.csvc)
         ]
         return sorted(choices)
 
@@ -151,6 +151,7 @@ class Workspace:
         with self._lock:
             store = init_store(
                 self.store_url,
+                csvc=self.csvc,
                 org=org,
                 sector=sector,
                 user=user,
@@ -175,13 +176,12 @@ class Workspace:
         from csvc_core.store.opening import open_store
 
         with self._lock:
-            store = self._store if self._store is not None else open_store(self.store_url)
+            store = self._store if self._store is not None else open_store(self.store_url, csvc=self.csvc)
             self._open(store, user, passphrase)
 
     def _open(self, store: Any, user: str, passphrase: str) -> None:
         session = store.unlock(user, passphrase)
         self._store = store
-        session.csvc = self.csvc
         self.session = session
         self.user_name = user
         self._resume = []
