@@ -265,6 +265,20 @@ def case_compromission(
     )
 
 
+def answers_event(
+    event_occurred_at: datetime, event_recorded_at: datetime, assessed_at: datetime, confirmed_at: datetime
+) -> bool:
+    """Whether an assessment answers a case event: confirmed once the event was recorded, and assessing the
+    situation on or after the day it happened. An event no assessment answers stays open."""
+    return confirmed_at >= event_recorded_at and assessed_at >= event_occurred_at
+
+
+def case_due(level: CaseCompromission, open_events_recorded: Iterable[datetime]) -> datetime | None:
+    """When the case is due for an assessment: the earliest re-assessment date of its standing assessments,
+    or the day an event still open was recorded, whichever comes first (None: nothing asks for one)."""
+    dates = [date for date in (level.reassess_by, *open_events_recorded) if date is not None]
+    return min(dates) if dates else None
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

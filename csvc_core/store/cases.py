@@ -10,7 +10,14 @@ from typing import Any
 import attrs
 from sqlalchemy import Row, func, insert, select, update
 
-from csvc_core.compromission import AssessmentRecord, CaseCompromission, Closure, case_compromission
+from csvc_core.compromission import (
+    AssessmentRecord,
+    CaseCompromission,
+    Closure,
+    answers_event,
+    case_compromission,
+    case_due,
+)
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.model import PROTAGONISTS
 from csvc_core.store import carried, keyring
@@ -454,13 +461,11 @@ def level_state(tx: Tx, case_id: str, factors: dict[str, tuple[str, ...]] | None
         select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.recorded_at.desc())
     ):
         answered = any(
-            row.confirmed_at >= event.recorded_at and row.assessed_at >= event.occurred_at for row in rows
+            answers_event(event.occurred_at, event.recorded_at, row.assessed_at, row.confirmed_at)
+            for row in rows
         )
         events.append((event, not answered))
-    dates = [
-        date for date in (level.reassess_by, *(e.recorded_at for e, is_open in events if is_open)) if date
-    ]
-    reassess_by = min(dates) if dates else None
+    reassess_by = case_due(level, [event.recorded_at for event, is_open in events if is_open])
     return LevelState(level, rows, tuple(events), reassess_by)
 
 
