@@ -120,12 +120,13 @@ def _facts(
 ) -> tuple[list[CaseFacts], datetime, datetime]:
     """The destination and the period checked, then the facts of the cases the user sees, and the period."""
     from csvc_core.outputfiles import check_destination
+    from csvc_core.stats.gather import session_facts
 
     if output is not None:
         check_destination(Path(output))
     period_start, period_end = _period(start, end)
     with unlocked(store_url, user_name, lang) as session:
-        return session.statistics_facts(), period_start, period_end
+        return session_facts(session), period_start, period_end
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -10,6 +11,16 @@ from csvc_core.stats.facts import ActionFacts, AssessmentFacts, CaseFacts, Outco
 from csvc_core.store.access import case_scope, require
 from csvc_core.store.context import Tx
 from csvc_core.store.schema import action_history, actions, assessments, case_outcomes, cases
+
+if TYPE_CHECKING:
+    from csvc_core.store.session import StoreSession
+
+
+def session_facts(session: StoreSession) -> list[CaseFacts]:
+    """The de-identified facts of every case the session's user sees (nothing is decrypted), in one
+    transaction."""
+    with session.transaction() as tx:
+        return gather(tx)
 
 
 def gather(tx: Tx) -> list[CaseFacts]:

@@ -73,7 +73,6 @@ from csvc_core.store.schema import actions, organisations, users
 
 if TYPE_CHECKING:
     from csvc_core.exchange.keys import ExchangeKey
-    from csvc_core.stats.facts import CaseFacts
 
 
 def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
@@ -180,6 +179,11 @@ class StoreSession:
             self.lock()
             raise SessionExpired(key="error.store.session_expired", user=self.actor.name)
         return self.store.transaction(self.actor, self._keys, self.engine)
+
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """One transaction as this user, for a feature given the session rather than forwarded to by it
+        (statistics): refused, like every call, once the session is locked or has expired."""
+        return self._tx()
 
     def lock(self) -> None:
         """Forget her keys: every later call fails until the user unlocks again."""
@@ -771,9 +775,3 @@ class StoreSession:
                 tx.audit("exchange.import.refused", None, reason=type(exc).__name__)
             raise
 
-    def statistics_facts(self) -> list[CaseFacts]:
-        """The de-identified facts of every case this user sees (nothing is decrypted), audited."""
-        from csvc_core.stats.gather import gather
-
-        with self._tx() as tx:
-            return gather(tx)
