@@ -63,6 +63,7 @@ def export(
 ) -> None:
     """Exporter un dossier / Export one case as a sealed package."""
     from csvc_core.exchange.content import check_categories
+    from csvc_core.exchange.transfer import export_file
     from csvc_core.i18n import t
     from csvc_core.outputfiles import check_destination
 
@@ -71,7 +72,7 @@ def export(
     key = _key(key_path)
     passphrase = None if key is not None else _package_passphrase(user_name, lang)
     with unlocked(store_url, user_name, lang) as session:
-        package_id = session.export_case(case_id, Path(output), chosen, key=key, passphrase=passphrase)
+        package_id = export_file(session, case_id, Path(output), chosen, key=key, passphrase=passphrase)
     click.echo(t("exchange.exported", lang, case=case_id, path=output, id=package_id))
 
 
@@ -85,6 +86,7 @@ def import_(
 ) -> None:
     """Importer un paquet / Import a package into the current store (verified first; nothing half-done)."""
     from csvc_core.exchange.package import read_header
+    from csvc_core.exchange.transfer import import_file
     from csvc_core.i18n import t
     from csvc_core.inputfiles import PACKAGE_MAX_BYTES, read_limited
 
@@ -93,7 +95,7 @@ def import_(
     key = _key(key_path)
     passphrase = _package_passphrase(user_name, lang) if key is None else None
     with unlocked(store_url, user_name, lang) as session:
-        outcome = session.import_package(data, package, key=key, passphrase=passphrase, lang=lang)
+        outcome = import_file(session, data, package, key=key, passphrase=passphrase, lang=lang)
     added = outcome["added"]
     if any(added.values()):
         counts = ", ".join(

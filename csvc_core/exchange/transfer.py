@@ -2,18 +2,70 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from csvc_core.errors import BadInput
 from csvc_core.exchange.content import case_content
 from csvc_core.exchange.importing import import_content
 from csvc_core.exchange.keys import ExchangeKey
-from csvc_core.exchange.package import seal
+from csvc_core.exchange.package import open_package, seal
 from csvc_core.framework import Csvc
 from csvc_core.outputfiles import check_destination, write_beside
 from csvc_core.store.context import Tx
 from csvc_core.store.schema import organisations
+
+if TYPE_CHECKING:
+    from csvc_core.store.session import StoreSession
+
+
+def export_file(
+    session: StoreSession,
+    case_id: str,
+    destination: Path,
+    categories: tuple[str, ...],
+    *,
+    key: ExchangeKey | None = None,
+    passphrase: str | None = None,
+) -> str:
+    """Write one case as a sealed package at ``destination`` as the session's user (see docs/exchange.md);
+    returns the package id. Nothing is left behind when it fails."""
+    temporary: Path | None = None
+    try:
+        with session.transaction() as tx:
+            package_id, temporary = export_case(
+                tx, session.store.store_id, case_id, destination, categories, key=key, passphrase=passphrase
+            )
+        os.replace(temporary, destination)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+    return package_id
+
+
+def import_file(
+    session: StoreSession,
+    data: bytes,
+    name: str,
+    *,
+    key: ExchangeKey | None = None,
+    passphrase: str | None = None,
+    lang: str = "fr",
+) -> dict[str, Any]:
+    """Verify a package, then write what is new of its case in one of the session's transactions, with the
+    session's framework; a refusal is audited."""
+    try:
+        keys = {key.id: key} if key else {}
+        header, content = open_package(data, name, keys=keys, passphrase=passphrase)
+        with session.transaction() as tx:
+            return import_package(tx, session.csvc, header, content, name, lang)
+    except BadInput as exc:
+        with session.transaction() as tx:
+            tx.audit("exchange.import.refused", None, reason=type(exc).__name__)
+        raise
 
 
 def export_case(

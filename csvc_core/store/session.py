@@ -7,18 +7,17 @@ transaction as its change, and raises :class:`~csvc_core.errors.BadInput` (exit 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Collection, Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import OperationFailed
 from csvc_core.events import CaseEvent, EventKind
 from csvc_core.framework import Csvc, HookError
 from csvc_core.model import Result
@@ -70,9 +69,6 @@ from csvc_core.store.records import (
     UserInfo,
 )
 from csvc_core.store.schema import actions, organisations, users
-
-if TYPE_CHECKING:
-    from csvc_core.exchange.keys import ExchangeKey
 
 
 def unlock(store: Store, user_name: str, passphrase: str) -> StoreSession:
@@ -182,7 +178,7 @@ class StoreSession:
 
     def transaction(self) -> AbstractContextManager[Tx]:
         """One transaction as this user, for a feature given the session rather than forwarded to by it
-        (statistics): refused, like every call, once the session is locked or has expired."""
+        (statistics, exchange): refused, like every call, once the session is locked or has expired."""
         return self._tx()
 
     def lock(self) -> None:
@@ -726,52 +722,3 @@ class StoreSession:
             require(tx.actor, "case.read")
             readable_case(tx.connection, tx.actor, case_id)
             tx.audit("case.print", case_id, kind=kind, format=fmt, fields=fields)
-
-    def export_case(
-        self,
-        case_id: str,
-        destination: Path,
-        categories: tuple[str, ...],
-        *,
-        key: ExchangeKey | None = None,
-        passphrase: str | None = None,
-    ) -> str:
-        """Write one case as a sealed package (see docs/exchange.md); returns the package id."""
-        from csvc_core.exchange.transfer import export_case
-
-        temporary: Path | None = None
-        try:
-            with self._tx() as tx:
-                package_id, temporary = export_case(
-                    tx, self.store.store_id, case_id, destination, categories, key=key, passphrase=passphrase
-                )
-            os.replace(temporary, destination)
-        except BaseException:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
-            raise
-        return package_id
-
-    def import_package(
-        self,
-        data: bytes,
-        name: str,
-        *,
-        key: ExchangeKey | None = None,
-        passphrase: str | None = None,
-        lang: str = "fr",
-    ) -> dict[str, Any]:
-        """Verify a package, then write what is new of its case in one transaction; a refusal is audited."""
-        from csvc_core.exchange.package import open_package
-        from csvc_core.exchange.transfer import import_package
-
-        try:
-            keys = {key.id: key} if key else {}
-            header, content = open_package(data, name, keys=keys, passphrase=passphrase)
-            with self._tx() as tx:
-                return import_package(tx, self.csvc, header, content, name, lang)
-        except BadInput as exc:
-            with self._tx() as tx:
-                tx.audit("exchange.import.refused", None, reason=type(exc).__name__)
-            raise
-

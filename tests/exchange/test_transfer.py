@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.exchange.keys import new_key
 from csvc_core.exchange.package import open_package, seal
+from csvc_core.exchange.transfer import export_file, import_file
 from csvc_core.store.schema import action_history, actions, assessments, audit_log, case_events, cases
 from csvc_core.testing import raises_worded
 from tests.support.constants import CANARY, PASSPHRASE
@@ -56,12 +57,12 @@ def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp
     case_id = filled_case(a)
     package = tmp_path / "out" / "case.csvc"
     package.parent.mkdir()
-    package_id = a.export_case(
-        case_id, package, ("assessment", "safety_plan", "history", "identity"), key=KEY
+    package_id = export_file(
+        a, case_id, package, ("assessment", "safety_plan", "history", "identity"), key=KEY
     )
     assert stat.S_IMODE(os.stat(package).st_mode) == 0o600
     assert CANARY.encode() not in package.read_bytes()  # sealed
-    outcome = b.import_package(package.read_bytes(), "case.csvc", key=KEY)
+    outcome = import_file(b, package.read_bytes(), "case.csvc", key=KEY)
     assert outcome["added"]["assessments"] == 2 and outcome["added"]["events"] == 1
     original, copy = a.case(case_id, results=True), b.case(case_id, results=True, reveal=True)
     assert copy.compromission == original.compromission == 4
@@ -92,17 +93,17 @@ def test_importing_twice_adds_nothing_and_a_later_package_adds_what_is_new(store
     a, b = sessions
     case_id = filled_case(a)
     first = tmp_path / "1.csvc"
-    a.export_case(case_id, first, ("assessment", "safety_plan", "history"), key=KEY)
-    b.import_package(first.read_bytes(), "1.csvc", key=KEY)
+    export_file(a, case_id, first, ("assessment", "safety_plan", "history"), key=KEY)
+    import_file(b, first.read_bytes(), "1.csvc", key=KEY)
     before = counts(police)
-    again = b.import_package(first.read_bytes(), "1.csvc", key=KEY)
+    again = import_file(b, first.read_bytes(), "1.csvc", key=KEY)
     assert not any(again["added"].values()) and counts(police) == before
     a.assess(
         case_id, "csvc-grid", {"assessed_at": "2026-03-09T10:00:00-05:00", "answers": {"stalking": "yes"}}
     )
     second = tmp_path / "2.csvc"
-    a.export_case(case_id, second, ("assessment", "safety_plan", "history"), key=KEY)
-    later = b.import_package(second.read_bytes(), "2.csvc", key=KEY)
+    export_file(a, case_id, second, ("assessment", "safety_plan", "history"), key=KEY)
+    later = import_file(b, second.read_bytes(), "2.csvc", key=KEY)
     assert later["added"]["assessments"] == 1 and later["added"]["case"] == 0
     assert counts(police)["assessments"] == before["assessments"] + 1
 
@@ -127,11 +128,11 @@ def test_an_altered_or_truncated_package_is_refused_and_nothing_imported(stores,
     _, police = stores
     a, b = sessions
     path = tmp_path / "case.csvc"
-    a.export_case(filled_case(a), path, ("assessment", "safety_plan", "history"), key=KEY)
+    export_file(a, filled_case(a), path, ("assessment", "safety_plan", "history"), key=KEY)
     before = counts(police)
     for what, data in tamperings(path.read_bytes()).items():
         with raises_worded(BadInput, "nothing imported"):
-            b.import_package(data, "case.csvc", key=KEY)
+            import_file(b, data, "case.csvc", key=KEY)
         assert counts(police) == before, what
     refused = [action for action, _ in audit_actions(police) if action == "exchange.import.refused"]
     assert len(refused) == 4
@@ -142,13 +143,13 @@ def test_a_package_whose_levels_do_not_reread_is_refused_whole(stores, sessions,
     _, police = stores
     a, b = sessions
     path = tmp_path / "case.csvc"
-    a.export_case(filled_case(a), path, ("assessment", "safety_plan"), key=KEY)
+    export_file(a, filled_case(a), path, ("assessment", "safety_plan"), key=KEY)
     header, content = open_package(path.read_bytes(), "case.csvc", keys={KEY.id: KEY})
     content["assessments"][0]["level"] = "imminent"  # the first one computes 'moderate'
     forged = seal(content, {k: header[k] for k in ("package_id", "created_at", "sender")}, key=KEY)
     before = counts(police)
     with raises_worded(BadInput, r"\$\.assessments\[0\]: re-read with its instrument it gives level"):
-        b.import_package(forged, "forged.csvc", key=KEY)
+        import_file(b, forged, "forged.csvc", key=KEY)
     assert counts(police) == before
 
 
@@ -156,7 +157,7 @@ def test_only_the_chosen_categories_travel(stores, sessions, tmp_path: Path):
     a, b = sessions
     case_id = filled_case(a)
     path = tmp_path / "min.csvc"
-    a.export_case(case_id, path, ("assessment",), passphrase=PASSPHRASE)
+    export_file(a, case_id, path, ("assessment",), passphrase=PASSPHRASE)
     _, content = open_package(path.read_bytes(), "min.csvc", passphrase=PASSPHRASE)
     assert set(content) == {"content_version", "categories", "case", "instruments", "assessments"}
     assert content["case"]["label"] is None
@@ -164,7 +165,7 @@ def test_only_the_chosen_categories_travel(stores, sessions, tmp_path: Path):
     assert (
         "514 555-0199" not in text and f"départ de {CANARY}" not in text and f"fait avec {CANARY}" not in text
     )
-    b.import_package(path.read_bytes(), "min.csvc", passphrase=PASSPHRASE)
+    import_file(b, path.read_bytes(), "min.csvc", passphrase=PASSPHRASE)
     copy = b.case(case_id, reveal=True)
     assert copy.summary.label.startswith(f"Dossier {case_id} reçu de Maison Aurore")
     assert copy.actions == () and copy.events == () and copy.protagonists == ()
@@ -180,16 +181,16 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     a, b = sessions
     path = tmp_path / "case.csvc"
     case_id = filled_case(a)
-    a.export_case(case_id, path, ("assessment",), key=KEY)
-    b.import_package(path.read_bytes(), "case.csvc", key=KEY)
+    export_file(a, case_id, path, ("assessment",), key=KEY)
+    import_file(b, path.read_bytes(), "case.csvc", key=KEY)
     # the same package back into the sender's own store: its own case, nothing new, nothing doubled
-    assert not any(a.import_package(path.read_bytes(), "case.csvc", key=KEY)["added"].values())
+    assert not any(import_file(a, path.read_bytes(), "case.csvc", key=KEY)["added"].values())
     # another organisation sharing the police store may not take the case over by importing it
     b.add_organisation("Santé Claire", "health", admin="chloe", passphrase=PASSPHRASE, kdf=FAST_KDF)
     chloe = police.unlock("chloe", PASSPHRASE)
     before = counts(police)
     with raises_worded(OperationFailed, "under another organisation; nothing imported"):
-        chloe.import_package(path.read_bytes(), "case.csvc", key=KEY)
+        import_file(chloe, path.read_bytes(), "case.csvc", key=KEY)
     assert counts(police) == before
     chloe.lock()
 
@@ -202,7 +203,8 @@ def test_real_package_and_content_validate_against_the_export_schema(stores, ses
 
     a, _ = sessions
     path = tmp_path / "case.csvc"
-    a.export_case(
+    export_file(
+        a,
         filled_case(a),
         path,
         ("assessment", "safety_plan", "history", "identity", "contact", "safe_contact"),

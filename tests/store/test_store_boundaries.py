@@ -1,5 +1,6 @@
 """The store's modules hold one idea each: the partnership in modules by what they keep, the people and their
-passphrase rule in people.py; the store is given the framework by whoever opens it, and never loads it."""
+passphrase rule in people.py; the store is given the framework by whoever opens it, and never loads it; a
+feature that only needs a session takes one instead of adding forwarders to it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from csvc_core.errors import BadInput
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, crypto, open_store, people
+from csvc_core.store import Store, StoreSession, crypto, open_store, people
 from tests.support.constants import PASSPHRASE, ROOT
 
 STORE = ROOT / "csvc_core" / "store"
@@ -89,3 +90,8 @@ def test_a_session_assesses_with_the_framework_its_store_was_opened_with(store: 
         assert session.csvc is given
         stored = session.assess(session.new_case("Dossier"), "csvc-grid", {"answers": {"separation": "yes"}})
     assert stored.result.level == "elevated"
+
+
+def test_exchange_and_statistics_take_the_session_rather_than_extending_it() -> None:
+    forwarders = ("export_case", "import_package", "statistics_facts")
+    assert [name for name in forwarders if hasattr(StoreSession, name)] == []
