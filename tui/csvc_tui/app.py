@@ -68,7 +68,7 @@ class CsvcApp(App[None]):
         self.workspace = workspace
         self.clock = clock
         self.last_activity = clock()
-        self._gate, self._home = self.fresh(GateScreen), self.fresh(CasesScreen)
+        self._gate, self._home = GateScreen, CasesScreen
         self.add_mode(LOCKED, self._gate)
         self.add_mode(WORK, self._home)
         if settings.keymap:
@@ -77,21 +77,6 @@ class CsvcApp(App[None]):
             self.register_theme(theme)
         if settings.theme == CONTRAST:
             self.theme = CONTRAST
-
-    def fresh(self, screen_type: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
-        """A mode's screen, made when the mode first shows: with the styles as they are at that moment.
-
-        Textual restyles the whole app when a mode's screen first shows (every style sheet parsed again, in
-        case the theme changed since the screen was made): this one is made at that very moment, so it is
-        marked up to date and spared that second parse of every source.
-        """
-
-        def make() -> Screen[None]:
-            screen = screen_type()
-            screen._css_update_count = self._css_update_count
-            return screen
-
-        return make
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.check_inactivity, name="inactivity-lock")
@@ -397,14 +382,14 @@ class CsvcApp(App[None]):
         yield SystemCommand(_("palette.contrast"), _("palette.contrast_help"), self.action_toggle_contrast)
 
     def _fatal_error(self) -> None:
-        """An unexpected error: print a traceback WITHOUT local variables (they may hold case data)."""
-        from rich.segment import Segments
+        """An unexpected error: print a traceback WITHOUT local variables (they may hold case data).
+
+        Textual's own traceback shows them and offers no public switch: this override is the one place the
+        app reaches into Textual, and it leaves through the public :meth:`panic`."""
         from rich.traceback import Traceback
 
         self.bell()
-        traceback = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
+        self.panic(Traceback(show_locals=False, width=None))
 
 
 def build_app(

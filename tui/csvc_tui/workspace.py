@@ -20,8 +20,8 @@ from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Result
 from csvc_tui.form import FormState
+from csvc_tui.records import CaseRow
 from csvc_tui.text import _, language
-from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -13,8 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from csvc_tui.keys import bind
+from csvc_tui.records import CaseRow
 from csvc_tui.text import _
-from csvc_tui.widgets.case_table import CaseRow, CaseTable
+from csvc_tui.widgets.case_table import CaseTable
 from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
