@@ -11,7 +11,6 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.message_pump import _MessagePumpMeta  # the metaclass of every screen: no public name
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -45,7 +44,7 @@ class Choice(Select[str]):
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
-        yield ChoiceOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield ChoiceOverlay().data_bind(compact=Select.compact)
 
 
 def choice(choices: Iterable[tuple[str, str]], widget_id: str, value: str | None = None) -> Select[str]:
@@ -98,12 +97,12 @@ class SharingPart(Screen[Any]):
         return self.csvc_app.workspace.sharing
 
 
-class AbstractScreenMeta(_MessagePumpMeta, ABCMeta):
-    """Textual's metaclass and the abstract methods' check together: a screen that leaves one of them
-    undefined cannot be made."""
+class AbstractScreenMeta(type(Screen), ABCMeta):  # type: ignore[misc]
+    """Textual's metaclass (reached through a screen: it has no public name) and the abstract methods' check
+    together: a screen that leaves one of them undefined cannot be made."""
 
 
-class SharingForm(SharingPart, metaclass=AbstractScreenMeta):
+class SharingForm(SharingPart, metaclass=AbstractScreenMeta):  # type: ignore[metaclass]  # mypy: see above
     """Base of the consent, share and disclosure forms: ``submit`` on Ctrl+S, Escape leaves."""
 
     DEFAULT_CSS = """
