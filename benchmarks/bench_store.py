@@ -15,10 +15,10 @@ memory of the three calls is measured with ``tracemalloc``. The synthetic store 
 person's data.
 
 On PostgreSQL (``CSVC_BENCH_POSTGRES=postgresql://USER@HOST:PORT/DB``, a database this user may create
-databases from; else the throw-away server the tests start, ``tests/store/postgres.py``) the same measures run
-on a fresh database, dropped afterwards, then the three reads by 1, 4 and 16 sessions at once (threads, each
-with its own connection and unlocked session): median and p95 of each read, reads per second of the whole,
-beside raw SQL on as many plain connections, and how much reads per second grow from 1 to 16 sessions.
+databases from; else the throw-away server the tests start, ``tests/support/postgres.py``) the same measures
+run on a fresh database, dropped afterwards, then the three reads by 1, 4 and 16 sessions at once (threads,
+each with its own connection and unlocked session): median and p95 of each read, reads per second of the
+whole, beside raw SQL on as many plain connections, and how much reads per second grow from 1 to 16 sessions.
 
 ``--quick`` builds 200 cases and makes 4 rounds of the three reads per session: it checks that everything
 runs (the test suite runs it), its figures mean little.
@@ -583,10 +583,10 @@ def postgres_server() -> Iterator[str | None]:
         return
     import pytest
 
-    from tests.store.postgres import PostgresServer
+    from tests.support.postgres import PostgresServer
 
     try:
-        server = PostgresServer.start()
+        server = PostgresServer.start(durable=True)  # measures pay real commits
     except pytest.skip.Exception as exc:
         print(f"bench store: no PostgreSQL measures ({exc})", file=sys.stderr)
         yield None

@@ -1,7 +1,7 @@
 """Throughput of the whole assessment pipeline on csvc-grid, beside a hand-written function of the same rule.
 
 The pipeline is what every caller runs: answers checked against the instrument, the plugin manager calling
-the hooks plugin by plugin (``csvc_score``, ``csvc_flags``, ``csvc_recommend_actions``,
+the hooks plugin by plugin (``csvc_flags``, ``csvc_recommend_actions``,
 ``csvc_reassessment_plan``), the rule engine and the result objects. Goal: 10,000 assessments per second or
 more on one core, for the framework (the core's plugin); the same with the installed sector plugins is
 reported beside it.

@@ -14,6 +14,7 @@ from csvc_core.converter import converter
 from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import structure_errors
+from csvc_core.problems import within
 
 
 @attrs.frozen
@@ -29,7 +30,7 @@ def checked_specs(raw: bytes, origin: str, sectors: tuple[str, ...]) -> dict[str
     except tomllib.TOMLDecodeError as exc:
         raise InstrumentInvalid([f"{origin}: not valid TOML: {exc}"]) from None
     except Exception as exc:  # cattrs groups every structuring error
-        raise InstrumentInvalid([f"{origin}: {line}" for line in structure_errors(exc)]) from None
+        raise InstrumentInvalid([within(origin, line) for line in structure_errors(exc)]) from None
     problems: list[str] = []
     seen: set[str] = set()
     for index, spec in enumerate(catalogue.actions):

@@ -15,6 +15,7 @@ import attrs
 
 from csvc_core.errors import BadInput
 from csvc_core.model import Text
+from csvc_core.problems import Problem
 
 #: the longest answer a field keeps (characters).
 MAX_ANSWER = 4000
@@ -63,17 +64,17 @@ class CaseTool:
 
 def tool_problems(tool: CaseTool) -> list[str]:
     """What makes a tool unusable: no section, no status, a duplicate id, a wording empty in fr or en."""
-    problems = []
+    problems: list[str] = []
     if not tool.sections:
-        problems.append("no section")
+        problems.append(Problem("", "author.tool_no_section"))
     if not tool.statuses:
-        problems.append("no status")
+        problems.append(Problem("", "author.tool_no_status"))
     ids = [f"{section}.{field}" for section, field in tool.field_ids()] + [s.id for s in tool.sections]
-    problems += [f"duplicate id {i!r}" for i in sorted(set(ids)) if ids.count(i) > 1]
+    problems += [Problem("", "author.tool_duplicate", id=i) for i in sorted(set(ids)) if ids.count(i) > 1]
     texts = [tool.label, *(s.title for s in tool.sections), *(s.label for s in tool.statuses)]
     texts += [field.label for section in tool.sections for field in section.fields]
     if any(not text.fr.strip() or not text.en.strip() for text in texts):
-        problems.append("a wording is empty in French or English")
+        problems.append(Problem("", "author.tool_empty_wording"))
     return problems
 
 

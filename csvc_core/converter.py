@@ -18,6 +18,19 @@ from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
 from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError
 from cattrs.preconf.json import make_converter
 
+from csvc_core.i18n import t
+
+
+class WrongType(ValueError, TypeError):
+    """A value of the wrong type: the catalogue key that words it (``author.integer_expected``) and the
+    value as written (its ``repr``); ``str()`` is the French wording. A ``TypeError`` too, as a table that
+    is not one was before."""
+
+    def __init__(self, key: str, value: object) -> None:
+        self.key, self.value = key, repr(value)
+        super().__init__(t(key, value=self.value))
+
+
 converter: cattrs.Converter = make_converter(forbid_extra_keys=True, prefer_attrib_converters=False)
 converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
 converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
@@ -25,19 +38,19 @@ converter.register_structure_hook(datetime, lambda value, _: datetime.fromisofor
 
 def _strict_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected an integer, got {value!r}")
+        raise WrongType("author.integer_expected", value)
     return value
 
 
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {value!r}")
+        raise WrongType("author.string_expected", value)
     return value
 
 
 def _strict_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise WrongType("author.bool_expected", value)
     return value
 
 
@@ -47,7 +60,7 @@ def _strict_sequence(type_: Any, conv: cattrs.Converter) -> Callable[[Any, Any],
 
     def structure(value: Any, target: Any) -> Any:
         if not isinstance(value, list | tuple):
-            raise ValueError(f"expected a list, got {value!r}")
+            raise WrongType("author.list_of_expected", value)
         return base(value, target)
 
     return structure
@@ -61,7 +74,7 @@ def _attrs_structure(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], 
 
     def structure(value: Any, _: Any) -> Any:
         if not isinstance(value, Mapping):
-            raise TypeError(f"expected a table, got {value!r}")
+            raise WrongType("author.table_expected_got", value)
         errors: list[Exception] = []
         kwargs: dict[str, Any] = {}
         for name, type_, required in fields:

@@ -18,12 +18,10 @@ from csvc_core.model import (
     UNKNOWN,
     YES,
     Action,
-    AssessmentInput,
     Flag,
     FlagRule,
     Instrument,
     Result,
-    Score,
     Text,
     add_duration,
 )
@@ -59,11 +57,6 @@ def csvc_instrument_sources() -> list[Path]:
 @hookimpl
 def csvc_scoring_rules() -> Sequence[ScoringRule]:
     return BUILTIN_RULES
-
-
-@hookimpl(trylast=True)
-def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: ScoringRule | None) -> Score | None:
-    return rule.score(instrument, assessment.answers) if rule is not None else None
 
 
 def _unanswered(instrument: Instrument, answers: dict, group: str | None = None) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from csvc_core.i18n import DEFAULT_LANGUAGE, Term, t
+from csvc_core.problems import ProblemLines, worded
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
@@ -21,8 +22,8 @@ class CsvcError(Exception):
 
     A message a person reads is a catalogue key plus values: ``BadInput(key="error.input.integer_expected",
     where=..., value=...)``; :meth:`text` words it in a language, ``str(error)`` in French (the default).
-    A value that is itself a :class:`CsvcError` (an error that wraps another) or a :class:`Term` is worded in
-    the same language.
+    A value that is itself a :class:`CsvcError` (an error that wraps another), a :class:`Term` or
+    :class:`~csvc_core.problems.ProblemLines` is worded in the same language.
     A plain string message (no key) is kept for texts already worded by the caller.
     """
 
@@ -38,7 +39,7 @@ class CsvcError(Exception):
         if self.key is None:
             return str(self)
         shown = {
-            name: value.text(lang) if isinstance(value, CsvcError | Term) else value
+            name: value.text(lang) if isinstance(value, CsvcError | Term | ProblemLines) else value
             for name, value in self.values.items()
         }
         return t(self.key, lang, **shown)
@@ -57,13 +58,15 @@ class OperationFailed(CsvcError):
 
 
 class InstrumentInvalid(BadInput):
-    """An instrument file has one or more problems; ``problems`` holds one line each."""
+    """An instrument file has one or more problems; ``problems`` holds one line each (a
+    :class:`~csvc_core.problems.Problem`, worded in the reader's language by :meth:`text`)."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        if len(problems) == 1:
-            super().__init__(problems[0])
-        else:
-            super().__init__(
-                key="error.instrument.problems", count=len(problems), problems="\n".join(problems)
-            )
+        super().__init__(self.text())
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        lines = [worded(problem, lang) for problem in self.problems]
+        if len(lines) == 1:
+            return lines[0]
+        return t("error.instrument.problems", lang, count=len(lines), problems="\n".join(lines))

@@ -28,6 +28,7 @@ from csvc_core.jsonio import parse_assessment, refuse_future
 from csvc_core.mandate import action_problem, instrument_sector_problems
 from csvc_core.model import UNKNOWN, Action, AssessmentInput, Flag, Instrument, Level, Result, Score, Text
 from csvc_core.plugins import CORE_PLUGIN, CsvcPluginManager, new_plugin_manager, strict_plugins
+from csvc_core.problems import Problem, ProblemLines, within
 from csvc_core.rules import ScoringRule, applies
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector, apply_adaptations
 
@@ -73,6 +74,7 @@ class Csvc:
         #: the latest hook failures (bounded: a long-running process keeps the recent ones).
         self.hook_errors: deque[HookError] = deque(maxlen=200)
         self._registry_problems: list[str] = []
+        self._rule_owners: dict[str, str] = {}  # scoring rule kind -> the plugin that offered it
         self._adaptations: dict[tuple[str, str], tuple[Adaptation, ...]] = {}
         self._loaded: dict[str, Instrument] = {}  # instruments read one by one, by file path
         self._by_id: dict[str, Instrument] = {}
@@ -181,15 +183,18 @@ class Csvc:
         """Scoring strategies by kind: the core's first; a kind offered twice keeps the first."""
         found: dict[str, ScoringRule] = {}
         owners: dict[str, str] = {}
+        self._rule_owners = owners
         for plugin, rule in self._collect("csvc_scoring_rules", object, {}, None):
             kind = getattr(rule, "kind", None)
             if not isinstance(kind, str) or not callable(getattr(rule, "score", None)):
                 self._registry_problems.append(
-                    f"{plugin}: csvc_scoring_rules: {rule!r} has no kind or score()"
+                    Problem(f"{plugin}: csvc_scoring_rules", "author.rule_no_kind", rule=repr(rule))
                 )
             elif kind in found:
                 self._registry_problems.append(
-                    f"{plugin}: csvc_scoring_rules: rule {kind!r} is already given by {owners[kind]}"
+                    Problem(
+                        f"{plugin}: csvc_scoring_rules", "author.rule_taken", kind=kind, owner=owners[kind]
+                    )
                 )
             else:
                 found[kind], owners[kind] = cast(ScoringRule, rule), plugin
@@ -240,8 +245,8 @@ class Csvc:
         for plugin, tool in self._collect("csvc_case_tools", CaseTool, {}, None):
             problems = tool_problems(tool)
             if problems or tool.id in found:
-                problem = problems[0] if problems else "id already given"
-                self._registry_problems.append(f"{plugin}: csvc_case_tools: {tool.id!r}: {problem}")
+                problem = problems[0] if problems else Problem("", "author.tool_taken")
+                self._registry_problems.append(within(f"{plugin}: csvc_case_tools: {tool.id!r}", problem))
             else:
                 found[tool.id] = tool
         return found
@@ -269,7 +274,9 @@ class Csvc:
                 continue
             for code, wording in answer.items():
                 problems = added_factor_problems(code, wording, found, owners)
-                self._registry_problems.extend(f"{plugin}: csvc_factors: {problem}" for problem in problems)
+                self._registry_problems.extend(
+                    within(f"{plugin}: csvc_factors", problem) for problem in problems
+                )
                 if not problems:
                     found[code], owners[code] = wording, plugin
         return found
@@ -280,12 +287,14 @@ class Csvc:
         found: list[tuple[str, Path]] = []
         failed: list[str] = []
         sources = self._collect("csvc_instrument_sources", object, {}, failed)
-        self._registry_problems.extend(f"{plugin}: csvc_instrument_sources failed" for plugin in failed)
+        self._registry_problems.extend(Problem(plugin, "author.sources_failed") for plugin in failed)
         for plugin, source in sources:
             if isinstance(source, str | PathLike):
                 found.append((plugin, Path(source)))
             else:
-                self._registry_problems.append(f"{plugin}: csvc_instrument_sources: {source!r} is not a path")
+                self._registry_problems.append(
+                    Problem(f"{plugin}: csvc_instrument_sources", "author.not_a_path", source=repr(source))
+                )
         return found
 
     @cached_property
@@ -301,18 +310,23 @@ class Csvc:
                 try:
                     instrument = self._loaded.get(str(path)) or checked_instrument(path, factors, rules)
                 except InstrumentInvalid as exc:
-                    problems.extend(f"{plugin}: {problem}" for problem in exc.problems)
+                    problems.extend(within(plugin, problem) for problem in exc.problems)
                     continue
                 if instrument.id in instruments:
                     problems.append(
-                        f"{plugin}: {path}: instrument {instrument.id!r} is already defined by "
-                        f"{owners[instrument.id]}"
+                        Problem(
+                            f"{plugin}: {path}",
+                            "author.already_defined_by",
+                            id=instrument.id,
+                            owner=owners[instrument.id],
+                        )
                     )
                     continue
                 instruments[instrument.id] = instrument
                 owners[instrument.id] = plugin
                 problems.extend(
-                    f"{plugin}: {problem}" for problem in instrument_sector_problems(instrument, self.sectors)
+                    within(plugin, problem)
+                    for problem in instrument_sector_problems(instrument, self.sectors)
                 )
         problems = [*self._registry_problems, *problems]
         return Catalogue(instruments=instruments, problems=tuple(problems), owners=owners)
@@ -364,7 +378,7 @@ class Csvc:
                     key="error.input.unknown_instrument_broken",
                     instrument=instrument_id,
                     known=known,
-                    broken="; ".join(broken),
+                    broken=ProblemLines(broken),
                 )
             raise BadInput(key="error.input.unknown_instrument", instrument=instrument_id, known=known)
         if sector is None:
@@ -446,21 +460,7 @@ class Csvc:
     ) -> Result:
         """The pipeline on an already checked :class:`AssessmentInput` (the store re-reads with this)."""
         failed: list[str] = []
-        scored = self._call_first(
-            "csvc_score",
-            {
-                "instrument": instrument,
-                "assessment": assessment,
-                "rule": self.rules.get(instrument.rule.kind),
-            },
-            lambda score: _score_problem(instrument, score),
-            failed,
-        )
-        if scored is None:
-            raise OperationFailed(
-                key="error.input.no_scorer", instrument=instrument.id, rule=instrument.rule.kind
-            )
-        score: Score = scored[1]
+        score = self._score(instrument, assessment)
         level = _final_level(instrument, score.level, assessment, source)
         level_row = instrument.level(level)
         answers = assessment.answers
@@ -496,6 +496,22 @@ class Csvc:
             flags = tuple(sorted((*result.flags, error), key=lambda flag: flag.id))
             return attrs.evolve(result, flags=flags, reassess_by=reassess_by)
         return attrs.evolve(result, reassess_by=reassess_by)
+
+    def _score(self, instrument: Instrument, assessment: AssessmentInput) -> Score:
+        """The score of the strategy the instrument names; a strategy that raises or answers a level the
+        instrument lacks is recorded against the plugin that offered it, and nothing is scored."""
+        kind = instrument.rule.kind
+        rule = self.rules.get(kind)
+        if rule is not None:
+            try:
+                score = rule.score(instrument, assessment.answers)
+                problem = _score_problem(instrument, score)
+                if problem is not None:
+                    raise TypeError(problem)
+                return score
+            except Exception as exc:
+                self._hook_failed("csvc_scoring_rules", self._rule_owners[kind], exc, None)
+        raise OperationFailed(key="error.input.no_scorer", instrument=instrument.id, rule=kind)
 
     def _flags(self, result: Result, history: Sequence[Result], failed: list[str]) -> tuple[Flag, ...]:
         flags: dict[str, Flag] = {}
@@ -535,7 +551,7 @@ class Csvc:
 
 
 def _score_problem(instrument: Instrument, score: Any) -> str | None:
-    """Why a plugin's answer to ``csvc_score`` cannot be used, or None."""
+    """Why a scoring strategy's answer cannot be used, or None."""
     if not isinstance(score, Score):
         return f"returned {type(score).__name__}, expected a Score"
     if score.level is not None and instrument.level(score.level) is None:

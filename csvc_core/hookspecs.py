@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from csvc_core.casetools import CaseTool
     from csvc_core.events import CaseEvent
-    from csvc_core.model import Action, AssessmentInput, Flag, Instrument, Result, Score, Text
+    from csvc_core.model import Action, Flag, Instrument, Result, Text
     from csvc_core.rules import ScoringRule
     from csvc_core.sectors import Adaptation, Sector
     from csvc_core.store.records import ActionRecord, AssessmentSummary
@@ -69,17 +69,6 @@ def csvc_scoring_rules() -> Iterable[ScoringRule]:
     Collected. The core ships ``tiered``, ``count``, ``sum`` and ``judgement``; a kind offered twice is
     reported and the first kept (the core's). ``validate(instrument)`` returns ``$.path: reason`` lines.
     Keep the rule monotone: one more yes never lowers the level.
-    """
-
-
-@hookspec(firstresult=True)
-def csvc_score(instrument: Instrument, assessment: AssessmentInput, rule: ScoringRule | None) -> Score | None:
-    """Score ``assessment`` for ``instrument``: return a :class:`~csvc_core.model.Score`, or None to pass.
-
-    ``rule`` is the strategy registered for ``instrument.rule.kind`` (None if no plugin offers it). First
-    result wins (the plugins by name); a plugin takes over only the instruments it owns and returns None for
-    the others. The core answers last, as the default, with ``rule.score(instrument, assessment.answers)``.
-    A score whose level is not a level of the instrument is refused and the next plugin asked.
     """
 
 

@@ -58,5 +58,5 @@ class Term:
 
 def word(group: str, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A code as a person reads it, from ``<group>.<code>`` (``role.worker``: « intervenante »,
-    ``hook.csvc_score``: what the hook does); a code the catalogue does not know stays as it is."""
+    ``hook.csvc_flags``: what the hook does); a code the catalogue does not know stays as it is."""
     return catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(f"{group}.{code}", code)

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args, get_origin
 import attrs
 import cattrs
 
-from csvc_core.converter import converter
+from csvc_core.converter import WrongType, converter
 from csvc_core.durations import is_duration
 from csvc_core.errors import InstrumentInvalid, json_path
 from csvc_core.inputfiles import INSTRUMENT_MAX_BYTES
@@ -30,6 +30,7 @@ from csvc_core.model import (
     Level,
     Rule,
 )
+from csvc_core.problems import Problem, within
 from csvc_core.rules import ScoringRule
 from csvc_core.translations import text_problems
 
@@ -55,39 +56,48 @@ LISTS: dict[str, type] = {
     "flags": FlagRule,
     "actions": ActionRule,
 }
-UNKNOWN_KEYS = "unknown key(s): "
+REASON = "csvc-problem:"  # a cattrs reason carried as a catalogue key and its values (JSON)
 #: stand-ins for the parts structured apart, and for broken required keys (their problem is reported).
 EMPTY_PARTS: dict[str, Any] = {"items": [], "levels": [], "rule": {"kind": ""}}
 PLACEHOLDERS: dict[str, Any] = {"id": "?", "version": "?", "title": {"fr": "?", "en": "?"}, "sectors": ["?"]}
 
 
+def _reason(key: str, **values: object) -> str:
+    return REASON + json.dumps({"key": key, "values": values})
+
+
 def _format_exception(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, WrongType):
+        return _reason(exc.key, value=exc.value)
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return UNKNOWN_KEYS + json.dumps(sorted(exc.extra_fields))
+        return _reason("author.unknown_key", keys=sorted(exc.extra_fields))
     if isinstance(exc, KeyError):
-        return "required key missing"
+        return _reason("author.required")
     if isinstance(exc, ValueError) and str(exc) and "literal" not in str(exc):
-        return str(exc)
+        return _reason("author.unreadable", reason=str(exc))
     if get_origin(type_) is Literal:
-        return f"expected one of {', '.join(repr(arg) for arg in get_args(type_))}"
+        return _reason("author.one_of", known=", ".join(repr(arg) for arg in get_args(type_)))
     if isinstance(exc, AttributeError | TypeError) and attrs.has(type_ or object):
-        return "expected a table"
+        return _reason("author.table_expected")
     if isinstance(exc, TypeError) and type_ is not None:
-        return f"expected {getattr(type_, '__name__', type_)}"
-    return cattrs.v.format_exception(exc, type_)
+        return _reason("author.type_expected", type=getattr(type_, "__name__", str(type_)))
+    return _reason("author.unreadable", reason=cattrs.v.format_exception(exc, type_))
 
 
 def structure_errors(exc: Exception, root: str = "$") -> list[str]:
-    """cattrs errors as ``$.path: reason`` lines (``root`` replaces ``$``), one line per unknown key."""
-    lines = []
+    """cattrs errors as ``$.path: reason`` problems (``root`` replaces ``$``), one per unknown key."""
+    lines: list[str] = []
     for line in cattrs.transform_error(exc, format_exception=_format_exception):
         reason, _, path = line.rpartition(" @ ")
         path = root + path[1:]
-        if reason.startswith(UNKNOWN_KEYS):
-            keys = json.loads(reason[len(UNKNOWN_KEYS) :])
-            lines += [f"{json_path(path, key)}: unknown key" for key in keys]
+        if not reason.startswith(REASON):  # cattrs' own words (an error it does not pass to us)
+            lines.append(Problem(path, "author.unreadable", reason=reason))
+            continue
+        found = json.loads(reason[len(REASON) :])
+        if found["key"] == "author.unknown_key":
+            lines += [Problem(json_path(path, key), "author.unknown_key") for key in found["values"]["keys"]]
         else:
-            lines.append(f"{path}: {reason}")
+            lines.append(Problem(path, found["key"], **found["values"]))
     return lines
 
 
@@ -99,16 +109,16 @@ def read_instrument(path: Path, raw: bytes | None = None) -> dict[str, Any]:
             with path.open("rb") as handle:
                 raw = handle.read(INSTRUMENT_MAX_BYTES + 1)
         if len(raw) > INSTRUMENT_MAX_BYTES:
-            raise InstrumentInvalid([f"{path}: larger than {INSTRUMENT_MAX_BYTES} bytes; not read"])
+            raise InstrumentInvalid([Problem(str(path), "author.too_large", limit=INSTRUMENT_MAX_BYTES)])
         return tomllib.loads(raw.decode())
     except OSError as exc:
-        raise InstrumentInvalid([f"{path}: cannot read: {exc.strerror}"]) from None
+        raise InstrumentInvalid([Problem(str(path), "author.cannot_read", reason=exc.strerror)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InstrumentInvalid([f"{path}: not valid TOML: {exc}"]) from None
+        raise InstrumentInvalid([Problem(str(path), "author.not_toml", reason=str(exc))]) from None
     except RecursionError:
-        raise InstrumentInvalid([f"{path}: not valid TOML: nested too deeply"]) from None
+        raise InstrumentInvalid([Problem(str(path), "author.too_deep")]) from None
     except UnicodeDecodeError:
-        raise InstrumentInvalid([f"{path}: not UTF-8 text"]) from None
+        raise InstrumentInvalid([Problem(str(path), "author.not_utf8")]) from None
 
 
 @attrs.frozen
@@ -131,6 +141,11 @@ class Layout:
         return f"$.{name}[{positions[index] if positions is not None else index}]"
 
 
+def _at(problem: str) -> str:
+    """Where a structural problem is (``$.title``)."""
+    return problem.at if isinstance(problem, Problem) else problem.partition(": ")[0]
+
+
 def _structure(data: Any, type_: type, root: str, problems: list[str]) -> Any:
     try:
         return converter.structure(data, type_)
@@ -149,7 +164,7 @@ def structure_instrument(data: Mapping[str, Any], origin: str) -> tuple[Instrume
         raw = data.get(name, [])
         kept[name], positions[name] = [], []
         if not isinstance(raw, list):
-            problems.append(f"$.{name}: expected a list (an array of tables), got {raw!r}")
+            problems.append(Problem(f"$.{name}", "author.list_expected", value=raw))
             continue
         for index, element in enumerate(raw):
             if name == "items" and isinstance(element, Mapping) and isinstance(element.get("id"), str):
@@ -159,17 +174,17 @@ def structure_instrument(data: Mapping[str, Any], origin: str) -> tuple[Instrume
                 kept[name].append(built)
                 positions[name].append(index)
     problems += [
-        f"$.{name}: required key missing" for name in ("items", "levels", "rule") if name not in data
+        Problem(f"$.{name}", "author.required") for name in ("items", "levels", "rule") if name not in data
     ]
     rule = _structure(data["rule"], Rule, "$.rule", problems) if "rule" in data else None
     rest = {key: value for key, value in data.items() if key not in LISTS and key not in ("rule", "origin")}
     if "origin" in data:  # set by the loader, never by the file
-        problems.append("$.origin: unknown key")
+        problems.append(Problem("$.origin", "author.unknown_key"))
     top_problems: list[str] = []
     top = _structure({**rest, **EMPTY_PARTS, "origin": origin}, Instrument, "$", top_problems)
     if top is None:
         # leave out the broken keys (placeholders for the required ones) to go on with the other checks
-        broken = {re.split(r"[.\[:]", problem[2:], maxsplit=1)[0] for problem in top_problems}
+        broken = {re.split(r"[.\[:]", _at(problem)[2:], maxsplit=1)[0] for problem in top_problems}
         rest = {key: value for key, value in rest.items() if key not in broken}
         rest.update({key: value for key, value in PLACEHOLDERS.items() if key in broken})
         top = _structure({**rest, **EMPTY_PARTS, "origin": origin}, Instrument, "$", [])
@@ -197,15 +212,15 @@ def parse_instrument(
     so that ``<id>.toml`` is found without reading the others.
     """
     if not isinstance(data, Mapping):
-        raise InstrumentInvalid([f"{origin}: $: expected a table"])
+        raise InstrumentInvalid([Problem(f"{origin}: $", "author.table_expected")])
     instrument, layout, problems = structure_instrument(data, origin)
     named = data.get("id")
     if file_id is not None and isinstance(named, str) and named != file_id:
-        problems.append(f"$.id: {named!r} differs from the file name: name the file {named}.toml")
+        problems.append(Problem("$.id", "author.id_not_file_name", named=named))
     if instrument is not None:
         problems += check_instrument(instrument, frozenset(factors), rules, layout)
     if problems:
-        raise InstrumentInvalid([f"{origin}: {problem}" for problem in problems])
+        raise InstrumentInvalid([within(origin, problem) for problem in problems])
     assert instrument is not None  # no problem means every part was structured
     return instrument
 
@@ -219,11 +234,16 @@ def load_instrument(
 
 def _duplicates(layout: Layout, name: str, ids: list[str]) -> list[str]:
     first: dict[str, int] = {}
-    problems = []
+    problems: list[str] = []
     for index, row_id in enumerate(ids):
         if row_id in first:
             problems.append(
-                f"{layout.at(name, index)}.id: duplicate id {row_id!r} (see {layout.at(name, first[row_id])})"
+                Problem(
+                    f"{layout.at(name, index)}.id",
+                    "author.duplicate_id",
+                    id=row_id,
+                    first=layout.at(name, first[row_id]),
+                )
             )
         else:
             first[row_id] = index
@@ -245,13 +265,15 @@ def check_instrument(
     problems += text_problems("$.source", instrument.source)
     problems += text_problems("$.description", instrument.description)
     if not instrument.id.strip():
-        problems.append("$.id: empty id")
+        problems.append(Problem("$.id", "author.empty_id"))
     if not instrument.version.strip():
-        problems.append("$.version: empty version")
+        problems.append(Problem("$.version", "author.empty_version"))
     if not instrument.sectors:
-        problems.append("$.sectors: an instrument serves at least one sector")
+        problems.append(Problem("$.sectors", "author.no_sector"))
     problems += [
-        f"$.protagonists[{index}]: unknown protagonist {name!r} (one of {', '.join(PROTAGONISTS)})"
+        Problem(
+            f"$.protagonists[{index}]", "author.unknown_protagonist", name=name, known=", ".join(PROTAGONISTS)
+        )
         for index, name in enumerate(instrument.protagonists)
         if name not in PROTAGONISTS
     ]
@@ -267,15 +289,19 @@ def check_instrument(
         rule = rules.get(instrument.rule.kind)
         if rule is None:
             problems.append(
-                f"$.rule.kind: unknown scoring rule {instrument.rule.kind!r} "
-                f"(one of {', '.join(sorted(rules))})"
+                Problem(
+                    "$.rule.kind",
+                    "author.unknown_rule",
+                    kind=instrument.rule.kind,
+                    known=", ".join(sorted(rules)),
+                )
             )
         else:
             problems += rule.validate(instrument)
             problems += _reachability(instrument)
         for index, rule_item in enumerate(instrument.rule.items):
             if rule_item not in layout.ids:
-                problems.append(f"$.rule.items[{index}]: unknown item {rule_item!r}")
+                problems.append(Problem(f"$.rule.items[{index}]", "author.unknown_item", item=rule_item))
     problems += _flag_problems(instrument, layout)
     problems += _action_problems(instrument, layout)
     return problems
@@ -290,36 +316,42 @@ def _item_problems(instrument: Instrument, factors: frozenset[str], layout: Layo
         problems += text_problems(f"{at}.label", item.label)
         problems += text_problems(f"{at}.help", item.help)
         if not item.id.strip():
-            problems.append(f"{at}.id: empty id")
+            problems.append(Problem(f"{at}.id", "author.empty_id"))
         if item.factor not in factors:
-            problems.append(f"{at}.factor: unknown factor code {item.factor!r} (item {item.id!r})")
+            problems.append(
+                Problem(f"{at}.factor", "author.unknown_factor", factor=item.factor, item=item.id)
+            )
         if item.type not in ITEM_TYPES:
-            problems.append(f"{at}.type: unknown item type {item.type!r} (one of {', '.join(ITEM_TYPES)})")
+            problems.append(
+                Problem(f"{at}.type", "author.unknown_item_type", type=item.type, known=", ".join(ITEM_TYPES))
+            )
         if item.type == "ordinal" and (item.min is None or item.max is None or item.min >= item.max):
-            problems.append(f"{at}: ordinal item {item.id!r} needs min < max")
+            problems.append(Problem(at, "author.ordinal_range", item=item.id))
         if item.type == "count" and (
             (item.min is not None and item.min < 0) or (item.max is not None and item.max < (item.min or 0))
         ):
-            problems.append(f"{at}: count item {item.id!r} counts from 0 or more up to max >= min")
+            problems.append(Problem(at, "author.count_range", item=item.id))
         if item.type not in ("ordinal", "count") and (item.min is not None or item.max is not None):
-            problems.append(f"{at}: min and max belong to ordinal and count items, not {item.type!r}")
+            problems.append(Problem(at, "author.min_max_type", type=item.type))
         if item.type == "multi_choice":
             if not item.choices:
-                problems.append(f"{at}.choices: multi-choice item {item.id!r} needs choices")
+                problems.append(Problem(f"{at}.choices", "author.no_choices", item=item.id))
             seen: set[str] = set()
             for number, choice in enumerate(item.choices):
                 problems += text_problems(f"{at}.choices[{number}].label", choice.label)
                 if choice.id in seen:
-                    problems.append(f"{at}.choices[{number}].id: duplicate choice {choice.id!r}")
+                    problems.append(
+                        Problem(f"{at}.choices[{number}].id", "author.duplicate_choice", choice=choice.id)
+                    )
                 seen.add(choice.id)
         elif item.choices:
-            problems.append(f"{at}.choices: only multi-choice items have choices")
+            problems.append(Problem(f"{at}.choices", "author.choices_type"))
         if item.critical and item.type != "yes_no":
-            problems.append(f"{at}.critical: only a yes/no item can be critical (a yes raises the flag)")
+            problems.append(Problem(f"{at}.critical", "author.critical_type"))
         if item.weight < 1:
-            problems.append(f"{at}.weight: {item.weight} must be 1 or more (a yes never lowers a score)")
+            problems.append(Problem(f"{at}.weight", "author.weight", weight=item.weight))
         if declared_groups and item.group is not None and item.group not in declared_groups:
-            problems.append(f"{at}.group: unknown group {item.group!r} (item {item.id!r})")
+            problems.append(Problem(f"{at}.group", "author.unknown_group", group=item.group, item=item.id))
         if item.show_if is not None:
             problems += _show_if_problems(f"{at}.show_if", item, before, layout)
         before[item.id] = item
@@ -330,28 +362,28 @@ def _show_if_problems(at: str, item: Item, before: Mapping[str, Item], layout: L
     show_if = item.show_if
     assert show_if is not None
     if show_if.equals is not None and show_if.any_of:
-        return [f"{at}: give equals or any_of, not both"]
+        return [Problem(at, "author.show_if_both")]
     if not show_if.wanted():
-        return [f"{at}: give the answer that shows {item.id!r} (equals or any_of)"]
+        return [Problem(at, "author.show_if_none", item=item.id)]
     target = before.get(show_if.item)
     if target is None:
         if show_if.item in layout.ids and show_if.item not in layout.kept:
             return []  # the target item is broken: its own problem is reported
-        return [f"{at}.item: {show_if.item!r} is not an item before {item.id!r}"]
-    problems = []
+        return [Problem(f"{at}.item", "author.show_if_not_before", target=show_if.item, item=item.id)]
+    problems: list[str] = []
     for value in show_if.wanted():
         if target.type == "yes_no" and value not in YES_NO_VALUES:
-            problems.append(f"{at}: {value!r} is not yes, no or unknown (item {target.id!r})")
+            problems.append(Problem(at, "author.show_if_yes_no", value=value, item=target.id))
         elif target.type in ("ordinal", "count") and (
             not isinstance(value, int)
             or (target.min is not None and value < target.min)
             or (target.max is not None and value > target.max)
         ):
-            problems.append(f"{at}: {value!r} is not a possible answer of {target.id!r}")
+            problems.append(Problem(at, "author.show_if_answer", value=value, item=target.id))
         elif target.type == "multi_choice" and value not in {choice.id for choice in target.choices}:
-            problems.append(f"{at}: {value!r} is not a choice of {target.id!r}")
+            problems.append(Problem(at, "author.show_if_choice", value=value, item=target.id))
         elif target.type in ("text", "date"):
-            problems.append(f"{at}.item: a follow-up cannot depend on a {target.type} item ({target.id!r})")
+            problems.append(Problem(f"{at}.item", "author.show_if_type", type=target.type, item=target.id))
     return problems
 
 
@@ -359,26 +391,22 @@ def _level_problems(instrument: Instrument, layout: Layout) -> list[str]:
     problems: list[str] = []
     ranks = sorted(level.rank for level in instrument.levels)
     if not instrument.levels:
-        problems.append("$.levels: an instrument needs levels")
+        problems.append(Problem("$.levels", "author.no_levels"))
     elif ranks != list(range(1, len(ranks) + 1)):
-        problems.append(f"$.levels: ranks must be 1..{len(ranks)} without gaps or repeats, got {ranks}")
+        problems.append(Problem("$.levels", "author.ranks", count=len(ranks), ranks=ranks))
     for index, level in enumerate(instrument.levels):
         at = layout.at("levels", index)
         problems += text_problems(f"{at}.label", level.label)
         if not 1 <= level.compromission <= 4:
-            problems.append(f"{at}.compromission: {level.compromission} is outside the case scale 1-4")
+            problems.append(Problem(f"{at}.compromission", "author.compromission", value=level.compromission))
         if level.reassess_after is not None and not is_duration(level.reassess_after):
-            problems.append(f"{at}.reassess_after: {level.reassess_after!r} is not an ISO 8601 duration")
+            problems.append(Problem(f"{at}.reassess_after", "author.duration", value=level.reassess_after))
         if level.id.lower() in NO_RISK_IDS:
-            problems.append(
-                f"{at}.id: {level.id!r} would mean 'no risk'; the lowest level keeps uncertainty visible"
-            )
+            problems.append(Problem(f"{at}.id", "author.no_risk_level", id=level.id))
     by_rank = sorted(instrument.levels, key=lambda level: level.rank)
     for lower, higher in itertools.pairwise(by_rank):
         if higher.compromission < lower.compromission:
-            problems.append(
-                f"$.levels: {higher.id!r} ranks above {lower.id!r} but maps to a lower compromission"
-            )
+            problems.append(Problem("$.levels", "author.level_order", higher=higher.id, lower=lower.id))
     return problems
 
 
@@ -392,7 +420,7 @@ def _reachability(instrument: Instrument) -> list[str]:
     if rule.kind not in ("tiered", "count", "sum"):
         return []
     return [
-        f"$.levels: level {level.id!r} is never given by the rule"
+        Problem("$.levels", "author.unreachable_level", level=level.id)
         for level in instrument.levels
         if level.id not in reachable
     ]
@@ -406,23 +434,25 @@ def _flag_problems(instrument: Instrument, layout: Layout) -> list[str]:
         problems += text_problems(f"{at}.label", flag.label)
         if flag.when not in FLAG_CONDITIONS:
             problems.append(
-                f"{at}.when: unknown condition {flag.when!r} (one of {', '.join(FLAG_CONDITIONS)})"
+                Problem(
+                    f"{at}.when", "author.unknown_condition", when=flag.when, known=", ".join(FLAG_CONDITIONS)
+                )
             )
         if flag.when in ("unknown_in_group", "yes_in_group") and flag.group not in groups:
-            problems.append(f"{at}.group: no item is in group {flag.group!r}")
+            problems.append(Problem(f"{at}.group", "author.empty_group", group=flag.group))
         if (
             flag.when in ("score_at_least", "context_at_least", "context_within_days")
             and flag.threshold is None
         ):
-            problems.append(f"{at}.threshold: condition {flag.when!r} needs a threshold")
+            problems.append(Problem(f"{at}.threshold", "author.threshold", when=flag.when))
         if flag.when in ("context_at_least", "context_within_days") and not flag.key:
-            problems.append(f"{at}.key: condition {flag.when!r} needs the context key it reads")
+            problems.append(Problem(f"{at}.key", "author.context_key", when=flag.when))
         if flag.when == "any_yes":
             if not flag.items:
-                problems.append(f"{at}.items: condition 'any_yes' needs the items it reads")
+                problems.append(Problem(f"{at}.items", "author.any_yes_items"))
             yes_no = {item.id for item in instrument.items if item.type == "yes_no"}
             problems += [
-                f"{at}.items: {name!r} is not a yes/no item of the instrument"
+                Problem(f"{at}.items", "author.not_yes_no", item=name)
                 for name in flag.items
                 if name not in yes_no
             ]
@@ -439,14 +469,22 @@ def _action_problems(instrument: Instrument, layout: Layout) -> list[str]:
     for index, action in enumerate(instrument.actions):
         at = layout.at("actions", index)
         if not action.sector.strip():
-            problems.append(f"{at}.sector: empty sector")
+            problems.append(Problem(f"{at}.sector", "author.empty_sector"))
         problems += text_problems(f"{at}.label", action.label)
-        problems += [f"{at}.levels: unknown level {name!r}" for name in action.levels if name not in levels]
-        problems += [f"{at}.flags: unknown flag {name!r}" for name in action.flags if name not in flags]
+        problems += [
+            Problem(f"{at}.levels", "author.unknown_level", level=name)
+            for name in action.levels
+            if name not in levels
+        ]
+        problems += [
+            Problem(f"{at}.flags", "author.unknown_flag", flag=name)
+            for name in action.flags
+            if name not in flags
+        ]
         if not action.levels and not action.flags:
-            problems.append(f"{at}: an action needs levels or flags that trigger it")
+            problems.append(Problem(at, "author.action_trigger"))
         if action.due_after is not None and not is_duration(action.due_after):
-            problems.append(f"{at}.due_after: {action.due_after!r} is not an ISO 8601 duration")
+            problems.append(Problem(f"{at}.due_after", "author.duration", value=action.due_after))
     return problems
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from csvc_core.model import Action, Instrument
+from csvc_core.problems import Problem
 from csvc_core.sectors import PARTNERSHIP
 
 
@@ -18,8 +19,8 @@ def instrument_sector_problems(instrument: Instrument, known: Collection[str]) -
     """Sectors of an instrument and of its ``[[actions]]`` that no plugin declares, or that it may not
     serve."""
     where = f"{instrument.origin}: " if instrument.origin else ""
-    problems = [
-        f"{where}$.sectors: sector {sector!r} is declared by no plugin"
+    problems: list[str] = [
+        Problem(f"{where}$.sectors", "author.undeclared_sector", sector=sector)
         for sector in instrument.sectors
         if sector not in known
     ]
@@ -27,11 +28,16 @@ def instrument_sector_problems(instrument: Instrument, known: Collection[str]) -
     for index, action in enumerate(instrument.actions):
         at = f"{where}$.actions[{index}].sector"
         if action.sector not in known:
-            problems.append(f"{at}: sector {action.sector!r} is declared by no plugin")
+            problems.append(Problem(at, "author.undeclared_sector", sector=action.sector))
         elif action.sector not in allowed:
             problems.append(
-                f"{at}: {action.sector!r} is neither one of the instrument's sectors "
-                f"({', '.join(instrument.sectors)}) nor the partnership ({PARTNERSHIP})"
+                Problem(
+                    at,
+                    "author.sector_outside",
+                    sector=action.sector,
+                    sectors=", ".join(instrument.sectors),
+                    partnership=PARTNERSHIP,
+                )
             )
     return problems
 
@@ -42,10 +48,14 @@ def action_problem(
     """Why a proposed action is refused, or None: an undeclared sector, a sector outside the proposer's
     mandate, or, when a sector acts, a sector other than the acting one and the partnership."""
     if action.sector not in known:
-        return f"action {action.id!r}: sector {action.sector!r} is declared by no plugin"
+        return Problem("", "author.action_undeclared_sector", action=action.id, sector=action.sector)
     if action.sector != PARTNERSHIP and action.sector not in mandate:
         within = ", ".join(sorted(mandate))
-        return f"action {action.id!r}: sector {action.sector!r} is outside its mandate ({within})"
+        return Problem(
+            "", "author.action_outside_mandate", action=action.id, sector=action.sector, mandate=within
+        )
     if acting is not None and action.sector not in (acting, PARTNERSHIP):
-        return f"action {action.id!r}: sector {action.sector!r} proposed while {acting!r} acts"
+        return Problem(
+            "", "author.action_other_sector", action=action.id, sector=action.sector, acting=acting
+        )
     return None

@@ -30,6 +30,7 @@ from csvc_core.model import (
     Score,
     Text,
 )
+from csvc_core.problems import Problem
 from csvc_core.rules import CountRule, JudgementRule, ScoringRule, SumRule, TieredRule
 from csvc_core.sectors import PARTNERSHIP, Adaptation, Sector
 
@@ -85,6 +86,7 @@ __all__ = [
     "Item",
     "JudgementRule",
     "OperationFailed",
+    "Problem",
     "Result",
     "Score",
     "ScoringRule",

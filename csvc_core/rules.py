@@ -11,6 +11,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from csvc_core.model import YES, AnswerValue, Band, Factor, Instrument, Item, Score
+from csvc_core.problems import Problem
 
 #: item types a sum adds up (a yes adds its weight, a number its value times its weight).
 SUMMED_TYPES = ("yes_no", "ordinal", "count")
@@ -46,7 +47,11 @@ def _rank(instrument: Instrument, level_id: str | None) -> int | None:
 
 
 def _validate_levels_exist(instrument: Instrument, names: list[tuple[str, str]]) -> list[str]:
-    return [f"{path}: unknown level {name!r}" for path, name in names if instrument.level(name) is None]
+    return [
+        Problem(path, "author.unknown_level", level=name)
+        for path, name in names
+        if instrument.level(name) is None
+    ]
 
 
 def _validate_bands(instrument: Instrument, lowest: int, highest: int | None) -> list[str]:
@@ -56,33 +61,48 @@ def _validate_bands(instrument: Instrument, lowest: int, highest: int | None) ->
         instrument, [(f"$.rule.bands[{i}].level", band.level) for i, band in enumerate(rule.bands)]
     )
     if not rule.bands:
-        return [*problems, "$.rule.bands: a count or sum rule needs bands"]
+        return [*problems, Problem("$.rule.bands", "author.bands_needed")]
     for index, band in enumerate(rule.bands):
         if band.max is not None and band.max < band.min:
-            problems.append(f"$.rule.bands[{index}].max: max {band.max} is below min {band.min}")
+            problems.append(
+                Problem(f"$.rule.bands[{index}].max", "author.band_max", max=band.max, min=band.min)
+            )
     ordered = sorted(enumerate(rule.bands), key=lambda pair: pair[1].min)
     first_index, first = ordered[0]
     if first.min > lowest:
         problems.append(
-            f"$.rule.bands[{first_index}].min: bands leave a gap: scores {lowest}..{first.min - 1}"
+            Problem(
+                f"$.rule.bands[{first_index}].min", "author.band_gap", scores=f"{lowest}..{first.min - 1}"
+            )
         )
     for (_, previous), (index, band) in pairwise(ordered):
         if previous.max is None or band.min <= previous.max:
-            problems.append(f"$.rule.bands[{index}].min: band overlaps the band before it (min {band.min})")
+            problems.append(Problem(f"$.rule.bands[{index}].min", "author.band_overlap", min=band.min))
         elif band.min > previous.max + 1:
             problems.append(
-                f"$.rule.bands[{index}].min: bands leave a gap: scores {previous.max + 1}..{band.min - 1}"
+                Problem(
+                    f"$.rule.bands[{index}].min",
+                    "author.band_gap",
+                    scores=f"{previous.max + 1}..{band.min - 1}",
+                )
             )
         low, high = _rank(instrument, previous.level), _rank(instrument, band.level)
         if low is not None and high is not None and high < low:
             problems.append(
-                f"$.rule.bands[{index}].level: {band.level!r} ranks below {previous.level!r} "
-                "for higher scores"
+                Problem(
+                    f"$.rule.bands[{index}].level",
+                    "author.band_order",
+                    level=band.level,
+                    below=previous.level,
+                )
             )
     last_index, last = ordered[-1]
     if last.max is not None and (highest is None or last.max < highest):
-        gap = f"{last.max + 1}..{highest}" if highest is not None else f"{last.max + 1} and more"
-        problems.append(f"$.rule.bands[{last_index}].max: bands leave a gap: scores {gap}")
+        at = f"$.rule.bands[{last_index}].max"
+        if highest is None:
+            problems.append(Problem(at, "author.band_gap_open", min=last.max + 1))
+        else:
+            problems.append(Problem(at, "author.band_gap", scores=f"{last.max + 1}..{highest}"))
     return problems
 
 
@@ -119,9 +139,9 @@ class TieredRule:
     def validate(self, instrument: Instrument) -> list[str]:
         rule = instrument.rule
         names = [(f"$.rule.tiers[{i}].level", tier.level) for i, tier in enumerate(rule.tiers)]
-        problems = []
+        problems: list[str] = []
         if rule.default_level is None:
-            problems.append("$.rule.default_level: a tiered rule needs a default level (never 'no risk')")
+            problems.append(Problem("$.rule.default_level", "author.default_level"))
         else:
             names.append(("$.rule.default_level", rule.default_level))
         problems += _validate_levels_exist(instrument, names)
@@ -129,19 +149,27 @@ class TieredRule:
         default_rank = _rank(instrument, rule.default_level)
         for index, tier in enumerate(rule.tiers):
             if tier.group not in groups:
-                problems.append(f"$.rule.tiers[{index}].group: no yes/no item is in group {tier.group!r}")
+                problems.append(
+                    Problem(f"$.rule.tiers[{index}].group", "author.tier_group", group=tier.group)
+                )
             if tier.min_yes < 1:
-                problems.append(f"$.rule.tiers[{index}].min_yes: must be 1 or more, not {tier.min_yes}")
+                problems.append(
+                    Problem(f"$.rule.tiers[{index}].min_yes", "author.min_yes", value=tier.min_yes)
+                )
             rank = _rank(instrument, tier.level)
             if rank is not None and default_rank is not None and rank < default_rank:
                 problems.append(
-                    f"$.rule.tiers[{index}].level: {tier.level!r} ranks below the default level "
-                    f"{rule.default_level!r}: a yes would lower the level"
+                    Problem(
+                        f"$.rule.tiers[{index}].level",
+                        "author.tier_below_default",
+                        level=tier.level,
+                        default=rule.default_level,
+                    )
                 )
         if not rule.tiers:
-            problems.append("$.rule.tiers: a tiered rule needs at least one tier")
+            problems.append(Problem("$.rule.tiers", "author.tiers_needed"))
         if rule.bands:
-            problems.append("$.rule.bands: a tiered rule takes tiers, not bands")
+            problems.append(Problem("$.rule.bands", "author.tiered_no_bands"))
         return problems
 
 
@@ -164,7 +192,7 @@ class CountRule:
     def validate(self, instrument: Instrument) -> list[str]:
         problems = _validate_bands(instrument, 0, len(_scored_items(instrument, ("yes_no",))))
         if instrument.rule.tiers:
-            problems.append("$.rule.tiers: a count rule takes bands, not tiers")
+            problems.append(Problem("$.rule.tiers", "author.bands_not_tiers", kind=self.kind))
         return problems
 
 
@@ -204,7 +232,7 @@ class SumRule:
                 highest += item.max * item.weight
         problems = _validate_bands(instrument, lowest, highest)
         if instrument.rule.tiers:
-            problems.append("$.rule.tiers: a sum rule takes bands, not tiers")
+            problems.append(Problem("$.rule.tiers", "author.bands_not_tiers", kind=self.kind))
         return problems
 
 
@@ -229,13 +257,11 @@ class JudgementRule:
         return Score(score=None, level=None, factors=tuple(factors), rule=self.kind)
 
     def validate(self, instrument: Instrument) -> list[str]:
-        problems = []
+        problems: list[str] = []
         if instrument.override.direction != "any":
-            problems.append(
-                "$.override.direction: a judgement instrument lets the professional choose: use 'any'"
-            )
+            problems.append(Problem("$.override.direction", "author.judgement_override"))
         if instrument.rule.tiers or instrument.rule.bands or instrument.rule.default_level:
-            problems.append("$.rule: a judgement rule takes no tiers, bands or default level")
+            problems.append(Problem("$.rule", "author.judgement_rule"))
         return problems
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 
 from csvc_core.errors import BadInput, CsvcError
+from csvc_core.problems import Problem, within
 
 
 @contextlib.contextmanager
@@ -58,9 +59,9 @@ ACTION_EXPECT_KEYS = ("id", "due_within_hours")
 
 def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]) -> list[str]:
     """Mismatches between a vignette's ``expect`` and an exit status with its JSON output (CLI or API)."""
-    problems = []
+    problems: list[str] = []
     if expect.get("exit", 0) != status:
-        problems.append(f"exit: expected {expect.get('exit', 0)}, got {status}")
+        problems.append(Problem("exit", "author.vignette_expected", wanted=expect.get("exit", 0), got=status))
     if status != 0:
         return problems
     for key, wanted in expect.items():
@@ -68,15 +69,17 @@ def compare_vignette(expect: dict[str, Any], status: int, output: dict[str, Any]
             continue
         if key not in EXPECT_KEYS and key not in output:
             known = ", ".join([*EXPECT_KEYS, *output])
-            problems.append(f"expect: unknown key {key!r} (one of {known})")
+            problems.append(Problem("expect", "author.vignette_unknown_key", name=key, known=known))
             continue
         if key == "flags_include":
             ids = {flag["id"] for flag in output["flags"]}
-            problems += [f"flags: {flag!r} missing" for flag in wanted if flag not in ids]
+            problems += [
+                Problem("flags", "author.vignette_missing", id=flag) for flag in wanted if flag not in ids
+            ]
         elif key == "actions_include":
             problems += _action_problems(output, wanted)
         elif output.get(key) != wanted:
-            problems.append(f"{key}: expected {wanted!r}, got {output.get(key)!r}")
+            problems.append(Problem(key, "author.vignette_expected", wanted=wanted, got=output.get(key)))
     return problems
 
 
@@ -93,17 +96,24 @@ def check_vignette(csvc: Any, vignette: dict[str, Any]) -> list[str]:
 
 
 def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     assessed_at = datetime.fromisoformat(output["assessed_at"])
     for spec in wanted:
         unknown = [key for key in spec if key not in ACTION_EXPECT_KEYS]
         if unknown or "id" not in spec:
-            keys = ", ".join(repr(key) for key in unknown) or "no 'id'"
-            problems.append(f"actions_include: {keys} in {spec!r} (keys: {', '.join(ACTION_EXPECT_KEYS)})")
+            problems.append(
+                Problem(
+                    "actions_include",
+                    "author.vignette_action_keys" if unknown else "author.vignette_action_id",
+                    keys=", ".join(repr(key) for key in unknown),
+                    spec=spec,
+                    known=", ".join(ACTION_EXPECT_KEYS),
+                )
+            )
             continue
         found = [action for action in output["actions"] if action["id"] == spec["id"]]
         if not found:
-            problems.append(f"actions: {spec['id']!r} missing")
+            problems.append(Problem("actions", "author.vignette_missing", id=spec["id"]))
             continue
         hours = spec.get("due_within_hours")
         if hours is not None:
@@ -112,7 +122,11 @@ def _action_problems(output: dict[str, Any], wanted: list[dict[str, Any]]) -> li
                 due is None
                 or not 0 <= (datetime.fromisoformat(due) - assessed_at).total_seconds() <= hours * 3600
             ):
-                problems.append(f"actions: {spec['id']!r} due {due}, not within {hours} h of {assessed_at}")
+                problems.append(
+                    Problem(
+                        "actions", "author.vignette_due", id=spec["id"], due=due, hours=hours, at=assessed_at
+                    )
+                )
     return problems
 
 
@@ -175,9 +189,9 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
 
     manager = new_plugin_manager(load_entry_points=False)
     if not manager.register_checked(plugin, name, None):
-        return [f"registration: {manager.failures[-1].error}"]
+        return [Problem("registration", "author.kit_registration", error=manager.failures[-1].error)]
     csvc = Csvc(manager, known_sectors=installed_sectors())
-    problems = [f"instruments: {problem}" for problem in csvc.catalogue.problems]
+    problems = [within("instruments", problem) for problem in csvc.catalogue.problems]
     owned = [iid for iid, owner in sorted(csvc.catalogue.owners.items()) if owner == name]
     # a plugin without instruments is run on the core's: its flags and actions follow every instrument
     checked = owned or sorted(csvc.catalogue.instruments)
@@ -190,17 +204,19 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
         if instrument.rule.kind == "judgement":
             lowest = instrument.lowest_level().id
             base["override"] = {"level": lowest, "reason": "contract check", "by": "csvc_core.testing"}
-        for label, answers in (("no answers", {}), ("all yes", yes)):
+        for label, answers in (("no_answers", {}), ("all_yes", yes)):
             try:
                 result = csvc.assess(instrument_id, {**base, "answers": answers})
             except Exception as exc:
-                problems.append(f"{instrument_id} ({label}): {type(exc).__name__}: {exc}")
+                problems.append(
+                    Problem(instrument_id, f"author.kit_{label}_failed", error=f"{type(exc).__name__}: {exc}")
+                )
                 continue
             results.append(result)
             if result.level is not None and instrument.level(result.level) is None:
-                problems.append(f"{instrument_id} ({label}): {result.level!r} is not one of its levels")
+                problems.append(Problem(instrument_id, f"author.kit_{label}_level", level=result.level))
     problems += _wording_problems(csvc, plugin, name, results)
-    problems += [f"hook failed: {error}" for error in csvc.hook_errors]
+    problems += [Problem("", "author.kit_hook_failed", error=str(error)) for error in csvc.hook_errors]
     return problems
 
 
@@ -229,7 +245,9 @@ def _wording_problems(csvc: Any, plugin: object, name: str, results: list[Any]) 
     module = plugin if isinstance(plugin, ModuleType) else sys.modules.get(type(plugin).__module__)
     location = getattr(module, "__file__", None)
     if location is not None:
-        problems += [f"locale: {problem}" for problem in catalogue_problems(Path(location).parent / "locale")]
+        problems += [
+            within("locale", problem) for problem in catalogue_problems(Path(location).parent / "locale")
+        ]
     return list(dict.fromkeys(problems))
 
 

@@ -11,13 +11,18 @@ from pathlib import Path
 
 from csvc_core.i18n import LANGUAGES
 from csvc_core.model import Text
+from csvc_core.problems import Problem
 
 
 def text_problems(where: str, text: Text | None) -> list[str]:
     """An empty wording in either language (``None``: no wording, nothing to check)."""
     if text is None:
         return []
-    return [f"{where}.{lang}: empty wording" for lang in LANGUAGES if not getattr(text, lang).strip()]
+    return [
+        Problem(f"{where}.{lang}", "author.empty_wording")
+        for lang in LANGUAGES
+        if not getattr(text, lang).strip()
+    ]
 
 
 def catalogue_problems(folder: Path) -> list[str]:
@@ -33,21 +38,23 @@ def catalogue_problems(folder: Path) -> list[str]:
         try:
             catalogues[lang] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            problems.append(f"{path}: cannot read: {exc}")
+            problems.append(Problem(str(path), "author.cannot_read", reason=str(exc)))
             catalogues[lang] = {}
     for lang, texts in catalogues.items():
         path = folder / f"{lang}.toml"
         for other, others in catalogues.items():
             problems += [
-                f"{path}: {key!r} missing (it is in {other}.toml)" for key in others if key not in texts
+                Problem(str(path), "author.key_missing", name=key, other=f"{other}.toml")
+                for key in others
+                if key not in texts
             ]
         for key, value in texts.items():
             if not isinstance(value, str) or not value.strip():
-                problems.append(f"{path}: {key!r}: empty or not a text")
+                problems.append(Problem(f"{path}: {key!r}", "author.key_empty"))
     french, english = catalogues["fr"], catalogues["en"]
     for key in french.keys() & english.keys():
         if _placeholders(french[key]) != _placeholders(english[key]):
-            problems.append(f"{folder}: {key!r}: fr and en use different placeholders")
+            problems.append(Problem(f"{folder}: {key!r}", "author.placeholders"))
     return problems
 
 

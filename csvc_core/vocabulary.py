@@ -8,6 +8,7 @@ from typing import Any
 
 from csvc_core.filecache import cached
 from csvc_core.model import Text
+from csvc_core.problems import Problem
 from csvc_core.translations import text_problems
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -34,10 +35,11 @@ def added_factor_problems(
 ) -> list[str]:
     """Why a plugin may not add ``code`` to the vocabulary (``owners``: codes plugins added, by plugin)."""
     if not isinstance(code, str) or not _CODE.match(code):
-        return [f"factor {code!r}: use lowercase letters, digits and _, starting with a letter"]
+        return [Problem(f"factor {code!r}", "author.factor_code")]
     if code in known:
-        owner = owners.get(code, "the shared vocabulary")
-        return [f"factor {code!r} is already defined by {owner}"]
+        if code in owners:
+            return [Problem(f"factor {code!r}", "author.factor_taken", owner=owners[code])]
+        return [Problem(f"factor {code!r}", "author.factor_shared")]
     if not isinstance(wording, Text):
-        return [f"factor {code!r}: wording {wording!r} is not a Text(fr=..., en=...)"]
+        return [Problem(f"factor {code!r}", "author.factor_wording", wording=repr(wording))]
     return text_problems(f"factor {code!r}", wording)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-VIGNETTES = ROOT.parent / "shared" / "vignettes"
+from tests.support.wheel import run_folder, shared_wheel
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,17 +27,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def csvc_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """csvc's wheel built from this repository, once per session (building it is slow)."""
-    dist = tmp_path_factory.mktemp("dist")
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    [wheel] = dist.glob("csvc-*.whl")
-    return wheel
+    """csvc's wheel built from this repository, once per run (building it is slow): under pytest-xdist the
+    workers share one build, the first to ask makes it while the others wait on a lock."""
+    return shared_wheel(run_folder(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
@@ -50,13 +38,3 @@ def csvc():
     from csvc_core import Csvc
 
     return Csvc.load()
-
-
-def load_vignettes() -> list[tuple[str, dict]]:
-    """The vignettes of ../shared/vignettes, plus the copies kept in tests/vignettes."""
-    found: dict[str, dict] = {}
-    for folder in (ROOT / "tests" / "vignettes", VIGNETTES):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.json")):
-                found[path.stem] = json.loads(path.read_text(encoding="utf-8"))
-    return sorted(found.items())

@@ -18,13 +18,18 @@ from csvc_core.testing import plugin_problems
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 BLOCK = re.compile(r"```(?P<lang>\w*)\n(?P<body>.*?)```", re.S)
-#: pages whose blocks another test runs, or that list an API rather than run a script.
-ELSEWHERE = {"integrators.md": "tests/test_integrators_doc.py", "store.md": "an API listing"}
-PAGES = sorted(page for page in DOCS.glob("*.md") if page.name not in ELSEWHERE)
 
 
 def blocks(page: Path, lang: str) -> list[str]:
     return [m["body"] for m in BLOCK.finditer(page.read_text(encoding="utf-8")) if m["lang"] == lang]
+
+
+#: pages whose blocks another test runs.
+ELSEWHERE = {"integrators.md": "tests/test_integrators_doc.py"}
+PAGES = sorted(page for page in DOCS.glob("*.md") if page.name not in ELSEWHERE)
+#: pages whose Python blocks make a plugin (run by test_a_plugin_page_is_a_plugin_that_keeps_the_contract).
+PLUGIN_PAGES = ("plugins.md", "hooks.md")
+SCRIPT_PAGES = [page for page in PAGES if page.name not in PLUGIN_PAGES and blocks(page, "python")]
 
 
 def as_plugin(page: Path, package: str) -> types.ModuleType:
@@ -46,10 +51,20 @@ def test_toml_and_json_blocks_parse(page: Path) -> None:
         json.loads(body)
 
 
-@pytest.mark.parametrize("page", [DOCS / "plugins.md", DOCS / "hooks.md"], ids=lambda page: page.name)
+@pytest.mark.parametrize("page", [DOCS / name for name in PLUGIN_PAGES], ids=lambda page: page.name)
 def test_a_plugin_page_is_a_plugin_that_keeps_the_contract(page: Path) -> None:
     module = as_plugin(page, "csvc_police")
     assert blocks(page, "python") and plugin_problems(module, f"doc_{page.stem}") == []
+
+
+@pytest.mark.parametrize("page", SCRIPT_PAGES, ids=lambda page: page.name)
+def test_a_page_s_python_blocks_run_as_a_script(
+    page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": f"doc_{page.stem}"}
+    for index, body in enumerate(blocks(page, "python")):
+        exec(compile(body, f"{page.name}[python {index}]", "exec"), namespace)
 
 
 def test_the_plugin_test_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

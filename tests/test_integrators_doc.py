@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from csvc_core.schemas import NAMES, schema
-from tests.conftest import load_vignettes
+from tests.support.vignettes import load_vignettes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "integrators.md"

@@ -64,7 +64,7 @@ def test_new_plugin_project_is_complete_and_valid(generated):
     checked = csvc("instruments", "validate", str(project / "src/csvc_dv_hotline/instruments"))
     # its new sector is declared by the plugin itself: until it is installed, csvc does not know it
     assert checked.returncode == 2
-    assert checked.stderr.endswith("$.sectors: sector 'dv_hotline' is declared by no plugin\n"), (
+    assert checked.stderr.endswith("$.sectors: le secteur 'dv_hotline' n'est déclaré par aucun module\n"), (
         checked.stderr
     )
     assert checked.stderr.count("\n") == 1

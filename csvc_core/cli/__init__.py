@@ -83,6 +83,8 @@ class LazyGroup(click.Group):
         found = super().get_command(ctx, cmd_name)
         if found is None:
             found = _plugin_commands().get(cmd_name)
+            if found is not None and self.help_language is not None:
+                word_help(found, cmd_name, self.help_language)
         return found
 
 

@@ -11,6 +11,7 @@ from csvc_core.cli.common import echo_json, identifying_option, json_option, lan
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import MEETING_MAX_BYTES, read_json
+from csvc_core.output import to_json
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
 
 
@@ -197,7 +198,7 @@ def show(
 ) -> None:
     """Afficher / Show a request: steps, decision, meetings by sector, plan, closure."""
     with unlocked(store_url, user_name, lang) as session:
-        data = session.concertation(concertation_id)
+        data = to_json(session.concertation(concertation_id))
     if as_json:
         echo_json(data)
         return
@@ -226,7 +227,7 @@ def list_requests(
 ) -> None:
     """Lister / The requests you may read, most urgent first (the level each carries)."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.concertations(state=state)
+        found = to_json(session.concertations(state=state))
     if as_json:
         echo_json(found)
         return

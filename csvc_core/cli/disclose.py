@@ -13,6 +13,7 @@ from csvc_core.cli.partnerio import required_when
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
+from csvc_core.output import to_json
 from csvc_core.outputfiles import check_destination, write_file
 from csvc_core.sharing.disclosure import HARMS, IMMINENCE, RECIPIENT_CATEGORIES, Grounds, Recipient
 from csvc_core.sharing.register import to_csv
@@ -110,7 +111,7 @@ def list_disclosures(
 ) -> None:
     """Les communications faites ou reçues / Disclosures made or received by your organisation."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.disclosures(case_id)
+        found = to_json(session.disclosures(case_id))
     if as_json:
         echo_json(found)
         return

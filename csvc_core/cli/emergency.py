@@ -7,6 +7,7 @@ import click
 from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.output import to_json
 
 
 @click.command("break-glass")
@@ -43,7 +44,7 @@ def emergency() -> None:
 def list_(show_all: bool, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Les accès d'urgence à vos dossiers ou par vos intervenants / Emergency accesses to review."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.emergency_alerts(pending_only=not show_all)
+        found = to_json(session.emergency_alerts(pending_only=not show_all))
     if as_json:
         echo_json(found)
         return

@@ -9,6 +9,7 @@ import click
 from csvc_core.cli.common import echo_json, identifying_option, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.output import to_json
 
 basis_option = click.option(
     "--basis", required=True, help="consent:CONSENT_ID, or law:PROVISION (e.g. law:P-34.1 s. 39)."
@@ -83,7 +84,7 @@ def shared(
     """Ce qui m'a été transmis / Without CASE: cases held elsewhere that your organisation may read something
     of; with CASE: what it may read of CASE, on which basis."""
     with unlocked(store_url, user_name, lang) as session:
-        data: Any = session.shared_with_me(case_id) if case_id else session.shared_cases()
+        data: Any = session.shared_with_me(case_id) if case_id else to_json(session.shared_cases())
     if as_json:
         echo_json(data)
         return

@@ -82,6 +82,7 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
     from csvc_core.i18n import t
     from csvc_core.instruments import load_instrument
     from csvc_core.mandate import instrument_sector_problems
+    from csvc_core.problems import Problem, worded
 
     csvc = Csvc.load()
     problems: list[str] = []
@@ -96,7 +97,9 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
                 continue
             if instrument.id in seen:
                 problems.append(
-                    f"{path}: $.id: instrument {instrument.id!r} is already defined in {seen[instrument.id]}"
+                    Problem(
+                        f"{path}: $.id", "author.already_defined", id=instrument.id, other=seen[instrument.id]
+                    )
                 )
                 continue
             seen[instrument.id] = path
@@ -106,7 +109,7 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
         problems = [*csvc.broken_plugins(), *csvc.catalogue.problems]
         count = len(csvc.catalogue.instruments)
     for problem in problems:
-        click.echo(problem, err=True)
+        click.echo(worded(problem, lang), err=True)
     if problems:
         raise SystemExit(2)
     click.echo(t("instruments.valid", lang, count=count))

@@ -14,10 +14,11 @@ def plugins(as_json: bool, lang: str) -> None:
     """Modules chargés et en échec / Loaded and failed plugins."""
     from csvc_core.framework import Csvc
     from csvc_core.i18n import t, word
+    from csvc_core.problems import worded
 
     csvc = Csvc.load()
     infos = csvc.pm.plugin_infos()
-    problems = list(csvc.catalogue.problems)
+    problems = [worded(problem, lang) for problem in csvc.catalogue.problems]
     if as_json:
         echo_json(
             {

@@ -9,6 +9,7 @@ import click
 from csvc_core.cli.common import lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
+from csvc_core.output import to_json
 from csvc_core.outputfiles import check_destination, write_file
 
 KINDS = ("case", "concertation", "plan")
@@ -74,7 +75,7 @@ def report(
         if kind == "case":
             context = case_report_context(data, csvc, lang, now_local(), session.actor.name)
         elif kind == "concertation":
-            cell = [session.concertation(c["id"]) for c in session.concertations() if c["case"] == case_id]
+            cell = [to_json(session.concertation(c.id)) for c in session.concertations() if c.case == case_id]
             context = concertation_context(data, csvc, lang, now_local(), cell)
         elif plan is None:
             context = plan_context(session.case_tool(case_id, PLAN_TOOL).content, lang, PLAN_TOOL)

@@ -389,6 +389,14 @@ def reading(organisation: str, owners: Mapping[str, str], actor: Actor) -> Readi
     return Reading(OWN_ACTIONS, own) if own else Reading(None)
 
 
+def urgency(
+    state: str, level: int | None, overdue_actions: int, requested_at: datetime
+) -> tuple[object, ...]:
+    """The order of a list of requests: open before closed; highest level first (none last); more overdue
+    actions; waiting longest."""
+    return (state == CLOSED, -(level or 0), -overdue_actions, requested_at)
+
+
 def may_read(concertation: Concertation, actor: Actor) -> Reading:
     return reading(concertation.organisation, {a.id: a.owner_org for a in concertation.actions}, actor)
 

@@ -9,6 +9,7 @@ give a part of it, read through :mod:`csvc_core.store.partnership`. Every read o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import attrs
@@ -20,7 +21,7 @@ from csvc_core.sharing.access import Access, may_see
 from csvc_core.sharing.parties import Actor as Member
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
 from csvc_core.store.schema import cases, utcnow
-from csvc_core.store.sharing_rows import case_record
+from csvc_core.store.sharing_rows import case_record, case_records
 
 #: roles that work cases (share, disclose, take part in a concertation); "admin" manages the organisation's
 #: people and does not work cases, unless she also holds one of these: her stored role is then both, joined
@@ -126,6 +127,16 @@ def case_access(connection: Connection, actor: Actor, case_id: str, now: datetim
     if record is None:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
     return may_see(member(actor), record, now or utcnow())
+
+
+def case_accesses(
+    connection: Connection, actor: Actor, case_ids: Collection[str], now: datetime
+) -> dict[str, Access]:
+    """:func:`case_access` on each of ``case_ids`` that exists, reading the cases' records at once."""
+    return {
+        case_id: may_see(member(actor), record, now)
+        for case_id, record in case_records(connection, case_ids).items()
+    }
 
 
 def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:

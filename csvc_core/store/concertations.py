@@ -1,21 +1,23 @@
 """Concertation requests through the rapid-intervention cell, kept in the store.
 
 Each call reads the request back as a :class:`csvc_core.sharing.concertation.Concertation`, takes one step
-with
-the rules (which refuse a step out of order, a wrong role, a missing element), then writes what changed: the
-new step, the decision, the meeting with its attendees, the plan actions and their reviews, the level the
-request carries (:mod:`csvc_core.store.carried`), with one audit entry, in one transaction. Free text
-(judgement, notes, action descriptions) is sealed.
+with the rules (which refuse a step out of order, a wrong role, a missing element), then writes what
+changed: the new step, the decision, the meeting with its attendees, the plan actions and their reviews,
+the level the request carries (:mod:`csvc_core.store.carried`), with one audit entry, in one transaction.
+Free text (judgement, notes, action descriptions) is sealed.
 
 Who reads a request and how much is the core's decision (:func:`csvc_core.sharing.concertation.reading`):
-an organisation that only owns plan actions reads the minimum necessary (``as_read``, same module).
+an organisation that only owns plan actions reads the minimum necessary (``as_read``, same module). What
+a reader reads comes back as records (:class:`csvc_core.store.records.ConcertationRecord`,
+:class:`~csvc_core.store.records.ConcertationItem`); a meeting's file is read by
+:mod:`csvc_core.sharing.meeting_file`.
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -23,6 +25,7 @@ from sqlalchemy import Row, insert, or_, select, update
 
 from csvc_core.errors import BadInput
 from csvc_core.sharing import concertation as cell
+from csvc_core.sharing import meeting_file
 from csvc_core.sharing.concertation import (
     WHOLE,
     CarriedLevel,
@@ -32,15 +35,31 @@ from csvc_core.sharing.concertation import (
     Reading,
     Step,
 )
-from csvc_core.sharing.parties import COORDINATOR
+from csvc_core.sharing.parties import COORDINATOR, Organisation
 from csvc_core.sharing.plan import OPEN, Attendee, Meeting, PlanAction, Review
 from csvc_core.store import carried, keyring
-from csvc_core.store.access import AccessDenied, case_access, member, stored_role, visible_case
+from csvc_core.store.access import (
+    AccessDenied,
+    case_access,
+    case_accesses,
+    member,
+    stored_role,
+    visible_case,
+)
 from csvc_core.store.cases import StaleRecord, level_state
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.directory import people, user_names
-from csvc_core.store.records import iso
+from csvc_core.store.records import (
+    AttendeeRecord,
+    ClosureRecord,
+    ConcertationItem,
+    ConcertationRecord,
+    DecisionRecord,
+    MeetingRecord,
+    PlanActionRecord,
+    StepRecord,
+)
 from csvc_core.store.schema import (
     cases,
     concertation_steps,
@@ -155,23 +174,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
     meeting_rows = tx.connection.execute(
         select(meetings).where(meetings.c.concertation_id == row.id).order_by(meetings.c.at)
     ).all()
-    held = tuple(
-        Meeting(
-            m.id,
-            m.at,
-            m.kind,
-            m.chair,
-            tuple(
-                Attendee(a.name, a.organisation, a.sector)
-                for a in tx.connection.execute(
-                    select(meeting_attendees)
-                    .where(meeting_attendees.c.meeting_id == m.id)
-                    .order_by(meeting_attendees.c.sector, meeting_attendees.c.name)
-                )
-            ),
-        )
-        for m in meeting_rows
-    )
+    attendees: dict[str, list[Attendee]] = defaultdict(list)
+    for a in tx.connection.execute(
+        select(meeting_attendees)
+        .where(meeting_attendees.c.meeting_id.in_([m.id for m in meeting_rows]))
+        .order_by(meeting_attendees.c.sector, meeting_attendees.c.name)
+    ):
+        attendees[a.meeting_id].append(Attendee(a.name, a.organisation, a.sector))
+    held = tuple(Meeting(m.id, m.at, m.kind, m.chair, tuple(attendees[m.id])) for m in meeting_rows)
     actions = tuple(
         PlanAction(
             id=a.id,
@@ -425,7 +435,7 @@ def decide(
     )
 
 
-def _org(tx: Tx, name: str, where: str) -> Row:
+def _org(tx: Tx, name: str, where: str) -> Organisation:
     row = tx.connection.execute(
         select(organisations).where(
             or_(organisations.c.name == name.strip(), organisations.c.id == name.strip())
@@ -433,83 +443,15 @@ def _org(tx: Tx, name: str, where: str) -> Row:
     ).first()
     if row is None:
         raise BadInput(key="error.store.plan_org_unknown", where=where, name=name)
-    return row
+    return Organisation(row.id, row.sector)
 
 
 def parse_meeting(tx: Tx, data: Any, source: str) -> tuple[Meeting, dict[str, Review], list[PlanAction]]:
-    """A meeting file: ``{"at", "kind", "chair", "attendees": [{"name", "organisation", "sector"}],
-    "reviews": {ACTION: {"outcome", "note"}}, "actions": [{"description", "owner_org", "owner", "due"}]}``."""
-    from csvc_core.jsonio import parse_datetime
-
-    if not isinstance(data, Mapping):
-        raise BadInput(key="error.input.object_expected", where=source, got=type(data).__name__)
-    unknown = sorted(set(data) - {"at", "kind", "chair", "attendees", "reviews", "actions"})
-    if unknown:
-        raise BadInput(
-            key="error.input.unknown_field",
-            where=source,
-            field=unknown[0],
-            fields="at, kind, chair, attendees, reviews, actions",
-        )
-
-    def text(value: Any, where: str) -> str:
-        if not isinstance(value, str):
-            raise BadInput(key="error.input.text_expected", where=f"{source}: {where}", value=value)
-        return value
-
-    def objects(key: str) -> list[Mapping[str, Any]]:
-        items = data.get(key) or []
-        if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
-            raise BadInput(key="error.input.objects_expected", where=f"{source}: $.{key}")
-        return items
-
-    at = parse_datetime(data.get("at"), f"{source}: $.at")
-    if at > tx.now:
-        raise BadInput(key="error.store.meeting_future", where=f"{source}: $.at", at=at.isoformat())
-    held = Meeting(
-        new_id(),
-        at,
-        text(data.get("kind", "regular"), "$.kind"),
-        text(data.get("chair", ""), "$.chair"),
-        tuple(
-            Attendee(
-                text(a.get("name", ""), f"$.attendees[{i}].name"),
-                text(a.get("organisation", ""), f"$.attendees[{i}].organisation"),
-                text(a.get("sector", ""), f"$.attendees[{i}].sector"),
-            )
-            for i, a in enumerate(objects("attendees"))
-        ),
+    """A meeting file (:func:`csvc_core.sharing.meeting_file.parse_meeting`), its actions' owners found among
+    the organisations by name or id."""
+    return meeting_file.parse_meeting(
+        data, source, now=tx.now, new_id=new_id, organisation=lambda name, where: _org(tx, name, where)
     )
-    reviews_raw = data.get("reviews") or {}
-    if not isinstance(reviews_raw, Mapping):
-        raise BadInput(key="error.store.reviews_expected", where=f"{source}: $.reviews")
-    reviews = {}
-    for key, value in reviews_raw.items():
-        if not isinstance(value, Mapping):
-            raise BadInput(key="error.store.review_expected", where=f"{source}: $.reviews.{key}")
-        reviews[key] = Review(
-            text(value.get("outcome", ""), f"$.reviews.{key}.outcome"),
-            text(value.get("note", ""), f"$.reviews.{key}.note"),
-        )
-    plan = []
-    for i, item in enumerate(objects("actions")):
-        owner = _org(
-            tx,
-            text(item.get("owner_org", ""), f"$.actions[{i}].owner_org"),
-            f"{source}: $.actions[{i}].owner_org",
-        )
-        plan.append(
-            PlanAction(
-                id=new_id(),
-                description=text(item.get("description", ""), f"$.actions[{i}].description"),
-                owner_org=owner.id,
-                owner_sector=owner.sector,
-                due=parse_datetime(item.get("due"), f"{source}: $.actions[{i}].due"),
-                meeting=held.id,
-                owner=text(item.get("owner", ""), f"$.actions[{i}].owner"),
-            )
-        )
-    return held, reviews, plan
 
 
 def hold_meeting(
@@ -554,175 +496,174 @@ def close(tx: Tx, concertation_id: str, why: str, note: str = "") -> Concertatio
 
 
 # -- reading -------------------------------------------------------------------------------------------------
-def record(tx: Tx, concertation_id: str) -> dict[str, Any]:
-    """The request as JSON, as much of it as the acting user may read (``view``): state, carried level,
-    criteria, steps, decision, meetings by sector, plan, closure (audited with the view given)."""
+def record(tx: Tx, concertation_id: str) -> ConcertationRecord:
+    """The request as much of it as the acting user may read (``view``): state, carried level, criteria,
+    steps, decision, meetings by sector, plan, closure, and the steps she may take now (audited with the view
+    given)."""
     row, read = _row(tx, concertation_id)
     loaded = load(tx, row, read)
     tx.audit("concertation.read", loaded.case, concertation=concertation_id, view=read.scope)
-    return {
-        **to_json(tx, cell.as_read(loaded, read)),
-        "view": read.scope,
-        "next_steps": list(cell.allowed_steps(loaded, member(tx.actor))),
-    }
+    return _record(
+        cell.as_read(loaded, read),
+        _names(tx, organisations),
+        user_names(tx.connection),
+        view=str(read.scope),
+        next_steps=cell.allowed_steps(loaded, member(tx.actor)),
+    )
 
 
-def list_concertations(tx: Tx, *, state: str | None = None) -> list[dict[str, Any]]:
-    """The requests the acting user may read, most urgent first (:func:`urgency`), no free text: the level
-    each carries (before sign-off, the case's level to who may see the case), the plan's open and overdue
-    actions (an action owner's own only) and the next due date."""
+def list_concertations(tx: Tx, *, state: str | None = None) -> list[ConcertationItem]:
+    """The requests the acting user may read, most urgent first (``urgency`` of
+    :mod:`csvc_core.sharing.concertation`), no free text: the level each carries (before sign-off, the case's
+    level to who may see the case), the plan's open and overdue actions (an action owner's own only) and the
+    next due date. Nothing is decrypted; a few queries whatever the number of requests."""
     query = select(concertations)
     if state is not None:
         if state not in cell.STATES:
             raise BadInput(key="error.store.unknown_state", state=state, states=", ".join(cell.STATES))
         query = query.where(concertations.c.state == state)
+    rows = tx.connection.execute(query.order_by(concertations.c.id)).all()
+    ids = [row.id for row in rows]
+    plans: dict[str, list[Row]] = defaultdict(list)
+    for action in tx.connection.execute(
+        select(plan_actions.c.id, plan_actions.c.concertation_id, plan_actions.c.owner_org_id)
+        .add_columns(plan_actions.c.due, plan_actions.c.status)
+        .where(plan_actions.c.concertation_id.in_(ids))
+        .order_by(plan_actions.c.due)
+    ):
+        plans[action.concertation_id].append(action)
+    readings = {
+        row.id: cell.reading(row.org_id, {a.id: a.owner_org_id for a in plans[row.id]}, member(tx.actor))
+        for row in rows
+    }
+    readable = [row for row in rows if readings[row.id].allowed]
+    asked = dict(
+        tx.connection.execute(
+            select(concertation_steps.c.concertation_id, concertation_steps.c.at).where(
+                concertation_steps.c.concertation_id.in_([row.id for row in readable]),
+                concertation_steps.c.seq == 1,
+            )
+        ).all()
+    )
+    case_levels = _case_levels(tx, [r for r in readable if r.level is None and readings[r.id].scope == WHOLE])
     names, people = _names(tx, organisations), user_names(tx.connection)
     found = []
-    for row in tx.connection.execute(query.order_by(concertations.c.id)):
-        read = _reading(tx, row)
-        if not read.allowed:
-            continue
+    for row in readable:
+        read = readings[row.id]
+        due = [
+            a.due for a in plans[row.id] if a.status == OPEN and (read.scope == WHOLE or a.id in read.actions)
+        ]
         found.append(
-            {
-                "id": row.id,
-                "case": row.case_id,
-                "organisation": names.get(row.org_id),
-                "state": row.state,
-                "criteria": list(codes(row.criteria)) if read.scope == WHOLE else [],
-                "view": read.scope,
-                "level": level_json(carried.from_row(row), people),
-                **_urgency(tx, row, read),
-            }
+            ConcertationItem(
+                id=row.id,
+                case=row.case_id,
+                organisation=names.get(row.org_id),
+                state=row.state,
+                criteria=codes(row.criteria) if read.scope == WHOLE else (),
+                view=str(read.scope),
+                level=_level(carried.from_row(row), people),
+                requested_at=asked[row.id],
+                compromission=row.level if row.level is not None else case_levels.get(row.case_id),
+                open_actions=len(due),
+                overdue_actions=sum(1 for moment in due if moment < tx.now),
+                next_due=due[0] if due else None,
+            )
         )
-    found.sort(key=urgency)
+    found.sort(key=lambda i: cell.urgency(i.state, i.compromission, i.overdue_actions, i.requested_at))
     tx.audit("concertation.list", None, count=len(found))
     return found
 
 
-def urgency(item: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Open before closed; highest level first (none last); more overdue actions; waiting longest."""
-    return (
-        item["state"] == cell.CLOSED,
-        -(item["compromission"] or 0),
-        -item["overdue_actions"],
-        item["requested_at"],
+def _case_levels(tx: Tx, rows: list[Row]) -> dict[str, int | None]:
+    """Before sign-off a request carries no level: its case's own, for who may read the whole case."""
+    accesses = case_accesses(tx.connection, tx.actor, {row.case_id for row in rows}, tx.now)
+    full = sorted(case_id for case_id, access in accesses.items() if access.full)
+    if not full:
+        return {}
+    return dict(
+        tx.connection.execute(select(cases.c.id, cases.c.compromission).where(cases.c.id.in_(full))).all()
     )
 
 
-def _urgency(tx: Tx, row: Row, read: Reading) -> dict[str, Any]:
-    """What orders a list by urgency, read from codes and dates only (nothing is decrypted)."""
-    asked = tx.connection.execute(
-        select(concertation_steps.c.at).where(
-            concertation_steps.c.concertation_id == row.id, concertation_steps.c.seq == 1
-        )
-    ).scalar_one()
-    open_actions = select(plan_actions.c.due).where(
-        plan_actions.c.concertation_id == row.id, plan_actions.c.status == OPEN
-    )
-    if read.scope != WHOLE:
-        open_actions = open_actions.where(plan_actions.c.id.in_(sorted(read.actions)))
-    due = list(tx.connection.execute(open_actions.order_by(plan_actions.c.due)).scalars())
-    level = row.level
-    if (
-        level is None
-        and read.scope == WHOLE
-        and case_access(tx.connection, tx.actor, row.case_id, tx.now).full
-    ):
-        level = tx.connection.execute(  # not signed off yet: the case's own level
-            select(cases.c.compromission).where(cases.c.id == row.case_id)
-        ).scalar_one()
-    return {
-        "requested_at": iso(asked),
-        "compromission": level,
-        "open_actions": len(due),
-        "overdue_actions": sum(1 for moment in due if moment < tx.now),
-        "next_due": iso(due[0]) if due else None,
-    }
-
-
-def level_json(level: CarriedLevel | None, people: Mapping[str, str]) -> dict[str, Any] | None:
-    """The carried level and where it came from (the confirming professional by name)."""
+def _level(level: CarriedLevel | None, people: Mapping[str, str]) -> CarriedLevel | None:
+    """The carried level, the confirming professional by name."""
     if level is None:
         return None
-    return {
-        "compromission": level.level,
-        "assessment": level.assessment,
-        "instrument": level.instrument,
-        "instrument_version": level.instrument_version,
-        "confirmed_by": people.get(level.confirmed_by, level.confirmed_by),
-        "confirmed_at": iso(level.confirmed_at),
-        "carried_at": iso(level.carried_at),
-        "previous": level.previous,
-    }
+    return attrs.evolve(level, confirmed_by=people.get(level.confirmed_by, level.confirmed_by))
 
 
 def _names(tx: Tx, table: Any) -> dict[str, str]:
     return dict(tx.connection.execute(select(table.c.id, table.c.name)).all())
 
 
-def to_json(tx: Tx, c: Concertation) -> dict[str, Any]:
-    orgs, people = _names(tx, organisations), user_names(tx.connection)
-
-    def when(value: datetime | None) -> str | None:
-        return iso(value)
-
-    return {
-        "id": c.id,
-        "case": c.case,
-        "organisation": orgs.get(c.organisation, c.organisation),
-        "state": c.state,
-        "compromission": c.level.level if c.level is not None else None,
-        "level": level_json(c.level, people),
-        "criteria": sorted(c.criteria),
-        "judgement": c.judgement or None,
-        "steps": [
-            {
-                "state": s.state,
-                "at": when(s.at),
-                "by": people.get(s.by, s.by),
-                "role": s.role,
-                "organisation": orgs.get(s.org, s.org),
-                "note": s.note or None,
-            }
+def _record(
+    c: Concertation,
+    orgs: Mapping[str, str],
+    people: Mapping[str, str],
+    *,
+    view: str,
+    next_steps: tuple[str, ...],
+) -> ConcertationRecord:
+    """The request as its reader reads it: people and organisations by name, empty text as none."""
+    return ConcertationRecord(
+        id=c.id,
+        case=c.case,
+        organisation=orgs.get(c.organisation, c.organisation),
+        state=c.state,
+        compromission=c.level.level if c.level is not None else None,
+        level=_level(c.level, people),
+        criteria=tuple(sorted(c.criteria)),
+        judgement=c.judgement or None,
+        steps=tuple(
+            StepRecord(
+                state=s.state,
+                at=s.at,
+                by=people.get(s.by, s.by),
+                role=s.role,
+                organisation=orgs.get(s.org, s.org),
+                note=s.note or None,
+            )
             for s in c.steps
-        ],
-        "decision": None
+        ),
+        decision=None
         if c.decision is None
-        else {
-            "members": list(c.decision.members),
-            "concerted_action": c.decision.concerted_action,
-            "reason": c.decision.reason or None,
-            "at": when(c.decision.at),
-        },
-        "meetings": [
-            {
-                "id": m.id,
-                "at": when(m.at),
-                "kind": m.kind,
-                "chair": m.chair,
-                "attendees_by_sector": {
-                    sector: [{"name": a.name, "organisation": a.organisation} for a in people_of]
+        else DecisionRecord(
+            members=c.decision.members,
+            concerted_action=c.decision.concerted_action,
+            reason=c.decision.reason or None,
+            at=c.decision.at,
+        ),
+        meetings=tuple(
+            MeetingRecord(
+                id=m.id,
+                at=m.at,
+                kind=m.kind,
+                chair=m.chair,
+                attendees_by_sector={
+                    sector: tuple(AttendeeRecord(a.name, a.organisation) for a in people_of)
                     for sector, people_of in m.attendees_by_sector().items()
                 },
-            }
+            )
             for m in c.meetings
-        ],
-        "actions": [
-            {
-                "id": a.id,
-                "description": a.description,
-                "owner_org": orgs.get(a.owner_org, a.owner_org),
-                "owner_sector": a.owner_sector,
-                "owner": a.owner or None,
-                "due": when(a.due),
-                "meeting": a.meeting,
-                "status": a.status,
-                "note": a.note or None,
-                "closed_at": when(a.closed_at),
-            }
+        ),
+        actions=tuple(
+            PlanActionRecord(
+                id=a.id,
+                description=a.description,
+                owner_org=orgs.get(a.owner_org, a.owner_org),
+                owner_sector=a.owner_sector,
+                owner=a.owner or None,
+                due=a.due,
+                meeting=a.meeting,
+                status=a.status,
+                note=a.note or None,
+                closed_at=a.closed_at,
+            )
             for a in c.actions
-        ],
-        "closure": None
+        ),
+        closure=None
         if c.closure is None
-        else {"reason": c.closure.reason, "note": c.closure.note or None, "at": when(c.closure.at)},
-    }
+        else ClosureRecord(reason=c.closure.reason, note=c.closure.note or None, at=c.closure.at),
+        view=view,
+        next_steps=next_steps,
+    )

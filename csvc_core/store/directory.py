@@ -8,6 +8,8 @@ tables themselves.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     literal,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from csvc_core.store.schema import ID, UTCDateTime, cases, users
 
@@ -58,3 +61,16 @@ def owner_of(connection: Connection, case_id: ColumnElement[str]) -> ColumnEleme
 def case_owner(connection: Connection, case_id: str) -> str | None:
     """The organisation that owns case ``case_id`` (None: no such case)."""
     return connection.execute(select(owner_of(connection, literal(case_id, ID)))).scalar()
+
+
+def case_owners(connection: Connection, case_ids: Collection[str]) -> dict[str, str]:
+    """The organisation that owns each of ``case_ids`` (a case that does not exist is left out), in one
+    query."""
+    if not case_ids:
+        return {}
+    if connection.dialect.name == "postgresql":
+        ids = func.unnest(literal(sorted(case_ids), ARRAY(ID)), type_=ID).column_valued("id")
+        query = select(ids, func.csvc_case_owner(ids, type_=ID))
+    else:
+        query = select(cases.c.id, cases.c.org_id).where(cases.c.id.in_(sorted(case_ids)))
+    return {case_id: owner for case_id, owner in connection.execute(query) if owner is not None}

@@ -18,7 +18,7 @@ from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id, open_sealed, seal_to
 from csvc_core.store.directory import case_owner, owner_of, user_names
 from csvc_core.store.keyring import of_org, public_key_of, records_of
-from csvc_core.store.records import iso
+from csvc_core.store.records import EmergencyAlert, iso
 from csvc_core.store.schema import emergency_access, organisations
 from csvc_core.store.sharing_rows import emergency_of
 
@@ -74,7 +74,7 @@ def _reason(tx: Tx, row: Row) -> str:
     return opened.decode("utf-8")
 
 
-def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any]]:
+def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[EmergencyAlert]:
     """The emergency accesses a supervisor must review: to her organisation's cases, or by its users."""
     require(tx.actor, "emergency.review")
     mine = tx.actor.org_id
@@ -90,21 +90,21 @@ def emergency_alerts(tx: Tx, *, pending_only: bool = True) -> list[dict[str, Any
     for row in tx.connection.execute(query.order_by(emergency_access.c.at, emergency_access.c.id)):
         access = emergency_of(row, lambda r, _: _reason(tx, r))
         found.append(
-            {
-                "id": access.id,
-                "case": access.case,
-                "user": people.get(access.user),
-                "organisation": orgs.get(access.org),
-                "owner": orgs.get(row.owner_id),
-                "at": iso(access.at),
-                "until": iso(access.until),
-                "active": access.active(tx.now),
-                "reason": access.reason,
-                "reviewed_at": iso(access.reviewed_at),
-                "reviewed_by": people.get(access.reviewed_by or ""),
-            }
+            EmergencyAlert(
+                id=access.id,
+                case=access.case,
+                user=people.get(access.user),
+                organisation=orgs.get(access.org),
+                owner=orgs.get(row.owner_id),
+                at=access.at,
+                until=access.until,
+                active=access.active(tx.now),
+                reason=access.reason,
+                reviewed_at=access.reviewed_at,
+                reviewed_by=people.get(access.reviewed_by or ""),
+            )
         )
-    tx.audit("emergency.list", None, accesses=[item["id"] for item in found])
+    tx.audit("emergency.list", None, accesses=[item.id for item in found])
     return found
 
 

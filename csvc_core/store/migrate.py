@@ -42,3 +42,13 @@ def current_revision(connection: Connection) -> str | None:
         return None
     value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return str(value) if value is not None else None
+
+
+def holds_store(connection: Connection) -> bool:
+    """Whether a store was created here: a schema alone (e.g. a database cloned from a migrated template)
+    holds none yet, and ``init`` may create one in it."""
+    if current_revision(connection) is None:
+        return False
+    if not inspect(connection).has_table("store_meta"):
+        return True  # a schema older than any csvc knows, or another program's: never written over
+    return connection.execute(text("SELECT 1 FROM store_meta WHERE key = 'store_id'")).first() is not None

@@ -348,9 +348,9 @@ def init_store(
     now = utcnow()
     try:
         with engine.begin() as connection:
-            if migrate.current_revision(connection) is not None:
+            if migrate.holds_store(connection):
                 raise OperationFailed(key="error.store.holds_store", store=location.display)
-            migrate.upgrade(connection)
+            migrate.upgrade(connection)  # from nothing, or from a schema laid down without a store
             if location.kind == "postgresql":
                 pg_audit.install(connection)
                 pg_security.install(connection)

@@ -39,13 +39,13 @@ from csvc_core.sharing.parties import Organisation as MemberOrganisation
 from csvc_core.sharing.reasons import Reason, Refused, reason
 from csvc_core.sharing.share import Share, share_under_consent
 from csvc_core.store import keyring, pg_security
-from csvc_core.store.access import AccessDenied, case_access, member, visible_case
+from csvc_core.store.access import AccessDenied, case_access, case_accesses, member, visible_case
 from csvc_core.store.casefields import case_fields, field_names
 from csvc_core.store.casefile import case_detail
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id, open_sealed, seal_json
 from csvc_core.store.directory import user_names
-from csvc_core.store.records import iso
+from csvc_core.store.records import DisclosureItem, SharedCase, iso
 from csvc_core.store.schema import (
     cases,
     consents,
@@ -603,7 +603,7 @@ def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
     return note_id
 
 
-def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]:
+def list_disclosures(tx: Tx, case_id: str | None = None) -> list[DisclosureItem]:
     """Disclosures made by or to the acting user's organisation (of one case, or all): codes and dates
     only."""
     query = select(disclosures).where(
@@ -613,17 +613,17 @@ def list_disclosures(tx: Tx, case_id: str | None = None) -> list[dict[str, Any]]
         query = query.where(disclosures.c.case_id == case_id)
     names = _org_names(tx)
     found = [
-        {
-            "id": row.id,
-            "case": row.case_id,
-            "disclosed_at": iso(row.disclosed_at),
-            "direction": "made" if row.org_id == tx.actor.org_id else "received",
-            "discloser_org": names.get(row.org_id),
-            "recipient_category": row.recipient_category,
-            "recipient_kind": row.recipient_kind,
-            "recipient_org": names.get(row.recipient_org_id or ""),
-            "fields": list(codes(row.fields)),
-        }
+        DisclosureItem(
+            id=row.id,
+            case_id=row.case_id,
+            disclosed_at=row.disclosed_at,
+            direction="made" if row.org_id == tx.actor.org_id else "received",
+            discloser_org=names.get(row.org_id),
+            recipient_category=row.recipient_category,
+            recipient_kind=row.recipient_kind,
+            recipient_org=names.get(row.recipient_org_id or ""),
+            fields=codes(row.fields),
+        )
         for row in tx.connection.execute(query.order_by(disclosures.c.disclosed_at, disclosures.c.id))
     ]
     tx.audit("disclosure.list", case_id, count=len(found))
@@ -689,7 +689,7 @@ def _consents_in_force(tx: Tx, case_id: str) -> set[str]:
     }
 
 
-def shared_cases(tx: Tx) -> list[dict[str, Any]]:
+def shared_cases(tx: Tx) -> list[SharedCase]:
     """The cases another organisation holds that the acting user's organisation may read something of now,
     with the bases (referral, consent, disclosure, transferred_out): how a partner finds what it received."""
     org = tx.actor.org_id
@@ -701,21 +701,19 @@ def shared_cases(tx: Tx) -> list[dict[str, Any]]:
         (transfers.c.from_org_id, transfers),
     ):
         candidates.update(tx.connection.execute(select(table.c.case_id).where(column == org)).scalars())
-    found = []
-    for case_id in sorted(candidates):
-        access = case_access(tx.connection, tx.actor, case_id)
-        if access.allowed and "owner" not in access.bases:
-            level = None
-            if access.sees_field("compromission") or access.sees_category("risk_level"):
-                level = tx.connection.execute(select(cases.c.compromission).where(cases.c.id == case_id))
-            found.append(
-                {
-                    "case": case_id,
-                    "bases": list(access.bases),
-                    "full": access.full,
-                    "compromission": level.scalar_one() if level is not None else None,
-                }
-            )
+    accesses = case_accesses(tx.connection, tx.actor, candidates, tx.now)
+    shared = {case_id: a for case_id, a in sorted(accesses.items()) if a.allowed and "owner" not in a.bases}
+    levelled = [
+        case_id
+        for case_id, access in shared.items()
+        if access.sees_field("compromission") or access.sees_category("risk_level")
+    ]
+    level_query = select(cases.c.id, cases.c.compromission).where(cases.c.id.in_(levelled))
+    levels = dict(tx.connection.execute(level_query).all())
+    found = [
+        SharedCase(case=case_id, bases=access.bases, full=access.full, compromission=levels.get(case_id))
+        for case_id, access in shared.items()
+    ]
     tx.audit("case.list_shared", None, count=len(found))
     return found
 

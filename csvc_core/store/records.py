@@ -1,7 +1,8 @@
 """What the store's service functions return: frozen records with a ``to_json()`` for the CLI and the TUI.
 
 Datetimes are aware; JSON shows them in ISO 8601 with the local offset. A ``label`` or ``name`` is None
-unless the caller asked to reveal it (each reveal is an audit entry).
+unless the caller asked to reveal it (each reveal is an audit entry). A record's JSON is its attributes in
+order, through the one output converter (:mod:`csvc_core.output`), unless it writes its own ``to_json``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import attrs
 from csvc_core.compromission import CaseCompromission
 from csvc_core.framework import HookError
 from csvc_core.model import Result, Text
+from csvc_core.output import JsonRecord, iso, json_names
+from csvc_core.sharing.concertation import CarriedLevel
 
 ACTION_STATUSES = ("open", "done", "impossible", "not_done")
 EVENT_KINDS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
@@ -30,23 +33,15 @@ OUTCOME_KINDS = (
 OUTCOME_SOURCES = ("victim", "police_report", "court")
 
 
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 with the local offset (None stays None)."""
-    return value.astimezone().isoformat() if value is not None else None
-
-
 @attrs.frozen
-class Organisation:
+class Organisation(JsonRecord):
     id: str
     name: str
     sector: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "sector": self.sector}
-
 
 @attrs.frozen
-class UserInfo:
+class UserInfo(JsonRecord):
     id: str
     name: str
     role: str
@@ -55,20 +50,9 @@ class UserInfo:
     active: bool
     created_at: datetime
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "role": self.role,
-            "organisation": self.organisation,
-            "sector": self.sector,
-            "active": self.active,
-            "created_at": iso(self.created_at),
-        }
-
 
 @attrs.frozen
-class Contact:
+class Contact(JsonRecord):
     """Safe-contact information of a protagonist (all of it encrypted in the store)."""
 
     phone: str | None = None
@@ -76,15 +60,6 @@ class Contact:
     safe_times: str | None = None
     channels: tuple[str, ...] = ()
     notes: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "phone": self.phone,
-            "address": self.address,
-            "safe_times": self.safe_times,
-            "channels": list(self.channels),
-            "notes": self.notes,
-        }
 
 
 #: the fields of :class:`Contact`, each revealed on its own (see ``StoreSession.reveal_protagonist``).
@@ -95,7 +70,7 @@ REVEAL_GROUPS = ("label", "names", "contacts", "notes")
 
 
 @attrs.frozen
-class Protagonist:
+class Protagonist(JsonRecord):
     id: str
     role: str  # victim, child, close_one, partner
     name: str | None  # None unless revealed
@@ -103,17 +78,6 @@ class Protagonist:
     safe_to_call: bool | None
     partner_knows: bool | None  # does the partner know of the service contact?
     version: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "role": self.role,
-            "name": self.name,
-            "contact": self.contact.to_json() if self.contact else None,
-            "safe_to_call": self.safe_to_call,
-            "partner_knows": self.partner_knows,
-            "version": self.version,
-        }
 
 
 @attrs.frozen
@@ -186,7 +150,7 @@ class AssessmentSummary:
 
 
 @attrs.frozen
-class ActionChange:
+class ActionChange(JsonRecord):
     at: datetime
     by: str
     status: str
@@ -194,16 +158,6 @@ class ActionChange:
     #: the assessment that recommended the action (again) at this change, and the due date it then took.
     assessment: str | None = None
     due: datetime | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "at": iso(self.at),
-            "by": self.by,
-            "status": self.status,
-            "note": self.note,
-            "assessment": self.assessment,
-            "due": iso(self.due) if self.due else None,
-        }
 
 
 @attrs.frozen
@@ -243,7 +197,7 @@ class ActionRecord:
 
 
 @attrs.frozen
-class CaseEvent:
+class CaseEvent(JsonRecord):
     id: str
     kind: str
     occurred_at: datetime
@@ -252,20 +206,9 @@ class CaseEvent:
     note: str | None  # None unless revealed
     open: bool  # no assessment confirmed since: a re-assessment is due
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "occurred_at": iso(self.occurred_at),
-            "recorded_at": iso(self.recorded_at),
-            "by": self.by,
-            "note": self.note,
-            "open": self.open,
-        }
-
 
 @attrs.frozen
-class CaseOutcome:
+class CaseOutcome(JsonRecord):
     """What happened after the assessments: an incident, when, reported by whom, recorded by whom."""
 
     id: str
@@ -275,17 +218,6 @@ class CaseOutcome:
     recorded_at: datetime
     by: str
     note: str | None  # None unless revealed
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "source": self.source,
-            "occurred_at": iso(self.occurred_at),
-            "recorded_at": iso(self.recorded_at),
-            "by": self.by,
-            "note": self.note,
-        }
 
 
 @attrs.frozen
@@ -348,7 +280,7 @@ class StoredAssessment:
 
 
 @attrs.frozen
-class FollowupItem:
+class FollowupItem(JsonRecord):
     """One case of the follow-up queue."""
 
     case: str
@@ -357,25 +289,151 @@ class FollowupItem:
     compromission: int | None
     overdue_actions: int = 0  # open actions past their due date
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "case": self.case,
-            "reassess_by": iso(self.reassess_by),
-            "overdue": self.overdue,
-            "compromission": self.compromission,
-            "overdue_actions": self.overdue_actions,
-        }
 
-
+@json_names(cases="purged")
 @attrs.frozen
-class PurgeReport:
+class PurgeReport(JsonRecord):
     cases: tuple[str, ...]
     retention_days: int
     wal_truncated: bool
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "purged": list(self.cases),
-            "retention_days": self.retention_days,
-            "wal_truncated": self.wal_truncated,
-        }
+
+# -- concertation through the cell, emergency accesses, what partners shared, as their readers read them ---
+#: the level a request carries, in JSON named as a case's level; the confirming professional by name.
+json_names(level="compromission")(CarriedLevel)
+
+
+@attrs.frozen
+class StepRecord(JsonRecord):
+    state: str
+    at: datetime
+    by: str  # by name
+    role: str
+    organisation: str  # by name
+    note: str | None
+
+
+@attrs.frozen
+class DecisionRecord(JsonRecord):
+    members: tuple[str, ...]
+    concerted_action: bool
+    reason: str | None
+    at: datetime
+
+
+@attrs.frozen
+class AttendeeRecord(JsonRecord):
+    name: str
+    organisation: str
+
+
+@attrs.frozen
+class MeetingRecord(JsonRecord):
+    id: str
+    at: datetime
+    kind: str
+    chair: str
+    attendees_by_sector: dict[str, tuple[AttendeeRecord, ...]]
+
+
+@attrs.frozen
+class PlanActionRecord(JsonRecord):
+    id: str
+    description: str
+    owner_org: str  # by name
+    owner_sector: str
+    owner: str | None
+    due: datetime
+    meeting: str
+    status: str
+    note: str | None
+    closed_at: datetime | None
+
+
+@attrs.frozen
+class ClosureRecord(JsonRecord):
+    reason: str
+    note: str | None
+    at: datetime
+
+
+@attrs.frozen
+class ConcertationRecord(JsonRecord):
+    """A request as much as its reader may read (``view``), and the steps she may take now."""
+
+    id: str
+    case: str
+    organisation: str  # by name
+    state: str
+    compromission: int | None
+    level: CarriedLevel | None
+    criteria: tuple[str, ...]
+    judgement: str | None
+    steps: tuple[StepRecord, ...]
+    decision: DecisionRecord | None
+    meetings: tuple[MeetingRecord, ...]
+    actions: tuple[PlanActionRecord, ...]
+    closure: ClosureRecord | None
+    view: str
+    next_steps: tuple[str, ...]
+
+
+@attrs.frozen
+class ConcertationItem(JsonRecord):
+    """A request in the list, no free text: what orders the list by urgency."""
+
+    id: str
+    case: str
+    organisation: str | None  # by name
+    state: str
+    criteria: tuple[str, ...]
+    view: str
+    level: CarriedLevel | None
+    requested_at: datetime
+    compromission: int | None
+    open_actions: int
+    overdue_actions: int
+    next_due: datetime | None
+
+
+@attrs.frozen
+class EmergencyAlert(JsonRecord):
+    """An emergency access for a supervisor to review (people and organisations by name)."""
+
+    id: str
+    case: str
+    user: str | None
+    organisation: str | None
+    owner: str | None
+    at: datetime
+    until: datetime
+    active: bool
+    reason: str
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+
+
+@attrs.frozen
+class SharedCase(JsonRecord):
+    """A case another organisation holds that the reader's organisation may read something of, and why."""
+
+    case: str
+    bases: tuple[str, ...]
+    full: bool
+    compromission: int | None
+
+
+@json_names(case_id="case")
+@attrs.frozen
+class DisclosureItem(JsonRecord):
+    """A disclosure made by or to the reader's organisation, codes and dates only."""
+
+    id: str
+    case_id: str
+    disclosed_at: datetime
+    direction: str  # made, received
+    discloser_org: str | None
+    recipient_category: str
+    recipient_kind: str
+    recipient_org: str | None
+    fields: tuple[str, ...]

@@ -53,10 +53,15 @@ from csvc_core.store.records import (
     ActionRecord,
     CaseDetail,
     CaseSummary,
+    ConcertationItem,
+    ConcertationRecord,
     Contact,
+    DisclosureItem,
+    EmergencyAlert,
     FollowupItem,
     Organisation,
     PurgeReport,
+    SharedCase,
     StoredAssessment,
     UserInfo,
 )
@@ -560,7 +565,7 @@ class StoreSession:
         with self._tx() as tx:
             return partnership.annotate_disclosure(tx, disclosure_id, text)
 
-    def disclosures(self, case_id: str | None = None) -> list[dict[str, Any]]:
+    def disclosures(self, case_id: str | None = None) -> list[DisclosureItem]:
         with self._tx() as tx:
             return partnership.list_disclosures(tx, case_id)
 
@@ -569,7 +574,7 @@ class StoreSession:
         with self._tx() as tx:
             return partnership.shared_with_me(tx, case_id)
 
-    def shared_cases(self) -> list[dict[str, Any]]:
+    def shared_cases(self) -> list[SharedCase]:
         """Cases held elsewhere that this user's organisation may read something of, and on which basis."""
         with self._tx() as tx:
             return partnership.shared_cases(tx)
@@ -593,7 +598,7 @@ class StoreSession:
         with self._tx() as tx:
             return emergency.break_glass(tx, case_id, reason)
 
-    def emergency_alerts(self, *, pending_only: bool = True) -> list[dict[str, Any]]:
+    def emergency_alerts(self, *, pending_only: bool = True) -> list[EmergencyAlert]:
         """Supervisors: the emergency accesses to review (to the organisation's cases, or by its users)."""
         with self._tx() as tx:
             return emergency.emergency_alerts(tx, pending_only=pending_only)
@@ -616,11 +621,11 @@ class StoreSession:
         self._notify("concertation_step", concertation_id, "requested", case_id)
         return concertation_id
 
-    def concertation(self, concertation_id: str) -> dict[str, Any]:
+    def concertation(self, concertation_id: str) -> ConcertationRecord:
         with self._tx() as tx:
             return concertations.record(tx, concertation_id)
 
-    def concertations(self, *, state: str | None = None) -> list[dict[str, Any]]:
+    def concertations(self, *, state: str | None = None) -> list[ConcertationItem]:
         with self._tx() as tx:
             return concertations.list_concertations(tx, state=state)
 

@@ -8,7 +8,8 @@ for the people who may read it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, Table, select
@@ -18,7 +19,7 @@ from csvc_core.sharing.consent import Consent, Partner
 from csvc_core.sharing.disclosure import Disclosure, Grounds, Recipient
 from csvc_core.sharing.emergency import EmergencyAccess
 from csvc_core.sharing.handover import Basis, Referral, Transfer
-from csvc_core.store.directory import case_owner
+from csvc_core.store.directory import case_owners
 from csvc_core.store.schema import consents, disclosures, emergency_access, referrals, transfers
 
 #: ``unseal(row, column)`` gives the clear text of a sealed column; :func:`not_read` leaves it unread.
@@ -130,23 +131,37 @@ def emergency_of(row: Row, unseal: Unseal = not_read) -> EmergencyAccess:
 
 def case_record(connection: Connection, case_id: str) -> CaseRecord | None:
     """What the access decision needs about a case (None: no such case). Nothing is decrypted."""
-    owner = case_owner(connection, case_id)  # the case may be hidden from this role: its owner is not
-    if owner is None:
-        return None
-    moves = tuple(transfer_of(row) for row in rows_of(connection, transfers, case_id, transfers.c.at))
-    return CaseRecord(
-        id=case_id,
-        opened_by=moves[0].from_org if moves else owner,
-        referrals=tuple(referral_of(row) for row in rows_of(connection, referrals, case_id, referrals.c.at)),
-        transfers=moves,
-        consents=tuple(
-            consent_of(row) for row in rows_of(connection, consents, case_id, consents.c.given_at)
-        ),
-        disclosures=tuple(
-            disclosure_of(row)
-            for row in rows_of(connection, disclosures, case_id, disclosures.c.disclosed_at)
-        ),
-        emergencies=tuple(
-            emergency_of(row) for row in rows_of(connection, emergency_access, case_id, emergency_access.c.at)
-        ),
-    )
+    return case_records(connection, [case_id]).get(case_id)
+
+
+def case_records(connection: Connection, case_ids: Collection[str]) -> dict[str, CaseRecord]:
+    """:func:`case_record` of each case that exists among ``case_ids``, in one query per table."""
+    owners = case_owners(connection, case_ids)  # a case may be hidden from this role: its owner is not
+    if not owners:
+        return {}
+
+    def by_case(table: Table, order: Any) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = defaultdict(list)
+        query = select(table).where(table.c.case_id.in_(sorted(owners))).order_by(order)
+        for row in connection.execute(query):
+            found[row.case_id].append(row)
+        return found
+
+    moves = by_case(transfers, transfers.c.at)
+    referred = by_case(referrals, referrals.c.at)
+    consented = by_case(consents, consents.c.given_at)
+    disclosed = by_case(disclosures, disclosures.c.disclosed_at)
+    emergencies = by_case(emergency_access, emergency_access.c.at)
+    records = {}
+    for case_id, owner in owners.items():
+        moved = tuple(transfer_of(row) for row in moves[case_id])
+        records[case_id] = CaseRecord(
+            id=case_id,
+            opened_by=moved[0].from_org if moved else owner,
+            referrals=tuple(referral_of(row) for row in referred[case_id]),
+            transfers=moved,
+            consents=tuple(consent_of(row) for row in consented[case_id]),
+            disclosures=tuple(disclosure_of(row) for row in disclosed[case_id]),
+            emergencies=tuple(emergency_of(row) for row in emergencies[case_id]),
+        )
+    return records

@@ -68,7 +68,7 @@ def test_a_changed_file_is_read_again_even_with_the_same_size_and_time(
 def test_problems_are_never_kept(cache: Path, grid: Path, framework: Csvc) -> None:
     grid.write_text(grid.read_text(encoding="utf-8").replace('version = "1.0"', 'version = ""'))
     for _ in range(2):
-        with pytest.raises(InstrumentInvalid, match=r"\$\.version: empty version"):
+        with pytest.raises(InstrumentInvalid, match=r"\$\.version: version vide"):
             _load(grid, framework)
     assert not cache.exists() or not list(cache.iterdir())
 
@@ -76,7 +76,7 @@ def test_problems_are_never_kept(cache: Path, grid: Path, framework: Csvc) -> No
 def test_other_factor_codes_check_the_file_again(cache: Path, grid: Path, framework: Csvc) -> None:
     _load(grid, framework)
     fewer = frozenset(framework.vocabulary) - {"stalking"}
-    with pytest.raises(InstrumentInvalid, match="unknown factor code 'stalking'"):
+    with pytest.raises(InstrumentInvalid, match="code de facteur 'stalking' inconnu"):
         checked_instrument(grid, fewer, framework.rules)
 
 

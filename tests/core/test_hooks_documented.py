@@ -23,7 +23,8 @@ def hook_names() -> list[str]:
 
 
 def test_hookspecs_are_found() -> None:
-    assert {"csvc_score", "csvc_flags", "csvc_recommend_actions"} <= set(hook_names())
+    assert {"csvc_scoring_rules", "csvc_flags", "csvc_recommend_actions"} <= set(hook_names())
+    assert "csvc_score" not in hook_names()
     assert all(name.startswith("csvc_") for name in hook_names())
 
 

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from core_kit import count_table
-from test_validation import write_toml
 
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
 from csvc_core.model import Text
 from csvc_core.plugins import new_plugin_manager
+from csvc_core.problems import worded
+from tests.support.instruments import write_toml
 
 CODE = "hotline_callback_refused"
 
@@ -73,9 +74,9 @@ def test_clashes_and_bad_codes_are_reported_and_left_out() -> None:
     vocabulary = csvc.vocabulary
     assert vocabulary[CODE].en == "Refusal" and vocabulary["stalking"] != ours
     assert "Bad-Code" not in vocabulary and "silent" not in vocabulary
-    assert list(csvc.catalogue.problems) == [
-        "aaa: csvc_factors: factor 'stalking' is already defined by the shared vocabulary",
-        f"bbb: csvc_factors: factor '{CODE}' is already defined by aaa",
+    assert [worded(problem, "en") for problem in csvc.catalogue.problems] == [
+        "aaa: csvc_factors: factor 'stalking': already defined by the shared vocabulary",
+        f"bbb: csvc_factors: factor '{CODE}': already defined by aaa",
         "bbb: csvc_factors: factor 'Bad-Code': use lowercase letters, digits and _, starting with a letter",
         "bbb: csvc_factors: factor 'silent'.en: empty wording",
     ]

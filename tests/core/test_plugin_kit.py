@@ -11,6 +11,7 @@ import pytest
 from csvc_core.action_specs import acts_for, load_action_specs
 from csvc_core.errors import InstrumentInvalid
 from csvc_core.instruments import parse_instrument
+from csvc_core.problems import worded
 from csvc_core.testing import compare_vignette, load_vignettes, raises_worded
 
 GOOD = """
@@ -47,7 +48,7 @@ label = { fr = "", en = "x" }
     )
     with pytest.raises(InstrumentInvalid) as caught:
         load_action_specs(path, sectors=("police", "csvc"))
-    text = "\n".join(caught.value.problems)
+    text = "\n".join(worded(problem, "en") for problem in caught.value.problems)
     assert "duplicate id 'address_watch'" in text
     assert "'shelter' is outside" in text
     assert "'soon' is not an ISO 8601 duration" in text
@@ -100,7 +101,7 @@ def test_any_yes_flag_is_checked_and_raised(csvc: Any) -> None:
             csvc.vocabulary,
             csvc.rules,
         )
-    assert "needs the items" in caught.value.problems[0]
+    assert "demande les questions" in caught.value.problems[0]
     with raises_worded(InstrumentInvalid, "'n' is not a yes/no item"):
         parse_instrument(
             _instrument_table({"id": "f", "when": "any_yes", "items": ["n"], "label": label}),
@@ -137,7 +138,8 @@ def test_compare_vignette_reports_each_mismatch() -> None:
     }
     problems = compare_vignette(expect, 0, output)
     assert len(problems) == 4
-    assert compare_vignette({"exit": 2}, 0, output) == ["exit: expected 2, got 0"]
+    assert compare_vignette({"exit": 2}, 0, output) == ["exit: attendu 2, obtenu 0"]
+    assert [worded(p, "en") for p in compare_vignette({"exit": 2}, 0, output)] == ["exit: expected 2, got 0"]
 
 
 def test_a_misspelt_expectation_key_is_reported_as_such() -> None:
@@ -146,9 +148,8 @@ def test_a_misspelt_expectation_key_is_reported_as_such() -> None:
         "level": "high",
         "actions": [{"id": "x", "due": None}],
     }
-    problems = compare_vignette(
-        {"levle": "high", "actions_include": [{"id": "x", "due_within": 2}]}, 0, output
-    )
+    found = compare_vignette({"levle": "high", "actions_include": [{"id": "x", "due_within": 2}]}, 0, output)
+    problems = [worded(problem, "en") for problem in found]
     assert problems[0].startswith(
         "expect: unknown key 'levle' (one of exit, flags_include, actions_include, "
     )

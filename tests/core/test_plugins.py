@@ -16,10 +16,11 @@ from core_kit import count_table, run_csvc
 
 from csvc_core import hookimpl
 from csvc_core.casetools import CaseTool, ToolField, ToolSection, ToolStatus
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
 from csvc_core.model import Action, Flag, Instrument, Result, Score, Text
 from csvc_core.plugins import new_plugin_manager
+from csvc_core.problems import worded
 from csvc_core.rules import CountRule
 from csvc_core.sectors import Adaptation, Sector
 from csvc_core.testing import raises_worded
@@ -175,7 +176,7 @@ class RaisingSources:
 
 
 def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Path) -> None:
-    from test_validation import write_toml
+    from tests.support.instruments import write_toml
 
     table = count_table()
     table["levels"] = []
@@ -185,8 +186,9 @@ def test_an_invalid_instrument_file_and_a_failing_source_are_named(tmp_path: Pat
         csvc.instrument("test-count")
     message = caught.value.text("en")
     assert message.startswith("unknown instrument 'test-count'")
-    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels" in message
-    assert "raising: csvc_instrument_sources failed" in csvc.catalogue.problems
+    assert f"broken_data: {tmp_path / 'test-count.toml'}: $.levels: an instrument needs levels" in message
+    assert "$.levels: un instrument a besoin de niveaux" in caught.value.text("fr") == str(caught.value)
+    assert "raising: csvc_instrument_sources failed" in [worded(p, "en") for p in csvc.catalogue.problems]
 
 
 def test_strict_mode_reraises(plugin_env: dict[str, str]) -> None:
@@ -287,24 +289,18 @@ def test_strict_mode_raises_hook_errors(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 class Scorer:
-    """Takes over scoring of csvc-grid, once with a level that does not exist."""
-
-    def __init__(self, level: str) -> None:
-        self.level = level
+    """Implements the scoring hook that no longer exists: the scoring rules replace it."""
 
     @hookimpl
     def csvc_score(self, instrument: Instrument, assessment: Any) -> Score | None:
-        if instrument.id != "csvc-grid":
-            return None
-        return Score(score=99, level=self.level, rule="own")
+        return Score(score=99, level="imminent", rule="own")
 
 
-def test_csvc_score_first_result_wins_and_bad_levels_fall_back() -> None:
-    result = framework_with((Scorer("imminent"), "scorer")).assess("csvc-grid", GRID_CASE)
-    assert (result.score, result.computed_level, result.rule) == (99, "imminent", "own")
-    fallback = framework_with((Scorer("apocalypse"), "scorer")).assess("csvc-grid", GRID_CASE)
-    assert (fallback.computed_level, fallback.rule) == ("elevated", "tiered")
-    assert PLUGIN_ERROR_FLAG in {flag.id for flag in fallback.flags}
+def test_a_plugin_implementing_csvc_score_is_refused_by_name() -> None:
+    manager = new_plugin_manager(load_entry_points=False)
+    assert not manager.register_checked(Scorer(), "scorer", None)
+    (failure,) = manager.failures
+    assert failure.name == "scorer" and "csvc_score" in failure.error
 
 
 class LaterPlan:
@@ -329,13 +325,11 @@ class Halves:
         return CountRule().validate(instrument)
 
 
-class RulesAndSources:
+class RulesAndSourcesBase:
+    """Instruments from a folder, and the police sector."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-
-    @hookimpl
-    def csvc_scoring_rules(self) -> list[Any]:
-        return [Halves(), CountRule()]  # "count" is the core's already: reported, the core's kept
 
     @hookimpl
     def csvc_instrument_sources(self) -> list[Path]:
@@ -350,19 +344,59 @@ class RulesAndSources:
         ]
 
 
+class RulesAndSources(RulesAndSourcesBase):
+    @hookimpl
+    def csvc_scoring_rules(self) -> list[Any]:
+        return [Halves(), CountRule()]  # "count" is the core's already: reported, the core's kept
+
+
 def test_scoring_rules_sources_and_sectors_from_a_plugin(tmp_path: Path) -> None:
-    from test_validation import write_toml
+    from tests.support.instruments import write_toml
 
     table = count_table()
     table["rule"]["kind"] = "halves"
     write_toml(tmp_path / "test-count.toml", table)
     csvc = framework_with((RulesAndSources(tmp_path), "zz_rules"))
     assert csvc.catalogue.owners["test-count"] == "zz_rules"
-    assert any("rule 'count' is already given by csvc_core" in p for p in csvc.catalogue.problems)
+    assert any(
+        "rule 'count' is already given by csvc_core" in worded(p, "en") for p in csvc.catalogue.problems
+    )
     assert isinstance(csvc.rules["count"], CountRule) and csvc.rules["count"] is not csvc.rules["halves"]
     result = csvc.assess("test-count", {"answers": {"q1": "yes", "q2": "yes"}})
     assert (result.rule, result.level) == ("halves", "mid")
     assert set(csvc.sectors) == {"csvc", "police"}
+
+
+class Apocalypse:
+    """A scoring rule that answers a level its instruments do not have."""
+
+    kind = "apocalypse"
+
+    def score(self, instrument: Instrument, answers: Any) -> Score:
+        return Score(score=1, level="apocalypse", rule=self.kind)
+
+    def validate(self, instrument: Instrument) -> list[str]:
+        return []
+
+
+class ApocalypseRule(RulesAndSourcesBase):
+    @hookimpl
+    def csvc_scoring_rules(self) -> list[Any]:
+        return [Apocalypse()]
+
+
+def test_a_rule_answering_an_unknown_level_is_recorded_against_its_plugin(tmp_path: Path) -> None:
+    from tests.support.instruments import write_toml
+
+    table = count_table()
+    table["rule"]["kind"] = "apocalypse"
+    write_toml(tmp_path / "test-count.toml", table)
+    csvc = framework_with((ApocalypseRule(tmp_path), "zz_doom"))
+    with pytest.raises(OperationFailed) as refused:
+        csvc.assess("test-count", {"answers": {"q1": "yes"}})
+    assert refused.value.key == "error.input.no_scorer"
+    (error,) = csvc.hook_errors
+    assert (error.plugin, error.hook) == ("zz_doom", "csvc_scoring_rules") and "'apocalypse'" in error.error
 
 
 class PoliceAdaptation:
@@ -471,7 +505,9 @@ class ToolMaker:
 def test_case_tools_are_collected_and_a_broken_one_is_reported() -> None:
     csvc = framework_with((ToolMaker(), "xyz_tools"))
     assert list(csvc.case_tools) == ["exit-plan"]
-    assert "xyz_tools: csvc_case_tools: 'broken': no status" in csvc.catalogue.problems
+    assert "xyz_tools: csvc_case_tools: 'broken': no status" in [
+        worded(p, "en") for p in csvc.catalogue.problems
+    ]
     with raises_worded(BadInput, "unknown case tool 'broken'"):
         csvc.case_tool("broken")
     assert csvc.case_tool("exit-plan").field_ids() == [("housing", "address")]

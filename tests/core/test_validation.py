@@ -11,6 +11,8 @@ import pytest
 from core_kit import count_table, label, run_csvc, sum_table, tiered_table
 
 from csvc_core.errors import InstrumentInvalid
+from csvc_core.problems import Problem, worded
+from tests.support.instruments import write_toml
 
 GRID = Path(__file__).resolve().parents[2] / "instruments" / "csvc_instruments" / "shared" / "csvc-grid.toml"
 
@@ -19,7 +21,10 @@ def problems_of(build: Any, table: dict[str, Any]) -> list[str]:
     with pytest.raises(InstrumentInvalid) as caught:
         build(table, "instruments/broken.toml")
     assert all(problem.startswith("instruments/broken.toml: $") for problem in caught.value.problems)
-    return [problem.removeprefix("instruments/broken.toml: ") for problem in caught.value.problems]
+    assert all(isinstance(problem, Problem) for problem in caught.value.problems)  # worded late, by key
+    return [
+        worded(problem, "en").removeprefix("instruments/broken.toml: ") for problem in caught.value.problems
+    ]
 
 
 def test_the_shipped_grid_is_valid(build: Any) -> None:
@@ -204,24 +209,6 @@ def test_critical_only_on_yes_no_items(build: Any) -> None:
     assert any(p.startswith("$.items[2].critical: only a yes/no item") for p in problems_of(build, table))
 
 
-# -- the command ------------------------------------------------------------------------------------------
-def write_toml(path: Path, table: dict[str, Any]) -> None:
-    """A tiny TOML writer for the tables of these tests (strings, numbers, booleans, lists, tables)."""
-    import json
-
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + " }"
-        if isinstance(v, list):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        return json.dumps(v)
-
-    lines = [f"{json.dumps(k)} = {value(v)}" for k, v in table.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
 def test_validate_command_lists_every_problem_with_file_and_path(tmp_path: Path) -> None:
     good, bad = tmp_path / "test-count.toml", tmp_path / "bad" / "test-broken.toml"
     bad.parent.mkdir()
@@ -249,7 +236,7 @@ def test_validate_reports_unreadable_and_malformed_files(tmp_path: Path) -> None
     malformed = tmp_path / "malformed.toml"
     malformed.write_text("id = \n", encoding="utf-8")
     missing = tmp_path / "missing.toml"
-    done = run_csvc("instruments", "validate", str(malformed), str(missing))
+    done = run_csvc("instruments", "validate", str(malformed), str(missing), "--lang", "en")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert f"{malformed}: not valid TOML" in done.stderr
@@ -260,7 +247,7 @@ def test_validate_folder_and_duplicate_ids_across_files(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         write_toml(tmp_path / folder / "test-count.toml", count_table())
-    done = run_csvc("instruments", "validate", str(tmp_path / "a"), str(tmp_path / "b"))
+    done = run_csvc("instruments", "validate", str(tmp_path / "a"), str(tmp_path / "b"), "--lang", "en")
     assert done.returncode == 2
     first, second = tmp_path / "a" / "test-count.toml", tmp_path / "b" / "test-count.toml"
     assert f"{second}: $.id: instrument 'test-count' is already defined in {first}" in done.stderr
@@ -268,7 +255,7 @@ def test_validate_folder_and_duplicate_ids_across_files(tmp_path: Path) -> None:
 
 def test_an_instrument_file_is_named_after_its_id(tmp_path: Path) -> None:
     write_toml(tmp_path / "count.toml", count_table())
-    done = run_csvc("instruments", "validate", str(tmp_path / "count.toml"))
+    done = run_csvc("instruments", "validate", str(tmp_path / "count.toml"), "--lang", "en")
     assert done.returncode == 2
     expected = "$.id: 'test-count' differs from the file name: name the file test-count.toml"
     assert done.stderr.strip() == f"{tmp_path / 'count.toml'}: {expected}"

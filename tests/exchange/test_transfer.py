@@ -15,8 +15,8 @@ from csvc_core.exchange.keys import new_key
 from csvc_core.exchange.package import open_package, seal
 from csvc_core.store.schema import action_history, actions, assessments, audit_log, case_events, cases
 from csvc_core.testing import raises_worded
-from tests.exchange.conftest import CANARY, filled_case
-from tests.store.conftest import PASSPHRASE
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import filled_case
 
 KEY = new_key("Partenariat de test")
 
@@ -172,7 +172,7 @@ def test_only_the_chosen_categories_travel(stores, sessions, tmp_path: Path):
 
 def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessions, tmp_path: Path):
     from csvc_core.exchange.content import check_categories
-    from tests.store.conftest import FAST_KDF
+    from tests.support.constants import FAST_KDF
 
     with raises_worded(BadInput, "--include: unknown category 'names'"):
         check_categories(["names"])

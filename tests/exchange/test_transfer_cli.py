@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.exchange.conftest import filled_case
-from tests.store.conftest import PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import PASSPHRASE
+from tests.support.stores import filled_case
 
 
 def env_for(store, user: str, **extra: str) -> dict[str, str]:

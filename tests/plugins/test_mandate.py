@@ -16,6 +16,7 @@ from csvc_core.errors import BadInput
 from csvc_core.framework import PLUGIN_ERROR_FLAG, Csvc
 from csvc_core.model import Action, Result, Text
 from csvc_core.plugins import new_plugin_manager
+from csvc_core.problems import worded
 from csvc_core.scaffold import plugin_spec, render_plugin
 from csvc_core.sectors import Sector
 from csvc_core.testing import plugin_problems
@@ -55,7 +56,7 @@ def lenient(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("sector", "why"),
-    [("police", "outside its mandate (dv_hotline)"), ("youth_protection", "declared by no plugin")],
+    [("police", "hors de son mandat (dv_hotline)"), ("youth_protection", "déclaré par aucun module")],
 )
 def test_an_action_of_another_or_an_undeclared_sector_is_refused_and_flagged(sector: str, why: str) -> None:
     import csvc_police
@@ -76,7 +77,7 @@ def test_an_action_of_its_own_sector_is_refused_while_another_sector_acts() -> N
     result = csvc.assess("csvc-grid", GRID, sector="police")
     assert "call_dv_hotline" not in {action.id for action in result.actions}
     assert PLUGIN_ERROR_FLAG in {flag.id for flag in result.flags}
-    assert "proposed while 'police' acts" in str(csvc.hook_errors[-1])
+    assert "proposé alors que 'police' agit" in str(csvc.hook_errors[-1])
 
 
 def test_strict_mode_raises_on_an_action_outside_the_mandate(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,7 +85,7 @@ def test_strict_mode_raises_on_an_action_outside_the_mandate(monkeypatch: pytest
 
     csvc = framework((csvc_police, "police"), (Hotline("police"), "hotline"))
     monkeypatch.setenv("CSVC_STRICT_PLUGINS", "1")
-    with pytest.raises(ValueError, match="'call_police': sector 'police' is outside its mandate"):
+    with pytest.raises(ValueError, match="'call_police' : le secteur 'police' est hors de son mandat"):
         csvc.assess("csvc-grid", GRID)
 
 
@@ -142,7 +143,7 @@ def test_validation_refuses_sectors_outside_the_mandate(
         def csvc_instrument_sources(self) -> list[Path]:
             return [path.parent]
 
-    assert any(problem in line for line in plugin_problems(Shipping(), "shipping"))
+    assert any(problem in worded(line, "en") for line in plugin_problems(Shipping(), "shipping"))
 
 
 def test_validation_accepts_an_instrument_of_an_installed_sector(tmp_path: Path) -> None:
@@ -161,7 +162,9 @@ def test_the_test_kit_reports_actions_outside_the_mandate(tmp_path: Path) -> Non
 
     assert plugin_problems(HotlineWithInstrument("dv_hotline", "csvc"), "hotline") == []
     problems = plugin_problems(HotlineWithInstrument("dv_hotline", "police"), "hotline")
-    assert problems and all("'call_police': sector 'police' is outside its mandate" in p for p in problems)
+    assert problems and all(
+        "'call_police' : le secteur 'police' est hors de son mandat" in p for p in problems
+    )
 
 
 def test_the_shipped_instruments_stay_valid_whichever_plugins_are_disabled() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from csvc_core.problems import worded
 from csvc_core.testing import plugin_problems
 from csvc_core.translations import catalogue_problems
 
@@ -52,7 +53,7 @@ def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin,
         '"words.hello" = "Bonjour {name}"\n"words.bye" = "Au revoir"\n"words.plan" = "Plan"\n',
         '"words.hello" = "Hello {person}"\n"words.plan" = ""\n',
     )
-    problems = plugin_problems(module, "kit_words")
+    problems = [worded(problem, "en") for problem in plugin_problems(module, "kit_words")]
     locale = tmp_path / "kit_words" / "locale"
     assert "csvc_sectors: dv_words.name.en: empty wording" in problems
     assert f"locale: {locale / 'en.toml'}: 'words.bye' missing (it is in fr.toml)" in problems
@@ -64,8 +65,8 @@ def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin,
 def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
     module = words_plugin('"words.hello" = "Bonjour {name}"\n', '"words.hello" = "Hello {name}"\n')
     assert plugin_problems(module, "kit_words") == [  # the wording in the plugin's code only
-        "csvc_sectors: dv_words.name.en: empty wording",
-        "csvc-grid: action 'words_call'.label.en: empty wording",
+        "csvc_sectors: dv_words.name.en: texte vide",
+        "csvc-grid: action 'words_call'.label.en: texte vide",
     ]
 
 
@@ -74,4 +75,4 @@ def test_a_complete_catalogue_has_no_problem(tmp_path: Path) -> None:
     (tmp_path / "en.toml").write_text('"a" = "Hello {name}"\n', encoding="utf-8")
     assert catalogue_problems(tmp_path) == []
     (tmp_path / "en.toml").unlink()
-    assert catalogue_problems(tmp_path)[0].startswith(f"{tmp_path / 'en.toml'}: cannot read")
+    assert worded(catalogue_problems(tmp_path)[0], "en").startswith(f"{tmp_path / 'en.toml'}: cannot read")

@@ -17,7 +17,7 @@ from csvc_core.reports.casefile import case_report_context
 from csvc_core.reports.concertation import concertation_context
 from csvc_core.reports.plan import plan_context
 from tests.reports.synthetic import CANARY, cell_requests, synthetic_case
-from tests.reports.test_reports import GENERATED_AT, GIVEAWAYS, PLAN
+from tests.support.reports import GENERATED_AT, GIVEAWAYS, PLAN
 
 NAME = "Zoë Łukasiewicz-Nguyễn"  # synthetic; Ł and ễ are outside the built-in fonts' characters
 

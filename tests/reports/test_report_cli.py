@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from csvc_core.store.schema import audit_log
-from tests.exchange.conftest import CANARY, filled_case
-from tests.reports.test_reports import GIVEAWAYS, PLAN, golden
-from tests.store.conftest import FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.reports import GIVEAWAYS, PLAN, golden
+from tests.support.stores import filled_case
 
 
 def env_for(store, user: str) -> dict[str, str]:

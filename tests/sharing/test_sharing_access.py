@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sharing_world import (
+
+from csvc_core.sharing.access import CaseRecord, may_see
+from csvc_core.sharing.consent import Partner, give_consent, withdraw
+from csvc_core.sharing.emergency import EMERGENCY_HOURS, break_glass, review
+from csvc_core.sharing.handover import LAW, RETAINED_AFTER_TRANSFER, Basis, end_referral, refer, transfer
+from csvc_core.sharing.parties import ROLES, Actor
+from csvc_core.sharing.reasons import Incomplete, Refused
+from tests.support.sharing_world import (
     CELL,
     HEALTH,
     ORGANISATIONS,
@@ -19,13 +26,6 @@ from sharing_world import (
     actor,
     police_disclosure,
 )
-
-from csvc_core.sharing.access import CaseRecord, may_see
-from csvc_core.sharing.consent import Partner, give_consent, withdraw
-from csvc_core.sharing.emergency import EMERGENCY_HOURS, break_glass, review
-from csvc_core.sharing.handover import LAW, RETAINED_AFTER_TRANSFER, Basis, end_referral, refer, transfer
-from csvc_core.sharing.parties import ROLES, Actor
-from csvc_core.sharing.reasons import Incomplete, Refused
 
 LATER = T0 + timedelta(days=2)
 SHELTER_WORKER = WORKER

@@ -7,8 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sharing_world import CELL, POLICE, SHELTER, actor
-from test_sharing_concertation import (
+
+from csvc_core.sharing import concertation as cell
+from csvc_core.sharing.concertation import Concertation
+from csvc_core.sharing.parties import ROLES, Actor
+from csvc_core.sharing.plan import Review
+from csvc_core.sharing.reasons import Refused
+from tests.support.cell import (
     LEVEL,
     MEMBERS,
     action,
@@ -20,12 +25,7 @@ from test_sharing_concertation import (
     requested,
     submitted,
 )
-
-from csvc_core.sharing import concertation as cell
-from csvc_core.sharing.concertation import Concertation
-from csvc_core.sharing.parties import ROLES, Actor
-from csvc_core.sharing.plan import Review
-from csvc_core.sharing.reasons import Refused
+from tests.support.sharing_world import CELL, POLICE, SHELTER, actor
 
 
 def reviewed() -> Concertation:

@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from sharing_world import CELL, HEALTH, POLICE, SHELTER, YOUTH, actor
-from test_sharing_concertation import (
-    LEVEL,
-    REPONDANT,
-    first_meeting,
-    hours,
-    requested,
-    submitted,
-)
 
 from csvc_core.sharing import concertation as cell
 from csvc_core.sharing.reasons import Incomplete, Refused
+from tests.support.cell import LEVEL, REPONDANT, first_meeting, hours, requested, submitted
+from tests.support.sharing_world import CELL, HEALTH, POLICE, SHELTER, YOUTH, actor
 
 
 def test_a_request_is_sent_only_with_a_confirmed_level_which_it_carries() -> None:

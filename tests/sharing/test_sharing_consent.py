@@ -8,11 +8,11 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sharing_world import HEALTH, POLICE, T0, Organisation
 
 from csvc_core.sharing.categories import CATEGORIES
 from csvc_core.sharing.consent import Partner, give_consent, may_share, withdraw
 from csvc_core.sharing.reasons import Incomplete, Refused
+from tests.support.sharing_world import HEALTH, POLICE, T0, Organisation
 
 PURPOSE = "plan de sécurité concerté"
 POLICE_SECTOR = Partner("police")

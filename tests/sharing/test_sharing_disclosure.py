@@ -9,7 +9,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sharing_world import POLICE, SHELTER, T0, actor
 
 from csvc_core.sharing.disclosure import (
     ABLE_TO_HELP,
@@ -24,6 +23,7 @@ from csvc_core.sharing.disclosure import (
     register_row,
 )
 from csvc_core.sharing.reasons import Incomplete, Refused
+from tests.support.sharing_world import POLICE, SHELTER, T0, actor
 
 OFFERED = ("victim_name", "victim_address", "risk_level", "assessment_factors", "children", "health_notes")
 RECORD = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sharing_world import HEALTH, POLICE, SHELTER, T0, YOUTH, actor
 
 from csvc_core.sharing.consent import Partner, give_consent
 from csvc_core.sharing.handover import (
@@ -18,6 +17,7 @@ from csvc_core.sharing.handover import (
     transfer,
 )
 from csvc_core.sharing.reasons import Incomplete, Refused
+from tests.support.sharing_world import HEALTH, POLICE, SHELTER, T0, YOUTH, actor
 
 WORKER = actor(SHELTER, "worker")
 BASIS = Basis(LAW, "A-2.1 s. 59.1")

@@ -8,13 +8,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sharing_world import HEALTH, POLICE, SHELTER, T0, WORKER, YOUTH, YOUTH_CONSENT, actor, police_disclosure
 
 from csvc_core.sharing.consent import withdraw
 from csvc_core.sharing.handover import LAW, Basis, refer, transfer
 from csvc_core.sharing.reasons import Incomplete, Refused
 from csvc_core.sharing.register import for_period, from_disclosure, from_handover, from_share, to_csv
 from csvc_core.sharing.share import share_under_consent
+from tests.support.sharing_world import (
+    HEALTH,
+    POLICE,
+    SHELTER,
+    T0,
+    WORKER,
+    YOUTH,
+    YOUTH_CONSENT,
+    actor,
+    police_disclosure,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 CONSENT = YOUTH_CONSENT

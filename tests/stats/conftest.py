@@ -1,9 +1,4 @@
-"""Real stores for the statistics tests (the exchange tests' fixtures)."""
+"""Real stores for the statistics tests (tests/support/stores.py)."""
 
-from tests.exchange.conftest import (  # noqa: F401 - fixtures
-    isolated_environment,
-    pg_server,
-    sessions,
-    store_kinds,
-    stores,
-)
+from tests.support.environment import isolated_environment  # noqa: F401 - fixtures
+from tests.support.stores import pg_server, sessions, store_kinds, stores  # noqa: F401

@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from tests.exchange.conftest import CANARY, filled_case
-from tests.store.conftest import PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import filled_case
 
 #: the canary's parts too, and the phone number and address of the filled case
 NEEDLES = (CANARY, "Zéphyrine", "Canaripoulos", "514 555-0199", "chez ")

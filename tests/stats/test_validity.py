@@ -15,7 +15,9 @@ import pytest
 from csvc_core.stats.facts import AssessmentFacts, CaseFacts, OutcomeFacts
 from csvc_core.stats.validity import auc, auc_interval, validity, weighted_kappa
 from csvc_core.store import init_store
-from tests.store.conftest import FAST_KDF, PASSPHRASE, full_grid, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.stores import full_grid
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 3, 1, 15, tzinfo=UTC)
@@ -126,6 +128,7 @@ def test_agreement_between_sectors_close_in_time() -> None:
     ]  # health assessed 38 days later: too far apart to be compared
 
 
+@pytest.mark.slow
 def test_a_store_whose_true_auc_is_known_through_the_command_line(tmp_path: Path) -> None:
     """40 cases: an outcome after every level-4 and level-2 assessment, none after level 3 and level 1 (10
     each). Of the 400 pairs (outcome, none), the one with the outcome is higher in 300: the AUC is 0.75."""

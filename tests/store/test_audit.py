@@ -6,19 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import Store, StoreSession, open_store
 from csvc_core.store.schema import audit_log
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, PASSPHRASE, grid, run_csvc
-
-
-def entries(store: Store) -> list:  # type: ignore[type-arg]
-    with store.engine.connect() as connection:
-        return connection.execute(select(audit_log).order_by(audit_log.c.seq)).all()
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import entries, grid
 
 
 def busy_store(session: StoreSession) -> str:

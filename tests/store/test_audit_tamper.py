@@ -26,8 +26,9 @@ from csvc_core.store.schema import (
     utcnow,
 )
 from csvc_core.testing import raises_worded
-
-from .conftest import FAST_KDF, PASSPHRASE, grid, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.stores import grid
 
 
 def tamper(store: Store, *statements) -> None:  # type: ignore[no-untyped-def]
@@ -251,9 +252,9 @@ def staff_engine(store: Store, role: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.postgres
 def test_a_workstation_cannot_rewrite_the_server_chain(postgres_url: str) -> None:
-    from .conftest import _init
+    from tests.support.stores import new_store
 
-    store = _init(postgres_url)
+    store = new_store(postgres_url)
     session = store.unlock("alice", PASSPHRASE)
     some_work(session)
     engine = staff_engine(store, "staff_mallory")
@@ -312,9 +313,9 @@ def test_a_workstation_cannot_rewrite_the_server_chain(postgres_url: str) -> Non
 def test_a_second_workstation_needs_no_audit_key(
     postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from .conftest import _init
+    from tests.support.stores import new_store
 
-    store = _init(postgres_url)
+    store = new_store(postgres_url)
     store.close()
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "other-data"))
@@ -329,9 +330,9 @@ def test_a_second_workstation_needs_no_audit_key(
 # -- reads run side by side; changes one at a time -----------------------------------------------------
 @pytest.mark.postgres
 def test_reads_do_not_wait_for_a_change_in_progress(postgres_url: str) -> None:
-    from .conftest import _init
+    from tests.support.stores import new_store
 
-    store = _init(postgres_url)
+    store = new_store(postgres_url)
     session = store.unlock("alice", PASSPHRASE)
     case_id = some_work(session)
     done: dict[str, float] = {}
@@ -360,9 +361,9 @@ def test_reads_do_not_wait_for_a_change_in_progress(postgres_url: str) -> None:
 
 @pytest.mark.postgres
 def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_url: str) -> None:
-    from .conftest import _init
+    from tests.support.stores import new_store
 
-    store = _init(postgres_url)
+    store = new_store(postgres_url)
     admin = store.unlock("alice", PASSPHRASE)
     case_id = some_work(admin)
     failures: list[BaseException] = []

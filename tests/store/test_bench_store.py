@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_the_quick_store_benchmark_prints_the_concurrency_ratios(pg_server: object, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp_path), "store"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -10,11 +10,9 @@ import pytest
 from csvc_core.events import CaseEvent
 from csvc_core.plugin import hookimpl
 from csvc_core.store import StoreSession
-
-from .conftest import grid
-from .test_concertation_level import SIGN_OFF
-from .test_partnership import World, user
-from .test_partnership import world as world  # the fixture
+from tests.support.partnership import SIGN_OFF, World, user
+from tests.support.partnership import world as world  # the fixture
+from tests.support.stores import grid
 
 
 class Listener:

@@ -13,8 +13,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, Store, StoreSession
 from csvc_core.store.schema import audit_log, case_tool_versions
 from csvc_core.testing import raises_worded
-
-from .conftest import FAST_KDF, PASSPHRASE
+from tests.support.constants import FAST_KDF, PASSPHRASE
 
 PLAN = "safety-plan"
 SECRET = "Sac chez Maude, sous l'escalier"

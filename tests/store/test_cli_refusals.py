@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CANARY, run_csvc
-from .test_cli_store import _initialised
+from tests.support.cli import initialised, run_csvc
+from tests.support.constants import CANARY
 
 
 @pytest.fixture
 def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
     """A store on SQLite (the refusals happen before the engine matters) and its first user's environment."""
-    return _initialised(tmp_path, sqlite_url, via_cli=False)
+    return initialised(tmp_path, sqlite_url, via_cli=False)
 
 
 def _one_line(done, code: int) -> str:  # type: ignore[no-untyped-def]

@@ -8,48 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from csvc_core.store import init_store
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, full_grid, grid, run_csvc
-
-
-def _initialised(tmp_path: Path, url: str, *, via_cli: bool) -> dict[str, str]:
-    """A store and the environment of its first user: made by ``csvc store init`` (argon2id at its defaults),
-    or through the API with the minimum argon2id cost to keep the other CLI tests quick."""
-    env = {
-        "CSVC_STORE": url,
-        "CSVC_PASSPHRASE": PASSPHRASE,
-        "CSVC_USER": "alice",
-        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
-    }
-    if via_cli:
-        done = run_csvc(
-            "store", "init", "--org", "Maison Aurore", "--sector", "shelter", "--user", "alice", env=env
-        )
-        assert done.returncode == 0, done.stderr
-    else:
-        init_store(
-            url, org="Maison Aurore", sector="shelter", user="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
-        ).close()
-    return env
+from tests.support.cli import initialised, run_csvc
+from tests.support.constants import CANARY
+from tests.support.stores import full_grid, grid
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path, store_url: str) -> dict[str, str]:
     """A store created by ``csvc store init`` (SQLite, PostgreSQL), and the environment of its first user."""
-    return _initialised(tmp_path, store_url, via_cli=True)
+    return initialised(tmp_path, store_url, via_cli=True)
 
 
 @pytest.fixture
 def quick_cli_env(tmp_path: Path, store_url: str) -> dict[str, str]:
-    return _initialised(tmp_path, store_url, via_cli=False)
+    return initialised(tmp_path, store_url, via_cli=False)
 
 
 @pytest.fixture
 def sqlite_cli_env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
     """On SQLite only (the staff commands run the same service code, tested on both)."""
-    return _initialised(tmp_path, sqlite_url, via_cli=False)
+    return initialised(tmp_path, sqlite_url, via_cli=False)
 
 
 def answers_file(tmp_path: Path, payload: dict) -> str:  # type: ignore[type-arg]

@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 from csvc_core.store import init_store
-
-from .conftest import FAST_KDF, PASSPHRASE, grid, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.stores import grid
 
 #: click's English, as it words its help and usage errors.
 CLICK_ENGLISH = (

@@ -12,19 +12,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from csvc_core.output import to_json
 from csvc_core.sharing.reasons import Incomplete
 from csvc_core.store import Store, migrate, open_store
 from csvc_core.store.schema import audit_log, concertations
 from csvc_core.store.upgrading import upgrade_store
+from tests.support.constants import PASSPHRASE
+from tests.support.partnership import SIGN_OFF, World, concerted_with_plan, user
+from tests.support.partnership import world as world  # the fixture
+from tests.support.stores import full_grid, grid
 
-from .conftest import PASSPHRASE, full_grid, grid
 from .legacy import as_older_csvc
-from .test_concertation_list import concerted_with_plan
-from .test_partnership import World, user
-from .test_partnership import world as world  # the fixture
 
 JUDGEMENT = "Elle craint pour sa vie depuis la rupture"
-SIGN_OFF = "Grille : palier aggravé, menaces répétées"
 SHELTER_NOTE = "Chambre réservée sous un autre nom"
 
 
@@ -48,7 +48,7 @@ def test_the_cell_reads_the_carried_level_most_urgent_first(store: Store, world:
     coordinator = world[user("Cellule Nord", "coordinator")]
     _, elevated = signed_off(world, "Dossier élevé", full_grid(separation="yes"))
     case_id, imminent = signed_off(world, "Dossier imminent", grid(homicide_plan="yes"))
-    listed = coordinator.concertations()
+    listed = to_json(coordinator.concertations())
     assert [(item["id"], item["compromission"]) for item in listed] == [(imminent, 4), (elevated, 3)]
     level = listed[0]["level"]
     assert (level["compromission"], level["instrument"], level["confirmed_by"]) == (
@@ -58,7 +58,7 @@ def test_the_cell_reads_the_carried_level_most_urgent_first(store: Store, world:
     )
     (assessment,) = world[user("Maison Aurore", "worker")].case(case_id).assessments
     assert level["assessment"] == assessment.id and level["previous"] is None
-    shown = coordinator.concertation(imminent)
+    shown = to_json(coordinator.concertation(imminent))
     assert shown["compromission"] == 4 and shown["level"] == level
     (sent,) = [entry for entry in entries(store, "concertation.submit") if entry["concertation"] == imminent]
     assert sent["level"] == 4
@@ -70,7 +70,7 @@ def test_a_case_with_no_confirmed_level_is_not_sent(world: World) -> None:
     request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
     with pytest.raises(Incomplete, match="niveau de compromission confirmé"):
         world[user("Maison Aurore", "repondant")].submit_concertation(request, SIGN_OFF)
-    assert world[user("Cellule Nord", "coordinator")].concertation(request)["state"] == "requested"
+    assert world[user("Cellule Nord", "coordinator")].concertation(request).state == "requested"
 
 
 def test_the_referring_organisation_s_new_level_is_carried_with_an_audit_entry(
@@ -81,18 +81,18 @@ def test_the_referring_organisation_s_new_level_is_carried_with_an_audit_entry(
     case_id, request = signed_off(world, "Dossier réévalué", full_grid(homicide_plan="yes"))
     calmer = {**full_grid(), "assessed_at": "2026-03-05T10:00:00-05:00"}
     worker.assess(case_id, "csvc-grid", calmer)  # complete, same kind: the case level goes down to 1
-    level = coordinator.concertation(request)["level"]
+    level = to_json(coordinator.concertation(request).level)
     assert (level["compromission"], level["previous"]) == (1, 4)  # lowered, and shown as such
     worse = {**full_grid(separation="yes"), "assessed_at": "2026-03-06T10:00:00-05:00"}
     worker.assess(case_id, "csvc-grid", worse)
-    level = coordinator.concertation(request)["level"]
+    level = to_json(coordinator.concertation(request).level)
     assert (level["compromission"], level["previous"]) == (3, 1)
     assert [(e["level"], e["previous"]) for e in entries(store, "concertation.level")] == [(1, 4), (3, 1)]
     assert all(e["concertation"] == request for e in entries(store, "concertation.level"))
     # a closed request keeps the level it was closed with
     coordinator.close_concertation(request, "risk_reduced")
     worker.assess(case_id, "csvc-grid", {**full_grid(), "assessed_at": "2026-03-07T10:00:00-05:00"})
-    assert coordinator.concertation(request)["compromission"] == 3
+    assert coordinator.concertation(request).compromission == 3
     assert store.verify_audit().ok
 
 
@@ -107,9 +107,9 @@ def test_an_action_owner_reads_only_what_its_action_needs(store: Store, world: W
         "hébergement sous un autre nom": ("Maison Aurore", now + timedelta(days=1)),
     }
     concerted_with_plan(coordinator, request, "menaces de mort et séparation", plan)
-    bed = next(a["id"] for a in shelter.concertation(request)["actions"] if a["owner_org"] == "Maison Aurore")
+    bed = next(a.id for a in shelter.concertation(request).actions if a.owner_org == "Maison Aurore")
     shelter.report_action_done(request, bed, SHELTER_NOTE)
-    seen = police.concertation(request)
+    seen = to_json(police.concertation(request))
     assert seen["view"] == "own_actions" and seen["compromission"] == 4 and seen["level"] is not None
     assert seen["judgement"] is None and seen["criteria"] == []
     assert [a["description"] for a in seen["actions"]] == ["patrouilles au domicile"]
@@ -118,10 +118,10 @@ def test_an_action_owner_reads_only_what_its_action_needs(store: Store, world: W
     assert len(seen["meetings"]) == 1 and seen["next_steps"] == ["report_done"]
     for secret in (JUDGEMENT, SIGN_OFF, SHELTER_NOTE, "hébergement", "menaces de mort"):
         assert secret not in json.dumps(seen, ensure_ascii=False)
-    (listed,) = police.concertations()
+    (listed,) = to_json(police.concertations())
     assert (listed["view"], listed["criteria"], listed["open_actions"]) == ("own_actions", [], 1)
     assert listed["compromission"] == 4
-    whole = coordinator.concertation(request)
+    whole = to_json(coordinator.concertation(request))
     assert whole["view"] == "whole" and whole["judgement"] == JUDGEMENT and len(whole["actions"]) == 2
     reads = [e for e in entries(store, "concertation.read") if e["concertation"] == request]
     assert {e["view"] for e in reads} == {"whole", "own_actions"}
@@ -149,7 +149,7 @@ def test_a_store_of_revision_0004_upgrades_and_its_signed_off_requests_carry_the
         assert rows[request].level_instrument == "csvc-grid" and rows[request].level_carried_at is not None
         assert rows[waiting].level is None  # not signed off: it will carry the level at its sign-off
         session = upgraded.unlock(user("Cellule Nord", "coordinator"), PASSPHRASE)
-        assert session.concertation(request)["level"]["compromission"] == 4
+        assert to_json(session.concertation(request))["level"]["compromission"] == 4
         session.lock()
     finally:
         upgraded.close()

@@ -7,31 +7,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from csvc_core.store import StoreSession
-
-from .test_partnership import World, new_case, user
-from .test_partnership import world as world  # the fixture
-
-
-def concerted_with_plan(
-    coordinator: StoreSession, request: str, why: str, plan: dict[str, tuple[str, datetime]]
-) -> None:
-    """The committee decides concerted action for ``why``; a first meeting sets ``plan`` (description -> owner
-    organisation, due)."""
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why=why)
-    coordinator.hold_meeting(
-        request,
-        {
-            "at": datetime.now(UTC).isoformat(),
-            "chair": "A",
-            "attendees": [{"name": "Sgt Roy", "organisation": "Police Rivière", "sector": "police"}],
-            "actions": [
-                {"description": text, "owner_org": owner, "due": due.isoformat()}
-                for text, (owner, due) in plan.items()
-            ],
-        },
-    )
+from tests.support.partnership import World, concerted_with_plan, new_case, user
+from tests.support.partnership import world as world  # the fixture
 
 
 def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions(world: World) -> None:
@@ -40,13 +17,13 @@ def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions
     coordinator = world[user("Cellule Nord", "coordinator")]
     case_id = new_case(worker, "Dossier cellule")
     request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
-    assert worker.concertation(request)["next_steps"] == []
-    assert repondant.concertation(request)["next_steps"] == ["submit", "close"]
-    assert repondant.concertations()[0]["compromission"] == 4  # her organisation's case, not carried yet
+    assert worker.concertation(request).next_steps == ()
+    assert repondant.concertation(request).next_steps == ("submit", "close")
+    assert repondant.concertations()[0].compromission == 4  # her organisation's case, not carried yet
     (waiting,) = coordinator.concertations()
-    assert (waiting["compromission"], waiting["level"]) == (None, None)  # nothing sent to the cell yet
+    assert (waiting.compromission, waiting.level) == (None, None)  # nothing sent to the cell yet
     repondant.submit_concertation(request, "grille : aggravé")
-    assert coordinator.concertation(request)["next_steps"] == ["to_committee", "close"]
+    assert coordinator.concertation(request).next_steps == ("to_committee", "close")
     soon, later = datetime.now(UTC) + timedelta(seconds=1), datetime.now(UTC) + timedelta(days=2)
     concerted_with_plan(
         coordinator,
@@ -56,13 +33,13 @@ def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions
     )
     time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)  # the first action falls due
     (mine,) = repondant.concertations()
-    assert mine["compromission"] == 4 and mine["state"] == "follow_up"
-    assert (mine["open_actions"], mine["overdue_actions"]) == (2, 1)
-    assert mine["requested_at"] is not None and mine["next_due"] is not None
+    assert mine.compromission == 4 and mine.state == "follow_up"
+    assert (mine.open_actions, mine.overdue_actions) == (2, 1)
+    assert mine.requested_at is not None and mine.next_due is not None
     (theirs,) = coordinator.concertations()
-    assert theirs["compromission"] == 4  # the level the request carries, not read from the case
+    assert theirs.compromission == 4  # the level the request carries, not read from the case
     police = world[user("Police Rivière", "worker")]
-    assert police.concertation(request)["next_steps"] == ["report_done"]
+    assert police.concertation(request).next_steps == ("report_done",)
 
 
 def test_a_referred_case_is_listed_with_its_level_for_the_referee(world: World) -> None:
@@ -74,7 +51,7 @@ def test_a_referred_case_is_listed_with_its_level_for_the_referee(world: World) 
     assert police.shared_cases() == []
     worker.refer(case_id, to="Police Rivière", why="surveillance", basis=Basis("law", "A-2.1 s. 59.1"))
     (shared,) = police.shared_cases()
-    assert (shared["case"], shared["compromission"], shared["bases"]) == (case_id, 4, ["referral"])
+    assert (shared.case, shared.compromission, shared.bases) == (case_id, 4, ("referral",))
 
 
 def test_whoever_may_read_a_request_keeps_her_own_draft_of_its_step(world: World) -> None:

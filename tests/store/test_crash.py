@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from csvc_core.store import Store, open_store
-
-from .conftest import PASSPHRASE
+from tests.support.constants import PASSPHRASE
 
 ITERATIONS = 100
 WORKER = Path(__file__).with_name("crash_worker.py")

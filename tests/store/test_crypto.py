@@ -14,8 +14,8 @@ from csvc_core.errors import OperationFailed
 from csvc_core.store import KdfParams, Store, StoreSession, crypto, init_store
 from csvc_core.store.schema import cases, users
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, PASSPHRASE, grid
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import grid
 
 STORE_PACKAGE = Path(__file__).resolve().parents[2] / "csvc_core" / "store"
 

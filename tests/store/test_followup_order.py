@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from csvc_core.store import StoreSession
 from csvc_core.store.due import DUE_NOW_GRACE
-
-from .conftest import full_grid, grid
+from tests.support.stores import full_grid, grid
 
 
 def _at(answers: dict, when: datetime) -> dict:  # type: ignore[type-arg]

@@ -21,8 +21,8 @@ from csvc_core.store import AccessDenied, Contact, Store, StoreSession, crypto, 
 from csvc_core.store.people import LoginRefused, private_key_of
 from csvc_core.store.schema import audit_log, cases, key_grants, metadata, organisations, users
 from csvc_core.testing import raises_worded
-
-from .conftest import FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
 
 POLICE = "Police Rivière"
 LAW = Basis("law", "A-2.1 s. 59.1")

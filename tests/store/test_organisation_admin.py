@@ -15,8 +15,8 @@ from csvc_core.store import AccessDenied, Store, StoreSession, init_store
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, organisations, users
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 
 
 def count(store: Store, table) -> int:  # type: ignore[no-untyped-def]

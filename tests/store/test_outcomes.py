@@ -14,8 +14,8 @@ from sqlalchemy import select
 from csvc_core.errors import BadInput
 from csvc_core.store import Store, StoreSession, init_store
 from csvc_core.store.schema import audit_log, case_outcomes
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 
 NOTE = f"{CANARY} a reçu des menaces par texto"
 

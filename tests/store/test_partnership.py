@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.sharing.disclosure import Grounds, Recipient
+from csvc_core.output import to_json
+from csvc_core.sharing.disclosure import Recipient
 from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Basis
 from csvc_core.sharing.reasons import Incomplete, Refused
-from csvc_core.store import AccessDenied, Contact, Store, StoreSession
+from csvc_core.store import AccessDenied, Store, StoreSession
 from csvc_core.store.schema import (
     audit_log,
     concertations,
@@ -25,51 +26,11 @@ from csvc_core.store.schema import (
     shares,
 )
 from csvc_core.testing import raises_worded
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.partnership import LAW, NAME, ORGS, POLICE_DESK, World, grounds, new_case, user
+from tests.support.stores import grid
 
-from .conftest import FAST_KDF, PASSPHRASE, grid
-
-ORGS = {
-    "Maison Aurore": "shelter",
-    "Police Rivière": "police",
-    "CISSS Nord": "health",
-    "DPJ Nord": "youth_protection",
-    "Cellule Nord": "csvc",
-}
 ROLES = ("worker", "repondant", "coordinator", "admin")
-LAW = Basis("law", "A-2.1 s. 59.1")
-NAME = "Zoé Fictive"
-
-
-def user(org: str, role: str) -> str:
-    return f"{role}-{ORGS[org]}"
-
-
-class World(dict[str, StoreSession]):
-    """The partnership's users, each added by her organisation's admin and unlocked the first time a test
-    needs her."""
-
-    def __init__(self, store: Store, admins: dict[str, StoreSession]) -> None:
-        super().__init__(admins)
-        self.store = store
-
-    def __missing__(self, name: str) -> StoreSession:
-        role, sector = name.split("-", 1)
-        self[f"admin-{sector}"].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
-        self[name] = self.store.unlock(name, PASSPHRASE)
-        return self[name]
-
-
-@pytest.fixture
-def world(store: Store, session: StoreSession) -> World:
-    """Five organisations, each created with its admin (alice is Maison Aurore's); a user of any role in any
-    of them on demand."""
-    admins = {user("Maison Aurore", "admin"): session}
-    for org, sector in ORGS.items():
-        if org != "Maison Aurore":
-            admin = user(org, "admin")
-            session.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
-            admins[admin] = store.unlock(admin, PASSPHRASE)
-    return World(store, admins)
 
 
 def count(store: Store, table, **where) -> int:  # type: ignore[no-untyped-def]
@@ -85,36 +46,6 @@ def audit_actions(store: Store) -> list[str]:
         return list(connection.execute(select(audit_log.c.action).order_by(audit_log.c.seq)).scalars())
 
 
-def new_case(worker: StoreSession, label: str) -> str:
-    case_id = worker.new_case(label)
-    worker.add_protagonist(
-        case_id,
-        "victim",
-        name=NAME,
-        contact=Contact(phone="555-0199", address="9 rue Fictive", safe_times="9h-11h"),
-        safe_to_call=True,
-        partner_knows=False,
-    )
-    worker.add_protagonist(case_id, "child", name="Enfant Fictif")
-    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    return case_id
-
-
-def grounds(**changes: object) -> Grounds:
-    values: dict[str, object] = dict(
-        reasonable_cause="Il a dit hier qu'il la tuerait ; arme au domicile.",
-        harms=frozenset({"death"}),
-        exposed=f"{NAME} et son enfant",
-        violence="homicide conjugal",
-        danger="menaces de mort, arme à feu, séparation",
-        urgency="elle part ce soir",
-        imminence="hours",
-    )
-    values.update(changes)
-    return Grounds(**values)  # type: ignore[arg-type]
-
-
-POLICE_DESK = Recipient("Poste de la Rivière", "police", "able_to_help")
 LANDLORD = Recipient("Propriétaire", "landlord", "able_to_help")
 
 
@@ -414,12 +345,12 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
         ],
     }
     coordinator.hold_meeting(request, meeting)
-    shown = coordinator.concertation(request)
+    shown = to_json(coordinator.concertation(request))
     assert shown["state"] == "follow_up"
     assert sorted(shown["meetings"][0]["attendees_by_sector"]) == ["health", "police", "shelter"]
     patrol = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Police Rivière")
     bed = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Maison Aurore")
-    assert police.concertation(request)["state"] == "follow_up"  # owner of an action reads the request
+    assert police.concertation(request).state == "follow_up"  # owner of an action reads the request
     police.report_action_done(request, patrol, "patrouilles faites")
     with pytest.raises(Refused, match=bed):
         coordinator.close_concertation(request, "plan_completed")
@@ -432,7 +363,7 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
         request, {**second, "reviews": {bed: {"outcome": "impossible", "note": "partie hors région"}}}
     )
     coordinator.close_concertation(request, "risk_reduced", "conjoint incarcéré")
-    final = coordinator.concertation(request)
+    final = to_json(coordinator.concertation(request))
     assert final["state"] == "closed" and final["closure"]["reason"] == "risk_reduced"
     assert {a["status"] for a in final["actions"]} == {"done", "impossible"}
     assert [s["state"] for s in final["steps"]] == [
@@ -453,7 +384,7 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
 
 def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict[str, str]) -> None:
     def listed(org: str) -> dict[str, list[str]]:
-        return {item["case"]: item["bases"] for item in world[user(org, "worker")].shared_cases()}
+        return {item.case: list(item.bases) for item in world[user(org, "worker")].shared_cases()}
 
     assert listed("Police Rivière") == {
         records["referred"]: ["referral"],
@@ -511,8 +442,8 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
 
     for reader in ("Maison Aurore", "Police Rivière"):  # the case's owner and the reader's organisation
         [alert] = world[user(reader, "repondant")].emergency_alerts()
-        assert alert["id"] == opened["id"] and alert["reason"] == URGENT and alert["active"]
-        assert alert["user"] == user("Police Rivière", "worker") and alert["owner"] == "Maison Aurore"
+        assert alert.id == opened["id"] and alert.reason == URGENT and alert.active
+        assert alert.user == user("Police Rivière", "worker") and alert.owner == "Maison Aurore"
     assert world[user("CISSS Nord", "repondant")].emergency_alerts() == []
     with pytest.raises(AccessDenied):
         world[user("Maison Aurore", "worker")].emergency_alerts()
@@ -521,7 +452,7 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     supervisor.review_emergency(opened["id"])
     assert supervisor.emergency_alerts() == []
     [reviewed] = supervisor.emergency_alerts(pending_only=False)
-    assert reviewed["reviewed_by"] == user("Maison Aurore", "repondant")
+    assert reviewed.reviewed_by == user("Maison Aurore", "repondant")
     with pytest.raises(Refused):
         world[user("Police Rivière", "repondant")].review_emergency(opened["id"])
     with pytest.raises(OperationFailed):  # refused; on PostgreSQL the access is not even found

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CANARY, PASSPHRASE, grid, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import grid
 
 pytestmark = pytest.mark.slow  # about 45 subprocesses, each paying argon2id at its full cost
 

@@ -9,8 +9,7 @@ import pytest
 
 from csvc_core.errors import BadInput
 from csvc_core.store import Contact, Store, StoreSession
-
-from .test_audit import entries
+from tests.support.stores import entries
 
 PHONE, ADDRESS = "555-0199", "12 rue des Exemples"
 

@@ -14,10 +14,10 @@ from sqlalchemy.engine import make_url
 from csvc_core.errors import OperationFailed
 from csvc_core.store import LoginRefused, Store, init_store
 from csvc_core.store.pg_logins import database_password, login_verifier, role_name
-
-from .conftest import FAST_KDF, PASSPHRASE, run_csvc
-from .postgres import PostgresServer
-from .test_partnership import LAW, ORGS, POLICE_DESK, World, grounds, new_case, user
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.partnership import LAW, ORGS, POLICE_DESK, World, grounds, new_case, user
+from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from csvc_core.framework import Csvc
 from csvc_core.store import Store, StoreSession, init_store
 from csvc_core.store.schema import audit_log
-
-from .conftest import FAST_KDF, PASSPHRASE, full_grid, grid, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.stores import full_grid, grid
 
 
 def _at(answers: dict[str, Any], when: datetime) -> dict[str, Any]:

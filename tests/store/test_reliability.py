@@ -17,8 +17,8 @@ from csvc_core.store.migrate import SCHEMA_HEAD, alembic_config
 from csvc_core.store.pg_audit import SERVER_TABLES
 from csvc_core.store.schema import actions, assessments, audit_log, metadata
 from csvc_core.testing import raises_worded
-
-from .conftest import PASSPHRASE, grid
+from tests.support.constants import PASSPHRASE
+from tests.support.stores import grid
 
 
 def test_sqlite_settings_on_every_connection(sqlite_store: Store) -> None:

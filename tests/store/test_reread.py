@@ -7,8 +7,7 @@ import attrs
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Tier
 from csvc_core.store import StoreSession
-
-from .conftest import grid
+from tests.support.stores import grid
 
 
 class UpgradedCatalogue(Csvc):

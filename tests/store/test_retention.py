@@ -13,8 +13,8 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, Contact, Store, StoreSession, open_store
 from csvc_core.store.schema import assessments, cases, protagonists
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, grid
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.stores import grid
 
 
 def _sensitive_blobs(store: Store, case_id: str) -> list[bytes]:

@@ -16,8 +16,8 @@ from csvc_core.errors import OperationFailed
 from csvc_core.sharing.reasons import Refused
 from csvc_core.store import AccessDenied, Store, StoreSession, init_store
 from csvc_core.testing import raises_worded
-
-from .conftest import CANARY, FAST_KDF, PASSPHRASE, run_csvc
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 
 POLICE = "Police Rivière"
 
@@ -143,6 +143,6 @@ def test_who_works_cases_and_administers_reviews_an_emergency_access(
     with store.unlock("paul", PASSPHRASE) as paul:
         opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
     [alert] = alice.emergency_alerts()
-    assert alert["id"] == opened["id"]
+    assert alert.id == opened["id"]
     alice.review_emergency(opened["id"])
     assert alice.emergency_alerts() == []

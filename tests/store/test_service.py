@@ -11,8 +11,8 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import AccessDenied, LoginRefused, StaleRecord, Store, StoreSession
 from csvc_core.store.schema import assessments, audit_log, cases
 from csvc_core.testing import raises_worded
-
-from .conftest import FAST_KDF, PASSPHRASE, full_grid, grid
+from tests.support.constants import FAST_KDF, PASSPHRASE
+from tests.support.stores import full_grid, grid
 
 
 def count(store: Store, table) -> int:  # type: ignore[no-untyped-def]

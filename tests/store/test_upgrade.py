@@ -16,8 +16,9 @@ from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, users
 from csvc_core.store.upgrading import upgrade_store
 from csvc_core.testing import raises_worded
+from tests.support.cli import run_csvc
+from tests.support.constants import FAST_KDF, PASSPHRASE
 
-from .conftest import FAST_KDF, PASSPHRASE, run_csvc
 from .legacy import as_older_csvc
 
 OLDER = "0003"

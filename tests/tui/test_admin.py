@@ -14,8 +14,9 @@ from textual.widgets import Input, OptionList
 
 from csvc_core.store import Store, open_store
 from csvc_core.store.people import LoginRefused
-from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, UNLOCKED, mounted_text, screen_text, wait_for
-from tests.tui.test_sharing import open_sharing
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE, UNLOCKED
+from tests.support.tui import mounted_text, screen_text, wait_for
+from tests.support.tui_sharing import open_sharing
 
 
 async def test_first_run_asks_her_role_and_may_keep_her_to_administering(

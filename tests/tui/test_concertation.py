@@ -17,15 +17,11 @@ from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 
 from csvc_core.store import Store
-from tests.store.conftest import full_grid, grid
-from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, screen_text, wait_for
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.stores import full_grid
+from tests.support.tui import mounted_text, screen_text, wait_for
+from tests.support.tui_concertation import make_partnership, state_of
 
-PEOPLE = {
-    "iris": ("worker", "Maison Aurore"),
-    "rita": ("repondant", "Maison Aurore"),
-    "coline": ("coordinator", "Cellule Nord"),
-    "paul": ("worker", "Police Rivière"),
-}
 NOTE = "Grille : palier aggravé, menaces de mort répétées"
 
 
@@ -34,29 +30,8 @@ def partnership(store: Store) -> dict[str, Any]:
     return make_partnership(store)
 
 
-def make_partnership(store: Store) -> dict[str, Any]:
-    """Three organisations, a user per role; iris's case assessed at level 4 (its name is the canary)."""
-    admin = store.unlock("alice", PASSPHRASE)
-    admins = {"Maison Aurore": admin}
-    for org, sector, first in (("Cellule Nord", "csvc", "cassandre"), ("Police Rivière", "police", "pia")):
-        admin.add_organisation(org, sector, admin=first, passphrase=PASSPHRASE, kdf=FAST_KDF)
-        admins[org] = store.unlock(first, PASSPHRASE)
-    for name, (role, org) in PEOPLE.items():
-        admins[org].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
-    worker = store.unlock("iris", PASSPHRASE)
-    case_id = worker.new_case(CANARY)
-    worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    return {"case": case_id, "worker": worker, "coordinator": store.unlock("coline", PASSPHRASE)}
-
-
 def as_user(make_app: Any, name: str) -> Any:
     return make_app(environ={"CSVC_USER": name, "CSVC_PASSPHRASE": PASSPHRASE})
-
-
-def state_of(partnership: dict[str, Any]) -> dict[str, Any]:
-    coordinator = partnership["coordinator"]
-    (listed,) = coordinator.concertations()
-    return dict(coordinator.concertation(listed["id"]))
 
 
 async def modal(pilot: Any, kind: type) -> Any:
@@ -106,7 +81,7 @@ async def open_request(app: Any, pilot: Any) -> ConcertationScreen:
 
 async def step(pilot: Any, screen: ConcertationScreen, name: str, among: list[str]) -> None:
     """p, and the step ``name`` among exactly the steps ``among`` (asked only when there are several)."""
-    assert screen.record is not None and screen.record["next_steps"] == among
+    assert screen.record is not None and list(screen.record.next_steps) == among
     await pilot.press("p")
     if len(among) > 1:
         await choose(pilot, name, among=among)
@@ -114,7 +89,7 @@ async def step(pilot: Any, screen: ConcertationScreen, name: str, among: list[st
 
 async def taken(pilot: Any, screen: ConcertationScreen, partnership: dict[str, Any], state: str) -> None:
     await wait_for(pilot, lambda: state_of(partnership)["state"] == state)
-    await wait_for(pilot, lambda: screen.record is not None and screen.record["state"] == state)
+    await wait_for(pilot, lambda: screen.record is not None and screen.record.state == state)
 
 
 async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[str, Any]) -> None:
@@ -137,7 +112,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         await wait_for(pilot, lambda: screen.record is not None)
         assert many is not app.screen and case in app.screen_stack
         assert state_of(partnership)["criteria"] == ["visible_high_risk"]
-        assert screen.record is not None and screen.record["next_steps"] == []  # the répondant signs
+        assert screen.record is not None and screen.record.next_steps == ()  # the répondant signs
         await pilot.press("p")
         await wait_for(pilot, lambda: any("Aucune étape" in str(n.message) for n in app._notifications))
     # the répondant: her desk, most urgent first, the level by name; she signs off
@@ -198,7 +173,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         assert sorted(record["meetings"][0]["attendees_by_sector"]) == ["police", "shelter"]
         assert [a["owner_org"] for a in record["actions"]] == ["Police Rivière", "Maison Aurore"]
         # open actions: closing is not offered
-        assert screen.record is not None and screen.record["next_steps"] == ["meeting", "report_done"]
+        assert screen.record is not None and screen.record.next_steps == ("meeting", "report_done")
     # the police reports its action done, past its due date (marked overdue); it reads only its action
     await_overdue = datetime.strptime(soon, "%Y-%m-%d %H:%M:%S").astimezone()
     while datetime.now().astimezone() <= await_overdue:
@@ -211,7 +186,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         assert "minimum nécessaire" in text and "4 Imminent" in text
         for hidden in (NOTE, "place en hebergement", "menaces de mort et séparation", "Critères"):
             assert hidden not in text
-        assert screen.record is not None and screen.record["next_steps"] == ["report_done"]
+        assert screen.record is not None and screen.record.next_steps == ("report_done",)
         await pilot.press("f")  # the first action of the plan, the police's
         await answer(pilot, "patrouilles faites chaque soir")
         await wait_for(pilot, lambda: state_of(partnership)["actions"][0]["status"] == "done")
@@ -235,7 +210,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         await choose(pilot, "end")
         await choose(pilot, "yes")
         await wait_for(pilot, lambda: len(state_of(partnership)["meetings"]) == 2)
-        await wait_for(pilot, lambda: screen.record is not None and len(screen.record["meetings"]) == 2)
+        await wait_for(pilot, lambda: screen.record is not None and len(screen.record.meetings) == 2)
         await step(pilot, screen, "close", ["meeting", "close"])
         await choose(pilot, "moved_away")
         await answer(pilot, "")
@@ -270,8 +245,8 @@ async def test_a_refused_step_is_one_message_in_french(make_app: Any, partnershi
         )
         await wait_for(pilot, lambda: any(refused in str(n.message) for n in rita._notifications))
         assert len([n for n in rita._notifications if "Refusé" in str(n.message)]) == 1
-        await wait_for(pilot, lambda: screen.record is not None and screen.record["state"] == "submitted")
-        assert screen.record["next_steps"] == []
+        await wait_for(pilot, lambda: screen.record is not None and screen.record.state == "submitted")
+        assert screen.record.next_steps == ()
     assert [s["state"] for s in state_of(partnership)["steps"]] == ["requested", "submitted"]
 
 
@@ -304,7 +279,7 @@ async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: d
         await pilot.press("escape")  # left: nothing recorded, the draft goes
         rita = partnership["coordinator"].store.unlock("rita", PASSPHRASE)
         (request,) = rita.concertations()
-        await wait_for(pilot, lambda: rita.draft(request["case"], f"concertation:{request['id']}") is None)
+        await wait_for(pilot, lambda: rita.draft(request.case, f"concertation:{request.id}") is None)
     assert [s["state"] for s in state_of(partnership)["steps"]] == ["requested"]
 
 
@@ -343,7 +318,7 @@ def in_follow_up(partnership: dict[str, Any]) -> str:
 async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
     make_app: Any, partnership: dict[str, Any], store_url: str
 ) -> None:
-    from tests.tui.test_flows import store_bytes
+    from tests.support.tui_paths import store_bytes
 
     request = in_follow_up(partnership)
     coordinator, key = partnership["coordinator"], f"concertation:{request}"

@@ -9,9 +9,9 @@ import pytest
 from csvc_tui.text import _
 from textual.strip import Strip
 
-from tests.tui.conftest import FAST_KDF, UNLOCKED, screen_text, wait_for
-from tests.tui.test_flows import choose, open_new_case
-from tests.tui.test_ux import assess_all_yes
+from tests.support.constants import FAST_KDF, UNLOCKED
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import assess_all_yes, choose, open_new_case
 
 SIZES = [(80, 24), (120, 36)]
 

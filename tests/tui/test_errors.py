@@ -10,8 +10,9 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.settings import load_settings
 
 from csvc_core.errors import BadInput
-from tests.tui.conftest import UNLOCKED, run_ui_script, wait_for
-from tests.tui.test_flows import type_text
+from tests.support.constants import UNLOCKED
+from tests.support.tui import run_ui_script, wait_for
+from tests.support.tui_paths import type_text
 
 
 async def test_a_refused_case_label_is_reported_in_french(make_app: Any, store: Any) -> None:
@@ -29,8 +30,9 @@ async def test_a_refused_case_label_is_reported_in_french(make_app: Any, store: 
 
 ENGLISH = """
 import asyncio
-from tests.tui.conftest import UNLOCKED, wait_for  # sets French: English must come after
-from tests.tui.test_flows import type_text
+from tests.support.constants import UNLOCKED
+from tests.support.tui import wait_for  # sets French: English must come after
+from tests.support.tui_paths import type_text
 from csvc_tui.text import set_language
 set_language("en")
 from csvc_tui.app import build_app

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.form import FormScreen
 from csvc_tui.screens.gate import GateScreen
@@ -13,15 +12,9 @@ from csvc_tui.screens.result import ResultScreen
 from textual.widgets import Static
 
 from csvc_core.store import open_store
-from tests.tui.conftest import CANARY, PASSPHRASE, UNLOCKED, screen_text, wait_for
-
-
-async def type_text(pilot: Any, text: str) -> None:
-    """Type into the focused input, once it has the focus (a modal may still be opening)."""
-    from textual.widgets import Input
-
-    await wait_for(pilot, lambda: isinstance(pilot.app.focused, Input))
-    await pilot.press(*text)
+from tests.support.constants import CANARY, PASSPHRASE, UNLOCKED
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import choose, open_new_case, start_grid, store_bytes, type_text
 
 
 async def test_first_run_creates_the_store_then_shows_the_cases(make_app: Any, store_url: str) -> None:
@@ -120,35 +113,6 @@ async def test_wrong_passphrase_is_one_clear_line_and_stays_locked(make_app: Any
         )
 
 
-async def open_new_case(app: Any, pilot: Any, label: str) -> CaseScreen:
-    """From the case list: n, the label, Enter: the new case opens."""
-    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
-    await pilot.press("n")
-    await type_text(pilot, label)
-    await pilot.press("enter")
-    screen = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
-    await wait_for(pilot, lambda: screen.detail is not None)
-    return screen
-
-
-async def start_grid(app: Any, pilot: Any) -> FormScreen:
-    """e: the instrument list (the shelter's instruments and the shared grid), then the victim."""
-    await pilot.press("e")
-    await wait_for(pilot, lambda: app.screen.query("#choices"))
-    choices = app.screen.query_one("#choices")
-    ids = [option.id for option in choices.options]
-    assert "csvc-grid" in ids
-    while choices.get_option_at_index(choices.highlighted).id != "csvc-grid":
-        await pilot.press("down")
-    await pilot.press("enter")
-    await wait_for(
-        pilot,
-        lambda: app.screen.query("#choices") and app.screen.query_one("#choices").options[0].id == "victim",
-    )
-    await pilot.press("enter")
-    return await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen)
-
-
 async def test_a_whole_assessment_from_the_keyboard(make_app: Any, store: Any, store_url: str) -> None:
     app = make_app(environ=UNLOCKED)
     async with app.run_test() as pilot:
@@ -192,18 +156,6 @@ async def test_a_whole_assessment_from_the_keyboard(make_app: Any, store: Any, s
     assert answers is not None and answers["computed_level"] == "elevated"
     assert detail.compromission == 3
     assert session.drafts(case.case_id) == []
-
-
-async def choose(pilot: Any, option_id: str) -> None:
-    """In the open choice list, move to ``option_id`` and take it."""
-    app = pilot.app
-    await wait_for(pilot, lambda: app.screen.query("#choices"))
-    choices = app.screen.query_one("#choices")
-    ids = [option.id for option in choices.options]
-    target = ids.index(option_id)
-    while choices.highlighted != target:
-        await pilot.press("down" if (choices.highlighted or 0) < target else "up")
-    await pilot.press("enter")
 
 
 async def answer_all(pilot: Any, form: FormScreen, answers: dict[str, str]) -> None:
@@ -253,18 +205,10 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_not_off
     assert detail.compromission == 4
 
 
-def store_bytes(store_url: str) -> bytes:
-    """The store file and its WAL, as a forensic reader would see them."""
-    from pathlib import Path
-
-    path = Path(store_url.removeprefix("sqlite:///"))
-    return b"".join(p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists())
-
-
 async def test_privacy_key_hides_everything_locks_and_keeps_the_draft(
     make_app: Any, store: Any, store_url: str
 ) -> None:
-    from tests.tui.conftest import mounted_text
+    from tests.support.tui import mounted_text
 
     note = "brouillon xylophone sept"
     app = make_app(environ=UNLOCKED)

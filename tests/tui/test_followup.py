@@ -10,9 +10,10 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.widgets.case_table import CaseTable
 from textual.widgets import OptionList
 
-from tests.store.conftest import full_grid, grid
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, wait_for
-from tests.tui.test_ux import open_case_by_name
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.stores import full_grid, grid
+from tests.support.tui import wait_for
+from tests.support.tui_paths import open_case_by_name
 
 
 def _assessed(session: Any, name: str, payload: dict, when: datetime) -> None:  # type: ignore[type-arg]

@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.info import HelpScreen, PluginsScreen
 
 from csvc_core import hookspecs
 from csvc_core.framework import Csvc, HookError
 from csvc_core.plugins import new_plugin_manager
-from tests.tui.conftest import UNLOCKED, wait_for
+from tests.support.tui import screen_of_key
 
 #: Textual's names of keys, as the help showed them before.
 KEY_CODES = ("up", "down", "enter", "slash", "escape", "ctrl+q", "ctrl+p", "pagedown", "question_mark")
-
-
-async def screen_of_key(make_app: Any, key: str, kind: type, csvc: Csvc | None = None) -> Any:
-    """The screen ``key`` opens from the case list (read after the app stopped: its text stays)."""
-    app = make_app(environ=UNLOCKED, csvc=csvc)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
-        await pilot.press(key)
-        return await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen)
 
 
 async def test_f1_names_the_keys_as_the_keyboard_does(make_app: Any, store: Any) -> None:

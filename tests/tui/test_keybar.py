@@ -10,8 +10,9 @@ from csvc_tui.screens.info import HelpScreen
 from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
-from tests.tui.conftest import UNLOCKED, wait_for
-from tests.tui.test_flows import open_new_case
+from tests.support.constants import UNLOCKED
+from tests.support.tui import wait_for
+from tests.support.tui_paths import open_new_case
 
 
 def bar_text(app: Any) -> str:

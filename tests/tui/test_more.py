@@ -12,7 +12,8 @@ from textual.worker import WorkerState
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
 from csvc_core.plugins import new_plugin_manager
-from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, run_ui_script, wait_for
+from tests.support.constants import FAST_KDF, PASSPHRASE, UNLOCKED
+from tests.support.tui import run_ui_script, wait_for
 
 
 class MisspeltPlugin:
@@ -40,7 +41,8 @@ async def test_a_broken_plugin_is_shown_in_the_diagnostics(make_app: Any, store:
 
 ENGLISH = """
 import asyncio
-from tests.tui.conftest import UNLOCKED, screen_text, wait_for  # sets French: English must come after
+from tests.support.constants import UNLOCKED
+from tests.support.tui import screen_text, wait_for  # sets French: English must come after
 from csvc_tui.text import set_language
 set_language("en")
 from csvc_tui.app import build_app

@@ -11,8 +11,9 @@ from csvc_tui.screens.info import HelpScreen
 from textual.widgets import Input, Static
 
 from csvc_core.store import open_store
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, screen_text, wait_for
-from tests.tui.test_flows import choose, open_new_case, type_text
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import choose, open_new_case, type_text
 
 
 async def test_an_outcome_is_recorded_from_the_case_screen(make_app: Any, store: Any, store_url: str) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 from csvc_tui.screens.case import CaseScreen
 from textual.widgets import OptionList, SelectionList
 
-from tests.store.conftest import grid
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, wait_for
-from tests.tui.test_ux import assess_all_yes, open_case_by_name
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.stores import grid
+from tests.support.tui import wait_for
+from tests.support.tui_paths import assess_all_yes, open_case_by_name
 
 
 async def test_the_case_screen_shows_each_action_once_after_two_assessments(

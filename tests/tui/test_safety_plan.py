@@ -12,8 +12,9 @@ from csvc_tui.screens.tool import ToolScreen
 from textual.widgets import Input, Static
 
 from csvc_core.store import init_store, open_store
-from tests.tui.conftest import FAST_KDF, PASSPHRASE, UNLOCKED, screen_text, wait_for
-from tests.tui.test_flows import open_new_case, type_text
+from tests.support.constants import FAST_KDF, PASSPHRASE, UNLOCKED
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import open_new_case, type_text
 
 ANSWER = "Sac chez Maude"
 

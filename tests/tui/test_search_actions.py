@@ -10,9 +10,11 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.widgets.case_table import CaseTable
 from textual.widgets import Input, OptionList
 
-from tests.store.conftest import grid, run_csvc
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, screen_text, wait_for
-from tests.tui.test_ux import open_case_by_name
+from tests.support.cli import run_csvc
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.stores import grid
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import open_case_by_name
 
 
 async def test_the_search_ignores_accents_and_case_shows_the_number_and_escape_clears_it(

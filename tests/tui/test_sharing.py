@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import attrs
 import pytest
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
@@ -21,41 +20,17 @@ from textual.widgets import Input, OptionList, Select, SelectionList, Static
 from textual.widgets._select import SelectOverlay
 
 from csvc_core.sharing.disclosure import Grounds, Recipient
-from csvc_core.store import Contact, Store, StoreSession
-from tests.tui.conftest import CANARY, FAST_KDF, PASSPHRASE, mounted_text, screen_text, wait_for
+from csvc_core.store import Store
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.tui import mounted_text, screen_text, wait_for
+from tests.support.tui_sharing import POLICE, World, make_world, open_sharing
 
 BERTHE = {"CSVC_USER": "berthe", "CSVC_PASSPHRASE": PASSPHRASE}
-POLICE = "Police Rivière"
-VICTIM, PHONE = "Zoé Fictive", "555-0199"
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-@attrs.frozen
-class World:
-    """Maison Aurore (alice, admin; berthe, worker) holds one case; Police Rivière is a partner."""
-
-    store: Store
-    alice: StoreSession
-    berthe: StoreSession
-    case_id: str
-
-    def register(self) -> list[Any]:
-        return self.berthe.communications_register(EPOCH, datetime.now(UTC) + timedelta(days=1), self.case_id)
 
 
 @pytest.fixture
 def world(store: Store) -> World:
     return make_world(store)
-
-
-def make_world(store: Store) -> World:
-    alice = store.unlock("alice", PASSPHRASE)
-    alice.add_organisation(POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
-    berthe = store.unlock("berthe", PASSPHRASE)
-    case_id = berthe.new_case(CANARY)
-    berthe.add_protagonist(case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True)
-    return World(store, alice, berthe, case_id)
 
 
 def police_id(world: World) -> str:
@@ -121,18 +96,6 @@ async def type_into(pilot: Any, widget_id: str, text: str) -> None:
 def stacked(app: Any, *kinds: type) -> list[Any]:
     """The screens of these kinds still in any mode's stack."""
     return [screen for stack in app._screen_stacks.values() for screen in stack if isinstance(screen, kinds)]
-
-
-async def open_sharing(app: Any, pilot: Any) -> SharingScreen:
-    """Case list, Enter on the case, then p: the case's sharing screen."""
-    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and CANARY in screen_text(app))
-    await pilot.press("enter")
-    case = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
-    await wait_for(pilot, lambda: case.detail is not None)
-    await pilot.press("p")
-    screen = await wait_for(pilot, lambda: isinstance(app.screen, SharingScreen) and app.screen)
-    await wait_for(pilot, lambda: screen.view is not None)
-    return screen
 
 
 # -- consent and share
@@ -257,8 +220,8 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
         await pilot.press(*"police rappelée à 22 h", "enter")
         await wait_for(pilot, lambda: app.screen is entry and "police rappelée à 22 h" in screen_text(app))
     [made] = world.berthe.disclosures(world.case_id)
-    assert made["fields"] == ["victim.1.safe_contact"] and made["recipient_org"] == POLICE
-    record = world.berthe.disclosure(made["id"])
+    assert made.fields == ("victim.1.safe_contact",) and made.recipient_org == POLICE
+    record = world.berthe.disclosure(made.id)
     assert record.harms == ("death",) and record.imminence == "hours" and record.recipient_kind == "police"
     assert record.exposed == "la victime et ses deux enfants" and record.sent["victim.1.safe_contact"]
     assert [note["text"] for note in record.annotations] == ["police rappelée à 22 h"]

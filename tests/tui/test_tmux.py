@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import CANARY, PASSPHRASE
-from tests.tui.terminal import NEEDS_TMUX, Terminal, csvc_terminal
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.terminal import NEEDS_TMUX, Terminal, csvc_terminal
 
 pytestmark = NEEDS_TMUX
 

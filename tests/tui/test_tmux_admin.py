@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from csvc_core.store import open_store
-from tests.tui.conftest import PASSPHRASE
-from tests.tui.terminal import NEEDS_TMUX, csvc_terminal
+from tests.support.constants import PASSPHRASE
+from tests.support.terminal import NEEDS_TMUX, csvc_terminal
 
 pytestmark = NEEDS_TMUX
 

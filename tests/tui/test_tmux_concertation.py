@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from csvc_core.store import Store
-from tests.tui.conftest import CANARY, PASSPHRASE
-from tests.tui.terminal import NEEDS_TMUX, Terminal, csvc_terminal
-from tests.tui.test_concertation import make_partnership, state_of
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.terminal import NEEDS_TMUX, Terminal, csvc_terminal
+from tests.support.tui_concertation import make_partnership, state_of
 
 pytestmark = NEEDS_TMUX
 
@@ -90,8 +90,9 @@ def test_a_worker_brings_her_case_and_the_repondante_signs(
         steps_offered(rita, ["signer et soumettre à la coordination", "fermer la demande"])
         answer(rita, "Votre signature de répondante", SIGNATURE)
         shown = rita.until(
-            lambda screen: "Étape actuelle : soumise (attend la coordination)" in screen
-            and SIGNATURE in screen,
+            lambda screen: (
+                "Étape actuelle : soumise (attend la coordination)" in screen and SIGNATURE in screen
+            ),
             "the submitted step with her signature",
         )
         assert "Aucune étape ne vous revient" in shown

@@ -19,10 +19,10 @@ from csvc_tui.text import _
 from csvc_tui.workspace import Workspace
 
 from csvc_core.framework import Csvc
-from tests.store.conftest import run_csvc
-from tests.tui.conftest import PASSPHRASE
-from tests.tui.terminal import NEEDS_TMUX, Terminal, csvc_terminal
-from tests.tui.test_tmux_sharing import line_of as row
+from tests.support.cli import run_csvc
+from tests.support.constants import PASSPHRASE
+from tests.support.terminal import NEEDS_TMUX, Terminal, csvc_terminal
+from tests.support.terminal import line_of as row
 
 pytestmark = NEEDS_TMUX
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from csvc_core.store import Store
 from csvc_core.store.schema import audit_log
-from tests.store.conftest import run_csvc
-from tests.tui.conftest import CANARY, PASSPHRASE
-from tests.tui.terminal import NEEDS_TMUX, Terminal, csvc_terminal
-from tests.tui.test_sharing import PHONE, POLICE, VICTIM, make_world
+from tests.support.cli import run_csvc
+from tests.support.constants import CANARY, PASSPHRASE
+from tests.support.terminal import NEEDS_TMUX, Terminal, csvc_terminal, line_of
+from tests.support.tui_sharing import PHONE, POLICE, VICTIM, make_world
 
 pytestmark = NEEDS_TMUX
 
@@ -28,11 +28,6 @@ TYPED = {
     "Acte de violence à prévenir": "homicide conjugal",
     "Danger identifié": "arme à feu accessible",
 }
-
-
-def line_of(screen: str, label: str) -> str:
-    """The screen's line that starts with ``label`` (a form row), or ""."""
-    return next((line for line in screen.splitlines() if line.strip().startswith(label)), "")
 
 
 def fill(terminal: Terminal, label: str, text: str) -> None:

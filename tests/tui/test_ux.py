@@ -10,8 +10,9 @@ from csvc_tui.screens.form import FormScreen
 from csvc_tui.text import _
 from textual.widgets import OptionList, Static
 
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, screen_text, wait_for
-from tests.tui.test_flows import open_new_case, start_grid
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.tui import screen_text, wait_for
+from tests.support.tui_paths import assess_all_yes, open_case_by_name, open_new_case, start_grid
 
 
 def shown_numbers(form: FormScreen) -> list[str]:
@@ -37,26 +38,6 @@ async def test_form_numbers_have_no_gap_whatever_follow_up_is_hidden(make_app: A
         answered, total = form.state.progress()
         assert f"{answered}/{total}" in screen_text(app)
         assert total == len([f for f in form.state.visible() if f.type != "text"])
-
-
-async def assess_all_yes(app: Any, pilot: Any, instrument_id: str) -> Any:
-    """From an open case: e, the instrument, the victim, every question answered yes, r: the result screen."""
-    from csvc_tui.screens.result import ResultScreen
-
-    from tests.tui.test_flows import choose
-
-    await pilot.press("e")
-    await choose(pilot, instrument_id)
-    if app.screen.query("#choices"):
-        await choose(pilot, "victim")
-    form = await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen)
-    def unanswered() -> bool:
-        return any(f.type == "yes_no" and f.id not in form.state.answers for f in form.state.visible())
-
-    while unanswered():
-        await pilot.press("o")
-    await pilot.press("r")
-    return await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen) and app.screen)
 
 
 async def test_result_flags_name_their_items_by_label_not_id(make_app: Any, store: Any) -> None:
@@ -128,7 +109,7 @@ async def test_keys_typed_before_the_unlock_form_is_ready_go_to_the_passphrase(
 ) -> None:
     from csvc_tui.screens.cases import CasesScreen
 
-    from tests.tui.conftest import PASSPHRASE
+    from tests.support.constants import PASSPHRASE
 
     app = make_app(environ={"CSVC_USER": "alice"})
     gate = Held(app.workspace)
@@ -171,8 +152,9 @@ async def test_people_are_added_changed_and_revealed_one_field_at_a_time(
     from csvc_tui.screens.gate import GateScreen
 
     from csvc_core.store.schema import audit_log
-    from tests.tui.conftest import CANARY, PASSPHRASE, mounted_text
-    from tests.tui.test_flows import choose, type_text
+    from tests.support.constants import CANARY, PASSPHRASE
+    from tests.support.tui import mounted_text
+    from tests.support.tui_paths import choose, type_text
 
     phone, address = "555-0187", "7 rue des Tilleuls"
     app = make_app(environ=UNLOCKED)
@@ -226,22 +208,6 @@ async def test_people_are_added_changed_and_revealed_one_field_at_a_time(
 
 def first_person(case: CaseScreen) -> str:
     return str(case.query_one("#case-people", OptionList).get_option_at_index(0).prompt)
-
-
-async def open_case_by_name(app: Any, pilot: Any, name: str) -> CaseScreen:
-    """From the case list: the search, the name, Enter on the list."""
-    from csvc_tui.screens.cases import CasesScreen
-    from csvc_tui.widgets.case_table import CaseTable
-
-    await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and app.screen.all_rows)
-    await pilot.press("slash", *name)
-    await wait_for(pilot, lambda: [row.name for row in app.screen.query_one(CaseTable).rows] == [name])
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.focused, CaseTable))
-    await pilot.press("enter")
-    screen = await wait_for(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen)
-    await wait_for(pilot, lambda: screen.detail is not None)
-    return screen
 
 
 def test_no_two_keys_of_a_screen_clash_in_either_language() -> None:
@@ -308,7 +274,7 @@ async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, sto
     from csvc_tui.screens.cases import CasesScreen
     from csvc_tui.widgets.case_table import CaseTable
 
-    from tests.store.conftest import full_grid
+    from tests.support.stores import full_grid
 
     session = store.unlock("alice", PASSPHRASE)
     serious = session.new_case("Dossier fictif grave")

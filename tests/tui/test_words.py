@@ -7,9 +7,10 @@ from typing import Any
 
 from textual.widgets import OptionList, Static
 
-from tests.store.conftest import grid
-from tests.tui.conftest import PASSPHRASE, UNLOCKED, wait_for
-from tests.tui.test_ux import open_case_by_name
+from tests.support.constants import PASSPHRASE, UNLOCKED
+from tests.support.stores import grid
+from tests.support.tui import wait_for
+from tests.support.tui_paths import open_case_by_name
 
 CODES = ("csvc-grid", "shelter", "concern", "imminent")
 
@@ -53,9 +54,8 @@ async def test_the_result_explanation_pages_from_the_keyboard_at_80x24(make_app:
     from textual.containers import VerticalScroll
     from textual.widgets import SelectionList
 
-    from tests.tui.conftest import screen_text
-    from tests.tui.test_flows import open_new_case
-    from tests.tui.test_ux import assess_all_yes
+    from tests.support.tui import screen_text
+    from tests.support.tui_paths import assess_all_yes, open_new_case
 
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(80, 24)) as pilot:

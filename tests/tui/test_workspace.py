@@ -9,7 +9,7 @@ from csvc_tui.text import _
 from csvc_tui.workspace import Workspace
 
 from csvc_core.errors import OperationFailed
-from tests.tui.conftest import FAST_KDF, PASSPHRASE
+from tests.support.constants import FAST_KDF, PASSPHRASE
 
 
 def test_a_read_after_the_lock_is_refused_in_the_uis_language(store: Any, store_url: str) -> None:

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from csvc_core.jsonio import parse_datetime
-
 if TYPE_CHECKING:
+    from csvc_core.store.records import ConcertationItem, ConcertationRecord
     from csvc_tui.workspace import Workspace
 
 #: the instrument actions that refer a case to intersectoral concertation.
@@ -67,10 +66,6 @@ def step_draft_key(concertation_id: str) -> str:
     return CONCERTATION_DRAFT + concertation_id
 
 
-def _when(value: str | None) -> datetime | None:
-    return parse_datetime(value, "at") if value else None
-
-
 class CellWork:
     """The concertation calls of one workspace (its unlocked session)."""
 
@@ -99,18 +94,18 @@ class CellWork:
         names = self._names()
         requests = tuple(
             Request(
-                id=item["id"],
-                case=item["case"],
-                name=names.get(item["case"], item["case"]),
-                organisation=item["organisation"] or "",
-                state=item["state"],
-                criteria=tuple(item["criteria"]),
-                compromission=item["compromission"],
-                previous=(item["level"] or {}).get("previous"),
-                requested_at=_when(item["requested_at"]),
-                open_actions=item["open_actions"],
-                overdue_actions=item["overdue_actions"],
-                next_due=_when(item["next_due"]),
+                id=item.id,
+                case=item.case,
+                name=names.get(item.case, item.case),
+                organisation=item.organisation or "",
+                state=item.state,
+                criteria=item.criteria,
+                compromission=item.compromission,
+                previous=item.level.previous if item.level is not None else None,
+                requested_at=item.requested_at,
+                open_actions=item.open_actions,
+                overdue_actions=item.overdue_actions,
+                next_due=item.next_due,
             )
             for item in self.session.concertations()
         )
@@ -129,26 +124,27 @@ class CellWork:
                     ),
                 )
         referred = tuple(
-            ReferredCase(item["case"], item["case"], item["compromission"], "referral")
+            ReferredCase(item.case, item.case, item.compromission, "referral")
             for item in self.session.shared_cases()
-            if "referral" in item["bases"]
+            if "referral" in item.bases
         )
         by_level = sorted(recommended.values(), key=lambda c: -(c.compromission or 0))
         return Desk(requests, tuple(by_level), tuple(sorted(referred, key=lambda c: -(c.compromission or 0))))
 
-    def case_requests(self, case_id: str) -> list[dict[str, Any]]:
+    def case_requests(self, case_id: str) -> list[ConcertationItem]:
         """The requests on one case, newest first."""
-        found = [item for item in self.session.concertations() if item["case"] == case_id]
-        return sorted(found, key=lambda item: item["requested_at"] or "", reverse=True)
+        found = [item for item in self.session.concertations() if item.case == case_id]
+        return sorted(found, key=lambda item: item.requested_at, reverse=True)
 
-    def record(self, concertation_id: str) -> dict[str, Any]:
+    def record(self, concertation_id: str) -> ConcertationRecord:
         """The request in full (steps, decision, meetings, plan) and the steps this user may take now."""
-        return dict(self.session.concertation(concertation_id))
+        record: ConcertationRecord = self.session.concertation(concertation_id)
+        return record
 
-    def opened(self, concertation_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    def opened(self, concertation_id: str) -> tuple[ConcertationRecord, dict[str, Any] | None]:
         """The request, and the step this user was typing in it when the screen was locked (her draft)."""
         record = self.record(concertation_id)
-        return record, self.session.draft(record["case"], step_draft_key(concertation_id))
+        return record, self.session.draft(record.case, step_draft_key(concertation_id))
 
     def discard_step_draft(self, case_id: str, concertation_id: str) -> None:
         """The step was taken or left: its draft goes."""

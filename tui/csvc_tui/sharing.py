@@ -17,6 +17,7 @@ import attrs
 from csvc_core.sharing.disclosure import FieldSelection, Grounds, Recipient, build_disclosure
 
 if TYPE_CHECKING:
+    from csvc_core.store.records import SharedCase
     from csvc_tui.workspace import Workspace
 
 #: how long a consent lasts, in days, as the consent form offers it (a consent is for the time needed).
@@ -87,7 +88,7 @@ class SharingWork:
         """The whole entry (the store audits the read)."""
         return self.session.disclosure(disclosure_id)
 
-    def received(self) -> list[dict[str, Any]]:
+    def received(self) -> list[SharedCase]:
         """Cases held elsewhere that this organisation may read something of, and on which basis."""
         return list(self.session.shared_cases())
 

@@ -32,6 +32,7 @@ from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text
 
 if TYPE_CHECKING:
+    from csvc_core.store.records import ConcertationItem, ConcertationRecord
     from csvc_tui.app import CsvcApp
     from csvc_tui.workspace import Draft
 
@@ -92,14 +93,14 @@ def refusal(error: CsvcError) -> str:
     return _("cell.refused", message=error.text(language()))
 
 
-def case_line(requests: Sequence[dict[str, Any]]) -> RichText:
+def case_line(requests: Sequence[ConcertationItem]) -> RichText:
     """The case screen's line: the current step of its latest request, or how to ask for one."""
     if not requests:
         return RichText(_("cell.case_none"), style="dim")
     latest = requests[0]
-    line = RichText(_("cell.case_state", state=_(f"cell.state.{latest['state']}")), style="bold")
-    if latest["overdue_actions"]:
-        line.append("  " + _("cell.overdue_count", count=latest["overdue_actions"]), style="bold")
+    line = RichText(_("cell.case_state", state=_(f"cell.state.{latest.state}")), style="bold")
+    if latest.overdue_actions:
+        line.append("  " + _("cell.overdue_count", count=latest.overdue_actions), style="bold")
     return line
 
 
@@ -414,7 +415,7 @@ class ConcertationScreen(PagedScreen):
         super().__init__(classes="cell-screen")
         self.concertation_id = concertation_id
         self.case_name, self.level = case_name, level  # as the desk or the case read them
-        self.record: dict[str, Any] | None = None
+        self.record: ConcertationRecord | None = None
         #: the step being asked: its name, the plan action it is about, its questions (what a lock keeps)
         self.working: tuple[str, str | None, Questions] | None = None
 
@@ -441,7 +442,7 @@ class ConcertationScreen(PagedScreen):
         else:
             self.csvc_app.background(lambda: cell.record(ident), self.show, group="cell")
 
-    def opened(self, found: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
+    def opened(self, found: tuple[ConcertationRecord, dict[str, Any] | None]) -> None:
         record, draft = found
         if draft is not None:
             self.case_name = self.case_name or draft.get("name")
@@ -457,13 +458,13 @@ class ConcertationScreen(PagedScreen):
             return None
         step, action, ask = self.working
         content = {"step": step, "action": action, "name": self.case_name, "level": self.level}
-        return self.record["case"], step_draft_key(self.concertation_id), content | ask.snapshot()
+        return self.record.case, step_draft_key(self.concertation_id), content | ask.snapshot()
 
-    def resume(self, record: dict[str, Any], draft: dict[str, Any]) -> None:
+    def resume(self, record: ConcertationRecord, draft: dict[str, Any]) -> None:
         """Ask the drafted step again, its answers given back; a step no longer possible is said, and its
         draft dropped."""
         step = str(draft.get("step"))
-        if step not in record["next_steps"]:
+        if step not in record.next_steps:
             self.notify(_("cell.draft_stale"), severity="warning", timeout=10)
             self.discard_draft()
             return
@@ -472,115 +473,115 @@ class ConcertationScreen(PagedScreen):
 
     def discard_draft(self) -> None:
         assert self.record is not None
-        cell, case_id, ident = self.csvc_app.workspace.cell, self.record["case"], self.concertation_id
+        cell, case_id, ident = self.csvc_app.workspace.cell, self.record.case, self.concertation_id
         self.csvc_app.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
 
     # -- drawing ---------------------------------------------------------------------------------------------
-    def show(self, record: dict[str, Any]) -> None:
+    def show(self, record: ConcertationRecord) -> None:
         self.record = record
-        state = _(f"cell.state.{record['state']}")
+        state = _(f"cell.state.{record.state}")
         self.query_one("#cell-title", Static).update(_("cell.title", state=state))
-        carried = record["level"]
+        carried = record.level
         if carried is None:
             summary = level_or_hidden(self.level)
         else:
-            summary = level_or_hidden(carried["compromission"], carried["previous"])
-        name = self.case_name or record["case"]
-        summary.append("  " + _("cell.case", case=name, org=record["organisation"]) + "\n")
+            summary = level_or_hidden(carried.level, carried.previous)
+        name = self.case_name or record.case
+        summary.append("  " + _("cell.case", case=name, org=record.organisation) + "\n")
         if carried is not None:
             source = _(
                 "cell.level_source",
-                by=carried["confirmed_by"],
-                when=local(carried["confirmed_at"]),
-                instrument=self.csvc_app.workspace.instrument_title(carried["instrument"]),
-                version=carried["instrument_version"],
-                carried=local(carried["carried_at"]),
+                by=carried.confirmed_by,
+                when=local(carried.confirmed_at),
+                instrument=self.csvc_app.workspace.instrument_title(carried.instrument),
+                version=carried.instrument_version,
+                carried=local(carried.carried_at),
             )
             summary.append(source + "\n", style="dim")
-        if record["view"] != "whole":
+        if record.view != "whole":
             summary.append(_("cell.own_actions") + "\n", style="italic")
         summary.append(_("cell.current", state=state) + "\n", style="bold")
-        if record["criteria"]:
-            criteria = ", ".join(_(f"cell.criterion.{c}") for c in record["criteria"])
+        if record.criteria:
+            criteria = ", ".join(_(f"cell.criterion.{c}") for c in record.criteria)
             summary.append(_("cell.criteria", criteria=criteria) + "\n")
-        if record["judgement"]:
-            summary.append(_("cell.judgement", text=record["judgement"]) + "\n")
-        steps = record["next_steps"]
+        if record.judgement:
+            summary.append(_("cell.judgement", text=record.judgement) + "\n")
+        steps = record.next_steps
         if steps:
             names = ", ".join(_(f"cell.step.{s}") for s in steps)
             summary.append(_("cell.your_steps", steps=names), style="bold")
-        elif record["state"] != "closed":
+        elif record.state != "closed":
             summary.append(_("cell.waiting"), style="dim")
         self.query_one("#cell-summary", Static).update(summary)
         self.show_plan(record)
         self.query_one("#cell-history", Static).update(self.history(record))
         self.call_after_refresh(self.refresh_bindings)  # more than a screen now, or no longer
 
-    def show_plan(self, record: dict[str, Any]) -> None:
+    def show_plan(self, record: ConcertationRecord) -> None:
         plan = self.query_one("#cell-plan", OptionList)
         highlighted = plan.highlighted
         plan.clear_options()
         now = datetime.now().astimezone()
-        for action in record["actions"]:
-            status = action["status"]
+        for action in record.actions:
+            status = action.status
             row = RichText(f"[{_(f'cell.outcome.{status}')}] ", style="bold" if status == "open" else "dim")
-            row.append(action["description"])
-            owner = action["owner_org"] + (f" · {action['owner']}" if action["owner"] else "")
-            row.append(f"\n    {owner} · {_('cell.due', when=local(action['due']))}", style="dim")
-            if status == "open" and parse_datetime(action["due"], "due") < now:
+            row.append(action.description)
+            owner = action.owner_org + (f" · {action.owner}" if action.owner else "")
+            row.append(f"\n    {owner} · {_('cell.due', when=local(action.due))}", style="dim")
+            if status == "open" and action.due < now:
                 row.append("  " + _("cell.overdue"), style="bold reverse")
-            if action["note"]:
-                row.append(f"\n    {action['note']}", style="dim")
-            plan.add_option(Option(row, id=action["id"]))
-        if not record["actions"]:
+            if action.note:
+                row.append(f"\n    {action.note}", style="dim")
+            plan.add_option(Option(row, id=action.id))
+        if not record.actions:
             plan.add_option(Option(_("cell.no_plan"), disabled=True))
         if highlighted is not None and highlighted < plan.option_count:
             plan.highlighted = highlighted
 
-    def history(self, record: dict[str, Any]) -> RichText:
+    def history(self, record: ConcertationRecord) -> RichText:
         sector_name = self.csvc_app.workspace.sector_name
         text = RichText("\n" + _("cell.history") + "\n", style="bold")
-        for step in record["steps"]:
-            state, role = _("cell.took." + step["state"]), role_name(step["role"])
-            text.append(f"{local(step['at'])}  {state}", style="bold")
-            text.append(f"  {step['by']} ({role}, {step['organisation']})\n")
-            if step["note"] and step["state"] != "follow_up":
-                text.append(f"    {step['note']}\n", style="dim")
-        decision = record["decision"]
+        for step in record.steps:
+            state, role = _("cell.took." + step.state), role_name(step.role)
+            text.append(f"{local(step.at)}  {state}", style="bold")
+            text.append(f"  {step.by} ({role}, {step.organisation})\n")
+            if step.note and step.state != "follow_up":
+                text.append(f"    {step.note}\n", style="dim")
+        decision = record.decision
         if decision is not None:
-            verdict = _("cell.concerted_yes") if decision["concerted_action"] else _("cell.concerted_no")
+            verdict = _("cell.concerted_yes") if decision.concerted_action else _("cell.concerted_no")
             text.append("\n" + _("cell.decision", verdict=verdict) + "\n", style="bold")
-            text.append(_("cell.members", members=", ".join(decision["members"])) + "\n")
-            text.append(_("cell.reason", text=decision["reason"]) + "\n")
-        for meeting in record["meetings"]:
+            text.append(_("cell.members", members=", ".join(decision.members)) + "\n")
+            text.append(_("cell.reason", text=decision.reason) + "\n")
+        for meeting in record.meetings:
             text.append(
                 "\n"
                 + _(
                     "cell.meeting_line",
-                    when=local(meeting["at"]),
-                    kind=_("cell.kind." + meeting["kind"]),
-                    chair=meeting["chair"],
+                    when=local(meeting.at),
+                    kind=_("cell.kind." + meeting.kind),
+                    chair=meeting.chair,
                 )
                 + "\n",
                 style="bold",
             )
-            for sector, people in meeting["attendees_by_sector"].items():
-                names = ", ".join(f"{p['name']} ({p['organisation']})" for p in people)
+            for sector, people in meeting.attendees_by_sector.items():
+                names = ", ".join(f"{p.name} ({p.organisation})" for p in people)
                 text.append(f"  {sector_name(sector)} : {names}\n")
-        closure = record["closure"]
+        closure = record.closure
         if closure is not None:
             text.append(
                 "\n"
                 + _(
                     "cell.closed_line",
-                    when=local(closure["at"]),
-                    reason=_(f"cell.closure.{closure['reason']}"),
+                    when=local(closure.at),
+                    reason=_(f"cell.closure.{closure.reason}"),
                 )
                 + "\n",
                 style="bold",
             )
-            if closure["note"]:
-                text.append(f"  {closure['note']}\n")
+            if closure.note:
+                text.append(f"  {closure.note}\n")
         return text
 
     # -- steps -----------------------------------------------------------------------------------------------
@@ -590,7 +591,7 @@ class ConcertationScreen(PagedScreen):
     def action_step(self) -> None:
         if self.record is None:
             return
-        steps = self.record["next_steps"]
+        steps = self.record.next_steps
         if not steps:
             self.notify(_("cell.no_step"), severity="warning")
             return
@@ -599,13 +600,13 @@ class ConcertationScreen(PagedScreen):
     def action_done(self) -> None:
         if self.record is None:
             return
-        if "report_done" not in self.record["next_steps"]:
+        if "report_done" not in self.record.next_steps:
             self.notify(_("cell.no_done"), severity="warning")
             return
         plan = self.query_one("#cell-plan", OptionList)
         chosen = None
-        if plan.highlighted is not None and plan.highlighted < len(self.record["actions"]):
-            chosen = self.record["actions"][plan.highlighted]["id"]
+        if plan.highlighted is not None and plan.highlighted < len(self.record.actions):
+            chosen = self.record.actions[plan.highlighted].id
         self.run_worker(self.run_step("report_done", chosen), exclusive=True, group="cell-ask")
 
     def take(self, step: str, work: Any) -> None:
@@ -621,7 +622,7 @@ class ConcertationScreen(PagedScreen):
 
         self.csvc_app.background(work, done, failed)
 
-    async def choose_step(self, steps: list[str]) -> None:
+    async def choose_step(self, steps: Sequence[str]) -> None:
         step = (
             steps[0]
             if len(steps) == 1
@@ -693,18 +694,18 @@ class ConcertationScreen(PagedScreen):
         coordinator = workspace.cell.role == "coordinator"
         mine = [
             a
-            for a in self.record["actions"]
-            if a["status"] == "open" and (coordinator or a["owner_org"] == workspace.organisation)
+            for a in self.record.actions
+            if a.status == "open" and (coordinator or a.owner_org == workspace.organisation)
         ]
-        chosen = next((a for a in mine if a["id"] == action), mine[0] if len(mine) == 1 else None)
+        chosen = next((a for a in mine if a.id == action), mine[0] if len(mine) == 1 else None)
         if chosen is None:
-            picked = await ask.choice(_("cell.done_pick"), [(a["id"], a["description"]) for a in mine])
-            chosen = next((a for a in mine if a["id"] == picked), None)
+            picked = await ask.choice(_("cell.done_pick"), [(a.id, a.description) for a in mine])
+            chosen = next((a for a in mine if a.id == picked), None)
             if chosen is None:
                 return
-        note = await ask.text(_("cell.done_note", action=chosen["description"]))
+        note = await ask.text(_("cell.done_note", action=chosen.description))
         if note is not None:
-            cell, ident, action_id = workspace.cell, self.concertation_id, chosen["id"]
+            cell, ident, action_id = workspace.cell, self.concertation_id, chosen.id
             self.take("report_done", lambda: cell.report_done(ident, action_id, note))
 
     async def close(self, ask: Questions) -> None:
@@ -725,7 +726,7 @@ class ConcertationScreen(PagedScreen):
         if organisations is None:
             return
         now = datetime.now().astimezone()
-        previous = parse_datetime(self.record["steps"][-1]["at"], "at")
+        previous = self.record.steps[-1].at
         at = await ask.moment(
             _("cell.meeting_at"),
             now.strftime(DATE_TIME),
@@ -791,9 +792,9 @@ class ConcertationScreen(PagedScreen):
     async def reviews(self, ask: Questions) -> dict[str, dict[str, str]] | None:
         assert self.record is not None
         found: dict[str, dict[str, str]] = {}
-        for action in (a for a in self.record["actions"] if a["status"] == "open"):
+        for action in (a for a in self.record.actions if a.status == "open"):
             outcome = await ask.choice(
-                _("cell.review_prompt", action=action["description"], org=action["owner_org"]),
+                _("cell.review_prompt", action=action.description, org=action.owner_org),
                 [(o, _(f"cell.outcome.{o}")) for o in REVIEW_OUTCOMES],
             )
             if outcome is None:
@@ -803,7 +804,7 @@ class ConcertationScreen(PagedScreen):
             )
             if note is None:
                 return None
-            found[action["id"]] = {"outcome": outcome, "note": note}
+            found[action.id] = {"outcome": outcome, "note": note}
         return found
 
     async def plan(
@@ -854,8 +855,8 @@ async def case_concertation(screen: Screen[Any], case_id: str, name: str, level:
     if requests:
         choices: list[tuple[str, object]] = [
             (
-                r["id"],
-                _("cell.state." + r["state"]) + " · " + _("cell.asked_on", when=local(r["requested_at"])),
+                r.id,
+                _("cell.state." + r.state) + " · " + _("cell.asked_on", when=local(r.requested_at)),
             )
             for r in requests
         ]

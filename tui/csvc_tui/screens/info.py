@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from csvc_core.framework import Csvc
 from csvc_core.i18n import word
+from csvc_core.problems import worded
 from csvc_tui.keys import bind, key_label
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
@@ -85,7 +86,7 @@ def diagnostics_text(csvc: Csvc) -> RichText:
     problems = csvc.catalogue.problems
     text.append("\n" + (_("plugins.problems") if problems else _("plugins.no_problems")) + "\n", style="bold")
     for problem in problems:
-        text.append(f"  ✗ {problem}\n")
+        text.append(f"  ✗ {worded(problem, language())}\n")
     if csvc.hook_errors:
         text.append("\n" + _("plugins.hook_errors") + "\n", style="bold")
         for error in csvc.hook_errors:

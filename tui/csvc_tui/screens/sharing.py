@@ -23,6 +23,7 @@ from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from csvc_core.store.records import SharedCase
     from csvc_tui.sharing import SharingView
 
 DISCLOSURE, SHARE = "disclosure", "share"
@@ -317,12 +318,10 @@ class ReceivedScreen(SharingPart):
         work = self.work
         self.csvc_app.background(work.received, self.show)
 
-    def show(self, cases: list[dict[str, Any]]) -> None:
+    def show(self, cases: list[SharedCase]) -> None:
         options = self.query_one("#received", OptionList)
         options.add_options(
-            Option(
-                _("received.case", case=case["case"], bases=words("access", case["bases"])), id=case["case"]
-            )
+            Option(_("received.case", case=case.case, bases=words("access", case.bases)), id=case.case)
             for case in cases
         )
         if cases:

@@ -1,6 +1,10 @@
 """A throw-away PostgreSQL server for the tests: initdb and pg_ctl as the ``postgres`` OS user when root,
 a private data folder, a free port on 127.0.0.1; trust for the ``postgres`` superuser on loopback only, and
-SCRAM-SHA-256 for every other role (csvc's login roles), so the server itself refuses a wrong password."""
+SCRAM-SHA-256 for every other role (csvc's login roles), so the server itself refuses a wrong password.
+
+Durability is traded for speed (no fsync, no synchronous commit, no full pages in the WAL: the data folder is
+thrown away), and every database is a copy of a template that holds csvc's migrated schema and no store, so a
+test pays neither a migration nor a flush."""
 
 from __future__ import annotations
 
@@ -35,12 +39,18 @@ def _free_port() -> int:
 class PostgresServer:
     """One running server; :meth:`new_database` gives a URL of a fresh database on it."""
 
+    #: the database every new one is copied from (csvc's schema at its head, no store).
+    TEMPLATE = "csvc_template"
+    #: what a throw-away server need not do.
+    UNSAFE_FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
     def __init__(self, bin_dir: Path, root: Path, port: int, as_postgres: bool) -> None:
         self.bin_dir, self.root, self.port, self.as_postgres = bin_dir, root, port, as_postgres
         self.data = root / "data"
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, *, durable: bool = False) -> PostgresServer:
+        """A running server; ``durable`` keeps PostgreSQL's flushes (for measures of a real commit's cost)."""
         bin_dir = _binaries()
         if bin_dir is None:
             message = (
@@ -74,6 +84,8 @@ class PostgresServer:
         )
         for attempt in range(3):  # a free port can be taken by another process before the server binds it
             options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1"
+            if not durable:
+                options += f" {cls.UNSAFE_FAST}"
             try:
                 server._run(
                     "pg_ctl",
@@ -88,12 +100,35 @@ class PostgresServer:
                     "120",
                     "start",
                 )
-                return server
+                break
             except RuntimeError:
                 if attempt == 2:
                     raise
                 server.port = _free_port()
-        raise AssertionError("unreachable")
+        server._make_template()
+        return server
+
+    def _make_template(self) -> None:
+        """The template: csvc's migrations run once for the session, on a database no one else connects to."""
+        from sqlalchemy import create_engine
+
+        from csvc_core.store import migrate
+
+        self._admin(f'CREATE DATABASE "{self.TEMPLATE}"')
+        engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{self.TEMPLATE}")
+        try:
+            with engine.begin() as connection:
+                migrate.upgrade(connection)
+        finally:
+            engine.dispose()
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as connection:
+            connection.execute(sql)
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin_dir / program), *args]
@@ -110,13 +145,9 @@ class PostgresServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def new_database(self) -> str:
-        import psycopg
-
+        """A new database holding csvc's schema and no store: ``init`` creates one in it."""
         name = f"csvc_{secrets.token_hex(6)}"
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.TEMPLATE}"')
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

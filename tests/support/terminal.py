@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import PASSPHRASE
+from tests.support.constants import PASSPHRASE
 
 NEEDS_TMUX = pytest.mark.skipif(
     shutil.which("tmux") is None and not os.environ.get("CI"), reason="tmux is not installed (CI installs it)"
@@ -114,3 +114,8 @@ def csvc_terminal(store_url: str, tmp_path: Path, user: str) -> Terminal:
         "LANG": "C.UTF-8",
     }
     return Terminal([str(Path(sys.executable).with_name("csvc"))], env)
+
+
+def line_of(screen: str, label: str) -> str:
+    """The screen's line that starts with ``label`` (a form row), or ""."""
+    return next((line for line in screen.splitlines() if line.strip().startswith(label)), "")
