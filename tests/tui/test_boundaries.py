@@ -19,7 +19,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from tests.tui.conftest import CANARY
+from tests.support.constants import CANARY
 
 ROOT = Path(__file__).resolve().parents[2]
 TUI = ROOT / "tui" / "csvc_tui"
