@@ -5,7 +5,6 @@ what the core requires. Every question is a modal of the working side: locking d
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -27,6 +26,7 @@ from csvc_tui.cellwork import Desk, Request, step_draft_key
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.paged import PagedScreen
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language, role_name
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text
@@ -104,16 +104,13 @@ def case_line(requests: Sequence[ConcertationItem]) -> RichText:
     return line
 
 
-async def fetch(app: CsvcApp, work: Callable[[], T]) -> T | None:
-    """``work()`` run in a store thread (``CsvcApp.background``), awaited; None when the store refused."""
-    answer: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
+async def fetch(screen: WorkingScreen[Any], work: Callable[[], T]) -> T | None:
+    """``work()`` awaited in a thread worker of ``screen``; None when the store refused (said so)."""
 
     def failed(error: CsvcError) -> None:
-        app.notify(refusal(error), severity="error", timeout=15, markup=False)
-        answer.set_result(None)
+        screen.app.notify(refusal(error), severity="error", timeout=15, markup=False)
 
-    app.background(work, answer.set_result, failed, group="cell")
-    return await answer
+    return await screen.answer(work, failed, group="cell")
 
 
 class AskMany(ModalScreen[list[str] | None]):
@@ -284,7 +281,7 @@ class Questions:
 
 
 # -- the desk ------------------------------------------------------------------------------------------------
-class ConcertationsScreen(Screen[None]):
+class ConcertationsScreen(WorkingScreen[None]):
     """Requests by urgency, cases to bring to concertation, cases referred here; Enter opens."""
 
     AUTO_FOCUS = "#cell-desk"
@@ -298,10 +295,6 @@ class ConcertationsScreen(Screen[None]):
         super().__init__(classes="cell-screen")
         self.desk: Desk | None = None
         self.filter = FILTERS[0]
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(_("cell.desk_title", org=self.csvc_app.workspace.organisation), classes="screen-title")
@@ -318,7 +311,7 @@ class ConcertationsScreen(Screen[None]):
 
     def action_reload(self) -> None:
         cell = self.csvc_app.workspace.cell
-        self.csvc_app.background(cell.desk, self.show, group="cell")
+        self.background(cell.desk, self.show, group="cell")
 
     def shown_requests(self) -> list[Request]:
         if self.desk is None:
@@ -419,10 +412,6 @@ class ConcertationScreen(PagedScreen):
         #: the step being asked: its name, the plan action it is about, its questions (what a lock keeps)
         self.working: tuple[str, str | None, Questions] | None = None
 
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Static(_("cell.title", state="…"), id="cell-title", classes="screen-title")
         with VerticalScroll(id="cell-body"):
@@ -438,9 +427,9 @@ class ConcertationScreen(PagedScreen):
     def action_reload(self) -> None:
         cell, ident = self.csvc_app.workspace.cell, self.concertation_id
         if self.record is None:  # opening: with the step this user was typing at a lock, if any
-            self.csvc_app.background(lambda: cell.opened(ident), self.opened, group="cell")
+            self.background(lambda: cell.opened(ident), self.opened, group="cell")
         else:
-            self.csvc_app.background(lambda: cell.record(ident), self.show, group="cell")
+            self.background(lambda: cell.record(ident), self.show, group="cell")
 
     def opened(self, found: tuple[ConcertationRecord, dict[str, Any] | None]) -> None:
         record, draft = found
@@ -474,7 +463,7 @@ class ConcertationScreen(PagedScreen):
     def discard_draft(self) -> None:
         assert self.record is not None
         cell, case_id, ident = self.csvc_app.workspace.cell, self.record.case, self.concertation_id
-        self.csvc_app.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
+        self.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def show(self, record: ConcertationRecord) -> None:
@@ -620,7 +609,7 @@ class ConcertationScreen(PagedScreen):
             self.notify(refusal(error), severity="error", timeout=15, markup=False)
             self.action_reload()
 
-        self.csvc_app.background(work, done, failed)
+        self.background(work, done, failed)
 
     async def choose_step(self, steps: Sequence[str]) -> None:
         step = (
@@ -764,7 +753,7 @@ class ConcertationScreen(PagedScreen):
         self.take("meeting", lambda: cell.meeting(ident, meeting))
 
     async def store_organisations(self) -> list[Any] | None:
-        found = await fetch(self.csvc_app, self.csvc_app.workspace.cell.organisations)
+        found = await fetch(self, self.csvc_app.workspace.cell.organisations)
         return None if found is None else sorted(found, key=lambda o: o.name)
 
     def organisation_choices(self, organisations: list[Any]) -> list[tuple[str, object]]:
@@ -842,12 +831,12 @@ class ConcertationScreen(PagedScreen):
 
 
 # -- from a case ---------------------------------------------------------------------------------------------
-async def case_concertation(screen: Screen[Any], case_id: str, name: str, level: int | None) -> None:
+async def case_concertation(screen: WorkingScreen[Any], case_id: str, name: str, level: int | None) -> None:
     """From a case: open one of its requests, or ask for concertation (criteria; a judgement needs its
     reason)."""
     app = cast("CsvcApp", screen.app)
     cell = app.workspace.cell
-    requests = await fetch(app, lambda: cell.case_requests(case_id))
+    requests = await fetch(screen, lambda: cell.case_requests(case_id))
     if requests is None:
         return
     ask = Questions(screen)
@@ -896,4 +885,4 @@ async def case_concertation(screen: Screen[Any], case_id: str, name: str, level:
     def failed(error: CsvcError) -> None:
         app.notify(refusal(error), severity="error", timeout=15, markup=False)
 
-    app.background(lambda: cell.request(case_id, criteria, judgement), requested, failed)
+    screen.background(lambda: cell.request(case_id, criteria, judgement), requested, failed)

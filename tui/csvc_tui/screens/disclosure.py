@@ -184,7 +184,7 @@ class DisclosureForm(SharingForm):
 
     def save_draft(self) -> None:
         work, case_id, content, form = self.work, self.case_id, self.snapshot(), self.token
-        self.csvc_app.background(
+        self.background(
             lambda: work.save_disclosure_draft(case_id, content, form), lambda _value: None
         )
 
@@ -249,7 +249,7 @@ class DisclosureForm(SharingForm):
         def checked(_value: None) -> None:
             self.app.push_screen(DisclosureSummary(draft), self.summary_closed)
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.check_disclosure(
                 draft.case_id, offered, recipient=draft.recipient, grounds=draft.grounds, fields=draft.fields
             ),
@@ -353,7 +353,7 @@ class DisclosureSummary(SharingPart):
             self.recording = False
             self.query_one("#summary-error", Static).update(refusal_text(error))
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.disclose(
                 draft.case_id,
                 recipient=draft.recipient,

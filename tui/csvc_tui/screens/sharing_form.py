@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from textual.app import ComposeResult
@@ -20,11 +20,11 @@ from textual.widgets.selection_list import Selection
 
 from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.sharing_words import refusal_text
 from csvc_tui.text import _
 
 if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
     from csvc_tui.sharing import SharingWork
 
 
@@ -85,12 +85,8 @@ def ticks(choices: Iterable[tuple[str, str]], widget_id: str) -> TickList:
     return TickList(*(Selection(label, key, False) for key, label in choices), id=widget_id, compact=True)
 
 
-class SharingPart(Screen[Any]):
+class SharingPart(WorkingScreen[Any]):
     """A screen of the sharing part: it reaches the store through the workspace's sharing calls."""
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
 
     @property
     def work(self) -> SharingWork:
