@@ -288,7 +288,7 @@ class CaseScreen(WorkingScreen[None]):
         self.app.push_screen(AskChoice(_("case.tools_prompt"), labels), chosen)
 
     def action_assess(self) -> None:
-        self.csvc_app.choose_instrument(self.case_id)
+        self.run_worker(self.csvc_app.choose_instrument(self, self.case_id), exclusive=True, group="assess")
 
     def chosen_person(self) -> Any:
         """The person highlighted in the list (None, with a word to the user, when there is none)."""
