@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
 from csvc_core.jsonio import parse_datetime
-from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
+from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES, may_request
 from csvc_core.sharing.plan import MEETING_KINDS, REVIEW_OUTCOMES
 from csvc_core.sharing.reasons import Incomplete, Refused
 from csvc_tui.cellwork import Desk, Request, step_draft_key
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from csvc_tui.workspace import Draft
 
 T = TypeVar("T")
-REQUESTERS = ("worker", "repondant")
 #: the desk's filters, in the order ``f`` cycles through them: open requests, each state, every request.
 FILTERS: tuple[str, ...] = ("open", *STATES, "all")
 DATE_TIME = "%Y-%m-%d %H:%M"
@@ -840,7 +839,7 @@ async def case_concertation(screen: WorkingScreen[Any], case_id: str, name: str,
     if requests is None:
         return
     ask = Questions(screen)
-    may_request = cell.role in REQUESTERS
+    requester = may_request(cell.role)
     if requests:
         choices: list[tuple[str, object]] = [
             (
@@ -849,7 +848,7 @@ async def case_concertation(screen: WorkingScreen[Any], case_id: str, name: str,
             )
             for r in requests
         ]
-        if may_request:
+        if requester:
             choices.append(("new", _("cell.new_request")))
         picked = await ask.choice(_("cell.case_pick"), choices)
         if picked is None:
@@ -857,7 +856,7 @@ async def case_concertation(screen: WorkingScreen[Any], case_id: str, name: str,
         if picked != "new":
             app.push_screen(ConcertationScreen(picked, name, level))
             return
-    elif not may_request:
+    elif not requester:
         app.notify(_("cell.request_role"), severity="warning")
         return
     error = ""
