@@ -116,7 +116,8 @@ class CsvcApp(App[None]):
     async def unlocked(self, _value: object = None) -> None:
         """The session is open: show the cases (and reopen the forms left open at the last lock: an
         assessment over its case, a concertation request over the desk, its step resumed)."""
-        from csvc_tui.screens.concertation import ConcertationScreen, ConcertationsScreen
+        from csvc_tui.screens.concertation import ConcertationScreen
+        from csvc_tui.screens.concertation_desk import ConcertationsScreen
 
         self.last_activity = self.clock()
         await self.switch_mode(WORK)  # lays the screen out: no second layout asked for here

@@ -21,7 +21,8 @@ from csvc_core.model import PROTAGONISTS
 from csvc_core.store.records import CONTACT_FIELDS, OUTCOME_KINDS, OUTCOME_SOURCES
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
-from csvc_tui.screens.concertation import DATE_TIME, case_concertation, case_line, parse_local
+from csvc_tui.screens.concertation_desk import case_concertation
+from csvc_tui.screens.concertation_text import DATE_TIME, case_line, parse_local
 from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar

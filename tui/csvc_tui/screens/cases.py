@@ -233,6 +233,6 @@ class CasesScreen(WorkingScreen[None]):
 
     def action_concertation(self) -> None:
         """The concertation desk: the requests this user may read, the cases to bring to concertation."""
-        from csvc_tui.screens.concertation import ConcertationsScreen
+        from csvc_tui.screens.concertation_desk import ConcertationsScreen
 
         self.app.push_screen(ConcertationsScreen())
