@@ -178,11 +178,20 @@ def _advance(
     return attrs.evolve(concertation, steps=(*concertation.steps, step))
 
 
+#: the roles that may ask for a concertation.
+REQUESTERS: tuple[str, ...] = (WORKER, REPONDANT)
+
+
+def may_request(role: str) -> bool:
+    """Whether a person in ``role`` may ask for a concertation (what :func:`request` checks)."""
+    return role in REQUESTERS
+
+
 def request(
     *, id: str, case: str, actor: Actor, criteria: Iterable[str], at: datetime, judgement: str = ""
 ) -> Concertation:
     """A practitioner's request: at least one criterion; professional judgement needs its reason."""
-    _need_role(actor, "request", (WORKER, REPONDANT))
+    _need_role(actor, "request", REQUESTERS)
     chosen = frozenset(criteria)
     problems: list[Reason] = []
     if not chosen:

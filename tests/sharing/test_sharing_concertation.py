@@ -296,3 +296,18 @@ def test_any_sequence_of_steps_goes_only_as_far_as_the_order_allows(sequence) ->
     assert visited == list(cell.STATES[: len(set(visited))]) + ["follow_up"] * (
         len(visited) - len(set(visited))
     )
+
+
+def test_who_may_request_is_what_the_request_checks() -> None:
+    """The UI asks ``may_request`` before offering a new request: it says what ``request`` accepts."""
+    from csvc_core.sharing.parties import ROLES
+
+    for role in ROLES:
+        try:
+            cell.request(id="k", case="c", actor=actor(SHELTER, role), criteria=["repeat"], at=T0)
+        except Refused:
+            accepted = False
+        else:
+            accepted = True
+        assert cell.may_request(role) is accepted, role
+    assert [role for role in ROLES if cell.may_request(role)] == ["worker", "repondant"]

@@ -11,7 +11,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.text import set_language
 
 from csvc_core.framework import Csvc
@@ -73,6 +72,8 @@ def run_ui_script(script: str, store_url: str) -> str:
 
 async def screen_of_key(make_app: Any, key: str, kind: type, csvc: Csvc | None = None) -> Any:
     """The screen ``key`` opens from the case list (read after the app stopped: its text stays)."""
+    from csvc_tui.screens.cases import CasesScreen  # here: a script importing this module may choose English
+
     app = make_app(environ=UNLOCKED, csvc=csvc)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))

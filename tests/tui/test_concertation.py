@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.ask import AskChoice, AskMany, AskText
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
-from csvc_tui.screens.concertation import AskMany, ConcertationScreen, ConcertationsScreen
+from csvc_tui.screens.concertation import ConcertationScreen
+from csvc_tui.screens.concertation_desk import ConcertationsScreen
 from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 

@@ -22,3 +22,25 @@ def test_a_read_after_the_lock_is_refused_in_the_uis_language(store: Any, store_
         with pytest.raises(OperationFailed, match=_("error.locked")):
             read()
     workspace.lock(closing, [])
+
+
+def test_a_draft_save_that_comes_after_the_grid_is_recorded_does_not_bring_the_draft_back(
+    store: Any, store_url: str
+) -> None:
+    """The form saves its draft in a thread after each answer: one still running when the grid is confirmed
+    must not leave a draft to resume on the case screen."""
+    workspace = Workspace(store_url, environ={}, kdf=FAST_KDF)
+    workspace.unlock("alice", PASSPHRASE)
+    case_id = workspace.new_case("Dossier brouillon")
+    instrument = workspace.csvc.instrument("csvc-grid", workspace.sector)
+    form = workspace.form_for(case_id, instrument, "victim")
+    form.answers["homicide_plan"] = "yes"
+    workspace.save_draft(case_id, form.draft())
+    assert len(workspace.case_view(case_id).drafts) == 1
+    workspace.record(case_id, "csvc-grid", form.payload(), accepted=[])
+    workspace.save_draft(case_id, form.draft())  # asked before the confirmation, run after it
+    assert workspace.case_view(case_id).drafts == ()
+    again = workspace.form_for(case_id, instrument, "victim")  # the next assessment of that grid
+    assert again.answers == {}
+    workspace.save_draft(case_id, again.draft())
+    assert len(workspace.case_view(case_id).drafts) == 1

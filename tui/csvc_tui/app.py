@@ -30,6 +30,7 @@ from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.form import FormScreen
 from csvc_tui.screens.info import HelpScreen, PluginsScreen, diagnostics_text, keys_text
 from csvc_tui.screens.result import ResultScreen
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.settings import TuiSettings
 from csvc_tui.text import _, language
 from csvc_tui.themes import CONTRAST, THEMES, USUAL
@@ -68,7 +69,7 @@ class CsvcApp(App[None]):
         self.workspace = workspace
         self.clock = clock
         self.last_activity = clock()
-        self._gate, self._home = self.fresh(GateScreen), self.fresh(CasesScreen)
+        self._gate, self._home = GateScreen, CasesScreen
         self.add_mode(LOCKED, self._gate)
         self.add_mode(WORK, self._home)
         if settings.keymap:
@@ -77,21 +78,6 @@ class CsvcApp(App[None]):
             self.register_theme(theme)
         if settings.theme == CONTRAST:
             self.theme = CONTRAST
-
-    def fresh(self, screen_type: Callable[[], Screen[None]]) -> Callable[[], Screen[None]]:
-        """A mode's screen, made when the mode first shows: with the styles as they are at that moment.
-
-        Textual restyles the whole app when a mode's screen first shows (every style sheet parsed again, in
-        case the theme changed since the screen was made): this one is made at that very moment, so it is
-        marked up to date and spared that second parse of every source.
-        """
-
-        def make() -> Screen[None]:
-            screen = screen_type()
-            screen._css_update_count = self._css_update_count
-            return screen
-
-        return make
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.check_inactivity, name="inactivity-lock")
@@ -130,7 +116,8 @@ class CsvcApp(App[None]):
     async def unlocked(self, _value: object = None) -> None:
         """The session is open: show the cases (and reopen the forms left open at the last lock: an
         assessment over its case, a concertation request over the desk, its step resumed)."""
-        from csvc_tui.screens.concertation import ConcertationScreen, ConcertationsScreen
+        from csvc_tui.screens.concertation import ConcertationScreen
+        from csvc_tui.screens.concertation_desk import ConcertationsScreen
 
         self.last_activity = self.clock()
         await self.switch_mode(WORK)  # lays the screen out: no second layout asked for here
@@ -156,40 +143,29 @@ class CsvcApp(App[None]):
             protagonist=_(f"protagonist.{state.protagonist}"),
         )
 
-    def choose_instrument(self, case_id: str) -> None:
-        """Instrument (those of the user's sector, and the shared grid), then protagonist, then the form."""
+    async def choose_instrument(self, screen: WorkingScreen[Any], case_id: str) -> None:
+        """Instrument (those of the user's sector, and the shared grid), then protagonist, then the form: the
+        questions awaited in turn, in a worker of ``screen``."""
         workspace = self.workspace
-
-        def listed(instruments: list[Any]) -> None:
-            choices = [(i.id, f"{i.title.get(language())} (v{i.version})") for i in instruments]
-            by_id = {i.id: i for i in instruments}
-
-            def instrument_chosen(instrument_id: str | None) -> None:
-                if instrument_id is None:
-                    return
-                instrument = by_id[instrument_id]
-                if len(instrument.protagonists) == 1:
-                    protagonist_chosen(instrument, instrument.protagonists[0])
-                    return
-                people = [(p, _(f"protagonist.{p}")) for p in instrument.protagonists]
-
-                def person_chosen(protagonist: str | None) -> None:
-                    if protagonist is not None:
-                        protagonist_chosen(instrument, protagonist)
-
-                self.push_screen(AskChoice(_("assess.protagonist"), people), person_chosen)
-
-            def protagonist_chosen(instrument: Any, protagonist: str) -> None:
-                self.background(
-                    lambda: workspace.form_for(case_id, instrument, protagonist),
-                    lambda state: self.push_screen(
-                        FormScreen(state, self.form_title(state), case_id=case_id)
-                    ),
-                )
-
-            self.push_screen(AskChoice(_("assess.instrument"), choices), instrument_chosen)
-
-        self.background(workspace.instruments, listed, group="plugins")
+        instruments = await screen.answer(workspace.instruments, group="plugins")
+        if instruments is None:
+            return
+        choices = [(i.id, f"{i.title.get(language())} (v{i.version})") for i in instruments]
+        asked = AskChoice(_("assess.instrument"), choices)
+        instrument_id = await self.push_screen(asked, wait_for_dismiss=True)
+        if instrument_id is None:
+            return
+        instrument = {i.id: i for i in instruments}[instrument_id]
+        protagonist = instrument.protagonists[0]
+        if len(instrument.protagonists) > 1:
+            people = [(p, _(f"protagonist.{p}")) for p in instrument.protagonists]
+            person = await self.push_screen(AskChoice(_("assess.protagonist"), people), wait_for_dismiss=True)
+            if person is None:
+                return
+            protagonist = person
+        state = await screen.answer(lambda: workspace.form_for(case_id, instrument, protagonist))
+        if state is not None:
+            self.push_screen(FormScreen(state, self.form_title(state), case_id=case_id))
 
     def on_form_screen_changed(self, message: FormScreen.Changed) -> None:
         """Save the draft as it is now, once the answer is on screen: the store thread would otherwise compete
@@ -209,12 +185,15 @@ class CsvcApp(App[None]):
         )
 
     def on_result_screen_raise_asked(self, message: ResultScreen.RaiseAsked) -> None:
+        screen = message.screen_
+        screen.run_worker(self.raise_level(screen), exclusive=True, group="raise")
+
+    async def raise_level(self, screen: ResultScreen) -> None:
         """The levels she may choose, as the core allows them (never one below the computed level when the
-        instrument forbids lowering it), then the reason."""
+        instrument forbids lowering it), then the reason: asked in turn, in a worker of the result screen."""
         from csvc_core.framework import allowed_levels
         from csvc_tui.widgets.level import level_text
 
-        screen = message.screen_
         result = screen.result
         allowed = allowed_levels(result.instrument, result.computed_level)
         levels = [
@@ -223,38 +202,30 @@ class CsvcApp(App[None]):
         prompt = _("result.raise_prompt")
         if len(allowed) < len(result.instrument.levels):
             prompt += "\n" + _("result.lowering_not_offered")
+        asked = AskChoice(prompt, levels, result.computed_level)
+        level = await self.push_screen(asked, wait_for_dismiss=True)
+        if level is None:
+            return
+        chosen = result.instrument.level(level)
+        label = chosen.label.get(language()) if chosen else level
+        told = AskText(_("result.reason_prompt", level=label))
+        reason = await self.push_screen(told, wait_for_dismiss=True)
+        if reason is None:
+            return
+        form = cast(FormScreen, screen.form)
+        payload = {
+            **form.state.payload(),
+            "override": {"level": level, "reason": reason, "by": self.workspace.user_name},
+        }
 
-        def level_chosen(level: str | None) -> None:
-            if level is not None:
-                ask_reason(level, "")
+        def refused(error: CsvcError) -> None:
+            message = _("error.bad_input", message=error.text(language()))
+            self.notify(message, severity="error", timeout=15, markup=False)
 
-        def ask_reason(level: str, error: str) -> None:
-            def reason_given(reason: str | None) -> None:
-                if reason is not None:
-                    decide(level, reason)
-
-            chosen = result.instrument.level(level)
-            label = chosen.label.get(language()) if chosen else level
-            self.push_screen(AskText(_("result.reason_prompt", level=label), error=error), reason_given)
-
-        def decide(level: str, reason: str) -> None:
-            form = cast(FormScreen, screen.form)
-            payload = {
-                **form.state.payload(),
-                "override": {"level": level, "reason": reason, "by": self.workspace.user_name},
-            }
-
-            def refused(error: CsvcError) -> None:
-                message = _("error.bad_input", message=error.text(language()))
-                self.notify(message, severity="error", timeout=15, markup=False)
-
-            self.background(
-                lambda: self.workspace.preview(form.case_id, form.state.instrument.id, payload),
-                screen.show,
-                refused,
-            )
-
-        self.push_screen(AskChoice(prompt, levels, result.computed_level), level_chosen)
+        workspace = self.workspace
+        screen.background(
+            lambda: workspace.preview(form.case_id, form.state.instrument.id, payload), screen.show, refused
+        )
 
     def on_result_screen_confirmed(self, message: ResultScreen.Confirmed) -> None:
         screen = message.screen_
@@ -397,14 +368,14 @@ class CsvcApp(App[None]):
         yield SystemCommand(_("palette.contrast"), _("palette.contrast_help"), self.action_toggle_contrast)
 
     def _fatal_error(self) -> None:
-        """An unexpected error: print a traceback WITHOUT local variables (they may hold case data)."""
-        from rich.segment import Segments
+        """An unexpected error: print a traceback WITHOUT local variables (they may hold case data).
+
+        Textual's own traceback shows them and offers no public switch: this override is the one place the
+        app reaches into Textual, and it leaves through the public :meth:`panic`."""
         from rich.traceback import Traceback
 
         self.bell()
-        traceback = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
-        self._close_messages_no_wait()
+        self.panic(Traceback(show_locals=False, width=None))
 
 
 def build_app(

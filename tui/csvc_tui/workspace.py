@@ -20,8 +20,8 @@ from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Result
 from csvc_tui.form import FormState
+from csvc_tui.records import CaseRow
 from csvc_tui.text import _, language
-from csvc_tui.widgets.case_table import CaseRow
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -101,6 +101,7 @@ class Workspace:
         self.session: Any = None
         self._resume: list[Reopened] = []
         self._open_at_lock: list[tuple[str, str]] = []  # (case, draft key) of the forms open at the last lock
+        self._recorded: set[tuple[str, str]] = set()  # (case, draft key) recorded since its form was opened
         self._store: Any = None
 
     @cached_property
@@ -343,14 +344,19 @@ class Workspace:
 
     def form_for(self, case_id: str, instrument: Instrument, protagonist: str) -> FormState:
         """A new form, or the draft left for this case, instrument and protagonist."""
-        draft = self.live.draft(case_id, f"{instrument.id}:{protagonist}")
+        key = f"{instrument.id}:{protagonist}"
+        with self._lock:
+            self._recorded.discard((case_id, key))
+        draft = self.live.draft(case_id, key)
         if draft is not None:
             return FormState.from_draft(instrument, draft)
         return FormState(instrument, protagonist=protagonist)
 
     def save_draft(self, case_id: str, draft: dict[str, Any]) -> None:
+        """Save what the form holds; a save that comes once its grid is recorded (a thread still running when
+        she confirmed) is dropped: it would offer to resume a grid already recorded."""
         with self._lock:
-            if self.unlocked:
+            if self.unlocked and (case_id, draft_key(draft)) not in self._recorded:
                 self.live.save_draft(case_id, draft_key(draft), draft)
 
     def preview(self, case_id: str, instrument_id: str, payload: Mapping[str, Any]) -> Result:
@@ -369,7 +375,10 @@ class Workspace:
                 self.live.set_action_status(
                     action.id, "not_done", _("result.not_accepted"), expected_version=action.version
                 )
-        self.live.discard_draft(case_id, f"{instrument_id}:{payload.get('protagonist', 'victim')}")
+        key = f"{instrument_id}:{payload.get('protagonist', 'victim')}"
+        with self._lock:
+            self._recorded.add((case_id, key))
+            self.live.discard_draft(case_id, key)
         return stored
 
     # -- following up ----------------------------------------------------------------------------------------

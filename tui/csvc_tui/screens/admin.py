@@ -6,23 +6,19 @@ change a role, disable, enable again with a new passphrase). The same store call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.store.access import ROLE_CHOICES, role_term
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
-
-if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
-
 
 #: the answers to "disable her?" (keeping her is what is offered).
 DISABLE, KEEP = "disable", "keep"
@@ -32,7 +28,7 @@ def role_words(stored: str) -> str:
     return role_term(stored).text(language())
 
 
-class AdminScreen(Screen[None]):
+class AdminScreen(WorkingScreen[None]):
     """Partners above, colleagues below; each list has its keys (Tab goes from one to the other)."""
 
     DEFAULT_CSS = """
@@ -52,10 +48,6 @@ class AdminScreen(Screen[None]):
         self.people: dict[str, Any] = {}  # the colleagues listed, by name
 
     @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
-    @property
     def session(self) -> Any:
         return self.csvc_app.workspace.live
 
@@ -73,7 +65,7 @@ class AdminScreen(Screen[None]):
 
     def reload(self) -> None:
         session, workspace = self.session, self.csvc_app.workspace
-        self.csvc_app.background(
+        self.background(
             lambda: (
                 [(org, workspace.sector_name(org.sector)) for org in session.organisations()],
                 session.users(),
@@ -124,7 +116,7 @@ class AdminScreen(Screen[None]):
             self.notify(_(done_key, **values), markup=False)
             self.reload()
 
-        self.csvc_app.background(work, done)
+        self.background(work, done)
 
     def ask_passphrase(self, who: str, then: Callable[[str], None]) -> None:
         """A new passphrase for ``who``, typed twice (two that differ: asked again)."""

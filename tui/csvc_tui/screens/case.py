@@ -7,13 +7,12 @@ case tools the plugins add (the safety plan)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,13 +21,12 @@ from csvc_core.model import PROTAGONISTS
 from csvc_core.store.records import CONTACT_FIELDS, OUTCOME_KINDS, OUTCOME_SOURCES
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
-from csvc_tui.screens.concertation import DATE_TIME, case_concertation, case_line, parse_local
+from csvc_tui.screens.concertation_desk import case_concertation
+from csvc_tui.screens.concertation_text import DATE_TIME, case_line, parse_local
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text, trend_text
-
-if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
 
 MASK = "••••••"
 #: yes/no answers about calling her safely, changed from the person's menu.
@@ -91,7 +89,7 @@ def yes_no(value: bool | None) -> str:
     return _("answer.unknown") if value is None else _("answer.yes") if value else _("answer.no")
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(WorkingScreen[None]):
     """A case, for reading and acting: e assess, t action status, v event, s outcome, a/p add or change a
     person, r reveal one of her safe-contact fields, o a case tool (the safety plan), Esc back. The actions
     have the focus on entry."""
@@ -120,10 +118,6 @@ class CaseScreen(Screen[None]):
         #: safe-contact fields revealed on this screen, by person: gone with the screen (lock, Esc)
         self.revealed: dict[str, dict[str, Any]] = {}
 
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Static(_("case.title", case=self.label), id="case-title", classes="screen-title")
         with VerticalScroll(id="case-body"):
@@ -148,8 +142,8 @@ class CaseScreen(Screen[None]):
 
     def load(self) -> None:
         workspace = self.csvc_app.workspace
-        self.csvc_app.background(lambda: workspace.case_view(self.case_id), self.show, group="case")
-        self.csvc_app.background(
+        self.background(lambda: workspace.case_view(self.case_id), self.show, group="case")
+        self.background(
             lambda: workspace.cell.case_requests(self.case_id),
             lambda found: self.query_one("#case-concertation", Static).update(case_line(found)),
             group="case-cell",
@@ -295,7 +289,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(AskChoice(_("case.tools_prompt"), labels), chosen)
 
     def action_assess(self) -> None:
-        self.csvc_app.choose_instrument(self.case_id)
+        self.run_worker(self.csvc_app.choose_instrument(self, self.case_id), exclusive=True, group="assess")
 
     def chosen_person(self) -> Any:
         """The person highlighted in the list (None, with a word to the user, when there is none)."""
@@ -318,7 +312,7 @@ class CaseScreen(Screen[None]):
                 if name is None:
                     return
                 workspace = self.csvc_app.workspace
-                self.csvc_app.background(
+                self.background(
                     lambda: workspace.add_person(self.case_id, role, name), lambda _: self.person_saved()
                 )
 
@@ -356,7 +350,7 @@ class CaseScreen(Screen[None]):
     def save_person(self, person: Any, field: str, value: Any) -> None:
         workspace = self.csvc_app.workspace
         self.revealed.pop(person.id, None)  # what was shown may be stale: masked again
-        self.csvc_app.background(
+        self.background(
             lambda: workspace.update_person(person, field, value), lambda _: self.person_saved()
         )
 
@@ -382,7 +376,7 @@ class CaseScreen(Screen[None]):
                 if self.detail is not None:
                     self.show_people(self.detail)
 
-            self.csvc_app.background(lambda: workspace.reveal_person(person.id, asked), shown)
+            self.background(lambda: workspace.reveal_person(person.id, asked), shown)
 
         self.app.push_screen(AskChoice(_("case.reveal_prompt"), fields), field_chosen)
 
@@ -414,7 +408,7 @@ class CaseScreen(Screen[None]):
                 if answer != "yes":
                     return
                 workspace = self.csvc_app.workspace
-                self.csvc_app.background(
+                self.background(
                     lambda: workspace.set_action_status(action, status, note), lambda _: saved()
                 )
 
@@ -438,7 +432,7 @@ class CaseScreen(Screen[None]):
                 if note is None:
                     return
                 workspace = self.csvc_app.workspace
-                self.csvc_app.background(
+                self.background(
                     lambda: workspace.record_event(self.case_id, kind, note), lambda _: self.load()
                 )
 
@@ -481,7 +475,7 @@ class CaseScreen(Screen[None]):
                 if note is None:
                     return
                 workspace = self.csvc_app.workspace
-                self.csvc_app.background(
+                self.background(
                     lambda: workspace.record_outcome(self.case_id, kind, source, occurred, note),
                     lambda _: self.outcome_saved(),
                 )

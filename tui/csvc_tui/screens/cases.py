@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from csvc_tui.keys import bind
+from csvc_tui.records import CaseRow
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _
-from csvc_tui.widgets.case_table import CaseRow, CaseTable
+from csvc_tui.widgets.case_table import CaseTable
 from csvc_tui.widgets.keybar import KeyBar
-
-if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
 
 FIRST_PAGE = 60
 PAGE = 1000
@@ -48,7 +46,7 @@ FILTERS: dict[str, Callable[[CaseRow], bool]] = {
 }
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(WorkingScreen[None]):
     """All cases, or the follow-up queue (``s``); ``/`` searches, ``n`` opens a new case."""
 
     AUTO_FOCUS = "#cases"
@@ -72,10 +70,6 @@ class CasesScreen(Screen[None]):
         self.filter = "all"
         self.fetching = True
         self._first: list[list[CaseRow]] = []  # the first page, when it came while the screen was built
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
         workspace = self.csvc_app.workspace
@@ -122,7 +116,7 @@ class CasesScreen(Screen[None]):
     def action_reload(self) -> None:
         self.fetching = True
         workspace = self.csvc_app.workspace
-        self.csvc_app.background(lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
+        self.background(lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
 
     def first_page(self, rows: list[CaseRow]) -> None:
         """Show the newest cases; the other cases and the follow-up queue load once they are on screen (their
@@ -137,10 +131,10 @@ class CasesScreen(Screen[None]):
         if not workspace.unlocked:  # locked before the first page was drawn: this screen is on its way out
             return
         if first == FIRST_PAGE:
-            self.csvc_app.background(
+            self.background(
                 lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
             )
-        self.csvc_app.background(workspace.followup, self.followup_loaded, group="followup")
+        self.background(workspace.followup, self.followup_loaded, group="followup")
 
     def more_pages(self, rows: list[CaseRow]) -> None:
         self.all_rows = self.all_rows + rows
@@ -194,6 +188,8 @@ class CasesScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(CaseTable).focus()
+        if self._first:
+            self.first_page(self._first.pop())
 
     def action_search(self) -> None:
         self.query_one("#case-search", Input).focus()
@@ -205,6 +201,8 @@ class CasesScreen(Screen[None]):
             search.value = ""
             self.show()
         self.query_one(CaseTable).focus()
+        if self._first:
+            self.first_page(self._first.pop())
 
     def action_next_filter(self) -> None:
         """All cases, level 3 or 4, an assessment due or late, overdue actions, then all again."""
@@ -226,7 +224,7 @@ class CasesScreen(Screen[None]):
 
         def named(label: str | None) -> None:
             if label:
-                self.csvc_app.background(
+                self.background(
                     lambda: self.csvc_app.workspace.new_case(label),
                     lambda case_id: self.csvc_app.open_case(case_id, label),
                 )
@@ -235,6 +233,6 @@ class CasesScreen(Screen[None]):
 
     def action_concertation(self) -> None:
         """The concertation desk: the requests this user may read, the cases to bring to concertation."""
-        from csvc_tui.screens.concertation import ConcertationsScreen
+        from csvc_tui.screens.concertation_desk import ConcertationsScreen
 
         self.app.push_screen(ConcertationsScreen())

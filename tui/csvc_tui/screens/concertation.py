@@ -1,399 +1,36 @@
-"""Concertation through the rapid-intervention cell: the desk of répondants and coordinators (requests by
-urgency, cases an assessment refers to concertation, cases referred to this organisation), one request (its
-step, history, meetings and plan, overdue actions marked), and the steps the core allows now, each asking for
-what the core requires. Every question is a modal of the working side: locking drops them all."""
+"""One concertation request through the rapid-intervention cell: its step, history, meetings and plan, overdue
+actions marked, and the steps the core allows now, each asking for what the core requires. Every question is a
+modal of the working side: locking drops them all."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, OptionList, Static
+from textual.containers import VerticalScroll
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
-from csvc_core.jsonio import parse_datetime
-from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
+from csvc_core.sharing.concertation import CLOSURE_REASONS
 from csvc_core.sharing.plan import MEETING_KINDS, REVIEW_OUTCOMES
-from csvc_core.sharing.reasons import Incomplete, Refused
-from csvc_tui.cellwork import Desk, Request, step_draft_key
+from csvc_tui.cellwork import step_draft_key
 from csvc_tui.keys import bind
-from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens.concertation_text import DATE_TIME, level_or_hidden, local, refusal
 from csvc_tui.screens.paged import PagedScreen
-from csvc_tui.text import _, language, role_name
+from csvc_tui.screens.questions import Questions, fetch
+from csvc_tui.text import _, role_name
 from csvc_tui.widgets.keybar import KeyBar
-from csvc_tui.widgets.level import compromission_text
 
 if TYPE_CHECKING:
-    from csvc_core.store.records import ConcertationItem, ConcertationRecord
-    from csvc_tui.app import CsvcApp
+    from csvc_core.store.records import ConcertationRecord
     from csvc_tui.workspace import Draft
 
-T = TypeVar("T")
-REQUESTERS = ("worker", "repondant")
-#: the desk's filters, in the order ``f`` cycles through them: open requests, each state, every request.
-FILTERS: tuple[str, ...] = ("open", *STATES, "all")
-DATE_TIME = "%Y-%m-%d %H:%M"
 
-
-def local(value: datetime | str | None) -> str:
-    if value is None:
-        return "—"
-    moment = parse_datetime(value, "at") if isinstance(value, str) else value
-    return moment.astimezone().strftime(DATE_TIME)
-
-
-def parse_local(text: str, *, end_of_day: bool = False) -> datetime | None:
-    """``AAAA-MM-JJ HH:MM`` (or a date alone, at the end of that day when ``end_of_day``) in local time."""
-    text = text.strip()
-    patterns = (DATE_TIME, DATE_TIME + ":%S", "%Y-%m-%d") if end_of_day else (DATE_TIME, DATE_TIME + ":%S")
-    for pattern in patterns:
-        try:
-            moment = datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        if pattern == "%Y-%m-%d":
-            moment = moment.replace(hour=23, minute=59)
-        return moment.astimezone()
-    return None
-
-
-def level_or_hidden(rank: int | None, previous: int | None = None) -> RichText:
-    """The level by name (and colour), with the level a changed carried level replaced; ``None`` here means
-    no level was sent to this user (the request is not signed off yet)."""
-    if rank is None:
-        return RichText(_("cell.level_hidden"), style="dim")
-    text = compromission_text(rank)
-    if previous is not None:
-        text.append(" " + _("cell.level_was", previous=previous), style="bold")
-    return text
-
-
-def refusal(error: CsvcError) -> str:
-    """The core's refusal in the UI's language, as one line."""
-    if isinstance(error, (Refused, Incomplete)):
-        parts = [
-            _(
-                "cell.out_of_order",
-                step=_("cell.step." + r.values["step"]),
-                state=_("cell.state." + r.values["state"]),
-            )
-            if r.code == "step_out_of_order"
-            else r.text(language())
-            for r in error.reasons
-        ]
-        return _("cell.refused", message="; ".join(parts))
-    return _("cell.refused", message=error.text(language()))
-
-
-def case_line(requests: Sequence[ConcertationItem]) -> RichText:
-    """The case screen's line: the current step of its latest request, or how to ask for one."""
-    if not requests:
-        return RichText(_("cell.case_none"), style="dim")
-    latest = requests[0]
-    line = RichText(_("cell.case_state", state=_(f"cell.state.{latest.state}")), style="bold")
-    if latest.overdue_actions:
-        line.append("  " + _("cell.overdue_count", count=latest.overdue_actions), style="bold")
-    return line
-
-
-async def fetch(app: CsvcApp, work: Callable[[], T]) -> T | None:
-    """``work()`` run in a store thread (``CsvcApp.background``), awaited; None when the store refused."""
-    answer: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
-
-    def failed(error: CsvcError) -> None:
-        app.notify(refusal(error), severity="error", timeout=15, markup=False)
-        answer.set_result(None)
-
-    app.background(work, answer.set_result, failed, group="cell")
-    return await answer
-
-
-class AskMany(ModalScreen[list[str] | None]):
-    """Tick any of ``choices`` (space: ``[x]`` or ``[ ]``, in text, not colour), Enter to give them, Escape to
-    cancel."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("cancel", "cancel"),
-        bind("many_tick", "tick", priority=True),
-        bind("many_done", "done", priority=True),
-    ]
-
-    def __init__(self, prompt: str, choices: Sequence[tuple[str, str]], error: str = "") -> None:
-        super().__init__(classes="ask")
-        self.prompt, self.choices, self.error = prompt, list(choices), error
-        self.ticked: set[str] = set()
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.prompt, classes="prompt")
-            yield OptionList(
-                *(Option(self.line(key, label), id=key) for key, label in self.choices), id="many"
-            )
-            yield Static(self.error, classes="error")
-            yield Static(_("ask.many_hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = 0
-
-    def line(self, key: str, label: str) -> RichText:
-        """The box and the label as plain text (a ``str`` prompt is markup: ``[x]`` would vanish)."""
-        return RichText(f"[{'x' if key in self.ticked else ' '}] {label}")
-
-    def action_tick(self) -> None:
-        options = self.query_one(OptionList)
-        if options.highlighted is None:
-            return
-        key, label = self.choices[options.highlighted]
-        self.ticked.symmetric_difference_update({key})
-        options.replace_option_prompt_at_index(options.highlighted, self.line(key, label))
-
-    def action_done(self) -> None:
-        self.dismiss([key for key, _label in self.choices if key in self.ticked])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-def moment_of(value: object) -> datetime | None:
-    """A moment as a step's draft keeps it (ISO text), or None."""
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-class Questions:
-    """The modal questions of a step, asked one after the other from a worker of ``screen``.
-
-    Each answer is noted with its question, so that a lock loses none: :meth:`snapshot` is the step's draft
-    (the answers, and the line being typed). Given that draft again, the same questions take their answers
-    back without showing, as long as they come in the same order and still fit (the request may have changed
-    meanwhile: from the first that does not, they are asked again); the line typed comes back in its question.
-    """
-
-    def __init__(self, screen: Screen[Any], draft: Mapping[str, Any] | None = None) -> None:
-        self.app = screen.app
-        self.given: list[list[Any]] = []  # [question, answer], in the order asked
-        self.replay: list[list[Any]] = [list(pair) for pair in (draft or {}).get("answers", ())]
-        typing = (draft or {}).get("typing")
-        self.typing: list[str] | None = list(typing) if typing else None
-        self.asking: tuple[str, AskText] | None = None
-
-    def snapshot(self) -> dict[str, Any]:
-        """The answers so far (and those not asked again yet), and the line being typed."""
-        typing = self.typing
-        if self.asking is not None and self.asking[1].is_attached:
-            prompt, screen = self.asking
-            typing = [prompt, screen.query_one("#answer", Input).value]
-        return {"answers": [*self.given, *self.replay], "typing": typing}
-
-    def replayed(self, prompt: str, fits: Callable[[Any], bool]) -> tuple[bool, Any]:
-        """The answer given to ``prompt`` before the lock, when it comes next and still ``fits``."""
-        if self.replay and self.replay[0][0] == prompt and fits(self.replay[0][1]):
-            answer = self.replay.pop(0)[1]
-            self.given.append([prompt, answer])
-            return True, answer
-        self.replay = []
-        return False, None
-
-    def note(self, prompt: str, answer: T) -> T:
-        self.given.append([prompt, answer])
-        return answer
-
-    async def line(self, prompt: str, value: str, error: str) -> str | None:
-        """One line typed in a question: ``value`` offered, or what was being typed in it at the lock."""
-        resumed = self.typing is not None and self.typing[0] == prompt
-        if self.typing is not None and resumed:
-            value, self.typing = self.typing[1], None
-        screen = AskText(prompt, value, error=error, resumed=resumed)
-        self.asking = (prompt, screen)
-        try:
-            return await self.app.push_screen(screen, wait_for_dismiss=True)
-        finally:
-            self.asking = None
-
-    async def text(self, prompt: str, value: str = "", *, required: bool = False) -> str | None:
-        found, given = self.replayed(prompt, lambda answer: answer is None or isinstance(answer, str))
-        if found:
-            return cast("str | None", given)
-        error = ""
-        while True:
-            answer = await self.line(prompt, value, error)
-            if answer is None or not required or answer.strip():
-                return self.note(prompt, answer.strip() if answer is not None else None)
-            error = _("cell.required")
-
-    async def choice(self, prompt: str, choices: Sequence[tuple[str, object]]) -> str | None:
-        offered = {key for key, _label in choices}
-        found, given = self.replayed(prompt, lambda answer: answer is None or answer in offered)
-        if found:
-            return cast("str | None", given)
-        answer = await self.app.push_screen(AskChoice(prompt, choices), wait_for_dismiss=True)
-        return self.note(prompt, answer)
-
-    async def confirm(self, prompt: str) -> bool:
-        answer = await self.choice(prompt, [("yes", _("cell.yes")), ("no", _("cell.no"))])
-        return answer == "yes"
-
-    async def moment(
-        self,
-        prompt: str,
-        value: str,
-        *,
-        end_of_day: bool = False,
-        after: datetime | None = None,
-        not_future: bool = False,
-        not_before: datetime | None = None,
-        exact: datetime | None = None,
-    ) -> datetime | None:
-        """A moment typed in local time; ``value`` left as offered stands for ``exact`` (e.g. now, to the
-        second)."""
-        found, given = self.replayed(prompt, lambda answer: answer is None or moment_of(answer) is not None)
-        if found:
-            return moment_of(given)
-        error, offered = "", value
-        while True:
-            answer = await self.line(prompt, value, error)
-            if answer is None:
-                return self.note(prompt, None)
-            moment = (
-                exact
-                if exact is not None and answer == offered
-                else parse_local(answer, end_of_day=end_of_day)
-            )
-            if moment is None:
-                error = _("cell.bad_date", value=answer)
-            elif not_future and moment > datetime.now().astimezone():
-                error = _("cell.future_date")
-            elif not_before is not None and moment < not_before:
-                error = _("cell.before_previous", at=local(not_before))
-            elif after is not None and moment <= after:
-                error = _("cell.due_after", at=local(after))
-            else:
-                self.note(prompt, moment.isoformat())
-                return moment
-            value = answer
-
-
-# -- the desk ------------------------------------------------------------------------------------------------
-class ConcertationsScreen(Screen[None]):
-    """Requests by urgency, cases to bring to concertation, cases referred here; Enter opens."""
-
-    AUTO_FOCUS = "#cell-desk"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("cell_filter", "filter"),
-        bind("cases_refresh", "reload", show=False),
-        bind("back", "back"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__(classes="cell-screen")
-        self.desk: Desk | None = None
-        self.filter = FILTERS[0]
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
-    def compose(self) -> ComposeResult:
-        yield Static(_("cell.desk_title", org=self.csvc_app.workspace.organisation), classes="screen-title")
-        yield OptionList(Option(_("cell.loading"), disabled=True), id="cell-desk")
-        yield Static(id="cell-status")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def on_screen_resume(self) -> None:
-        if self.desk is not None:
-            self.action_reload()
-
-    def action_reload(self) -> None:
-        cell = self.csvc_app.workspace.cell
-        self.csvc_app.background(cell.desk, self.show, group="cell")
-
-    def shown_requests(self) -> list[Request]:
-        if self.desk is None:
-            return []
-        if self.filter == "all":
-            return list(self.desk.requests)
-        if self.filter == "open":
-            return [r for r in self.desk.requests if not r.closed]
-        return [r for r in self.desk.requests if r.state == self.filter]
-
-    def show(self, desk: Desk) -> None:
-        self.desk = desk
-        options = self.query_one("#cell-desk", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        requests = self.shown_requests()
-        heading = RichText(_("cell.requests", count=len(requests)), style="bold")
-        options.add_option(Option(heading, disabled=True))
-        for request in requests:
-            options.add_option(Option(self.request_row(request), id=f"r:{request.id}"))
-        if not requests:
-            options.add_option(Option(_("cell.no_requests"), disabled=True))
-        for kind, cases in (("recommended", desk.recommended), ("referred", desk.referred)):
-            options.add_option(
-                Option(RichText(_(f"cell.{kind}", count=len(cases)), style="bold"), disabled=True)
-            )
-            for case in cases:
-                row = level_or_hidden(case.compromission)
-                row.append(f"  {case.name}  ")
-                row.append(_(f"cell.why.{case.why}"), style="dim")
-                options.add_option(Option(row, id=f"c:{case.case}"))
-            if not cases:
-                options.add_option(Option(_(f"cell.no_{kind}"), disabled=True))
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
-        elif requests:
-            options.highlighted = 1
-        self.query_one("#cell-status", Static).update(
-            _("cell.desk_status", view=_(f"cell.filter.{self.filter}"))
-        )
-
-    @staticmethod
-    def request_row(request: Request) -> RichText:
-        row = level_or_hidden(request.compromission, request.previous)
-        row.append(f"  {request.name}", style="bold")
-        row.append(f"  {_(f'cell.state.{request.state}')}")
-        if request.overdue_actions:
-            row.append("  " + _("cell.overdue_count", count=request.overdue_actions), style="bold reverse")
-        elif request.next_due is not None:
-            row.append("  " + _("cell.next_due", when=local(request.next_due)[:10]), style="dim")
-        row.append(
-            f"\n    {request.organisation} · {_('cell.asked_on', when=local(request.requested_at))}",
-            style="dim",
-        )
-        return row
-
-    def action_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        if self.desk is not None:
-            self.show(self.desk)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        kind, _sep, ident = (event.option.id or "").partition(":")
-        if kind == "r" and self.desk is not None:
-            request = next(r for r in self.desk.requests if r.id == ident)
-            self.app.push_screen(ConcertationScreen(ident, request.name, request.compromission))
-        elif kind == "c" and self.desk is not None:
-            case = next(c for c in (*self.desk.recommended, *self.desk.referred) if c.case == ident)
-            self.csvc_app.open_case(ident, case.name)
-
-    def action_back(self) -> None:
-        self.dismiss()
-
-
-# -- one request ---------------------------------------------------------------------------------------------
 class ConcertationScreen(PagedScreen):
     """One request: the current step and history, decision, meetings, the plan; p the next step, f done.
     What is typed in a step survives a lock as this user's encrypted draft, and resumes when the request
@@ -419,10 +56,6 @@ class ConcertationScreen(PagedScreen):
         #: the step being asked: its name, the plan action it is about, its questions (what a lock keeps)
         self.working: tuple[str, str | None, Questions] | None = None
 
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Static(_("cell.title", state="…"), id="cell-title", classes="screen-title")
         with VerticalScroll(id="cell-body"):
@@ -438,9 +71,9 @@ class ConcertationScreen(PagedScreen):
     def action_reload(self) -> None:
         cell, ident = self.csvc_app.workspace.cell, self.concertation_id
         if self.record is None:  # opening: with the step this user was typing at a lock, if any
-            self.csvc_app.background(lambda: cell.opened(ident), self.opened, group="cell")
+            self.background(lambda: cell.opened(ident), self.opened, group="cell")
         else:
-            self.csvc_app.background(lambda: cell.record(ident), self.show, group="cell")
+            self.background(lambda: cell.record(ident), self.show, group="cell")
 
     def opened(self, found: tuple[ConcertationRecord, dict[str, Any] | None]) -> None:
         record, draft = found
@@ -474,7 +107,7 @@ class ConcertationScreen(PagedScreen):
     def discard_draft(self) -> None:
         assert self.record is not None
         cell, case_id, ident = self.csvc_app.workspace.cell, self.record.case, self.concertation_id
-        self.csvc_app.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
+        self.background(lambda: cell.discard_step_draft(case_id, ident), lambda _value: None)
 
     # -- drawing ---------------------------------------------------------------------------------------------
     def show(self, record: ConcertationRecord) -> None:
@@ -620,7 +253,7 @@ class ConcertationScreen(PagedScreen):
             self.notify(refusal(error), severity="error", timeout=15, markup=False)
             self.action_reload()
 
-        self.csvc_app.background(work, done, failed)
+        self.background(work, done, failed)
 
     async def choose_step(self, steps: Sequence[str]) -> None:
         step = (
@@ -764,7 +397,7 @@ class ConcertationScreen(PagedScreen):
         self.take("meeting", lambda: cell.meeting(ident, meeting))
 
     async def store_organisations(self) -> list[Any] | None:
-        found = await fetch(self.csvc_app, self.csvc_app.workspace.cell.organisations)
+        found = await fetch(self, self.csvc_app.workspace.cell.organisations)
         return None if found is None else sorted(found, key=lambda o: o.name)
 
     def organisation_choices(self, organisations: list[Any]) -> list[tuple[str, object]]:
@@ -839,61 +472,3 @@ class ConcertationScreen(PagedScreen):
             actions.append(
                 {"description": description, "owner_org": owner_org, "owner": owner, "due": due.isoformat()}
             )
-
-
-# -- from a case ---------------------------------------------------------------------------------------------
-async def case_concertation(screen: Screen[Any], case_id: str, name: str, level: int | None) -> None:
-    """From a case: open one of its requests, or ask for concertation (criteria; a judgement needs its
-    reason)."""
-    app = cast("CsvcApp", screen.app)
-    cell = app.workspace.cell
-    requests = await fetch(app, lambda: cell.case_requests(case_id))
-    if requests is None:
-        return
-    ask = Questions(screen)
-    may_request = cell.role in REQUESTERS
-    if requests:
-        choices: list[tuple[str, object]] = [
-            (
-                r.id,
-                _("cell.state." + r.state) + " · " + _("cell.asked_on", when=local(r.requested_at)),
-            )
-            for r in requests
-        ]
-        if may_request:
-            choices.append(("new", _("cell.new_request")))
-        picked = await ask.choice(_("cell.case_pick"), choices)
-        if picked is None:
-            return
-        if picked != "new":
-            app.push_screen(ConcertationScreen(picked, name, level))
-            return
-    elif not may_request:
-        app.notify(_("cell.request_role"), severity="warning")
-        return
-    error = ""
-    while True:
-        criteria = await app.push_screen(
-            AskMany(_("cell.criteria_prompt"), [(c, _(f"cell.criterion.{c}")) for c in CRITERIA], error),
-            wait_for_dismiss=True,
-        )
-        if criteria is None:
-            return
-        if criteria:
-            break
-        error = _("cell.criteria_none")
-    judgement = ""
-    if "professional_judgement" in criteria:
-        given = await ask.text(_("cell.judgement_prompt"), required=True)
-        if given is None:
-            return
-        judgement = given
-
-    def requested(concertation_id: str) -> None:
-        app.notify(_("cell.requested"))
-        app.push_screen(ConcertationScreen(concertation_id, name, level))
-
-    def failed(error: CsvcError) -> None:
-        app.notify(refusal(error), severity="error", timeout=15, markup=False)
-
-    app.background(lambda: cell.request(case_id, criteria, judgement), requested, failed)

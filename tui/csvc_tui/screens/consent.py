@@ -76,7 +76,7 @@ class ConsentForm(SharingForm):
             self.notify(_("consent.recorded", partner=partner_label(partner)))
             self.dismiss(True)
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.give_consent(
                 case_id,
                 person=person,
@@ -139,7 +139,7 @@ class ShareForm(SharingForm):
             self.query_one("#share-guard", Static).update(_("share.guard_waiting"))
             return
         work, case_id = self.work, self.case_id
-        self.csvc_app.background(
+        self.background(
             lambda: work.may_share(case_id, categories, to, purpose or None),
             self.show_guard,
             self.refused,
@@ -165,6 +165,6 @@ class ShareForm(SharingForm):
             self.notify(_("share.recorded", partner=partner_label(partner)))
             self.dismiss(True)
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.share(case_id, categories=categories, to=to, purpose=purpose), shared, self.refused
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from typing import Any, ClassVar
 
 import attrs
@@ -20,6 +21,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from csvc_core.errors import CsvcError
 from csvc_core.sharing.disclosure import (
@@ -159,9 +161,8 @@ class DisclosureForm(SharingForm):
         for name in self.TEXTS:
             self.query_one(f"#disclose-{name}", Input).value = str(content.get(name) or "")
         for name in self.CHOICES:
-            select = self.query_one(f"#disclose-{name}", Select)
-            if content.get(name) in {value for _label, value in select._options}:
-                select.value = content[name]
+            with suppress(InvalidSelectValueError):  # no longer offered
+                self.query_one(f"#disclose-{name}", Select).value = content.get(name)
         for name in self.TICKS:
             ticks = self.query_one(f"#disclose-{name}", SelectionList)
             for value in content.get(name) or ():
@@ -183,7 +184,7 @@ class DisclosureForm(SharingForm):
 
     def save_draft(self) -> None:
         work, case_id, content, form = self.work, self.case_id, self.snapshot(), self.token
-        self.csvc_app.background(
+        self.background(
             lambda: work.save_disclosure_draft(case_id, content, form), lambda _value: None
         )
 
@@ -248,7 +249,7 @@ class DisclosureForm(SharingForm):
         def checked(_value: None) -> None:
             self.app.push_screen(DisclosureSummary(draft), self.summary_closed)
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.check_disclosure(
                 draft.case_id, offered, recipient=draft.recipient, grounds=draft.grounds, fields=draft.fields
             ),
@@ -352,7 +353,7 @@ class DisclosureSummary(SharingPart):
             self.recording = False
             self.query_one("#summary-error", Static).update(refusal_text(error))
 
-        self.csvc_app.background(
+        self.background(
             lambda: work.disclose(
                 draft.case_id,
                 recipient=draft.recipient,

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+
+from csvc_tui.screens.working import WorkingScreen
 
 
-class PagedScreen(Screen[None]):
+class PagedScreen(WorkingScreen[None]):
     """Bind ``scroll_body(1)`` and ``scroll_body(-1)`` (priority: before a list's own page keys); ``BODY`` is
     the selector of the scrolling body."""
 

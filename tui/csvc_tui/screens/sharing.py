@@ -120,7 +120,7 @@ class SharingScreen(SharingPart):
 
     def load(self) -> None:
         work, case_id = self.work, self.case_id
-        self.csvc_app.background(lambda: work.view(case_id), self.show, group="sharing")
+        self.background(lambda: work.view(case_id), self.show, group="sharing")
 
     def show(self, view: SharingView) -> None:
         self.view = view
@@ -154,7 +154,7 @@ class SharingScreen(SharingPart):
 
     def action_consent(self) -> None:
         work, case_id, label = self.work, self.case_id, self.label
-        self.csvc_app.background(
+        self.background(
             work.partners, lambda partners: self.app.push_screen(ConsentForm(case_id, label, partners))
         )
 
@@ -171,7 +171,7 @@ class SharingScreen(SharingPart):
 
         def answered(answer: str | None) -> None:
             if answer == WITHDRAW:
-                self.csvc_app.background(lambda: work.withdraw(consent.id), self.withdrawn)
+                self.background(lambda: work.withdraw(consent.id), self.withdrawn)
 
         choices = [(KEEP, _("sharing.withdraw_keep")), (WITHDRAW, _("sharing.withdraw_yes"))]
         prompt = _(
@@ -188,14 +188,14 @@ class SharingScreen(SharingPart):
     def action_share(self) -> None:
         work, case_id, label = self.work, self.case_id, self.label
         purposes = [c.purpose for c in self.view.consents] if self.view else []
-        self.csvc_app.background(
+        self.background(
             lambda: work.partners(sectors=False),
             lambda partners: self.app.push_screen(ShareForm(case_id, label, partners, purposes)),
         )
 
     def action_disclose(self) -> None:
         work, case_id, label = self.work, self.case_id, self.label
-        self.csvc_app.background(
+        self.background(
             lambda: work.disclosure_form(case_id),
             lambda found: self.app.push_screen(DisclosureForm(case_id, label, *found)),
         )
@@ -248,7 +248,7 @@ class DisclosureEntryScreen(SharingPart):
 
     def load(self) -> None:
         work, ident = self.work, self.disclosure_id
-        self.csvc_app.background(
+        self.background(
             lambda: work.disclosure(ident),
             lambda entry: self.query_one("#entry", Static).update(entry_text(entry)),
         )
@@ -258,7 +258,7 @@ class DisclosureEntryScreen(SharingPart):
 
         def written(text: str | None) -> None:
             if text:
-                self.csvc_app.background(lambda: work.annotate(ident, text), lambda _value: self.load())
+                self.background(lambda: work.annotate(ident, text), lambda _value: self.load())
 
         self.app.push_screen(AskText(_("disclose.annotate_prompt")), written)
 
@@ -316,7 +316,7 @@ class ReceivedScreen(SharingPart):
 
     def on_mount(self) -> None:
         work = self.work
-        self.csvc_app.background(work.received, self.show)
+        self.background(work.received, self.show)
 
     def show(self, cases: list[SharedCase]) -> None:
         options = self.query_one("#received", OptionList)
@@ -333,7 +333,7 @@ class ReceivedScreen(SharingPart):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         work, case_id = self.work, event.option.id or ""
-        self.csvc_app.background(
+        self.background(
             lambda: work.received_case(case_id),
             lambda case: self.query_one("#received-case", Static).update(received_text(case)),
         )

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.message_pump import _MessagePumpMeta  # the metaclass of every screen: no public name
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -21,11 +20,11 @@ from textual.widgets.selection_list import Selection
 
 from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.sharing_words import refusal_text
 from csvc_tui.text import _
 
 if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
     from csvc_tui.sharing import SharingWork
 
 
@@ -45,7 +44,7 @@ class Choice(Select[str]):
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
-        yield ChoiceOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+        yield ChoiceOverlay().data_bind(compact=Select.compact)
 
 
 def choice(choices: Iterable[tuple[str, str]], widget_id: str, value: str | None = None) -> Select[str]:
@@ -86,24 +85,20 @@ def ticks(choices: Iterable[tuple[str, str]], widget_id: str) -> TickList:
     return TickList(*(Selection(label, key, False) for key, label in choices), id=widget_id, compact=True)
 
 
-class SharingPart(Screen[Any]):
+class SharingPart(WorkingScreen[Any]):
     """A screen of the sharing part: it reaches the store through the workspace's sharing calls."""
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
 
     @property
     def work(self) -> SharingWork:
         return self.csvc_app.workspace.sharing
 
 
-class AbstractScreenMeta(_MessagePumpMeta, ABCMeta):
-    """Textual's metaclass and the abstract methods' check together: a screen that leaves one of them
-    undefined cannot be made."""
+class AbstractScreenMeta(type(Screen), ABCMeta):  # type: ignore[misc]
+    """Textual's metaclass (reached through a screen: it has no public name) and the abstract methods' check
+    together: a screen that leaves one of them undefined cannot be made."""
 
 
-class SharingForm(SharingPart, metaclass=AbstractScreenMeta):
+class SharingForm(SharingPart, metaclass=AbstractScreenMeta):  # type: ignore[metaclass]  # mypy: see above
     """Base of the consent, share and disclosure forms: ``submit`` on Ctrl+S, Escape leaves."""
 
     DEFAULT_CSS = """

@@ -6,30 +6,27 @@ to a file, Escape goes back (twice when something is not saved)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from csvc_core.casetools import CaseTool, empty_content
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskText
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
-
-if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
 
 
 def field_widget_id(section: str, field: str) -> str:
     return f"tool-{section}--{field}"
 
 
-class ToolScreen(Screen[None]):
+class ToolScreen(WorkingScreen[None]):
     """One case tool of one case, for editing and printing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,10 +48,6 @@ class ToolScreen(Screen[None]):
         self.seq: int | None = None  # the version on screen, once read
         self.leaving = False
 
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
-
     def compose(self) -> ComposeResult:
         lang = language()
         yield Static(self.tool.label.get(lang), classes="screen-title", markup=False)
@@ -71,7 +64,7 @@ class ToolScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.draw_labels()
-        self.csvc_app.background(
+        self.background(
             lambda: self.csvc_app.workspace.case_tool(self.case_id, self.tool.id), self.show, group="tool"
         )
 
@@ -156,7 +149,7 @@ class ToolScreen(Screen[None]):
             self.saved, self.seq, self.leaving = content, new_seq, False
             self.say(_("tool.saved", seq=new_seq))
 
-        self.csvc_app.background(
+        self.background(
             lambda: self.csvc_app.workspace.save_case_tool(self.case_id, self.tool.id, content, seq),
             saved,
             group="tool-save",
@@ -174,7 +167,7 @@ class ToolScreen(Screen[None]):
                 return
             target = Path(path).expanduser()
 
-            self.csvc_app.background(
+            self.background(
                 lambda: self.csvc_app.workspace.print_tool(self.case_id, content, target),
                 lambda _done: self.say(_("tool.printed", path=str(target))),
                 group="tool-print",

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import ClassVar
 
-import attrs
 from rich.style import Style
 from rich.text import Text as RichText
 from textual import events
@@ -18,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from csvc_tui.keys import bind
+from csvc_tui.records import CaseRow
 from csvc_tui.text import _
 from csvc_tui.widgets.level import compromission_text
 
@@ -27,18 +26,6 @@ LEVEL_WIDTH, DUE_WIDTH, ACTIONS_WIDTH = 16, 21, 17
 NUMBER_DIGITS = 6
 NUMBER_WIDTH = NUMBER_DIGITS + 1
 NAME_ROOM = 24
-
-
-@attrs.frozen
-class CaseRow:
-    """What one line of the list shows."""
-
-    case_id: str
-    name: str
-    compromission: int | None
-    reassess_by: datetime | None
-    overdue: bool
-    overdue_actions: int = 0
 
 
 def due_text(row: CaseRow) -> RichText:
