@@ -1,7 +1,7 @@
 """Checks of a plugin's wording: French first, English complete, in its texts and its catalogues.
 
-A plugin's catalogues are ``locale/fr.toml`` and ``locale/en.toml`` next to its module (flat keys,
-``str.format`` placeholders, as csvc's own).
+A plugin's catalogues are ``locale/fr/LC_MESSAGES/messages.po`` and ``locale/en/LC_MESSAGES/messages.po``
+next to its module (msgid = key, ``str.format`` placeholders, as csvc's own).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from csvc_core.i18n import LANGUAGES
+from csvc_core.i18n import LANGUAGES, catalogue_path
 from csvc_core.model import Text
+from csvc_core.pofile import PoFile, read_po
 
 
 def text_problems(where: str, text: Text | None) -> list[str]:
@@ -21,32 +22,34 @@ def text_problems(where: str, text: Text | None) -> list[str]:
 
 
 def catalogue_problems(folder: Path) -> list[str]:
-    """Keys missing from one language, empty texts, placeholders that differ between the languages."""
-    import tomllib  # read only when checked: a cached start-up parses no TOML
-
+    """Keys missing from French or English, empty texts, placeholders that differ between the languages (in
+    any form of a plural entry)."""
     if not folder.is_dir():
         return []
-    catalogues: dict[str, dict[str, object]] = {}
+    catalogues: dict[str, PoFile] = {}
     problems: list[str] = []
     for lang in LANGUAGES:
-        path = folder / f"{lang}.toml"
+        path = catalogue_path(folder, lang)
         try:
-            catalogues[lang] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            catalogues[lang] = read_po(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append(f"{path}: cannot read: {exc}")
-            catalogues[lang] = {}
-    for lang, texts in catalogues.items():
-        path = folder / f"{lang}.toml"
+            catalogues[lang] = PoFile({}, {}, "", ())
+    for lang, read in catalogues.items():
+        path = catalogue_path(folder, lang)
+        known = {*read.texts, *read.empty}
         for other, others in catalogues.items():
             problems += [
-                f"{path}: {key!r} missing (it is in {other}.toml)" for key in others if key not in texts
+                f"{path}: {key!r} missing (it is in {other})" for key in others.texts if key not in known
             ]
-        for key, value in texts.items():
-            if not isinstance(value, str) or not value.strip():
-                problems.append(f"{path}: {key!r}: empty or not a text")
+        problems += [f"{path}: {key!r}: empty" for key in read.empty]
     french, english = catalogues["fr"], catalogues["en"]
-    for key in french.keys() & english.keys():
-        if _placeholders(french[key]) != _placeholders(english[key]):
+    for key in french.texts.keys() & english.texts.keys():
+        forms = [
+            *french.plurals.get(key, (french.texts[key],)),
+            *english.plurals.get(key, (english.texts[key],)),
+        ]
+        if len({frozenset(_placeholders(form)) for form in forms}) > 1:
             problems.append(f"{folder}: {key!r}: fr and en use different placeholders")
     return problems
 
