@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from csvc_core.i18n import languages
 from csvc_tui.settings import THEMES
 
 
@@ -18,9 +19,7 @@ from csvc_tui.settings import THEMES
     default=None,
     help="Store URL (default: $CSVC_STORE, else SQLite in the user data folder).",
 )
-@click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default=None, help="Langue / language (default: fr)."
-)
+@click.option("--lang", type=click.Choice(languages()), default=None, help="Langue / language (default: fr).")
 @click.option("--user", default=None, help="User name (default: $CSVC_USER).")
 @click.option(
     "--lock-after",

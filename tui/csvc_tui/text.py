@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue, t, word
+from csvc_core.i18n import DEFAULT_LANGUAGE, is_language, register_catalogue, t, word
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 register_catalogue(LOCALE_DIR)
@@ -17,9 +17,10 @@ _language = DEFAULT_LANGUAGE
 
 
 def set_language(lang: str) -> None:
-    """Choose the UI language (``fr`` or ``en``); unknown values fall back to French."""
+    """Choose the UI language (``fr``, ``en``, or another with a catalogue); unknown values fall back to
+    French."""
     global _language
-    _language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    _language = lang if is_language(lang) else DEFAULT_LANGUAGE
 
 
 def language() -> str:
