@@ -11,7 +11,6 @@ from pathlib import Path
 
 from csvc_core.i18n import LANGUAGES, catalogue_path
 from csvc_core.model import Text
-from csvc_core.pofile import PoFile, read_po
 
 
 def text_problems(where: str, text: Text | None) -> list[str]:
@@ -24,6 +23,8 @@ def text_problems(where: str, text: Text | None) -> list[str]:
 def catalogue_problems(folder: Path) -> list[str]:
     """Keys missing from French or English, empty texts, placeholders that differ between the languages (in
     any form of a plural entry)."""
+    from csvc_core.pofile import PoFile, read_po  # read only when checked: an assessment reads no catalogue
+
     if not folder.is_dir():
         return []
     catalogues: dict[str, PoFile] = {}

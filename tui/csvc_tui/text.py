@@ -6,7 +6,9 @@ classes are defined.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from csvc_core.i18n import DEFAULT_LANGUAGE, is_language, register_catalogue, t, word
 
@@ -35,3 +37,12 @@ def _(key: str, **values: object) -> str:
 def role_name(role: str) -> str:
     """A role as a person reads it (``repondant``: « répondante »), from csvc's own catalogue."""
     return word("role", role, _language)
+
+
+def extract_ui_keys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
+    """Babel's extraction method for the UI (see pyproject.toml): ``_("x")`` is the key ``tui.x``."""
+    from babel.messages.extract import extract_python
+
+    for lineno, _funcname, message, comments in extract_python(fileobj, {"_": None}, comment_tags, options):
+        if isinstance(message, str):
+            yield lineno, "t", f"tui.{message}", comments  # as t("tui.x"): one keyword for all keys
