@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from csvc_core.i18n import catalogue_path
+from csvc_core.pofile import read_po
 from csvc_core.translations import catalogue_problems
 
 SPANISH = """\
@@ -77,3 +78,11 @@ def test_a_partial_third_language_is_not_a_parity_problem(tmp_path: Path) -> Non
         path.parent.mkdir(parents=True)
         path.write_text(f'msgid "a"\nmsgstr "{text}"\n', encoding="utf-8")
     assert catalogue_problems(tmp_path) == []
+
+
+def test_the_template_a_new_language_starts_from_has_every_key() -> None:
+    """``pybabel init -i <folder>/messages.pot`` gives a new language every key of French, to translate."""
+    root = Path(__file__).parents[2]
+    for folder in ("csvc_core/locale", "tui/csvc_tui/locale", "plugins/csvc_shelter/locale"):
+        template = read_po(root / folder / "messages.pot")
+        assert set(template.empty) == set(read_po(catalogue_path(root / folder, "fr")).texts), folder
