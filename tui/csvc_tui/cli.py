@@ -1,6 +1,6 @@
 """``csvc tui`` (and ``csvc`` alone): open the terminal UI on the store.
 
-The language is settled here, before any screen class is imported (their binding labels are fixed then).
+The language is settled here, before the app is built (it sets the language's keys).
 Nothing of a case is printed: the UI runs on the terminal's alternate screen and leaves nothing behind.
 """
 

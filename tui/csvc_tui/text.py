@@ -1,7 +1,8 @@
-"""The UI's words: the ``tui.`` catalogue (``locale/fr.toml``, ``locale/en.toml``) in the chosen language.
+"""The UI's words: the ``tui.`` catalogue (``locale/<lang>/LC_MESSAGES/messages.po``) in the chosen language.
 
-Call :func:`set_language` before importing any module that defines screens: binding labels are read when their
-classes are defined.
+Every text is read when it is shown, binding labels and tooltips included (:mod:`csvc_tui.keys`): the language
+may be chosen with :func:`set_language` after the screens are imported, before the app is built (the app sets
+the language's keys then, as a keymap).
 """
 
 from __future__ import annotations
