@@ -66,13 +66,14 @@ def lines(shown: str, prefix: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("imported", "chosen", "words", "outcome", "others"),
+    ("imported", "chosen", "words", "outcome", "case_keys", "others"),
     [
         (
             "fr",
             "en",
             {"New case", "Follow-up", "Hide", "Help", "Outcome", "Sharing", "Assess"},
             ("i", "Outcome — Record an outcome", "What happened?"),
+            "a Assess s Sharing c Concertation o Plan",
             {"Nouveau dossier", "Suivi", "Masquer", "Aide", "Suite", "Partage", "Évaluer"},
         ),
         (
@@ -80,6 +81,7 @@ def lines(shown: str, prefix: str) -> list[str]:
             "fr",
             {"Nouveau dossier", "Suivi", "Masquer", "Aide", "Suite", "Partage", "Évaluer"},
             ("s", "Suite — Noter une suite", "Qu'est-il arrivé ?"),
+            "e Évaluer p Partage c Concertation o Plan",
             {"New case", "Follow-up", "Hide", "Help", "Outcome", "Sharing", "Assess"},
         ),
     ],
@@ -91,6 +93,7 @@ def test_the_language_chosen_after_import_is_the_one_shown_and_keyed(
     chosen: str,
     words: set[str],
     outcome: tuple[str, str, str],
+    case_keys: str,
     others: set[str],
 ) -> None:
     key, help_line, prompt = outcome
@@ -101,6 +104,7 @@ def test_the_language_chosen_after_import_is_the_one_shown_and_keyed(
     for word in words - {"Outcome", "Suite"}:  # the outcome key is in F1 and the palette, not on the bar
         assert word in bars, (word, bars)
     assert not [word for word in others if word in bars], bars
+    assert lines(shown, "CASE BAR: ")[0].startswith(case_keys), bars  # in the order the screen declares
     assert f"{key}  {help_line}" in next(line for line in help_lines if help_line in line), help_lines
     assert not [line for line in help_lines if any(word in line for word in others)], help_lines
     assert help_line.split(" — ")[0] in palette and not set(palette) & others, palette
