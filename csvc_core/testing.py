@@ -182,7 +182,8 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
     It must register (hooks spelt right), answer its hooks without error, ship instruments that load and
     validate, and score each of them on no answers and on all-yes answers with a level of that instrument
     (a plugin without instruments is run on the core's). Its wording must be complete in French and English:
-    sectors, adaptations, flags and actions, and its ``locale/{fr,en}.toml`` catalogues.
+    sectors, adaptations, flags and actions, and its ``locale`` catalogues
+    (``<lang>/LC_MESSAGES/messages.po``).
     """
     from csvc_core.framework import Csvc
     from csvc_core.plugins import new_plugin_manager
@@ -222,7 +223,7 @@ def plugin_problems(plugin: object, name: str) -> list[str]:
 
 def _wording_problems(csvc: Any, plugin: object, name: str, results: list[Any]) -> list[str]:
     """Empty French or English in the plugin's sectors, adaptations, flags and actions, and its catalogues
-    (``locale/{fr,en}.toml`` next to its module) incomplete in a language."""
+    (``locale/{fr,en}/LC_MESSAGES/messages.po`` next to its module) incomplete in a language."""
     from csvc_core.translations import catalogue_problems, text_problems
 
     problems: list[str] = []

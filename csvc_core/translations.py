@@ -1,7 +1,7 @@
 """Checks of a plugin's wording: French first, English complete, in its texts and its catalogues.
 
-A plugin's catalogues are ``locale/fr.toml`` and ``locale/en.toml`` next to its module (flat keys,
-``str.format`` placeholders, as csvc's own).
+A plugin's catalogues are ``locale/fr/LC_MESSAGES/messages.po`` and ``locale/en/LC_MESSAGES/messages.po``
+next to its module (msgid = key, ``str.format`` placeholders, as csvc's own).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from csvc_core.i18n import LANGUAGES
+from csvc_core.i18n import LANGUAGES, catalogue_path
 from csvc_core.model import Text
 from csvc_core.problems import Problem
 
@@ -26,34 +26,38 @@ def text_problems(where: str, text: Text | None) -> list[str]:
 
 
 def catalogue_problems(folder: Path) -> list[str]:
-    """Keys missing from one language, empty texts, placeholders that differ between the languages."""
-    import tomllib  # read only when checked: a cached start-up parses no TOML
+    """Keys missing from French or English, empty texts, placeholders that differ between the languages (in
+    any form of a plural entry)."""
+    from csvc_core.pofile import PoFile, read_po  # read only when checked: an assessment reads no catalogue
 
     if not folder.is_dir():
         return []
-    catalogues: dict[str, dict[str, object]] = {}
+    catalogues: dict[str, PoFile] = {}
     problems: list[str] = []
     for lang in LANGUAGES:
-        path = folder / f"{lang}.toml"
+        path = catalogue_path(folder, lang)
         try:
-            catalogues[lang] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            catalogues[lang] = read_po(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             problems.append(Problem(str(path), "author.cannot_read", reason=str(exc)))
-            catalogues[lang] = {}
-    for lang, texts in catalogues.items():
-        path = folder / f"{lang}.toml"
+            catalogues[lang] = PoFile({}, {}, "", ())
+    for lang, read in catalogues.items():
+        path = catalogue_path(folder, lang)
+        known = {*read.texts, *read.empty}
         for other, others in catalogues.items():
             problems += [
-                Problem(str(path), "author.key_missing", name=key, other=f"{other}.toml")
-                for key in others
-                if key not in texts
+                Problem(str(path), "author.key_missing", name=key, other=other)
+                for key in others.texts
+                if key not in known
             ]
-        for key, value in texts.items():
-            if not isinstance(value, str) or not value.strip():
-                problems.append(Problem(f"{path}: {key!r}", "author.key_empty"))
+        problems += [Problem(f"{path}: {key!r}", "author.key_empty") for key in read.empty]
     french, english = catalogues["fr"], catalogues["en"]
-    for key in french.keys() & english.keys():
-        if _placeholders(french[key]) != _placeholders(english[key]):
+    for key in french.texts.keys() & english.texts.keys():
+        forms = [
+            *french.plurals.get(key, (french.texts[key],)),
+            *english.plurals.get(key, (english.texts[key],)),
+        ]
+        if len({frozenset(_placeholders(form)) for form in forms}) > 1:
             problems.append(Problem(f"{folder}: {key!r}", "author.placeholders"))
     return problems
 

@@ -13,7 +13,7 @@ from csvc_core.cli.clickwords import speak
 from csvc_core.cli.common import LANG_META
 from csvc_core.cli.helptexts import command_path, word_help
 from csvc_core.errors import BadInput, CsvcError
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, is_language, t
 from csvc_core.plugins import strict_plugins
 
 #: subcommand name -> "module:attribute" of a click command; imported on first use.
@@ -132,7 +132,7 @@ def asked_language(argv: list[str]) -> str:
             asked.append(argv[index + 1])
         elif arg.startswith("--lang="):
             asked.append(arg.removeprefix("--lang="))
-    return next((lang for lang in reversed(asked) if lang in LANGUAGES), DEFAULT_LANGUAGE)
+    return next((lang for lang in reversed(asked) if is_language(lang)), DEFAULT_LANGUAGE)
 
 
 def help_wanted(argv: list[str]) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from csvc_core.i18n import DEFAULT_LANGUAGE, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, languages, t
 
 #: where ``--lang`` leaves the command's language, for the CLI to word an error in it (``ctx.meta`` is shared
 #: by the nested contexts of one run).
@@ -21,7 +21,7 @@ def _remember_language(ctx: click.Context, _param: click.Parameter, value: str) 
 
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
+    type=click.Choice(languages()),
     default="fr",
     envvar="CSVC_LANG",
     show_default=True,

@@ -48,7 +48,7 @@ def passphrase_for(user_name: str, lang: str = "fr", *, new: bool = False) -> st
     value = os.environ.get(ENV_PASSPHRASE)
     if value:
         return value
-    prompt = t("store.prompt_new" if new else "store.prompt", lang, user=user_name)
+    prompt = t("store.prompt_new", lang, user=user_name) if new else t("store.prompt", lang, user=user_name)
     return str(click.prompt(prompt, hide_input=True, confirmation_prompt=new, err=True))
 
 

@@ -99,7 +99,7 @@ def import_(
     added = outcome["added"]
     if any(added.values()):
         counts = ", ".join(
-            t(f"exchange.count.{name}", lang, n=count) for name, count in added.items() if count
+            t(f"exchange.count.{name}", lang, count=count) for name, count in added.items() if count
         )
         click.echo(t("exchange.imported", lang, case=outcome["case"], counts=counts))
     else:

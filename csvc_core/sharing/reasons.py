@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import attrs
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, t
+from csvc_core.i18n import DEFAULT_LANGUAGE, catalogue, t
 
 
 @attrs.frozen
@@ -36,7 +36,7 @@ ROLE_VALUES = ("role", "allowed")
 
 def _role_words(value: str, lang: str) -> str:
     """Each role in ``value`` ("worker, repondant", "worker+admin") in the reader's words; the rest as is."""
-    words = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    words = {**catalogue(DEFAULT_LANGUAGE), **catalogue(lang)}  # a partial language reads French
 
     def word(item: str) -> str:
         parts = item.split("+")

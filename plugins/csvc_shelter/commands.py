@@ -69,7 +69,7 @@ def check_command(path: str, as_json: bool, lang: str) -> None:
         t(
             "shelter.plan.valid",
             lang,
-            done=done,
+            count=done,
             total=len(plan.entries),
             by=plan.made_by,
             when=plan.made_at.isoformat(),

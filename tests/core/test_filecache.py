@@ -162,7 +162,8 @@ def test_second_run_reads_no_toml_and_answers_the_same(tmp_path: Path) -> None:
         f"sys.argv = ['csvc', 'assess', '--instrument', 'csvc-grid', '--answers', {str(case)!r}, '--json']\n"
         "try:\n    runpy.run_module('csvc_core', run_name='__main__')\n"
         "finally:\n"
-        "    print(sorted(m for m in ('tomllib', 'cattrs', 'csvc_core.instruments') if m in sys.modules),"
+        "    read = ('tomllib', 'cattrs', 'csvc_core.instruments', 'csvc_core.pofile')\n"
+        "    print(sorted(m for m in read if m in sys.modules),"
         " file=sys.stderr)\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -61,5 +62,10 @@ def test_pip_installed_wheel_runs_assess_and_lists_instruments(tmp_path: Path, c
 
     module = run(str(env / "bin" / "python"), "-m", "csvc_core", "instruments", "validate")
     assert module.returncode == 0, module.stderr
+    assert module.stdout.strip().endswith("instruments valides."), module.stdout  # the wheel's catalogues
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    for package in ("csvc_core", "csvc_tui", "csvc_shelter"):
+        for lang in ("fr", "en"):
+            assert f"{package}/locale/{lang}/LC_MESSAGES/messages.po" in shipped
     bad = run(str(env / "bin" / "csvc"), "assess", "--instrument", "csvc-grid", "--answers", "-", stdin="{")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

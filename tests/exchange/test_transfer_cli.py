@@ -42,7 +42,7 @@ def test_export_then_import_with_a_partnership_key(stores, sessions, tmp_path: P
     assert without_key.returncode == 2 and "n'a pas été donnée" in without_key.stderr
     imported = run_csvc("import", str(package), "--key", str(key), env=env_for(police, "bruno"))
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith(f"Dossier {case_id} importé : dossier créé, 2 évaluation(s)")
+    assert imported.stdout.startswith(f"Dossier {case_id} importé : dossier créé, 2 évaluations")
     shown = json.loads(run_csvc("case", "show", case_id, "--json", env=env_for(police, "bruno")).stdout)
     assert shown["compromission"] == 4 and len(shown["assessments"]) == 2
     again = run_csvc("import", str(package), "--key", str(key), env=env_for(police, "bruno"))

@@ -84,7 +84,7 @@ def test_cli_template_and_check(run_csvc: Any, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0 and "Valid safety plan: 1 item(s) in place" in done.stdout
+    assert done.returncode == 0 and "Valid safety plan: 1 item in place" in done.stdout
     path.write_text(json.dumps({**good, "made_by": ""}), encoding="utf-8")
     status, output, stderr = run_csvc("safety-plan", "check", str(path), "--json")
     assert status == 2 and output is None and "$.made_by" in stderr and stderr.count("\n") == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from csvc_core.i18n import catalogue_path
 from csvc_core.problems import worded
 from csvc_core.testing import plugin_problems
 from csvc_core.translations import catalogue_problems
@@ -31,6 +32,15 @@ def csvc_recommend_actions(result, sector):
 """
 
 
+def write_po(folder: Path, lang: str, texts: dict[str, str]) -> Path:
+    """``folder/<lang>/LC_MESSAGES/messages.po`` holding ``texts`` (msgid = key)."""
+    path = catalogue_path(folder, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = "".join(f'\nmsgid "{key}"\nmsgstr "{text}"\n' for key, text in texts.items())
+    path.write_text(f'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n{entries}', encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def words_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A plugin package ``kit_words`` with a ``locale`` folder, importable from ``tmp_path``."""
@@ -40,9 +50,9 @@ def words_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "kit_words", raising=False)
 
-    def make(fr: str, en: str):
-        (package / "locale" / "fr.toml").write_text(fr, encoding="utf-8")
-        (package / "locale" / "en.toml").write_text(en, encoding="utf-8")
+    def make(fr: dict[str, str], en: dict[str, str]):
+        write_po(package / "locale", "fr", fr)
+        write_po(package / "locale", "en", en)
         return importlib.import_module("kit_words")
 
     return make
@@ -50,20 +60,21 @@ def words_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_the_kit_reports_empty_wording_and_an_incomplete_catalogue(words_plugin, tmp_path: Path) -> None:
     module = words_plugin(
-        '"words.hello" = "Bonjour {name}"\n"words.bye" = "Au revoir"\n"words.plan" = "Plan"\n',
-        '"words.hello" = "Hello {person}"\n"words.plan" = ""\n',
+        {"words.hello": "Bonjour {name}", "words.bye": "Au revoir", "words.plan": "Plan"},
+        {"words.hello": "Hello {person}", "words.plan": ""},
     )
     problems = [worded(problem, "en") for problem in plugin_problems(module, "kit_words")]
     locale = tmp_path / "kit_words" / "locale"
     assert "csvc_sectors: dv_words.name.en: empty wording" in problems
-    assert f"locale: {locale / 'en.toml'}: 'words.bye' missing (it is in fr.toml)" in problems
-    assert f"locale: {locale / 'en.toml'}: 'words.plan': empty or not a text" in problems
+    english = catalogue_path(locale, "en")
+    assert f"locale: {english}: 'words.bye' missing (it is in fr)" in problems
+    assert f"locale: {english}: 'words.plan': empty" in problems
     assert f"locale: {locale}: 'words.hello': fr and en use different placeholders" in problems
     assert "csvc-grid: action 'words_call'.label.en: empty wording" in problems
 
 
 def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
-    module = words_plugin('"words.hello" = "Bonjour {name}"\n', '"words.hello" = "Hello {name}"\n')
+    module = words_plugin({"words.hello": "Bonjour {name}"}, {"words.hello": "Hello {name}"})
     assert plugin_problems(module, "kit_words") == [  # the wording in the plugin's code only
         "csvc_sectors: dv_words.name.en: texte vide",
         "csvc-grid: action 'words_call'.label.en: texte vide",
@@ -71,8 +82,8 @@ def test_a_complete_catalogue_adds_no_problem(words_plugin) -> None:
 
 
 def test_a_complete_catalogue_has_no_problem(tmp_path: Path) -> None:
-    (tmp_path / "fr.toml").write_text('"a" = "Bonjour {name}"\n', encoding="utf-8")
-    (tmp_path / "en.toml").write_text('"a" = "Hello {name}"\n', encoding="utf-8")
+    write_po(tmp_path, "fr", {"a": "Bonjour {name}"})
+    english = write_po(tmp_path, "en", {"a": "Hello {name}"})
     assert catalogue_problems(tmp_path) == []
-    (tmp_path / "en.toml").unlink()
-    assert worded(catalogue_problems(tmp_path)[0], "en").startswith(f"{tmp_path / 'en.toml'}: cannot read")
+    english.unlink()
+    assert worded(catalogue_problems(tmp_path)[0], "en").startswith(f"{english}: cannot read")

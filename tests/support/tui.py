@@ -79,3 +79,13 @@ async def screen_of_key(make_app: Any, key: str, kind: type, csvc: Csvc | None =
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
         await pilot.press(key)
         return await wait_for(pilot, lambda: isinstance(app.screen, kind) and app.screen)
+
+
+def bar_text(app: Any) -> str:
+    """The key bar's text ("" while the screen is still being composed)."""
+    from csvc_tui.widgets.keybar import KeyBar
+
+    if not app.screen.query(KeyBar):
+        return ""
+    bar = app.screen.query_one(KeyBar)
+    return "".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))

@@ -1,7 +1,7 @@
 """Fixtures of the terminal UI tests: a real SQLite store, the real app built by the CLI's factory, Pilot.
 
-The UI language is French here (the default); the English UI is checked in a subprocess, because binding
-labels are fixed when the screen classes are imported.
+The UI language is French here (the default). The language is the whole process's: a UI in another language
+runs in a process of its own (:func:`run_ui_script`).
 """
 
 from __future__ import annotations

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
-import tomllib
 from pathlib import Path
 
 import pytest
 from csvc_tui.text import LOCALE_DIR
 
+from csvc_core.i18n import catalogue_path
 from csvc_core.model import ITEM_TYPES, PROTAGONISTS
+from csvc_core.pofile import read_po
 from csvc_core.sharing.parties import SECTORS
 from csvc_core.store import ACTION_STATUSES, EVENT_KINDS
 
@@ -34,8 +35,7 @@ SHOWN = {
 
 
 def catalogue(lang: str) -> dict[str, str]:
-    with (LOCALE_DIR / f"{lang}.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    return read_po(catalogue_path(LOCALE_DIR, lang)).texts
 
 
 def test_french_and_english_have_the_same_keys_all_prefixed() -> None:

@@ -11,16 +11,8 @@ from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
 from tests.support.constants import UNLOCKED
-from tests.support.tui import wait_for
+from tests.support.tui import bar_text, wait_for
 from tests.support.tui_paths import open_new_case
-
-
-def bar_text(app: Any) -> str:
-    """The key bar's text ("" while the screen is still being composed)."""
-    if not app.screen.query(KeyBar):
-        return ""
-    bar = app.screen.query_one(KeyBar)
-    return "".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))
 
 
 async def test_the_key_bar_follows_the_focus_and_runs_a_clicked_key(make_app: Any, store: Any) -> None:

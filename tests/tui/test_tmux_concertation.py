@@ -67,7 +67,7 @@ def test_a_worker_brings_her_case_and_the_repondante_signs(
 ) -> None:
     iris = csvc_terminal(store_url, tmp_path, "iris")
     try:
-        iris.wait("1 dossier(s)")
+        iris.wait("1 dossier ·")
         iris.keys("Enter")
         iris.wait("aucune demande (c pour en faire une)")
         iris.keys("c")

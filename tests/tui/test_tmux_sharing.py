@@ -68,7 +68,7 @@ def test_a_shelter_worker_discloses_to_the_police(
     offered = list(berthe.disclosure_fields(case_id))
     terminal = csvc_terminal(store_url, tmp_path, "berthe")
     try:
-        terminal.wait("1 dossier(s)")
+        terminal.wait("1 dossier ·")
         terminal.keys("Enter")
         terminal.wait("p Partage")
         terminal.keys("p")

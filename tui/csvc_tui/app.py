@@ -1,8 +1,8 @@
 """The csvc application: a locked side (setup, unlock) and a working side (cases, forms, results), kept as two
 Textual modes so that locking drops the whole working stack at once.
 
-Build it with :func:`build_app` (the CLI and the tests use the same factory). The language must be chosen
-(:func:`csvc_tui.text.set_language`) before this module is imported.
+Build it with :func:`build_app` (the CLI and the tests use the same factory), once the language is chosen
+(:func:`csvc_tui.text.set_language`): its keys are set as the app is built.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from textual.worker import Worker
 from csvc_core.errors import BadInput, CsvcError
 from csvc_core.model import Result
 from csvc_tui.form import FormState
-from csvc_tui.keys import bind
+from csvc_tui.keys import bind, binding_label, binding_tooltip, in_declared_order, language_keymap
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.form import FormScreen
@@ -72,8 +72,9 @@ class CsvcApp(App[None]):
         self._gate, self._home = GateScreen, CasesScreen
         self.add_mode(LOCKED, self._gate)
         self.add_mode(WORK, self._home)
-        if settings.keymap:
-            self.set_keymap(settings.keymap)
+        keymap = {**language_keymap(), **settings.keymap}  # the language's keys, under the person's own
+        if keymap:
+            self.set_keymap(keymap)
         for theme in THEMES:
             self.register_theme(theme)
         if settings.theme == CONTRAST:
@@ -332,7 +333,7 @@ class CsvcApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = [(key, active.binding) for key, active in self.screen.active_bindings.items()]
+        bindings = [(key, active.binding) for key, active in in_declared_order(self.screen.active_bindings)]
         self.push_screen(HelpScreen(keys_text(bindings)))
 
     def action_plugins(self) -> None:
@@ -353,7 +354,7 @@ class CsvcApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every described binding of the screen, and the high-contrast theme: any action, by its name."""
         seen: set[str] = set()
-        for active in screen.active_bindings.values():
+        for _key, active in in_declared_order(screen.active_bindings):
             binding = active.binding
             ident = binding.id
             palette = binding.action == "command_palette"
@@ -361,8 +362,8 @@ class CsvcApp(App[None]):
                 continue
             seen.add(ident)
             yield SystemCommand(
-                binding.description,
-                binding.tooltip,
+                binding_label(binding),
+                binding_tooltip(binding),
                 lambda action=binding.action, node=active.node: self.run_action(action, node),  # type: ignore[misc]
             )
         yield SystemCommand(_("palette.contrast"), _("palette.contrast_help"), self.action_toggle_contrast)

@@ -1,6 +1,6 @@
 """``csvc tui`` (and ``csvc`` alone): open the terminal UI on the store.
 
-The language is settled here, before any screen class is imported (their binding labels are fixed then).
+The language is settled here, before the app is built (it sets the language's keys).
 Nothing of a case is printed: the UI runs on the terminal's alternate screen and leaves nothing behind.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from csvc_core.i18n import languages
 from csvc_tui.settings import THEMES
 
 
@@ -18,9 +19,7 @@ from csvc_tui.settings import THEMES
     default=None,
     help="Store URL (default: $CSVC_STORE, else SQLite in the user data folder).",
 )
-@click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default=None, help="Langue / language (default: fr)."
-)
+@click.option("--lang", type=click.Choice(languages()), default=None, help="Langue / language (default: fr).")
 @click.option("--user", default=None, help="User name (default: $CSVC_USER).")
 @click.option(
     "--lock-after",

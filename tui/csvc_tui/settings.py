@@ -15,7 +15,7 @@ import attrs
 import platformdirs
 
 from csvc_core.errors import BadInput
-from csvc_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, register_catalogue
+from csvc_core.i18n import DEFAULT_LANGUAGE, is_language, languages, register_catalogue
 from csvc_tui.text import LOCALE_DIR
 
 register_catalogue(LOCALE_DIR)  # the UI's catalogue words the errors of its settings
@@ -64,8 +64,8 @@ def load_settings(
     if env.get("CSVC_THEME"):
         values["theme"] = env["CSVC_THEME"]
     values.update({key: value for key, value in given.items() if value is not None})
-    if values.get("lang", DEFAULT_LANGUAGE) not in LANGUAGES:
-        raise BadInput(key="tui.error.settings_language", value=values["lang"], known=", ".join(LANGUAGES))
+    if not is_language(values.get("lang", DEFAULT_LANGUAGE)):
+        raise BadInput(key="tui.error.settings_language", value=values["lang"], known=", ".join(languages()))
     if values.get("theme", THEMES[0]) not in THEMES:
         raise BadInput(key="tui.error.settings_theme", value=values["theme"], known=", ".join(THEMES))
     keymap = values.get("keymap", {})

@@ -382,7 +382,12 @@ class ConcertationScreen(PagedScreen):
         actions = await self.plan(ask, organisations, at)
         if actions is None:
             return
-        summary = _("cell.meeting_confirm", people=len(attendees), reviews=len(reviews), actions=len(actions))
+        summary = _(
+            "cell.meeting_confirm",
+            people=_("cell.meeting_people", count=len(attendees)),
+            reviews=_("cell.meeting_reviews", count=len(reviews)),
+            actions=_("cell.meeting_actions", count=len(actions)),
+        )
         if not await ask.confirm(summary):
             return
         meeting = {

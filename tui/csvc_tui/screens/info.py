@@ -16,31 +16,30 @@ from textual.widgets import Static
 from csvc_core.framework import Csvc
 from csvc_core.i18n import word
 from csvc_core.problems import worded
-from csvc_tui.keys import bind, key_label
+from csvc_tui.keys import bind, binding_label, binding_tooltip, key_label
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 
 
 def keys_text(bindings: Iterable[tuple[str, Binding]]) -> RichText:
-    """``↓ j  description — tooltip`` for each binding id: all its keys, named as a person reads them."""
+    """``↓ j  label — tooltip`` for each of our bindings (a family, the digits, once): all its keys, named
+    as a person reads them, its label and tooltip in the chosen language."""
     keys: dict[str, list[str]] = {}
     described: dict[str, Binding] = {}
     for key, binding in bindings:
-        ident = binding.id
-        if ident is not None and ident.startswith("answer_digit_"):
-            ident = "answer_digit"
-        if ident is None or not binding.description:
+        if binding.id is None:
             continue  # Textual's own bindings (no id) speak English only: the help lists ours
-        described.setdefault(ident, binding)
-        label = binding.key_display or key_label(key)
-        if label not in keys.setdefault(ident, []):
-            keys[ident].append(label)
+        family = binding.description  # the binding's id, or its family's (answer_digit): see bind()
+        described.setdefault(family, binding)
+        shown = binding.key_display or key_label(key)
+        if shown not in keys.setdefault(family, []):
+            keys[family].append(shown)
     text = RichText()
-    for ident, binding in described.items():
-        text.append(f"{' '.join(keys[ident]):>14}  ", style="bold")
-        text.append(binding.description)
-        if binding.tooltip:
-            text.append(f" — {binding.tooltip}", style="dim")
+    for family, binding in described.items():
+        text.append(f"{' '.join(keys[family]):>14}  ", style="bold")
+        text.append(binding_label(binding))
+        if tooltip := binding_tooltip(binding):
+            text.append(f" — {tooltip}", style="dim")
         text.append("\n")
     return text
 

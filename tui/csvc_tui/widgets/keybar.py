@@ -18,6 +18,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from csvc_tui.keys import binding_label, binding_tooltip, in_declared_order
+
 SEPARATOR = "▏"
 #: binding ids never cut off the bar, whatever its width: hide everything (F12), and help (F1).
 PINNED = ("privacy", "help")
@@ -82,22 +84,26 @@ class KeyBar(Widget):
         actions: set[str] = set()
         app = self.app
         active = self.screen.active_bindings
-        for _node, binding, enabled, tooltip in active.values():
+        for _key, (_node, binding, enabled, _tooltip) in in_declared_order(active):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            keys.append(Key(binding, app.get_key_display(binding), binding.description, enabled, tooltip))
+            keys.append(self._key(binding, enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
-            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = Key(
-                binding,
-                app.get_key_display(binding),
-                binding.description,
-                enabled,
-                binding.tooltip or tooltip,
-            )
+            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = self._key(binding, enabled)
         return keys, palette
+
+    def _key(self, binding: Binding, enabled: bool) -> Key:
+        """The key as the bar shows it, its label and tooltip read now, in the chosen language."""
+        return Key(
+            binding,
+            self.app.get_key_display(binding),
+            binding_label(binding),
+            enabled,
+            binding_tooltip(binding),
+        )
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
