@@ -30,7 +30,7 @@ from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.form import FormScreen
 from csvc_tui.screens.info import HelpScreen, PluginsScreen, diagnostics_text, keys_text
 from csvc_tui.screens.result import ResultScreen
-from csvc_tui.screens.working import WorkingScreen
+from csvc_tui.screens.working import WorkingScreen, thread_body
 from csvc_tui.settings import TuiSettings
 from csvc_tui.text import _, language
 from csvc_tui.themes import CONTRAST, THEMES, USUAL
@@ -315,15 +315,7 @@ class CsvcApp(App[None]):
             with contextlib.suppress(RuntimeError):
                 self.call_later(deliver, callback, value)
 
-        def run() -> None:
-            try:
-                value = work()
-            except CsvcError as exc:
-                hand_over(failed or self.report_error, exc)
-                return
-            hand_over(done, value)
-
-        return run
+        return thread_body(work, done, failed or self.report_error, hand_over)
 
     def report_error(self, error: CsvcError) -> None:
         key = "error.bad_input" if isinstance(error, BadInput) else "error.failed"
