@@ -1,4 +1,6 @@
-"""The one cattrs converter of csvc: strict on input (unknown keys refused), plain JSON on output.
+"""The cattrs converter of csvc's data (instruments, answers, stored payloads): strict on input (unknown keys
+refused), plain JSON on output. The store's records go out to people through :mod:`csvc_core.output`'s
+(datetimes with the local offset, renamed attributes).
 
 attrs classes are structured by one generic hook (:func:`_attrs_structure`) rather than by code that cattrs
 generates and compiles per class: the errors are the same (every attribute's error collected, with its
