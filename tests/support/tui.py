@@ -45,11 +45,17 @@ def mounted_text(app: Any) -> str:
 
 
 async def wait_for(pilot: Any, condition: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Let the app run (workers, messages) until ``condition()`` is true."""
+    """Let the app run (workers, messages) until ``condition()`` is true. A widget the condition queries
+    that is not mounted yet (a screen pushed, still composing) is "not yet", not an error."""
+    from textual.css.query import NoMatches
+
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except NoMatches:
+            value = None
         if value:
             return value
         if loop.time() > deadline:
