@@ -32,6 +32,7 @@ from csvc_core.store.schema import (
     assessment_closures,
     assessments,
     case_events,
+    cases,
     instrument_snapshots,
     organisations,
     protagonists,
@@ -67,7 +68,7 @@ def case_content(tx: Tx, case_id: str, categories: tuple[str, ...]) -> dict[str,
             "created_at": iso(case.created_at),
             "organisation": org.name,
             "sector": org.sector,
-            "label": tx.unseal(case.label_ct, "cases", "label_ct", case.id, scope=keyring.of_case(case.id))
+            "label": tx.unseal(case.label_ct, cases.c.label_ct, case.id, scope=keyring.of_case(case.id))
             if "identity" in categories
             else None,
         },
@@ -121,15 +122,15 @@ def _assessments(tx: Tx, case_id: str) -> tuple[dict[str, str], list[dict[str, A
                 "computed_level": row.computed_level,
                 "compromission": row.compromission,
                 "reassess_by": iso(row.reassess_by),
-                "answers": tx.unseal_json(row.answers_ct, "assessments", "answers_ct", row.id, scope=scope),
-                "result": tx.unseal_json(row.result_ct, "assessments", "result_ct", row.id, scope=scope),
+                "answers": tx.unseal_json(row.answers_ct, assessments.c.answers_ct, row.id, scope=scope),
+                "result": tx.unseal_json(row.result_ct, assessments.c.result_ct, row.id, scope=scope),
                 "closure": None
                 if closure is None
                 else {
                     "at": iso(closure.closed_at),
                     "by": closers.get(closure.closed_by, closure.closed_by),
                     "reason": tx.unseal(
-                        closure.reason_ct, "assessment_closures", "reason_ct", row.id, scope=scope
+                        closure.reason_ct, assessment_closures.c.reason_ct, row.id, scope=scope
                     ),
                 },
             }
@@ -167,7 +168,7 @@ def _actions(tx: Tx, case_id: str) -> list[dict[str, Any]]:
                     "by": names.get(change.by, change.by),
                     "status": change.status,
                     "note": tx.unseal_optional(
-                        change.note_ct, "action_history", "note_ct", change.id, scope=keyring.of_case(case_id)
+                        change.note_ct, action_history.c.note_ct, change.id, scope=keyring.of_case(case_id)
                     ),
                 }
                 for change in history.get(row.id, [])
@@ -190,7 +191,7 @@ def _events(tx: Tx, case_id: str) -> list[dict[str, Any]]:
             "recorded_at": iso(row.recorded_at),
             "recorded_by": names.get(row.recorded_by, row.recorded_by),
             "note": tx.unseal_optional(
-                row.note_ct, "case_events", "note_ct", row.id, scope=keyring.of_case(case_id)
+                row.note_ct, case_events.c.note_ct, row.id, scope=keyring.of_case(case_id)
             ),
         }
         for row in rows
@@ -206,11 +207,11 @@ def _protagonists(tx: Tx, case_id: str, categories: tuple[str, ...]) -> list[dic
         item: dict[str, Any] = {"id": row.id, "role": row.role}
         if "identity" in categories:
             item["name"] = tx.unseal_optional(
-                row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(case_id)
+                row.name_ct, protagonists.c.name_ct, row.id, scope=keyring.of_case(case_id)
             )
         if "contact" in categories:
             contact = tx.unseal_optional(
-                row.contact_ct, "protagonists", "contact_ct", row.id, scope=keyring.of_case(case_id)
+                row.contact_ct, protagonists.c.contact_ct, row.id, scope=keyring.of_case(case_id)
             )
             item["contact"] = json.loads(contact) if contact else None
         if "safe_contact" in categories:

@@ -110,7 +110,7 @@ def import_content(
             insert(cases).values(
                 id=case_id,
                 org_id=tx.actor.org_id,
-                label_ct=tx.seal(str(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)),
+                label_ct=tx.seal(str(label), cases.c.label_ct, case_id, scope=keyring.of_case(case_id)),
                 status="open",
                 created_at=_time(case.get("created_at"), f"{name}: $.case.created_at"),
                 created_by=tx.actor.user_id,
@@ -225,13 +225,12 @@ def _assessments(
                     reassess_by=result.reassess_by,
                     answers_ct=tx.seal_json(
                         item["answers"],
-                        "assessments",
-                        "answers_ct",
+                        assessments.c.answers_ct,
                         assessment_id,
                         scope=keyring.of_case(case_id),
                     ),
                     result_ct=tx.seal_json(
-                        stored, "assessments", "result_ct", assessment_id, scope=keyring.of_case(case_id)
+                        stored, assessments.c.result_ct, assessment_id, scope=keyring.of_case(case_id)
                     ),
                     confirmed_by=tx.actor.user_id,
                     confirmed_at=_time(item.get("confirmed_at"), f"{at}.confirmed_at"),
@@ -252,8 +251,7 @@ def _assessments(
                     closed_at=_time(closure.get("at"), f"{at}.closure.at"),
                     reason_ct=tx.seal(
                         reason,
-                        "assessment_closures",
-                        "reason_ct",
+                        assessment_closures.c.reason_ct,
                         assessment_id,
                         scope=keyring.of_case(case_id),
                     ),
@@ -317,7 +315,7 @@ def _actions(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name
                     by=tx.actor.user_id,
                     status=change["status"],
                     note_ct=tx.seal(
-                        note, "action_history", "note_ct", change_id, scope=keyring.of_case(case_id)
+                        note, action_history.c.note_ct, change_id, scope=keyring.of_case(case_id)
                     ),
                 )
             )
@@ -350,7 +348,7 @@ def _events(tx: Tx, content: Mapping[str, Any], case_id: str, origin: str, name:
                 occurred_at=_time(item.get("occurred_at"), f"{at}.occurred_at"),
                 recorded_at=_time(item.get("recorded_at"), f"{at}.recorded_at"),
                 recorded_by=tx.actor.user_id,
-                note_ct=tx.seal(note, "case_events", "note_ct", event_id, scope=keyring.of_case(case_id)),
+                note_ct=tx.seal(note, case_events.c.note_ct, event_id, scope=keyring.of_case(case_id)),
             )
         )
         added += 1
@@ -379,14 +377,13 @@ def _protagonists(tx: Tx, content: Mapping[str, Any], case_id: str, name: str) -
                 org_id=tx.actor.org_id,
                 role=role,
                 name_ct=tx.seal(
-                    person_name, "protagonists", "name_ct", protagonist_id, scope=keyring.of_case(case_id)
+                    person_name, protagonists.c.name_ct, protagonist_id, scope=keyring.of_case(case_id)
                 )
                 if isinstance(person_name, str)
                 else None,
                 contact_ct=tx.seal(
                     json.dumps(contact, ensure_ascii=False),
-                    "protagonists",
-                    "contact_ct",
+                    protagonists.c.contact_ct,
                     protagonist_id,
                     scope=keyring.of_case(case_id),
                 )

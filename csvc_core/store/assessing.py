@@ -75,7 +75,7 @@ def reread(tx: Tx, csvc: Csvc, row: Row, history: tuple[Result, ...] = ()) -> Re
     """The result of a stored assessment, evaluated again with the instrument it was made with."""
     instrument = load_snapshot(tx, row.snapshot)
     answers = tx.unseal_json(
-        row.answers_ct, "assessments", "answers_ct", row.id, scope=keyring.of_case(row.case_id)
+        row.answers_ct, assessments.c.answers_ct, row.id, scope=keyring.of_case(row.case_id)
     )
     assessment = parse_assessment(answers, instrument, source=f"assessment {row.id}")
     return csvc.evaluate(
@@ -137,9 +137,9 @@ def assess(
             complete=result.complete,
             reassess_by=result.reassess_by,
             answers_ct=tx.seal_json(
-                answers_to_json(result.input), "assessments", "answers_ct", assessment_id, scope=scope
+                answers_to_json(result.input), assessments.c.answers_ct, assessment_id, scope=scope
             ),
-            result_ct=tx.seal_json(result.to_json(), "assessments", "result_ct", assessment_id, scope=scope),
+            result_ct=tx.seal_json(result.to_json(), assessments.c.result_ct, assessment_id, scope=scope),
             confirmed_by=tx.actor.user_id,
             confirmed_at=tx.now,
         )
@@ -188,8 +188,7 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
             closed_at=tx.now,
             reason_ct=tx.seal(
                 reason.strip(),
-                "assessment_closures",
-                "reason_ct",
+                assessment_closures.c.reason_ct,
                 assessment_id,
                 scope=keyring.of_case(row.case_id),
             ),
@@ -201,9 +200,7 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
 
 def stored_result(tx: Tx, row: Row) -> dict[str, Any]:
     """The result object exactly as stored when the assessment was confirmed."""
-    data = tx.unseal_json(
-        row.result_ct, "assessments", "result_ct", row.id, scope=keyring.of_case(row.case_id)
-    )
+    data = tx.unseal_json(row.result_ct, assessments.c.result_ct, row.id, scope=keyring.of_case(row.case_id))
     assert isinstance(data, dict)
     return data
 

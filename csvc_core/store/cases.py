@@ -96,9 +96,7 @@ def new_case(tx: Tx, label: str) -> str:
         insert(cases).values(
             id=case_id,
             org_id=tx.actor.org_id,
-            label_ct=tx.seal(
-                _check_label(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)
-            ),
+            label_ct=tx.seal(_check_label(label), cases.c.label_ct, case_id, scope=keyring.of_case(case_id)),
             status="open",
             created_at=tx.now,
             created_by=tx.actor.user_id,
@@ -119,9 +117,7 @@ def relabel_case(tx: Tx, case_id: str, label: str, expected_version: int) -> int
         update(cases)
         .where(cases.c.id == case_id, cases.c.version == expected_version)
         .values(
-            label_ct=tx.seal(
-                _check_label(label), "cases", "label_ct", case_id, scope=keyring.of_case(case_id)
-            ),
+            label_ct=tx.seal(_check_label(label), cases.c.label_ct, case_id, scope=keyring.of_case(case_id)),
             version=expected_version + 1,
         )
     )
@@ -148,7 +144,7 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
             closed_at=tx.now,
             closed_by=tx.actor.user_id,
             close_reason_ct=tx.seal(
-                reason.strip(), "cases", "close_reason_ct", case_id, scope=keyring.of_case(case_id)
+                reason.strip(), cases.c.close_reason_ct, case_id, scope=keyring.of_case(case_id)
             ),
             reassess_by=None,
             version=version + 1,
@@ -162,7 +158,7 @@ def summary(tx: Tx, row: Row, reveal: bool) -> CaseSummary:
     """``row``: a ``cases`` row, with ``overdue_actions`` when the query counted them (:func:`list_cases`)."""
     return CaseSummary(
         id=row.id,
-        label=tx.unseal(row.label_ct, "cases", "label_ct", row.id, scope=keyring.of_case(row.id))
+        label=tx.unseal(row.label_ct, cases.c.label_ct, row.id, scope=keyring.of_case(row.id))
         if reveal
         else None,
         status=row.status,
@@ -224,8 +220,7 @@ def add_protagonist(
             role=role,
             name_ct=tx.seal_optional(
                 name.strip() if name else None,
-                "protagonists",
-                "name_ct",
+                protagonists.c.name_ct,
                 row_id,
                 scope=keyring.of_case(case_id),
             ),
@@ -265,7 +260,7 @@ def update_protagonist(
     values: dict[str, Any] = {"version": expected_version + 1}
     if name is not None:
         values["name_ct"] = tx.seal(
-            name.strip(), "protagonists", "name_ct", protagonist_id, scope=keyring.of_case(row.case_id)
+            name.strip(), protagonists.c.name_ct, protagonist_id, scope=keyring.of_case(row.case_id)
         )
     if contact_changes:
         unknown = [field for field in contact_changes if field not in CONTACT_FIELDS]
@@ -301,14 +296,14 @@ def _seal_contact(tx: Tx, contact: Contact | None, row_id: str, case_id: str) ->
     if contact is None:
         return None
     text = json.dumps(contact.to_json(), ensure_ascii=False)
-    return tx.seal(text, "protagonists", "contact_ct", row_id, scope=keyring.of_case(case_id))
+    return tx.seal(text, protagonists.c.contact_ct, row_id, scope=keyring.of_case(case_id))
 
 
 def _contact(tx: Tx, row: Row) -> Contact | None:
     if row.contact_ct is None:
         return None
     data = json.loads(
-        tx.unseal(row.contact_ct, "protagonists", "contact_ct", row.id, scope=keyring.of_case(row.case_id))
+        tx.unseal(row.contact_ct, protagonists.c.contact_ct, row.id, scope=keyring.of_case(row.case_id))
     )
     return Contact(**{**data, "channels": tuple(data.get("channels") or ())})
 
@@ -319,7 +314,7 @@ def _protagonist(tx: Tx, row: Row, names: bool, contacts: bool) -> Protagonist:
         role=row.role,
         name=(
             tx.unseal_optional(
-                row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(row.case_id)
+                row.name_ct, protagonists.c.name_ct, row.id, scope=keyring.of_case(row.case_id)
             )
             if names
             else None
@@ -357,7 +352,7 @@ def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> di
     shown: dict[str, Any] = {}
     if "name" in wanted:
         shown["name"] = tx.unseal_optional(
-            row.name_ct, "protagonists", "name_ct", row.id, scope=keyring.of_case(row.case_id)
+            row.name_ct, protagonists.c.name_ct, row.id, scope=keyring.of_case(row.case_id)
         )
     contact_fields = [field for field in wanted if field in CONTACT_FIELDS]
     if contact_fields:
@@ -391,9 +386,7 @@ def record_event(
             occurred_at=occurred_at or tx.now,
             recorded_at=tx.now,
             recorded_by=tx.actor.user_id,
-            note_ct=tx.seal_optional(
-                note, "case_events", "note_ct", event_id, scope=keyring.of_case(case_id)
-            ),
+            note_ct=tx.seal_optional(note, case_events.c.note_ct, event_id, scope=keyring.of_case(case_id)),
         )
     )
     tx.audit("event.add", case_id, event=event_id, kind=kind, fields=["note"] if note else [])
@@ -484,8 +477,7 @@ def closures_of(tx: Tx, assessment_ids: Sequence[str]) -> list[Closure]:
             by=names.get(row.closed_by, row.closed_by),
             reason=tx.unseal(
                 row.reason_ct,
-                "assessment_closures",
-                "reason_ct",
+                assessment_closures.c.reason_ct,
                 row.assessment_id,
                 scope=keyring.of_case(row.case_id),
             ),
@@ -528,7 +520,7 @@ def event_records(tx: Tx, state: LevelState, reveal: bool) -> tuple[CaseEvent, .
             by=names.get(event.recorded_by, event.recorded_by),
             note=(
                 tx.unseal_optional(
-                    event.note_ct, "case_events", "note_ct", event.id, scope=keyring.of_case(event.case_id)
+                    event.note_ct, case_events.c.note_ct, event.id, scope=keyring.of_case(event.case_id)
                 )
                 if reveal
                 else None

@@ -24,8 +24,6 @@ from csvc_core.store.context import Tx
 from csvc_core.store.crypto import new_id
 from csvc_core.store.schema import case_tool_versions as versions
 
-TABLE = "case_tool_versions"
-
 
 @attrs.frozen
 class ToolVersion:
@@ -66,7 +64,7 @@ def _rows(tx: Tx, case_id: str, tool_id: str) -> list[Any]:
 
 def _content(tx: Tx, tool: CaseTool, case_id: str, row: Any) -> dict[str, Any]:
     """A stored content, complete for the tool as it is now."""
-    stored = tx.unseal_json(row.content_ct, TABLE, "content_ct", row.id, scope=keyring.of_case(case_id))
+    stored = tx.unseal_json(row.content_ct, versions.c.content_ct, row.id, scope=keyring.of_case(case_id))
     return checked_content(tool, known_part(tool, stored), tool.id)
 
 
@@ -118,7 +116,9 @@ def save_tool(tx: Tx, tool: CaseTool, case_id: str, content: Any, *, expected: i
             saved_at=tx.now,
             saved_by=tx.actor.user_id,
             changed=json.dumps(changed),
-            content_ct=tx.seal_json(content, TABLE, "content_ct", version_id, scope=keyring.of_case(case_id)),
+            content_ct=tx.seal_json(
+                content, versions.c.content_ct, version_id, scope=keyring.of_case(case_id)
+            ),
         )
     )
     tx.audit("tool.save", case_id, tool=tool.id, seq=seq + 1, fields=changed)

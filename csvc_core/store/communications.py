@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, select
+from sqlalchemy import Column, Row, select
 
 from csvc_core.sharing import register
 from csvc_core.sharing.disclosure import DISCLOSING_ROLES
@@ -19,7 +19,7 @@ from csvc_core.store.context import Tx
 from csvc_core.store.directory import user_names
 from csvc_core.store.partners import org_names, records_scope, unsealer
 from csvc_core.store.schema import disclosures, organisations, referrals, shares, transfers
-from csvc_core.store.sharing_rows import codes, disclosure_of, referral_of, transfer_of
+from csvc_core.store.sharing_rows import Unseal, codes, disclosure_of, referral_of, transfer_of
 
 
 def communications_register(
@@ -43,15 +43,13 @@ def communications_register(
             by_org=org,
             recipient=MemberOrganisation(row.recipient_org_id, sectors[row.recipient_org_id]),
             categories=frozenset(codes(row.categories)),
-            purpose=tx.unseal(row.purpose_ct, "shares", "purpose_ct", row.id, scope=keyring.records_of(org)),
+            purpose=tx.unseal(row.purpose_ct, shares.c.purpose_ct, row.id, scope=keyring.records_of(org)),
             consents=tuple(json.loads(row.consent_ids)),
         )
         lines.append(register.from_share(done))
     for table, of in ((referrals, referral_of), (transfers, transfer_of)):
         for row in tx.connection.execute(select(table).where(table.c.from_org_id == org)):
-            lines.append(
-                register.from_handover(of(row, unsealer(tx, table.name, records_scope("from_org_id"))))
-            )
+            lines.append(register.from_handover(of(row, unsealer(tx, records_scope("from_org_id")))))
     period = [
         line for line in register.for_period(lines, start, end) if case_id is None or line.case == case_id
     ]
@@ -67,13 +65,13 @@ def communications_register(
     ]
 
 
-def _violence_only(tx: Tx, org: str) -> Any:
+def _violence_only(tx: Tx, org: str) -> Unseal:
     """Unseal only the act of violence to prevent (the register's purpose); the rest of the entry stays
     sealed."""
 
-    def unseal(row: Row, column: str) -> str:
-        if column != "violence_ct":
+    def unseal(row: Row, column: Column[Any]) -> str:
+        if column is not disclosures.c.violence_ct:
             return ""
-        return tx.unseal(row.violence_ct, "disclosures", column, row.id, scope=keyring.records_of(org))
+        return tx.unseal(row.violence_ct, column, row.id, scope=keyring.records_of(org))
 
     return unseal

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Column, Row, insert, or_, select, update
 
 from csvc_core.errors import BadInput
 from csvc_core.sharing import concertation as cell
@@ -69,15 +69,16 @@ from csvc_core.store.schema import (
     organisations,
     plan_actions,
 )
+from csvc_core.store.sealed import step_id
 from csvc_core.store.sharing_rows import codes, dump_codes
 
 
-def _seal(tx: Tx, table: str, column: str, row_id: str, text: str, scope: str) -> bytes | None:
-    return tx.seal(text, table, column, row_id, scope=scope) if text else None
+def _seal(tx: Tx, column: Column[Any], row_id: str, text: str, scope: str) -> bytes | None:
+    return tx.seal(text, column, row_id, scope=scope) if text else None
 
 
-def _unseal(tx: Tx, table: str, column: str, row_id: str, blob: bytes | None, scope: str) -> str:
-    return tx.unseal(blob, table, column, row_id, scope=scope) if blob is not None else ""
+def _unseal(tx: Tx, column: Column[Any], row_id: str, blob: bytes | None, scope: str) -> str:
+    return tx.unseal(blob, column, row_id, scope=scope) if blob is not None else ""
 
 
 def _coordinators(tx: Tx) -> list[str]:
@@ -147,14 +148,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
     unsealed (the rest stays empty: an action owner holds the keys of her own actions only)."""
     scope = keyring.of_concertation(row.id)
 
-    def text(table: str, column: str, row_id: str, blob: bytes | None) -> str:
-        return _unseal(tx, table, column, row_id, blob, scope) if read.scope == WHOLE else ""
+    def text(column: Column[Any], row_id: str, blob: bytes | None) -> str:
+        return _unseal(tx, column, row_id, blob, scope) if read.scope == WHOLE else ""
 
-    def action_text(column: str, action: Row) -> str:
+    def action_text(column: Column[Any], action: Row) -> str:
         if read.scope != WHOLE and action.id not in read.actions:
             return ""
-        blob = getattr(action, column)
-        return _unseal(tx, "plan_actions", column, action.id, blob, keyring.of_plan_action(action.id))
+        blob = getattr(action, column.name)
+        return _unseal(tx, column, action.id, blob, keyring.of_plan_action(action.id))
 
     steps = tuple(
         Step(
@@ -163,7 +164,7 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
             s.by,
             s.role,
             s.org_id,
-            text("concertation_steps", "note_ct", _step_id(s), s.note_ct),
+            text(concertation_steps.c.note_ct, step_id(s.concertation_id, s.seq), s.note_ct),
         )
         for s in tx.connection.execute(
             select(concertation_steps)
@@ -185,14 +186,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
     actions = tuple(
         PlanAction(
             id=a.id,
-            description=action_text("description_ct", a),
+            description=action_text(plan_actions.c.description_ct, a),
             owner_org=a.owner_org_id,
             owner_sector=a.owner_sector,
             due=a.due,
             meeting=a.meeting_id,
             owner=a.owner,
             status=a.status,
-            note=action_text("note_ct", a),
+            note=action_text(plan_actions.c.note_ct, a),
             closed_at=a.closed_at,
             closed_by=a.closed_by or "",
         )
@@ -205,14 +206,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
         decision = CommitteeDecision(
             tuple(json.loads(row.committee)),
             bool(row.concerted_action),
-            text("concertations", "decision_ct", row.id, row.decision_ct),
+            text(concertations.c.decision_ct, row.id, row.decision_ct),
             row.decided_at,
         )
     closure = None
     if row.closed_at is not None:
         closure = Closure(
             row.closure_reason,
-            text("concertations", "closure_note_ct", row.id, row.closure_note_ct),
+            text(concertations.c.closure_note_ct, row.id, row.closure_note_ct),
             row.closed_at,
             row.closed_by,
         )
@@ -221,7 +222,7 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
         case=row.case_id,
         organisation=row.org_id,
         criteria=frozenset(codes(row.criteria)),
-        judgement=text("concertations", "judgement_ct", row.id, row.judgement_ct),
+        judgement=text(concertations.c.judgement_ct, row.id, row.judgement_ct),
         steps=steps,
         decision=decision,
         meetings=held,
@@ -229,10 +230,6 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
         closure=closure,
         level=carried.from_row(row),
     )
-
-
-def _step_id(step: Row) -> str:
-    return f"{step.concertation_id}.{step.seq}"
 
 
 def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: str, **detail: Any) -> None:
@@ -248,7 +245,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
                 by=step.by,
                 role=step.role,
                 org_id=step.org,
-                note_ct=_seal(tx, "concertation_steps", "note_ct", f"{row.id}.{seq}", step.note, scope),
+                note_ct=_seal(tx, concertation_steps.c.note_ct, step_id(row.id, seq), step.note, scope),
             )
         )
     values: dict[str, Any] = {"state": after.state, "version": row.version + 1}
@@ -256,7 +253,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
         values.update(
             committee=json.dumps(list(after.decision.members)),
             concerted_action=after.decision.concerted_action,
-            decision_ct=tx.seal(after.decision.reason, "concertations", "decision_ct", row.id, scope=scope),
+            decision_ct=tx.seal(after.decision.reason, concertations.c.decision_ct, row.id, scope=scope),
             decided_at=after.decision.at,
         )
     if after.level != before.level:
@@ -266,7 +263,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
     if after.closure is not None and before.closure is None:
         values.update(
             closure_reason=after.closure.reason,
-            closure_note_ct=_seal(tx, "concertations", "closure_note_ct", row.id, after.closure.note, scope),
+            closure_note_ct=_seal(tx, concertations.c.closure_note_ct, row.id, after.closure.note, scope),
             closed_at=after.closure.at,
             closed_by=tx.actor.user_id,
         )
@@ -317,7 +314,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
                     concertation_id=row.id,
                     meeting_id=plan.meeting,
                     description_ct=tx.seal(
-                        plan.description, "plan_actions", "description_ct", plan.id, scope=plan_scope
+                        plan.description, plan_actions.c.description_ct, plan.id, scope=plan_scope
                     ),
                     owner_org_id=plan.owner_org,
                     owner_sector=plan.owner_sector,
@@ -333,7 +330,7 @@ def _save(tx: Tx, row: Row, before: Concertation, after: Concertation, entry: st
                 .where(plan_actions.c.id == plan.id)
                 .values(
                     status=plan.status,
-                    note_ct=_seal(tx, "plan_actions", "note_ct", plan.id, plan.note, plan_scope),
+                    note_ct=_seal(tx, plan_actions.c.note_ct, plan.id, plan.note, plan_scope),
                     closed_at=plan.closed_at,
                     closed_by=plan.closed_by,
                     version=plan_actions.c.version + 1,
@@ -383,7 +380,7 @@ def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "
             case_id=case_id,
             org_id=tx.actor.org_id,
             criteria=dump_codes(asked.criteria),
-            judgement_ct=_seal(tx, "concertations", "judgement_ct", concertation_id, asked.judgement, scope),
+            judgement_ct=_seal(tx, concertations.c.judgement_ct, concertation_id, asked.judgement, scope),
             state=asked.state,
             version=0,
         )

@@ -39,6 +39,7 @@ from csvc_core.store.partners import (
 )
 from csvc_core.store.records import iso
 from csvc_core.store.schema import consents, shares
+from csvc_core.store.sealed import place
 from csvc_core.store.sharing_rows import consent_of, dump_codes, rows_of
 
 
@@ -108,10 +109,10 @@ def give_consent(
             case_id=case_id,
             org_id=tx.actor.org_id,
             person_ct=tx.seal(
-                checked.person, "consents", "person_ct", consent_id, scope=keyring.of_case(case_id)
+                checked.person, consents.c.person_ct, consent_id, scope=keyring.of_case(case_id)
             ),
             purpose_ct=tx.seal(
-                checked.purpose, "consents", "purpose_ct", consent_id, scope=keyring.of_case(case_id)
+                checked.purpose, consents.c.purpose_ct, consent_id, scope=keyring.of_case(case_id)
             ),
             categories=dump_codes(checked.categories),
             partner_sector=partner_sector,
@@ -166,7 +167,7 @@ def list_consents(tx: Tx, case_id: str) -> list[ConsentRecord]:
     names, people = org_names(tx), user_names(tx.connection)
     found = []
     for row in rows_of(tx.connection, consents, case_id, consents.c.given_at):
-        consent = consent_of(row, unsealer(tx, "consents", consent_scope))
+        consent = consent_of(row, unsealer(tx, consent_scope))
         found.append(
             ConsentRecord(
                 id=consent.id,
@@ -194,7 +195,7 @@ def may_share(
     owned_case(tx, case_id)
     recipient = organisation_row(tx, to, "--to")
     pool = [
-        consent_of(row, unsealer(tx, "consents", consent_scope))
+        consent_of(row, unsealer(tx, consent_scope))
         for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
     ]
     decision = consent_rules.may_share(
@@ -209,7 +210,7 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
     owned_case(tx, case_id)
     recipient = organisation_row(tx, to, "--to")
     rows = rows_of(tx.connection, consents, case_id, consents.c.given_at)
-    pool = [consent_of(row, unsealer(tx, "consents", consent_scope)) for row in rows]
+    pool = [consent_of(row, unsealer(tx, consent_scope)) for row in rows]
     share_id = new_id()
     try:
         done = share_under_consent(
@@ -241,10 +242,10 @@ def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: 
             shared_by=tx.actor.user_id,
             recipient_org_id=recipient.id,
             categories=dump_codes(done.categories),
-            purpose_ct=tx.seal(done.purpose, "shares", "purpose_ct", share_id, scope=records),
+            purpose_ct=tx.seal(done.purpose, shares.c.purpose_ct, share_id, scope=records),
             consent_ids=json.dumps(list(done.consents)),
-            payload_ct=tx.seal_json(sent, "shares", "payload_ct", share_id, scope=records),
-            recipient_ct=recipient_copy(tx, recipient.id, sent, f"shares.recipient_ct:{share_id}"),
+            payload_ct=tx.seal_json(sent, shares.c.payload_ct, share_id, scope=records),
+            recipient_ct=recipient_copy(tx, recipient.id, sent, place(shares.c.recipient_ct, share_id)),
         )
     )
     tx.audit(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, text
+from sqlalchemy import Column, Connection, text
 
 from csvc_core.errors import OperationFailed
 from csvc_core.store import crypto
@@ -15,6 +15,7 @@ from csvc_core.store.access import Actor
 from csvc_core.store.audit import AuditWriter
 from csvc_core.store.engine import CHANGE_LOCK
 from csvc_core.store.keyring import Keyring
+from csvc_core.store.sealed import place
 
 
 class AccountDisabled(OperationFailed):
@@ -66,26 +67,26 @@ class Tx:
         if wanted:
             self._opened.update(self.keys.granted(self.connection, wanted))
 
-    # sealed fields, under the key of their scope, bound to table.column:row
-    def seal(self, text: str, table: str, column: str, row_id: str, *, scope: str) -> bytes:
-        return crypto.seal_field(self.key(scope), text, f"{table}.{column}:{row_id}")
+    # sealed fields, under the key of their scope, bound to their place (see :func:`.sealed.place`)
+    def seal(self, text: str, column: Column[Any], row_id: str, *, scope: str) -> bytes:
+        return crypto.seal_field(self.key(scope), text, place(column, row_id))
 
     def seal_optional(
-        self, text: str | None, table: str, column: str, row_id: str, *, scope: str
+        self, text: str | None, column: Column[Any], row_id: str, *, scope: str
     ) -> bytes | None:
-        return None if text is None else self.seal(text, table, column, row_id, scope=scope)
+        return None if text is None else self.seal(text, column, row_id, scope=scope)
 
-    def unseal(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> str:
-        return crypto.open_field(self.key(scope), blob, f"{table}.{column}:{row_id}")
+    def unseal(self, blob: bytes, column: Column[Any], row_id: str, *, scope: str) -> str:
+        return crypto.open_field(self.key(scope), blob, place(column, row_id))
 
     def unseal_optional(
-        self, blob: bytes | None, table: str, column: str, row_id: str, *, scope: str
+        self, blob: bytes | None, column: Column[Any], row_id: str, *, scope: str
     ) -> str | None:
-        return None if blob is None else self.unseal(blob, table, column, row_id, scope=scope)
+        return None if blob is None else self.unseal(blob, column, row_id, scope=scope)
 
-    def seal_json(self, value: object, table: str, column: str, row_id: str, *, scope: str) -> bytes:
+    def seal_json(self, value: object, column: Column[Any], row_id: str, *, scope: str) -> bytes:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return self.seal(text, table, column, row_id, scope=scope)
+        return self.seal(text, column, row_id, scope=scope)
 
-    def unseal_json(self, blob: bytes, table: str, column: str, row_id: str, *, scope: str) -> Any:
-        return json.loads(self.unseal(blob, table, column, row_id, scope=scope))
+    def unseal_json(self, blob: bytes, column: Column[Any], row_id: str, *, scope: str) -> Any:
+        return json.loads(self.unseal(blob, column, row_id, scope=scope))

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import attrs
-from sqlalchemy import Row, insert, or_, select
+from sqlalchemy import Column, Row, insert, or_, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing.disclosure import (
@@ -44,6 +44,7 @@ from csvc_core.store.partners import (
 )
 from csvc_core.store.records import DisclosureItem, iso
 from csvc_core.store.schema import disclosure_annotations, disclosures
+from csvc_core.store.sealed import place
 from csvc_core.store.sharing_rows import codes, disclosure_of, dump_codes
 
 
@@ -96,8 +97,8 @@ def disclose(
     )
     sent = payload({name: value for name, (_, value) in available.items()}, entry)
 
-    def seal(column: str, text: str) -> bytes:
-        return tx.seal(text, "disclosures", column, disclosure_id, scope=keyring.records_of(tx.actor.org_id))
+    def seal(column: Column[Any], text: str) -> bytes:
+        return tx.seal(text, column, disclosure_id, scope=keyring.records_of(tx.actor.org_id))
 
     values: dict[str, Any] = {
         "id": disclosure_id,
@@ -106,27 +107,29 @@ def disclose(
         "disclosed_at": entry.disclosed_at,
         "disclosed_by": tx.actor.user_id,
         "basis": entry.basis,
-        "recipient_name_ct": seal("recipient_name_ct", entry.recipient.name),
+        "recipient_name_ct": seal(disclosures.c.recipient_name_ct, entry.recipient.name),
         "recipient_kind": entry.recipient.kind,
         "recipient_category": entry.recipient.category,
         "recipient_org_id": org_id,
         "outside_quebec": entry.recipient.outside_quebec,
-        "reasonable_cause_ct": seal("reasonable_cause_ct", entry.grounds.reasonable_cause),
+        "reasonable_cause_ct": seal(disclosures.c.reasonable_cause_ct, entry.grounds.reasonable_cause),
         "harms": dump_codes(entry.grounds.harms),
-        "exposed_ct": seal("exposed_ct", entry.grounds.exposed),
-        "violence_ct": seal("violence_ct", entry.grounds.violence),
-        "danger_ct": seal("danger_ct", entry.grounds.danger),
-        "urgency_ct": seal("urgency_ct", entry.grounds.urgency),
+        "exposed_ct": seal(disclosures.c.exposed_ct, entry.grounds.exposed),
+        "violence_ct": seal(disclosures.c.violence_ct, entry.grounds.violence),
+        "danger_ct": seal(disclosures.c.danger_ct, entry.grounds.danger),
+        "urgency_ct": seal(disclosures.c.urgency_ct, entry.grounds.urgency),
         "imminence": entry.grounds.imminence,
         "fields": json.dumps(list(entry.fields)),
         "payload_ct": tx.seal_json(
-            sent, "disclosures", "payload_ct", disclosure_id, scope=keyring.records_of(tx.actor.org_id)
+            sent, disclosures.c.payload_ct, disclosure_id, scope=keyring.records_of(tx.actor.org_id)
         ),
         "recipient_ct": None,
     }
     if org_id is not None:
         copy = {**_texts(entry.recipient.name, entry.grounds), "sent": sent}
-        values["recipient_ct"] = recipient_copy(tx, org_id, copy, f"disclosures.recipient_ct:{disclosure_id}")
+        values["recipient_ct"] = recipient_copy(
+            tx, org_id, copy, place(disclosures.c.recipient_ct, disclosure_id)
+        )
     values["digest"] = disclosure_digest(values)
     tx.connection.execute(insert(disclosures).values(**values))
     tx.audit(
@@ -207,13 +210,13 @@ def read_disclosure(tx: Tx, disclosure_id: str) -> DisclosureRecord:
     row = _disclosure_row(tx, disclosure_id)
     mine = row.org_id == tx.actor.org_id
     if mine:
-        entry = disclosure_of(row, unsealer(tx, "disclosures", records_scope("org_id")))
+        entry = disclosure_of(row, unsealer(tx, records_scope("org_id")))
         sent = tx.unseal_json(
-            row.payload_ct, "disclosures", "payload_ct", disclosure_id, scope=keyring.records_of(row.org_id)
+            row.payload_ct, disclosures.c.payload_ct, disclosure_id, scope=keyring.records_of(row.org_id)
         )
     else:
-        copy = open_copy(tx, row.recipient_ct, f"disclosures.recipient_ct:{disclosure_id}")
-        entry = disclosure_of(row, lambda _, column: str(copy[column]))
+        copy = open_copy(tx, row.recipient_ct, place(disclosures.c.recipient_ct, disclosure_id))
+        entry = disclosure_of(row, lambda _, column: str(copy[column.name]))
         sent = copy["sent"]
     names, people = org_names(tx), user_names(tx.connection)
     notes = tx.connection.execute(
@@ -258,8 +261,8 @@ def read_disclosure(tx: Tx, disclosure_id: str) -> DisclosureRecord:
 def _annotation_text(tx: Tx, note: Row, discloser: str, mine: bool) -> str:
     if mine:
         scope = keyring.records_of(discloser)
-        return tx.unseal(note.text_ct, "disclosure_annotations", "text_ct", note.id, scope=scope)
-    return str(open_copy(tx, note.recipient_ct, f"disclosure_annotations.recipient_ct:{note.id}") or "")
+        return tx.unseal(note.text_ct, disclosure_annotations.c.text_ct, note.id, scope=scope)
+    return str(open_copy(tx, note.recipient_ct, place(disclosure_annotations.c.recipient_ct, note.id)) or "")
 
 
 def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
@@ -277,12 +280,12 @@ def annotate_disclosure(tx: Tx, disclosure_id: str, text: str) -> str:
             at=note.at,
             by=tx.actor.user_id,
             text_ct=tx.seal(
-                note.text, "disclosure_annotations", "text_ct", note_id, scope=keyring.records_of(row.org_id)
+                note.text, disclosure_annotations.c.text_ct, note_id, scope=keyring.records_of(row.org_id)
             ),
             recipient_ct=None
             if row.recipient_org_id is None
             else recipient_copy(
-                tx, row.recipient_org_id, note.text, f"disclosure_annotations.recipient_ct:{note_id}"
+                tx, row.recipient_org_id, note.text, place(disclosure_annotations.c.recipient_ct, note_id)
             ),
         )
     )

@@ -46,7 +46,7 @@ def _where(tx: Tx, case_id: str, key: str) -> Any:
 
 
 def _content(tx: Tx, row: Any) -> dict[str, Any]:
-    return cast(dict[str, Any], tx.unseal_json(row.content_ct, "drafts", "content_ct", row.id, scope=SELF))
+    return cast(dict[str, Any], tx.unseal_json(row.content_ct, drafts.c.content_ct, row.id, scope=SELF))
 
 
 def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
@@ -58,7 +58,7 @@ def save_draft(tx: Tx, case_id: str, key: str, content: dict[str, Any]) -> str:
     org_id = _owner(tx, case_id, key)
     found = tx.connection.execute(select(drafts.c.id).where(_where(tx, case_id, key))).scalar()
     draft_id = found or new_id()
-    sealed = tx.seal_json(content, "drafts", "content_ct", draft_id, scope=SELF)
+    sealed = tx.seal_json(content, drafts.c.content_ct, draft_id, scope=SELF)
     if found is None:
         tx.connection.execute(
             insert(drafts).values(

@@ -20,6 +20,7 @@ from csvc_core.store.directory import case_owner, owner_of, user_names
 from csvc_core.store.keyring import of_org, public_key_of, records_of
 from csvc_core.store.records import EmergencyAlert, iso
 from csvc_core.store.schema import emergency_access, organisations
+from csvc_core.store.sealed import place
 from csvc_core.store.sharing_rows import emergency_of
 
 
@@ -42,12 +43,12 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
             at=granted.at,
             until=granted.until,
             reason_ct=tx.seal(
-                granted.reason, "emergency_access", "reason_ct", access_id, scope=records_of(tx.actor.org_id)
+                granted.reason, emergency_access.c.reason_ct, access_id, scope=records_of(tx.actor.org_id)
             ),
             owner_ct=seal_to(
                 public_key_of(tx.connection, of_org(owner)),
                 granted.reason.encode(),
-                f"emergency_access.owner_ct:{access_id}".encode(),
+                place(emergency_access.c.owner_ct, access_id).encode(),
             ),
         )
     )
@@ -66,8 +67,8 @@ def break_glass(tx: Tx, case_id: str, why: str) -> dict[str, Any]:
 def _reason(tx: Tx, row: Row) -> str:
     """The reason, from the breaker's organisation's records, or from the copy sealed to the case owner."""
     if row.org_id == tx.actor.org_id:
-        return tx.unseal(row.reason_ct, "emergency_access", "reason_ct", row.id, scope=records_of(row.org_id))
-    where = f"emergency_access.owner_ct:{row.id}".encode()
+        return tx.unseal(row.reason_ct, emergency_access.c.reason_ct, row.id, scope=records_of(row.org_id))
+    where = place(emergency_access.c.owner_ct, row.id).encode()
     opened = open_sealed(tx.keys.org_private(tx.connection), row.owner_ct or b"", where)
     if opened is None:
         raise OperationFailed(key="error.store.field_altered", where=where.decode())

@@ -118,8 +118,7 @@ def action_records(
                     status=change.status,
                     note=tx.unseal_optional(
                         change.note_ct,
-                        "action_history",
-                        "note_ct",
+                        action_history.c.note_ct,
                         change.id,
                         scope=keyring.of_case(row.case_id),
                     )
@@ -219,8 +218,7 @@ def set_action_status(
             status=status,
             note_ct=tx.seal_optional(
                 note.strip() if note else None,
-                "action_history",
-                "note_ct",
+                action_history.c.note_ct,
                 change_id,
                 scope=keyring.of_case(row.case_id),
             ),

@@ -49,7 +49,7 @@ def _hand_over(
             at=done.at,
             by=tx.actor.user_id,
             reason_ct=tx.seal(
-                done.reason, table.name, "reason_ct", handover_id, scope=keyring.records_of(done.from_org)
+                done.reason, table.c.reason_ct, handover_id, scope=keyring.records_of(done.from_org)
             ),
             basis_kind=basis.kind,
             basis_ref=basis.reference,

@@ -48,7 +48,7 @@ def record_outcome(
             recorded_at=tx.now,
             recorded_by=tx.actor.user_id,
             note_ct=tx.seal_optional(
-                note or None, "case_outcomes", "note_ct", outcome_id, scope=keyring.of_case(case_id)
+                note or None, case_outcomes.c.note_ct, outcome_id, scope=keyring.of_case(case_id)
             ),
         )
     )
@@ -77,7 +77,7 @@ def case_outcome_records(tx: Tx, case_id: str, reveal: bool) -> tuple[CaseOutcom
             by=names.get(row.recorded_by, row.recorded_by),
             note=(
                 tx.unseal_optional(
-                    row.note_ct, "case_outcomes", "note_ct", row.id, scope=keyring.of_case(case_id)
+                    row.note_ct, case_outcomes.c.note_ct, row.id, scope=keyring.of_case(case_id)
                 )
                 if reveal
                 else None

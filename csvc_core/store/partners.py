@@ -18,6 +18,7 @@ from csvc_core.store.access import visible_case
 from csvc_core.store.context import Tx
 from csvc_core.store.crypto import open_sealed, seal_json
 from csvc_core.store.schema import organisations
+from csvc_core.store.sharing_rows import Unseal
 
 
 def organisation_row(tx: Tx, name: str, option: str) -> Row:
@@ -44,8 +45,9 @@ def owned_case(tx: Tx, case_id: str) -> Row:
     return visible_case(tx.connection, tx.actor, case_id)
 
 
-def unsealer(tx: Tx, table: str, scope: Callable[[Row], str]) -> Any:
-    return lambda row, column: tx.unseal(getattr(row, column), table, column, row.id, scope=scope(row))
+def unsealer(tx: Tx, scope: Callable[[Row], str]) -> Unseal:
+    """Unseal a row's column (the row's id in its place) under the key ``scope`` names for the row."""
+    return lambda row, column: tx.unseal(getattr(row, column.name), column, row.id, scope=scope(row))
 
 
 def consent_scope(row: Row) -> str:

@@ -15,6 +15,7 @@ from csvc_core.store.context import Tx
 from csvc_core.store.partners import open_copy
 from csvc_core.store.records import SharedCase, iso
 from csvc_core.store.schema import cases, consents, disclosures, referrals, shares, transfers
+from csvc_core.store.sealed import place
 from csvc_core.store.sharing_rows import codes, consent_of, rows_of
 
 
@@ -34,7 +35,7 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     ):
         if not in_force.issuperset(json.loads(row.consent_ids)):
             continue
-        sent = open_copy(tx, row.recipient_ct, f"shares.recipient_ct:{row.id}")
+        sent = open_copy(tx, row.recipient_ct, place(shares.c.recipient_ct, row.id))
         allowed = [c for c in codes(row.categories) if access.sees_category(c)]
         if allowed and isinstance(sent, dict):
             received.append(
@@ -45,7 +46,7 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
         .where(disclosures.c.case_id == case_id, disclosures.c.recipient_org_id == tx.actor.org_id)
         .order_by(disclosures.c.disclosed_at)
     ):
-        sent = open_copy(tx, row.recipient_ct, f"disclosures.recipient_ct:{row.id}")["sent"]
+        sent = open_copy(tx, row.recipient_ct, place(disclosures.c.recipient_ct, row.id))["sent"]
         received.append(
             {
                 "disclosure": row.id,

@@ -33,7 +33,7 @@ from csvc_core.store.schema import (
     shares,
     users,
 )
-from csvc_core.store.sealed import CASE, CONCERTATION, DISCLOSURE_TEXTS, DRAFTS, RECORDS, Sealed
+from csvc_core.store.sealed import CASE, CONCERTATION, DISCLOSURE_TEXTS, DRAFTS, RECORDS, Sealed, place
 
 
 class _Rekeying:
@@ -48,8 +48,8 @@ class _Rekeying:
             self.connection, scope, sorted(set(holders)), basis=basis, at=self.at, by=self.by
         )
 
-    def old_text(self, blob: bytes, place: str) -> str:
-        return crypto.open_field(self.old, blob, place)
+    def old_text(self, blob: bytes, where: str) -> str:
+        return crypto.open_field(self.old, blob, where)
 
     def reseal(self, spec: Sealed, key_of: dict[str, bytes]) -> int:
         count = 0
@@ -164,38 +164,40 @@ def _copies(job: _Rekeying) -> None:
     for row in connection.execute(select(shares)).all():
         if withdrawn & set(json.loads(row.consent_ids)):
             continue
-        sent = json.loads(job.old_text(row.payload_ct, f"shares.payload_ct:{row.id}"))
-        copy = crypto.seal_json(_public(job, row.recipient_org_id), sent, f"shares.recipient_ct:{row.id}")
+        sent = json.loads(job.old_text(row.payload_ct, place(shares.c.payload_ct, row.id)))
+        copy = crypto.seal_json(
+            _public(job, row.recipient_org_id), sent, place(shares.c.recipient_ct, row.id)
+        )
         connection.execute(update(shares).where(shares.c.id == row.id).values(recipient_ct=copy))
     for row in connection.execute(
         select(disclosures).where(disclosures.c.recipient_org_id.is_not(None))
     ).all():
         texts = {
-            column: job.old_text(getattr(row, column), f"disclosures.{column}:{row.id}")
+            column.name: job.old_text(getattr(row, column.name), place(column, row.id))
             for column in DISCLOSURE_TEXTS
         }
         value = {**texts, "sent": json.loads(texts.pop("payload_ct"))}
         copy = crypto.seal_json(
-            _public(job, row.recipient_org_id), value, f"disclosures.recipient_ct:{row.id}"
+            _public(job, row.recipient_org_id), value, place(disclosures.c.recipient_ct, row.id)
         )
         connection.execute(update(disclosures).where(disclosures.c.id == row.id).values(recipient_ct=copy))
         for note in connection.execute(
             select(disclosure_annotations).where(disclosure_annotations.c.disclosure_id == row.id)
         ).all():
-            text = job.old_text(note.text_ct, f"disclosure_annotations.text_ct:{note.id}")
-            place = f"disclosure_annotations.recipient_ct:{note.id}"
+            text = job.old_text(note.text_ct, place(disclosure_annotations.c.text_ct, note.id))
+            where = place(disclosure_annotations.c.recipient_ct, note.id)
             connection.execute(
                 update(disclosure_annotations)
                 .where(disclosure_annotations.c.id == note.id)
-                .values(recipient_ct=crypto.seal_json(_public(job, row.recipient_org_id), text, place))
+                .values(recipient_ct=crypto.seal_json(_public(job, row.recipient_org_id), text, where))
             )
     query = select(emergency_access, cases.c.org_id.label("owner")).join(
         cases, cases.c.id == emergency_access.c.case_id
     )
     for row in connection.execute(query).all():
-        place = f"emergency_access.owner_ct:{row.id}"
-        reason = job.old_text(row.reason_ct, f"emergency_access.reason_ct:{row.id}")
-        sealed = crypto.seal_to(_public(job, row.owner), reason.encode(), place.encode())
+        where = place(emergency_access.c.owner_ct, row.id)
+        reason = job.old_text(row.reason_ct, place(emergency_access.c.reason_ct, row.id))
+        sealed = crypto.seal_to(_public(job, row.owner), reason.encode(), where.encode())
         connection.execute(
             update(emergency_access).where(emergency_access.c.id == row.id).values(owner_ct=sealed)
         )

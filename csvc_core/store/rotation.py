@@ -27,7 +27,7 @@ from csvc_core.store.schema import (
     shares,
     users,
 )
-from csvc_core.store.sealed import CASE, RECORDS
+from csvc_core.store.sealed import CASE, RECORDS, place
 
 
 def rotate_org_key(tx: Tx) -> dict[str, int]:
@@ -121,40 +121,37 @@ def _reseal_copies(tx: Tx, org: str, old_private: bytes, new_public: bytes) -> i
     count = 0
     sources = (
         (
-            shares,
-            "recipient_ct",
+            shares.c.recipient_ct,
             select(shares.c.id, shares.c.recipient_ct.label("copy")).where(
                 shares.c.recipient_org_id == org, shares.c.recipient_ct.is_not(None)
             ),
         ),
         (
-            disclosures,
-            "recipient_ct",
+            disclosures.c.recipient_ct,
             select(disclosures.c.id, disclosures.c.recipient_ct.label("copy")).where(
                 disclosures.c.recipient_org_id == org, disclosures.c.recipient_ct.is_not(None)
             ),
         ),
         (
-            disclosure_annotations,
-            "recipient_ct",
+            disclosure_annotations.c.recipient_ct,
             select(disclosure_annotations.c.id, disclosure_annotations.c.recipient_ct.label("copy"))
             .join(disclosures, disclosures.c.id == disclosure_annotations.c.disclosure_id)
             .where(disclosures.c.recipient_org_id == org, disclosure_annotations.c.recipient_ct.is_not(None)),
         ),
         (
-            emergency_access,
-            "owner_ct",
+            emergency_access.c.owner_ct,
             select(emergency_access.c.id, emergency_access.c.owner_ct.label("copy"))
             .join(cases, cases.c.id == emergency_access.c.case_id)
             .where(cases.c.org_id == org, emergency_access.c.owner_ct.is_not(None)),
         ),
     )
-    for table, column, query in sources:
+    for column, query in sources:
+        table = column.table
         for row in tx.connection.execute(query).all():
-            place = f"{table.name}.{column}:{row.id}".encode()
-            plain = _open(old_private, row.copy, place, place.decode())
-            sealed = crypto.seal_to(new_public, plain, place)
-            tx.connection.execute(update(table).where(table.c.id == row.id).values(**{column: sealed}))
+            where = place(column, row.id)
+            plain = _open(old_private, row.copy, where.encode(), where)
+            sealed = crypto.seal_to(new_public, plain, where.encode())
+            tx.connection.execute(update(table).where(table.c.id == row.id).values({column.name: sealed}))
             count += 1
     return count
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, select
+from sqlalchemy import Column, Connection, Row, Table, select
 
 from csvc_core.sharing.access import CaseRecord
 from csvc_core.sharing.consent import Consent, Partner
@@ -23,10 +23,10 @@ from csvc_core.store.directory import case_owners
 from csvc_core.store.schema import consents, disclosures, emergency_access, referrals, transfers
 
 #: ``unseal(row, column)`` gives the clear text of a sealed column; :func:`not_read` leaves it unread.
-Unseal = Callable[[Row, str], str]
+Unseal = Callable[[Row, Column[Any]], str]
 
 
-def not_read(row: Row, column: str) -> str:
+def not_read(row: Row, column: Column[Any]) -> str:
     """The access decision reads no sealed text: free text stays empty in its records."""
     return ""
 
@@ -43,8 +43,8 @@ def consent_of(row: Row, unseal: Unseal = not_read) -> Consent:
     return Consent(
         id=row.id,
         case=row.case_id,
-        person=unseal(row, "person_ct"),
-        purpose=unseal(row, "purpose_ct"),
+        person=unseal(row, consents.c.person_ct),
+        purpose=unseal(row, consents.c.purpose_ct),
         categories=frozenset(codes(row.categories)),
         partner=Partner(row.partner_sector, row.partner_org_id),
         given_by=row.given_by,
@@ -63,7 +63,7 @@ def referral_of(row: Row, unseal: Unseal = not_read) -> Referral:
         to_org=row.to_org_id,
         at=row.at,
         by=row.by,
-        reason=unseal(row, "reason_ct"),
+        reason=unseal(row, referrals.c.reason_ct),
         basis=Basis(row.basis_kind, row.basis_ref),
         ended_at=row.ended_at,
         ended_by=row.ended_by,
@@ -78,7 +78,7 @@ def transfer_of(row: Row, unseal: Unseal = not_read) -> Transfer:
         to_org=row.to_org_id,
         at=row.at,
         by=row.by,
-        reason=unseal(row, "reason_ct"),
+        reason=unseal(row, transfers.c.reason_ct),
         basis=Basis(row.basis_kind, row.basis_ref),
     )
 
@@ -91,19 +91,19 @@ def disclosure_of(row: Row, unseal: Unseal = not_read) -> Disclosure:
         discloser=row.disclosed_by,
         discloser_org=row.org_id,
         recipient=Recipient(
-            name=unseal(row, "recipient_name_ct"),
+            name=unseal(row, disclosures.c.recipient_name_ct),
             kind=row.recipient_kind,
             category=row.recipient_category,
             organisation=row.recipient_org_id,
             outside_quebec=row.outside_quebec,
         ),
         grounds=Grounds(
-            reasonable_cause=unseal(row, "reasonable_cause_ct"),
+            reasonable_cause=unseal(row, disclosures.c.reasonable_cause_ct),
             harms=frozenset(codes(row.harms)),
-            exposed=unseal(row, "exposed_ct"),
-            violence=unseal(row, "violence_ct"),
-            danger=unseal(row, "danger_ct"),
-            urgency=unseal(row, "urgency_ct"),
+            exposed=unseal(row, disclosures.c.exposed_ct),
+            violence=unseal(row, disclosures.c.violence_ct),
+            danger=unseal(row, disclosures.c.danger_ct),
+            urgency=unseal(row, disclosures.c.urgency_ct),
             imminence=row.imminence,
         ),
         fields=codes(row.fields),
@@ -123,7 +123,7 @@ def emergency_of(row: Row, unseal: Unseal = not_read) -> EmergencyAccess:
         org=row.org_id,
         at=row.at,
         until=row.until,
-        reason=unseal(row, "reason_ct"),
+        reason=unseal(row, emergency_access.c.reason_ct),
         reviewed_at=row.reviewed_at,
         reviewed_by=row.reviewed_by,
     )
