@@ -148,10 +148,10 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
     unsealed (the rest stays empty: an action owner holds the keys of her own actions only)."""
     scope = keyring.of_concertation(row.id)
 
-    def text(column: Column[Any], row_id: str, blob: bytes | None) -> str:
+    def unsealed(column: Column[Any], row_id: str, blob: bytes | None) -> str:
         return _unseal(tx, column, row_id, blob, scope) if read.scope == WHOLE else ""
 
-    def action_text(column: Column[Any], action: Row) -> str:
+    def unsealed_action(column: Column[Any], action: Row) -> str:
         if read.scope != WHOLE and action.id not in read.actions:
             return ""
         blob = getattr(action, column.name)
@@ -164,7 +164,7 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
             s.by,
             s.role,
             s.org_id,
-            text(concertation_steps.c.note_ct, step_id(s.concertation_id, s.seq), s.note_ct),
+            unsealed(concertation_steps.c.note_ct, step_id(s.concertation_id, s.seq), s.note_ct),
         )
         for s in tx.connection.execute(
             select(concertation_steps)
@@ -186,14 +186,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
     actions = tuple(
         PlanAction(
             id=a.id,
-            description=action_text(plan_actions.c.description_ct, a),
+            description=unsealed_action(plan_actions.c.description_ct, a),
             owner_org=a.owner_org_id,
             owner_sector=a.owner_sector,
             due=a.due,
             meeting=a.meeting_id,
             owner=a.owner,
             status=a.status,
-            note=action_text(plan_actions.c.note_ct, a),
+            note=unsealed_action(plan_actions.c.note_ct, a),
             closed_at=a.closed_at,
             closed_by=a.closed_by or "",
         )
@@ -206,14 +206,14 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
         decision = CommitteeDecision(
             tuple(json.loads(row.committee)),
             bool(row.concerted_action),
-            text(concertations.c.decision_ct, row.id, row.decision_ct),
+            unsealed(concertations.c.decision_ct, row.id, row.decision_ct),
             row.decided_at,
         )
     closure = None
     if row.closed_at is not None:
         closure = Closure(
             row.closure_reason,
-            text(concertations.c.closure_note_ct, row.id, row.closure_note_ct),
+            unsealed(concertations.c.closure_note_ct, row.id, row.closure_note_ct),
             row.closed_at,
             row.closed_by,
         )
@@ -222,7 +222,7 @@ def load(tx: Tx, row: Row, read: Reading) -> Concertation:
         case=row.case_id,
         organisation=row.org_id,
         criteria=frozenset(codes(row.criteria)),
-        judgement=text(concertations.c.judgement_ct, row.id, row.judgement_ct),
+        judgement=unsealed(concertations.c.judgement_ct, row.id, row.judgement_ct),
         steps=steps,
         decision=decision,
         meetings=held,
