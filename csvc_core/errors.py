@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from csvc_core.i18n import DEFAULT_LANGUAGE, Term, t
+import attrs
+
+from csvc_core.i18n import DEFAULT_LANGUAGE, Term, t, word
 from csvc_core.problems import ProblemLines, worded
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -17,13 +20,28 @@ def json_path(parent: str, key: object) -> str:
     return f"{parent}[{key!r}]"
 
 
+@attrs.frozen
+class Field:
+    """A field of a request, named by an error about it (``Field("label")``): each interface words it its own
+    way. A person reads the catalogue's ``field.<code>`` (« libellé »); the command line names the option or
+    argument that gave the value (``--label``)."""
+
+    code: str
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return word("field", self.code, lang)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 class CsvcError(Exception):
     """Base class: the message is meant for a person, in one line.
 
     A message a person reads is a catalogue key plus values: ``BadInput(key="error.input.integer_expected",
     where=..., value=...)``; :meth:`text` words it in a language, ``str(error)`` in French (the default).
-    A value that is itself a :class:`CsvcError` (an error that wraps another), a :class:`Term` or
-    :class:`~csvc_core.problems.ProblemLines` is worded in the same language.
+    A value that is itself a :class:`CsvcError` (an error that wraps another), a :class:`Term`, a
+    :class:`Field` or :class:`~csvc_core.problems.ProblemLines` is worded in the same language.
     A plain string message (no key) is kept for texts already worded by the caller.
     """
 
@@ -39,10 +57,25 @@ class CsvcError(Exception):
         if self.key is None:
             return str(self)
         shown = {
-            name: value.text(lang) if isinstance(value, CsvcError | Term | ProblemLines) else value
+            name: value.text(lang) if isinstance(value, CsvcError | Term | Field | ProblemLines) else value
             for name, value in self.values.items()
         }
         return t(self.key, lang, **shown)
+
+    def with_fields_named(self, names: Mapping[str, str]) -> CsvcError:
+        """This error, with each :class:`Field` it names that ``names`` knows (code → name) shown by that name
+        instead of its word: the command line names a field by its option."""
+        self.values = {
+            name: (
+                names.get(value.code, value)
+                if isinstance(value, Field)
+                else value.with_fields_named(names)
+                if isinstance(value, CsvcError)
+                else value
+            )
+            for name, value in self.values.items()
+        }
+        return self
 
 
 class BadInput(CsvcError):

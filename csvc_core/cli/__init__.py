@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from csvc_core.cli.clickwords import speak
-from csvc_core.cli.common import LANG_META
+from csvc_core.cli.common import COMMAND_META, LANG_META, option_names
 from csvc_core.cli.helptexts import command_path, word_help
 from csvc_core.errors import BadInput, CsvcError
 from csvc_core.i18n import DEFAULT_LANGUAGE, is_language, t
@@ -67,7 +67,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CsvcError as exc:
-            message = exc.text(ctx.meta.get(LANG_META, DEFAULT_LANGUAGE))
+            named = exc.with_fields_named(option_names(ctx.meta.get(COMMAND_META)))
+            message = named.text(ctx.meta.get(LANG_META, DEFAULT_LANGUAGE))
             raise (CsvcBadInputError if exc.exit_code == 2 else CsvcClickError)(message) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -22,7 +22,7 @@ LIST_COLUMNS = ("case", "level", "reassess", "late", "status", "name")
 
 reveal_option = click.option("--reveal", is_flag=True, help="Show names, contacts and notes (audited).")
 occurred_option = click.option(
-    "--occurred-at", "occurred_text", default=None, help="ISO 8601 with offset (default: now)."
+    "--occurred-at", "occurred_at", default=None, help="ISO 8601 with offset (default: now)."
 )
 note_option = identifying_option("--note", default=None, help="Free text, stored encrypted.")
 
@@ -217,7 +217,7 @@ def close(case_id: str, reason: str, store_url: str | None, user_name: str | Non
 def event(
     case_id: str,
     kind: str,
-    occurred_text: str | None,
+    occurred_at: str | None,
     note: str | None,
     store_url: str | None,
     user_name: str | None,
@@ -225,7 +225,7 @@ def event(
     lang: str,
 ) -> None:
     """Noter un événement / Record an event: a re-assessment is due now."""
-    occurred: datetime | None = parse_datetime(occurred_text, "--occurred-at") if occurred_text else None
+    occurred: datetime | None = parse_datetime(occurred_at, "--occurred-at") if occurred_at else None
     with unlocked(store_url, user_name, lang) as session:
         event_id = session.record_event(case_id, kind, occurred, note)
     if as_json:
@@ -247,7 +247,7 @@ def outcome(
     case_id: str,
     kind: str,
     source: str,
-    occurred_text: str | None,
+    occurred_at: str | None,
     note: str | None,
     store_url: str | None,
     user_name: str | None,
@@ -256,7 +256,7 @@ def outcome(
 ) -> None:
     """Noter une suite / Record an outcome: what happened after the assessments (audited)."""
     with unlocked(store_url, user_name, lang) as session:
-        occurred = parse_datetime(occurred_text, "--occurred-at") if occurred_text else None
+        occurred = parse_datetime(occurred_at, "--occurred-at") if occurred_at else None
         outcome_id = session.record_outcome(case_id, kind, source, occurred, note)
     if as_json:
         echo_json({"id": outcome_id})

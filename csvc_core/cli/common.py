@@ -12,11 +12,26 @@ from csvc_core.i18n import DEFAULT_LANGUAGE, languages, t
 #: where ``--lang`` leaves the command's language, for the CLI to word an error in it (``ctx.meta`` is shared
 #: by the nested contexts of one run).
 LANG_META = "csvc.lang"
+#: where the running command leaves itself, for the CLI to name the fields of an error by its options.
+COMMAND_META = "csvc.command"
 
 
 def _remember_language(ctx: click.Context, _param: click.Parameter, value: str) -> str:
     ctx.meta[LANG_META] = value
+    ctx.meta[COMMAND_META] = ctx.command
     return value
+
+
+def option_names(command: click.Command | None) -> dict[str, str]:
+    """How the command line names a field of a request: by the option (``--label``) or the argument
+    (``NAME``) of ``command`` that gives its value, a parameter being named for the field it fills."""
+    if command is None:
+        return {}
+    return {
+        param.name: param.opts[0] if isinstance(param, click.Option) else param.human_readable_name
+        for param in command.params
+        if param.name is not None
+    }
 
 
 lang_option = click.option(

@@ -110,7 +110,7 @@ def list_consents(
 @consent.command("check")
 @click.argument("case_id", metavar="CASE")
 @category_option
-@click.option("--to", "to", required=True, metavar="ORG", help="The recipient organisation.")
+@click.option("--to", "recipient_org", required=True, metavar="ORG", help="The recipient organisation.")
 @identifying_option("--purpose", default=None, help="The purpose of the share (must be the consent's).")
 @store_command
 @json_option
@@ -118,7 +118,7 @@ def list_consents(
 def check(
     case_id: str,
     categories: tuple[str, ...],
-    to: str,
+    recipient_org: str,
     purpose: str | None,
     store_url: str | None,
     user_name: str | None,
@@ -127,7 +127,7 @@ def check(
 ) -> None:
     """Peut-on partager ? / May these categories go to ORG now? Exit 0 yes, 1 no (the reasons on stderr)."""
     with unlocked(store_url, user_name, lang) as session:
-        decision = session.may_share(case_id, categories, to, purpose)
+        decision = session.may_share(case_id, categories, recipient_org, purpose)
     reasons = [reason.text(lang) for reason in decision.reasons]
     if as_json:
         echo_json({"allowed": decision.allowed, "consents": list(decision.consents), "reasons": reasons})
@@ -140,7 +140,7 @@ def check(
 @consent.command("share")
 @click.argument("case_id", metavar="CASE")
 @category_option
-@click.option("--to", "to", required=True, metavar="ORG", help="The recipient organisation.")
+@click.option("--to", "recipient_org", required=True, metavar="ORG", help="The recipient organisation.")
 @identifying_option("--purpose", required=True, help="The purpose: the consent's own.")
 @store_command
 @json_option
@@ -148,7 +148,7 @@ def check(
 def share(
     case_id: str,
     categories: tuple[str, ...],
-    to: str,
+    recipient_org: str,
     purpose: str,
     store_url: str | None,
     user_name: str | None,
@@ -157,7 +157,7 @@ def share(
 ) -> None:
     """Partager sous consentement / Share these categories of a case with ORG under the consents in force."""
     with unlocked(store_url, user_name, lang) as session:
-        share_id = session.share(case_id, categories=categories, to=to, purpose=purpose)
+        share_id = session.share(case_id, categories=categories, to=recipient_org, purpose=purpose)
     if as_json:
         echo_json({"id": share_id})
     else:

@@ -35,7 +35,7 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
 
     @click.command(name, help=help_text)
     @click.argument("case_id", metavar="CASE")
-    @click.option("--to", "to", required=True, metavar="ORG")
+    @click.option("--to", "recipient_org", required=True, metavar="ORG")
     @identifying_option("--reason", required=True, help="Why (encrypted).")
     @basis_option
     @store_command
@@ -43,7 +43,7 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
     @lang_option
     def command(
         case_id: str,
-        to: str,
+        recipient_org: str,
         reason: str,
         basis: str,
         store_url: str | None,
@@ -53,11 +53,11 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
     ) -> None:
         with unlocked(store_url, user_name, lang) as session:
             hand_over = session.refer if name == "refer" else session.transfer
-            done_id = hand_over(case_id, to=to, why=reason, basis=parse_basis(basis))
+            done_id = hand_over(case_id, to=recipient_org, why=reason, basis=parse_basis(basis))
         if as_json:
             echo_json({"id": done_id})
         else:
-            click.echo(t(done_key, lang, id=done_id, to=to))
+            click.echo(t(done_key, lang, id=done_id, to=recipient_org))
 
     return command
 

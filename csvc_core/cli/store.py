@@ -22,7 +22,7 @@ def store() -> None:
 @store.command("init")
 @click.option("--org", required=True, help="Name of the organisation that owns the store.")
 @click.option("--sector", required=True, help="Sector of the organisation (police, health, shelter, ...).")
-@click.option("--user", "user_name", required=True, help="First user (administrator).")
+@click.option("--user", "user", required=True, help="First user (administrator).")
 @click.option(
     "--role",
     default="admin",
@@ -36,7 +36,7 @@ def store() -> None:
 def init(
     org: str,
     sector: str,
-    user_name: str,
+    user: str,
     role: str,
     retention_days: int | None,
     store_url: str | None,
@@ -48,13 +48,13 @@ def init(
     from csvc_core.store import init_store
     from csvc_core.store.opening import DEFAULT_RETENTION_DAYS
 
-    passphrase = passphrase_for(user_name, lang, new=True)
+    passphrase = passphrase_for(user, lang, new=True)
     created = init_store(
         store_url,
         csvc=Csvc.load(),
         org=org,
         sector=sector,
-        user=user_name,
+        user=user,
         passphrase=passphrase,
         role=role,
         retention_days=retention_days or DEFAULT_RETENTION_DAYS,
@@ -67,7 +67,7 @@ def init(
                     "store": where,
                     "organisation": org,
                     "sector": sector,
-                    "user": user_name,
+                    "user": user,
                     # PostgreSQL: the server keeps the chain's key; the file is this workstation's anchor key
                     "audit_key": None if created.server_chain else str(created.key_path),
                     "anchor_key": str(created.key_path) if created.server_chain else None,
@@ -75,7 +75,7 @@ def init(
             )
         else:
             message = "store.created_server" if created.server_chain else "store.created"
-            click.echo(t(message, lang, store=where, org=org, user=user_name, keyfile=created.key_path))
+            click.echo(t(message, lang, store=where, org=org, user=user, keyfile=created.key_path))
     finally:
         created.close()
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, Field
 from csvc_core.store import keyring
 from csvc_core.store.access import require, visible_case
 from csvc_core.store.cases import user_names
@@ -50,7 +50,12 @@ def check_categories(chosen: Iterable[str]) -> tuple[str, ...]:
     picked = tuple(dict.fromkeys(chosen))
     unknown = [name for name in picked if name not in CATEGORIES]
     if unknown:
-        raise BadInput(key="error.exchange.unknown_category", value=unknown[0], known=", ".join(CATEGORIES))
+        raise BadInput(
+            key="error.exchange.unknown_category",
+            field=Field("categories"),
+            value=unknown[0],
+            known=", ".join(CATEGORIES),
+        )
     return picked or CATEGORIES
 
 

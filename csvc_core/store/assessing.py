@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select
 
 from csvc_core.converter import converter
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.instruments import instrument_to_json
 from csvc_core.jsonio import answers_to_json, parse_assessment
@@ -173,7 +173,7 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
     require(tx.actor, "assessment.close")
     row = assessment_row(tx, assessment_id, write=True)
     if not reason.strip():
-        raise BadInput(key="error.store.assessment_close_reason")
+        raise BadInput(key="error.store.assessment_close_reason", field=Field("reason"))
     known = tx.connection.execute(
         select(assessment_closures.c.assessment_id).where(
             assessment_closures.c.assessment_id == assessment_id

@@ -18,7 +18,7 @@ from csvc_core.compromission import (
     case_compromission,
     case_due,
 )
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.model import PROTAGONISTS
 from csvc_core.store import carried, keyring
 from csvc_core.store.access import case_scope, readable_case, require, visible_case
@@ -69,9 +69,9 @@ def user_names(tx: Tx, ids: Iterable[str]) -> dict[str, str]:
 def _check_label(label: str) -> str:
     label = label.strip()
     if not label:
-        raise BadInput(key="error.store.label_needed")
+        raise BadInput(key="error.store.label_needed", field=Field("label"))
     if len(label) > MAX_LABEL:
-        raise BadInput(key="error.store.label_too_long", max=MAX_LABEL)
+        raise BadInput(key="error.store.label_too_long", field=Field("label"), max=MAX_LABEL)
     return label
 
 
@@ -134,7 +134,7 @@ def close_case(tx: Tx, case_id: str, reason: str, expected_version: int | None =
     if row.status == "closed":
         raise OperationFailed(key="error.store.case_already_closed", case=case_id)
     if not reason.strip():
-        raise BadInput(key="error.store.case_close_reason")
+        raise BadInput(key="error.store.case_close_reason", field=Field("reason"))
     version = row.version if expected_version is None else expected_version
     result = tx.connection.execute(
         update(cases)
@@ -210,7 +210,12 @@ def add_protagonist(
     require(tx.actor, "case.write")
     visible_case(tx.connection, tx.actor, case_id)
     if role not in PROTAGONISTS:
-        raise BadInput(key="error.store.unknown_protagonist", role=role, roles=", ".join(PROTAGONISTS))
+        raise BadInput(
+            key="error.store.unknown_protagonist",
+            field=Field("role"),
+            role=role,
+            roles=", ".join(PROTAGONISTS),
+        )
     row_id = new_id()
     tx.connection.execute(
         insert(protagonists).values(
@@ -371,11 +376,13 @@ def record_event(
     require(tx.actor, "case.write")
     row = visible_case(tx.connection, tx.actor, case_id)
     if kind not in EVENT_KINDS:
-        raise BadInput(key="error.store.unknown_event", kind=kind, kinds=", ".join(EVENT_KINDS))
+        raise BadInput(
+            key="error.store.unknown_event", field=Field("kind"), kind=kind, kinds=", ".join(EVENT_KINDS)
+        )
     if row.status == "closed":
         raise OperationFailed(key="error.store.case_closed_event", case=case_id)
     if occurred_at is not None and occurred_at.tzinfo is None:
-        raise BadInput(key="error.store.occurred_at_offset")
+        raise BadInput(key="error.store.occurred_at_offset", field=Field("occurred_at"))
     event_id = new_id()
     tx.connection.execute(
         insert(case_events).values(

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 from sqlalchemy import Column, Row, insert, or_, select, update
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, Field
 from csvc_core.sharing import concertation as cell
 from csvc_core.sharing import meeting_file
 from csvc_core.sharing.concertation import (
@@ -517,7 +517,12 @@ def list_concertations(tx: Tx, *, state: str | None = None) -> list[Concertation
     query = select(concertations)
     if state is not None:
         if state not in cell.STATES:
-            raise BadInput(key="error.store.unknown_state", state=state, states=", ".join(cell.STATES))
+            raise BadInput(
+                key="error.store.unknown_state",
+                field=Field("state"),
+                state=state,
+                states=", ".join(cell.STATES),
+            )
         query = query.where(concertations.c.state == state)
     rows = tx.connection.execute(query.order_by(concertations.c.id)).all()
     ids = [row.id for row in rows]

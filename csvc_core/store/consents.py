@@ -90,7 +90,7 @@ def give_consent(
 ) -> str:
     """Record a consent received by the acting user; every missing element is named at once."""
     owned_case(tx, case_id)
-    partner_id = organisation_row(tx, partner, "--partner").id if partner else None
+    partner_id = organisation_row(tx, partner, "partner").id if partner else None
     consent_id = new_id()
     checked = consent_rules.give_consent(
         id=consent_id,
@@ -193,7 +193,7 @@ def may_share(
 ) -> ShareDecision:
     """The rules' answer, with its reasons, on sharing these categories of a case with organisation ``to``."""
     owned_case(tx, case_id)
-    recipient = organisation_row(tx, to, "--to")
+    recipient = organisation_row(tx, to, "recipient_org")
     pool = [
         consent_of(row, unsealer(tx, consent_scope))
         for row in rows_of(tx.connection, consents, case_id, consents.c.given_at)
@@ -208,7 +208,7 @@ def may_share(
 def share(tx: Tx, case_id: str, *, categories: Iterable[str], to: str, purpose: str) -> str:
     """Share these categories of the case with organisation ``to`` under the consents in force."""
     owned_case(tx, case_id)
-    recipient = organisation_row(tx, to, "--to")
+    recipient = organisation_row(tx, to, "recipient_org")
     rows = rows_of(tx.connection, consents, case_id, consents.c.given_at)
     pool = [consent_of(row, unsealer(tx, consent_scope)) for row in rows]
     share_id = new_id()

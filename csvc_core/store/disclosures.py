@@ -82,7 +82,7 @@ def disclose(
 ) -> str:
     """Record a disclosure to prevent an act of violence, carrying exactly the ticked fields."""
     owned_case(tx, case_id)
-    org_id = organisation_row(tx, recipient_org, "--recipient-org").id if recipient_org else None
+    org_id = organisation_row(tx, recipient_org, "recipient_org").id if recipient_org else None
     available = case_fields(case_detail(tx, case_id, reveal=True, results=True))
     selection = FieldSelection(tuple(available)).tick(*fields)
     disclosure_id = new_id()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Row, case, func, insert, nulls_last, or_, select, update
 
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.model import Text
 from csvc_core.store import keyring
 from csvc_core.store.access import case_scope, require, visible_case
@@ -165,7 +165,12 @@ def list_actions(
     """Actions of the cases the actor sees, most urgent first; ``overdue``: open and past due now."""
     require(tx.actor, "case.read")
     if status is not None and status not in ACTION_STATUSES:
-        raise BadInput(key="error.store.unknown_status", status=status, statuses=", ".join(ACTION_STATUSES))
+        raise BadInput(
+            key="error.store.unknown_status",
+            field=Field("status"),
+            status=status,
+            statuses=", ".join(ACTION_STATUSES),
+        )
     query = select(actions).join(cases, cases.c.id == actions.c.case_id).where(case_scope(tx.actor))
     if case_id is not None:
         visible_case(tx.connection, tx.actor, case_id)
@@ -194,13 +199,18 @@ def set_action_status(
     tx.require_writable()
     require(tx.actor, "case.write")
     if status not in ACTION_STATUSES:
-        raise BadInput(key="error.store.unknown_status", status=status, statuses=", ".join(ACTION_STATUSES))
+        raise BadInput(
+            key="error.store.unknown_status",
+            field=Field("status"),
+            status=status,
+            statuses=", ".join(ACTION_STATUSES),
+        )
     row = tx.connection.execute(select(actions).where(actions.c.id == action_id)).first()
     if row is None:
         raise OperationFailed(key="error.store.action_not_found", id=action_id)
     visible_case(tx.connection, tx.actor, row.case_id)
     if status in NOTE_NEEDED and not (note or "").strip():
-        raise BadInput(key=NOTE_NEEDED[status])
+        raise BadInput(key=NOTE_NEEDED[status], field=Field("note"))
     version = row.version if expected_version is None else expected_version
     result = tx.connection.execute(
         update(actions)

@@ -26,7 +26,7 @@ def _hand_over(
 ) -> tuple[str, str]:
     """Check a referral or a transfer with the core's rule ``decide``; store it in ``table``: (its id, to)."""
     row = owned_case(tx, case_id)
-    target = organisation_row(tx, to, "--to")
+    target = organisation_row(tx, to, "recipient_org")
     handover_id = new_id()
     pool = [consent_of(r) for r in rows_of(tx.connection, consents, case_id, consents.c.given_at)]
     done = decide(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.store import audit, crypto, integrity, keyring, migrate, pg_audit, pg_security
 from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role
 from csvc_core.store.context import AccountDisabled, Tx
@@ -122,9 +122,7 @@ class Store:
 
     # -- transactions ------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(
-        self, actor: Actor, keys: keyring.Keyring, engine: Engine | None = None
-    ) -> Iterator[Tx]:
+    def transaction(self, actor: Actor, keys: keyring.Keyring, engine: Engine | None = None) -> Iterator[Tx]:
         """One explicit transaction (on ``engine``: a PostgreSQL session's own login); the audit anchor moves
         forward after the commit.
 
@@ -325,16 +323,19 @@ def init_store(
     location = resolve(url)
     sectors = known_sectors(csvc)
     if sector not in sectors:
-        raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
-    for option, value in (("--org", org), ("--user", user)):
-        if not value.strip():
-            raise BadInput(key="error.store.name_needed", option=option)
+        raise BadInput(
+            key="error.store.unknown_sector", field=Field("sector"), sector=sector, sectors=", ".join(sectors)
+        )
+    if not org.strip():
+        raise BadInput(key="error.store.name_needed", field=Field("org"))
+    if not user.strip():
+        raise BadInput(key="error.store.name_needed", field=Field("user"))
     if role not in ROLE_CHOICES or not read_role(role)[1]:
         first = [choice for choice in ROLE_CHOICES if read_role(choice)[1]]
         raise BadInput(key="error.store.first_role", role=role, roles=", ".join(first))
     check_passphrase(passphrase)
     if retention_days < 1:
-        raise BadInput(key="error.store.retention_days", days=retention_days)
+        raise BadInput(key="error.store.retention_days", field=Field("retention_days"), days=retention_days)
     if location.path is not None:
         check_local_disk(location.path)
         if location.path.exists() and location.path.stat().st_size > 0:
@@ -402,9 +403,7 @@ def init_store(
                 integrity.seal_pending(connection, key)
             writer = audit.AuditWriter(connection, None if location.kind == "postgresql" else key)
             writer.append("store.init", user_id=user_id, org_id=org_id, detail={"sector": sector})
-            writer.append(
-                "user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": role}
-            )
+            writer.append("user.add", user_id=user_id, org_id=org_id, detail={"user": user_id, "role": role})
             writer.flush()
     except BaseException as exc:
         engine.dispose()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from csvc_core.errors import BadInput
+from csvc_core.errors import BadInput, Field
 from csvc_core.store import keyring
 from csvc_core.store.access import require, visible_case
 from csvc_core.store.cases import user_names
@@ -26,16 +26,23 @@ def record_outcome(
     require(tx.actor, "case.write")
     row = visible_case(tx.connection, tx.actor, case_id)
     if kind not in OUTCOME_KINDS:
-        raise BadInput(key="error.store.unknown_outcome", kind=kind, kinds=", ".join(OUTCOME_KINDS))
+        raise BadInput(
+            key="error.store.unknown_outcome", field=Field("kind"), kind=kind, kinds=", ".join(OUTCOME_KINDS)
+        )
     if source not in OUTCOME_SOURCES:
         raise BadInput(
-            key="error.store.unknown_outcome_source", source=source, sources=", ".join(OUTCOME_SOURCES)
+            key="error.store.unknown_outcome_source",
+            field=Field("source"),
+            source=source,
+            sources=", ".join(OUTCOME_SOURCES),
         )
     occurred_at = occurred_at or tx.now
     if occurred_at.tzinfo is None:
-        raise BadInput(key="error.store.occurred_at_offset")
+        raise BadInput(key="error.store.occurred_at_offset", field=Field("occurred_at"))
     if occurred_at > tx.now:
-        raise BadInput(key="error.store.outcome_in_future", at=occurred_at.isoformat())
+        raise BadInput(
+            key="error.store.outcome_in_future", field=Field("occurred_at"), at=occurred_at.isoformat()
+        )
     outcome_id = new_id()
     tx.connection.execute(
         insert(case_outcomes).values(

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 from sqlalchemy import Row, or_, select
 
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.sharing.reasons import Reason
 from csvc_core.store import keyring
 from csvc_core.store.access import visible_case
@@ -21,8 +21,9 @@ from csvc_core.store.schema import organisations
 from csvc_core.store.sharing_rows import Unseal
 
 
-def organisation_row(tx: Tx, name: str, option: str) -> Row:
-    """The organisation named ``name`` (or with that id), or :class:`BadInput` naming ``option``."""
+def organisation_row(tx: Tx, name: str, field: str) -> Row:
+    """The organisation named ``name`` (or with that id), or :class:`BadInput` naming the request's
+    ``field``."""
     wanted = name.strip()
     row = tx.connection.execute(
         select(organisations).where(or_(organisations.c.name == wanted, organisations.c.id == wanted))
@@ -31,7 +32,7 @@ def organisation_row(tx: Tx, name: str, option: str) -> Row:
         known = ", ".join(
             tx.connection.execute(select(organisations.c.name).order_by(organisations.c.name)).scalars()
         )
-        raise BadInput(key="error.store.org_unknown_known", option=option, name=name, known=known)
+        raise BadInput(key="error.store.org_unknown_known", field=Field(field), name=name, known=known)
     return row
 
 

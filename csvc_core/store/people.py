@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Row, insert, select, update
 
-from csvc_core.errors import BadInput, OperationFailed
+from csvc_core.errors import BadInput, Field, OperationFailed
 from csvc_core.sharing.parties import SECTORS
 from csvc_core.store import crypto, keyring, pg_security
 from csvc_core.store.access import ADMIN, ROLE_CHOICES, Actor, read_role, require
@@ -46,7 +46,9 @@ def user_row(
     """The columns of a new user: argon2id hash, a fresh key pair, the private key wrapped under a key from
     the passphrase."""
     if role not in ROLE_CHOICES:
-        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
+        raise BadInput(
+            key="error.store.unknown_role", field=Field("role"), role=role, roles=", ".join(ROLE_CHOICES)
+        )
     return {
         "id": user_id,
         "org_id": org_id,
@@ -136,11 +138,13 @@ def add_organisation(
     tx.require_writable()
     require(tx.actor, "user.manage")
     if sector not in sectors:
-        raise BadInput(key="error.store.unknown_sector", sector=sector, sectors=", ".join(sectors))
+        raise BadInput(
+            key="error.store.unknown_sector", field=Field("sector"), sector=sector, sectors=", ".join(sectors)
+        )
     if not name.strip():
-        raise BadInput(key="error.store.org_name_needed")
+        raise BadInput(key="error.store.org_name_needed", field=Field("name"))
     if not admin.strip():
-        raise BadInput(key="error.store.admin_name_needed")
+        raise BadInput(key="error.store.admin_name_needed", field=Field("admin"))
     taken = tx.connection.execute(
         select(organisations.c.id).where(organisations.c.name == name.strip())
     ).first()
@@ -165,7 +169,7 @@ def add_organisation(
 def _new_user_name(tx: Tx, name: str) -> str:
     name = name.strip()
     if not name:
-        raise BadInput(key="error.store.user_name_needed")
+        raise BadInput(key="error.store.user_name_needed", field=Field("name"))
     directory = people(tx.connection)
     if tx.connection.execute(select(directory.c.id).where(directory.c.name == name)).first() is not None:
         raise OperationFailed(key="error.store.user_exists", name=name)
@@ -231,8 +235,13 @@ def add_user(
             select(organisations.c.id).where(organisations.c.name == organisation.strip())
         ).first()
         if known is None:
-            raise BadInput(key="error.store.org_unknown", name=organisation)
-        raise OperationFailed(key="error.store.org_not_yours", name=organisation, own=tx.actor.org_name)
+            raise BadInput(key="error.store.org_unknown", field=Field("organisation"), name=organisation)
+        raise OperationFailed(
+            key="error.store.org_not_yours",
+            field=Field("organisation"),
+            name=organisation,
+            own=tx.actor.org_name,
+        )
     name = _new_user_name(tx, name)
     check_passphrase(passphrase)
     org_private = tx.keys.org_private(tx.connection)
@@ -268,9 +277,11 @@ def _colleague(tx: Tx, name: str) -> Row:
     directory = people(tx.connection)
     row = tx.connection.execute(select(directory).where(directory.c.name == name)).first()
     if row is None:
-        raise BadInput(key="error.store.user_unknown", name=name)
+        raise BadInput(key="error.store.user_unknown", field=Field("name"), name=name)
     if row.org_id != tx.actor.org_id:
-        raise OperationFailed(key="error.store.user_not_yours", name=name, own=tx.actor.org_name)
+        raise OperationFailed(
+            key="error.store.user_not_yours", field=Field("name"), name=name, own=tx.actor.org_name
+        )
     return row
 
 
@@ -308,7 +319,9 @@ def set_user_role(tx: Tx, name: str, role: str) -> None:
     tx.require_writable()
     require(tx.actor, "user.manage")
     if role not in ROLE_CHOICES:
-        raise BadInput(key="error.store.unknown_role", role=role, roles=", ".join(ROLE_CHOICES))
+        raise BadInput(
+            key="error.store.unknown_role", field=Field("role"), role=role, roles=", ".join(ROLE_CHOICES)
+        )
     row = _colleague(tx, name)
     if row.id == tx.actor.user_id and not read_role(role)[1]:
         raise OperationFailed(key="error.store.unadminister_self")

@@ -698,9 +698,7 @@ def add_org_role(connection: Connection, org_id: str) -> None:
 def set_active(connection: Connection, user_id: str, active: bool, verifier: str | None = None) -> None:
     """Enable or disable a user: her role LOGIN or NOLOGIN (her open connections are ended); enabled again,
     with the verifier of her new passphrase."""
-    connection.execute(
-        text("SELECT csvc_set_active(:u, :a, :v)"), {"u": user_id, "a": active, "v": verifier}
-    )
+    connection.execute(text("SELECT csvc_set_active(:u, :a, :v)"), {"u": user_id, "a": active, "v": verifier})
 
 
 def set_role(connection: Connection, user_id: str, role: str) -> None:

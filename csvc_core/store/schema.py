@@ -183,9 +183,7 @@ assessments = Table(
     Column("overridden", Boolean, nullable=False),
     Column("complete", Boolean, nullable=False),
     Column("reassess_by", UTCDateTime, nullable=True),
-    Column(
-        "answers_ct", LargeBinary, nullable=False
-    ),  # the answers object (notes, override reason inside)
+    Column("answers_ct", LargeBinary, nullable=False),  # the answers object (notes, override reason inside)
     Column("result_ct", LargeBinary, nullable=False),  # the result object as computed at the time
     Column("confirmed_by", ID, ForeignKey("users.id"), nullable=False),
     Column("confirmed_at", UTCDateTime, nullable=False),

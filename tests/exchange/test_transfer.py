@@ -175,7 +175,7 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     from csvc_core.exchange.content import check_categories
     from tests.support.constants import FAST_KDF
 
-    with raises_worded(BadInput, "--include: unknown category 'names'"):
+    with raises_worded(BadInput, "^categories: unknown category 'names'"):
         check_categories(["names"])
     _, police = stores
     a, b = sessions
