@@ -33,7 +33,7 @@ def _owner(tx: Tx, case_id: str, key: str) -> str:
     """The organisation a draft ``key`` of ``case_id`` is filed under, once this user may keep it there: the
     case's own, or for a concertation step hers (:class:`AccessDenied` otherwise, as for a hidden case)."""
     if key.startswith(CONCERTATION_DRAFT):
-        from csvc_core.store.concertations import case_of
+        from csvc_core.store.concertation_rows import case_of
 
         if case_of(tx, key.removeprefix(CONCERTATION_DRAFT)) != case_id:
             raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)

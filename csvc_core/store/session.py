@@ -31,6 +31,7 @@ from csvc_core.store import (
     cases,
     casetools,
     communications,
+    concertation_reading,
     concertations,
     consents,
     disclosures,
@@ -636,11 +637,11 @@ class StoreSession:
 
     def concertation(self, concertation_id: str) -> ConcertationRecord:
         with self._tx() as tx:
-            return concertations.record(tx, concertation_id)
+            return concertation_reading.record(tx, concertation_id)
 
     def concertations(self, *, state: str | None = None) -> list[ConcertationItem]:
         with self._tx() as tx:
-            return concertations.list_concertations(tx, state=state)
+            return concertation_reading.list_concertations(tx, state=state)
 
     def submit_concertation(self, concertation_id: str, note: str) -> None:
         with self._tx() as tx:

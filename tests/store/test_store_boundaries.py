@@ -15,7 +15,17 @@ from csvc_core.store import Store, StoreSession, crypto, open_store, people
 from tests.support.constants import PASSPHRASE, ROOT
 
 STORE = ROOT / "csvc_core" / "store"
-MODULES = ("consents", "disclosures", "handovers", "received", "communications", "partners")
+MODULES = (
+    "consents",
+    "disclosures",
+    "handovers",
+    "received",
+    "communications",
+    "partners",
+    "concertations",
+    "concertation_rows",
+    "concertation_reading",
+)
 
 
 def defined(path: Path) -> set[str]:
