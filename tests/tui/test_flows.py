@@ -72,9 +72,9 @@ def first_update_text(app: Any) -> list[str]:
 async def test_the_first_page_of_cases_is_in_the_first_screen_update(
     make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csvc_tui.screens import cases
+    from csvc_tui.screens import cases as cases_screen
 
-    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers within it
+    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers by then
     store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     first = first_update_text(app)
@@ -86,9 +86,9 @@ async def test_the_first_page_of_cases_is_in_the_first_screen_update(
 async def test_a_slow_first_page_shows_loading_then_the_cases(
     make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csvc_tui.screens import cases
+    from csvc_tui.screens import cases as cases_screen
 
-    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
+    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
     store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     first = first_update_text(app)
