@@ -45,6 +45,7 @@ from typing import Any
 
 from benchmarks import Measure, median_seconds
 from csvc_core.framework import Csvc
+from csvc_core.store import casefile, cases, followup
 
 GOAL_MS = 50.0
 GOAL_PEAK_MIB = 64.0
@@ -323,9 +324,9 @@ def measure(
     session = store.unlock("alice", PASSPHRASE)
     try:
         ours: dict[str, Callable[[], Any]] = {
-            "case list": lambda: session.list_cases(limit=50, reveal=True),
-            "follow-up queue": lambda: session.followup(limit=50),
-            "one case": lambda: session.case(case_id),
+            "case list": lambda: session.run(cases.list_cases, limit=50, reveal=True),
+            "follow-up queue": lambda: session.run(followup.followup, limit=50),
+            "one case": lambda: session.run(casefile.case_detail, case_id),
         }
         assert len(ours["one case"]().assessments) >= 1
         baseline_queries = raw(session.actor.org_id)
@@ -509,9 +510,9 @@ def concurrent_reads(url: str, case_id: str, calls: int) -> list[Measure]:
             store.close()
 
         reads: dict[str, Callable[[], object]] = {
-            "case list": lambda: session.list_cases(limit=50, reveal=True),
-            "follow-up queue": lambda: session.followup(limit=50),
-            "one case": lambda: session.case(case_id),
+            "case list": lambda: session.run(cases.list_cases, limit=50, reveal=True),
+            "follow-up queue": lambda: session.run(followup.followup, limit=50),
+            "one case": lambda: session.run(casefile.case_detail, case_id),
         }
         return reads, close
 

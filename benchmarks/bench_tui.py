@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks import Measure
 from csvc_core.framework import Csvc
+from csvc_core.store import cases
 
 PASSPHRASE = "une phrase de passe assez longue"
 FIRST_SCREEN_GOAL = 1.5
@@ -47,7 +48,7 @@ def _store(folder: Path, count: int) -> str:
     )
     session = store.unlock("alice", PASSPHRASE)
     for number in range(count):
-        session.new_case(f"Dossier {number:05d}")
+        session.run(cases.new_case, f"Dossier {number:05d}")
     session.lock()
     store.close()
     return url
@@ -185,7 +186,7 @@ async def _form_latency(url: str, presses: int) -> list[float]:
     from csvc_tui.settings import TuiSettings
 
     workspace = _workspace(url)
-    case_id = workspace.new_case("Dossier latence")
+    case_id = workspace.cases.new_case("Dossier latence")
     app = build_app(TuiSettings(), workspace)
     times = []
     async with app.run_test(size=(80, 24)) as pilot:

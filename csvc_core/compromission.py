@@ -279,6 +279,7 @@ def case_due(level: CaseCompromission, open_events_recorded: Iterable[datetime])
     dates = [date for date in (level.reassess_by, *open_events_recorded) if date is not None]
     return min(dates) if dates else None
 
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

@@ -50,4 +50,3 @@ def apply_adaptations(instrument_items: tuple[Item, ...], adaptations: list[Adap
         known = {item.id for item in items}
         items.extend(item for item in adaptation.extra_items if item.id not in known)
     return tuple(items)
-

@@ -12,6 +12,7 @@ from csvc_core.cli.common import echo_json, identifying_option, json_option, lan
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime
+from csvc_core.store import followup
 from csvc_core.store.records import ACTION_STATUSES, ActionRecord
 
 #: a listing command's own part: its own options -> what it asks ``session.actions`` besides the filters.
@@ -61,7 +62,9 @@ def _listing(name: str, *options: Callable[[Any], Any]) -> Callable[[Query], cli
         ) -> None:
             with unlocked(store_url, user_name, lang) as session:
                 asked = query(**own)
-                found = session.actions(case_id=case_id, sector=sector, limit=limit, **asked)
+                found = session.run(
+                    followup.list_actions, case_id=case_id, sector=sector, limit=limit, **asked
+                )
             _echo(found, as_json, lang)
 
         command.__doc__ = query.__doc__
@@ -124,7 +127,7 @@ def set_status(
 ) -> None:
     """Changer le statut d'une action / Set an action's status, with a note."""
     with unlocked(store_url, user_name, lang) as session:
-        updated = session.set_action_status(action_id, status, note, expected_version)
+        updated = session.run(followup.set_action_status, action_id, status, note, expected_version)
     if as_json:
         echo_json(updated.to_json())
     else:

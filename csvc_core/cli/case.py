@@ -12,6 +12,7 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.inputfiles import ANSWERS_MAX_BYTES, read_json
 from csvc_core.jsonio import parse_datetime
+from csvc_core.store import assessing, casefile, cases, outcomes
 from csvc_core.store.records import OUTCOME_KINDS, OUTCOME_SOURCES
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def case() -> None:
 def new(label: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Ouvrir un dossier / Open a case."""
     with unlocked(store_url, user_name, lang) as session:
-        case_id = session.new_case(label)
+        case_id = session.run(cases.new_case, label)
     if as_json:
         echo_json({"id": case_id})
     else:
@@ -67,8 +68,12 @@ def list_cases(
 ) -> None:
     """Lister les dossiers / List cases, newest first."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.list_cases(
-            status=None if status == "all" else status, limit=limit, offset=offset, reveal=reveal
+        found = session.run(
+            cases.list_cases,
+            status=None if status == "all" else status,
+            limit=limit,
+            offset=offset,
+            reveal=reveal,
         )
     if as_json:
         echo_json([item.to_json() for item in found])
@@ -117,7 +122,7 @@ def show(
 ) -> None:
     """Afficher un dossier / Show a case: level, assessments (newest first), actions, events, outcomes."""
     with unlocked(store_url, user_name, lang) as session:
-        detail = session.case(case_id, reveal=reveal, results=results)
+        detail = session.run(casefile.case_detail, case_id, reveal=reveal, results=results)
     if as_json:
         echo_json(detail.to_json())
         return
@@ -198,7 +203,7 @@ def assess(
 def close(case_id: str, reason: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Fermer un dossier / Close a case (its retention period starts)."""
     with unlocked(store_url, user_name, lang) as session:
-        session.close_case(case_id, reason)
+        session.run(cases.close_case, case_id, reason)
     click.echo(t("store.case_closed", lang, id=case_id))
 
 
@@ -227,7 +232,7 @@ def event(
     """Noter un événement / Record an event: a re-assessment is due now."""
     occurred: datetime | None = parse_datetime(occurred_at, "--occurred-at") if occurred_at else None
     with unlocked(store_url, user_name, lang) as session:
-        event_id = session.record_event(case_id, kind, occurred, note)
+        event_id = session.run(cases.record_event, case_id, kind, occurred, note)
     if as_json:
         echo_json({"id": event_id})
     else:
@@ -257,7 +262,7 @@ def outcome(
     """Noter une suite / Record an outcome: what happened after the assessments (audited)."""
     with unlocked(store_url, user_name, lang) as session:
         occurred = parse_datetime(occurred_at, "--occurred-at") if occurred_at else None
-        outcome_id = session.record_outcome(case_id, kind, source, occurred, note)
+        outcome_id = session.run(outcomes.record_outcome, case_id, kind, source, occurred, note)
     if as_json:
         echo_json({"id": outcome_id})
     else:
@@ -303,8 +308,14 @@ def protagonist(
         else None
     )
     with unlocked(store_url, user_name, lang) as session:
-        row_id = session.add_protagonist(
-            case_id, role, name=name, contact=contact, safe_to_call=safe_to_call, partner_knows=partner_knows
+        row_id = session.run(
+            cases.add_protagonist,
+            case_id,
+            role,
+            name=name,
+            contact=contact,
+            safe_to_call=safe_to_call,
+            partner_knows=partner_knows,
         )
     if as_json:
         echo_json({"id": row_id})
@@ -322,7 +333,7 @@ def close_assessment(
 ) -> None:
     """Écarter une évaluation / Say an assessment no longer stands (it stops counting for the case level)."""
     with unlocked(store_url, user_name, lang) as session:
-        session.close_assessment(assessment_id, reason)
+        session.run(assessing.close_assessment, assessment_id, reason)
     click.echo(t("store.assessment_closed", lang, id=assessment_id))
 
 

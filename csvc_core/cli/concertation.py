@@ -13,6 +13,7 @@ from csvc_core.i18n import t
 from csvc_core.inputfiles import MEETING_MAX_BYTES, read_json
 from csvc_core.output import to_json
 from csvc_core.sharing.concertation import CLOSURE_REASONS, CRITERIA, STATES
+from csvc_core.store import concertation_reading, concertations
 
 
 @click.group()
@@ -82,7 +83,7 @@ def request(
 ) -> None:
     """Demander une concertation / A practitioner asks for concertation on a case of her organisation."""
     with unlocked(store_url, user_name, lang) as session:
-        concertation_id = session.request_concertation(case_id, criteria=criteria, judgement=judgement)
+        concertation_id = session.run(concertations.request, case_id, criteria=criteria, judgement=judgement)
     if as_json:
         echo_json({"id": concertation_id})
     else:
@@ -99,7 +100,7 @@ def request(
 def submit(concertation_id: str, note: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Répondante : soumettre à la coordination / The répondant signs off and calls the coordinator."""
     with unlocked(store_url, user_name, lang) as session:
-        session.submit_concertation(concertation_id, note)
+        session.run(concertations.submit, concertation_id, note)
     _done(lang, concertation_id, "submitted")
 
 
@@ -110,7 +111,7 @@ def submit(concertation_id: str, note: str, store_url: str | None, user_name: st
 def committee(concertation_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Coordination : saisir le comité / The coordinator puts the request to the committee."""
     with unlocked(store_url, user_name, lang) as session:
-        session.concertation_to_committee(concertation_id)
+        session.run(concertations.to_committee, concertation_id)
     _done(lang, concertation_id, "committee")
 
 
@@ -132,8 +133,12 @@ def decide(
 ) -> None:
     """Décision du comité / The committee's decision (no concerted action closes the request)."""
     with unlocked(store_url, user_name, lang) as session:
-        session.decide_concertation(
-            concertation_id, members=members, concerted_action=concerted_action, why=reason
+        session.run(
+            concertations.decide,
+            concertation_id,
+            members=members,
+            concerted_action=concerted_action,
+            why=reason,
         )
     _done(lang, concertation_id, "concerted" if concerted_action else "closed")
 
@@ -154,7 +159,7 @@ def meeting(concertation_id: str, path: str, store_url: str | None, user_name: s
     """Rencontre / A meeting: attendees by sector, review of every open action, new plan actions."""
     data, source = read_json(path, MEETING_MAX_BYTES)
     with unlocked(store_url, user_name, lang) as session:
-        session.hold_meeting(concertation_id, data, source)
+        session.run(concertations.hold_meeting, concertation_id, data, source)
     _done(lang, concertation_id, "follow_up")
 
 
@@ -169,7 +174,7 @@ def done(
 ) -> None:
     """Action faite / The owner organisation reports a plan action done."""
     with unlocked(store_url, user_name, lang) as session:
-        session.report_action_done(concertation_id, action_id, note)
+        session.run(concertations.report_done, concertation_id, action_id, note)
     click.echo(t("partner.action_done", lang, id=action_id))
 
 
@@ -184,7 +189,7 @@ def close(
 ) -> None:
     """Fermer / Close the request with a reason (no open action may remain)."""
     with unlocked(store_url, user_name, lang) as session:
-        session.close_concertation(concertation_id, reason, note)
+        session.run(concertations.close, concertation_id, reason, note)
     _done(lang, concertation_id, "closed")
 
 
@@ -198,7 +203,7 @@ def show(
 ) -> None:
     """Afficher / Show a request: steps, decision, meetings by sector, plan, closure."""
     with unlocked(store_url, user_name, lang) as session:
-        data = to_json(session.concertation(concertation_id))
+        data = to_json(session.run(concertation_reading.record, concertation_id))
     if as_json:
         echo_json(data)
         return
@@ -227,7 +232,7 @@ def list_requests(
 ) -> None:
     """Lister / The requests you may read, most urgent first (the level each carries)."""
     with unlocked(store_url, user_name, lang) as session:
-        found = to_json(session.concertations(state=state))
+        found = to_json(session.run(concertation_reading.list_concertations, state=state))
     if as_json:
         echo_json(found)
         return

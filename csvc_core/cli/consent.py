@@ -11,6 +11,7 @@ from csvc_core.i18n import t
 from csvc_core.sharing.categories import CATEGORIES
 from csvc_core.sharing.parties import SECTORS
 from csvc_core.sharing.reasons import Refused
+from csvc_core.store import consents
 
 category_option = click.option(
     "--category",
@@ -58,7 +59,8 @@ def give(
     expires = required_when(expires_text, "--expires")
     given = when(given_text, "--given-at")
     with unlocked(store_url, user_name, lang) as session:
-        consent_id = session.give_consent(
+        consent_id = session.run(
+            consents.give_consent,
             case_id,
             person=person,
             purpose=purpose,
@@ -81,7 +83,7 @@ def give(
 def withdraw(consent_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Retirer un consentement / Withdraw a consent: nothing new is shared under it from now."""
     with unlocked(store_url, user_name, lang) as session:
-        session.withdraw_consent(consent_id)
+        session.run(consents.withdraw_consent, consent_id)
     click.echo(t("partner.consent_withdrawn", lang, id=consent_id))
 
 
@@ -95,7 +97,7 @@ def list_consents(
 ) -> None:
     """Les consentements d'un dossier / A case's consents, with their status now."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.consents(case_id)
+        found = session.run(consents.list_consents, case_id)
     if as_json:
         echo_json([item.to_json() for item in found])
         return
@@ -127,7 +129,7 @@ def check(
 ) -> None:
     """Peut-on partager ? / May these categories go to ORG now? Exit 0 yes, 1 no (the reasons on stderr)."""
     with unlocked(store_url, user_name, lang) as session:
-        decision = session.may_share(case_id, categories, recipient_org, purpose)
+        decision = session.run(consents.may_share, case_id, categories, recipient_org, purpose)
     reasons = [reason.text(lang) for reason in decision.reasons]
     if as_json:
         echo_json({"allowed": decision.allowed, "consents": list(decision.consents), "reasons": reasons})
@@ -157,7 +159,9 @@ def share(
 ) -> None:
     """Partager sous consentement / Share these categories of a case with ORG under the consents in force."""
     with unlocked(store_url, user_name, lang) as session:
-        share_id = session.share(case_id, categories=categories, to=recipient_org, purpose=purpose)
+        share_id = session.run(
+            consents.share, case_id, categories=categories, to=recipient_org, purpose=purpose
+        )
     if as_json:
         echo_json({"id": share_id})
     else:

@@ -17,6 +17,7 @@ from csvc_core.output import to_json
 from csvc_core.outputfiles import check_destination, write_file
 from csvc_core.sharing.disclosure import HARMS, IMMINENCE, RECIPIENT_CATEGORIES, Grounds, Recipient
 from csvc_core.sharing.register import to_csv
+from csvc_core.store import communications, disclosures
 
 
 @click.group()
@@ -32,7 +33,7 @@ def disclose() -> None:
 def fields(case_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Les champs offerts / The fields a disclosure of CASE may carry (none is ticked)."""
     with unlocked(store_url, user_name, lang) as session:
-        offered = session.disclosure_fields(case_id)
+        offered = session.run(disclosures.offered_fields, case_id)
     if as_json:
         echo_json([{"field": name, "category": category} for name, category in offered.items()])
         return
@@ -92,8 +93,13 @@ def create(
     grounds = Grounds(reasonable_cause, frozenset(harms), exposed, violence, danger, urgency, imminence)
     target = Recipient(recipient, recipient_kind, recipient_category, outside_quebec=outside_quebec)
     with unlocked(store_url, user_name, lang) as session:
-        disclosure_id = session.disclose(
-            case_id, recipient=target, grounds=grounds, fields=chosen, recipient_org=recipient_org
+        disclosure_id = session.run(
+            disclosures.disclose,
+            case_id,
+            recipient=target,
+            grounds=grounds,
+            fields=chosen,
+            recipient_org=recipient_org,
         )
     if as_json:
         echo_json({"id": disclosure_id})
@@ -111,7 +117,7 @@ def list_disclosures(
 ) -> None:
     """Les communications faites ou reçues / Disclosures made or received by your organisation."""
     with unlocked(store_url, user_name, lang) as session:
-        found = to_json(session.disclosures(case_id))
+        found = to_json(session.run(disclosures.list_disclosures, case_id))
     if as_json:
         echo_json(found)
         return
@@ -130,7 +136,7 @@ def list_disclosures(
 def show(disclosure_id: str, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """L'inscription entière / The whole entry and what was sent (discloser's and recipient's orgs)."""
     with unlocked(store_url, user_name, lang) as session:
-        entry = session.disclosure(disclosure_id)
+        entry = session.run(disclosures.read_disclosure, disclosure_id)
     data = entry.to_json()
     if as_json:
         echo_json(data)
@@ -153,7 +159,7 @@ def annotate(
 ) -> None:
     """Annoter / Add a remark beside a disclosure."""
     with unlocked(store_url, user_name, lang) as session:
-        note_id = session.annotate_disclosure(disclosure_id, text)
+        note_id = session.run(disclosures.annotate_disclosure, disclosure_id, text)
     if as_json:
         echo_json({"id": note_id})
     else:
@@ -183,7 +189,7 @@ def register(
     if output is not None:
         check_destination(Path(output))
     with unlocked(store_url, user_name, lang) as session:
-        lines = session.communications_register(start, end)
+        lines = session.run(communications.communications_register, start, end)
     if fmt == "csv":
         text = to_csv(lines)
     else:

@@ -8,6 +8,7 @@ from csvc_core.cli.common import echo_json, identifying_option, json_option, lan
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
 from csvc_core.output import to_json
+from csvc_core.store.emergency import emergency_alerts, review_emergency
 
 
 @click.command("break-glass")
@@ -44,7 +45,7 @@ def emergency() -> None:
 def list_(show_all: bool, store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Les accès d'urgence à vos dossiers ou par vos intervenants / Emergency accesses to review."""
     with unlocked(store_url, user_name, lang) as session:
-        found = to_json(session.emergency_alerts(pending_only=not show_all))
+        found = to_json(session.run(emergency_alerts, pending_only=not show_all))
     if as_json:
         echo_json(found)
         return
@@ -62,5 +63,5 @@ def list_(show_all: bool, store_url: str | None, user_name: str | None, as_json:
 def review(access_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Marquer un accès d'urgence comme examiné / Record that you reviewed an emergency access."""
     with unlocked(store_url, user_name, lang) as session:
-        session.review_emergency(access_id)
+        session.run(review_emergency, access_id)
     click.echo(t("partner.emergency_review_done", lang, id=access_id))

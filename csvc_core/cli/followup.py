@@ -7,6 +7,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.store.followup import followup as cases_to_reassess
 
 
 @click.command()
@@ -30,7 +31,7 @@ def followup(
 ) -> None:
     """Suivi : dossiers à réévaluer / Follow-up: cases to re-assess, most urgent first."""
     with unlocked(store_url, user_name, lang) as session:
-        items = session.followup(limit=limit, overdue_only=overdue_only)
+        items = session.run(cases_to_reassess, limit=limit, overdue_only=overdue_only)
     if as_json:
         echo_json([item.to_json() for item in items])
         return

@@ -11,6 +11,7 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.errors import BadInput
 from csvc_core.i18n import t
 from csvc_core.output import to_json
+from csvc_core.store import handovers, received
 
 if TYPE_CHECKING:
     from csvc_core.sharing.handover import Basis
@@ -52,8 +53,8 @@ def _handover_command(name: str, help_text: str, done_key: str) -> click.Command
         lang: str,
     ) -> None:
         with unlocked(store_url, user_name, lang) as session:
-            hand_over = session.refer if name == "refer" else session.transfer
-            done_id = hand_over(case_id, to=recipient_org, why=reason, basis=parse_basis(basis))
+            hand_over = handovers.refer if name == "refer" else handovers.transfer
+            done_id = session.run(hand_over, case_id, to=recipient_org, why=reason, basis=parse_basis(basis))
         if as_json:
             echo_json({"id": done_id})
         else:
@@ -81,7 +82,7 @@ transfer = _handover_command(
 def end_referral(referral_id: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Mettre fin à une orientation / End a referral: the referee's reading stops now."""
     with unlocked(store_url, user_name, lang) as session:
-        session.end_referral(referral_id)
+        session.run(handovers.end_referral, referral_id)
     click.echo(t("partner.referral_ended", lang, id=referral_id))
 
 
@@ -96,7 +97,11 @@ def shared(
     """Ce qui m'a été transmis / Without CASE: cases held elsewhere that your organisation may read something
     of; with CASE: what it may read of CASE, on which basis."""
     with unlocked(store_url, user_name, lang) as session:
-        data: Any = session.shared_with_me(case_id) if case_id else to_json(session.shared_cases())
+        data: Any = (
+            session.run(received.shared_with_me, case_id)
+            if case_id
+            else to_json(session.run(received.shared_cases))
+        )
     if as_json:
         echo_json(data)
         return

@@ -11,6 +11,7 @@ from csvc_core.cli.storeopts import store_command, unlocked
 from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
 from csvc_core.output import to_json
 from csvc_core.outputfiles import check_destination, write_file
+from csvc_core.store import casefile, casetools, concertation_reading
 
 KINDS = ("case", "concertation", "plan")
 
@@ -70,15 +71,23 @@ def report(
     plan, plan_name = read_json(plan_path, PLAN_MAX_BYTES) if plan_path else (None, "")
     csvc = Csvc.load()
     with unlocked(store_url, user_name, lang) as session:
-        detail = session.case(case_id, reveal=reveal and kind == "case", results=kind != "plan")
+        detail = session.run(
+            casefile.case_detail, case_id, reveal=reveal and kind == "case", results=kind != "plan"
+        )
         data = detail.to_json()
         if kind == "case":
             context = case_report_context(data, csvc, lang, now_local(), session.actor.name)
         elif kind == "concertation":
-            cell = [to_json(session.concertation(c.id)) for c in session.concertations() if c.case == case_id]
+            cell = [
+                to_json(session.run(concertation_reading.record, c.id))
+                for c in session.run(concertation_reading.list_concertations)
+                if c.case == case_id
+            ]
             context = concertation_context(data, csvc, lang, now_local(), cell)
         elif plan is None:
-            context = plan_context(session.case_tool(case_id, PLAN_TOOL).content, lang, PLAN_TOOL)
+            context = plan_context(
+                session.run(casetools.read_tool, case_id, PLAN_TOOL).content, lang, PLAN_TOOL
+            )
         else:
             context = plan_context(plan, lang, plan_name)
         if fmt == "pdf":
@@ -87,7 +96,7 @@ def report(
             content: str | bytes = BUILDERS[kind](context)
         else:
             content = render(kind, fmt, **context)
-        session.record_print(case_id, kind=kind, fmt=fmt, fields=_fields(kind, reveal))
+        session.run(casefile.record_print, case_id, kind=kind, fmt=fmt, fields=_fields(kind, reveal))
     if output is None:
         click.echo(content, nl=False)
     else:

@@ -11,6 +11,7 @@ from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, store_option, unlocked
 from csvc_core.i18n import t
 from csvc_core.jsonio import parse_datetime, refuse_future
+from csvc_core.store import retention
 from csvc_core.store.access import ROLE_CHOICES, read_role
 
 
@@ -87,7 +88,7 @@ def init(
 def backup(destination: Path, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Copie cohérente du dépôt SQLite / Consistent copy of an SQLite store (VACUUM INTO)."""
     with unlocked(store_url, user_name, lang) as session:
-        written = session.backup(destination)
+        written = retention.backup(session, destination)
     click.echo(t("store.backup_done", lang, path=written))
 
 
@@ -127,7 +128,7 @@ def purge(
     if now is not None:
         refuse_future(now, "--now", "error.store.purge_in_future")
     with unlocked(store_url, user_name, lang) as session:
-        report = session.purge(now)
+        report = retention.purge(session, now)
     if as_json:
         echo_json(report.to_json())
     else:

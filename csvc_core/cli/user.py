@@ -10,6 +10,7 @@ import click
 from csvc_core.cli.common import echo_json, json_option, lang_option
 from csvc_core.cli.storeopts import acting_user, passphrase_for, store_command, unlocked
 from csvc_core.i18n import t
+from csvc_core.store import people, rotation
 from csvc_core.store.access import ROLE_CHOICES, role_term
 
 ENV_NEW_PASSPHRASE = "CSVC_NEW_PASSPHRASE"
@@ -51,7 +52,9 @@ def add(
     """Ajouter un utilisateur à son organisation / Add a user to your organisation (admin); their passphrase
     from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        user_id = session.add_user(name, role, new_passphrase(name, lang), organisation=organisation)
+        user_id = session.run(
+            people.add_user, name, role, new_passphrase(name, lang), organisation=organisation
+        )
     if as_json:
         echo_json({"id": user_id, "name": name, "role": role})
     else:
@@ -65,7 +68,7 @@ def add(
 def list_users(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Lister les personnes de son organisation / List your organisation's users."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.users()
+        found = session.run(people.list_users)
     if as_json:
         echo_json([item.to_json() for item in found])
         return
@@ -82,7 +85,7 @@ def list_users(store_url: str | None, user_name: str | None, as_json: bool, lang
 def disable(name: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Désactiver un utilisateur / Disable a user (admin)."""
     with unlocked(store_url, user_name, lang) as session:
-        session.set_user_active(name, False)
+        session.run(people.set_user_active, name, False)
     click.echo(t("store.user_disabled", lang, name=name))
 
 
@@ -94,7 +97,7 @@ def enable(name: str, store_url: str | None, user_name: str | None, lang: str) -
     """Réactiver un utilisateur / Enable a user again (admin), with a new passphrase from
     $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        session.set_user_active(name, True, new_passphrase(name, lang))
+        session.run(people.set_user_active, name, True, new_passphrase(name, lang))
     click.echo(t("store.user_enabled", lang, name=name))
 
 
@@ -106,7 +109,7 @@ def enable(name: str, store_url: str | None, user_name: str | None, lang: str) -
 def role(name: str, role: str, store_url: str | None, user_name: str | None, lang: str) -> None:
     """Changer le rôle d'un utilisateur / Change a user's role (admin); "worker+admin": both."""
     with unlocked(store_url, user_name, lang) as session:
-        session.set_user_role(name, role)
+        session.run(people.set_user_role, name, role)
     click.echo(t("store.user_role_set", lang, name=name, role=role_term(role).text(lang)))
 
 
@@ -145,7 +148,9 @@ def org_add(
     """Ajouter une organisation et sa première administratrice / Add an organisation and its first
     administrator (admin); her passphrase from $CSVC_NEW_PASSPHRASE or a prompt."""
     with unlocked(store_url, user_name, lang) as session:
-        org_id = session.add_organisation(name, sector, admin=admin, passphrase=new_passphrase(admin, lang))
+        org_id = session.run(
+            people.add_organisation, name, sector, admin=admin, passphrase=new_passphrase(admin, lang)
+        )
     if as_json:
         echo_json({"id": org_id, "name": name, "sector": sector, "admin": admin})
     else:
@@ -160,7 +165,7 @@ def org_rotate_key(store_url: str | None, user_name: str | None, as_json: bool, 
     """Renouveler les clés de son organisation / Rotate one's organisation's keys (admin), when someone
     leaves it."""
     with unlocked(store_url, user_name, lang) as session:
-        counts = session.rotate_org_key()
+        counts = session.run(rotation.rotate_org_key)
     if as_json:
         echo_json(counts)
     else:
@@ -174,7 +179,7 @@ def org_rotate_key(store_url: str | None, user_name: str | None, as_json: bool, 
 def org_list(store_url: str | None, user_name: str | None, as_json: bool, lang: str) -> None:
     """Lister les organisations / List organisations."""
     with unlocked(store_url, user_name, lang) as session:
-        found = session.organisations()
+        found = session.run(people.list_organisations)
     if as_json:
         echo_json([item.to_json() for item in found])
         return

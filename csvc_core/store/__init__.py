@@ -1,14 +1,14 @@
 """The case store: cases, assessments, follow-up, audit — on SQLite (default) or PostgreSQL.
 
     from csvc_core.framework import Csvc
-    from csvc_core.store import init_store, open_store
+    from csvc_core.store import casefile, cases, followup, open_store
 
     store = open_store(csvc=Csvc.load())         # --store / $CSVC_STORE / the default SQLite file
     session = store.unlock("alice", passphrase)  # StoreSession acting as alice (audited)
-    case_id = session.new_case("Dossier 2026-014")
+    case_id = session.run(cases.new_case, "Dossier 2026-014")   # a store function, in one transaction
     stored = session.assess(case_id, "csvc-grid", {"answers": {"separation": "yes"}})
-    session.case(case_id).compromission          # 3
-    session.followup()                           # most urgent first
+    session.run(casefile.case_detail, case_id).compromission   # 3
+    session.run(followup.followup)               # most urgent first
     session.lock()
 
 See docs/store.md.

@@ -198,6 +198,20 @@ def close_assessment(tx: Tx, assessment_id: str, reason: str) -> None:
     refresh_case(tx, row.case_id)
 
 
+def reread_assessment(tx: Tx, assessment_id: str) -> Result:
+    """A stored assessment evaluated again with the instrument definition it was made with (audited)."""
+    row = assessment_row(tx, assessment_id)
+    tx.audit("assessment.read", row.case_id, assessment=assessment_id)
+    return reread(tx, tx.csvc, row)
+
+
+def read_result(tx: Tx, assessment_id: str) -> dict[str, Any]:
+    """The result object exactly as stored when the assessment was confirmed (audited)."""
+    row = assessment_row(tx, assessment_id)
+    tx.audit("assessment.read", row.case_id, assessment=assessment_id)
+    return stored_result(tx, row)
+
+
 def stored_result(tx: Tx, row: Row) -> dict[str, Any]:
     """The result object exactly as stored when the assessment was confirmed."""
     data = tx.unseal_json(row.result_ct, assessments.c.result_ct, row.id, scope=keyring.of_case(row.case_id))
@@ -230,9 +244,11 @@ def summary_of(tx: Tx, assessment_id: str) -> AssessmentSummary:
 
 
 def preview(
-    tx: Tx, csvc: Csvc, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
+    tx: Tx, case_id: str, instrument_id: str, payload: Mapping[str, Any], source: str = "answers"
 ) -> Result:
-    """The result :func:`assess` would store now (same pipeline, sector, history, confirmer), unstored."""
+    """What :func:`assess` would record now (same pipeline, sector, case history, confirmer), recording
+    nothing."""
+    csvc = tx.csvc
     require(tx.actor, "case.read")
     visible_case(tx.connection, tx.actor, case_id)
     if not isinstance(payload, Mapping):

@@ -95,3 +95,10 @@ def case_detail(
     )
     tx.audit("case.read", case_id, fields=groups)
     return detail
+
+
+def record_print(tx: Tx, case_id: str, *, kind: str, fmt: str, fields: list[str]) -> None:
+    """Audit a printout of a case: which report, which format, which field groups (never a value)."""
+    require(tx.actor, "case.read")
+    readable_case(tx.connection, tx.actor, case_id)
+    tx.audit("case.print", case_id, kind=kind, format=fmt, fields=fields)

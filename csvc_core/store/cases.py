@@ -88,6 +88,7 @@ def new_case_key(tx: Tx, case_id: str) -> None:
 
 
 def new_case(tx: Tx, label: str) -> str:
+    """Open a case; ``label`` (a name or a file reference) is stored encrypted. Returns the case id."""
     tx.require_writable()
     require(tx.actor, "case.write")
     case_id = new_id()
@@ -110,6 +111,7 @@ def new_case(tx: Tx, label: str) -> str:
 
 
 def relabel_case(tx: Tx, case_id: str, label: str, expected_version: int) -> int:
+    """Give a case a new label (a stale ``expected_version`` is refused); returns its new version."""
     tx.require_writable()
     require(tx.actor, "case.write")
     visible_case(tx.connection, tx.actor, case_id)
@@ -206,6 +208,8 @@ def add_protagonist(
     safe_to_call: bool | None = None,
     partner_knows: bool | None = None,
 ) -> str:
+    """Add a person to a case (``role``: one of ``PROTAGONISTS``); the name and the safe contact
+    are stored encrypted. Returns the person's id."""
     tx.require_writable()
     require(tx.actor, "case.write")
     visible_case(tx.connection, tx.actor, case_id)
@@ -371,7 +375,9 @@ def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> di
 def record_event(
     tx: Tx, case_id: str, kind: str, occurred_at: datetime | None = None, note: str | None = None
 ) -> str:
-    """A new incident, a separation, the partner's release, a breach of conditions: re-assessment due now."""
+    """A new incident, a separation, the partner's release, a breach of conditions (``kind``: new_incident,
+    separation, partner_release, breach_of_conditions): a re-assessment is due now. The plugins are told
+    (``case_event``) once it has committed."""
     tx.require_writable()
     require(tx.actor, "case.write")
     row = visible_case(tx.connection, tx.actor, case_id)
@@ -398,6 +404,7 @@ def record_event(
     )
     tx.audit("event.add", case_id, event=event_id, kind=kind, fields=["note"] if note else [])
     refresh_case(tx, case_id)
+    tx.notify("case_event", event_id, kind, case_id)
     return event_id
 
 

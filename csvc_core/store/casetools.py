@@ -68,8 +68,9 @@ def _content(tx: Tx, tool: CaseTool, case_id: str, row: Any) -> dict[str, Any]:
     return checked_content(tool, known_part(tool, stored), tool.id)
 
 
-def read_tool(tx: Tx, tool: CaseTool, case_id: str) -> ToolRecord:
-    """The tool's current content in ``case_id`` and its history (audited)."""
+def read_tool(tx: Tx, case_id: str, tool_id: str) -> ToolRecord:
+    """The tool's current content in ``case_id`` and who changed what when (audited)."""
+    tool = tx.csvc.case_tool(tool_id)
     require(tx.actor, "case.read")
     visible_case(tx.connection, tx.actor, case_id)
     rows = _rows(tx, case_id, tool.id)
@@ -86,11 +87,13 @@ def read_tool(tx: Tx, tool: CaseTool, case_id: str) -> ToolRecord:
     return ToolRecord(tool.id, _content(tx, tool, case_id, rows[-1]), rows[-1].seq, history)
 
 
-def save_tool(tx: Tx, tool: CaseTool, case_id: str, content: Any, *, expected: int | None = None) -> int:
-    """Save ``content`` as the tool's current content; the new ``seq`` (the same when nothing changed).
+def save_tool(tx: Tx, case_id: str, tool_id: str, content: Any, *, expected: int | None = None) -> int:
+    """Save ``content`` (checked against the tool) as its current content; the new ``seq`` (the same when
+    nothing changed).
 
     ``expected``: the ``seq`` it was edited from; :class:`OperationFailed` if someone saved since.
     """
+    tool = tx.csvc.case_tool(tool_id)
     tx.require_writable()
     require(tx.actor, "case.write")
     case = visible_case(tx.connection, tx.actor, case_id)

@@ -78,6 +78,17 @@ def _share_with_coordinators(tx: Tx, concertation_id: str) -> None:
                 )
 
 
+#: the step each audit entry tells the plugins (``concertation_step``) once it has committed
+TOLD = {
+    "concertation.submit": "submitted",
+    "concertation.committee": "to_committee",
+    "concertation.decide": "decided",
+    "concertation.meeting": "meeting",
+    "concertation.action_done": "action_done",
+    "concertation.close": "closed",
+}
+
+
 def _step(
     tx: Tx, concertation_id: str, entry: str, take: Callable[[Concertation], Concertation], **detail: Any
 ) -> Concertation:
@@ -87,12 +98,14 @@ def _step(
     after = take(before)
     save(tx, row, before, after, entry, **detail)
     _share_with_coordinators(tx, concertation_id)
+    tx.notify("concertation_step", concertation_id, TOLD[entry])
     return after
 
 
 # -- the steps -----------------------------------------------------------------------------------------------
 def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "") -> str:
-    """A practitioner asks for concertation on a case of her organisation."""
+    """A practitioner asks for concertation on a case of her organisation; returns the request's id. Each
+    step of a request is told to the plugins (``concertation_step``) once it has committed."""
     tx.require_writable()
     visible_case(tx.connection, tx.actor, case_id)
     concertation_id = new_id()
@@ -127,6 +140,7 @@ def request(tx: Tx, case_id: str, *, criteria: Iterable[str], judgement: str = "
     row = tx.connection.execute(select(concertations).where(concertations.c.id == concertation_id)).one()
     empty = attrs.evolve(asked, steps=())
     save(tx, row, empty, asked, "concertation.request", criteria=sorted(asked.criteria))
+    tx.notify("concertation_step", concertation_id, "requested", case_id)
     return concertation_id
 
 
@@ -148,6 +162,7 @@ def _confirmed(tx: Tx, case_id: str) -> CarriedLevel | None:
 
 
 def to_committee(tx: Tx, concertation_id: str) -> Concertation:
+    """The coordinator puts the request to the coordination committee."""
     return _step(
         tx,
         concertation_id,
@@ -159,6 +174,7 @@ def to_committee(tx: Tx, concertation_id: str) -> Concertation:
 def decide(
     tx: Tx, concertation_id: str, *, members: Iterable[str], concerted_action: bool, why: str
 ) -> Concertation:
+    """The committee's decision: its members, whether a concerted action follows, and why."""
     chosen = tuple(members)
     return _step(
         tx,
@@ -191,6 +207,14 @@ def parse_meeting(tx: Tx, data: Any, source: str) -> tuple[Meeting, dict[str, Re
 
 
 def hold_meeting(
+    tx: Tx, concertation_id: str, meeting: Mapping[str, Any], source: str = "meeting"
+) -> Concertation:
+    """A meeting from its JSON object (see :func:`parse_meeting`): its reviews and its plan's actions."""
+    held, reviews, plan = parse_meeting(tx, meeting, source)
+    return _hold(tx, concertation_id, held, reviews, plan)
+
+
+def _hold(
     tx: Tx,
     concertation_id: str,
     meeting: Meeting,
@@ -212,6 +236,7 @@ def hold_meeting(
 
 
 def report_done(tx: Tx, concertation_id: str, action_id: str, note: str = "") -> Concertation:
+    """The owner organisation (or the coordinator) reports an action of the plan done between meetings."""
     return _step(
         tx,
         concertation_id,
@@ -222,6 +247,7 @@ def report_done(tx: Tx, concertation_id: str, action_id: str, note: str = "") ->
 
 
 def close(tx: Tx, concertation_id: str, why: str, note: str = "") -> Concertation:
+    """Close the request, saying why."""
     return _step(
         tx,
         concertation_id,

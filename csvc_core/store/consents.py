@@ -84,11 +84,12 @@ def give_consent(
     purpose: str,
     categories: Iterable[str],
     partner_sector: str,
-    partner: str | None,
+    partner: str | None = None,
     expires_at: datetime,
     given_at: datetime | None = None,
 ) -> str:
-    """Record a consent received by the acting user; every missing element is named at once."""
+    """Record a consent received by the acting user (one purpose, its categories, one partner organisation
+    or sector, an expiry); every missing element is named at once. Returns its id."""
     owned_case(tx, case_id)
     partner_id = organisation_row(tx, partner, "partner").id if partner else None
     consent_id = new_id()

@@ -1,4 +1,5 @@
-"""One unit of work: a database transaction, the acting user, her keys and the audit writer."""
+"""One unit of work: a database transaction, the acting user, her keys, the audit writer, the framework the
+store was opened with, and the case events to tell the plugins once it has committed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import attrs
 from sqlalchemy import Column, Connection, text
 
 from csvc_core.errors import OperationFailed
+from csvc_core.events import CaseEvent, EventKind
+from csvc_core.framework import Csvc
 from csvc_core.store import crypto
 from csvc_core.store.access import Actor
 from csvc_core.store.audit import AuditWriter
@@ -36,7 +39,10 @@ class Tx:
     audit_writer: AuditWriter | None  # None when the store is read-only
     now: datetime
     read_only_reason: OperationFailed | None = None
+    framework: Csvc | None = None  # None for the store's own upkeep (init, upgrade), which assesses nothing
     changing: bool = attrs.field(default=False, init=False)
+    #: the case events of this transaction, told to the plugins after its commit (see :meth:`notify`)
+    events: list[CaseEvent] = attrs.field(factory=list, init=False)
     _opened: dict[str, bytes] = attrs.field(factory=dict, init=False)  # scope keys opened in this transaction
 
     def audit(self, what: str, case_id: str | None = None, /, **detail: Any) -> None:
@@ -45,6 +51,19 @@ class Tx:
             self.audit_writer.append(
                 what, user_id=self.actor.user_id, org_id=self.actor.org_id, case_id=case_id, detail=detail
             )
+
+    @property
+    def csvc(self) -> Csvc:
+        """The framework (instruments, plugins, case tools) the store was opened with."""
+        assert self.framework is not None, "a store opened without a framework assesses nothing"
+        return self.framework
+
+    def notify(self, kind: EventKind, subject: str, detail: str, case_id: str | None = None) -> None:
+        """Queue a case event for the plugins (``csvc_case_event``): the session tells them after the commit,
+        so a rolled-back change is never told and a failing plugin never undoes a committed one."""
+        self.events.append(
+            CaseEvent(kind=kind, subject=subject, detail=detail, at=self.now.astimezone(), case_id=case_id)
+        )
 
     def require_writable(self) -> None:
         """Refuse a change to a read-only store; on PostgreSQL, wait for the other changes to commit first

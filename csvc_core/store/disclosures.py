@@ -76,11 +76,12 @@ def disclose(
     case_id: str,
     *,
     recipient: Recipient,
-    recipient_org: str | None,
+    recipient_org: str | None = None,
     grounds: Grounds,
     fields: Iterable[str],
 ) -> str:
-    """Record a disclosure to prevent an act of violence, carrying exactly the ticked fields."""
+    """Record a disclosure to prevent an act of violence (art. 60.4): every element, carrying exactly the
+    ticked fields. Returns its id."""
     owned_case(tx, case_id)
     org_id = organisation_row(tx, recipient_org, "recipient_org").id if recipient_org else None
     available = case_fields(case_detail(tx, case_id, reveal=True, results=True))

@@ -195,6 +195,7 @@ def set_action_status(
     """Record what became of an action (done, impossible, not done, or open again), with an optional note.
 
     With ``expected_version``, a save based on an older version is refused (someone changed it meanwhile).
+    The plugins are told (``action_status``) once it has committed.
     """
     tx.require_writable()
     require(tx.actor, "case.write")
@@ -236,4 +237,5 @@ def set_action_status(
     )
     tx.audit("action.update", row.case_id, action=action_id, status=status, fields=["note"] if note else [])
     updated = tx.connection.execute(select(actions).where(actions.c.id == action_id)).one()
+    tx.notify("action_status", action_id, status, row.case_id)
     return action_records(tx, [updated], with_history=True)[0]

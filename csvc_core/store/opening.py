@@ -139,7 +139,7 @@ class Store:
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
                 keys.check_org_public(connection)
                 writer = None if self.read_only else self.audit_writer(connection)
-                tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason)
+                tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason, self.csvc)
                 yield tx
                 if writer is not None:
                     self.finish(writer)

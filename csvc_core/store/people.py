@@ -129,14 +129,15 @@ def add_organisation(
     *,
     admin: str,
     passphrase: str,
-    sectors: list[str],
     kdf: crypto.KdfParams | None = None,
 ) -> str:
-    """A new organisation in one of ``sectors`` with its first administrator, ``admin``: from then on only its
-    own administrators add, disable and enable its people. The organisation's key pair is made here, its
-    private key granted to her alone and forgotten."""
+    """A new organisation in one of the framework's sectors (:func:`known_sectors`) and its first user, its
+    administrator ``admin`` with ``passphrase``: from then on only its own administrators add, disable and
+    enable its people. The organisation's key pair is made here, its private key granted to her alone and
+    forgotten. Returns its id."""
     tx.require_writable()
     require(tx.actor, "user.manage")
+    sectors = known_sectors(tx.csvc)
     if sector not in sectors:
         raise BadInput(
             key="error.store.unknown_sector", field=Field("sector"), sector=sector, sectors=", ".join(sectors)
@@ -213,6 +214,7 @@ def _database(tx: Tx) -> str:
 
 
 def list_organisations(tx: Tx) -> list[Organisation]:
+    """The organisations of the store."""
     rows = tx.connection.execute(select(organisations).order_by(organisations.c.name))
     return [Organisation(id=row.id, name=row.name, sector=row.sector) for row in rows]
 

@@ -62,9 +62,9 @@ class Contact(JsonRecord):
     notes: str | None = None
 
 
-#: the fields of :class:`Contact`, each revealed on its own (see ``StoreSession.reveal_protagonist``).
+#: the fields of :class:`Contact`, each revealed on its own (see ``cases.reveal_protagonist``).
 CONTACT_FIELDS = ("phone", "address", "safe_times", "channels", "notes")
-#: what ``StoreSession.case(reveal=...)`` may decrypt: the case label, people's names, their safe-contact
+#: what ``casefile.case_detail(reveal=...)`` may decrypt: the case label, people's names, their safe-contact
 #: information, and the notes of events and actions (``reveal=True``: all four).
 REVEAL_GROUPS = ("label", "names", "contacts", "notes")
 

@@ -7,14 +7,18 @@ remains in the database or its WAL. The audit trail keeps that the case was purg
 
 Backup: SQLite's ``VACUUM INTO`` makes a consistent copy even while others write (never a raw file copy);
 sensitive fields stay encrypted in it. An anchor file beside the copy records its audit chain head.
+
+:func:`purge` and :func:`backup` take the session (like statistics and exchange): each runs a transaction as
+its user and then works on the store's file outside it.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +27,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.store import audit, keyring
 from csvc_core.store.access import require
 from csvc_core.store.context import Tx
+from csvc_core.store.records import PurgeReport
 from csvc_core.store.schema import (
     action_history,
     actions,
@@ -37,6 +42,43 @@ from csvc_core.store.schema import (
     plan_actions,
     protagonists,
 )
+
+if TYPE_CHECKING:
+    from csvc_core.store.session import StoreSession
+
+
+def purge(session: StoreSession, now: datetime | None = None) -> PurgeReport:
+    """Delete the closed cases of the session's organisation past the retention period, then scrub the
+    file."""
+    store = session.store
+    with session.transaction() as tx:
+        require(tx.actor, "store.purge")
+        if now is not None:
+            tx.now = now
+        expired = expired_cases(tx, store.retention_days)
+        purge_cases(tx, expired)
+    truncated = True
+    if expired:
+        with session.engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            truncated = scrub(connection, store.location.kind)
+    return PurgeReport(cases=tuple(expired), retention_days=store.retention_days, wal_truncated=truncated)
+
+
+def backup(session: StoreSession, destination: Path | str) -> Path:
+    """A consistent copy of an SQLite store (``VACUUM INTO``), checked, with its own audit anchor."""
+    store = session.store
+    if store.location.kind != "sqlite":
+        raise OperationFailed(key="error.store.backup_postgresql")
+    destination = check_destination(Path(destination))
+    with session.transaction() as tx:
+        require(tx.actor, "store.backup")
+        tx.audit("store.backup", None)
+    with store.engine.connect() as connection:
+        vacuum_into(connection.execution_options(isolation_level="AUTOCOMMIT"), destination)
+    head = check_backup(destination, store.audit_key)
+    audit.Anchor(destination.with_name(destination.name + ".audit-anchor"), store.audit_key).write(head)
+    return destination
 
 
 def expired_cases(tx: Tx, retention_days: int) -> list[str]:

@@ -14,6 +14,7 @@ from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.exchange.keys import new_key
 from csvc_core.exchange.package import open_package, seal
 from csvc_core.exchange.transfer import export_file, import_file
+from csvc_core.store import assessing, casefile, people
 from csvc_core.store.schema import action_history, actions, assessments, audit_log, case_events, cases
 from csvc_core.testing import raises_worded
 from tests.support.constants import CANARY, PASSPHRASE
@@ -64,7 +65,10 @@ def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp
     assert CANARY.encode() not in package.read_bytes()  # sealed
     outcome = import_file(b, package.read_bytes(), "case.csvc", key=KEY)
     assert outcome["added"]["assessments"] == 2 and outcome["added"]["events"] == 1
-    original, copy = a.case(case_id, results=True), b.case(case_id, results=True, reveal=True)
+    original, copy = (
+        a.run(casefile.case_detail, case_id, results=True),
+        b.run(casefile.case_detail, case_id, results=True, reveal=True),
+    )
     assert copy.compromission == original.compromission == 4
     assert [x.level for x in copy.assessments] == [x.level for x in original.assessments]
     assert {x.sector for x in copy.assessments} == {"shelter"}  # the sector that assessed, not the importer's
@@ -72,7 +76,7 @@ def test_round_trip_keeps_levels_provenance_and_is_audited(stores, sessions, tmp
     imported = copy.assessments[0].result["imported_from"]
     assert imported["organisation"] == "Maison Aurore" and imported["by"] == "alice"
     assert imported["package"] == package_id
-    assert b.reread_assessment(copy.assessments[0].id).level == "imminent"
+    assert b.run(assessing.reread_assessment, copy.assessments[0].id).level == "imminent"
     from csvc_core.jsonio import now_local
     from csvc_core.reports.casefile import case_report
 
@@ -166,7 +170,7 @@ def test_only_the_chosen_categories_travel(stores, sessions, tmp_path: Path):
         "514 555-0199" not in text and f"départ de {CANARY}" not in text and f"fait avec {CANARY}" not in text
     )
     import_file(b, path.read_bytes(), "min.csvc", passphrase=PASSPHRASE)
-    copy = b.case(case_id, reveal=True)
+    copy = b.run(casefile.case_detail, case_id, reveal=True)
     assert copy.summary.label.startswith(f"Dossier {case_id} reçu de Maison Aurore")
     assert copy.actions == () and copy.events == () and copy.protagonists == ()
 
@@ -186,7 +190,9 @@ def test_unknown_category_and_a_case_held_by_another_organisation(stores, sessio
     # the same package back into the sender's own store: its own case, nothing new, nothing doubled
     assert not any(import_file(a, path.read_bytes(), "case.csvc", key=KEY)["added"].values())
     # another organisation sharing the police store may not take the case over by importing it
-    b.add_organisation("Santé Claire", "health", admin="chloe", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    b.run(
+        people.add_organisation, "Santé Claire", "health", admin="chloe", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     chloe = police.unlock("chloe", PASSPHRASE)
     before = counts(police)
     with raises_worded(OperationFailed, "under another organisation; nothing imported"):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from csvc_core.store import cases, concertations, people
 from csvc_core.store.schema import audit_log
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
@@ -90,9 +91,9 @@ def test_concertation_and_plan_kinds(stores, sessions, tmp_path: Path):
     a, _ = sessions
     case_id = filled_case(a)
     env = env_for(shelter, "alice")
-    a.add_user("wendy", "worker", PASSPHRASE, kdf=FAST_KDF)
+    a.run(people.add_user, "wendy", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = shelter.unlock("wendy", PASSPHRASE)
-    worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    worker.run(concertations.request, case_id, criteria=["visible_high_risk"])
     worker.lock()
     summary = run_csvc("report", case_id, "--kind", "concertation", "--format", "md", env=env)
     assert summary.returncode == 0, summary.stderr
@@ -166,7 +167,7 @@ def test_pdf_of_each_kind_written_0600_and_audited(stores, sessions, tmp_path: P
 def test_the_plan_is_imported_into_the_case_shown_and_printed_from_it(stores, sessions, tmp_path: Path):
     shelter, _ = stores
     a, _ = sessions
-    case_id = a.new_case("Dossier plan CLI")
+    case_id = a.run(cases.new_case, "Dossier plan CLI")
     env = env_for(shelter, "alice")
     path = tmp_path / "plan.json"
     path.write_text(json.dumps({**PLAN, "made_by": ""}), encoding="utf-8")

@@ -9,14 +9,14 @@ import pytest
 
 from csvc_core.errors import OperationFailed
 from csvc_core.stats.gather import session_facts
-from csvc_core.store import StoreSession
+from csvc_core.store import StoreSession, cases
 from tests.support.stores import entries, grid
 
 
 def test_the_statistics_read_the_facts_through_the_session_they_are_given(stores, sessions) -> None:
     shelter, _ = stores
     alice: StoreSession = sessions[0]
-    case_id = alice.new_case("Dossier fictif")
+    case_id = alice.run(cases.new_case, "Dossier fictif")
     alice.assess(case_id, "csvc-grid", grid(separation="yes"))
     [facts] = session_facts(alice)
     assert [(a.instrument, a.compromission) for a in facts.assessments] == [("csvc-grid", 3)]

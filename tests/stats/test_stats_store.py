@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from csvc_core.store import casefile
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, PASSPHRASE
 from tests.support.stores import filled_case
@@ -49,9 +50,11 @@ def test_no_canary_in_any_output_and_the_counts_hold(stores, sessions):
     # the imminent ones (re-assess within 72 hours) never were
     assert reassess["shelter"]["missing"] == 6
     actions = {row["sector"]: row for row in data["overdue_actions"]["rows"]}
-    assert actions["all"]["total"] == sum(len(a.case(c).actions) for c in case_ids)
+    assert actions["all"]["total"] == sum(len(a.run(casefile.case_detail, c).actions) for c in case_ids)
     followed = {(row["sector"], row["action"]): row for row in data["actions_followed"]["rows"]}
-    kinds = {(action.sector, action.action) for c in case_ids for action in a.case(c).actions}
+    kinds = {
+        (action.sector, action.action) for c in case_ids for action in a.run(casefile.case_detail, c).actions
+    }
     assert set(followed) == {*kinds, ("all", "all")}
     assert followed["all", "all"]["total"] == actions["all"]["total"]
     table = list(csv.DictReader(io.StringIO(outputs["csv"].split("\n\n")[0])))

@@ -14,6 +14,7 @@ import pytest
 
 from csvc_core.stats.facts import AssessmentFacts, CaseFacts, OutcomeFacts
 from csvc_core.stats.validity import auc, auc_interval, validity, weighted_kappa
+from csvc_core.store import casefile, cases, outcomes
 from tests.support.cli import run_csvc
 from tests.support.constants import PASSPHRASE
 from tests.support.stores import full_grid, new_store
@@ -136,11 +137,19 @@ def test_a_store_whose_true_auc_is_known_through_the_command_line(tmp_path: Path
     session = store.unlock("alice", PASSPHRASE)
     for level, pattern in enumerate(PATTERNS, start=1):
         for _ in range(10):
-            case_id = session.new_case("Dossier fictif")
+            case_id = session.run(cases.new_case, "Dossier fictif")
             stored = session.assess(case_id, "csvc-grid", full_grid(**pattern))
-            assert session.case(case_id).assessments[0].compromission == level, stored.result.computed_level
+            assert session.run(casefile.case_detail, case_id).assessments[0].compromission == level, (
+                stored.result.computed_level
+            )
             if level in (2, 4):
-                session.record_outcome(case_id, "physical_violence", "police_report", T0 + timedelta(days=9))
+                session.run(
+                    outcomes.record_outcome,
+                    case_id,
+                    "physical_violence",
+                    "police_report",
+                    T0 + timedelta(days=9),
+                )
     session.lock()
     store.close()
     env = {"CSVC_STORE": url, "CSVC_USER": "alice", "CSVC_PASSPHRASE": PASSPHRASE}

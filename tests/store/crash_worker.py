@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from csvc_core.framework import Csvc
+from csvc_core.store import cases, followup
 
 EVENTS = ("new_incident", "separation", "partner_release", "breach_of_conditions")
 GRID_ITEMS = ("violence_history", "separation", "stalking", "strangulation", "homicide_plan", "no_way_out")
@@ -25,25 +26,25 @@ def write_forever(url: str, user: str, passphrase: str, seed: int, log: TextIO) 
     rng = random.Random(seed)  # synthetic workload only, never a security value
     session = open_store(url, csvc=Csvc.load()).unlock(user, passphrase)
     print("ready", file=log, flush=True)
-    cases = [summary.id for summary in session.list_cases(limit=20)]
+    case_ids = [summary.id for summary in session.run(cases.list_cases, limit=20)]
     while True:
         step = rng.random()
-        if not cases or step < 0.2:
-            cases.append(session.new_case(f"Dossier synthétique {rng.randrange(10**6)}"))
-            print("case", cases[-1], file=log, flush=True)
+        if not case_ids or step < 0.2:
+            case_ids.append(session.run(cases.new_case, f"Dossier synthétique {rng.randrange(10**6)}"))
+            print("case", case_ids[-1], file=log, flush=True)
         elif step < 0.75:
             answers = {item: rng.choice(("yes", "no", "unknown")) for item in GRID_ITEMS}
-            stored = session.assess(rng.choice(cases), "csvc-grid", {"answers": answers})
+            stored = session.assess(rng.choice(case_ids), "csvc-grid", {"answers": answers})
             print("assessment", stored.id, file=log, flush=True)
         elif step < 0.9:
-            opened = session.actions(limit=5)
+            opened = session.run(followup.list_actions, limit=5)
             if opened:
                 action = rng.choice(opened)
-                session.set_action_status(action.id, "done", note="Fait (note synthétique)")
+                session.run(followup.set_action_status, action.id, "done", note="Fait (note synthétique)")
                 print("action", action.id, file=log, flush=True)
         else:
-            event_id = session.record_event(
-                rng.choice(cases), rng.choice(EVENTS), note="Événement synthétique"
+            event_id = session.run(
+                cases.record_event, rng.choice(case_ids), rng.choice(EVENTS), note="Événement synthétique"
             )
             print("event", event_id, file=log, flush=True)
 

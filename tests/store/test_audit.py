@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, StoreSession, open_store
+from csvc_core.store import Store, StoreSession, casefile, cases, followup, open_store
 from csvc_core.store.schema import audit_log
 from csvc_core.testing import raises_worded
 from tests.support.cli import run_csvc
@@ -19,12 +19,12 @@ from tests.support.stores import entries, grid
 
 
 def busy_store(session: StoreSession) -> str:
-    case_id = session.new_case(CANARY)
+    case_id = session.run(cases.new_case, CANARY)
     stored = session.assess(case_id, "csvc-grid", grid(homicide_plan="yes", stalking="yes"))
-    session.set_action_status(stored.actions[0].id, "done", "Concertation tenue le jour même")
-    session.record_event(case_id, "new_incident", note="Appel au 911")
-    session.case(case_id, reveal=True)
-    session.followup()
+    session.run(followup.set_action_status, stored.actions[0].id, "done", "Concertation tenue le jour même")
+    session.run(cases.record_event, case_id, "new_incident", note="Appel au 911")
+    session.run(casefile.case_detail, case_id, reveal=True)
+    session.run(followup.followup)
     return case_id
 
 

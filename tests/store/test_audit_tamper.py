@@ -14,17 +14,21 @@ from sqlalchemy import delete, insert, select, text, update
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.sharing.disclosure import Grounds, Recipient
-from csvc_core.store import Store, StoreSession, open_store
+from csvc_core.store import Store, StoreSession, casefile, cases, disclosures, followup, open_store, people
 from csvc_core.store.engine import CHANGE_LOCK, login_engine
 from csvc_core.store.pg_logins import database_password, role_name
 from csvc_core.store.schema import (
     audit_checkpoints,
     audit_log,
-    cases,
-    disclosures,
     store_meta,
     users,
     utcnow,
+)
+from csvc_core.store.schema import (
+    cases as cases_table,
+)
+from csvc_core.store.schema import (
+    disclosures as disclosures_table,
 )
 from csvc_core.testing import raises_worded
 from tests.support.cli import run_csvc
@@ -42,9 +46,9 @@ def tamper(store: Store, *statements) -> None:  # type: ignore[no-untyped-def]
 
 
 def some_work(session: StoreSession) -> str:
-    case_id = session.new_case("Dossier fictif")
+    case_id = session.run(cases.new_case, "Dossier fictif")
     session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    session.list_cases()
+    session.run(cases.list_cases)
     return case_id
 
 
@@ -161,7 +165,7 @@ def test_an_older_store_gets_the_key_check_on_its_first_write_with_the_right_key
         wrong.unlock("alice", PASSPHRASE)
     wrong.close()
     monkeypatch.delenv("CSVC_AUDIT_KEY")
-    sqlite_session.list_cases()  # the right key: verified, then recorded
+    sqlite_session.run(cases.list_cases)  # the right key: verified, then recorded
     with sqlite_store.engine.connect() as connection:
         assert connection.execute(
             select(store_meta.c.value).where(store_meta.c.key == "audit_key_check")
@@ -179,7 +183,7 @@ def check_line(store: Store) -> str:
 
 def test_a_sound_store_passes_the_check(store: Store, session: StoreSession) -> None:
     some_work(session)
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     result = run_csvc("store", "check", "--store", store.location.url, "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert store.check_integrity() is None
@@ -187,21 +191,21 @@ def test_a_sound_store_passes_the_check(store: Store, session: StoreSession) -> 
 
 def test_a_lowered_level_is_named(store: Store, session: StoreSession) -> None:
     case_id = some_work(session)
-    tamper(store, update(cases).where(cases.c.id == case_id).values(compromission=0))
+    tamper(store, update(cases_table).where(cases_table.c.id == case_id).values(compromission=0))
     assert f"cases {case_id}: changed outside csvc" in check_line(store)
 
 
 def test_a_case_moved_to_another_organisation_is_named(store: Store, session: StoreSession) -> None:
     case_id = some_work(session)
-    other = session.add_organisation(
-        "CISSS Nord", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF
+    other = session.run(
+        people.add_organisation, "CISSS Nord", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF
     )
-    tamper(store, update(cases).where(cases.c.id == case_id).values(org_id=other))
+    tamper(store, update(cases_table).where(cases_table.c.id == case_id).values(org_id=other))
     assert f"cases {case_id}: changed outside csvc" in check_line(store)
 
 
 def test_a_raised_role_is_named(store: Store, session: StoreSession) -> None:
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     tamper(store, update(users).where(users.c.name == "wanda").values(role="admin"))
     with store.engine.connect() as connection:
         wanda = connection.execute(select(users.c.id).where(users.c.name == "wanda")).scalar_one()
@@ -209,7 +213,7 @@ def test_a_raised_role_is_named(store: Store, session: StoreSession) -> None:
 
 
 def test_a_deleted_disclosure_is_named(store: Store, session: StoreSession) -> None:
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = store.unlock("wanda", PASSPHRASE)
     case_id = some_work(worker)
     grounds = Grounds(
@@ -221,14 +225,15 @@ def test_a_deleted_disclosure_is_named(store: Store, session: StoreSession) -> N
         urgency="ce soir",
         imminence="hours",
     )
-    disclosure_id = worker.disclose(
+    disclosure_id = worker.run(
+        disclosures.disclose,
         case_id,
         recipient=Recipient("Poste de la Rivière", "police", "able_to_help"),
         grounds=grounds,
         fields=["compromission"],
     )
     assert store.check_integrity() is None
-    tamper(store, delete(disclosures).where(disclosures.c.id == disclosure_id))
+    tamper(store, delete(disclosures_table).where(disclosures_table.c.id == disclosure_id))
     assert f"disclosures {disclosure_id}: deleted outside csvc" in check_line(store)
 
 
@@ -339,13 +344,16 @@ def test_reads_do_not_wait_for_a_change_in_progress(postgres_url: str) -> None:
     done: dict[str, float] = {}
 
     def change() -> None:
-        session.new_case("Dossier écrit pendant le verrou")
+        session.run(cases.new_case, "Dossier écrit pendant le verrou")
         done["change"] = time.monotonic()
 
     try:
         with store.engine.connect() as holder:  # a change in progress elsewhere
             holder.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": CHANGE_LOCK})
-            assert session.case(case_id).id == case_id and session.followup() is not None
+            assert (
+                session.run(casefile.case_detail, case_id).id == case_id
+                and session.run(followup.followup) is not None
+            )
             writer = threading.Thread(target=change)
             writer.start()
             writer.join(1.0)
@@ -374,10 +382,10 @@ def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_
             with open_store(postgres_url, csvc=Csvc.load()) as own:
                 session = own.unlock("alice", PASSPHRASE)
                 for round_ in range(4):
-                    session.case(case_id)
-                    session.followup()
+                    session.run(casefile.case_detail, case_id)
+                    session.run(followup.followup)
                     if (index + round_) % 2:
-                        session.record_event(case_id, "new_incident")
+                        session.run(cases.record_event, case_id, "new_incident")
                 session.lock()
         except BaseException as exc:
             failures.append(exc)
@@ -393,7 +401,7 @@ def test_sessions_reading_and_writing_at_once_leave_one_unbroken_chain(postgres_
         assert report.ok, report.problem
         assert report.entries == last_seq(store)
         assert store.check_integrity() is None
-        level = admin.case(case_id)
+        level = admin.run(casefile.case_detail, case_id)
         assert level.summary.compromission == level.level.level
     finally:
         admin.lock()

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from csvc_core.errors import OperationFailed
 from csvc_core.events import CaseEvent
 from csvc_core.plugin import hookimpl
-from csvc_core.store import StoreSession
+from csvc_core.store import StoreSession, casefile, cases, concertations, followup
+from csvc_core.store.context import Tx
 from tests.support.partnership import SIGN_OFF, World, user
 from tests.support.partnership import world as world  # the fixture
 from tests.support.stores import grid
@@ -46,26 +48,42 @@ def listener(request: pytest.FixtureRequest) -> Iterator[Listener]:
 def test_an_action_status_and_a_case_event_are_told_after_commit(
     session: StoreSession, listener: Listener
 ) -> None:
-    case_id = session.new_case("Dossier Q")
+    case_id = session.run(cases.new_case, "Dossier Q")
     stored = session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
     action = stored.actions[0]
-    session.set_action_status(action.id, "done", note="Appel fait")
-    event_id = session.record_event(case_id, "partner_release", note="Sorti ce matin")
+    session.run(followup.set_action_status, action.id, "done", note="Appel fait")
+    event_id = session.run(cases.record_event, case_id, "partner_release", note="Sorti ce matin")
     assert [(e.kind, e.subject, e.detail, e.case_id) for e in listener.heard] == [
         ("action_status", action.id, "done", case_id),
         ("case_event", event_id, "partner_release", case_id),
     ]
     assert all(event.at.tzinfo is not None for event in listener.heard)
-    assert [a.status for a in session.case(case_id).actions if a.id == action.id] == ["done"]  # kept
+    assert [a.status for a in session.run(casefile.case_detail, case_id).actions if a.id == action.id] == [
+        "done"
+    ]  # kept
     assert any("test_deaf: csvc_case_event failed" in str(error) for error in session.csvc.hook_errors)
 
 
 def test_the_steps_of_a_concertation_are_told(world: World, listener: Listener) -> None:
     worker = world[user("Maison Aurore", "worker")]
-    case_id = worker.new_case("Dossier R")
+    case_id = worker.run(cases.new_case, "Dossier R")
     worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
-    world[user("Maison Aurore", "repondant")].submit_concertation(request, SIGN_OFF)
+    request = worker.run(concertations.request, case_id, criteria=["visible_high_risk"])
+    world[user("Maison Aurore", "repondant")].run(concertations.submit, request, SIGN_OFF)
     steps = [(e.subject, e.detail) for e in listener.heard if e.kind == "concertation_step"]
     assert steps == [(request, "requested"), (request, "submitted")]
     assert [e.case_id for e in listener.heard if e.detail == "requested"] == [case_id]
+
+
+def test_a_change_rolled_back_is_told_to_no_plugin(session: StoreSession, listener: Listener) -> None:
+    case_id = session.run(cases.new_case, "Dossier S")
+
+    def record_then_fail(tx: Tx) -> None:
+        cases.record_event(tx, case_id, "separation")
+        assert [e.kind for e in tx.events] == ["case_event"]  # queued, not told
+        raise OperationFailed(key="error.store.locked")
+
+    with pytest.raises(OperationFailed):
+        session.run(record_then_fail)
+    assert listener.heard == []
+    assert session.run(casefile.case_detail, case_id).events == ()

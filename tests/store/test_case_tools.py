@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import AccessDenied, Store, StoreSession
+from csvc_core.store import AccessDenied, Store, StoreSession, cases, casetools, people
 from csvc_core.store.schema import audit_log, case_tool_versions
 from csvc_core.testing import raises_worded
 from tests.support.constants import FAST_KDF, PASSPHRASE
@@ -29,17 +29,19 @@ def answers(**fields: str) -> dict[str, object]:
 
 
 def test_the_plan_is_kept_sealed_with_its_history(store: Store, session: StoreSession) -> None:
-    case_id = session.new_case("Dossier Plan")
-    empty = session.case_tool(case_id, PLAN)
+    case_id = session.run(cases.new_case, "Dossier Plan")
+    empty = session.run(casetools.read_tool, case_id, PLAN)
     assert empty.seq == 0 and empty.history == ()
     assert empty.content["sections"]["at_home"]["ready_bag"] == {"answer": "", "status": "to_do"}
 
-    assert session.save_case_tool(case_id, PLAN, answers(at_home__ready_bag=SECRET)) == 1
-    assert session.save_case_tool(case_id, PLAN, answers(at_home__ready_bag=SECRET)) == 1  # nothing changed
+    assert session.run(casetools.save_tool, case_id, PLAN, answers(at_home__ready_bag=SECRET)) == 1
+    assert (
+        session.run(casetools.save_tool, case_id, PLAN, answers(at_home__ready_bag=SECRET)) == 1
+    )  # nothing changed
     second = answers(at_home__ready_bag=SECRET, technology__location_tracking="partage coupé")
-    assert session.save_case_tool(case_id, PLAN, second, expected=1) == 2
+    assert session.run(casetools.save_tool, case_id, PLAN, second, expected=1) == 2
 
-    record = session.case_tool(case_id, PLAN)
+    record = session.run(casetools.read_tool, case_id, PLAN)
     assert record.seq == 2
     assert record.content["sections"]["at_home"]["ready_bag"] == {"answer": SECRET, "status": "in_place"}
     assert record.content["sections"]["court"]["court_days"]["status"] == "to_do"
@@ -65,41 +67,53 @@ def test_the_plan_is_kept_sealed_with_its_history(store: Store, session: StoreSe
 
 
 def test_a_stale_edit_a_bad_content_and_a_closed_case_are_refused(session: StoreSession) -> None:
-    case_id = session.new_case("Dossier Plan refus")
-    session.save_case_tool(case_id, PLAN, answers(court__court_days="accompagnée"))
+    case_id = session.run(cases.new_case, "Dossier Plan refus")
+    session.run(casetools.save_tool, case_id, PLAN, answers(court__court_days="accompagnée"))
     with raises_worded(OperationFailed, "meanwhile"):
-        session.save_case_tool(case_id, PLAN, answers(court__court_days="seule"), expected=0)
+        session.run(casetools.save_tool, case_id, PLAN, answers(court__court_days="seule"), expected=0)
     with raises_worded(BadInput, r"\$\.sections\.garden: unknown section"):
-        session.save_case_tool(case_id, PLAN, {"sections": {"garden": {}}})
+        session.run(casetools.save_tool, case_id, PLAN, {"sections": {"garden": {}}})
     with raises_worded(BadInput, r"at_home\.ready_bag\.status: unknown status 'maybe'"):
-        session.save_case_tool(case_id, PLAN, {"sections": {"at_home": {"ready_bag": {"status": "maybe"}}}})
+        session.run(
+            casetools.save_tool, case_id, PLAN, {"sections": {"at_home": {"ready_bag": {"status": "maybe"}}}}
+        )
     with raises_worded(BadInput, "unknown case tool 'garden-plan'"):
-        session.case_tool(case_id, "garden-plan")
-    session.close_case(case_id, reason="fin du suivi")
+        session.run(casetools.read_tool, case_id, "garden-plan")
+    session.run(cases.close_case, case_id, reason="fin du suivi")
     with raises_worded(OperationFailed, "closed"):
-        session.save_case_tool(case_id, PLAN, answers(court__court_days="seule"))
+        session.run(casetools.save_tool, case_id, PLAN, answers(court__court_days="seule"))
 
 
 def test_another_organisation_cannot_read_it(store: Store, session: StoreSession) -> None:
-    case_id = session.new_case("Dossier Plan caché")
-    session.save_case_tool(case_id, PLAN, answers(at_home__ready_bag=SECRET))
-    session.add_organisation("Police Rivière", "police", admin="paul", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    case_id = session.run(cases.new_case, "Dossier Plan caché")
+    session.run(casetools.save_tool, case_id, PLAN, answers(at_home__ready_bag=SECRET))
+    session.run(
+        people.add_organisation, "Police Rivière", "police", admin="paul", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     police = store.unlock("paul", PASSPHRASE)
     try:
         with pytest.raises(AccessDenied):
-            police.case_tool(case_id, PLAN)
+            police.run(casetools.read_tool, case_id, PLAN)
         with pytest.raises(AccessDenied):
-            police.save_case_tool(case_id, PLAN, answers(at_home__ready_bag="écrasé"))
+            police.run(casetools.save_tool, case_id, PLAN, answers(at_home__ready_bag="écrasé"))
     finally:
         police.lock()
-    assert session.case_tool(case_id, PLAN).content["sections"]["at_home"]["ready_bag"]["answer"] == SECRET
+    assert (
+        session.run(casetools.read_tool, case_id, PLAN).content["sections"]["at_home"]["ready_bag"]["answer"]
+        == SECRET
+    )
 
 
 def test_a_field_the_plugin_dropped_since_does_not_lock_the_plan(
     session: StoreSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case_id = session.new_case("Dossier Plan ancien")
-    session.save_case_tool(case_id, PLAN, answers(at_home__ready_bag=SECRET, court__court_days="accompagnée"))
+    case_id = session.run(cases.new_case, "Dossier Plan ancien")
+    session.run(
+        casetools.save_tool,
+        case_id,
+        PLAN,
+        answers(at_home__ready_bag=SECRET, court__court_days="accompagnée"),
+    )
     tool = session.csvc.case_tools[PLAN]
     newer = attrs.evolve(
         tool,
@@ -108,7 +122,9 @@ def test_a_field_the_plugin_dropped_since_does_not_lock_the_plan(
         ),
     )
     monkeypatch.setitem(session.csvc.case_tools, PLAN, newer)
-    record = session.case_tool(case_id, PLAN)
+    record = session.run(casetools.read_tool, case_id, PLAN)
     assert "ready_bag" not in record.content["sections"]["at_home"]
     assert record.content["sections"]["court"]["court_days"]["answer"] == "accompagnée"
-    assert session.save_case_tool(case_id, PLAN, answers(court__court_days="seule"), expected=1) == 2
+    assert (
+        session.run(casetools.save_tool, case_id, PLAN, answers(court__court_days="seule"), expected=1) == 2
+    )

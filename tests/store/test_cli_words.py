@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from csvc_core.store import cases
 from tests.support.cli import run_csvc
 from tests.support.constants import PASSPHRASE
 from tests.support.stores import grid, new_store
@@ -78,7 +79,7 @@ def test_case_show_and_list_say_words_and_list_says_why_names_are_hidden(tmp_pat
     url = f"sqlite:///{tmp_path / 'csvc.db'}"
     store = new_store(url)
     session = store.unlock("alice", PASSPHRASE)
-    case_id = session.new_case("Dossier 2026-401")
+    case_id = session.run(cases.new_case, "Dossier 2026-401")
     session.assess(case_id, "csvc-grid", grid(separation="yes", homicide_plan="yes"))
     store.close()
     env = {"CSVC_STORE": url, "CSVC_USER": "alice", "CSVC_PASSPHRASE": PASSPHRASE}

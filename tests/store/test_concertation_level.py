@@ -15,8 +15,9 @@ from sqlalchemy import select
 from csvc_core.framework import Csvc
 from csvc_core.output import to_json
 from csvc_core.sharing.reasons import Incomplete
-from csvc_core.store import Store, migrate, open_store
-from csvc_core.store.schema import audit_log, concertations
+from csvc_core.store import Store, casefile, cases, concertation_reading, concertations, migrate, open_store
+from csvc_core.store.schema import audit_log
+from csvc_core.store.schema import concertations as concertations_table
 from csvc_core.store.upgrading import upgrade_store
 from tests.support.constants import PASSPHRASE
 from tests.support.partnership import SIGN_OFF, World, concerted_with_plan, user
@@ -38,10 +39,12 @@ def entries(store: Store, action: str) -> list[dict[str, Any]]:
 def signed_off(world: World, label: str, answers: dict[str, Any]) -> tuple[str, str]:
     """A case of Maison Aurore assessed with ``answers``, and its request signed off by the répondant."""
     worker = world[user("Maison Aurore", "worker")]
-    case_id = worker.new_case(label)
+    case_id = worker.run(cases.new_case, label)
     worker.assess(case_id, "csvc-grid", answers)
-    request = worker.request_concertation(case_id, criteria=["professional_judgement"], judgement=JUDGEMENT)
-    world[user("Maison Aurore", "repondant")].submit_concertation(request, SIGN_OFF)
+    request = worker.run(
+        concertations.request, case_id, criteria=["professional_judgement"], judgement=JUDGEMENT
+    )
+    world[user("Maison Aurore", "repondant")].run(concertations.submit, request, SIGN_OFF)
     return case_id, request
 
 
@@ -49,7 +52,7 @@ def test_the_cell_reads_the_carried_level_most_urgent_first(store: Store, world:
     coordinator = world[user("Cellule Nord", "coordinator")]
     _, elevated = signed_off(world, "Dossier élevé", full_grid(separation="yes"))
     case_id, imminent = signed_off(world, "Dossier imminent", grid(homicide_plan="yes"))
-    listed = to_json(coordinator.concertations())
+    listed = to_json(coordinator.run(concertation_reading.list_concertations))
     assert [(item["id"], item["compromission"]) for item in listed] == [(imminent, 4), (elevated, 3)]
     level = listed[0]["level"]
     assert (level["compromission"], level["instrument"], level["confirmed_by"]) == (
@@ -57,9 +60,9 @@ def test_the_cell_reads_the_carried_level_most_urgent_first(store: Store, world:
         "csvc-grid",
         user("Maison Aurore", "worker"),
     )
-    (assessment,) = world[user("Maison Aurore", "worker")].case(case_id).assessments
+    (assessment,) = world[user("Maison Aurore", "worker")].run(casefile.case_detail, case_id).assessments
     assert level["assessment"] == assessment.id and level["previous"] is None
-    shown = to_json(coordinator.concertation(imminent))
+    shown = to_json(coordinator.run(concertation_reading.record, imminent))
     assert shown["compromission"] == 4 and shown["level"] == level
     (sent,) = [entry for entry in entries(store, "concertation.submit") if entry["concertation"] == imminent]
     assert sent["level"] == 4
@@ -67,11 +70,14 @@ def test_the_cell_reads_the_carried_level_most_urgent_first(store: Store, world:
 
 def test_a_case_with_no_confirmed_level_is_not_sent(world: World) -> None:
     worker = world[user("Maison Aurore", "worker")]
-    case_id = worker.new_case("Dossier sans évaluation")
-    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    case_id = worker.run(cases.new_case, "Dossier sans évaluation")
+    request = worker.run(concertations.request, case_id, criteria=["visible_high_risk"])
     with pytest.raises(Incomplete, match="niveau de compromission confirmé"):
-        world[user("Maison Aurore", "repondant")].submit_concertation(request, SIGN_OFF)
-    assert world[user("Cellule Nord", "coordinator")].concertation(request).state == "requested"
+        world[user("Maison Aurore", "repondant")].run(concertations.submit, request, SIGN_OFF)
+    assert (
+        world[user("Cellule Nord", "coordinator")].run(concertation_reading.record, request).state
+        == "requested"
+    )
 
 
 def test_the_referring_organisation_s_new_level_is_carried_with_an_audit_entry(
@@ -82,18 +88,18 @@ def test_the_referring_organisation_s_new_level_is_carried_with_an_audit_entry(
     case_id, request = signed_off(world, "Dossier réévalué", full_grid(homicide_plan="yes"))
     calmer = {**full_grid(), "assessed_at": "2026-03-05T10:00:00-05:00"}
     worker.assess(case_id, "csvc-grid", calmer)  # complete, same kind: the case level goes down to 1
-    level = to_json(coordinator.concertation(request).level)
+    level = to_json(coordinator.run(concertation_reading.record, request).level)
     assert (level["compromission"], level["previous"]) == (1, 4)  # lowered, and shown as such
     worse = {**full_grid(separation="yes"), "assessed_at": "2026-03-06T10:00:00-05:00"}
     worker.assess(case_id, "csvc-grid", worse)
-    level = to_json(coordinator.concertation(request).level)
+    level = to_json(coordinator.run(concertation_reading.record, request).level)
     assert (level["compromission"], level["previous"]) == (3, 1)
     assert [(e["level"], e["previous"]) for e in entries(store, "concertation.level")] == [(1, 4), (3, 1)]
     assert all(e["concertation"] == request for e in entries(store, "concertation.level"))
     # a closed request keeps the level it was closed with
-    coordinator.close_concertation(request, "risk_reduced")
+    coordinator.run(concertations.close, request, "risk_reduced")
     worker.assess(case_id, "csvc-grid", {**full_grid(), "assessed_at": "2026-03-07T10:00:00-05:00"})
-    assert coordinator.concertation(request).compromission == 3
+    assert coordinator.run(concertation_reading.record, request).compromission == 3
     assert store.verify_audit().ok
 
 
@@ -108,9 +114,13 @@ def test_an_action_owner_reads_only_what_its_action_needs(store: Store, world: W
         "hébergement sous un autre nom": ("Maison Aurore", now + timedelta(days=1)),
     }
     concerted_with_plan(coordinator, request, "menaces de mort et séparation", plan)
-    bed = next(a.id for a in shelter.concertation(request).actions if a.owner_org == "Maison Aurore")
-    shelter.report_action_done(request, bed, SHELTER_NOTE)
-    seen = to_json(police.concertation(request))
+    bed = next(
+        a.id
+        for a in shelter.run(concertation_reading.record, request).actions
+        if a.owner_org == "Maison Aurore"
+    )
+    shelter.run(concertations.report_done, request, bed, SHELTER_NOTE)
+    seen = to_json(police.run(concertation_reading.record, request))
     assert seen["view"] == "own_actions" and seen["compromission"] == 4 and seen["level"] is not None
     assert seen["judgement"] is None and seen["criteria"] == []
     assert [a["description"] for a in seen["actions"]] == ["patrouilles au domicile"]
@@ -119,23 +129,27 @@ def test_an_action_owner_reads_only_what_its_action_needs(store: Store, world: W
     assert len(seen["meetings"]) == 1 and seen["next_steps"] == ["report_done"]
     for secret in (JUDGEMENT, SIGN_OFF, SHELTER_NOTE, "hébergement", "menaces de mort"):
         assert secret not in json.dumps(seen, ensure_ascii=False)
-    (listed,) = to_json(police.concertations())
+    (listed,) = to_json(police.run(concertation_reading.list_concertations))
     assert (listed["view"], listed["criteria"], listed["open_actions"]) == ("own_actions", [], 1)
     assert listed["compromission"] == 4
-    whole = to_json(coordinator.concertation(request))
+    whole = to_json(coordinator.run(concertation_reading.record, request))
     assert whole["view"] == "whole" and whole["judgement"] == JUDGEMENT and len(whole["actions"]) == 2
     reads = [e for e in entries(store, "concertation.read") if e["concertation"] == request]
     assert {e["view"] for e in reads} == {"whole", "own_actions"}
-    assert world[user("CISSS Nord", "worker")].concertations() == []
+    assert world[user("CISSS Nord", "worker")].run(concertation_reading.list_concertations) == []
 
 
 def test_a_store_of_revision_0004_upgrades_and_its_signed_off_requests_carry_the_case_level(
     store: Store, store_url: str, world: World
 ) -> None:
     case_id, request = signed_off(world, "Dossier d'avant", grid(homicide_plan="yes"))
-    waiting = world[user("Maison Aurore", "worker")].request_concertation(case_id, criteria=["escalation"])
-    (assessment,) = world[user("Maison Aurore", "worker")].case(case_id).assessments
-    assert world[user("Cellule Nord", "coordinator")].concertations()  # she exists before the upgrade
+    waiting = world[user("Maison Aurore", "worker")].run(
+        concertations.request, case_id, criteria=["escalation"]
+    )
+    (assessment,) = world[user("Maison Aurore", "worker")].run(casefile.case_detail, case_id).assessments
+    assert world[user("Cellule Nord", "coordinator")].run(
+        concertation_reading.list_concertations
+    )  # she exists before the upgrade
     for opened in list(world.values()):
         opened.lock()
     as_older_csvc(store, PASSPHRASE, "0004")
@@ -145,12 +159,12 @@ def test_a_store_of_revision_0004_upgrades_and_its_signed_off_requests_carry_the
     upgraded = open_store(store_url, csvc=Csvc.load())
     try:
         with upgraded.engine.connect() as connection:
-            rows = {r.id: r for r in connection.execute(select(concertations))}
+            rows = {r.id: r for r in connection.execute(select(concertations_table))}
         assert rows[request].level == 4 and rows[request].level_assessment == assessment.id
         assert rows[request].level_instrument == "csvc-grid" and rows[request].level_carried_at is not None
         assert rows[waiting].level is None  # not signed off: it will carry the level at its sign-off
         session = upgraded.unlock(user("Cellule Nord", "coordinator"), PASSPHRASE)
-        assert to_json(session.concertation(request))["level"]["compromission"] == 4
+        assert to_json(session.run(concertation_reading.record, request))["level"]["compromission"] == 4
         session.lock()
     finally:
         upgraded.close()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, open_store
+from csvc_core.store import Store, casefile, cases, open_store
 from tests.support.constants import PASSPHRASE
 
 ITERATIONS = 100
@@ -110,8 +110,8 @@ def check_levels(store: Store) -> None:
     """The derived case level equals the level recomputed from the assessments (decrypting everything)."""
     session = store.unlock("alice", PASSPHRASE)
     try:
-        for summary in session.list_cases(limit=1000):
-            detail = session.case(summary.id, results=True)
+        for summary in session.run(cases.list_cases, limit=1000):
+            detail = session.run(casefile.case_detail, summary.id, results=True)
             assert detail.summary.compromission == detail.level.level
     finally:
         session.lock()

@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import KdfParams, Store, StoreSession, crypto, init_store
-from csvc_core.store.schema import cases, users
+from csvc_core.store import KdfParams, Store, StoreSession, casefile, cases, crypto, init_store
+from csvc_core.store.schema import cases as cases_table
+from csvc_core.store.schema import users
 from csvc_core.testing import raises_worded
 from tests.support.constants import CANARY, PASSPHRASE
 from tests.support.stores import grid
@@ -49,15 +50,17 @@ def test_canary_never_in_database_files(sqlite_store: Store, sqlite_session: Sto
     store, session = sqlite_store, sqlite_session
     from csvc_core.store import Contact
 
-    case_id = session.new_case(CANARY)
-    session.add_protagonist(case_id, "victim", name=CANARY, contact=Contact(address=f"12 rue {CANARY}"))
+    case_id = session.run(cases.new_case, CANARY)
+    session.run(
+        cases.add_protagonist, case_id, "victim", name=CANARY, contact=Contact(address=f"12 rue {CANARY}")
+    )
     session.assess(
         case_id,
         "csvc-grid",
         {**grid(homicide_plan="yes"), "override": {"level": "imminent", "reason": f"{CANARY} menacée"}},
     )
-    session.record_event(case_id, "separation", note=f"{CANARY} a quitté le domicile")
-    assert session.case(case_id, reveal=True).summary.label == CANARY
+    session.run(cases.record_event, case_id, "separation", note=f"{CANARY} a quitté le domicile")
+    assert session.run(casefile.case_detail, case_id, reveal=True).summary.label == CANARY
     folder = Path(str(store.location.path)).parent
     files = [path for path in folder.iterdir() if path.is_file()]
     assert any(path.name.endswith("-wal") for path in files)  # the WAL is looked at while it holds data
@@ -68,32 +71,36 @@ def test_canary_never_in_database_files(sqlite_store: Store, sqlite_session: Sto
 
 
 def test_a_flipped_byte_in_a_ciphertext_is_detected(store: Store, session: StoreSession) -> None:
-    case_id = session.new_case(CANARY)
+    case_id = session.run(cases.new_case, CANARY)
     with store.engine.begin() as connection:
         blob = bytearray(
-            connection.execute(select(cases.c.label_ct).where(cases.c.id == case_id)).scalar_one()
+            connection.execute(select(cases_table.c.label_ct).where(cases_table.c.id == case_id)).scalar_one()
         )
         blob[20] ^= 0x01
-        connection.execute(update(cases).where(cases.c.id == case_id).values(label_ct=bytes(blob)))
+        connection.execute(
+            update(cases_table).where(cases_table.c.id == case_id).values(label_ct=bytes(blob))
+        )
     with raises_worded(OperationFailed, r"cases\.label_ct.*integrity"):
-        session.case(case_id, reveal=True)
+        session.run(casefile.case_detail, case_id, reveal=True)
 
 
 def test_a_ciphertext_moved_to_another_row_does_not_decrypt(store: Store, session: StoreSession) -> None:
-    first, second = session.new_case("Première"), session.new_case("Seconde")
+    first, second = session.run(cases.new_case, "Première"), session.run(cases.new_case, "Seconde")
     with store.engine.begin() as connection:
-        blob = connection.execute(select(cases.c.label_ct).where(cases.c.id == first)).scalar_one()
-        connection.execute(update(cases).where(cases.c.id == second).values(label_ct=blob))
+        blob = connection.execute(
+            select(cases_table.c.label_ct).where(cases_table.c.id == first)
+        ).scalar_one()
+        connection.execute(update(cases_table).where(cases_table.c.id == second).values(label_ct=blob))
     with raises_worded(OperationFailed, "integrity"):
-        session.case(second, reveal=True)
+        session.run(casefile.case_detail, second, reveal=True)
 
 
 def test_after_lock_decryption_fails(session: StoreSession) -> None:
-    case_id = session.new_case(CANARY)
+    case_id = session.run(cases.new_case, CANARY)
     session.lock()
     assert session.locked
     with raises_worded(OperationFailed, "locked"):
-        session.case(case_id, reveal=True)
+        session.run(casefile.case_detail, case_id, reveal=True)
 
 
 def test_store_code_uses_no_insecure_random() -> None:

@@ -17,9 +17,26 @@ from sqlalchemy import Connection, func, select, update
 from csvc_core.errors import OperationFailed
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.sharing.handover import Basis
-from csvc_core.store import AccessDenied, Contact, Store, StoreSession, crypto, keyring
+from csvc_core.store import (
+    AccessDenied,
+    Contact,
+    Store,
+    StoreSession,
+    casefile,
+    cases,
+    casetools,
+    consents,
+    crypto,
+    disclosures,
+    handovers,
+    keyring,
+    people,
+    received,
+    rotation,
+)
 from csvc_core.store.people import LoginRefused, private_key_of
-from csvc_core.store.schema import audit_log, cases, key_grants, metadata, organisations, users
+from csvc_core.store.schema import audit_log, key_grants, metadata, organisations, users
+from csvc_core.store.schema import cases as cases_table
 from csvc_core.testing import raises_worded
 from tests.support.cli import run_csvc
 from tests.support.constants import FAST_KDF, PASSPHRASE
@@ -51,8 +68,9 @@ class Victim:
 
 def open_case(session: StoreSession, tag: str) -> tuple[str, Victim]:
     victim = Victim(f"Dossier {tag}", f"Zoé {tag}", f"555-01{len(tag):02d}", f"{len(tag)} rue {tag}")
-    case_id = session.new_case(victim.label)
-    session.add_protagonist(
+    case_id = session.run(cases.new_case, victim.label)
+    session.run(
+        cases.add_protagonist,
         case_id,
         "victim",
         name=victim.name,
@@ -121,10 +139,10 @@ def opens(key: bytes, blob: bytes, place: str) -> bool:
 @pytest.fixture
 def pair(store: Store, session: StoreSession) -> Iterator[tuple[StoreSession, StoreSession]]:
     """Maison Aurore's worker and the police's worker, each added by her own organisation's administrator."""
-    session.add_organisation(POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    session.add_user("sophie", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_organisation, POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "sophie", "worker", PASSPHRASE, kdf=FAST_KDF)
     police_admin = store.unlock("paula", PASSPHRASE)
-    police_admin.add_user("bruno", "worker", PASSPHRASE, kdf=FAST_KDF)
+    police_admin.run(people.add_user, "bruno", "worker", PASSPHRASE, kdf=FAST_KDF)
     police_admin.lock()
     shelter, police = store.unlock("sophie", PASSPHRASE), store.unlock("bruno", PASSPHRASE)
     yield shelter, police
@@ -145,7 +163,8 @@ def test_another_organisation_decrypts_only_what_was_shared_with_it(
     assert victim.name in seen_by(store, "sophie")  # the attack reads what its user may read
     assert not any(secret in seen_by(store, "bruno") for secret in victim.secrets)
 
-    consent = shelter.give_consent(
+    consent = shelter.run(
+        consents.give_consent,
         case_id,
         person=victim.name,
         purpose="protection",
@@ -154,15 +173,16 @@ def test_another_organisation_decrypts_only_what_was_shared_with_it(
         partner=POLICE,
         expires_at=datetime.now(UTC) + timedelta(days=30),
     )
-    shelter.share(case_id, categories=["identity"], to=POLICE, purpose="protection")
+    shelter.run(consents.share, case_id, categories=["identity"], to=POLICE, purpose="protection")
     seen = seen_by(store, "bruno")
     assert victim.label in seen and victim.name in seen  # exactly the shared fields
     assert victim.phone not in seen and victim.address not in seen
-    shelter.withdraw_consent(consent)  # the recipient's copy goes with it
+    shelter.run(consents.withdraw_consent, consent)  # the recipient's copy goes with it
     assert not any(secret in seen_by(store, "bruno") for secret in victim.secrets)
 
     other_id, other = open_case(shelter, "Boréale")
-    shelter.disclose(
+    shelter.run(
+        disclosures.disclose,
         other_id,
         recipient=Recipient("Poste de la Rivière", "police", "able_to_help"),
         recipient_org=POLICE,
@@ -172,12 +192,12 @@ def test_another_organisation_decrypts_only_what_was_shared_with_it(
     seen = seen_by(store, "bruno")
     assert other.phone in seen and other.address in seen
     assert other.label not in seen and other.name not in seen
-    [received] = police.shared_with_me(other_id)["received"]
-    assert received["sent"] == {"victim.1.contact": {"phone": other.phone, "address": other.address}}
+    [got] = police.run(received.shared_with_me, other_id)["received"]
+    assert got["sent"] == {"victim.1.contact": {"phone": other.phone, "address": other.address}}
 
-    referral = shelter.refer(case_id, to=POLICE, why="suivi des conditions", basis=LAW)
-    assert police.case(case_id, reveal=True).summary.label == victim.label
-    shelter.end_referral(referral)
+    referral = shelter.run(handovers.refer, case_id, to=POLICE, why="suivi des conditions", basis=LAW)
+    assert police.run(casefile.case_detail, case_id, reveal=True).summary.label == victim.label
+    shelter.run(handovers.end_referral, referral)
     with store.engine.connect() as connection:
         held = connection.execute(
             select(key_grants.c.holder).where(key_grants.c.scope == keyring.of_case(case_id))
@@ -185,7 +205,7 @@ def test_another_organisation_decrypts_only_what_was_shared_with_it(
         assert set(held) == {keyring.of_org(shelter.actor.org_id)}
     assert not any(secret in seen_by(store, "bruno") for secret in victim.secrets)
     with pytest.raises(AccessDenied):
-        police.case(case_id, reveal=True)
+        police.run(casefile.case_detail, case_id, reveal=True)
 
 
 def test_claiming_another_organisation_in_the_session_opens_nothing(
@@ -195,15 +215,17 @@ def test_claiming_another_organisation_in_the_session_opens_nothing(
     case_id, _victim = open_case(shelter, "Aurore")
     police.actor = attrs.evolve(police.actor, org_id=shelter.actor.org_id)  # code run beside csvc
     with pytest.raises(AccessDenied):  # no key; on PostgreSQL the server does not even show the row
-        police.case(case_id, reveal=True)
+        police.run(casefile.case_detail, case_id, reveal=True)
     if store.location.kind == "postgresql":
         # the server shows her her own organisation's rows, and refuses an audit entry in another's name
         with raises_worded(OperationFailed, "names the user who writes it"):
-            police.list_cases(reveal=True)
+            police.run(cases.list_cases, reveal=True)
         return
     with raises_worded(AccessDenied, "does not hold the key"):
-        police.list_cases(reveal=True)
-    assert [summary.label for summary in police.list_cases()] == [None]  # ids only: nothing decrypted
+        police.run(cases.list_cases, reveal=True)
+    assert [summary.label for summary in police.run(cases.list_cases)] == [
+        None
+    ]  # ids only: nothing decrypted
 
 
 def test_a_disabled_user_unwraps_no_key_with_her_old_passphrase(
@@ -211,7 +233,7 @@ def test_a_disabled_user_unwraps_no_key_with_her_old_passphrase(
 ) -> None:
     shelter, _police = pair
     case_id, victim = open_case(shelter, "Aurore")
-    session.set_user_active("sophie", False)
+    session.run(people.set_user_active, "sophie", False)
     with store.engine.connect() as connection:
         copied = connection.execute(select(users).where(users.c.name == "sophie")).one()
         grants = connection.execute(select(key_grants)).all()
@@ -224,11 +246,11 @@ def test_a_disabled_user_unwraps_no_key_with_her_old_passphrase(
     with pytest.raises(LoginRefused):
         store.unlock("sophie", PASSPHRASE)
 
-    session.set_user_active("sophie", True, "une toute nouvelle phrase", kdf=FAST_KDF)
+    session.run(people.set_user_active, "sophie", True, "une toute nouvelle phrase", kdf=FAST_KDF)
     with pytest.raises(LoginRefused):
         store.unlock("sophie", PASSPHRASE)
     again = store.unlock("sophie", "une toute nouvelle phrase")
-    assert again.case(case_id, reveal=True).summary.label == victim.label
+    assert again.run(casefile.case_detail, case_id, reveal=True).summary.label == victim.label
     again.lock()
 
 
@@ -238,8 +260,8 @@ def test_after_a_rotation_keys_copied_before_open_nothing(
     shelter, police = pair
     case_id, victim = open_case(shelter, "Aurore")
     plan = {"sections": {"at_home": {"ready_bag": {"answer": victim.address, "status": "in_place"}}}}
-    shelter.save_case_tool(case_id, "safety-plan", plan)
-    shelter.refer(case_id, to=POLICE, why="suivi", basis=LAW)
+    shelter.run(casetools.save_tool, case_id, "safety-plan", plan)
+    shelter.run(handovers.refer, case_id, to=POLICE, why="suivi", basis=LAW)
     with store.engine.connect() as connection:
         me = connection.execute(select(users).where(users.c.name == "sophie")).one()
         private = private_key_of(me, PASSPHRASE)
@@ -261,8 +283,8 @@ def test_after_a_rotation_keys_copied_before_open_nothing(
     assert keyring.of_case(case_id) in held
     copied = [*held.values(), keyring.records_key(org_private, shelter.actor.org_id)]
 
-    session.set_user_active("sophie", False)
-    counts = session.rotate_org_key()
+    session.run(people.set_user_active, "sophie", False)
+    counts = session.run(rotation.rotate_org_key)
     assert counts["cases"] == 1 and counts["members"] == 1 and counts["values"] >= 3
     with store.engine.connect() as connection:
         after = connection.execute(select(key_grants)).all()
@@ -278,10 +300,16 @@ def test_after_a_rotation_keys_copied_before_open_nothing(
     for g in after:
         assert crypto.open_sealed(org_private, g.wrapped, keyring.grant_aad(g.scope, g.holder)) is None
     assert victim.name not in entry.detail and json.loads(entry.detail)["cases"] == 1
-    assert session.case(case_id, reveal=True).summary.label == victim.label  # the admin reads on
-    kept = session.case_tool(case_id, "safety-plan").content["sections"]["at_home"]["ready_bag"]
+    assert (
+        session.run(casefile.case_detail, case_id, reveal=True).summary.label == victim.label
+    )  # the admin reads on
+    kept = session.run(casetools.read_tool, case_id, "safety-plan").content["sections"]["at_home"][
+        "ready_bag"
+    ]
     assert kept["answer"] == victim.address  # the plan was re-sealed with the case
-    assert police.case(case_id, reveal=True).summary.label == victim.label  # the referee too
+    assert (
+        police.run(casefile.case_detail, case_id, reveal=True).summary.label == victim.label
+    )  # the referee too
 
 
 def test_the_command_line_adds_an_organisation_with_its_admin_rotates_and_enables(
@@ -335,6 +363,6 @@ def test_a_public_key_put_in_place_of_her_organisation_s_is_refused(
             update(organisations).where(organisations.c.id == shelter.actor.org_id).values(public_key=theirs)
         )
     with raises_worded(OperationFailed, "no longer matches its private key"):
-        shelter.new_case("Dossier détourné")
+        shelter.run(cases.new_case, "Dossier détourné")
     with store.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(cases)).scalar_one() == 0
+        assert connection.execute(select(func.count()).select_from(cases_table)).scalar_one() == 0

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from csvc_core.errors import BadInput, OperationFailed
-from csvc_core.store import AccessDenied, Store, StoreSession
+from csvc_core.store import AccessDenied, Store, StoreSession, cases, people
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, organisations, users
 from csvc_core.testing import raises_worded
@@ -29,10 +29,12 @@ def count(store: Store, table) -> int:  # type: ignore[no-untyped-def]
 def police_admin(store: Store, session: StoreSession) -> StoreSession:
     """Maison Aurore (alice, admin; wanda, worker, with one case) and Police Rivière, created with pia as its
     admin."""
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     with store.unlock("wanda", PASSPHRASE) as wanda:
-        wanda.new_case(CANARY)
-    session.add_organisation("Police Rivière", "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+        wanda.run(cases.new_case, CANARY)
+    session.run(
+        people.add_organisation, "Police Rivière", "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     return store.unlock("pia", PASSPHRASE)
 
 
@@ -41,32 +43,38 @@ def test_an_admin_may_not_add_people_to_another_organisation(
 ) -> None:
     before = (count(store, users), count(store, audit_log))
     with raises_worded(OperationFailed, "'Maison Aurore' is not your organisation", "en"):
-        police_admin.add_user("mole", "coordinator", PASSPHRASE, organisation="Maison Aurore", kdf=FAST_KDF)
+        police_admin.run(
+            people.add_user, "mole", "coordinator", PASSPHRASE, organisation="Maison Aurore", kdf=FAST_KDF
+        )
     with raises_worded(BadInput, "unknown organisation 'Nulle Part'", "en"):
-        police_admin.add_user("mole", "coordinator", PASSPHRASE, organisation="Nulle Part", kdf=FAST_KDF)
+        police_admin.run(
+            people.add_user, "mole", "coordinator", PASSPHRASE, organisation="Nulle Part", kdf=FAST_KDF
+        )
     assert (count(store, users), count(store, audit_log)) == before
     with pytest.raises(LoginRefused):
         store.unlock("mole", PASSPHRASE)
-    police_admin.add_user("paul", "worker", PASSPHRASE, organisation="Police Rivière", kdf=FAST_KDF)
+    police_admin.run(
+        people.add_user, "paul", "worker", PASSPHRASE, organisation="Police Rivière", kdf=FAST_KDF
+    )
     with store.unlock("paul", PASSPHRASE) as paul:
-        assert paul.actor.org_name == "Police Rivière" and paul.list_cases() == []
+        assert paul.actor.org_name == "Police Rivière" and paul.run(cases.list_cases) == []
 
 
 def test_an_admin_may_not_disable_or_enable_another_organisations_people(
     store: Store, session: StoreSession, police_admin: StoreSession
 ) -> None:
     with raises_worded(OperationFailed, "'wanda' belongs to another organisation than yours", "en"):
-        police_admin.set_user_active("wanda", False)
+        police_admin.run(people.set_user_active, "wanda", False)
     store.unlock("wanda", PASSPHRASE).lock()
-    session.set_user_active("wanda", False)
+    session.run(people.set_user_active, "wanda", False)
     with raises_worded(OperationFailed, "'Police Rivière'", "en"):
-        police_admin.set_user_active("wanda", True)
+        police_admin.run(people.set_user_active, "wanda", True)
     with pytest.raises(LoginRefused):
         store.unlock("wanda", PASSPHRASE)
     with raises_worded(OperationFailed, "'pia' belongs to another organisation"):
-        session.set_user_active("pia", False)
-    police_admin.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
-    police_admin.set_user_active("paul", False)
+        session.run(people.set_user_active, "pia", False)
+    police_admin.run(people.add_user, "paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+    police_admin.run(people.set_user_active, "paul", False)
     with pytest.raises(LoginRefused):
         store.unlock("paul", PASSPHRASE)
 
@@ -74,11 +82,11 @@ def test_an_admin_may_not_disable_or_enable_another_organisations_people(
 def test_an_admin_lists_her_own_organisations_people(
     session: StoreSession, police_admin: StoreSession
 ) -> None:
-    assert [(u.name, u.organisation) for u in session.users()] == [
+    assert [(u.name, u.organisation) for u in session.run(people.list_users)] == [
         ("alice", "Maison Aurore"),
         ("wanda", "Maison Aurore"),
     ]
-    assert [(u.name, u.role, u.organisation) for u in police_admin.users()] == [
+    assert [(u.name, u.role, u.organisation) for u in police_admin.run(people.list_users)] == [
         ("pia", "admin", "Police Rivière")
     ]
 
@@ -86,18 +94,41 @@ def test_an_admin_lists_her_own_organisations_people(
 def test_a_new_organisation_is_created_with_its_first_admin(store: Store, session: StoreSession) -> None:
     before = (count(store, organisations), count(store, users))
     with raises_worded(BadInput, "^administrator: a new organisation gets its first administrator", "en"):
-        session.add_organisation("Police Rivière", "police", admin=" ", passphrase=PASSPHRASE, kdf=FAST_KDF)
+        session.run(
+            people.add_organisation,
+            "Police Rivière",
+            "police",
+            admin=" ",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+        )
     with raises_worded(OperationFailed, "'alice' already exists", "en"):
-        session.add_organisation(
-            "Police Rivière", "police", admin="alice", passphrase=PASSPHRASE, kdf=FAST_KDF
+        session.run(
+            people.add_organisation,
+            "Police Rivière",
+            "police",
+            admin="alice",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
         )
     with raises_worded(BadInput, "passphrase", "en"):
-        session.add_organisation("Police Rivière", "police", admin="pia", passphrase="court", kdf=FAST_KDF)
+        session.run(
+            people.add_organisation, "Police Rivière", "police", admin="pia", passphrase="court", kdf=FAST_KDF
+        )
     assert (count(store, organisations), count(store, users)) == before
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     with store.unlock("wanda", PASSPHRASE) as wanda, pytest.raises(AccessDenied):
-        wanda.add_organisation("Police Rivière", "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    session.add_organisation("Police Rivière", "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+        wanda.run(
+            people.add_organisation,
+            "Police Rivière",
+            "police",
+            admin="pia",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+        )
+    session.run(
+        people.add_organisation, "Police Rivière", "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF
+    )
     with store.unlock("pia", PASSPHRASE) as pia:
         assert (pia.actor.role, pia.actor.org_name, pia.actor.sector) == ("admin", "Police Rivière", "police")
     with store.engine.connect() as connection:
@@ -110,7 +141,7 @@ def test_the_command_line_keeps_an_admin_to_her_own_organisation(tmp_path: Path,
         new_store(sqlite_url) as store,
         store.unlock("alice", PASSPHRASE) as alice,
     ):
-        alice.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+        alice.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     env = {
         "CSVC_STORE": sqlite_url,
         "CSVC_PASSPHRASE": PASSPHRASE,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from csvc_core.errors import BadInput
-from csvc_core.store import Store, StoreSession
+from csvc_core.store import Store, StoreSession, casefile, cases, outcomes, rotation
 from csvc_core.store.schema import audit_log, case_outcomes
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, PASSPHRASE
@@ -24,18 +24,18 @@ NOTE = f"{CANARY} a reçu des menaces par texto"
 def test_an_outcome_is_recorded_sealed_listed_and_audited_without_its_note(
     store: Store, session: StoreSession
 ) -> None:
-    case_id = session.new_case("Dossier fictif")
+    case_id = session.run(cases.new_case, "Dossier fictif")
     when = datetime(2026, 4, 2, 21, 30, tzinfo=UTC)
-    outcome_id = session.record_outcome(case_id, "threats", "police_report", when, NOTE)
-    session.record_outcome(case_id, "stalking", "victim", when - timedelta(days=3))
+    outcome_id = session.run(outcomes.record_outcome, case_id, "threats", "police_report", when, NOTE)
+    session.run(outcomes.record_outcome, case_id, "stalking", "victim", when - timedelta(days=3))
 
-    masked = session.case(case_id)
+    masked = session.run(casefile.case_detail, case_id)
     assert [(o.kind, o.source, o.occurred_at) for o in masked.outcomes] == [
         ("threats", "police_report", when),
         ("stalking", "victim", when - timedelta(days=3)),
     ]
     assert masked.outcomes[0].note is None and masked.outcomes[0].by == "alice"
-    shown = session.case(case_id, reveal=True)
+    shown = session.run(casefile.case_detail, case_id, reveal=True)
     assert shown.outcomes[0].note == NOTE
     assert shown.to_json()["outcomes"][0]["kind"] == "threats"
 
@@ -66,26 +66,26 @@ def test_an_outcome_is_recorded_sealed_listed_and_audited_without_its_note(
 def test_a_bad_outcome_is_refused_with_its_field(
     session: StoreSession, kind: str, source: str, occurred_at: datetime | None, key: str
 ) -> None:
-    case_id = session.new_case("Dossier fictif")
+    case_id = session.run(cases.new_case, "Dossier fictif")
     with pytest.raises(BadInput) as refused:
-        session.record_outcome(case_id, kind, source, occurred_at)
+        session.run(outcomes.record_outcome, case_id, kind, source, occurred_at)
     assert refused.value.key == key
-    assert session.case(case_id).outcomes == ()
+    assert session.run(casefile.case_detail, case_id).outcomes == ()
 
 
 def test_an_outcome_after_the_case_is_closed_still_counts(session: StoreSession) -> None:
-    case_id = session.new_case("Dossier fictif")
-    session.close_case(case_id, "suivi terminé")
-    session.record_outcome(case_id, "breach_of_conditions", "court")
-    assert [o.kind for o in session.case(case_id).outcomes] == ["breach_of_conditions"]
+    case_id = session.run(cases.new_case, "Dossier fictif")
+    session.run(cases.close_case, case_id, "suivi terminé")
+    session.run(outcomes.record_outcome, case_id, "breach_of_conditions", "court")
+    assert [o.kind for o in session.run(casefile.case_detail, case_id).outcomes] == ["breach_of_conditions"]
 
 
 def test_a_key_rotation_re_seals_an_outcome_note(session: StoreSession) -> None:
-    case_id = session.new_case("Dossier fictif")
-    session.record_outcome(case_id, "physical_violence", "victim", note=NOTE)
-    counts = session.rotate_org_key()
+    case_id = session.run(cases.new_case, "Dossier fictif")
+    session.run(outcomes.record_outcome, case_id, "physical_violence", "victim", note=NOTE)
+    counts = session.run(rotation.rotate_org_key)
     assert counts["cases"] == 1
-    assert session.case(case_id, reveal=True).outcomes[0].note == NOTE
+    assert session.run(casefile.case_detail, case_id, reveal=True).outcomes[0].note == NOTE
 
 
 def test_the_command_line_records_an_outcome_and_shows_it_in_french(tmp_path: Path, store_url: str) -> None:

@@ -15,15 +15,36 @@ from csvc_core.output import to_json
 from csvc_core.sharing.disclosure import Recipient
 from csvc_core.sharing.handover import RETAINED_AFTER_TRANSFER, Basis
 from csvc_core.sharing.reasons import Incomplete, Refused
-from csvc_core.store import AccessDenied, Store, StoreSession
-from csvc_core.store.schema import (
-    audit_log,
+from csvc_core.store import (
+    AccessDenied,
+    Store,
+    StoreSession,
+    casefile,
+    cases,
+    communications,
+    concertation_reading,
     concertations,
     consents,
     disclosures,
+    emergency,
+    handovers,
+    people,
+    received,
+)
+from csvc_core.store.schema import (
+    audit_log,
     emergency_access,
     referrals,
     shares,
+)
+from csvc_core.store.schema import (
+    concertations as concertations_table,
+)
+from csvc_core.store.schema import (
+    consents as consents_table,
+)
+from csvc_core.store.schema import (
+    disclosures as disclosures_table,
 )
 from csvc_core.testing import raises_worded
 from tests.support.constants import FAST_KDF, PASSPHRASE
@@ -57,9 +78,16 @@ def records(world: World) -> dict[str, str]:
         kind: new_case(worker, f"Dossier {kind}")
         for kind in ("owned", "referred", "transferred", "consent", "disclosed")
     }
-    worker.refer(made["referred"], to="Police Rivière", why="suivi des conditions", basis=LAW)
-    worker.transfer(made["transferred"], to="CISSS Nord", why="déménagement", basis=Basis("law", "R-22.1"))
-    worker.give_consent(
+    worker.run(handovers.refer, made["referred"], to="Police Rivière", why="suivi des conditions", basis=LAW)
+    worker.run(
+        handovers.transfer,
+        made["transferred"],
+        to="CISSS Nord",
+        why="déménagement",
+        basis=Basis("law", "R-22.1"),
+    )
+    worker.run(
+        consents.give_consent,
         made["consent"],
         person=NAME,
         purpose="protection des enfants",
@@ -67,13 +95,15 @@ def records(world: World) -> dict[str, str]:
         partner_sector="youth_protection",
         expires_at=datetime.now(UTC) + timedelta(days=30),
     )
-    worker.share(
+    worker.run(
+        consents.share,
         made["consent"],
         categories=["children", "risk_level"],
         to="DPJ Nord",
         purpose="protection des enfants",
     )
-    worker.disclose(
+    worker.run(
+        disclosures.disclose,
         made["disclosed"],
         recipient=POLICE_DESK,
         recipient_org="Police Rivière",
@@ -101,16 +131,16 @@ EXPECTED: dict[tuple[str, str], object] = {
 
 def seen(reader: StoreSession, case_id: str) -> object:
     try:
-        shared = reader.shared_with_me(case_id)
+        shared = reader.run(received.shared_with_me, case_id)
     except AccessDenied:
         with pytest.raises(AccessDenied):
-            reader.case(case_id)
+            reader.run(casefile.case_detail, case_id)
         return NONE
     if shared["full"]:
-        reader.case(case_id)  # reads the whole case
+        reader.run(casefile.case_detail, case_id)  # reads the whole case
         return FULL if "owner" in shared["bases"] else READ
     with pytest.raises(AccessDenied):
-        reader.case(case_id)
+        reader.run(casefile.case_detail, case_id)
     return ("fields", shared["fields"]) if shared["fields"] else ("categories", shared["categories"])
 
 
@@ -133,23 +163,23 @@ def test_access_matrix_every_role_of_every_organisation(world: World, records: d
 def test_only_the_owner_changes_a_case(world: World, records: dict[str, str]) -> None:
     police = world[user("Police Rivière", "worker")]
     with pytest.raises(AccessDenied):
-        police.record_event(records["referred"], "new_incident")
+        police.run(cases.record_event, records["referred"], "new_incident")
     with pytest.raises(AccessDenied):
         police.assess(records["referred"], "csvc-grid", grid(homicide_plan="yes"))
     former = world[user("Maison Aurore", "worker")]
     with pytest.raises(AccessDenied):
-        former.record_event(records["transferred"], "new_incident")
-    world[user("CISSS Nord", "worker")].record_event(records["transferred"], "new_incident")
+        former.run(cases.record_event, records["transferred"], "new_incident")
+    world[user("CISSS Nord", "worker")].run(cases.record_event, records["transferred"], "new_incident")
 
 
 def test_what_each_recipient_reads_is_exactly_what_was_sent(world: World, records: dict[str, str]) -> None:
-    police = world[user("Police Rivière", "worker")].shared_with_me(records["disclosed"])
-    [received] = police["received"]
-    assert received["sent"] == {
+    police = world[user("Police Rivière", "worker")].run(received.shared_with_me, records["disclosed"])
+    [got] = police["received"]
+    assert got["sent"] == {
         "victim.1.contact": {"phone": "555-0199", "address": "9 rue Fictive"},
         "compromission": 4,
     }
-    youth = world[user("DPJ Nord", "worker")].shared_with_me(records["consent"])
+    youth = world[user("DPJ Nord", "worker")].run(received.shared_with_me, records["consent"])
     [share] = youth["received"]
     assert set(share["sent"]) == {
         "compromission",
@@ -166,8 +196,10 @@ def test_a_landlord_is_refused_and_nothing_is_written(store: Store, world: World
     case_id = new_case(worker, "Dossier propriétaire")
     before = audit_actions(store)
     with pytest.raises(Refused, match="landlord"):
-        worker.disclose(case_id, recipient=LANDLORD, grounds=grounds(), fields=["victim.1.contact"])
-    assert count(store, disclosures) == 0
+        worker.run(
+            disclosures.disclose, case_id, recipient=LANDLORD, grounds=grounds(), fields=["victim.1.contact"]
+        )
+    assert count(store, disclosures_table) == 0
     assert audit_actions(store) == before
 
 
@@ -178,7 +210,8 @@ def test_police_without_every_element_is_refused_and_nothing_is_written(
     worker = world[user("Maison Aurore", "worker")]
     case_id = new_case(worker, "Dossier police")
     with pytest.raises(Incomplete, match=element):
-        worker.disclose(
+        worker.run(
+            disclosures.disclose,
             case_id,
             recipient=POLICE_DESK,
             recipient_org="Police Rivière",
@@ -186,16 +219,17 @@ def test_police_without_every_element_is_refused_and_nothing_is_written(
             fields=["victim.1.contact"],
         )
     with pytest.raises(Incomplete, match="coché"):
-        worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=[])
+        worker.run(disclosures.disclose, case_id, recipient=POLICE_DESK, grounds=grounds(), fields=[])
     with pytest.raises(Incomplete, match="bank"):
-        worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["bank"])
-    assert count(store, disclosures) == 0
+        worker.run(disclosures.disclose, case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["bank"])
+    assert count(store, disclosures_table) == 0
 
 
 def test_a_disclosure_is_recorded_in_the_audit_chain_and_never_edited(store: Store, world: World) -> None:
     worker = world[user("Maison Aurore", "worker")]
     case_id = new_case(worker, "Dossier chaîne")
-    disclosure_id = worker.disclose(
+    disclosure_id = worker.run(
+        disclosures.disclose,
         case_id,
         recipient=POLICE_DESK,
         recipient_org="Police Rivière",
@@ -204,13 +238,13 @@ def test_a_disclosure_is_recorded_in_the_audit_chain_and_never_edited(store: Sto
     )
     with store.engine.connect() as connection:
         entry = connection.execute(select(audit_log).where(audit_log.c.action == "disclosure.create")).one()
-        digest = connection.execute(select(disclosures.c.digest)).scalar_one()
+        digest = connection.execute(select(disclosures_table.c.digest)).scalar_one()
     assert disclosure_id in entry.detail and digest in entry.detail
     assert NAME not in entry.detail and "homicide" not in entry.detail
     with pytest.raises(Exception, match="cannot be edited"), store.engine.begin() as connection:
         connection.execute(text("UPDATE disclosures SET imminence = 'weeks'"))
-    worker.annotate_disclosure(disclosure_id, "Police avisée par téléphone à 15 h.")
-    record = worker.disclosure(disclosure_id)
+    worker.run(disclosures.annotate_disclosure, disclosure_id, "Police avisée par téléphone à 15 h.")
+    record = worker.run(disclosures.read_disclosure, disclosure_id)
     assert record.imminence == "hours" and record.exposed.startswith(NAME)
     assert [note["text"] for note in record.annotations] == ["Police avisée par téléphone à 15 h."]
     assert record.sent == {"compromission": 4}
@@ -223,7 +257,8 @@ def test_withdrawal_blocks_new_sharing_at_once_and_ends_the_partner_reading(
     worker = world[user("Maison Aurore", "worker")]
     youth = world[user("DPJ Nord", "worker")]
     case_id = new_case(worker, "Dossier retrait")
-    consent_id = worker.give_consent(
+    consent_id = worker.run(
+        consents.give_consent,
         case_id,
         person=NAME,
         purpose="protection",
@@ -232,29 +267,30 @@ def test_withdrawal_blocks_new_sharing_at_once_and_ends_the_partner_reading(
         partner="DPJ Nord",
         expires_at=datetime.now(UTC) + timedelta(days=10),
     )
-    assert worker.may_share(case_id, ["risk_level"], "DPJ Nord").allowed
-    assert not worker.may_share(case_id, ["health"], "DPJ Nord").allowed
-    worker.share(case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
-    assert youth.shared_with_me(case_id)["categories"] == ["risk_level"]
-    worker.withdraw_consent(consent_id)
-    decision = worker.may_share(case_id, ["risk_level"], "DPJ Nord")
+    assert worker.run(consents.may_share, case_id, ["risk_level"], "DPJ Nord").allowed
+    assert not worker.run(consents.may_share, case_id, ["health"], "DPJ Nord").allowed
+    worker.run(consents.share, case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
+    assert youth.run(received.shared_with_me, case_id)["categories"] == ["risk_level"]
+    worker.run(consents.withdraw_consent, consent_id)
+    decision = worker.run(consents.may_share, case_id, ["risk_level"], "DPJ Nord")
     assert not decision.allowed and [r.code for r in decision.reasons] == ["consent_withdrawn"]
     with pytest.raises(Refused, match="retiré"):
-        worker.share(case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
+        worker.run(consents.share, case_id, categories=["risk_level"], to="DPJ Nord", purpose="protection")
     with pytest.raises(AccessDenied):
-        youth.shared_with_me(case_id)
+        youth.run(received.shared_with_me, case_id)
     assert count(store, shares) == 1
-    [listed] = worker.consents(case_id)
+    [listed] = worker.run(consents.list_consents, case_id)
     assert listed.status == "withdrawn" and listed.person == NAME
     with pytest.raises(OperationFailed):
-        worker.withdraw_consent(consent_id)
+        worker.run(consents.withdraw_consent, consent_id)
 
 
 def test_a_consent_needs_every_element(store: Store, world: World) -> None:
     worker = world[user("Maison Aurore", "worker")]
     case_id = new_case(worker, "Dossier consentement")
     with pytest.raises(Incomplete):
-        worker.give_consent(
+        worker.run(
+            consents.give_consent,
             case_id,
             person="",
             purpose="",
@@ -263,7 +299,8 @@ def test_a_consent_needs_every_element(store: Store, world: World) -> None:
             expires_at=datetime.now(UTC) - timedelta(days=1),
         )
     with raises_worded(BadInput, "Police Lac"):
-        worker.give_consent(
+        worker.run(
+            consents.give_consent,
             case_id,
             person=NAME,
             purpose="p",
@@ -272,7 +309,7 @@ def test_a_consent_needs_every_element(store: Store, world: World) -> None:
             partner="Police Lac",
             expires_at=datetime.now(UTC) + timedelta(days=1),
         )
-    assert count(store, consents) == 0
+    assert count(store, consents_table) == 0
 
 
 def test_referral_ends_and_transfer_leaves_the_former_owner_its_register(
@@ -285,17 +322,24 @@ def test_referral_ends_and_transfer_leaves_the_former_owner_its_register(
             select(referrals.c.id).where(referrals.c.case_id == records["referred"])
         ).scalar_one()
     with pytest.raises(Refused):
-        police.end_referral(referral_id)
-    worker.end_referral(referral_id)
+        police.run(handovers.end_referral, referral_id)
+    worker.run(handovers.end_referral, referral_id)
     with pytest.raises(AccessDenied):
-        police.case(records["referred"])
+        police.run(casefile.case_detail, records["referred"])
     now = datetime.now(UTC)
-    lines = worker.communications_register(now - timedelta(hours=1), now + timedelta(hours=1))
+    lines = worker.run(
+        communications.communications_register, now - timedelta(hours=1), now + timedelta(hours=1)
+    )
     kinds = {(line.kind, line.case) for line in lines}
     assert ("transfer", records["transferred"]) in kinds and ("disclosure", records["disclosed"]) in kinds
     assert ("share", records["consent"]) in kinds and ("referral", records["referred"]) in kinds
     assert NAME not in str([line.to_json() for line in lines])
-    assert world[user("CISSS Nord", "worker")].communications_register(now - timedelta(hours=1), now) == []
+    assert (
+        world[user("CISSS Nord", "worker")].run(
+            communications.communications_register, now - timedelta(hours=1), now
+        )
+        == []
+    )
 
 
 def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: World) -> None:
@@ -304,18 +348,21 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
     coordinator = world[user("Cellule Nord", "coordinator")]
     police = world[user("Police Rivière", "worker")]
     case_id = new_case(worker, "Dossier cellule")
-    request = worker.request_concertation(case_id, criteria=["visible_high_risk"])
+    request = worker.run(concertations.request, case_id, criteria=["visible_high_risk"])
     with pytest.raises(Refused, match="requested"):
-        coordinator.concertation_to_committee(request)
+        coordinator.run(concertations.to_committee, request)
     with pytest.raises(Refused, match="submit"):
-        worker.submit_concertation(request, "moi-même")
+        worker.run(concertations.submit, request, "moi-même")
     with pytest.raises(AccessDenied):
-        police.concertation(request)
-    repondant.submit_concertation(request, "grille : risque aggravé")
+        police.run(concertation_reading.record, request)
+    repondant.run(concertations.submit, request, "grille : risque aggravé")
     with pytest.raises(Refused, match="committee"):
-        coordinator.decide_concertation(request, members=["a", "b", "c"], concerted_action=True, why="x")
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(
+        coordinator.run(
+            concertations.decide, request, members=["a", "b", "c"], concerted_action=True, why="x"
+        )
+    coordinator.run(concertations.to_committee, request)
+    coordinator.run(
+        concertations.decide,
         request,
         members=["Coord. Cellule", "Sgt Police", "Interv. Maison"],
         concerted_action=True,
@@ -344,26 +391,32 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
             },
         ],
     }
-    coordinator.hold_meeting(request, meeting)
-    shown = to_json(coordinator.concertation(request))
+    coordinator.run(concertations.hold_meeting, request, meeting)
+    shown = to_json(coordinator.run(concertation_reading.record, request))
     assert shown["state"] == "follow_up"
     assert sorted(shown["meetings"][0]["attendees_by_sector"]) == ["health", "police", "shelter"]
     patrol = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Police Rivière")
     bed = next(a["id"] for a in shown["actions"] if a["owner_org"] == "Maison Aurore")
-    assert police.concertation(request).state == "follow_up"  # owner of an action reads the request
-    police.report_action_done(request, patrol, "patrouilles faites")
+    assert (
+        police.run(concertation_reading.record, request).state == "follow_up"
+    )  # owner of an action reads the request
+    police.run(concertations.report_done, request, patrol, "patrouilles faites")
     with pytest.raises(Refused, match=bed):
-        coordinator.close_concertation(request, "plan_completed")
+        coordinator.run(concertations.close, request, "plan_completed")
     second = {**meeting, "at": datetime.now(UTC).isoformat(), "kind": "regular", "actions": []}
     with raises_worded(BadInput, "future"):
-        coordinator.hold_meeting(request, {**second, "at": (now + timedelta(hours=1)).isoformat()})
+        coordinator.run(
+            concertations.hold_meeting, request, {**second, "at": (now + timedelta(hours=1)).isoformat()}
+        )
     with pytest.raises(Refused, match=bed):
-        coordinator.hold_meeting(request, second)
-    coordinator.hold_meeting(
-        request, {**second, "reviews": {bed: {"outcome": "impossible", "note": "partie hors région"}}}
+        coordinator.run(concertations.hold_meeting, request, second)
+    coordinator.run(
+        concertations.hold_meeting,
+        request,
+        {**second, "reviews": {bed: {"outcome": "impossible", "note": "partie hors région"}}},
     )
-    coordinator.close_concertation(request, "risk_reduced", "conjoint incarcéré")
-    final = to_json(coordinator.concertation(request))
+    coordinator.run(concertations.close, request, "risk_reduced", "conjoint incarcéré")
+    final = to_json(coordinator.run(concertation_reading.record, request))
     assert final["state"] == "closed" and final["closure"]["reason"] == "risk_reduced"
     assert {a["status"] for a in final["actions"]} == {"done", "impossible"}
     assert [s["state"] for s in final["steps"]] == [
@@ -376,15 +429,15 @@ def test_the_cell_steps_are_enforced_in_order_in_the_store(store: Store, world: 
         "closed",
     ]
     with pytest.raises(Refused):
-        repondant.submit_concertation(request, "encore")
+        repondant.run(concertations.submit, request, "encore")
     with store.engine.connect() as connection:
-        assert connection.execute(select(concertations.c.state)).scalar_one() == "closed"
+        assert connection.execute(select(concertations_table.c.state)).scalar_one() == "closed"
     assert store.verify_audit().ok
 
 
 def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict[str, str]) -> None:
     def listed(org: str) -> dict[str, list[str]]:
-        return {item.case: list(item.bases) for item in world[user(org, "worker")].shared_cases()}
+        return {item.case: list(item.bases) for item in world[user(org, "worker")].run(received.shared_cases)}
 
     assert listed("Police Rivière") == {
         records["referred"]: ["referral"],
@@ -398,18 +451,25 @@ def test_each_partner_finds_the_cases_shared_with_it(world: World, records: dict
 def test_a_disclosure_altered_behind_the_trigger_is_refused_on_reading(
     sqlite_store: Store, sqlite_session: StoreSession
 ) -> None:
-    sqlite_session.add_organisation(
-        "Police Rivière", "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF
+    sqlite_session.run(
+        people.add_organisation,
+        "Police Rivière",
+        "police",
+        admin="paula",
+        passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
     )
-    sqlite_session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    sqlite_session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = sqlite_store.unlock("wanda", PASSPHRASE)
     case_id = new_case(worker, "Dossier altéré")
-    made = worker.disclose(case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["compromission"])
+    made = worker.run(
+        disclosures.disclose, case_id, recipient=POLICE_DESK, grounds=grounds(), fields=["compromission"]
+    )
     with sqlite_store.engine.begin() as connection:
         connection.execute(text("DROP TRIGGER disclosures_immutable"))
         connection.execute(text("UPDATE disclosures SET fields = '[\"victim.1.name\"]'"))
     with raises_worded(OperationFailed, "digest"):
-        worker.disclosure(made)
+        worker.run(disclosures.read_disclosure, made)
 
 
 # -- emergency (break-glass) access ---------------------------------------------------------------
@@ -422,7 +482,7 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     case_id = records["owned"]
     police = world[user("Police Rivière", "worker")]
     with pytest.raises(AccessDenied):
-        police.case(case_id)
+        police.run(casefile.case_detail, case_id)
     with raises_worded(OperationFailed, "passphrase"):
         police.break_glass(case_id, URGENT, "pas la bonne phrase")
     with pytest.raises(Incomplete):
@@ -431,9 +491,9 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
 
     opened = police.break_glass(case_id, URGENT, PASSPHRASE)
     with raises_worded(AccessDenied, "does not hold the key"):  # only Maison Aurore holds the case key
-        police.case(case_id, reveal=True)
+        police.run(casefile.case_detail, case_id, reveal=True)
     with pytest.raises(AccessDenied):
-        police.record_event(case_id, "new_incident")  # not to change
+        police.run(cases.record_event, case_id, "new_incident")  # not to change
     with store.engine.connect() as connection:
         entry = connection.execute(select(audit_log).where(audit_log.c.action == "case.break_glass")).one()
     detail = json.loads(entry.detail)
@@ -441,22 +501,22 @@ def test_break_glass_reads_for_a_while_audited_and_supervisors_review_it(
     assert "armé" not in entry.detail  # the reason is sealed, never in the trail
 
     for reader in ("Maison Aurore", "Police Rivière"):  # the case's owner and the reader's organisation
-        [alert] = world[user(reader, "repondant")].emergency_alerts()
+        [alert] = world[user(reader, "repondant")].run(emergency.emergency_alerts)
         assert alert.id == opened["id"] and alert.reason == URGENT and alert.active
         assert alert.user == user("Police Rivière", "worker") and alert.owner == "Maison Aurore"
-    assert world[user("CISSS Nord", "repondant")].emergency_alerts() == []
+    assert world[user("CISSS Nord", "repondant")].run(emergency.emergency_alerts) == []
     with pytest.raises(AccessDenied):
-        world[user("Maison Aurore", "worker")].emergency_alerts()
+        world[user("Maison Aurore", "worker")].run(emergency.emergency_alerts)
 
     supervisor = world[user("Maison Aurore", "repondant")]
-    supervisor.review_emergency(opened["id"])
-    assert supervisor.emergency_alerts() == []
-    [reviewed] = supervisor.emergency_alerts(pending_only=False)
+    supervisor.run(emergency.review_emergency, opened["id"])
+    assert supervisor.run(emergency.emergency_alerts) == []
+    [reviewed] = supervisor.run(emergency.emergency_alerts, pending_only=False)
     assert reviewed.reviewed_by == user("Maison Aurore", "repondant")
     with pytest.raises(Refused):
-        world[user("Police Rivière", "repondant")].review_emergency(opened["id"])
+        world[user("Police Rivière", "repondant")].run(emergency.review_emergency, opened["id"])
     with pytest.raises(OperationFailed):  # refused; on PostgreSQL the access is not even found
-        world[user("CISSS Nord", "repondant")].review_emergency(opened["id"])
+        world[user("CISSS Nord", "repondant")].run(emergency.review_emergency, opened["id"])
 
 
 def test_break_glass_is_refused_to_an_administrator_and_to_who_already_reads_the_case(
@@ -481,7 +541,8 @@ def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_
     case_id = new_case(worker, "Dossier retrait")
 
     def consent(categories: list[str], lasting: timedelta) -> str:
-        return worker.give_consent(
+        return worker.run(
+            consents.give_consent,
             case_id,
             person=NAME,
             purpose="sécurité",
@@ -492,28 +553,30 @@ def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_
         )
 
     def share(categories: list[str]) -> str:
-        return worker.share(case_id, categories=categories, to="Police Rivière", purpose="sécurité")
+        return worker.run(
+            consents.share, case_id, categories=categories, to="Police Rivière", purpose="sécurité"
+        )
 
     withdrawn = consent(["identity", "contact"], timedelta(days=10))
     first = share(["identity", "contact"])
-    [received] = police.shared_with_me(case_id)["received"]
-    assert received["share"] == first and "555-0199" in str(received["sent"])
-    worker.withdraw_consent(withdrawn)
+    [got] = police.run(received.shared_with_me, case_id)["received"]
+    assert got["share"] == first and "555-0199" in str(got["sent"])
+    worker.run(consents.withdraw_consent, withdrawn)
     consent(["identity"], timedelta(days=10))
-    read = police.shared_with_me(case_id)
+    read = police.run(received.shared_with_me, case_id)
     assert read["categories"] == ["identity"] and read["received"] == []
     assert "555-0199" not in str(read) and NAME not in str(read)
 
     consent(["contact"], timedelta(seconds=2))
     second = share(["identity", "contact"])
-    [received] = police.shared_with_me(case_id)["received"]
-    assert received["share"] == second and "555-0199" in str(received["sent"])
+    [got] = police.run(received.shared_with_me, case_id)["received"]
+    assert got["share"] == second and "555-0199" in str(got["sent"])
     time.sleep(2.1)
-    read = police.shared_with_me(case_id)
+    read = police.run(received.shared_with_me, case_id)
     assert read["categories"] == ["identity"] and read["received"] == []
 
     now = datetime.now(UTC)
-    register = worker.communications_register(now - timedelta(hours=1), now, case_id)
+    register = worker.run(communications.communications_register, now - timedelta(hours=1), now, case_id)
     assert [(line.reference, line.information) for line in register] == [
         (first, ("contact", "identity")),
         (second, ("contact", "identity")),

@@ -13,7 +13,18 @@ from sqlalchemy.engine import make_url
 
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import LoginRefused, Store, init_store
+from csvc_core.store import (
+    LoginRefused,
+    Store,
+    cases,
+    casetools,
+    disclosures,
+    drafts,
+    handovers,
+    init_store,
+    outcomes,
+    people,
+)
 from csvc_core.store.pg_logins import database_password, login_verifier, role_name
 from tests.support.cli import run_csvc
 from tests.support.constants import FAST_KDF, PASSPHRASE
@@ -58,7 +69,7 @@ def world(postgres_url: str) -> Iterator[World]:
     for org, sector in ORGS.items():
         if org != AURORE:
             admin = user(org, "admin")
-            alice.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            alice.run(people.add_organisation, org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
             admins[admin] = store.unlock(admin, PASSPHRASE)
     yield World(store, admins)
     store.close()
@@ -109,12 +120,13 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
     store = world.store
     aurore = world[user(AURORE, "worker")]
     case_id = new_case(aurore, "Dossier Aurore")  # two people, an assessment at level 4, its actions
-    aurore.record_event(case_id, "separation", note="partie hier")
-    aurore.record_outcome(case_id, "threats", "victim", note="menaces par texto")
-    aurore.save_draft(case_id, "csvc-grid:victim", {"answers": {"stalking": "yes"}})
+    aurore.run(cases.record_event, case_id, "separation", note="partie hier")
+    aurore.run(outcomes.record_outcome, case_id, "threats", "victim", note="menaces par texto")
+    aurore.run(drafts.save_draft, case_id, "csvc-grid:victim", {"answers": {"stalking": "yes"}})
     plan = {"sections": {"at_home": {"ready_bag": {"answer": "chez sa sœur", "status": "in_place"}}}}
-    aurore.save_case_tool(case_id, "safety-plan", plan)
-    aurore.disclose(
+    aurore.run(casetools.save_tool, case_id, "safety-plan", plan)
+    aurore.run(
+        disclosures.disclose,
         case_id,
         recipient=POLICE_DESK,
         recipient_org="CISSS Nord",
@@ -173,7 +185,7 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
         assert counts(root) == everything
         assert root.execute("SELECT compromission FROM cases WHERE id = %s", (case_id,)).fetchone()[0] == 4
 
-    aurore.refer(case_id, to=POLICE, why="suivi des conditions", basis=LAW)
+    aurore.run(handovers.refer, case_id, to=POLICE, why="suivi des conditions", basis=LAW)
     with connect(store, user(POLICE, "worker")) as police:
         shared = counts(police, case_id)
         assert shared["cases"] == 1 and shared["protagonists"] == 2 and shared["assessments"] == 1
@@ -188,25 +200,27 @@ def test_a_worker_of_another_organisation_reads_and_changes_nothing_of_it_with_r
 def test_a_disabled_user_is_refused_by_the_server_and_her_open_session_ends(world: World) -> None:
     store = world.store
     worker = world[user(POLICE, "worker")]
-    worker.new_case("Dossier Police")
+    worker.run(cases.new_case, "Dossier Police")
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         connect(store, user(POLICE, "worker"), "pas la bonne phrase de passe")
     with pytest.raises(LoginRefused):
         store.unlock(user(POLICE, "worker"), "pas la bonne phrase de passe")
 
-    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), False)
+    world[user(POLICE, "admin")].run(people.set_user_active, user(POLICE, "worker"), False)
     with pytest.raises(OperationFailed, match=r"disabled|désactivé"):
-        worker.list_cases()
+        worker.run(cases.list_cases)
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         connect(store, user(POLICE, "worker"))
     with pytest.raises(LoginRefused):
         store.unlock(user(POLICE, "worker"), PASSPHRASE)
 
     again = "une nouvelle phrase de passe assez longue"
-    world[user(POLICE, "admin")].set_user_active(user(POLICE, "worker"), True, again, kdf=FAST_KDF)
+    world[user(POLICE, "admin")].run(
+        people.set_user_active, user(POLICE, "worker"), True, again, kdf=FAST_KDF
+    )
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         connect(store, user(POLICE, "worker"))  # her former passphrase opens nothing any more
-    assert [case.id for case in store.unlock(user(POLICE, "worker"), again).list_cases()]
+    assert [case.id for case in store.unlock(user(POLICE, "worker"), again).run(cases.list_cases)]
 
 
 def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_hand(world: World) -> None:
@@ -215,9 +229,11 @@ def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_h
     world[aurore_worker]
     police_admin = world[user(POLICE, "admin")]
     with pytest.raises(OperationFailed, match=r"not your organisation|pas votre organisation"):
-        police_admin.add_user("taupe", "coordinator", PASSPHRASE, organisation=AURORE, kdf=FAST_KDF)
+        police_admin.run(
+            people.add_user, "taupe", "coordinator", PASSPHRASE, organisation=AURORE, kdf=FAST_KDF
+        )
     with pytest.raises(OperationFailed, match=r"own organisation|la sienne"):
-        police_admin.set_user_active(aurore_worker, False)
+        police_admin.run(people.set_user_active, aurore_worker, False)
 
     database = store.location.database
     with connect(store, user(POLICE, "admin")) as police:
@@ -243,7 +259,9 @@ def test_an_admin_manages_her_own_organisation_only_even_calling_the_server_by_h
         )
         refused(police, f'ALTER ROLE "{role_name("user", database, aurore_worker)}" NOLOGIN')
         refused(police, "SELECT * FROM csvc_private.logins")
-    assert store.unlock(aurore_worker, PASSPHRASE).list_cases() == []  # still enabled, own passphrase
+    assert (
+        store.unlock(aurore_worker, PASSPHRASE).run(cases.list_cases) == []
+    )  # still enabled, own passphrase
 
 
 def test_passphrase_change_changes_the_login_and_the_old_one_is_refused(world: World) -> None:
@@ -252,11 +270,11 @@ def test_passphrase_change_changes_the_login_and_the_old_one_is_refused(world: W
     worker = world[name]
     new = "une toute nouvelle phrase de passe"
     worker.change_passphrase(PASSPHRASE, new, FAST_KDF)
-    worker.new_case("Dossier après le changement")  # the session goes on, on its new login
+    worker.run(cases.new_case, "Dossier après le changement")  # the session goes on, on its new login
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         connect(store, name)
     connect(store, name, new).close()
-    assert len(store.unlock(name, new).list_cases()) == 1
+    assert len(store.unlock(name, new).run(cases.list_cases)) == 1
 
 
 def test_cli_init_from_a_superuser_url_then_work_over_a_url_without_a_user(
@@ -320,7 +338,7 @@ def test_only_a_supervisor_purging_deletes_and_only_closed_cases_of_her_organisa
     store = world.store
     worker = world[user(AURORE, "worker")]
     open_case, closed_case = new_case(worker, "Dossier ouvert"), new_case(worker, "Dossier fermé")
-    world[user(AURORE, "repondant")].close_case(closed_case, "suivi terminé")
+    world[user(AURORE, "repondant")].run(cases.close_case, closed_case, "suivi terminé")
     world[user(AURORE, "coordinator")]
     world[user(POLICE, "coordinator")]
     with connect(store, user(AURORE, "worker")) as own_worker:

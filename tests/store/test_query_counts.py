@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 
 from csvc_core.sharing.handover import Basis
-from csvc_core.store import StoreSession
+from csvc_core.store import StoreSession, cases, concertation_reading, concertations, handovers, received
 from tests.support.partnership import World, new_case, user
 from tests.support.partnership import world as world  # the fixture
 
@@ -42,26 +42,36 @@ def test_the_concertation_list_does_not_grow_with_the_requests(world: World) -> 
 
     def ask(count: int) -> None:
         for _ in range(count):
-            worker.request_concertation(worker.new_case("Dossier liste"), criteria=["visible_high_risk"])
+            worker.run(
+                concertations.request,
+                worker.run(cases.new_case, "Dossier liste"),
+                criteria=["visible_high_risk"],
+            )
+
+    def listing(reader: StoreSession) -> int:
+        return queries(reader, lambda: reader.run(concertation_reading.list_concertations))
 
     ask(1)
-    one = {reader: queries(reader, reader.concertations) for reader in (worker, coordinator)}
+    one = {reader: listing(reader) for reader in (worker, coordinator)}
     ask(MANY - 1)
-    assert len(coordinator.concertations()) == MANY
-    assert {reader: queries(reader, reader.concertations) for reader in (worker, coordinator)} == one
+    assert len(coordinator.run(concertation_reading.list_concertations)) == MANY
+    assert {reader: listing(reader) for reader in (worker, coordinator)} == one
 
 
 def test_a_request_with_many_meetings_reads_their_attendees_at_once(world: World) -> None:
     worker = world[user("Maison Aurore", "worker")]
     repondant = world[user("Maison Aurore", "repondant")]
     coordinator = world[user("Cellule Nord", "coordinator")]
-    request = worker.request_concertation(new_case(worker, "Dossier réunions"), criteria=["escalation"])
-    repondant.submit_concertation(request, "signé")
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why="menaces")
+    request = worker.run(concertations.request, new_case(worker, "Dossier réunions"), criteria=["escalation"])
+    repondant.run(concertations.submit, request, "signé")
+    coordinator.run(concertations.to_committee, request)
+    coordinator.run(
+        concertations.decide, request, members=["A", "B", "C"], concerted_action=True, why="menaces"
+    )
 
     def meet() -> None:
-        coordinator.hold_meeting(
+        coordinator.run(
+            concertations.hold_meeting,
             request,
             {
                 "at": datetime.now(UTC).isoformat(),
@@ -74,11 +84,11 @@ def test_a_request_with_many_meetings_reads_their_attendees_at_once(world: World
         )
 
     meet()
-    one = queries(coordinator, lambda: coordinator.concertation(request))
+    one = queries(coordinator, lambda: coordinator.run(concertation_reading.record, request))
     for _ in range(MANY - 1):
         meet()
-    assert len(coordinator.concertation(request).meetings) == MANY
-    assert queries(coordinator, lambda: coordinator.concertation(request)) == one
+    assert len(coordinator.run(concertation_reading.record, request).meetings) == MANY
+    assert queries(coordinator, lambda: coordinator.run(concertation_reading.record, request)) == one
 
 
 def test_the_shared_cases_do_not_grow_with_the_cases(world: World) -> None:
@@ -88,11 +98,11 @@ def test_the_shared_cases_do_not_grow_with_the_cases(world: World) -> None:
 
     def refer(count: int) -> None:
         for _ in range(count):
-            case_id = worker.new_case("Dossier orienté")
-            worker.refer(case_id, to="Police Rivière", why="surveillance", basis=law)
+            case_id = worker.run(cases.new_case, "Dossier orienté")
+            worker.run(handovers.refer, case_id, to="Police Rivière", why="surveillance", basis=law)
 
     refer(1)
-    one = queries(police, police.shared_cases)
+    one = queries(police, lambda: police.run(received.shared_cases))
     refer(MANY - 1)
-    assert len(police.shared_cases()) == MANY
-    assert queries(police, police.shared_cases) == one
+    assert len(police.run(received.shared_cases)) == MANY
+    assert queries(police, lambda: police.run(received.shared_cases)) == one

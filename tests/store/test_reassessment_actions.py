@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, StoreSession, init_store
+from csvc_core.store import Store, StoreSession, casefile, cases, followup, init_store
 from csvc_core.store.schema import audit_log
 from tests.support.cli import run_csvc
 from tests.support.constants import FAST_KDF, PASSPHRASE
@@ -34,16 +34,16 @@ def test_a_reassessment_keeps_open_actions_once_and_a_declined_one_declined(
     store: Store, session: StoreSession
 ) -> None:
     now = datetime.now(UTC)
-    case_id = session.new_case("Réévaluée")
+    case_id = session.run(cases.new_case, "Réévaluée")
     first = session.assess(case_id, "csvc-grid", _at(grid(homicide_plan="yes"), now - timedelta(hours=1)))
-    before = {a.action: a for a in session.case(case_id).actions}
-    session.set_action_status(before["safety_plan"].id, "not_done", "Refuse pour l'instant")
+    before = {a.action: a for a in session.run(casefile.case_detail, case_id).actions}
+    session.run(followup.set_action_status, before["safety_plan"].id, "not_done", "Refuse pour l'instant")
 
     second = session.assess(case_id, "risk-checklist", _at(checklist(14), now - timedelta(days=2)))
 
     recommended = {(a.id, a.sector) for a in second.result.actions}
     assert {("shelter_offer", "shelter"), ("safety_plan", "shelter")} <= recommended
-    after = session.case(case_id, reveal=True).actions
+    after = session.run(casefile.case_detail, case_id, reveal=True).actions
     assert Counter((a.action, a.sector) for a in after).most_common(1)[0][1] == 1
     kept = {a.id for a in first.actions} & {a.id for a in second.actions}
     assert {a.id for a in after if (a.action, a.sector) in recommended} - kept == {
@@ -72,17 +72,17 @@ def test_a_reassessment_keeps_open_actions_once_and_a_declined_one_declined(
 
 def test_a_declined_action_comes_back_when_the_level_rose(session: StoreSession) -> None:
     now = datetime.now(UTC)
-    case_id = session.new_case("Niveau monté")
+    case_id = session.run(cases.new_case, "Niveau monté")
     first = session.assess(
         case_id, "csvc-grid", _at(full_grid(violence_history="yes"), now - timedelta(hours=2))
     )
     declined = first.actions[0]
-    session.set_action_status(declined.id, "impossible", "A déménagé")
+    session.run(followup.set_action_status, declined.id, "impossible", "A déménagé")
 
     session.assess(case_id, "csvc-grid", _at(grid(homicide_plan="yes"), now - timedelta(hours=1)))
 
     kind = (declined.action, declined.sector)
-    same = [a for a in session.case(case_id).actions if (a.action, a.sector) == kind]
+    same = [a for a in session.run(casefile.case_detail, case_id).actions if (a.action, a.sector) == kind]
     assert sorted(a.status for a in same) == ["impossible", "open"]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import ReadOnlyStore, Store, StoreSession, assessing, open_store
+from csvc_core.store import ReadOnlyStore, Store, StoreSession, assessing, casefile, cases, open_store
 from csvc_core.store.engine import sqlite_settings
 from csvc_core.store.migrate import SCHEMA_HEAD, alembic_config
 from csvc_core.store.pg_audit import SERVER_TABLES
@@ -44,7 +44,7 @@ def test_migrations_build_exactly_the_schema(store: Store) -> None:
 def test_an_error_mid_write_leaves_no_partial_rows(
     store: Store, session: StoreSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case_id = session.new_case("Dossier")
+    case_id = session.run(cases.new_case, "Dossier")
 
     def explode(tx, case_id):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk on fire")
@@ -65,7 +65,7 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
     sqlite_store: Store, sqlite_session: StoreSession, sqlite_url: str
 ) -> None:
     store, session = sqlite_store, sqlite_session
-    case_id = session.new_case("Dossier")
+    case_id = session.run(cases.new_case, "Dossier")
     session.lock()
     path = Path(str(store.location.path))
     store.close()
@@ -92,8 +92,8 @@ def test_a_damaged_file_opens_read_only_and_is_never_recreated(
         assert "integrity check" in opened.read_only_reason.text("en")
         reader = opened.unlock("alice", PASSPHRASE)
         with raises_worded(ReadOnlyStore, "read-only"):
-            reader.new_case("Autre")
-        assert reader.case(case_id).id == case_id
+            reader.run(cases.new_case, "Autre")
+        assert reader.run(casefile.case_detail, case_id).id == case_id
     finally:
         opened.close()
     assert path.read_bytes() == damaged
@@ -129,7 +129,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_the_store(
     from sqlalchemy import event
 
     store, session = sqlite_store, sqlite_session
-    case_id = session.new_case("Dossier")
+    case_id = session.run(cases.new_case, "Dossier")
     with store.engine.connect() as connection:
         pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
         before = connection.execute(select(func.count()).select_from(audit_log)).scalar_one()
@@ -159,8 +159,8 @@ def test_a_session_ends_after_its_maximum_age(session: StoreSession) -> None:
     from csvc_core.store.session import SessionExpired
 
     assert session.max_age == timedelta(hours=12)
-    session.new_case("Dossier")
+    session.run(cases.new_case, "Dossier")
     session.max_age = timedelta(0)
     with raises_worded(SessionExpired, "expired"):
-        session.list_cases()
+        session.run(cases.list_cases)
     assert session.locked

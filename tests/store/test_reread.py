@@ -6,7 +6,7 @@ import attrs
 
 from csvc_core.framework import Csvc
 from csvc_core.model import Instrument, Tier
-from csvc_core.store import Store, StoreSession, open_store
+from csvc_core.store import Store, StoreSession, assessing, casefile, cases, open_store
 from tests.support.constants import PASSPHRASE
 from tests.support.stores import grid
 
@@ -27,7 +27,7 @@ class UpgradedCatalogue(Csvc):
 
 
 def test_reread_after_upgrade_gives_the_original_result(store: Store, session: StoreSession) -> None:
-    case_id = session.new_case("Dossier")
+    case_id = session.run(cases.new_case, "Dossier")
     stored = session.assess(case_id, "csvc-grid", grid(separation="yes"))
     assert stored.result.level == "elevated"
 
@@ -36,9 +36,9 @@ def test_reread_after_upgrade_gives_the_original_result(store: Store, session: S
         upgraded_now = later.csvc.assess("csvc-grid", grid(separation="yes"), sector="shelter")
         assert upgraded_now.instrument.version == "2.0" and upgraded_now.level != "elevated"
 
-        reread = later.reread_assessment(stored.id)
+        reread = later.run(assessing.reread_assessment, stored.id)
         assert reread.instrument.version == "1.0"
         assert reread.to_json() == {**stored.result.to_json()}
-        assert later.stored_result(stored.id) == stored.result.to_json()
-        [summary] = later.case(case_id).assessments
+        assert later.run(assessing.read_result, stored.id) == stored.result.to_json()
+        [summary] = later.run(casefile.case_detail, case_id).assessments
         assert (summary.instrument_version, summary.level) == ("1.0", "elevated")

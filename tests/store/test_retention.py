@@ -11,8 +11,21 @@ from sqlalchemy import select
 
 from csvc_core.errors import BadInput, OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import AccessDenied, Contact, Store, StoreSession, open_store
-from csvc_core.store.schema import assessments, cases, protagonists
+from csvc_core.store import (
+    AccessDenied,
+    Contact,
+    Store,
+    StoreSession,
+    casefile,
+    cases,
+    concertations,
+    consents,
+    open_store,
+    people,
+    retention,
+)
+from csvc_core.store.schema import assessments, protagonists
+from csvc_core.store.schema import cases as cases_table
 from csvc_core.testing import raises_worded
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.stores import grid
@@ -20,7 +33,9 @@ from tests.support.stores import grid
 
 def _sensitive_blobs(store: Store, case_id: str) -> list[bytes]:
     with store.engine.connect() as connection:
-        blobs = [connection.execute(select(cases.c.label_ct).where(cases.c.id == case_id)).scalar_one()]
+        blobs = [
+            connection.execute(select(cases_table.c.label_ct).where(cases_table.c.id == case_id)).scalar_one()
+        ]
         blobs += connection.execute(
             select(protagonists.c.name_ct).where(protagonists.c.case_id == case_id)
         ).scalars()
@@ -46,42 +61,44 @@ def test_purge_removes_every_trace_from_file_and_wal(
     sqlite_store: Store, sqlite_session: StoreSession
 ) -> None:
     store, session = sqlite_store, sqlite_session
-    kept = session.new_case("Dossier ouvert")
-    recent = session.new_case("Fermé récemment")
-    case_id = session.new_case(CANARY)
-    session.add_protagonist(case_id, "victim", name=CANARY, contact=Contact(phone="555-0199"))
+    kept = session.run(cases.new_case, "Dossier ouvert")
+    recent = session.run(cases.new_case, "Fermé récemment")
+    case_id = session.run(cases.new_case, CANARY)
+    session.run(cases.add_protagonist, case_id, "victim", name=CANARY, contact=Contact(phone="555-0199"))
     session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    session.record_event(case_id, "separation", note="note")
-    session.close_case(case_id, "Fin des services")
+    session.run(cases.record_event, case_id, "separation", note="note")
+    session.run(cases.close_case, case_id, "Fin des services")
     blobs = _sensitive_blobs(store, case_id)
     assert blobs and len(_found(store, blobs)) >= len(blobs)  # before: the sealed values are in the files
     later = datetime.now(UTC) + timedelta(days=store.retention_days + 1)
-    session.close_case(recent, "Fin des services")
+    session.run(cases.close_case, recent, "Fin des services")
     with pytest.raises(AccessDenied):
-        _worker(session, store).purge(later)
-    report = session.purge(later)
+        retention.purge(_worker(session, store), later)
+    report = retention.purge(session, later)
     assert report.cases == (case_id, recent)
     assert report.wal_truncated
     assert _found(store, blobs) == []
     with raises_worded(OperationFailed, "not visible"):
-        session.case(case_id)
-    assert [c.id for c in session.list_cases()] == [kept]
+        session.run(casefile.case_detail, case_id)
+    assert [c.id for c in session.run(cases.list_cases)] == [kept]
     assert store.verify_audit().ok
-    assert session.purge(later).cases == ()
+    assert retention.purge(session, later).cases == ()
 
 
 def test_purge_respects_the_retention_period(session: StoreSession, store: Store) -> None:
-    case_id = session.new_case("Dossier")
-    session.close_case(case_id, "Fin des services")
-    assert session.purge().cases == ()
-    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days - 1)).cases == ()
-    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (case_id,)
+    case_id = session.run(cases.new_case, "Dossier")
+    session.run(cases.close_case, case_id, "Fin des services")
+    assert retention.purge(session).cases == ()
+    assert retention.purge(session, datetime.now(UTC) + timedelta(days=store.retention_days - 1)).cases == ()
+    assert retention.purge(session, datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (
+        case_id,
+    )
     with pytest.raises(OperationFailed):
-        session.case(case_id)
+        session.run(casefile.case_detail, case_id)
 
 
 def _worker(session: StoreSession, store: Store) -> StoreSession:
-    session.add_user("bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
+    session.run(people.add_user, "bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
     return store.unlock("bruno", "phrase de bruno assez longue")
 
 
@@ -93,7 +110,7 @@ def test_backup_during_concurrent_writes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store, session = sqlite_store, sqlite_session
-    case_id = session.new_case("Dossier")
+    case_id = session.run(cases.new_case, "Dossier")
     stop = threading.Event()
     written: list[str] = []
     errors: list[BaseException] = []
@@ -115,9 +132,9 @@ def test_backup_during_concurrent_writes(
         while len(written) < 3:
             assert not errors, errors
             threading.Event().wait(0.01)
-        destination = session.backup(tmp_path / "copie.db")
+        destination = retention.backup(session, tmp_path / "copie.db")
         with raises_worded(BadInput, "already exists"):
-            session.backup(destination)
+            retention.backup(session, destination)
     finally:
         stop.set()
         thread.join()
@@ -130,7 +147,7 @@ def test_backup_during_concurrent_writes(
         assert copy.anchor_path == Path(f"{destination}.audit-anchor")
         assert copy.verify_audit().ok
         restored = copy.unlock("alice", PASSPHRASE)
-        detail = restored.case(case_id, reveal=True)
+        detail = restored.run(casefile.case_detail, case_id, reveal=True)
         assert detail.summary.label == "Dossier" and len(detail.assessments) >= 3
     finally:
         copy.close()
@@ -141,21 +158,23 @@ def test_backup_is_for_coordinators_and_admins(
 ) -> None:
     worker = _worker(sqlite_session, sqlite_store)
     with pytest.raises(AccessDenied):
-        worker.backup(tmp_path / "copie.db")
+        retention.backup(worker, tmp_path / "copie.db")
     assert not (tmp_path / "copie.db").exists()
 
 
 def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, store: Store) -> None:
     from sqlalchemy import func
 
-    from csvc_core.store.schema import consents, key_grants
+    from csvc_core.store.schema import consents as consents_table
+    from csvc_core.store.schema import key_grants
 
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     worker = store.unlock("wanda", PASSPHRASE)
-    case_id = worker.new_case(CANARY)
-    worker.request_concertation(case_id, criteria=["escalation"], judgement=CANARY)
+    case_id = worker.run(cases.new_case, CANARY)
+    worker.run(concertations.request, case_id, criteria=["escalation"], judgement=CANARY)
     worker.lock()
-    session.give_consent(
+    session.run(
+        consents.give_consent,
         case_id,
         person=CANARY,
         purpose="protection des enfants",
@@ -163,10 +182,12 @@ def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, sto
         partner_sector="youth_protection",
         expires_at=datetime.now(UTC) + timedelta(days=30),
     )
-    session.close_case(case_id, "Fin des services")
-    assert session.purge(datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (case_id,)
+    session.run(cases.close_case, case_id, "Fin des services")
+    assert retention.purge(session, datetime.now(UTC) + timedelta(days=store.retention_days + 1)).cases == (
+        case_id,
+    )
     with store.engine.connect() as connection:
-        assert connection.execute(select(func.count()).select_from(consents)).scalar_one() == 0
+        assert connection.execute(select(func.count()).select_from(consents_table)).scalar_one() == 0
         scopes = connection.execute(select(key_grants.c.scope)).scalars().all()
     assert scopes and all(scope.startswith("org:") for scope in scopes)  # the case's keys went with it
     assert store.verify_audit().ok
@@ -175,15 +196,15 @@ def test_purge_takes_the_partnership_rows_of_the_case(session: StoreSession, sto
 def test_a_disabled_user_session_ends_at_its_next_call(session: StoreSession, store: Store) -> None:
     from csvc_core.store.context import AccountDisabled
 
-    session.add_user("bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
+    session.run(people.add_user, "bruno", "worker", "phrase de bruno assez longue", kdf=FAST_KDF)
     bruno = store.unlock("bruno", "phrase de bruno assez longue")
-    case_id = bruno.new_case("Dossier")
-    session.set_user_active("bruno", False)
+    case_id = bruno.run(cases.new_case, "Dossier")
+    session.run(people.set_user_active, "bruno", False)
     with raises_worded(AccountDisabled, "disabled"):
-        bruno.case(case_id)
+        bruno.run(casefile.case_detail, case_id)
     assert bruno.locked
     with raises_worded(OperationFailed, "locked"):
-        bruno.list_cases()
+        bruno.run(cases.list_cases)
 
 
 def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ import pytest
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
 from csvc_core.sharing.reasons import Refused
-from csvc_core.store import AccessDenied, Store, StoreSession, init_store
+from csvc_core.store import AccessDenied, Store, StoreSession, cases, consents, emergency, init_store, people
 from csvc_core.testing import raises_worded
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
@@ -25,8 +25,9 @@ POLICE = "Police Rivière"
 
 def share_a_case(session: StoreSession) -> str:
     """Open a case, record the victim's consent to tell the police, share her identity with them."""
-    case_id = session.new_case(CANARY)
-    session.give_consent(
+    case_id = session.run(cases.new_case, CANARY)
+    session.run(
+        consents.give_consent,
         case_id,
         person=CANARY,
         purpose="protection",
@@ -35,7 +36,7 @@ def share_a_case(session: StoreSession) -> str:
         partner=POLICE,
         expires_at=datetime.now(UTC) + timedelta(days=30),
     )
-    return session.share(case_id, categories=["identity"], to=POLICE, purpose="protection")
+    return session.run(consents.share, case_id, categories=["identity"], to=POLICE, purpose="protection")
 
 
 @pytest.fixture
@@ -60,17 +61,27 @@ def first_both(store_url: str) -> Iterator[tuple[Store, StoreSession]]:
 def test_the_first_person_both_administers_and_shares(first_both: tuple[Store, StoreSession]) -> None:
     store, alice = first_both
     assert (alice.actor.role, alice.actor.administers) == ("worker", True)
-    alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    alice.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    alice.run(people.add_organisation, POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    alice.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     assert share_a_case(alice)
     with store.unlock("pia", PASSPHRASE) as pia:  # a pure administrator still does not share
         assert (pia.actor.role, pia.actor.administers) == ("admin", True)
-        pia.add_organisation("Centre Hélios", "health", admin="hugo", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    assert [(u.name, u.role) for u in alice.users()] == [("alice", "worker+admin"), ("wanda", "worker")]
+        pia.run(
+            people.add_organisation,
+            "Centre Hélios",
+            "health",
+            admin="hugo",
+            passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+        )
+    assert [(u.name, u.role) for u in alice.run(people.list_users)] == [
+        ("alice", "worker+admin"),
+        ("wanda", "worker"),
+    ]
 
 
 def test_a_pure_administrator_is_refused_sharing_in_words(session: StoreSession) -> None:
-    session.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_organisation, POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
     with raises_worded(Refused, "le rôle « administration » ne communique pas", "fr"):
         share_a_case(session)
     with raises_worded(Refused, r"\(rôles permis : coordination, répondante, intervenante\)", "fr"):
@@ -81,25 +92,25 @@ def test_an_administrator_changes_a_colleagues_role_and_the_store_follows(
     store_url: str, session: StoreSession
 ) -> None:
     store = session.store
-    session.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_organisation, POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     refused = r"'wanda' \(intervenante\) n'a pas le droit : user.manage"
     with store.unlock("wanda", PASSPHRASE) as wanda, raises_worded(AccessDenied, refused, "fr"):
-        wanda.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
-    session.set_user_role("wanda", "worker+admin")
+        wanda.run(people.add_user, "paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+    session.run(people.set_user_role, "wanda", "worker+admin")
     with store.unlock("wanda", PASSPHRASE) as wanda:  # the server lets her add people now
-        wanda.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+        wanda.run(people.add_user, "paul", "worker", PASSPHRASE, kdf=FAST_KDF)
         assert share_a_case(wanda)
         with raises_worded(OperationFailed, "on ne cesse pas soi-même d'administrer", "fr"):
-            wanda.set_user_role("wanda", "worker")
-        wanda.set_user_role("alice", "coordinator+admin")
+            wanda.run(people.set_user_role, "wanda", "worker")
+        wanda.run(people.set_user_role, "alice", "coordinator+admin")
     other = "'wanda' belongs to another organisation"  # separation between organisations holds
     with store.unlock("pia", PASSPHRASE) as pia, raises_worded(OperationFailed, other, "en"):
-        pia.set_user_role("wanda", "admin")
-    session.set_user_role("wanda", "worker")
+        pia.run(people.set_user_role, "wanda", "admin")
+    session.run(people.set_user_role, "wanda", "worker")
     with store.unlock("wanda", PASSPHRASE) as wanda, pytest.raises(AccessDenied):
-        wanda.add_user("zoe", "worker", PASSPHRASE, kdf=FAST_KDF)
-    assert [(u.name, u.role) for u in session.users()] == [
+        wanda.run(people.add_user, "zoe", "worker", PASSPHRASE, kdf=FAST_KDF)
+    assert [(u.name, u.role) for u in session.run(people.list_users)] == [
         ("alice", "coordinator+admin"),
         ("paul", "worker"),
         ("wanda", "worker"),
@@ -138,13 +149,13 @@ def test_who_works_cases_and_administers_reviews_an_emergency_access(
     first_both: tuple[Store, StoreSession],
 ) -> None:
     store, alice = first_both
-    alice.add_organisation(POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    alice.run(people.add_organisation, POLICE, "police", admin="pia", passphrase=PASSPHRASE, kdf=FAST_KDF)
     with store.unlock("pia", PASSPHRASE) as pia:
-        pia.add_user("paul", "worker", PASSPHRASE, kdf=FAST_KDF)
-    case_id = alice.new_case(CANARY)
+        pia.run(people.add_user, "paul", "worker", PASSPHRASE, kdf=FAST_KDF)
+    case_id = alice.run(cases.new_case, CANARY)
     with store.unlock("paul", PASSPHRASE) as paul:
         opened = paul.break_glass(case_id, "Il arrive armé ce soir", PASSPHRASE)
-    [alert] = alice.emergency_alerts()
+    [alert] = alice.run(emergency.emergency_alerts)
     assert alert.id == opened["id"]
-    alice.review_emergency(opened["id"])
-    assert alice.emergency_alerts() == []
+    alice.run(emergency.review_emergency, opened["id"])
+    assert alice.run(emergency.emergency_alerts) == []

@@ -11,7 +11,7 @@ import pytest
 
 from csvc_core.errors import BadInput
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, StoreSession, crypto, open_store, people
+from csvc_core.store import Store, StoreSession, cases, crypto, open_store, people
 from tests.support.constants import PASSPHRASE, ROOT
 
 STORE = ROOT / "csvc_core" / "store"
@@ -98,10 +98,69 @@ def test_a_session_assesses_with_the_framework_its_store_was_opened_with(store: 
     given = Csvc(Csvc.load().pm)
     with open_store(store.location.url, csvc=given) as opened, opened.unlock("alice", PASSPHRASE) as session:
         assert session.csvc is given
-        stored = session.assess(session.new_case("Dossier"), "csvc-grid", {"answers": {"separation": "yes"}})
+        stored = session.assess(
+            session.run(cases.new_case, "Dossier"), "csvc-grid", {"answers": {"separation": "yes"}}
+        )
     assert stored.result.level == "elevated"
 
 
 def test_exchange_and_statistics_take_the_session_rather_than_extending_it() -> None:
     forwarders = ("export_case", "import_package", "statistics_facts")
     assert [name for name in forwarders if hasattr(StoreSession, name)] == []
+
+
+def forwarders(path: Path) -> list[str]:
+    """The methods of ``StoreSession`` whose body (docstring aside) is only one store call in a transaction:
+    ``with self._tx() as tx: return module.function(tx, ...)``."""
+    [session] = [
+        node
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.ClassDef) and node.name == "StoreSession"
+    ]
+    found = []
+    for method in session.body:
+        if not isinstance(method, ast.FunctionDef):
+            continue
+        body = method.body[1:] if ast.get_docstring(method) else method.body
+        if len(body) != 1 or not isinstance(body[0], ast.With) or len(body[0].body) != 1:
+            continue
+        statement = body[0].body[0]
+        call = statement.value if isinstance(statement, ast.Return | ast.Expr) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args:
+            found.append(method.name)
+    return found
+
+
+def test_the_session_forwards_to_no_store_function() -> None:
+    assert forwarders(STORE / "session.py") == [], "a store function is called as session.run(module.f, ...)"
+
+
+def test_a_forwarder_is_recognised(tmp_path: Path) -> None:
+    sample = tmp_path / "session.py"
+    sample.write_text(
+        "class StoreSession:\n"
+        "    def new_case(self, label):\n"
+        '        """Open a case."""\n'
+        "        with self._tx() as tx:\n"
+        "            return cases.new_case(tx, label)\n"
+        "    def lock(self):\n"
+        "        self._keys.lock()\n",
+        "utf-8",
+    )
+    assert forwarders(sample) == ["new_case"]
+
+
+def test_the_session_keeps_only_its_own_methods() -> None:
+    own = {
+        "run",
+        "transaction",
+        "lock",
+        "locked",
+        "assess",
+        "change_passphrase",
+        "confirm_passphrase",
+        "break_glass",
+        "verify_audit",
+    }
+    public = {name for name in vars(StoreSession) if not name.startswith("_") and name != "MAX_AGE"}
+    assert public == own, "a new feature: a store function taking a Tx, called as session.run(module.f, ...)"

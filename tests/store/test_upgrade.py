@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, select
 
 from csvc_core.errors import OperationFailed
 from csvc_core.framework import Csvc
-from csvc_core.store import AccessDenied, Store, migrate, open_store
+from csvc_core.store import AccessDenied, Store, casefile, cases, migrate, open_store, people, rotation
 from csvc_core.store.people import LoginRefused
 from csvc_core.store.schema import audit_log, users
 from csvc_core.store.upgrading import upgrade_store
@@ -28,9 +28,9 @@ OLDER = "0003"
 def make_older(store: Store) -> str:
     """A case and a worker, then the store as an older csvc left it (one data key, an older schema)."""
     session = store.unlock("alice", PASSPHRASE)
-    case_id = session.new_case("Dossier d'avant")
-    session.add_protagonist(case_id, "victim", name="Zoé d'avant")
-    session.add_user("wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
+    case_id = session.run(cases.new_case, "Dossier d'avant")
+    session.run(cases.add_protagonist, case_id, "victim", name="Zoé d'avant")
+    session.run(people.add_user, "wanda", "worker", PASSPHRASE, kdf=FAST_KDF)
     session.lock()
     as_older_csvc(store, PASSPHRASE, OLDER)
     store.close()
@@ -68,7 +68,7 @@ def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: St
     upgraded = open_store(store_url, csvc=Csvc.load())
     try:
         session = upgraded.unlock("alice", PASSPHRASE)
-        assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"
+        assert session.run(casefile.case_detail, case_id, reveal=True).summary.label == "Dossier d'avant"
         assert session.verify_audit().ok
         session.lock()
         with upgraded.engine.connect() as connection:
@@ -76,15 +76,15 @@ def test_an_administrator_upgrades_an_older_store_after_a_checked_copy(store: St
         assert pending["alice"] is None and pending["wanda"] is not None  # until her first unlock
         session = upgraded.unlock("alice", PASSPHRASE)
         with raises_worded(OperationFailed, "wanda have not logged in since the upgrade"):
-            session.rotate_org_key()  # her key still opens with the former store data key
+            session.run(rotation.rotate_org_key)  # her key still opens with the former store data key
         session.lock()
         wanda = upgraded.unlock("wanda", PASSPHRASE)  # her private key, now under her own passphrase
-        [victim] = wanda.case(case_id, reveal=True).protagonists
+        [victim] = wanda.run(casefile.case_detail, case_id, reveal=True).protagonists
         assert victim.name == "Zoé d'avant"
         wanda.lock()
         session = upgraded.unlock("alice", PASSPHRASE)
-        assert session.rotate_org_key()["cases"] == 1  # once everyone has logged in
-        assert session.case(case_id, reveal=True).summary.label == "Dossier d'avant"
+        assert session.run(rotation.rotate_org_key)["cases"] == 1  # once everyone has logged in
+        assert session.run(casefile.case_detail, case_id, reveal=True).summary.label == "Dossier d'avant"
         session.lock()
         with upgraded.engine.connect() as connection:
             assert (

@@ -8,7 +8,7 @@ import pytest
 
 from csvc_core.sharing.disclosure import Grounds, Recipient
 from csvc_core.sharing.handover import Basis
-from csvc_core.store import Contact, Store, StoreSession
+from csvc_core.store import Contact, Store, StoreSession, cases, concertations, people
 from tests.support.constants import FAST_KDF, PASSPHRASE
 from tests.support.stores import grid
 
@@ -41,7 +41,7 @@ class World(dict[str, StoreSession]):
 
     def __missing__(self, name: str) -> StoreSession:
         role, sector = name.split("-", 1)
-        self[f"admin-{sector}"].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
+        self[f"admin-{sector}"].run(people.add_user, name, role, PASSPHRASE, kdf=FAST_KDF)
         self[name] = self.store.unlock(name, PASSPHRASE)
         return self[name]
 
@@ -54,14 +54,17 @@ def world(store: Store, session: StoreSession) -> World:
     for org, sector in ORGS.items():
         if org != "Maison Aurore":
             admin = user(org, "admin")
-            session.add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            session.run(
+                people.add_organisation, org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF
+            )
             admins[admin] = store.unlock(admin, PASSPHRASE)
     return World(store, admins)
 
 
 def new_case(worker: StoreSession, label: str) -> str:
-    case_id = worker.new_case(label)
-    worker.add_protagonist(
+    case_id = worker.run(cases.new_case, label)
+    worker.run(
+        cases.add_protagonist,
         case_id,
         "victim",
         name=NAME,
@@ -69,7 +72,7 @@ def new_case(worker: StoreSession, label: str) -> str:
         safe_to_call=True,
         partner_knows=False,
     )
-    worker.add_protagonist(case_id, "child", name="Enfant Fictif")
+    worker.run(cases.add_protagonist, case_id, "child", name="Enfant Fictif")
     worker.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
     return case_id
 
@@ -96,9 +99,10 @@ def concerted_with_plan(
 ) -> None:
     """The committee decides concerted action for ``why``; a first meeting sets ``plan`` (description -> owner
     organisation, due)."""
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why=why)
-    coordinator.hold_meeting(
+    coordinator.run(concertations.to_committee, request)
+    coordinator.run(concertations.decide, request, members=["A", "B", "C"], concerted_action=True, why=why)
+    coordinator.run(
+        concertations.hold_meeting,
         request,
         {
             "at": datetime.now(UTC).isoformat(),

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from csvc_core.framework import Csvc
-from csvc_core.store import Contact, Store, StoreSession, init_store
+from csvc_core.store import Contact, Store, StoreSession, cases, followup, init_store
 from csvc_core.store.schema import audit_log
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.postgres import PostgresServer
@@ -138,8 +138,9 @@ def sessions(stores: tuple[Store, Store]) -> Iterator[tuple[StoreSession, StoreS
 
 def filled_case(session: StoreSession) -> str:
     """A case with a canary in every free-text field: label, name, contact, override reason, notes."""
-    case_id = session.new_case(CANARY)
-    session.add_protagonist(
+    case_id = session.run(cases.new_case, CANARY)
+    session.run(
+        cases.add_protagonist,
         case_id,
         "victim",
         name=CANARY,
@@ -176,8 +177,14 @@ def filled_case(session: StoreSession) -> str:
         },
     )
     action = next(a for a in stored.actions if a.action == "emergency_concertation")
-    session.set_action_status(action.id, "done", note=f"fait avec {CANARY}", expected_version=action.version)
-    session.record_event(case_id, "separation", note=f"départ de {CANARY}")
+    session.run(
+        followup.set_action_status,
+        action.id,
+        "done",
+        note=f"fait avec {CANARY}",
+        expected_version=action.version,
+    )
+    session.run(cases.record_event, case_id, "separation", note=f"départ de {CANARY}")
     return case_id
 
 

@@ -10,7 +10,7 @@ from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.sharing import SharingScreen
 
-from csvc_core.store import Contact, Store, StoreSession
+from csvc_core.store import Contact, Store, StoreSession, cases, communications, people
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.tui import screen_text, wait_for
 
@@ -33,16 +33,20 @@ class World:
     case_id: str
 
     def register(self) -> list[Any]:
-        return self.berthe.communications_register(EPOCH, datetime.now(UTC) + timedelta(days=1), self.case_id)
+        return self.berthe.run(
+            communications.communications_register, EPOCH, datetime.now(UTC) + timedelta(days=1), self.case_id
+        )
 
 
 def make_world(store: Store) -> World:
     alice = store.unlock("alice", PASSPHRASE)
-    alice.add_organisation(POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
-    alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
+    alice.run(people.add_organisation, POLICE, "police", admin="paula", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    alice.run(people.add_user, "berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     berthe = store.unlock("berthe", PASSPHRASE)
-    case_id = berthe.new_case(CANARY)
-    berthe.add_protagonist(case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True)
+    case_id = berthe.run(cases.new_case, CANARY)
+    berthe.run(
+        cases.add_protagonist, case_id, "victim", name=VICTIM, contact=Contact(phone=PHONE), safe_to_call=True
+    )
     return World(store, alice, berthe, case_id)
 
 

@@ -13,7 +13,7 @@ from csvc_tui.screens.disclosure import DisclosureForm
 from textual.widgets import Input, OptionList
 
 from csvc_core.framework import Csvc
-from csvc_core.store import Store, open_store
+from csvc_core.store import Store, cases, open_store, people
 from csvc_core.store.people import LoginRefused
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE, UNLOCKED
 from tests.support.tui import mounted_text, screen_text, wait_for
@@ -108,9 +108,9 @@ async def test_an_administrator_adds_changes_disables_and_enables_a_colleague(
         await answer(pilot, PASSPHRASE)
         await answer(pilot, PASSPHRASE)
         await wait_for(pilot, lambda: "wanda — intervenante" in screen_text(app))
-        people = screen.query_one("#people", OptionList)
-        people.focus()
-        people.highlighted = 1
+        people_list = screen.query_one("#people", OptionList)
+        people_list.focus()
+        people_list.highlighted = 1
         await pilot.press("r")
         await choose_option(pilot, "worker+admin")
         await wait_for(pilot, lambda: "wanda — intervenante + administration" in screen_text(app))
@@ -129,7 +129,7 @@ async def test_an_administrator_adds_changes_disables_and_enables_a_colleague(
 
 async def test_administration_is_offered_only_to_who_administers(make_app: Any, store: Store) -> None:
     with store.unlock("alice", PASSPHRASE) as alice:
-        alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
+        alice.run(people.add_user, "berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     app = make_app(environ={"CSVC_USER": "berthe", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and "Nouveau" in screen_text(app))
@@ -141,9 +141,9 @@ async def test_administration_is_offered_only_to_who_administers(make_app: Any, 
 
 async def test_an_empty_partner_list_says_how_to_add_one(make_app: Any, store: Store) -> None:
     with store.unlock("alice", PASSPHRASE) as alice:
-        alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
+        alice.run(people.add_user, "berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
     with store.unlock("berthe", PASSPHRASE) as berthe:
-        berthe.new_case(CANARY)
+        berthe.run(cases.new_case, CANARY)
     app = make_app(environ={"CSVC_USER": "berthe", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
         sharing = await open_sharing(app, pilot)

@@ -98,12 +98,13 @@ def test_textual_is_bounded_below_its_next_major_version() -> None:
 
 
 def test_the_ui_free_layer_imports_no_widget() -> None:
-    """The workspace, the cell's and sharing's work: importing them loads neither Textual nor Rich."""
+    """The workspace, the case, cell and sharing work: importing them loads neither Textual nor Rich."""
     code = (
         "import sys\n"
         "from csvc_tui.text import set_language\n"
         "set_language('fr')\n"
-        "import csvc_tui.workspace, csvc_tui.cellwork, csvc_tui.sharing, csvc_tui.records, csvc_tui.form\n"
+        "import csvc_tui.workspace, csvc_tui.casework, csvc_tui.cellwork, csvc_tui.sharing\n"
+        "import csvc_tui.records, csvc_tui.form\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -17,7 +17,7 @@ from csvc_tui.screens.concertation_desk import ConcertationsScreen
 from csvc_tui.screens.gate import GateScreen
 from textual.widgets import OptionList
 
-from csvc_core.store import Store
+from csvc_core.store import Store, cases, concertation_reading, concertations, drafts, people
 from tests.support.constants import CANARY, PASSPHRASE
 from tests.support.stores import full_grid
 from tests.support.tui import mounted_text, screen_text, wait_for
@@ -149,7 +149,7 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
         await answer(pilot, "")  # now, as offered
         await choose(pilot, "emergency")
         await answer(pilot, "")  # chaired by the coordinator, as offered
-        orgs = {o.name: o.id for o in partnership["coordinator"].organisations()}
+        orgs = {o.name: o.id for o in partnership["coordinator"].run(people.list_organisations)}
         await choose(pilot, orgs["Police Rivière"])
         await answer(pilot, "Sgt Roy")
         await choose(pilot, orgs["Maison Aurore"])
@@ -233,12 +233,12 @@ async def test_the_cell_path_from_the_keyboard(make_app: Any, partnership: dict[
 async def test_a_refused_step_is_one_message_in_french(make_app: Any, partnership: dict[str, Any]) -> None:
     rita = as_user(make_app, "rita")
     worker = partnership["coordinator"].store.unlock("iris", PASSPHRASE)
-    request = worker.request_concertation(partnership["case"], criteria=["escalation"])
+    request = worker.run(concertations.request, partnership["case"], criteria=["escalation"])
     async with rita.run_test(size=(80, 24)) as pilot:
         screen = await open_request(rita, pilot)
         await step(pilot, screen, "submit", ["submit", "close"])
         worker_app_took_it = partnership["coordinator"].store.unlock("rita", PASSPHRASE)
-        worker_app_took_it.submit_concertation(request, "déjà signée ailleurs")  # meanwhile, elsewhere
+        worker_app_took_it.run(concertations.submit, request, "déjà signée ailleurs")  # meanwhile, elsewhere
         await answer(pilot, NOTE)
         refused = (
             "Refusé : « signer et soumettre à la coordination » n'est plus possible : "
@@ -253,8 +253,11 @@ async def test_a_refused_step_is_one_message_in_french(make_app: Any, partnershi
 
 async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: dict[str, Any]) -> None:
     worker = partnership["coordinator"].store.unlock("iris", PASSPHRASE)
-    worker.request_concertation(
-        partnership["case"], criteria=["professional_judgement"], judgement="Elle craint pour sa vie"
+    worker.run(
+        concertations.request,
+        partnership["case"],
+        criteria=["professional_judgement"],
+        judgement="Elle craint pour sa vie",
     )
     app = as_user(make_app, "rita")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -279,8 +282,10 @@ async def test_f12_drops_every_concertation_screen(make_app: Any, partnership: d
         assert isinstance(app.screen_stack[-2], ConcertationScreen)
         await pilot.press("escape")  # left: nothing recorded, the draft goes
         rita = partnership["coordinator"].store.unlock("rita", PASSPHRASE)
-        (request,) = rita.concertations()
-        await wait_for(pilot, lambda: rita.draft(request.case, f"concertation:{request.id}") is None)
+        (request,) = rita.run(concertation_reading.list_concertations)
+        await wait_for(
+            pilot, lambda: rita.run(drafts.read_draft, request.case, f"concertation:{request.id}") is None
+        )
     assert [s["state"] for s in state_of(partnership)["steps"]] == ["requested"]
 
 
@@ -291,14 +296,17 @@ ACTION, OWNER = "accompagnement au palais Zinnia", "Intervenante Pervenche"
 def in_follow_up(partnership: dict[str, Any]) -> str:
     """A request at its follow-up, one action of its plan open (the police's)."""
     store, coordinator = partnership["coordinator"].store, partnership["coordinator"]
-    request = store.unlock("iris", PASSPHRASE).request_concertation(
-        partnership["case"], criteria=["escalation"]
+    request = store.unlock("iris", PASSPHRASE).run(
+        concertations.request, partnership["case"], criteria=["escalation"]
     )
-    store.unlock("rita", PASSPHRASE).submit_concertation(request, NOTE)
-    coordinator.concertation_to_committee(request)
-    coordinator.decide_concertation(request, members=["A", "B", "C"], concerted_action=True, why="menaces")
+    store.unlock("rita", PASSPHRASE).run(concertations.submit, request, NOTE)
+    coordinator.run(concertations.to_committee, request)
+    coordinator.run(
+        concertations.decide, request, members=["A", "B", "C"], concerted_action=True, why="menaces"
+    )
     now = datetime.now().astimezone()
-    coordinator.hold_meeting(
+    coordinator.run(
+        concertations.hold_meeting,
         request,
         {
             "at": now.isoformat(),
@@ -323,7 +331,7 @@ async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
 
     request = in_follow_up(partnership)
     coordinator, key = partnership["coordinator"], f"concertation:{request}"
-    orgs = {o.name: o.id for o in coordinator.organisations()}
+    orgs = {o.name: o.id for o in coordinator.run(people.list_organisations)}
     app = as_user(make_app, "coline")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_request(app, pilot)
@@ -343,7 +351,7 @@ async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
         await pilot.press(*OWNER)  # typed, not yet given
         await pilot.press("f12")
         await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not app.workspace.unlocked)
-        drafted = await wait_for(pilot, lambda: coordinator.draft(partnership["case"], key))
+        drafted = await wait_for(pilot, lambda: coordinator.run(drafts.read_draft, partnership["case"], key))
         assert drafted["step"] == "meeting" and drafted["typing"][1] == OWNER
         on_disk = store_bytes(store_url)
         for secret in (ATTENDEE, REVIEW, ACTION, OWNER):
@@ -361,10 +369,10 @@ async def test_a_meeting_typed_before_a_lock_comes_back_after_it(
         await choose(pilot, "end")
         await choose(pilot, "yes")
         await wait_for(pilot, lambda: len(state_of(partnership)["meetings"]) == 2)
-        await wait_for(pilot, lambda: coordinator.draft(partnership["case"], key) is None)
+        await wait_for(pilot, lambda: coordinator.run(drafts.read_draft, partnership["case"], key) is None)
     record = state_of(partnership)
-    people = [p["name"] for group in record["meetings"][1]["attendees_by_sector"].values() for p in group]
-    assert people == [ATTENDEE]
+    attendees = [p["name"] for group in record["meetings"][1]["attendees_by_sector"].values() for p in group]
+    assert attendees == [ATTENDEE]
     reviewed, added = record["actions"]
     assert (reviewed["status"], reviewed["note"]) == ("impossible", REVIEW)
     assert (added["description"], added["owner_org"]) == (ACTION, "Maison Aurore")
@@ -376,12 +384,12 @@ async def test_the_cell_desk_orders_requests_by_the_level_they_carry(
 ) -> None:
     store = partnership["coordinator"].store
     worker, repondant = store.unlock("iris", PASSPHRASE), store.unlock("rita", PASSPHRASE)
-    lowered = worker.new_case("Dossier réévalué")
+    lowered = worker.run(cases.new_case, "Dossier réévalué")
     worker.assess(lowered, "csvc-grid", full_grid(homicide_plan="yes"))
-    first = worker.request_concertation(partnership["case"], criteria=["visible_high_risk"])
-    second = worker.request_concertation(lowered, criteria=["escalation"])
-    repondant.submit_concertation(first, NOTE)
-    repondant.submit_concertation(second, NOTE)
+    first = worker.run(concertations.request, partnership["case"], criteria=["visible_high_risk"])
+    second = worker.run(concertations.request, lowered, criteria=["escalation"])
+    repondant.run(concertations.submit, first, NOTE)
+    repondant.run(concertations.submit, second, NOTE)
     worker.assess(
         lowered, "csvc-grid", {**full_grid(separation="yes"), "assessed_at": "2026-03-09T10:00:00-05:00"}
     )
@@ -420,11 +428,13 @@ async def test_a_ticked_criterion_shows_its_mark(make_app: Any, partnership: dic
 async def test_page_down_reads_the_rest_of_a_request(make_app: Any, partnership: dict[str, Any]) -> None:
     coordinator = partnership["coordinator"]
     store = coordinator.store
-    request = partnership["worker"].request_concertation(partnership["case"], criteria=["escalation"])
-    store.unlock("rita", PASSPHRASE).submit_concertation(request, NOTE)
-    coordinator.concertation_to_committee(request)
+    request = partnership["worker"].run(concertations.request, partnership["case"], criteria=["escalation"])
+    store.unlock("rita", PASSPHRASE).run(concertations.submit, request, NOTE)
+    coordinator.run(concertations.to_committee, request)
     members = ["Coord Nord", "Sgt Roy", "Interv Côté"]
-    coordinator.decide_concertation(request, members=members, concerted_action=True, why="menaces de mort")
+    coordinator.run(
+        concertations.decide, request, members=members, concerted_action=True, why="menaces de mort"
+    )
     app = as_user(make_app, "coline")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_request(app, pilot)

@@ -12,7 +12,7 @@ from csvc_tui.screens.result import ResultScreen
 from textual.widgets import Static
 
 from csvc_core.framework import Csvc
-from csvc_core.store import open_store
+from csvc_core.store import casefile, cases, drafts, open_store
 from tests.support.constants import CANARY, PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
 from tests.support.tui_paths import choose, open_new_case, start_grid, store_bytes, type_text
@@ -48,7 +48,7 @@ async def test_first_run_creates_the_store_then_shows_the_cases(make_app: Any, s
 
 async def test_environment_opens_unlocked_on_the_case_list(make_app: Any, store: Any) -> None:
     session = store.unlock("alice", PASSPHRASE)
-    session.new_case(CANARY)
+    session.run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
@@ -72,10 +72,10 @@ def first_update_text(app: Any) -> list[str]:
 async def test_the_first_page_of_cases_is_in_the_first_screen_update(
     make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csvc_tui.screens import cases
+    from csvc_tui.screens import cases as cases_screen
 
-    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers within it
-    store.unlock("alice", PASSPHRASE).new_case(CANARY)
+    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers by then
+    store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     first = first_update_text(app)
     async with app.run_test() as pilot:
@@ -86,10 +86,10 @@ async def test_the_first_page_of_cases_is_in_the_first_screen_update(
 async def test_a_slow_first_page_shows_loading_then_the_cases(
     make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from csvc_tui.screens import cases
+    from csvc_tui.screens import cases as cases_screen
 
-    monkeypatch.setattr(cases, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
-    store.unlock("alice", PASSPHRASE).new_case(CANARY)
+    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
+    store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     first = first_update_text(app)
     async with app.run_test() as pilot:
@@ -149,14 +149,14 @@ async def test_a_whole_assessment_from_the_keyboard(make_app: Any, store: Any, s
         await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is case)
     session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
-    detail = session.case(case.case_id, reveal=True, results=True)
+    detail = session.run(casefile.case_detail, case.case_id, reveal=True, results=True)
     assert detail.summary.label == CANARY
     [assessment] = detail.assessments
     assert (assessment.instrument, assessment.level, assessment.by) == ("csvc-grid", "elevated", "alice")
     answers = assessment.result
     assert answers is not None and answers["computed_level"] == "elevated"
     assert detail.compromission == 3
-    assert session.drafts(case.case_id) == []
+    assert session.run(drafts.case_drafts, case.case_id) == []
 
 
 async def answer_all(pilot: Any, form: FormScreen, answers: dict[str, str]) -> None:
@@ -198,7 +198,7 @@ async def test_raising_the_level_is_kept_with_its_reason_and_lowering_is_not_off
         history = case.query_one("#case-assessments", Static)  # below the actions: read, not on screen
         await wait_for(pilot, lambda: "rehaussé : Modéré → Imminent" in str(history.content))
     session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
-    detail = session.case(case.case_id, results=True)
+    detail = session.run(casefile.case_detail, case.case_id, results=True)
     [stored] = detail.assessments
     assert (stored.computed_level, stored.level, stored.overridden) == ("moderate", "imminent", True)
     assert stored.result is not None and stored.result["override"]["reason"] == "menaces de mort hier soir"

@@ -10,6 +10,7 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.widgets.case_table import CaseTable
 from textual.widgets import OptionList
 
+from csvc_core.store import cases
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.stores import full_grid, grid
 from tests.support.tui import wait_for
@@ -17,7 +18,7 @@ from tests.support.tui_paths import open_case_by_name
 
 
 def _assessed(session: Any, name: str, payload: dict, when: datetime) -> None:  # type: ignore[type-arg]
-    case_id = session.new_case(name)
+    case_id = session.run(cases.new_case, name)
     session.assess(case_id, "csvc-grid", {**payload, "assessed_at": when.isoformat()})
 
 
@@ -26,7 +27,7 @@ async def test_the_queue_shows_the_most_dangerous_first_and_due_now_is_not_overd
 ) -> None:
     now = datetime.now(UTC)
     session = store.unlock("alice", PASSPHRASE)
-    session.new_case("Jamais évalué")
+    session.run(cases.new_case, "Jamais évalué")
     _assessed(session, "Niveau 2", full_grid(violence_history="yes"), now - timedelta(days=90))
     _assessed(session, "Imminent en retard", grid(homicide_plan="yes"), now - timedelta(days=2))
     _assessed(session, "Imminent à l'instant", grid(homicide_plan="yes"), now - timedelta(minutes=1))

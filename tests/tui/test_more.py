@@ -12,6 +12,7 @@ from textual.worker import WorkerState
 from csvc_core import hookimpl
 from csvc_core.framework import Csvc
 from csvc_core.plugins import new_plugin_manager
+from csvc_core.store import cases, drafts, people
 from tests.support.constants import FAST_KDF, PASSPHRASE, UNLOCKED
 from tests.support.tui import run_ui_script, wait_for
 
@@ -75,17 +76,23 @@ def test_drafts_are_the_users_own_and_encrypted(store: Any, store_url: str) -> N
     from pathlib import Path
 
     alice = store.unlock("alice", PASSPHRASE)
-    alice.add_user("berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
-    case_id = alice.new_case("Dossier 2026-077")
+    alice.run(people.add_user, "berthe", "worker", PASSPHRASE, kdf=FAST_KDF)
+    case_id = alice.run(cases.new_case, "Dossier 2026-077")
     draft = {"instrument": "csvc-grid", "protagonist": "victim", "notes": {"stalking": "vu au parc vendredi"}}
-    alice.save_draft(case_id, "csvc-grid:victim", draft)
+    alice.run(drafts.save_draft, case_id, "csvc-grid:victim", draft)
     berthe = store.unlock("berthe", PASSPHRASE)
-    assert berthe.drafts(case_id) == [] and berthe.draft(case_id, "csvc-grid:victim") is None
-    assert alice.draft(case_id, "csvc-grid:victim") == draft
+    assert (
+        berthe.run(drafts.case_drafts, case_id) == []
+        and berthe.run(drafts.read_draft, case_id, "csvc-grid:victim") is None
+    )
+    assert alice.run(drafts.read_draft, case_id, "csvc-grid:victim") == draft
     path = Path(store_url.removeprefix("sqlite:///"))
     raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
     assert b"vu au parc" not in raw
-    assert alice.discard_draft(case_id, "csvc-grid:victim") and alice.drafts(case_id) == []
+    assert (
+        alice.run(drafts.discard_draft, case_id, "csvc-grid:victim")
+        and alice.run(drafts.case_drafts, case_id) == []
+    )
     assert store.verify_audit().ok
 
 

@@ -11,7 +11,7 @@ from csvc_tui.screens.info import HelpScreen
 from textual.widgets import Input, Static
 
 from csvc_core.framework import Csvc
-from csvc_core.store import open_store
+from csvc_core.store import casefile, open_store
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
 from tests.support.tui_paths import choose, open_new_case, type_text
@@ -51,7 +51,7 @@ async def test_an_outcome_is_recorded_from_the_case_screen(make_app: Any, store:
         assert "selon un rapport de police" in screen_text(app)
 
     session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
-    [outcome] = session.case(case.case_id, reveal=True).outcomes
+    [outcome] = session.run(casefile.case_detail, case.case_id, reveal=True).outcomes
     assert (outcome.kind, outcome.source, outcome.note, outcome.by) == (
         "physical_violence",
         "police_report",

@@ -9,6 +9,7 @@ from typing import Any
 from csvc_tui.screens.case import CaseScreen
 from textual.widgets import OptionList, SelectionList
 
+from csvc_core.store import casefile, cases, followup
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.stores import grid
 from tests.support.tui import wait_for
@@ -19,10 +20,10 @@ async def test_the_case_screen_shows_each_action_once_after_two_assessments(
     make_app: Any, store: Any
 ) -> None:
     session = store.unlock("alice", PASSPHRASE)
-    case_id = session.new_case("Deux évaluations")
+    case_id = session.run(cases.new_case, "Deux évaluations")
     first = session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
     [plan] = [a for a in first.actions if a.action == "safety_plan"]
-    session.set_action_status(plan.id, "not_done", "Pas maintenant")
+    session.run(followup.set_action_status, plan.id, "not_done", "Pas maintenant")
     labels = {a.action: a.label.fr for a in first.actions if a.label is not None}
     session.lock()
     app = make_app(environ=UNLOCKED)
@@ -42,6 +43,10 @@ async def test_the_case_screen_shows_each_action_once_after_two_assessments(
         [declined] = [prompt for prompt in prompts if labels["safety_plan"][:40] in prompt]
         assert "à faire" not in declined.casefold(), declined
     session = store.unlock("alice", PASSPHRASE)
-    [kept] = [a for a in session.case(case_id, reveal=True).actions if a.action == "safety_plan"]
+    [kept] = [
+        a
+        for a in session.run(casefile.case_detail, case_id, reveal=True).actions
+        if a.action == "safety_plan"
+    ]
     assert [change.note for change in kept.history if change.note] == ["Pas maintenant"]
     session.lock()

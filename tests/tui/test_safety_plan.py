@@ -12,7 +12,7 @@ from csvc_tui.screens.tool import ToolScreen
 from textual.widgets import Input, Static
 
 from csvc_core.framework import Csvc
-from csvc_core.store import init_store, open_store
+from csvc_core.store import casetools, init_store, open_store
 from tests.support.constants import FAST_KDF, PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
 from tests.support.tui_paths import open_new_case, type_text
@@ -56,7 +56,7 @@ async def test_the_plan_is_edited_saved_in_the_case_and_printed(
         await wait_for(pilot, lambda: app.screen is case)
 
     session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
-    record = session.case_tool(case.case_id, "safety-plan")
+    record = session.run(casetools.read_tool, case.case_id, "safety-plan")
     first = record.content["sections"]["at_home"]["danger_signs"]
     assert first == {"answer": ANSWER, "status": "in_place"}
     assert [v.changed for v in record.history] == [("at_home.danger_signs",)]

@@ -10,6 +10,7 @@ from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.widgets.case_table import CaseTable
 from textual.widgets import Input, OptionList
 
+from csvc_core.store import casefile, cases
 from tests.support.cli import run_csvc
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.stores import grid
@@ -21,8 +22,8 @@ async def test_the_search_ignores_accents_and_case_shows_the_number_and_escape_c
     make_app: Any, store: Any
 ) -> None:
     session = store.unlock("alice", PASSPHRASE)
-    marie = session.new_case("Marie-Ève Tremblay")
-    session.new_case("Jean Côté")
+    marie = session.run(cases.new_case, "Marie-Ève Tremblay")
+    session.run(cases.new_case, "Jean Côté")
     session.lock()
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -45,9 +46,9 @@ async def test_an_action_status_is_named_confirmed_and_its_note_shown_in_the_cas
     make_app: Any, store: Any, store_url: str
 ) -> None:
     session = store.unlock("alice", PASSPHRASE)
-    case_id = session.new_case("Dossier 2026-301")
+    case_id = session.run(cases.new_case, "Dossier 2026-301")
     session.assess(case_id, "csvc-grid", grid(homicide_plan="yes"))
-    first = session.case(case_id).actions[0]
+    first = session.run(casefile.case_detail, case_id).actions[0]
     label = first.label.get("fr")
     session.lock()
     app = make_app(environ=UNLOCKED)
@@ -82,7 +83,9 @@ async def test_an_action_status_is_named_confirmed_and_its_note_shown_in_the_cas
 def session_status(store: Any, case_id: str, action_id: str) -> str:
     session = store.unlock("alice", PASSPHRASE)
     try:
-        return str(next(a.status for a in session.case(case_id).actions if a.id == action_id))
+        return str(
+            next(a.status for a in session.run(casefile.case_detail, case_id).actions if a.id == action_id)
+        )
     finally:
         session.lock()
 

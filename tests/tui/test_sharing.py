@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Select, SelectionList, Static
 from textual.widgets._select import SelectOverlay
 
 from csvc_core.sharing.disclosure import Grounds, Recipient
-from csvc_core.store import Store
+from csvc_core.store import Store, consents, disclosures, drafts, people
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.tui import mounted_text, screen_text, wait_for
 from tests.support.tui_sharing import POLICE, World, make_world, open_sharing
@@ -34,12 +34,13 @@ def world(store: Store) -> World:
 
 
 def police_id(world: World) -> str:
-    return next(org.id for org in world.alice.organisations() if org.name == POLICE)
+    return next(org.id for org in world.alice.run(people.list_organisations) if org.name == POLICE)
 
 
 def consent_to_police(world: World, categories: tuple[str, ...] = ("identity", "safe_contact")) -> str:
     return str(
-        world.berthe.give_consent(
+        world.berthe.run(
+            consents.give_consent,
             world.case_id,
             person="victim",
             purpose="plan de sécurité",
@@ -113,7 +114,7 @@ async def test_record_a_consent_then_share_under_it(make_app: Any, world: World)
         await tick(pilot, "consent-categories", "identity", "safe_contact")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is sharing and "en vigueur" in screen_text(app))
-        [consent] = world.berthe.consents(world.case_id)
+        [consent] = world.berthe.run(consents.list_consents, world.case_id)
         assert consent.status == "active" and consent.partner == POLICE and consent.person == "victim"
         assert consent.categories == ("identity", "safe_contact") and consent.purpose == "plan de sécurité"
         assert timedelta(days=29) < consent.expires_at - consent.given_at <= timedelta(days=30)
@@ -153,21 +154,21 @@ async def test_withdraw_a_consent_after_confirming(make_app: Any, world: World) 
     app = make_app(environ=BERTHE)
     async with app.run_test() as pilot:
         sharing = await open_sharing(app, pilot)
-        consents = await focus(pilot, "consents")
-        assert isinstance(consents, OptionList)
+        consent_list = await focus(pilot, "consents")
+        assert isinstance(consent_list, OptionList)
         await pilot.press("home")
         await pilot.press("r")
         await wait_for(pilot, lambda: "Non, garder le consentement" in screen_text(app))
         await pilot.press("enter")  # the highlighted answer keeps it
         await wait_for(pilot, lambda: app.screen is sharing)
-        assert world.berthe.consents(world.case_id)[0].withdrawn_at is None
+        assert world.berthe.run(consents.list_consents, world.case_id)[0].withdrawn_at is None
         await pilot.press("r")
         await wait_for(pilot, lambda: "Oui, retirer maintenant" in screen_text(app))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: app.screen is sharing and "[retiré]" in screen_text(app))
-    [consent] = world.berthe.consents(world.case_id)
+    [consent] = world.berthe.run(consents.list_consents, world.case_id)
     assert consent.id == consent_id and consent.status == "withdrawn" and consent.withdrawn_at is not None
-    decision = world.berthe.may_share(world.case_id, ["identity"], POLICE)
+    decision = world.berthe.run(consents.may_share, world.case_id, ["identity"], POLICE)
     assert not decision.allowed and decision.reasons[0].code == "consent_withdrawn"
 
 
@@ -197,14 +198,14 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
         assert "autre (propriétaire" in str(error.content) and "n'a pas de rôle de protection" in str(
             error.content
         )
-        assert app.screen is form and world.berthe.disclosures(world.case_id) == []
+        assert app.screen is form and world.berthe.run(disclosures.list_disclosures, world.case_id) == []
         # each condition answered, a recipient able to help: the summary, then the record
         await tick(pilot, "disclose-harms", "death")
         await choose(pilot, "disclose-kind", "police")
         await pilot.press("ctrl+s")
         summary = await wait_for(pilot, lambda: isinstance(app.screen, DisclosureSummary) and app.screen)
         assert "Rien n'est encore inscrit" in screen_text(app)
-        assert world.berthe.disclosures(world.case_id) == []
+        assert world.berthe.run(disclosures.list_disclosures, world.case_id) == []
         await pilot.press("i")
         await wait_for(
             pilot, lambda: app.screen is sharing and "Communication (sans consentement" in screen_text(app)
@@ -219,21 +220,24 @@ async def test_a_disclosure_from_the_keyboard_with_its_guards(make_app: Any, wor
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "answer")
         await pilot.press(*"police rappelée à 22 h", "enter")
         await wait_for(pilot, lambda: app.screen is entry and "police rappelée à 22 h" in screen_text(app))
-    [made] = world.berthe.disclosures(world.case_id)
+    [made] = world.berthe.run(disclosures.list_disclosures, world.case_id)
     assert made.fields == ("victim.1.safe_contact",) and made.recipient_org == POLICE
-    record = world.berthe.disclosure(made.id)
+    record = world.berthe.run(disclosures.read_disclosure, made.id)
     assert record.harms == ("death",) and record.imminence == "hours" and record.recipient_kind == "police"
     assert record.exposed == "la victime et ses deux enfants" and record.sent["victim.1.safe_contact"]
     assert [note["text"] for note in record.annotations] == ["police rappelée à 22 h"]
     [line] = world.register()
     assert (line.kind, line.basis, line.information) == ("disclosure", "art_60_4", ("victim.1.safe_contact",))
-    assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) is None  # recorded: the draft is gone
+    assert (
+        world.berthe.run(drafts.read_draft, world.case_id, DISCLOSURE_DRAFT) is None
+    )  # recorded: the draft is gone
     assert world.store.verify_audit().ok
 
 
 def disclose_to_police(world: World) -> str:
     return str(
-        world.berthe.disclose(
+        world.berthe.run(
+            disclosures.disclose,
             world.case_id,
             recipient=Recipient(name=POLICE, kind="police", category="able_to_help"),
             recipient_org=POLICE,
@@ -254,7 +258,7 @@ def disclose_to_police(world: World) -> str:
 async def test_a_partner_finds_what_it_received(make_app: Any, world: World) -> None:
     disclose_to_police(world)
     with world.store.unlock("paula", PASSPHRASE) as police_admin:
-        police_admin.add_user("chantal", "worker", PASSPHRASE, kdf=FAST_KDF)
+        police_admin.run(people.add_user, "chantal", "worker", PASSPHRASE, kdf=FAST_KDF)
     app = make_app(environ={"CSVC_USER": "chantal", "CSVC_PASSPHRASE": PASSPHRASE})
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen))
@@ -342,7 +346,10 @@ async def test_what_is_typed_in_the_disclosure_form_survives_a_lock(make_app: An
         await tick(pilot, "disclose-harms", "death")
         await type_into(pilot, "disclose-exposed", "la victime et ses enfants")
         await wait_for(
-            pilot, lambda: (world.berthe.draft(world.case_id, DISCLOSURE_DRAFT) or {}).get("exposed")
+            pilot,
+            lambda: (world.berthe.run(drafts.read_draft, world.case_id, DISCLOSURE_DRAFT) or {}).get(
+                "exposed"
+            ),
         )
         await pilot.press("f12")
         await wait_for(pilot, lambda: isinstance(app.screen, GateScreen) and not stacked(app, DisclosureForm))
@@ -360,8 +367,11 @@ async def test_what_is_typed_in_the_disclosure_form_survives_a_lock(make_app: An
         assert form.query_one("#disclose-fields", SelectionList).selected == []
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is sharing)
-    assert world.berthe.disclosures(world.case_id) == []
-    assert world.berthe.draft(world.case_id, DISCLOSURE_DRAFT)["exposed"] == "la victime et ses enfants"
+    assert world.berthe.run(disclosures.list_disclosures, world.case_id) == []
+    assert (
+        world.berthe.run(drafts.read_draft, world.case_id, DISCLOSURE_DRAFT)["exposed"]
+        == "la victime et ses enfants"
+    )
 
 
 def test_a_sharing_form_that_does_not_say_how_it_submits_cannot_be_made() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from csvc_core.store import Store
+from csvc_core.store import Store, concertations
 from tests.support.constants import CANARY, PASSPHRASE
 from tests.support.terminal import NEEDS_TMUX, Terminal, csvc_terminal
 from tests.support.tui_concertation import make_partnership, state_of
@@ -107,8 +107,8 @@ def test_a_worker_brings_her_case_and_the_repondante_signs(
 def test_the_coordinator_takes_it_to_the_committee_and_records_its_decision(
     store: Store, store_url: str, partnership: dict[str, Any], tmp_path: Path
 ) -> None:
-    request = partnership["worker"].request_concertation(partnership["case"], criteria=["escalation"])
-    store.unlock("rita", PASSPHRASE).submit_concertation(request, SIGNATURE)
+    request = partnership["worker"].run(concertations.request, partnership["case"], criteria=["escalation"])
+    store.unlock("rita", PASSPHRASE).run(concertations.submit, request, SIGNATURE)
     coline = csvc_terminal(store_url, tmp_path, "coline")
     try:
         shown = open_desk_request(coline)

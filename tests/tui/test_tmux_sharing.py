@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from csvc_core.store import Store
+from csvc_core.store import Store, disclosures, drafts
 from csvc_core.store.schema import audit_log
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, PASSPHRASE
@@ -65,7 +65,7 @@ def test_a_shelter_worker_discloses_to_the_police(
     store: Store, store_url: str, case_id: str, tmp_path: Path
 ) -> None:
     berthe = store.unlock("berthe", PASSPHRASE)
-    offered = list(berthe.disclosure_fields(case_id))
+    offered = list(berthe.run(disclosures.offered_fields, case_id))
     terminal = csvc_terminal(store_url, tmp_path, "berthe")
     try:
         terminal.wait("1 dossier ·")
@@ -104,7 +104,7 @@ def test_a_shelter_worker_discloses_to_the_police(
         assert "Risque sérieux : mort" in shown and "Imminence : dans les heures" in shown
         assert f"Nom (personne ou service) : {POLICE}" in shown and "Rôle du destinataire : police" in shown
         assert "Renseignements transmis (2)" in shown and "• victime 1 — contact sécuritaire" in shown
-        assert "i Inscrire" in shown and berthe.disclosures(case_id) == []
+        assert "i Inscrire" in shown and berthe.run(disclosures.list_disclosures, case_id) == []
         terminal.keys("i")
         shown = terminal.wait("Communication (sans consentement, art. 60.4) → Police")
         assert "Transmis : victime 1 — nom, victime 1 — contact sécuritaire" in shown
@@ -157,4 +157,6 @@ def test_a_shelter_worker_discloses_to_the_police(
     assert VICTIM not in row.detail and PHONE not in row.detail
     verified = run_csvc("audit", "verify", env=as_berthe)
     assert verified.returncode == 0, verified.stderr
-    assert berthe.draft(case_id, "sharing:disclosure") is None  # recorded: the typed draft is gone
+    assert (
+        berthe.run(drafts.read_draft, case_id, "sharing:disclosure") is None
+    )  # recorded: the typed draft is gone

@@ -10,6 +10,7 @@ from csvc_tui.screens.form import FormScreen
 from csvc_tui.text import _
 from textual.widgets import OptionList, Static
 
+from csvc_core.store import casefile, cases
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.tui import screen_text, wait_for
 from tests.support.tui_paths import assess_all_yes, open_case_by_name, open_new_case, start_grid
@@ -202,7 +203,7 @@ async def test_people_are_added_changed_and_revealed_one_field_at_a_time(
     updates = [json.loads(row.detail)["fields"] for row in rows if row.action == "protagonist.update"]
     assert updates == [["contact.phone"], ["contact.address"], ["safe_to_call"]]
     session = store.unlock("alice", PASSPHRASE)
-    [victim] = session.case(case.case_id, reveal=True).protagonists
+    [victim] = session.run(casefile.case_detail, case.case_id, reveal=True).protagonists
     assert victim.contact is not None and (victim.contact.phone, victim.contact.address) == (phone, address)
 
 
@@ -260,7 +261,7 @@ def test_each_column_of_a_case_row_is_whole_at_80_columns() -> None:
 
 
 async def test_the_case_list_says_a_new_case_needs_its_assessment(make_app: Any, store: Any) -> None:
-    store.unlock("alice", PASSPHRASE).new_case("Dossier fictif D")
+    store.unlock("alice", PASSPHRASE).run(cases.new_case, "Dossier fictif D")
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(80, 24)) as pilot:
         shown = await wait_for(pilot, lambda: "Dossier fictif D" in screen_text(app) and screen_text(app))
@@ -277,13 +278,13 @@ async def test_f_filters_the_case_list_in_turn_and_says_which(make_app: Any, sto
     from tests.support.stores import full_grid
 
     session = store.unlock("alice", PASSPHRASE)
-    serious = session.new_case("Dossier fictif grave")
+    serious = session.run(cases.new_case, "Dossier fictif grave")
     now = datetime.now(UTC).isoformat()
     yesterday = (datetime.now(UTC) - timedelta(hours=25)).isoformat()  # past the grace of actions due at once
     session.assess(serious, "csvc-grid", {**full_grid(homicide_plan="yes"), "assessed_at": yesterday})
-    calm = session.new_case("Dossier fictif calme")
+    calm = session.run(cases.new_case, "Dossier fictif calme")
     session.assess(calm, "csvc-grid", {**full_grid(), "assessed_at": now})
-    session.new_case("Dossier fictif nouveau")
+    session.run(cases.new_case, "Dossier fictif nouveau")
     app = make_app(environ=UNLOCKED)
     async with app.run_test(size=(80, 24)) as pilot:
 

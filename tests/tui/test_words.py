@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.widgets import OptionList, Static
 
+from csvc_core.store import cases
 from tests.support.constants import PASSPHRASE, UNLOCKED
 from tests.support.stores import grid
 from tests.support.tui import wait_for
@@ -17,7 +18,7 @@ CODES = ("csvc-grid", "shelter", "concern", "imminent")
 
 async def test_the_case_history_names_sectors_instruments_and_levels(make_app: Any, store: Any) -> None:
     session = store.unlock("alice", PASSPHRASE)
-    case_id = session.new_case("Dossier 2026-201")
+    case_id = session.run(cases.new_case, "Dossier 2026-201")
     raised = {"level": "imminent", "reason": "menaces de mort hier soir", "by": "alice"}
     session.assess(case_id, "csvc-grid", {**grid(homicide_plan="no"), "override": raised})
     app = make_app(environ=UNLOCKED)

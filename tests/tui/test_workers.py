@@ -43,7 +43,7 @@ async def test_a_screen_that_is_gone_never_receives_its_answer(make_app: Any, st
     app = make_app(environ=UNLOCKED)
     async with app.run_test() as pilot:
         cases = await wait_for(pilot, lambda: isinstance(app.screen, CasesScreen) and app.screen)
-        case_id = app.workspace.new_case("Dossier parti")
+        case_id = app.workspace.cases.new_case("Dossier parti")
         await app.push_screen(CaseScreen(case_id))
         case = app.screen
         release, got = threading.Event(), []

@@ -15,10 +15,14 @@ from tests.support.constants import FAST_KDF, PASSPHRASE
 def test_a_read_after_the_lock_is_refused_in_the_uis_language(store: Any, store_url: str) -> None:
     workspace = Workspace(store_url, environ={}, kdf=FAST_KDF)
     workspace.unlock("alice", PASSPHRASE)
-    workspace.new_case("Dossier verrouillé")
-    assert [row.name for row in workspace.case_rows(0, 10)] == ["Dossier verrouillé"]
+    workspace.cases.new_case("Dossier verrouillé")
+    assert [row.name for row in workspace.cases.case_rows(0, 10)] == ["Dossier verrouillé"]
     closing = workspace.begin_lock()  # the privacy key: the session is set aside at once
-    for read in (lambda: workspace.case_rows(0, 10), workspace.followup, lambda: workspace.new_case("x")):
+    for read in (
+        lambda: workspace.cases.case_rows(0, 10),
+        workspace.cases.followup,
+        lambda: workspace.cases.new_case("x"),
+    ):
         with pytest.raises(OperationFailed, match=_("error.locked")):
             read()
     workspace.lock(closing, [])
@@ -31,16 +35,16 @@ def test_a_draft_save_that_comes_after_the_grid_is_recorded_does_not_bring_the_d
     must not leave a draft to resume on the case screen."""
     workspace = Workspace(store_url, environ={}, kdf=FAST_KDF)
     workspace.unlock("alice", PASSPHRASE)
-    case_id = workspace.new_case("Dossier brouillon")
+    case_id = workspace.cases.new_case("Dossier brouillon")
     instrument = workspace.csvc.instrument("csvc-grid", workspace.sector)
-    form = workspace.form_for(case_id, instrument, "victim")
+    form = workspace.cases.form_for(case_id, instrument, "victim")
     form.answers["homicide_plan"] = "yes"
-    workspace.save_draft(case_id, form.draft())
-    assert len(workspace.case_view(case_id).drafts) == 1
-    workspace.record(case_id, "csvc-grid", form.payload(), accepted=[])
-    workspace.save_draft(case_id, form.draft())  # asked before the confirmation, run after it
-    assert workspace.case_view(case_id).drafts == ()
-    again = workspace.form_for(case_id, instrument, "victim")  # the next assessment of that grid
+    workspace.cases.save_draft(case_id, form.draft())
+    assert len(workspace.cases.case_view(case_id).drafts) == 1
+    workspace.cases.record(case_id, "csvc-grid", form.payload(), accepted=[])
+    workspace.cases.save_draft(case_id, form.draft())  # asked before the confirmation, run after it
+    assert workspace.cases.case_view(case_id).drafts == ()
+    again = workspace.cases.form_for(case_id, instrument, "victim")  # the next assessment of that grid
     assert again.answers == {}
-    workspace.save_draft(case_id, again.draft())
-    assert len(workspace.case_view(case_id).drafts) == 1
+    workspace.cases.save_draft(case_id, again.draft())
+    assert len(workspace.cases.case_view(case_id).drafts) == 1

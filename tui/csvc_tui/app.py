@@ -164,7 +164,7 @@ class CsvcApp(App[None]):
             if person is None:
                 return
             protagonist = person
-        state = await screen.answer(lambda: workspace.form_for(case_id, instrument, protagonist))
+        state = await screen.answer(lambda: workspace.cases.form_for(case_id, instrument, protagonist))
         if state is not None:
             self.push_screen(FormScreen(state, self.form_title(state), case_id=case_id))
 
@@ -174,14 +174,17 @@ class CsvcApp(App[None]):
         form = message.form
         case_id, draft = form.case_id, form.state.draft()
         self.call_after_refresh(
-            self.background, lambda: self.workspace.save_draft(case_id, draft), lambda _: None, group="draft"
+            self.background,
+            lambda: self.workspace.cases.save_draft(case_id, draft),
+            lambda _: None,
+            group="draft",
         )
 
     def on_form_screen_finished(self, message: FormScreen.Finished) -> None:
         form = message.form
         payload = form.state.payload()
         self.background(
-            lambda: self.workspace.preview(form.case_id, form.state.instrument.id, payload),
+            lambda: self.workspace.cases.preview(form.case_id, form.state.instrument.id, payload),
             lambda result: self.push_screen(ResultScreen(result, self.workspace.csvc.vocabulary, form=form)),
         )
 
@@ -225,7 +228,9 @@ class CsvcApp(App[None]):
 
         workspace = self.workspace
         screen.background(
-            lambda: workspace.preview(form.case_id, form.state.instrument.id, payload), screen.show, refused
+            lambda: workspace.cases.preview(form.case_id, form.state.instrument.id, payload),
+            screen.show,
+            refused,
         )
 
     def on_result_screen_confirmed(self, message: ResultScreen.Confirmed) -> None:
@@ -245,7 +250,8 @@ class CsvcApp(App[None]):
             self.notify(_("result.saved"))
 
         self.background(
-            lambda: self.workspace.record(case_id, result.instrument.id, payload, message.actions), recorded
+            lambda: self.workspace.cases.record(case_id, result.instrument.id, payload, message.actions),
+            recorded,
         )
 
     # -- background work -------------------------------------------------------------------------------------

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from csvc_core.store import cases, concertation_reading, concertations, drafts, followup, people, received
+
 if TYPE_CHECKING:
     from csvc_core.store.records import ConcertationItem, ConcertationRecord
+    from csvc_core.store.session import StoreSession
     from csvc_tui.workspace import Workspace
 
 #: the instrument actions that refer a case to intersectoral concertation.
@@ -73,7 +76,7 @@ class CellWork:
         self.workspace = workspace
 
     @property
-    def session(self) -> Any:
+    def session(self) -> StoreSession:
         """The open session; locked meanwhile: one clear refusal (see ``Workspace.live``)."""
         return self.workspace.live
 
@@ -84,8 +87,8 @@ class CellWork:
 
     def _names(self) -> dict[str, str]:
         """The labels of this organisation's cases (the store audits the reveal)."""
-        cases = self.session.list_cases(status=None, limit=1_000_000, reveal=True)
-        return {case.id: case.label or case.id for case in cases}
+        listed = self.session.run(cases.list_cases, status=None, limit=1_000_000, reveal=True)
+        return {case.id: case.label or case.id for case in listed}
 
     def desk(self) -> Desk:
         """The requests this user may read (most urgent first, as the store orders them), the cases an
@@ -107,12 +110,12 @@ class CellWork:
                 overdue_actions=item.overdue_actions,
                 next_due=item.next_due,
             )
-            for item in self.session.concertations()
+            for item in self.session.run(concertation_reading.list_concertations)
         )
         asked = {r.case for r in requests if not r.closed}
-        levels = {case.id: case.compromission for case in self.session.list_cases(limit=1_000_000)}
+        levels = {case.id: case.compromission for case in self.session.run(cases.list_cases, limit=1_000_000)}
         recommended: dict[str, ReferredCase] = {}
-        for action in self.session.actions(status="open", limit=100_000):
+        for action in self.session.run(followup.list_actions, status="open", limit=100_000):
             if action.action in REFERRAL_ACTIONS and action.case_id not in asked:
                 recommended.setdefault(
                     action.case_id,
@@ -125,7 +128,7 @@ class CellWork:
                 )
         referred = tuple(
             ReferredCase(item.case, item.case, item.compromission, "referral")
-            for item in self.session.shared_cases()
+            for item in self.session.run(received.shared_cases)
             if "referral" in item.bases
         )
         by_level = sorted(recommended.values(), key=lambda c: -(c.compromission or 0))
@@ -133,46 +136,48 @@ class CellWork:
 
     def case_requests(self, case_id: str) -> list[ConcertationItem]:
         """The requests on one case, newest first."""
-        found = [item for item in self.session.concertations() if item.case == case_id]
+        found = [
+            item for item in self.session.run(concertation_reading.list_concertations) if item.case == case_id
+        ]
         return sorted(found, key=lambda item: item.requested_at, reverse=True)
 
     def record(self, concertation_id: str) -> ConcertationRecord:
         """The request in full (steps, decision, meetings, plan) and the steps this user may take now."""
-        record: ConcertationRecord = self.session.concertation(concertation_id)
+        record: ConcertationRecord = self.session.run(concertation_reading.record, concertation_id)
         return record
 
     def opened(self, concertation_id: str) -> tuple[ConcertationRecord, dict[str, Any] | None]:
         """The request, and the step this user was typing in it when the screen was locked (her draft)."""
         record = self.record(concertation_id)
-        return record, self.session.draft(record.case, step_draft_key(concertation_id))
+        return record, self.session.run(drafts.read_draft, record.case, step_draft_key(concertation_id))
 
     def discard_step_draft(self, case_id: str, concertation_id: str) -> None:
         """The step was taken or left: its draft goes."""
-        self.session.discard_draft(case_id, step_draft_key(concertation_id))
+        self.session.run(drafts.discard_draft, case_id, step_draft_key(concertation_id))
 
     def organisations(self) -> list[Any]:
-        return list(self.session.organisations())
+        return list(self.session.run(people.list_organisations))
 
     # -- the steps (each refused by the core when out of order, by the wrong role, or incomplete) ----------
     def request(self, case_id: str, criteria: list[str], judgement: str) -> str:
-        return str(self.session.request_concertation(case_id, criteria=criteria, judgement=judgement))
+        return str(self.session.run(concertations.request, case_id, criteria=criteria, judgement=judgement))
 
     def submit(self, concertation_id: str, note: str) -> None:
-        self.session.submit_concertation(concertation_id, note)
+        self.session.run(concertations.submit, concertation_id, note)
 
     def to_committee(self, concertation_id: str) -> None:
-        self.session.concertation_to_committee(concertation_id)
+        self.session.run(concertations.to_committee, concertation_id)
 
     def decide(self, concertation_id: str, members: list[str], concerted: bool, why: str) -> None:
-        self.session.decide_concertation(
-            concertation_id, members=members, concerted_action=concerted, why=why
+        self.session.run(
+            concertations.decide, concertation_id, members=members, concerted_action=concerted, why=why
         )
 
     def meeting(self, concertation_id: str, meeting: dict[str, Any]) -> None:
-        self.session.hold_meeting(concertation_id, meeting, source="tui")
+        self.session.run(concertations.hold_meeting, concertation_id, meeting, source="tui")
 
     def report_done(self, concertation_id: str, action_id: str, note: str) -> None:
-        self.session.report_action_done(concertation_id, action_id, note)
+        self.session.run(concertations.report_done, concertation_id, action_id, note)
 
     def close(self, concertation_id: str, why: str, note: str) -> None:
-        self.session.close_concertation(concertation_id, why, note)
+        self.session.run(concertations.close, concertation_id, why, note)

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from csvc_core.sharing.disclosure import FieldSelection, Grounds, Recipient, build_disclosure
+from csvc_core.store import communications, consents, disclosures, drafts, people, received
 
 if TYPE_CHECKING:
     from csvc_core.store.records import SharedCase
+    from csvc_core.store.session import StoreSession
     from csvc_tui.workspace import Workspace
 
 #: how long a consent lasts, in days, as the consent form offers it (a consent is for the time needed).
@@ -56,18 +58,18 @@ class SharingWork:
         self._recorded: set[str] = set()  # the forms whose disclosure is recorded: their draft is not saved
 
     @property
-    def session(self) -> Any:
+    def session(self) -> StoreSession:
         """The open session (locked meanwhile: one clear error, never a crash)."""
         return self.workspace.live
 
     # -- reading ---------------------------------------------------------------------------------------------
     def view(self, case_id: str) -> SharingView:
         session = self.session
-        consents = session.consents(case_id)
+        given = session.run(consents.list_consents, case_id)
         now = datetime.now(UTC)
-        lines = session.communications_register(EPOCH, now + timedelta(days=1), case_id)
-        drafted = session.draft(case_id, DISCLOSURE_DRAFT) is not None
-        return SharingView(tuple(consents), tuple(reversed(lines)), drafted)
+        lines = session.run(communications.communications_register, EPOCH, now + timedelta(days=1), case_id)
+        drafted = session.run(drafts.read_draft, case_id, DISCLOSURE_DRAFT) is not None
+        return SharingView(tuple(given), tuple(reversed(lines)), drafted)
 
     def partners(self, sectors: bool = True) -> list[Partner]:
         """The other organisations of the store, then (with ``sectors``) every sector as a whole."""
@@ -75,7 +77,7 @@ class SharingWork:
         own = session.actor.org_id
         found = [
             Partner(f"org:{org.id}", org.sector, org.id, org.name)
-            for org in session.organisations()
+            for org in session.run(people.list_organisations)
             if org.id != own
         ]
         if sectors:
@@ -86,18 +88,20 @@ class SharingWork:
 
     def disclosure(self, disclosure_id: str) -> Any:
         """The whole entry (the store audits the read)."""
-        return self.session.disclosure(disclosure_id)
+        return self.session.run(disclosures.read_disclosure, disclosure_id)
 
     def received(self) -> list[SharedCase]:
         """Cases held elsewhere that this organisation may read something of, and on which basis."""
-        return list(self.session.shared_cases())
+        return list(self.session.run(received.shared_cases))
 
     def received_case(self, case_id: str) -> dict[str, Any]:
         """What this organisation received of a case, each disclosure with its entry (why, the danger)."""
         session = self.session
-        case = dict(session.shared_with_me(case_id))
+        case = dict(session.run(received.shared_with_me, case_id))
         case["received"] = [
-            {**item, "entry": session.disclosure(item["disclosure"])} if "disclosure" in item else item
+            {**item, "entry": session.run(disclosures.read_disclosure, item["disclosure"])}
+            if "disclosure" in item
+            else item
             for item in case["received"]
         ]
         return case
@@ -115,7 +119,8 @@ class SharingWork:
     ) -> str:
         expires = datetime.now(UTC) + timedelta(days=days)
         return str(
-            self.session.give_consent(
+            self.session.run(
+                consents.give_consent,
                 case_id,
                 person=person,
                 purpose=purpose,
@@ -127,29 +132,35 @@ class SharingWork:
         )
 
     def withdraw(self, consent_id: str) -> None:
-        self.session.withdraw_consent(consent_id)
+        self.session.run(consents.withdraw_consent, consent_id)
 
     def may_share(self, case_id: str, categories: Iterable[str], to: str, purpose: str | None) -> Any:
         """The core's answer, with its reasons, before anything is shared."""
-        return self.session.may_share(case_id, list(categories), to, purpose)
+        return self.session.run(consents.may_share, case_id, list(categories), to, purpose)
 
     def share(self, case_id: str, *, categories: Iterable[str], to: str, purpose: str) -> str:
-        return str(self.session.share(case_id, categories=list(categories), to=to, purpose=purpose))
+        return str(
+            self.session.run(consents.share, case_id, categories=list(categories), to=to, purpose=purpose)
+        )
 
     # -- disclosure without consent (art. 60.4) --------------------------------------------------------------
     def disclosure_form(self, case_id: str) -> tuple[dict[str, str], list[Partner], dict[str, Any] | None]:
         """What the art. 60.4 form needs: the fields offered (none ticked), the partner organisations, and
         what this user typed in it before (her encrypted draft), if anything."""
         session = self.session
-        offered = dict(session.disclosure_fields(case_id))
-        return offered, self.partners(sectors=False), session.draft(case_id, DISCLOSURE_DRAFT)
+        offered = dict(session.run(disclosures.offered_fields, case_id))
+        return (
+            offered,
+            self.partners(sectors=False),
+            session.run(drafts.read_draft, case_id, DISCLOSURE_DRAFT),
+        )
 
     def save_disclosure_draft(self, case_id: str, content: dict[str, Any], form: str) -> None:
         """Keep what is typed in ``form`` (encrypted, this user's own): a lock or a crash loses nothing of it;
         never again once its disclosure is recorded (a late save would bring a stale draft back)."""
         with self._drafting:
             if form not in self._recorded:
-                self.session.save_draft(case_id, DISCLOSURE_DRAFT, content)
+                self.session.run(drafts.save_draft, case_id, DISCLOSURE_DRAFT, content)
 
     def check_disclosure(
         self,
@@ -187,13 +198,18 @@ class SharingWork:
         """Record the disclosure: the store checks every guard again, writes it with its audit entry; then
         the form's draft is dropped, and no late save of that form brings it back."""
         session = self.session
-        disclosure_id = session.disclose(
-            case_id, recipient=recipient, grounds=grounds, fields=list(fields), recipient_org=recipient_org
+        disclosure_id = session.run(
+            disclosures.disclose,
+            case_id,
+            recipient=recipient,
+            grounds=grounds,
+            fields=list(fields),
+            recipient_org=recipient_org,
         )
         with self._drafting:
             self._recorded.add(form)
-            session.discard_draft(case_id, DISCLOSURE_DRAFT)
+            session.run(drafts.discard_draft, case_id, DISCLOSURE_DRAFT)
         return str(disclosure_id)
 
     def annotate(self, disclosure_id: str, text: str) -> None:
-        self.session.annotate_disclosure(disclosure_id, text)
+        self.session.run(disclosures.annotate_disclosure, disclosure_id, text)

@@ -13,6 +13,7 @@ from textual.binding import BindingType
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from csvc_core.store import people
 from csvc_core.store.access import ROLE_CHOICES, role_term
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
@@ -67,8 +68,8 @@ class AdminScreen(WorkingScreen[None]):
         session, workspace = self.session, self.csvc_app.workspace
         self.background(
             lambda: (
-                [(org, workspace.sector_name(org.sector)) for org in session.organisations()],
-                session.users(),
+                [(org, workspace.sector_name(org.sector)) for org in session.run(people.list_organisations)],
+                session.run(people.list_users),
             ),
             self.show,
         )
@@ -158,8 +159,13 @@ class AdminScreen(WorkingScreen[None]):
 
                     def create(passphrase: str) -> None:
                         self.run(
-                            lambda: session.add_organisation(
-                                name, sector, admin=admin, passphrase=passphrase, kdf=workspace.kdf
+                            lambda: session.run(
+                                people.add_organisation,
+                                name,
+                                sector,
+                                admin=admin,
+                                passphrase=passphrase,
+                                kdf=workspace.kdf,
                             ),
                             "admin.partner_added",
                             name=name,
@@ -188,7 +194,9 @@ class AdminScreen(WorkingScreen[None]):
                     self.ask_passphrase(
                         name,
                         lambda passphrase: self.run(
-                            lambda: session.add_user(name, role, passphrase, kdf=self.csvc_app.workspace.kdf),
+                            lambda: session.run(
+                                people.add_user, name, role, passphrase, kdf=self.csvc_app.workspace.kdf
+                            ),
                             "admin.person_added",
                             name=name,
                             role=role_words(role),
@@ -207,7 +215,7 @@ class AdminScreen(WorkingScreen[None]):
         def chosen(role: str | None) -> None:
             if role and role != person.role:
                 self.run(
-                    lambda: session.set_user_role(person.name, role),
+                    lambda: session.run(people.set_user_role, person.name, role),
                     "admin.role_changed",
                     name=person.name,
                     role=role_words(role),
@@ -227,7 +235,7 @@ class AdminScreen(WorkingScreen[None]):
             def confirmed(answer: str | None) -> None:
                 if answer == DISABLE:
                     self.run(
-                        lambda: session.set_user_active(person.name, False),
+                        lambda: session.run(people.set_user_active, person.name, False),
                         "admin.disabled",
                         name=person.name,
                     )
@@ -237,8 +245,8 @@ class AdminScreen(WorkingScreen[None]):
         self.ask_passphrase(
             person.name,
             lambda passphrase: self.run(
-                lambda: session.set_user_active(
-                    person.name, True, passphrase, kdf=self.csvc_app.workspace.kdf
+                lambda: session.run(
+                    people.set_user_active, person.name, True, passphrase, kdf=self.csvc_app.workspace.kdf
                 ),
                 "admin.enabled",
                 name=person.name,

@@ -142,7 +142,7 @@ class CaseScreen(WorkingScreen[None]):
 
     def load(self) -> None:
         workspace = self.csvc_app.workspace
-        self.background(lambda: workspace.case_view(self.case_id), self.show, group="case")
+        self.background(lambda: workspace.cases.case_view(self.case_id), self.show, group="case")
         self.background(
             lambda: workspace.cell.case_requests(self.case_id),
             lambda found: self.query_one("#case-concertation", Static).update(case_line(found)),
@@ -266,14 +266,14 @@ class CaseScreen(WorkingScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The case-tool key shows only when a plugin offers a tool to her sector."""
         if action == "tools":
-            return bool(self.csvc_app.workspace.case_tools())
+            return bool(self.csvc_app.workspace.cases.case_tools())
         return True
 
     def action_tools(self) -> None:
         """Open the plugins' case tool (the safety plan), choosing it first when there are several."""
         from csvc_tui.screens.tool import ToolScreen
 
-        tools = {tool.id: tool for tool in self.csvc_app.workspace.case_tools()}
+        tools = {tool.id: tool for tool in self.csvc_app.workspace.cases.case_tools()}
         if not tools:
             self.notify(_("case.no_tools"), severity="warning")
             return
@@ -313,7 +313,8 @@ class CaseScreen(WorkingScreen[None]):
                     return
                 workspace = self.csvc_app.workspace
                 self.background(
-                    lambda: workspace.add_person(self.case_id, role, name), lambda _: self.person_saved()
+                    lambda: workspace.cases.add_person(self.case_id, role, name),
+                    lambda _: self.person_saved(),
                 )
 
             self.app.push_screen(AskText(_("case.person_name", role=_(f"protagonist.{role}"))), named)
@@ -351,7 +352,7 @@ class CaseScreen(WorkingScreen[None]):
         workspace = self.csvc_app.workspace
         self.revealed.pop(person.id, None)  # what was shown may be stale: masked again
         self.background(
-            lambda: workspace.update_person(person, field, value), lambda _: self.person_saved()
+            lambda: workspace.cases.update_person(person, field, value), lambda _: self.person_saved()
         )
 
     def person_saved(self) -> None:
@@ -376,7 +377,7 @@ class CaseScreen(WorkingScreen[None]):
                 if self.detail is not None:
                     self.show_people(self.detail)
 
-            self.background(lambda: workspace.reveal_person(person.id, asked), shown)
+            self.background(lambda: workspace.cases.reveal_person(person.id, asked), shown)
 
         self.app.push_screen(AskChoice(_("case.reveal_prompt"), fields), field_chosen)
 
@@ -388,7 +389,9 @@ class CaseScreen(WorkingScreen[None]):
             return
         action = self.detail.actions[options.highlighted]
         name = action_name(action)
-        statuses = [(status, _(f"status.{status}")) for status in self.csvc_app.workspace.action_statuses]
+        statuses = [
+            (status, _(f"status.{status}")) for status in self.csvc_app.workspace.cases.action_statuses
+        ]
 
         def chosen(status: str | None) -> None:
             if status is None or status == action.status:
@@ -409,7 +412,7 @@ class CaseScreen(WorkingScreen[None]):
                     return
                 workspace = self.csvc_app.workspace
                 self.background(
-                    lambda: workspace.set_action_status(action, status, note), lambda _: saved()
+                    lambda: workspace.cases.set_action_status(action, status, note), lambda _: saved()
                 )
 
             def saved() -> None:
@@ -422,7 +425,7 @@ class CaseScreen(WorkingScreen[None]):
         self.app.push_screen(AskChoice(prompt, statuses, action.status), chosen)
 
     def action_event(self) -> None:
-        kinds = [(kind, _(f"event.{kind}")) for kind in self.csvc_app.workspace.event_kinds]
+        kinds = [(kind, _(f"event.{kind}")) for kind in self.csvc_app.workspace.cases.event_kinds]
 
         def chosen(kind: str | None) -> None:
             if kind is None:
@@ -433,7 +436,7 @@ class CaseScreen(WorkingScreen[None]):
                     return
                 workspace = self.csvc_app.workspace
                 self.background(
-                    lambda: workspace.record_event(self.case_id, kind, note), lambda _: self.load()
+                    lambda: workspace.cases.record_event(self.case_id, kind, note), lambda _: self.load()
                 )
 
             self.app.push_screen(AskText(_("case.event_note", kind=_(f"event.{kind}"))), noted)
@@ -476,7 +479,7 @@ class CaseScreen(WorkingScreen[None]):
                     return
                 workspace = self.csvc_app.workspace
                 self.background(
-                    lambda: workspace.record_outcome(self.case_id, kind, source, occurred, note),
+                    lambda: workspace.cases.record_outcome(self.case_id, kind, source, occurred, note),
                     lambda _: self.outcome_saved(),
                 )
 

@@ -74,7 +74,7 @@ class CasesScreen(WorkingScreen[None]):
     def compose(self) -> ComposeResult:
         workspace = self.csvc_app.workspace
         self._first = self.csvc_app.background_soon(
-            lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, wait=FIRST_PAGE_WAIT
+            lambda: workspace.cases.case_rows(0, FIRST_PAGE), self.first_page, wait=FIRST_PAGE_WAIT
         )
         yield Static(
             _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
@@ -116,7 +116,7 @@ class CasesScreen(WorkingScreen[None]):
     def action_reload(self) -> None:
         self.fetching = True
         workspace = self.csvc_app.workspace
-        self.background(lambda: workspace.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
+        self.background(lambda: workspace.cases.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
 
     def first_page(self, rows: list[CaseRow]) -> None:
         """Show the newest cases; the other cases and the follow-up queue load once they are on screen (their
@@ -132,9 +132,9 @@ class CasesScreen(WorkingScreen[None]):
             return
         if first == FIRST_PAGE:
             self.background(
-                lambda: workspace.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
+                lambda: workspace.cases.all_case_rows(FIRST_PAGE, PAGE), self.more_pages, group="cases-more"
             )
-        self.background(workspace.followup, self.followup_loaded, group="followup")
+        self.background(workspace.cases.followup, self.followup_loaded, group="followup")
 
     def more_pages(self, rows: list[CaseRow]) -> None:
         self.all_rows = self.all_rows + rows
@@ -225,7 +225,7 @@ class CasesScreen(WorkingScreen[None]):
         def named(label: str | None) -> None:
             if label:
                 self.background(
-                    lambda: self.csvc_app.workspace.new_case(label),
+                    lambda: self.csvc_app.workspace.cases.new_case(label),
                     lambda case_id: self.csvc_app.open_case(case_id, label),
                 )
 

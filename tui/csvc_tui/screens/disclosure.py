@@ -184,9 +184,7 @@ class DisclosureForm(SharingForm):
 
     def save_draft(self) -> None:
         work, case_id, content, form = self.work, self.case_id, self.snapshot(), self.token
-        self.background(
-            lambda: work.save_disclosure_draft(case_id, content, form), lambda _value: None
-        )
+        self.background(lambda: work.save_disclosure_draft(case_id, content, form), lambda _value: None)
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self.changed()

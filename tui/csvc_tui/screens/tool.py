@@ -65,7 +65,9 @@ class ToolScreen(WorkingScreen[None]):
     def on_mount(self) -> None:
         self.draw_labels()
         self.background(
-            lambda: self.csvc_app.workspace.case_tool(self.case_id, self.tool.id), self.show, group="tool"
+            lambda: self.csvc_app.workspace.cases.case_tool(self.case_id, self.tool.id),
+            self.show,
+            group="tool",
         )
 
     # -- drawing ---------------------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ class ToolScreen(WorkingScreen[None]):
             self.say(_("tool.saved", seq=new_seq))
 
         self.background(
-            lambda: self.csvc_app.workspace.save_case_tool(self.case_id, self.tool.id, content, seq),
+            lambda: self.csvc_app.workspace.cases.save_case_tool(self.case_id, self.tool.id, content, seq),
             saved,
             group="tool-save",
         )
@@ -168,7 +170,7 @@ class ToolScreen(WorkingScreen[None]):
             target = Path(path).expanduser()
 
             self.background(
-                lambda: self.csvc_app.workspace.print_tool(self.case_id, content, target),
+                lambda: self.csvc_app.workspace.cases.print_tool(self.case_id, content, target),
                 lambda _done: self.say(_("tool.printed", path=str(target))),
                 group="tool-print",
             )
