@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from csvc_core.i18n import t
 from csvc_core.model import PROTAGONISTS
 from csvc_core.store.records import CONTACT_FIELDS, OUTCOME_KINDS, OUTCOME_SOURCES
+from csvc_tui.assessment import choose_instrument
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.concertation_desk import case_concertation
@@ -289,7 +290,7 @@ class CaseScreen(WorkingScreen[None]):
         self.app.push_screen(AskChoice(_("case.tools_prompt"), labels), chosen)
 
     def action_assess(self) -> None:
-        self.run_worker(self.csvc_app.choose_instrument(self, self.case_id), exclusive=True, group="assess")
+        self.run_worker(choose_instrument(self, self.case_id), exclusive=True, group="assess")
 
     def chosen_person(self) -> Any:
         """The person highlighted in the list (None, with a word to the user, when there is none)."""
