@@ -111,6 +111,23 @@ def test_the_ui_free_layer_imports_no_widget() -> None:
     assert done.stdout.strip() == "[]"
 
 
+#: modules still over the limit, to be split by idea (workspace.py: changed on another branch meanwhile).
+LONG_FOR_NOW = {"workspace.py"}
+
+
+def test_every_module_of_the_tui_is_small() -> None:
+    """At most 350 lines a module: a module over it holds more than one idea and is split by idea."""
+    lengths = {
+        path.relative_to(TUI).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(TUI.rglob("*.py"))
+    }
+    over = {name: length for name, length in lengths.items() if length > 350}
+    assert set(over) <= LONG_FOR_NOW, over
+    assert set(over) == LONG_FOR_NOW, (
+        f"no longer over the limit, to drop from LONG_FOR_NOW: {LONG_FOR_NOW - set(over)}"
+    )
+
+
 async def test_an_unexpected_error_prints_its_traceback_without_local_variables(
     make_app: Any, store: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -124,6 +124,8 @@ class CsvcApp(App[None]):
         await self.remove_mode(WORK)  # not shown since the lock: nothing of it to take away
         self.add_mode(WORK, lambda: self._home(first))
         await self.switch_mode(WORK)  # lays the screen out: no second layout asked for here
+        if not self.is_running:  # closing meanwhile (Ctrl+Q): it is closing every mode's screens itself
+            return
         await self.remove_mode(LOCKED)
         self.add_mode(LOCKED, self._gate)
         for reopened in self.workspace.take_reopened():
