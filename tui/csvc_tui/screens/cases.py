@@ -225,16 +225,18 @@ class CasesScreen(WorkingScreen[None]):
         self.csvc_app.open_case(event.case_id, row.name if row else None)
 
     def action_new_case(self) -> None:
+        self.run_worker(self.new_case(), exclusive=True, group="cases-ask")
+
+    async def new_case(self) -> None:
+        """Its label asked, then the case created and opened."""
         from csvc_tui.screens.ask import AskText
 
-        def named(label: str | None) -> None:
-            if label:
-                self.background(
-                    lambda: self.csvc_app.workspace.new_case(label),
-                    lambda case_id: self.csvc_app.open_case(case_id, label),
-                )
-
-        self.app.push_screen(AskText(_("cases.new_prompt")), named)
+        label = await self.ask(AskText(_("cases.new_prompt")))
+        if label:
+            workspace = self.csvc_app.workspace
+            self.background(
+                lambda: workspace.new_case(label), lambda case_id: self.csvc_app.open_case(case_id, label)
+            )
 
     def action_concertation(self) -> None:
         """The concertation desk: the requests this user may read, the cases to bring to concertation."""

@@ -206,33 +206,34 @@ class FormScreen(WorkingScreen[dict[str, Any] | None]):
             if field.type != "multi_choice"
             else ",".join(current)
         )
-        self._ask_answer(field, shown, "")
+        self.run_worker(self.type_answer(field, shown), exclusive=True, group="form-ask")
 
-    def _ask_answer(self, field: Field, shown: str, error: str) -> None:
-        def typed(raw: str | None) -> None:
+    async def type_answer(self, field: Field, shown: str) -> None:
+        """The answer typed (``shown`` offered); one the field refuses is asked again, with why."""
+        prompt = f"{field.label.get(language())}\n{_(f'form.hint.{field.type}')}"
+        error = ""
+        while True:
+            raw = await self.ask(AskText(prompt, shown, error=error))
             if raw is None or self.state.current() is not field:
                 return
             try:
                 self.state.answer_text(raw)
             except BadInput as exc:
-                self._ask_answer(field, raw, _("form.bad_answer", error=exc.text(language())))
-                return
+                shown, error = raw, _("form.bad_answer", error=exc.text(language()))
+                continue
             self.state.move(1)
             self.changed(field)
-
-        prompt = f"{field.label.get(language())}\n{_(f'form.hint.{field.type}')}"
-        self.app.push_screen(AskText(prompt, shown, error=error), typed)
+            return
 
     def action_note(self) -> None:
-        field = self.state.current()
+        self.run_worker(self.ask_note(self.state.current()), exclusive=True, group="form-ask")
 
-        def noted(note: str | None) -> None:
-            if note is not None and self.state.current() is field:
-                self.state.set_note(note)
-                self.changed(field)
-
+    async def ask_note(self, field: Field) -> None:
         prompt = _("form.note_prompt", item=field.label.get(language()))
-        self.app.push_screen(AskText(prompt, self.state.notes.get(field.id, "")), noted)
+        note = await self.ask(AskText(prompt, self.state.notes.get(field.id, "")))
+        if note is not None and self.state.current() is field:
+            self.state.set_note(note)
+            self.changed(field)
 
     def action_save_draft(self) -> None:
         self.save_draft()
