@@ -122,6 +122,12 @@ class AdminScreen(WorkingScreen[None]):
         """Ask ``questions`` in turn, in a worker of this screen."""
         self.run_worker(questions, exclusive=True, group="admin-ask")
 
+    def about_chosen(self, questions: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        """``questions`` about the highlighted colleague, in a worker (none highlighted: nothing asked)."""
+        person = self.chosen()
+        if person is not None:
+            self.chain(questions(person))
+
     async def ask_passphrase(self, who: str) -> str | None:
         """A new passphrase for ``who``, typed twice (two that differ: asked again); None when left."""
         error = ""
@@ -188,9 +194,7 @@ class AdminScreen(WorkingScreen[None]):
         )
 
     def action_change_role(self) -> None:
-        person = self.chosen()
-        if person is not None:
-            self.chain(self.change_role(person))
+        self.about_chosen(self.change_role)
 
     async def change_role(self, person: Any) -> None:
         session = self.session
@@ -205,9 +209,7 @@ class AdminScreen(WorkingScreen[None]):
             )
 
     def action_toggle_active(self) -> None:
-        person = self.chosen()
-        if person is not None:
-            self.chain(self.toggle_active(person))
+        self.about_chosen(self.toggle_active)
 
     async def toggle_active(self, person: Any) -> None:
         """Disable the colleague (after a yes), or enable her again with a new passphrase."""
