@@ -14,7 +14,7 @@ from csvc_tui.text import set_language
 
 set_language("fr")
 
-from tests.support.constants import FAST_KDF  # noqa: E402
+from tests.support.constants import FAST_KDF, PASSPHRASE  # noqa: E402
 from tests.support.environment import isolated_environment  # noqa: E402, F401 - the fixture
 from tests.support.stores import sqlite_url, store  # noqa: E402, F401 - fixtures
 
@@ -27,7 +27,8 @@ def store_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def make_app(store_url: str) -> Callable[..., Any]:
-    """``make_app(environ=..., lock_after=..., clock=..., csvc=...)``: the app as ``csvc tui`` builds it."""
+    """``make_app(environ=..., lock_after=..., clock=..., csvc=..., session=...)``: the app as ``csvc tui``
+    builds it; ``session``: alice's session already open (a caller that holds one), the app on the cases."""
     from csvc_tui.app import build_app
     from csvc_tui.settings import TuiSettings
     from csvc_tui.workspace import Workspace
@@ -37,8 +38,11 @@ def make_app(store_url: str) -> Callable[..., Any]:
         lock_after: float = 600,
         clock: Callable[[], float] | None = None,
         csvc: Any = None,
+        session: bool = False,
     ) -> Any:
         workspace = Workspace(store_url, environ=environ or {}, csvc=csvc, kdf=FAST_KDF)
+        if session:
+            workspace.unlock("alice", PASSPHRASE)
         settings = TuiSettings(lock_after=lock_after)
         return build_app(settings, workspace, clock=clock) if clock else build_app(settings, workspace)
 

@@ -112,6 +112,15 @@ def test_the_ui_free_layer_imports_no_widget() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_every_module_of_the_tui_is_small() -> None:
+    """At most 350 lines a module: a module over it holds more than one idea and is split by idea."""
+    lengths = {
+        path.relative_to(TUI).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(TUI.rglob("*.py"))
+    }
+    assert {name: length for name, length in lengths.items() if length > 350} == {}
+
+
 async def test_an_unexpected_error_prints_its_traceback_without_local_variables(
     make_app: Any, store: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

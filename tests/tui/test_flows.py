@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.form import FormScreen
 from csvc_tui.screens.gate import GateScreen
@@ -69,12 +68,8 @@ def first_update_text(app: Any) -> list[str]:
     return first
 
 
-async def test_the_first_page_of_cases_is_in_the_first_screen_update(
-    make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from csvc_tui.screens import cases as cases_screen
-
-    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 60.0)  # a loaded machine: the store answers by then
+async def test_the_first_page_of_cases_is_in_the_first_screen_update(make_app: Any, store: Any) -> None:
+    """The unlock fetches the first page in its own thread: the case list is built with it."""
     store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
     app = make_app(environ=UNLOCKED)
     first = first_update_text(app)
@@ -83,14 +78,12 @@ async def test_the_first_page_of_cases_is_in_the_first_screen_update(
         assert CANARY in first[0] and "(chargement…)" not in first[0]
 
 
-async def test_a_slow_first_page_shows_loading_then_the_cases(
-    make_app: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+async def test_a_list_built_without_its_first_page_shows_loading_then_the_cases(
+    make_app: Any, store: Any
 ) -> None:
-    from csvc_tui.screens import cases as cases_screen
-
-    monkeypatch.setattr(cases_screen, "FIRST_PAGE_WAIT", 0.0)  # the store answers after the screen is drawn
+    """A session already open as the app starts: the list is drawn before its first page comes."""
     store.unlock("alice", PASSPHRASE).run(cases.new_case, CANARY)
-    app = make_app(environ=UNLOCKED)
+    app = make_app(session=True)
     first = first_update_text(app)
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: first)

@@ -109,7 +109,7 @@ async def test_a_background_thread_hands_over_its_answer_without_waiting_for_the
             await ui_free.wait()
             taken.append(value)
 
-        worker = app.background(lambda: 42, busy_ui)
+        worker = app.screen.background(lambda: 42, busy_ui)  # the gate's thread
         deadline = asyncio.get_running_loop().time() + 10
         while worker.state is not WorkerState.SUCCESS:
             assert asyncio.get_running_loop().time() < deadline, f"the thread still waits: {worker.state}"

@@ -1,5 +1,6 @@
 """Recording an outcome from the case screen, from the keyboard (Pilot, a real SQLite store): the key is in
-the bar and in F1, a date that is not one is asked again, the outcome lands in the store with its note."""
+the bar and in F1, a date that is not one is asked again, the outcome lands in the store with its note; an
+event the same way."""
 
 from __future__ import annotations
 
@@ -59,3 +60,20 @@ async def test_an_outcome_is_recorded_from_the_case_screen(make_app: Any, store:
         "alice",
     )
     assert outcome.occurred_at == datetime(2026, 3, 1, 21, 30).astimezone()
+
+
+async def test_an_event_is_recorded_from_the_case_screen(make_app: Any, store: Any, store_url: str) -> None:
+    """Its kind, then its note, each asked in turn; the event lands in the store and on the case screen."""
+    app = make_app(environ=UNLOCKED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        case = await open_new_case(app, pilot, "Dossier fictif")
+        await pilot.press("v")
+        await choose(pilot, "separation")
+        await wait_for(pilot, lambda: isinstance(app.screen, AskText))
+        await type_text(pilot, "départ du domicile")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is case and "alice — départ du domicile" in screen_text(app))
+
+    session = open_store(store_url, csvc=Csvc.load()).unlock("alice", PASSPHRASE)
+    [event] = session.run(casefile.case_detail, case.case_id, reveal=True).events
+    assert (event.kind, event.note) == ("separation", "départ du domicile")

@@ -11,7 +11,8 @@ import pytest
 from csvc_tui.screens.case import CaseScreen
 from csvc_tui.screens.cases import CasesScreen
 from csvc_tui.screens.consent import ConsentForm, ShareForm
-from csvc_tui.screens.disclosure import DisclosureForm, DisclosureSummary
+from csvc_tui.screens.disclosure import DisclosureForm
+from csvc_tui.screens.disclosure_summary import DisclosureSummary
 from csvc_tui.screens.gate import GateScreen
 from csvc_tui.screens.sharing import DisclosureEntryScreen, ReceivedScreen, SharingScreen
 from csvc_tui.sharing import DISCLOSURE_DRAFT

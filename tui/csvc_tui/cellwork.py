@@ -1,4 +1,4 @@
-"""What the concertation screens ask of the store, in one place (called through ``CsvcApp.background``).
+"""What the concertation screens ask of the store, in one place (in the screens' thread workers).
 
 The rules (which step comes next, who may take it, what it needs, how much of a request a user reads) are
 the core's (:mod:`csvc_core.sharing.concertation`); the store lists the requests most urgent first by the

@@ -1,7 +1,7 @@
 """What the sharing screens ask of the store: consents, shares under consent, disclosures without consent
 (art. 60.4), the case's communications and what partners shared with this organisation.
 
-Each method is slow work (store): screens call it through ``CsvcApp.background``. Nothing here decides: the
+Each method is slow work (store): screens call it in their own thread workers. Nothing here decides: the
 guards are the core's (:mod:`csvc_core.sharing`), the records the store's, every write audited by the store.
 """
 

@@ -1,6 +1,6 @@
 """What the screens may ask for, in one place: the framework (``Csvc``) and, once unlocked, a store session.
 
-Every method may be slow (store, plugins): screens call them through ``CsvcApp.background`` (a thread worker),
+Every method may be slow (store, plugins): screens call them in their own thread workers (``WorkingScreen``),
 never on a keypress. Nothing here scores, stores or decides: it calls the same service functions of
 ``csvc_core`` as the command line does, and shapes their records for the screens.
 """

@@ -5,7 +5,7 @@ change a role, disable, enable again with a new passphrase). The same store call
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -119,139 +119,118 @@ class AdminScreen(WorkingScreen[None]):
 
         self.background(work, done)
 
-    def ask_passphrase(self, who: str, then: Callable[[str], None]) -> None:
-        """A new passphrase for ``who``, typed twice (two that differ: asked again)."""
+    def chain(self, questions: Coroutine[Any, Any, None]) -> None:
+        """Ask ``questions`` in turn, in a worker of this screen."""
+        self.run_worker(questions, exclusive=True, group="admin-ask")
 
-        def first(passphrase: str | None) -> None:
+    def about_chosen(self, questions: Callable[[Any], Coroutine[Any, Any, None]]) -> None:
+        """``questions`` about the highlighted colleague, in a worker (none highlighted: nothing asked)."""
+        person = self.chosen()
+        if person is not None:
+            self.chain(questions(person))
+
+    async def ask_passphrase(self, who: str) -> str | None:
+        """A new passphrase for ``who``, typed twice (two that differ: asked again); None when left."""
+        error = ""
+        while True:
+            passphrase = await self.ask(AskText(_("admin.passphrase", name=who), password=True, error=error))
             if not passphrase:
-                return
-
-            def repeated(repeat: str | None) -> None:
-                if repeat == passphrase:
-                    then(passphrase)
-                elif repeat is not None:
-                    ask(_("admin.passphrases_differ"))
-
-            self.app.push_screen(AskText(_("admin.passphrase_repeat", name=who), password=True), repeated)
-
-        def ask(error: str = "") -> None:
-            self.app.push_screen(AskText(_("admin.passphrase", name=who), password=True, error=error), first)
-
-        ask()
+                return None
+            repeat = await self.ask(AskText(_("admin.passphrase_repeat", name=who), password=True))
+            if repeat is None:
+                return None
+            if repeat == passphrase:
+                return str(passphrase)
+            error = _("admin.passphrases_differ")
 
     # -- partners --------------------------------------------------------------------------------------------
     def action_add_partner(self) -> None:
+        self.chain(self.add_partner())
+
+    async def add_partner(self) -> None:
         """Its name, its sector, its first administrator and her passphrase; then the organisation."""
         session, workspace = self.session, self.csvc_app.workspace
         sectors = [(sector, label) for label, sector in workspace.sector_choices()]
-
-        def named(name: str | None) -> None:
-            if not name:
-                return
-
-            def sectored(sector: str | None) -> None:
-                if not sector:
-                    return
-
-                def administered(admin: str | None) -> None:
-                    if not admin:
-                        return
-
-                    def create(passphrase: str) -> None:
-                        self.run(
-                            lambda: session.run(
-                                people.add_organisation,
-                                name,
-                                sector,
-                                admin=admin,
-                                passphrase=passphrase,
-                                kdf=workspace.kdf,
-                            ),
-                            "admin.partner_added",
-                            name=name,
-                            admin=admin,
-                        )
-
-                    self.ask_passphrase(admin, create)
-
-                self.app.push_screen(AskText(_("admin.partner_admin", name=name)), administered)
-
-            self.app.push_screen(AskChoice(_("admin.partner_sector", name=name), sectors), sectored)
-
-        self.app.push_screen(AskText(_("admin.partner_name")), named)
+        name = await self.ask(AskText(_("admin.partner_name")))
+        if not name:
+            return
+        sector = await self.ask(AskChoice(_("admin.partner_sector", name=name), sectors))
+        if not sector:
+            return
+        admin = await self.ask(AskText(_("admin.partner_admin", name=name)))
+        if not admin:
+            return
+        passphrase = await self.ask_passphrase(admin)
+        if passphrase is None:
+            return
+        self.run(
+            lambda: session.run(
+                people.add_organisation, name, sector, admin=admin, passphrase=passphrase, kdf=workspace.kdf
+            ),
+            "admin.partner_added",
+            name=name,
+            admin=admin,
+        )
 
     # -- people ----------------------------------------------------------------------------------------------
     def action_add_person(self) -> None:
-        session = self.session
+        self.chain(self.add_person())
 
-        def named(name: str | None) -> None:
-            if name:
-                self.app.push_screen(AskChoice(_("admin.role_of", name=name), role_choices()), roled(name))
-
-        def roled(name: str) -> Callable[[str | None], None]:
-            def chosen(role: str | None) -> None:
-                if role:
-                    self.ask_passphrase(
-                        name,
-                        lambda passphrase: self.run(
-                            lambda: session.run(
-                                people.add_user, name, role, passphrase, kdf=self.csvc_app.workspace.kdf
-                            ),
-                            "admin.person_added",
-                            name=name,
-                            role=role_words(role),
-                        ),
-                    )
-
-            return chosen
-
-        self.app.push_screen(AskText(_("admin.person_name")), named)
+    async def add_person(self) -> None:
+        session, kdf = self.session, self.csvc_app.workspace.kdf
+        name = await self.ask(AskText(_("admin.person_name")))
+        if not name:
+            return
+        role = await self.ask(AskChoice(_("admin.role_of", name=name), role_choices()))
+        if not role:
+            return
+        passphrase = await self.ask_passphrase(name)
+        if passphrase is None:
+            return
+        self.run(
+            lambda: session.run(people.add_user, name, role, passphrase, kdf=kdf),
+            "admin.person_added",
+            name=name,
+            role=role_words(role),
+        )
 
     def action_change_role(self) -> None:
-        person, session = self.chosen(), self.session
-        if person is None:
-            return
+        self.about_chosen(self.change_role)
 
-        def chosen(role: str | None) -> None:
-            if role and role != person.role:
-                self.run(
-                    lambda: session.run(people.set_user_role, person.name, role),
-                    "admin.role_changed",
-                    name=person.name,
-                    role=role_words(role),
-                )
-
+    async def change_role(self, person: Any) -> None:
+        session = self.session
         prompt = AskChoice(_("admin.role_of", name=person.name), role_choices(), selected=person.role)
-        self.app.push_screen(prompt, chosen)
+        role = await self.ask(prompt)
+        if role and role != person.role:
+            self.run(
+                lambda: session.run(people.set_user_role, person.name, role),
+                "admin.role_changed",
+                name=person.name,
+                role=role_words(role),
+            )
 
     def action_toggle_active(self) -> None:
-        """Disable the highlighted colleague (after a yes), or enable her again with a new passphrase."""
-        person, session = self.chosen(), self.session
-        if person is None:
-            return
+        self.about_chosen(self.toggle_active)
+
+    async def toggle_active(self, person: Any) -> None:
+        """Disable the colleague (after a yes), or enable her again with a new passphrase."""
+        session, kdf = self.session, self.csvc_app.workspace.kdf
         if person.active:
             answers = [(DISABLE, _("admin.disable_yes")), (KEEP, _("admin.disable_no"))]
-
-            def confirmed(answer: str | None) -> None:
-                if answer == DISABLE:
-                    self.run(
-                        lambda: session.run(people.set_user_active, person.name, False),
-                        "admin.disabled",
-                        name=person.name,
-                    )
-
-            self.app.push_screen(AskChoice(_("admin.disable", name=person.name), answers, KEEP), confirmed)
+            if await self.ask(AskChoice(_("admin.disable", name=person.name), answers, KEEP)) == DISABLE:
+                self.run(
+                    lambda: session.run(people.set_user_active, person.name, False),
+                    "admin.disabled",
+                    name=person.name,
+                )
             return
-        self.ask_passphrase(
-            person.name,
-            lambda passphrase: self.run(
-                lambda: session.run(
-                    people.set_user_active, person.name, True, passphrase, kdf=self.csvc_app.workspace.kdf
-                ),
+        passphrase = await self.ask_passphrase(person.name)
+        if passphrase is not None:
+            self.run(
+                lambda: session.run(people.set_user_active, person.name, True, passphrase, kdf=kdf),
                 "admin.enabled",
                 name=person.name,
-            ),
-        )
+            )
 
     def action_back(self) -> None:
         self.dismiss()

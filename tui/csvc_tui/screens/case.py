@@ -6,7 +6,6 @@ case tools the plugins add (the safety plan)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text as RichText
@@ -16,77 +15,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from csvc_core.i18n import t
-from csvc_core.model import PROTAGONISTS
-from csvc_core.store.records import CONTACT_FIELDS, OUTCOME_KINDS, OUTCOME_SOURCES
+from csvc_tui.assessment import choose_instrument
 from csvc_tui.keys import bind
-from csvc_tui.screens.ask import AskChoice, AskText
+from csvc_tui.screens import case_dialogs
+from csvc_tui.screens.case_text import action_name, last_note, outcomes_text, person_text, when
 from csvc_tui.screens.concertation_desk import case_concertation
-from csvc_tui.screens.concertation_text import DATE_TIME, case_line, parse_local
+from csvc_tui.screens.concertation_text import case_line
 from csvc_tui.screens.working import WorkingScreen
-from csvc_tui.text import _, language
+from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.widgets.level import compromission_text, trend_text
-
-MASK = "••••••"
-#: yes/no answers about calling her safely, changed from the person's menu.
-SAFETY_FIELDS = ("safe_to_call", "partner_knows")
-
-
-def person_text(person: Any, revealed: dict[str, Any]) -> RichText:
-    """``victime — name``, the safe-call answers, each revealed contact field, then the masked ones."""
-    text = RichText(_(f"protagonist.{person.role}"), style="bold")
-    text.append(" — " + (person.name or _("case.person_unnamed")))
-    text.append("\n  " + _("case.safe", safe=yes_no(person.safe_to_call), knows=yes_no(person.partner_knows)))
-    for field in CONTACT_FIELDS:
-        if field in revealed:
-            value = revealed[field]
-            shown = ", ".join(value) if isinstance(value, (list, tuple)) else value
-            text.append("\n  " + _(f"contact.{field}", value=shown or _("case.empty")))
-    masked = [_(f"person.{field}").lower() for field in CONTACT_FIELDS if field not in revealed]
-    if masked:
-        text.append("\n  " + _("case.contact_masked", masked=MASK, fields=", ".join(masked)), style="dim")
-    return text
-
-
-def outcome_word(kind: str) -> str:
-    return t(f"outcome.kind.{kind}", language())
-
-
-def source_word(source: str) -> str:
-    return t(f"outcome.source.{source}", language())
-
-
-def outcomes_text(outcomes: Any) -> RichText:
-    """The case's outcomes, latest first: date, what happened, who reported it, who recorded it, the note."""
-    text = RichText("\n" + _("case.outcomes") + "\n", style="bold")
-    if not outcomes:
-        text.append(_("case.no_outcomes"))
-    for outcome in outcomes:
-        text.append(f"{when(outcome.occurred_at)}  {outcome_word(outcome.kind)}")
-        text.append(f"  · {_('case.outcome_source', source=source_word(outcome.source))} · {outcome.by}")
-        if outcome.note:
-            text.append(f" — {outcome.note}")
-        text.append("\n")
-    return text
-
-
-def when(value: Any) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "—"
-
-
-def action_name(action: Any) -> str:
-    """The action as the case screen names it: its label in the UI's language, its code when it has none."""
-    return action.label.get(language()) if action.label else str(action.action)
-
-
-def last_note(action: Any) -> str | None:
-    """The note given with the action's latest status change (notes are read with the case)."""
-    return action.history[-1].note if action.history else None
-
-
-def yes_no(value: bool | None) -> str:
-    return _("answer.unknown") if value is None else _("answer.yes") if value else _("answer.no")
 
 
 class CaseScreen(WorkingScreen[None]):
@@ -270,26 +208,10 @@ class CaseScreen(WorkingScreen[None]):
         return True
 
     def action_tools(self) -> None:
-        """Open the plugins' case tool (the safety plan), choosing it first when there are several."""
-        from csvc_tui.screens.tool import ToolScreen
-
-        tools = {tool.id: tool for tool in self.csvc_app.workspace.cases.case_tools()}
-        if not tools:
-            self.notify(_("case.no_tools"), severity="warning")
-            return
-
-        def chosen(tool_id: str | None) -> None:
-            if tool_id is not None:
-                self.app.push_screen(ToolScreen(self.case_id, tools[tool_id]))
-
-        if len(tools) == 1:
-            chosen(next(iter(tools)))
-            return
-        labels = [(tool.id, tool.label.get(language())) for tool in tools.values()]
-        self.app.push_screen(AskChoice(_("case.tools_prompt"), labels), chosen)
+        self.run_worker(case_dialogs.open_tool(self), exclusive=True, group="case-ask")
 
     def action_assess(self) -> None:
-        self.run_worker(self.csvc_app.choose_instrument(self, self.case_id), exclusive=True, group="assess")
+        self.run_worker(choose_instrument(self, self.case_id), exclusive=True, group="assess")
 
     def chosen_person(self) -> Any:
         """The person highlighted in the list (None, with a word to the user, when there is none)."""
@@ -301,52 +223,12 @@ class CaseScreen(WorkingScreen[None]):
         return people[options.highlighted]
 
     def action_add_person(self) -> None:
-        """Who (victim, child, close one, partner), then the name (optional, encrypted)."""
-        roles = [(role, _(f"protagonist.{role}")) for role in PROTAGONISTS]
-
-        def role_chosen(role: str | None) -> None:
-            if role is None:
-                return
-
-            def named(name: str | None) -> None:
-                if name is None:
-                    return
-                workspace = self.csvc_app.workspace
-                self.background(
-                    lambda: workspace.cases.add_person(self.case_id, role, name),
-                    lambda _: self.person_saved(),
-                )
-
-            self.app.push_screen(AskText(_("case.person_name", role=_(f"protagonist.{role}"))), named)
-
-        self.app.push_screen(AskChoice(_("case.person_role"), roles), role_chosen)
+        self.run_worker(case_dialogs.add_person(self), exclusive=True, group="case-ask")
 
     def action_edit_person(self) -> None:
-        """Change the name, one safe-contact field (the others are kept, unseen), or the safe-call answers."""
         person = self.chosen_person()
-        if person is None:
-            return
-        fields = [(field, _(f"person.{field}")) for field in ("name", *CONTACT_FIELDS, *SAFETY_FIELDS)]
-
-        def field_chosen(field: str | None) -> None:
-            if field is None:
-                return
-
-            def given(value: str | None) -> None:
-                if value is not None:
-                    self.save_person(person, field, value == "yes" if field in SAFETY_FIELDS else value)
-
-            if field in SAFETY_FIELDS:
-                answers = [("yes", _("answer.yes")), ("no", _("answer.no"))]
-                self.app.push_screen(AskChoice(_(f"case.{field}_prompt"), answers), given)
-                return
-            current = person.name or "" if field == "name" else ""
-            prompt = _("case.field_prompt", field=_(f"person.{field}"))
-            if field == "channels":
-                prompt += "\n" + _("case.channels_hint")
-            self.app.push_screen(AskText(prompt, current), given)
-
-        self.app.push_screen(AskChoice(_("case.edit_prompt"), fields), field_chosen)
+        if person is not None:
+            self.run_worker(case_dialogs.edit_person(self, person), exclusive=True, group="case-ask")
 
     def save_person(self, person: Any, field: str, value: Any) -> None:
         workspace = self.csvc_app.workspace
@@ -360,26 +242,9 @@ class CaseScreen(WorkingScreen[None]):
         self.load()
 
     def action_reveal(self) -> None:
-        """Show one safe-contact field of the chosen person, or all of them (the store audits each reveal)."""
         person = self.chosen_person()
-        if person is None:
-            return
-        fields = [(field, _(f"person.{field}")) for field in CONTACT_FIELDS] + [("*", _("case.reveal_all"))]
-
-        def field_chosen(field: str | None) -> None:
-            if field is None:
-                return
-            asked = list(CONTACT_FIELDS) if field == "*" else [field]
-            workspace = self.csvc_app.workspace
-
-            def shown(values: dict[str, Any]) -> None:
-                self.revealed.setdefault(person.id, {}).update(values)
-                if self.detail is not None:
-                    self.show_people(self.detail)
-
-            self.background(lambda: workspace.cases.reveal_person(person.id, asked), shown)
-
-        self.app.push_screen(AskChoice(_("case.reveal_prompt"), fields), field_chosen)
+        if person is not None:
+            self.run_worker(case_dialogs.reveal(self, person), exclusive=True, group="case-ask")
 
     def action_action_status(self) -> None:
         """The highlighted action's new status, a note, then a confirmation naming the action; saved after."""
@@ -388,109 +253,13 @@ class CaseScreen(WorkingScreen[None]):
             self.notify(_("case.pick_action"), severity="warning")
             return
         action = self.detail.actions[options.highlighted]
-        name = action_name(action)
-        statuses = [
-            (status, _(f"status.{status}")) for status in self.csvc_app.workspace.cases.action_statuses
-        ]
-
-        def chosen(status: str | None) -> None:
-            if status is None or status == action.status:
-                return
-            words = {"action": name, "before": _(f"status.{action.status}"), "after": _(f"status.{status}")}
-
-            def noted(note: str | None) -> None:
-                if note is None:
-                    return
-                question = _("case.status_confirm", **words)
-                if note.strip():
-                    question += "\n" + _("case.status_confirm_note", note=note.strip())
-                answers = [("yes", _("case.status_save")), ("no", _("case.status_keep"))]
-                self.app.push_screen(AskChoice(question, answers), lambda answer: confirmed(answer, note))
-
-            def confirmed(answer: str | None, note: str) -> None:
-                if answer != "yes":
-                    return
-                workspace = self.csvc_app.workspace
-                self.background(
-                    lambda: workspace.cases.set_action_status(action, status, note), lambda _: saved()
-                )
-
-            def saved() -> None:
-                self.notify(_("case.status_saved", **words))
-                self.load()
-
-            self.app.push_screen(AskText(_("case.status_note", **words)), noted)
-
-        prompt = _("case.status_prompt", action=name, status=_(f"status.{action.status}"))
-        self.app.push_screen(AskChoice(prompt, statuses, action.status), chosen)
+        self.run_worker(case_dialogs.action_status(self, action), exclusive=True, group="case-ask")
 
     def action_event(self) -> None:
-        kinds = [(kind, _(f"event.{kind}")) for kind in self.csvc_app.workspace.cases.event_kinds]
-
-        def chosen(kind: str | None) -> None:
-            if kind is None:
-                return
-
-            def noted(note: str | None) -> None:
-                if note is None:
-                    return
-                workspace = self.csvc_app.workspace
-                self.background(
-                    lambda: workspace.cases.record_event(self.case_id, kind, note), lambda _: self.load()
-                )
-
-            self.app.push_screen(AskText(_("case.event_note", kind=_(f"event.{kind}"))), noted)
-
-        self.app.push_screen(AskChoice(_("case.event_prompt"), kinds), chosen)
+        self.run_worker(case_dialogs.event(self), exclusive=True, group="case-ask")
 
     def action_outcome(self) -> None:
-        """What happened (an incident), reported by whom, when (local time, now offered), a note (sealed)."""
-        kinds = [(kind, outcome_word(kind)) for kind in OUTCOME_KINDS]
-        sources = [(source, source_word(source)) for source in OUTCOME_SOURCES]
-
-        def kind_chosen(kind: str | None) -> None:
-            if kind is None:
-                return
-
-            def source_chosen(source: str | None) -> None:
-                if source is None:
-                    return
-                self.ask_outcome_date(kind, source)
-
-            self.app.push_screen(AskChoice(_("case.outcome_source_prompt"), sources), source_chosen)
-
-        self.app.push_screen(AskChoice(_("case.outcome_prompt"), kinds), kind_chosen)
-
-    def ask_outcome_date(self, kind: str, source: str, typed: str | None = None) -> None:
-        """The date and time it happened; a value that is not one is asked again, with what was wrong."""
-        offered = typed if typed is not None else datetime.now().astimezone().strftime(DATE_TIME)
-        error = _("case.outcome_date_bad", value=typed) if typed is not None else ""
-
-        def dated(text: str | None) -> None:
-            if text is None:
-                return
-            occurred = parse_local(text)
-            if occurred is None:
-                self.ask_outcome_date(kind, source, text)
-                return
-
-            def noted(note: str | None) -> None:
-                if note is None:
-                    return
-                workspace = self.csvc_app.workspace
-                self.background(
-                    lambda: workspace.cases.record_outcome(self.case_id, kind, source, occurred, note),
-                    lambda _: self.outcome_saved(),
-                )
-
-            self.app.push_screen(AskText(_("case.outcome_note", kind=outcome_word(kind))), noted)
-
-        prompt = _("case.outcome_date", kind=outcome_word(kind))
-        self.app.push_screen(AskText(prompt, offered, error=error), dated)
-
-    def outcome_saved(self) -> None:
-        self.notify(_("case.outcome_saved"))
-        self.load()
+        self.run_worker(case_dialogs.outcome(self), exclusive=True, group="case-ask")
 
     def action_concertation(self) -> None:
         """Open one of the case's concertation requests, or ask for concertation."""

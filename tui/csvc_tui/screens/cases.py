@@ -11,18 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Input, Static
 
+from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
 from csvc_tui.records import CaseRow
 from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _
 from csvc_tui.widgets.case_table import CaseTable
 from csvc_tui.widgets.keybar import KeyBar
+from csvc_tui.workspace import Workspace
 
 FIRST_PAGE = 60
 PAGE = 1000
-#: how long the screen, being built, waits for its first page (a local store answers in a few milliseconds):
-#: the rows are then in its very first update. A slower store: the screen shows "loading" and the rows later.
-FIRST_PAGE_WAIT = 0.15
+
+
+def first_page(workspace: Workspace) -> list[CaseRow] | None:
+    """The newest cases, fetched as the session opens (in the same thread): None when the store refused them;
+    the list then asks for them itself, and says why it cannot show them."""
+    try:
+        return workspace.cases.case_rows(0, FIRST_PAGE)
+    except CsvcError:
+        return None
 
 
 def folded(text: str) -> str:
@@ -47,7 +55,8 @@ FILTERS: dict[str, Callable[[CaseRow], bool]] = {
 
 
 class CasesScreen(WorkingScreen[None]):
-    """All cases, or the follow-up queue (``s``); ``/`` searches, ``n`` opens a new case."""
+    """All cases, or the follow-up queue (``s``); ``/`` searches, ``n`` opens a new case. Built with its
+    first page when the session opened with it (shown at once), else it shows "loading" and asks for it."""
 
     AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,33 +71,33 @@ class CasesScreen(WorkingScreen[None]):
         bind("administer", "administer"),  # only for a person who administers (check_action)
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first: list[CaseRow] | None = None) -> None:
         super().__init__(classes="cases-screen")
         self.all_rows: list[CaseRow] = []
         self.followup_items: list[Any] = []
         self.showing_followup = False
         self.filter = "all"
         self.fetching = True
-        self._first: list[list[CaseRow]] = []  # the first page, when it came while the screen was built
+        self.first = first
 
     def compose(self) -> ComposeResult:
         workspace = self.csvc_app.workspace
-        self._first = self.csvc_app.background_soon(
-            lambda: workspace.cases.case_rows(0, FIRST_PAGE), self.first_page, wait=FIRST_PAGE_WAIT
-        )
         yield Static(
             _("cases.title", user=workspace.user_name or "", org=workspace.organisation),
             classes="screen-title",
         )
         yield Input(placeholder=_("cases.search"), id="case-search", compact=True)
         yield CaseTable(id="cases")
-        yield Static("" if self._first else _("cases.loading"), id="cases-status")
+        yield Static("" if self.first is not None else _("cases.loading"), id="cases-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(CaseTable).focus()
-        if self._first:
-            self.first_page(self._first.pop())
+        first, self.first = self.first, None
+        if first is None:
+            self.action_reload()
+        else:
+            self.show_first_page(first)
 
     def on_screen_resume(self) -> None:
         if not self.fetching:
@@ -116,9 +125,9 @@ class CasesScreen(WorkingScreen[None]):
     def action_reload(self) -> None:
         self.fetching = True
         workspace = self.csvc_app.workspace
-        self.background(lambda: workspace.cases.case_rows(0, FIRST_PAGE), self.first_page, group="cases")
+        self.background(lambda: workspace.cases.case_rows(0, FIRST_PAGE), self.show_first_page, group="cases")
 
-    def first_page(self, rows: list[CaseRow]) -> None:
+    def show_first_page(self, rows: list[CaseRow]) -> None:
         """Show the newest cases; the other cases and the follow-up queue load once they are on screen (their
         threads would otherwise hold the interpreter while the first page is being drawn)."""
         self.all_rows = rows
@@ -188,8 +197,6 @@ class CasesScreen(WorkingScreen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one(CaseTable).focus()
-        if self._first:
-            self.first_page(self._first.pop())
 
     def action_search(self) -> None:
         self.query_one("#case-search", Input).focus()
@@ -201,8 +208,6 @@ class CasesScreen(WorkingScreen[None]):
             search.value = ""
             self.show()
         self.query_one(CaseTable).focus()
-        if self._first:
-            self.first_page(self._first.pop())
 
     def action_next_filter(self) -> None:
         """All cases, level 3 or 4, an assessment due or late, overdue actions, then all again."""
@@ -220,16 +225,19 @@ class CasesScreen(WorkingScreen[None]):
         self.csvc_app.open_case(event.case_id, row.name if row else None)
 
     def action_new_case(self) -> None:
+        self.run_worker(self.new_case(), exclusive=True, group="cases-ask")
+
+    async def new_case(self) -> None:
+        """Its label asked, then the case created and opened."""
         from csvc_tui.screens.ask import AskText
 
-        def named(label: str | None) -> None:
-            if label:
-                self.background(
-                    lambda: self.csvc_app.workspace.cases.new_case(label),
-                    lambda case_id: self.csvc_app.open_case(case_id, label),
-                )
-
-        self.app.push_screen(AskText(_("cases.new_prompt")), named)
+        label = await self.ask(AskText(_("cases.new_prompt")))
+        if label:
+            workspace = self.csvc_app.workspace
+            self.background(
+                lambda: workspace.cases.new_case(label),
+                lambda case_id: self.csvc_app.open_case(case_id, label),
+            )
 
     def action_concertation(self) -> None:
         """The concertation desk: the requests this user may read, the cases to bring to concertation."""

@@ -5,7 +5,7 @@ modal of the working side: locking drops them all."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text as RichText
@@ -17,13 +17,13 @@ from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
 from csvc_core.sharing.concertation import CLOSURE_REASONS
-from csvc_core.sharing.plan import MEETING_KINDS, REVIEW_OUTCOMES
 from csvc_tui.cellwork import step_draft_key
 from csvc_tui.keys import bind
-from csvc_tui.screens.concertation_text import DATE_TIME, level_or_hidden, local, refusal
+from csvc_tui.screens import concertation_meeting
+from csvc_tui.screens.concertation_text import history, level_or_hidden, local, refusal
 from csvc_tui.screens.paged import PagedScreen
-from csvc_tui.screens.questions import Questions, fetch
-from csvc_tui.text import _, role_name
+from csvc_tui.screens.questions import Questions
+from csvc_tui.text import _
 from csvc_tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ class ConcertationScreen(PagedScreen):
             summary.append(_("cell.waiting"), style="dim")
         self.query_one("#cell-summary", Static).update(summary)
         self.show_plan(record)
-        self.query_one("#cell-history", Static).update(self.history(record))
+        self.query_one("#cell-history", Static).update(history(record, self.csvc_app.workspace.sector_name))
         self.call_after_refresh(self.refresh_bindings)  # more than a screen now, or no longer
 
     def show_plan(self, record: ConcertationRecord) -> None:
@@ -170,52 +170,6 @@ class ConcertationScreen(PagedScreen):
             plan.add_option(Option(_("cell.no_plan"), disabled=True))
         if highlighted is not None and highlighted < plan.option_count:
             plan.highlighted = highlighted
-
-    def history(self, record: ConcertationRecord) -> RichText:
-        sector_name = self.csvc_app.workspace.sector_name
-        text = RichText("\n" + _("cell.history") + "\n", style="bold")
-        for step in record.steps:
-            state, role = _("cell.took." + step.state), role_name(step.role)
-            text.append(f"{local(step.at)}  {state}", style="bold")
-            text.append(f"  {step.by} ({role}, {step.organisation})\n")
-            if step.note and step.state != "follow_up":
-                text.append(f"    {step.note}\n", style="dim")
-        decision = record.decision
-        if decision is not None:
-            verdict = _("cell.concerted_yes") if decision.concerted_action else _("cell.concerted_no")
-            text.append("\n" + _("cell.decision", verdict=verdict) + "\n", style="bold")
-            text.append(_("cell.members", members=", ".join(decision.members)) + "\n")
-            text.append(_("cell.reason", text=decision.reason) + "\n")
-        for meeting in record.meetings:
-            text.append(
-                "\n"
-                + _(
-                    "cell.meeting_line",
-                    when=local(meeting.at),
-                    kind=_("cell.kind." + meeting.kind),
-                    chair=meeting.chair,
-                )
-                + "\n",
-                style="bold",
-            )
-            for sector, people in meeting.attendees_by_sector.items():
-                names = ", ".join(f"{p.name} ({p.organisation})" for p in people)
-                text.append(f"  {sector_name(sector)} : {names}\n")
-        closure = record.closure
-        if closure is not None:
-            text.append(
-                "\n"
-                + _(
-                    "cell.closed_line",
-                    when=local(closure.at),
-                    reason=_(f"cell.closure.{closure.reason}"),
-                )
-                + "\n",
-                style="bold",
-            )
-            if closure.note:
-                text.append(f"  {closure.note}\n")
-        return text
 
     # -- steps -----------------------------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -281,7 +235,7 @@ class ConcertationScreen(PagedScreen):
                     "submit": self.submit,
                     "to_committee": self.to_committee,
                     "decide": self.decide,
-                    "meeting": self.meeting,
+                    "meeting": lambda ask: concertation_meeting.meeting(self, ask),
                     "close": self.close,
                 }
                 await asks[step](ask)
@@ -349,131 +303,3 @@ class ConcertationScreen(PagedScreen):
         if note is not None:
             cell, ident = self.csvc_app.workspace.cell, self.concertation_id
             self.take("close", lambda: cell.close(ident, why, note))
-
-    async def meeting(self, ask: Questions) -> None:
-        """When, which kind, the chair, who attended (by organisation), the review of every open action, the
-        new actions (owner organisation, person, due date); then recorded as one step."""
-        assert self.record is not None
-        workspace = self.csvc_app.workspace
-        organisations = await self.store_organisations()
-        if organisations is None:
-            return
-        now = datetime.now().astimezone()
-        previous = self.record.steps[-1].at
-        at = await ask.moment(
-            _("cell.meeting_at"),
-            now.strftime(DATE_TIME),
-            not_future=True,
-            not_before=previous,
-            exact=now,
-        )
-        if at is None:
-            return
-        kind = await ask.choice(_("cell.meeting_kind"), [(k, _(f"cell.kind.{k}")) for k in MEETING_KINDS])
-        chair = kind and await ask.text(_("cell.meeting_chair"), workspace.user_name or "", required=True)
-        if not chair:
-            return
-        attendees = await self.attendees(ask, organisations)
-        if attendees is None:
-            return
-        reviews = await self.reviews(ask)
-        if reviews is None:
-            return
-        actions = await self.plan(ask, organisations, at)
-        if actions is None:
-            return
-        summary = _(
-            "cell.meeting_confirm",
-            people=_("cell.meeting_people", count=len(attendees)),
-            reviews=_("cell.meeting_reviews", count=len(reviews)),
-            actions=_("cell.meeting_actions", count=len(actions)),
-        )
-        if not await ask.confirm(summary):
-            return
-        meeting = {
-            "at": at.isoformat(),
-            "kind": kind,
-            "chair": chair,
-            "attendees": attendees,
-            "reviews": reviews,
-            "actions": actions,
-        }
-        cell, ident = workspace.cell, self.concertation_id
-        self.take("meeting", lambda: cell.meeting(ident, meeting))
-
-    async def store_organisations(self) -> list[Any] | None:
-        found = await fetch(self, self.csvc_app.workspace.cell.organisations)
-        return None if found is None else sorted(found, key=lambda o: o.name)
-
-    def organisation_choices(self, organisations: list[Any]) -> list[tuple[str, object]]:
-        """Each organisation by its name and its sector's."""
-        sector_name = self.csvc_app.workspace.sector_name
-        return [(o.id, f"{o.name} · {sector_name(o.sector)}") for o in organisations]
-
-    async def attendees(self, ask: Questions, organisations: list[Any]) -> list[dict[str, str]] | None:
-        people: list[dict[str, str]] = []
-        choices = self.organisation_choices(organisations)
-        while True:
-            options = [*choices, ("-", _("cell.attendees_end"))] if people else choices
-            present = ", ".join(f"{p['name']} ({p['organisation']})" for p in people) or "—"
-            org_id = await ask.choice(_("cell.attendee_org", people=present), options)
-            if org_id is None:
-                return None
-            if org_id == "-":
-                return people
-            org = next(o for o in organisations if o.id == org_id)
-            name = await ask.text(_("cell.attendee_name", org=org.name), required=True)
-            if name is None:
-                continue
-            people.append({"name": name, "organisation": org.name, "sector": org.sector})
-
-    async def reviews(self, ask: Questions) -> dict[str, dict[str, str]] | None:
-        assert self.record is not None
-        found: dict[str, dict[str, str]] = {}
-        for action in (a for a in self.record.actions if a.status == "open"):
-            outcome = await ask.choice(
-                _("cell.review_prompt", action=action.description, org=action.owner_org),
-                [(o, _(f"cell.outcome.{o}")) for o in REVIEW_OUTCOMES],
-            )
-            if outcome is None:
-                return None
-            note = await ask.text(
-                _("cell.review_note", outcome=_(f"cell.outcome.{outcome}")), required=outcome != "done"
-            )
-            if note is None:
-                return None
-            found[action.id] = {"outcome": outcome, "note": note}
-        return found
-
-    async def plan(
-        self, ask: Questions, organisations: list[Any], at: datetime
-    ) -> list[dict[str, str]] | None:
-        actions: list[dict[str, str]] = []
-        default_due = (at + timedelta(days=2)).strftime("%Y-%m-%d")
-        while True:
-            more = await ask.choice(
-                _("cell.plan_prompt", count=len(actions)),
-                [("add", _("cell.plan_add")), ("end", _("cell.plan_end"))],
-            )
-            if more is None:
-                return None
-            if more == "end":
-                return actions
-            description = await ask.text(_("cell.action_description"), required=True)
-            if description is None:
-                continue
-            owner_org = await ask.choice(
-                _("cell.action_owner_org"),
-                self.organisation_choices(organisations),
-            )
-            if owner_org is None:
-                continue
-            owner = await ask.text(_("cell.action_owner"))
-            if owner is None:
-                continue
-            due = await ask.moment(_("cell.action_due"), default_due, end_of_day=True, after=at)
-            if due is None:
-                continue
-            actions.append(
-                {"description": description, "owner_org": owner_org, "owner": owner, "due": due.isoformat()}
-            )

@@ -1,9 +1,9 @@
 """What the concertation screens show and read: moments in local time, levels (or that they are hidden), the
-core's refusals in the UI's language, a case's line about its requests."""
+core's refusals in the UI's language, a case's line about its requests, a request's history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,11 +12,11 @@ from rich.text import Text as RichText
 from csvc_core.errors import CsvcError
 from csvc_core.jsonio import parse_datetime
 from csvc_core.sharing.reasons import Incomplete, Refused
-from csvc_tui.text import _, language
+from csvc_tui.text import _, language, role_name
 from csvc_tui.widgets.level import compromission_text
 
 if TYPE_CHECKING:
-    from csvc_core.store.records import ConcertationItem
+    from csvc_core.store.records import ConcertationItem, ConcertationRecord
 
 
 DATE_TIME = "%Y-%m-%d %H:%M"
@@ -89,3 +89,50 @@ def moment_of(value: object) -> datetime | None:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def history(record: ConcertationRecord, sector_name: Callable[[str], str]) -> RichText:
+    """The request's steps, its decision, its meetings (who attended, by sector), its closure."""
+    text = RichText("\n" + _("cell.history") + "\n", style="bold")
+    for step in record.steps:
+        state, role = _("cell.took." + step.state), role_name(step.role)
+        text.append(f"{local(step.at)}  {state}", style="bold")
+        text.append(f"  {step.by} ({role}, {step.organisation})\n")
+        if step.note and step.state != "follow_up":
+            text.append(f"    {step.note}\n", style="dim")
+    decision = record.decision
+    if decision is not None:
+        verdict = _("cell.concerted_yes") if decision.concerted_action else _("cell.concerted_no")
+        text.append("\n" + _("cell.decision", verdict=verdict) + "\n", style="bold")
+        text.append(_("cell.members", members=", ".join(decision.members)) + "\n")
+        text.append(_("cell.reason", text=decision.reason) + "\n")
+    for meeting in record.meetings:
+        text.append(
+            "\n"
+            + _(
+                "cell.meeting_line",
+                when=local(meeting.at),
+                kind=_("cell.kind." + meeting.kind),
+                chair=meeting.chair,
+            )
+            + "\n",
+            style="bold",
+        )
+        for sector, people in meeting.attendees_by_sector.items():
+            names = ", ".join(f"{p.name} ({p.organisation})" for p in people)
+            text.append(f"  {sector_name(sector)} : {names}\n")
+    closure = record.closure
+    if closure is not None:
+        text.append(
+            "\n"
+            + _(
+                "cell.closed_line",
+                when=local(closure.at),
+                reason=_(f"cell.closure.{closure.reason}"),
+            )
+            + "\n",
+            style="bold",
+        )
+        if closure.note:
+            text.append(f"  {closure.note}\n")
+    return text

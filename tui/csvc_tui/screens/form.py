@@ -3,7 +3,7 @@
 o/n/i (French) or y/n/u (English) or 1/2/3 answer yes/no/unknown and move to the next unanswered item;
 digits answer ordinal items; Enter types a text, count or date; a note per item; follow-up items appear
 when they apply.
-Every change posts :class:`FormScreen.Changed` so the app saves the draft (encrypted, in the store).
+Every change saves the draft (encrypted, in the store), in a worker of the form (csvc_tui.assessment).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from csvc_core.errors import BadInput
@@ -23,6 +21,7 @@ from csvc_core.model import NO, UNKNOWN, YES
 from csvc_tui.form import Field, FormState
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskText
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
 from csvc_tui.workspace import Draft, draft_key
@@ -66,8 +65,8 @@ class FieldRow(Horizontal):
         self.set_class(value is None, "-unanswered")
 
 
-class FormScreen(Screen[None]):
-    """Answer one instrument for one protagonist."""
+class FormScreen(WorkingScreen[dict[str, Any] | None]):
+    """Answer one instrument for one protagonist; left (Esc) with its draft, for the screen below to save."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("answer_yes", "answer('yes')"),
@@ -85,20 +84,6 @@ class FormScreen(Screen[None]):
         bind("form_result", "result"),
         bind("back", "back", show=False),
     ]
-
-    class Changed(Message):
-        """The answers changed: save the draft."""
-
-        def __init__(self, screen: FormScreen) -> None:
-            super().__init__()
-            self.form = screen
-
-    class Finished(Message):
-        """The person asks for the result."""
-
-        def __init__(self, screen: FormScreen) -> None:
-            super().__init__()
-            self.form = screen
 
     def __init__(self, state: FormState, title: str, *, case_id: str) -> None:
         super().__init__(classes="form-screen")
@@ -173,7 +158,12 @@ class FormScreen(Screen[None]):
 
     def changed(self, field: Field) -> None:
         self.refresh_form(field)
-        self.post_message(self.Changed(self))
+        self.save_draft()
+
+    def save_draft(self) -> None:
+        from csvc_tui.assessment import save_draft
+
+        save_draft(self)
 
     # -- actions ---------------------------------------------------------------------------------------------
     def action_answer(self, value: str) -> None:
@@ -216,41 +206,44 @@ class FormScreen(Screen[None]):
             if field.type != "multi_choice"
             else ",".join(current)
         )
-        self._ask_answer(field, shown, "")
+        self.run_worker(self.type_answer(field, shown), exclusive=True, group="form-ask")
 
-    def _ask_answer(self, field: Field, shown: str, error: str) -> None:
-        def typed(raw: str | None) -> None:
+    async def type_answer(self, field: Field, shown: str) -> None:
+        """The answer typed (``shown`` offered); one the field refuses is asked again, with why."""
+        prompt = f"{field.label.get(language())}\n{_(f'form.hint.{field.type}')}"
+        error = ""
+        while True:
+            raw = await self.ask(AskText(prompt, shown, error=error))
             if raw is None or self.state.current() is not field:
                 return
             try:
                 self.state.answer_text(raw)
             except BadInput as exc:
-                self._ask_answer(field, raw, _("form.bad_answer", error=exc.text(language())))
-                return
+                shown, error = raw, _("form.bad_answer", error=exc.text(language()))
+                continue
             self.state.move(1)
             self.changed(field)
-
-        prompt = f"{field.label.get(language())}\n{_(f'form.hint.{field.type}')}"
-        self.app.push_screen(AskText(prompt, shown, error=error), typed)
+            return
 
     def action_note(self) -> None:
-        field = self.state.current()
+        self.run_worker(self.ask_note(self.state.current()), exclusive=True, group="form-ask")
 
-        def noted(note: str | None) -> None:
-            if note is not None and self.state.current() is field:
-                self.state.set_note(note)
-                self.changed(field)
-
+    async def ask_note(self, field: Field) -> None:
         prompt = _("form.note_prompt", item=field.label.get(language()))
-        self.app.push_screen(AskText(prompt, self.state.notes.get(field.id, "")), noted)
+        note = await self.ask(AskText(prompt, self.state.notes.get(field.id, "")))
+        if note is not None and self.state.current() is field:
+            self.state.set_note(note)
+            self.changed(field)
 
     def action_save_draft(self) -> None:
-        self.post_message(self.Changed(self))
+        self.save_draft()
         self.notify(_("form.draft_saved"))
 
     def action_result(self) -> None:
-        self.post_message(self.Finished(self))
+        from csvc_tui.assessment import show_result
+
+        show_result(self)
 
     def action_back(self) -> None:
-        self.post_message(self.Changed(self))
-        self.dismiss()
+        """Back to the case, with the draft as it is (saved by the case screen: this one is going)."""
+        self.dismiss(self.state.draft())

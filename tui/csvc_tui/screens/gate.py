@@ -6,25 +6,24 @@ passphrase must be typed again (the environment does not reopen a screen that so
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar, cast
+from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csvc_core.errors import CsvcError
 from csvc_tui.keys import bind
+from csvc_tui.records import CaseRow
+from csvc_tui.screens.cases import first_page
+from csvc_tui.screens.working import WorkingScreen
 from csvc_tui.text import _, language
 from csvc_tui.widgets.keybar import KeyBar
-
-if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
 
 
 def labelled(label: str, field: Widget, label_id: str | None = None) -> Iterator[Widget]:
@@ -40,8 +39,9 @@ def labelled(label: str, field: Widget, label_id: str | None = None) -> Iterator
 FIRST_ROLES = ("worker+admin", "admin")
 
 
-class GateScreen(Screen[None]):
-    """csvc, locked: set up a new store, or unlock with user name and passphrase."""
+class GateScreen(WorkingScreen[None]):
+    """csvc, locked: set up a new store, or unlock with user name and passphrase; the store work (and the
+    closing of the session at a lock) runs in this screen's workers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [bind("gate_submit", "submit", show=False)]
     AUTO_FOCUS = ""  # nothing has the focus until the form that applies is shown (see :meth:`on_key`)
@@ -52,10 +52,6 @@ class GateScreen(Screen[None]):
         self.role = FIRST_ROLES[0]
         self.ready = False
         self.typed_ahead: list[str] = []
-
-    @property
-    def csvc_app(self) -> CsvcApp:
-        return cast("CsvcApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(_("gate.title"), classes="screen-title")
@@ -90,8 +86,7 @@ class GateScreen(Screen[None]):
     def on_mount(self) -> None:
         for hidden in ("#unlock", "#setup", "#gate-error"):
             self.query_one(hidden).display = False
-        workspace = self.csvc_app.workspace
-        self.csvc_app.background(workspace.gate_state, self.show_state, self.show_error)
+        self.background(self.csvc_app.workspace.gate_state, self.show_state, self.show_error)
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed before the form is shown are kept, then typed into it: into the passphrase when the
@@ -127,7 +122,7 @@ class GateScreen(Screen[None]):
             options.highlighted = 0
             self.query_one("#gate-message", Static).update(_("gate.first_run", store=workspace.store_display))
             self.query_one("#setup-org", Input).focus()
-            self.call_after_refresh(self.form_ready)
+            self.app.call_later(self.form_ready)  # after the focus, which the app sets in its own turn
             return
         self.query_one("#unlock").display = True
         user = self.query_one("#unlock-user", Input)
@@ -135,12 +130,10 @@ class GateScreen(Screen[None]):
             user.value = workspace.user_name
         if workspace.take_environment_unlock():
             self.query_one("#gate-message", Static).update(_("gate.unlocking"))
-            self.csvc_app.background(
-                workspace.unlock_from_environment, self.csvc_app.unlocked, self.show_error
-            )
+            self.open_session(workspace.unlock_from_environment)
             return
         (self.query_one("#unlock-passphrase", Input) if user.value else user).focus()
-        self.call_after_refresh(self.form_ready)
+        self.app.call_later(self.form_ready)  # after the focus, which the app sets in its own turn
 
     def show_error(self, error: CsvcError) -> None:
         self.say(_("gate.error", message=error.text(language())))
@@ -199,9 +192,7 @@ class GateScreen(Screen[None]):
             user = self.query_one("#unlock-user", Input).value
             passphrase = self.query_one("#unlock-passphrase", Input).value
             self.query_one("#unlock-passphrase", Input).value = ""
-            self.csvc_app.background(
-                lambda: workspace.unlock(user, passphrase), self.csvc_app.unlocked, self.show_error
-            )
+            self.open_session(lambda: workspace.unlock(user, passphrase))
             return
         org, user, passphrase, repeat = (
             self.query_one(f"#setup-{name}", Input).value for name in ("org", "user", "passphrase", "repeat")
@@ -213,11 +204,22 @@ class GateScreen(Screen[None]):
             self.show_error(CsvcError(_("gate.passphrases_differ")))
             return
         assert isinstance(sector, str)
-        self.csvc_app.background(
-            lambda: workspace.create_store(org, sector, user, passphrase, role),
-            self.csvc_app.unlocked,
-            self.show_error,
-        )
+        self.open_session(lambda: workspace.create_store(org, sector, user, passphrase, role))
+
+    def open_session(self, opening: Callable[[], None]) -> None:
+        """``opening`` (unlock, or create the store) in a thread of this screen, with the first page of cases
+        fetched in the same thread: the case list is built with it, and shows it in its very first update."""
+        workspace = self.csvc_app.workspace
+
+        def work() -> list[CaseRow] | None:
+            opening()
+            return first_page(workspace)
+
+        self.background(work, self.opened, self.show_error)
+
+    def opened(self, first: list[CaseRow] | None) -> None:
+        # in the app's own turn: the working side replaces this screen, which cannot await its own removal
+        self.app.call_later(self.csvc_app.unlocked, first)
 
     def say_missing(self, field: Widget) -> None:
         """Enter on an empty field (or past one): name the field that still needs a value, by its label."""

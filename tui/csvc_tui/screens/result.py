@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text as RichText
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -24,7 +23,7 @@ from csvc_tui.widgets.level import level_text
 from csvc_tui.widgets.ticks import WrappingTicks
 
 if TYPE_CHECKING:
-    from csvc_tui.app import CsvcApp
+    from csvc_tui.screens.form import FormScreen
 
 
 def rule_name(kind: str) -> str:
@@ -128,22 +127,7 @@ class ResultScreen(PagedScreen):
         bind("back", "back"),
     ]
 
-    class Confirmed(Message):
-        """The professional confirmed the level; ``actions`` are the ids of the accepted actions."""
-
-        def __init__(self, screen: ResultScreen, actions: list[str]) -> None:
-            super().__init__()
-            self.screen_ = screen
-            self.actions = actions
-
-    class RaiseAsked(Message):
-        """The professional asks for another level, with a reason (the core decides if it is allowed)."""
-
-        def __init__(self, screen: ResultScreen) -> None:
-            super().__init__()
-            self.screen_ = screen
-
-    def __init__(self, result: Result, vocabulary: dict, *, form: object = None) -> None:
+    def __init__(self, result: Result, vocabulary: dict, *, form: FormScreen) -> None:
         super().__init__(classes="result-screen")
         self.result = result
         self.vocabulary = vocabulary
@@ -170,7 +154,7 @@ class ResultScreen(PagedScreen):
         self.result = result
         self.query_one("#result-level", Static).update(level_summary(result))
         self.query_one("#explanation", Static).update(describe_result(result, self.vocabulary))
-        sector_name = cast("CsvcApp", self.app).workspace.sector_name
+        sector_name = self.csvc_app.workspace.sector_name
         actions = self.query_one("#actions", SelectionList)
         actions.clear_options()
         actions.add_options(
@@ -196,10 +180,17 @@ class ResultScreen(PagedScreen):
         return list(self.query_one("#actions", SelectionList).selected)
 
     def action_confirm(self) -> None:
-        self.post_message(self.Confirmed(self, self.accepted()))
+        """The professional confirmed the level, with the accepted actions: recorded (csvc_tui.assessment)."""
+        from csvc_tui.assessment import record
+
+        record(self, self.accepted())
 
     def action_raise_level(self) -> None:
-        self.post_message(self.RaiseAsked(self))
+        """Another level, with a reason (the core decides if it is allowed): asked in a worker of this
+        screen."""
+        from csvc_tui.assessment import raise_level
+
+        self.run_worker(raise_level(self), exclusive=True, group="raise")
 
     def action_back(self) -> None:
         self.dismiss()

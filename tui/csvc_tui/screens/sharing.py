@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 from csvc_tui.keys import bind
 from csvc_tui.screens.ask import AskChoice, AskText
 from csvc_tui.screens.consent import ConsentForm, ShareForm
-from csvc_tui.screens.disclosure import DisclosureForm, add_conditions, labelled
+from csvc_tui.screens.disclosure import DisclosureForm
+from csvc_tui.screens.disclosure_summary import add_conditions, labelled
 from csvc_tui.screens.sharing_form import SharingPart
 from csvc_tui.sharing_words import day, field_word, person_word, value_word, word, words
 from csvc_tui.text import _
@@ -166,20 +167,19 @@ class SharingScreen(SharingPart):
         if view is None or index is None or index >= len(view.consents) or view.consents[index] not in active:
             self.notify(_("sharing.pick_consent"), severity="warning")
             return
-        consent = view.consents[index]
-        work = self.work
+        self.run_worker(self.withdraw(view.consents[index]), exclusive=True, group="sharing-ask")
 
-        def answered(answer: str | None) -> None:
-            if answer == WITHDRAW:
-                self.background(lambda: work.withdraw(consent.id), self.withdrawn)
-
+    async def withdraw(self, consent: Any) -> None:
+        """Withdraw ``consent`` after a yes (keeping it is what is offered)."""
         choices = [(KEEP, _("sharing.withdraw_keep")), (WITHDRAW, _("sharing.withdraw_yes"))]
         prompt = _(
             "sharing.withdraw_prompt",
             person=person_word(consent.person),
             partner=consent.partner or word("sector", consent.partner_sector),
         )
-        self.app.push_screen(AskChoice(prompt, choices, KEEP), answered)
+        if await self.ask(AskChoice(prompt, choices, KEEP)) == WITHDRAW:
+            work = self.work
+            self.background(lambda: work.withdraw(consent.id), self.withdrawn)
 
     def withdrawn(self, _value: None) -> None:
         self.notify(_("sharing.withdrawn"))
@@ -254,13 +254,14 @@ class DisclosureEntryScreen(SharingPart):
         )
 
     def action_annotate(self) -> None:
-        work, ident = self.work, self.disclosure_id
+        self.run_worker(self.annotate(), exclusive=True, group="sharing-ask")
 
-        def written(text: str | None) -> None:
-            if text:
-                self.background(lambda: work.annotate(ident, text), lambda _value: self.load())
-
-        self.app.push_screen(AskText(_("disclose.annotate_prompt")), written)
+    async def annotate(self) -> None:
+        """A remark beside the disclosure (the entry itself never changes)."""
+        text = await self.ask(AskText(_("disclose.annotate_prompt")))
+        if text:
+            work, ident = self.work, self.disclosure_id
+            self.background(lambda: work.annotate(ident, text), lambda _value: self.load())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -162,21 +162,19 @@ class ToolScreen(WorkingScreen[None]):
         if not self.tool.printable:
             self.say(_("tool.not_printable"), warning=True)
             return
-        content = self.content()
+        self.run_worker(self.print_to(self.content()), exclusive=True, group="tool-ask")
 
-        def named(path: str | None) -> None:
-            if not path:
-                return
-            target = Path(path).expanduser()
-
-            self.background(
-                lambda: self.csvc_app.workspace.cases.print_tool(self.case_id, content, target),
-                lambda _done: self.say(_("tool.printed", path=str(target))),
-                group="tool-print",
-            )
-
-        default = str(Path.home() / _("tool.print_name"))
-        self.app.push_screen(AskText(_("tool.print_prompt"), default), named)
+    async def print_to(self, content: dict[str, Any]) -> None:
+        """The file asked (one in the home folder offered), then ``content`` printed to it."""
+        path = await self.ask(AskText(_("tool.print_prompt"), str(Path.home() / _("tool.print_name"))))
+        if not path:
+            return
+        target, workspace, case_id = Path(path).expanduser(), self.csvc_app.workspace, self.case_id
+        self.background(
+            lambda: workspace.cases.print_tool(case_id, content, target),
+            lambda _done: self.say(_("tool.printed", path=str(target))),
+            group="tool-print",
+        )
 
     def action_back(self) -> None:
         if self.seq is not None and self.content() != self.saved and not self.leaving:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+A = TypeVar("A")
 
 
 def thread_body(
@@ -92,6 +93,11 @@ class WorkingScreen(Screen[R]):
                 raise
             (failed or self.csvc_app.report_error)(failure.error)
             return None
+
+    async def ask(self, dialog: Screen[A]) -> A:
+        """The answer to ``dialog`` (a dialog left with Esc answers None), awaited in a worker of this screen:
+        a chain of questions is one worker that asks them in turn."""
+        return await self.app.push_screen(dialog, wait_for_dismiss=True)
 
     async def on_working_screen_answered(self, message: Answered) -> None:
         # not while the app shuts down: it takes the screens' widgets away before the screens themselves
