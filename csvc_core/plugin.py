@@ -40,11 +40,13 @@ if TYPE_CHECKING:
     from csvc_core.converter import converter
     from csvc_core.inputfiles import PLAN_MAX_BYTES, read_json
     from csvc_core.jsonio import parse_datetime
+    from csvc_core.store.casetools import read_tool, save_tool
     from csvc_core.store.records import ActionRecord, AssessmentSummary
     from csvc_core.testing import check_vignette, load_vignettes, plugin_problems, raises_worded
 
 #: names imported on first use: command-line and file helpers (a plugin that adds no command never loads
-#: them), the store's records (the store is loaded only where it is used) and the test kit (it needs pytest).
+#: them), the store's records and its case-tool calls (``session.run(read_tool, case_id, tool_id)``; the store
+#: is loaded only where it is used) and the test kit (it needs pytest).
 LAZY = {
     "echo_json": "csvc_core.cli.common",
     "json_option": "csvc_core.cli.common",
@@ -57,6 +59,8 @@ LAZY = {
     "parse_datetime": "csvc_core.jsonio",
     "ActionRecord": "csvc_core.store.records",
     "AssessmentSummary": "csvc_core.store.records",
+    "read_tool": "csvc_core.store.casetools",
+    "save_tool": "csvc_core.store.casetools",
     "check_vignette": "csvc_core.testing",
     "load_vignettes": "csvc_core.testing",
     "plugin_problems": "csvc_core.testing",
@@ -110,7 +114,9 @@ __all__ = [
     "plugin_problems",
     "raises_worded",
     "read_json",
+    "read_tool",
     "register_catalogue",
+    "save_tool",
     "store_command",
     "t",
     "unlocked",

@@ -16,11 +16,12 @@ from csvc_core.plugin import (
     json_option,
     lang_option,
     read_json,
+    read_tool,
+    save_tool,
     store_command,
     t,
     unlocked,
 )
-from csvc_core.store import casetools
 from csvc_shelter.safety_plan import (
     TOOL_ID,
     build_plan,
@@ -100,7 +101,7 @@ def show_command(
 ) -> None:
     """Le plan du dossier et son historique / The case's plan and its history."""
     with unlocked(store_url, user_name, lang) as session:
-        record = session.run(casetools.read_tool, case_id, TOOL_ID)
+        record = session.run(read_tool, case_id, TOOL_ID)
     if as_json:
         history = [version.to_json() for version in record.history]
         echo_json({"case": case_id, "seq": record.seq, **record.content, "history": history})
@@ -134,5 +135,5 @@ def import_command(case_id: str, path: str, store_url: str | None, user_name: st
     payload, name = read_json(path, PLAN_MAX_BYTES)
     plan = build_plan(payload, source=name)
     with unlocked(store_url, user_name, lang) as session:
-        seq = session.run(casetools.save_tool, case_id, TOOL_ID, plan_content(plan))
+        seq = session.run(save_tool, case_id, TOOL_ID, plan_content(plan))
     click.echo(t("shelter.plan.saved", lang, case=case_id, seq=seq))
