@@ -21,6 +21,7 @@ import runpy
 import select
 import signal
 import sys
+import threading
 import time
 import traceback
 from typing import Any, TextIO
@@ -136,9 +137,15 @@ def serve(requests: TextIO, answers: TextIO) -> None:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            os.close(requests.fileno())  # the child keeps nothing of the protocol
-            os.close(answers.fileno())
-            os._exit(run_child(request, streams))
+            status = 1
+            try:  # the child never returns into this loop, whatever happens
+                os.close(requests.fileno())  # and keeps nothing of the protocol
+                os.close(answers.fileno())
+                status = run_child(request, streams)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(status)
         status = wait(pid, request["timeout"])
         answers.write(json.dumps({"timeout": True} if status is None else {"status": status}) + "\n")
         answers.flush()
@@ -153,6 +160,7 @@ def main() -> None:
     os.dup2(null, 1)
     os.close(null)
     warm_up()
+    assert threading.active_count() == 1, "a thread in the server would be lost in each forked child"
     answers.write(json.dumps({"ready": os.getpid()}) + "\n")
     answers.flush()
     serve(requests, answers)
