@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from csvc_core.store import Store
+from csvc_core.store import Store, people
 from tests.support.cli import run_csvc
 from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
 from tests.support.stores import grid, new_store
@@ -47,7 +47,7 @@ DISCLOSURE = (
 )
 
 
-def people(store: Store) -> None:
+def add_people(store: Store) -> None:
     """The partnership's organisations and users, made through the API at the minimum argon2id cost (the
     organisation and user commands are tested in test_organisation_admin.py, test_roles.py, test_keys.py)."""
     admins = {"alice": store.unlock("alice", PASSPHRASE)}
@@ -57,7 +57,9 @@ def people(store: Store) -> None:
             ("DPJ Nord", "youth_protection", "dora"),
             ("Cellule Nord", "csvc", "cassandre"),
         ):
-            admins["alice"].add_organisation(org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF)
+            admins["alice"].run(
+                people.add_organisation, org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF
+            )
             admins[admin] = store.unlock(admin, PASSPHRASE)
         for name, role, admin in (
             ("wanda", "worker", "alice"),
@@ -65,7 +67,7 @@ def people(store: Store) -> None:
             ("paul", "worker", "pia"),
             ("cora", "coordinator", "cassandre"),
         ):
-            admins[admin].add_user(name, role, PASSPHRASE, kdf=FAST_KDF)
+            admins[admin].run(people.add_user, name, role, PASSPHRASE, kdf=FAST_KDF)
     finally:
         for session in admins.values():
             session.lock()
@@ -97,7 +99,7 @@ def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
     with pytest.MonkeyPatch.context() as environment:  # its audit key and anchor: where the CLI looks
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
             environment.setenv(name, env[name])
-        people(new_store(env["CSVC_STORE"]))
+        add_people(new_store(env["CSVC_STORE"]))
     csvc.outputs = outputs  # type: ignore[attr-defined]
     return csvc
 
