@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from tests.support.cli import csvc_process
 
 FACTORS = ("violence_history", "stalking", "strangulation", "threats_to_kill", "separation", "escalation")
 
@@ -106,13 +108,5 @@ def judgement_table() -> dict[str, Any]:
 def run_csvc(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The real CLI in a subprocess (``python -m csvc_core``)."""
-    return subprocess.run(
-        [sys.executable, "-m", "csvc_core", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=cwd,
-    )
+    """The real CLI in its own process (``python -m csvc_core``), with exactly ``env`` (else the test's)."""
+    return csvc_process(list(args), os.environ if env is None else env, stdin=stdin, cwd=cwd)

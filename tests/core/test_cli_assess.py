@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-
-def run_csvc(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "csvc_core", *args], input=stdin, capture_output=True, text=True, timeout=60
-    )
+from tests.support.cli import run_csvc
 
 
 def test_assess_json_is_the_contract_object(tmp_path: Path) -> None:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.cli import csvc_process
+
 ASSESSED_AT = "2026-03-01T10:00:00-05:00"
 
 
 @pytest.fixture
 def run_csvc(tmp_path: Path) -> Callable[..., tuple[int, Any, str]]:
-    """Run ``csvc ARGS`` in a subprocess; ``answers`` (a dict) is written to a file and passed by path.
+    """Run ``csvc ARGS`` in its own process (:func:`tests.support.cli.csvc_process`); ``answers`` (a dict)
+    is written to a file and passed by path.
 
     Returns the exit status, the parsed JSON output (None when stdout is empty) and stderr.
     """
@@ -28,13 +29,7 @@ def run_csvc(tmp_path: Path) -> Callable[..., tuple[int, Any, str]]:
             path = tmp_path / "answers.json"
             path.write_text(json.dumps(answers), encoding="utf-8")
             argv += ["--answers", str(path)]
-        done = subprocess.run(
-            [sys.executable, "-m", "csvc_core", *argv],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={**os.environ, **(env or {})},
-        )
+        done = csvc_process(argv, {**os.environ, **(env or {})})
         output = json.loads(done.stdout) if done.stdout.strip() else None
         return done.returncode, output, done.stderr
 

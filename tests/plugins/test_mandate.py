@@ -20,6 +20,7 @@ from csvc_core.problems import worded
 from csvc_core.scaffold import plugin_spec, render_plugin
 from csvc_core.sectors import Sector
 from csvc_core.testing import plugin_problems
+from tests.support.cli import csvc_process
 
 GRID = {"assessed_at": "2026-03-01T10:00:00-05:00", "answers": {"homicide_plan": "yes"}}
 LABEL = Text(fr="Faire le suivi", en="Follow up")
@@ -107,8 +108,7 @@ def test_assess_refuses_a_sector_no_plugin_declares(run_csvc: Any) -> None:
 
 
 def validate(path: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "csvc_core", "instruments", "validate", str(path), "--lang", "en"]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    return csvc_process(["instruments", "validate", str(path), "--lang", "en"], os.environ)
 
 
 def instrument_file(folder: Path, sectors: str, action_sector: str) -> Path:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from csvc_shelter.safety_plan import SECTIONS, build_plan, load_template, plan_t
 
 from csvc_core.errors import BadInput
 from csvc_core.testing import raises_worded
+from tests.support.cli import csvc_process
 
 MADE = "2026-03-01T10:00:00-05:00"
 
@@ -79,11 +79,7 @@ def test_cli_template_and_check(run_csvc: Any, tmp_path: Path) -> None:
         "answer": "accompagnée",
         "status": "in_place",
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "csvc_core", "safety-plan", "check", str(path), "--lang", "en"],
-        capture_output=True,
-        text=True,
-    )
+    done = csvc_process(["safety-plan", "check", str(path), "--lang", "en"], os.environ)
     assert done.returncode == 0 and "Valid safety plan: 1 item in place" in done.stdout
     path.write_text(json.dumps({**good, "made_by": ""}), encoding="utf-8")
     status, output, stderr = run_csvc("safety-plan", "check", str(path), "--json")

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from csvc_core.store import Store, people
 from tests.support.cli import run_csvc
-from tests.support.constants import CANARY, PASSPHRASE
-from tests.support.stores import grid
+from tests.support.constants import CANARY, FAST_KDF, PASSPHRASE
+from tests.support.stores import grid, new_store
 
-pytestmark = pytest.mark.slow  # about 45 subprocesses, each paying argon2id at its full cost
+pytestmark = pytest.mark.slow  # about 45 subprocesses
 
 DISCLOSURE = (
     "--recipient",
@@ -46,9 +47,36 @@ DISCLOSURE = (
 )
 
 
+def add_people(store: Store) -> None:
+    """The partnership's organisations and users, made through the API at the minimum argon2id cost (the
+    organisation and user commands are tested in test_organisation_admin.py, test_roles.py, test_keys.py)."""
+    admins = {"alice": store.unlock("alice", PASSPHRASE)}
+    try:
+        for org, sector, admin in (
+            ("Police Rivière", "police", "pia"),
+            ("DPJ Nord", "youth_protection", "dora"),
+            ("Cellule Nord", "csvc", "cassandre"),
+        ):
+            admins["alice"].run(
+                people.add_organisation, org, sector, admin=admin, passphrase=PASSPHRASE, kdf=FAST_KDF
+            )
+            admins[admin] = store.unlock(admin, PASSPHRASE)
+        for name, role, admin in (
+            ("wanda", "worker", "alice"),
+            ("rita", "repondant", "alice"),
+            ("paul", "worker", "pia"),
+            ("cora", "coordinator", "cassandre"),
+        ):
+            admins[admin].run(people.add_user, name, role, PASSPHRASE, kdf=FAST_KDF)
+    finally:
+        for session in admins.values():
+            session.lock()
+        store.close()
+
+
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """One store for the module's scenarios (each works on its own case): the CLI pays argon2's full cost."""
+    """One store for the module's scenarios (each works on its own case), its people made through the API."""
     tmp_path = tmp_path_factory.mktemp("partnership-cli")
     env = {
         "CSVC_STORE": f"sqlite:///{tmp_path / 'csvc.db'}",
@@ -68,20 +96,10 @@ def cli(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-de
             assert done.stderr.startswith("csvc: ") and done.stderr.count("\n") == 1, done.stderr
         return done.stdout if code == 0 else done.stderr
 
-    csvc("store", "init", "--org", "Maison Aurore", "--sector", "shelter", "--user", "alice")
-    for org, sector, admin in (
-        ("Police Rivière", "police", "pia"),
-        ("DPJ Nord", "youth_protection", "dora"),
-        ("Cellule Nord", "csvc", "cassandre"),
-    ):
-        csvc("org", "add", org, "--sector", sector, "--admin", admin)
-    for name, role, admin in (
-        ("wanda", "worker", "alice"),
-        ("rita", "repondant", "alice"),
-        ("paul", "worker", "pia"),
-        ("cora", "coordinator", "cassandre"),
-    ):
-        csvc("user", "add", name, "--role", role, user=admin)
+    with pytest.MonkeyPatch.context() as environment:  # its audit key and anchor: where the CLI looks
+        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            environment.setenv(name, env[name])
+        add_people(new_store(env["CSVC_STORE"]))
     csvc.outputs = outputs  # type: ignore[attr-defined]
     return csvc
 
