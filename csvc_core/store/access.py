@@ -20,7 +20,7 @@ from csvc_core.i18n import Term
 from csvc_core.sharing.access import Access, may_see
 from csvc_core.sharing.parties import Actor as Member
 from csvc_core.sharing.parties import Organisation as MemberOrganisation
-from csvc_core.store.schema import cases, utcnow
+from csvc_core.store.schema import cases
 from csvc_core.store.sharing_rows import case_record, case_records
 
 #: roles that work cases (share, disclose, take part in a concertation); "admin" manages the organisation's
@@ -121,12 +121,13 @@ def supervisor(actor: Actor) -> Member:
     return Member(actor.user_id, MemberOrganisation(actor.org_id, actor.sector), role)
 
 
-def case_access(connection: Connection, actor: Actor, case_id: str, now: datetime | None = None) -> Access:
-    """The access decision on one case (``may_see``); an unknown case is refused like a hidden one."""
+def case_access(connection: Connection, actor: Actor, case_id: str, now: datetime) -> Access:
+    """The access decision on one case (``may_see``) at ``now`` (the transaction's time); an unknown case is
+    refused like a hidden one."""
     record = case_record(connection, case_id)
     if record is None:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
-    return may_see(member(actor), record, now or utcnow())
+    return may_see(member(actor), record, now)
 
 
 def case_accesses(
@@ -139,10 +140,10 @@ def case_accesses(
     }
 
 
-def readable_case(connection: Connection, actor: Actor, case_id: str) -> Row:
+def readable_case(connection: Connection, actor: Actor, case_id: str, now: datetime) -> Row:
     """The case row, when ``actor`` may read the whole case (owner or referral in force); else
     :class:`AccessDenied` (a part shared by consent or disclosure is read through the partnership)."""
-    access = case_access(connection, actor, case_id)
+    access = case_access(connection, actor, case_id, now)
     if not access.full:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=actor.name)
     row = connection.execute(select(cases).where(cases.c.id == case_id)).first()

@@ -162,7 +162,10 @@ def assessment_row(tx: Tx, assessment_id: str, *, write: bool = False) -> Row:
     row = tx.connection.execute(select(assessments).where(assessments.c.id == assessment_id)).first()
     if row is None:
         raise OperationFailed(key="error.store.assessment_not_found", id=assessment_id)
-    (visible_case if write else readable_case)(tx.connection, tx.actor, row.case_id)
+    if write:
+        visible_case(tx.connection, tx.actor, row.case_id)
+    else:
+        readable_case(tx.connection, tx.actor, row.case_id, tx.now)
     return row
 
 

@@ -38,7 +38,7 @@ def case_detail(
     adds each assessment's stored result (factors, flags, override and its reason). Both are audited."""
     shown = reveal_groups(reveal)
     require(tx.actor, "case.read")
-    row = readable_case(tx.connection, tx.actor, case_id)
+    row = readable_case(tx.connection, tx.actor, case_id, tx.now)
     stored = {
         a.id: stored_result(tx, a)
         for a in tx.connection.execute(
@@ -100,5 +100,5 @@ def case_detail(
 def record_print(tx: Tx, case_id: str, *, kind: str, fmt: str, fields: list[str]) -> None:
     """Audit a printout of a case: which report, which format, which field groups (never a value)."""
     require(tx.actor, "case.read")
-    readable_case(tx.connection, tx.actor, case_id)
+    readable_case(tx.connection, tx.actor, case_id, tx.now)
     tx.audit("case.print", case_id, kind=kind, format=fmt, fields=fields)

@@ -357,7 +357,7 @@ def reveal_protagonist(tx: Tx, protagonist_id: str, fields: Iterable[str]) -> di
     row = tx.connection.execute(select(protagonists).where(protagonists.c.id == protagonist_id)).first()
     if row is None:
         raise OperationFailed(key="error.store.protagonist_not_found", id=protagonist_id)
-    readable_case(tx.connection, tx.actor, row.case_id)
+    readable_case(tx.connection, tx.actor, row.case_id, tx.now)
     shown: dict[str, Any] = {}
     if "name" in wanted:
         shown["name"] = tx.unseal_optional(

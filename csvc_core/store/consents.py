@@ -163,7 +163,7 @@ def withdraw_consent(tx: Tx, consent_id: str, at: datetime | None = None) -> Non
 
 def list_consents(tx: Tx, case_id: str) -> list[ConsentRecord]:
     """The consents of a case (owner or referee), with their status now."""
-    if not case_access(tx.connection, tx.actor, case_id).full:
+    if not case_access(tx.connection, tx.actor, case_id, tx.now).full:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     names, people = org_names(tx), user_names(tx.connection)
     found = []

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -51,6 +52,10 @@ class Store:
         #: the framework its sessions assess with, given by whoever opens it (None: never unlocked)
         self.csvc = csvc
         self.read_only_reason = read_only_reason
+        #: what time a transaction takes for the rules (a consent's expiry, an action falling due, a case due
+        #: for re-assessment): the system's clock; a test moves it forward instead of waiting. The audit log
+        #: keeps the system's time whatever this says.
+        self.clock: Callable[[], datetime] = utcnow
         self._meta: dict[str, str] | None = None
         self._key: bytes | None = None
         #: PostgreSQL computes the chain and the row seals itself; SQLite's are computed here, with the key.
@@ -139,7 +144,7 @@ class Store:
                     raise AccountDisabled(key="error.store.user_disabled", user=actor.name)
                 keys.check_org_public(connection)
                 writer = None if self.read_only else self.audit_writer(connection)
-                tx = Tx(connection, actor, keys, writer, utcnow(), self.read_only_reason, self.csvc)
+                tx = Tx(connection, actor, keys, writer, self.clock(), self.read_only_reason, self.csvc)
                 yield tx
                 if writer is not None:
                     self.finish(writer)

@@ -23,7 +23,7 @@ def shared_with_me(tx: Tx, case_id: str) -> dict[str, Any]:
     """What the acting user's organisation may read of a case it does not hold: the access decision, and the
     content of the shares (while every consent they were sent under is in force) and disclosures addressed to
     it."""
-    access = case_access(tx.connection, tx.actor, case_id)
+    access = case_access(tx.connection, tx.actor, case_id, tx.now)
     if not access.allowed:
         raise AccessDenied(key="error.store.case_not_visible", case=case_id, user=tx.actor.name)
     received: list[dict[str, Any]] = []

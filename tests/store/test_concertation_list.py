@@ -4,15 +4,18 @@ steps each user may take now, as the rules say (on the store fixture's backends)
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from csvc_core.store import concertation_reading, concertations, drafts, handovers, received
 from tests.support.partnership import World, concerted_with_plan, new_case, user
 from tests.support.partnership import world as world  # the fixture
 
 
-def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions(world: World) -> None:
+def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     worker = world[user("Maison Aurore", "worker")]
     repondant = world[user("Maison Aurore", "repondant")]
     coordinator = world[user("Cellule Nord", "coordinator")]
@@ -34,7 +37,8 @@ def test_the_list_gives_the_carried_level_to_the_cell_and_counts_overdue_actions
         "menaces",
         {"patrouilles": ("Police Rivière", soon), "hébergement": ("Maison Aurore", later)},
     )
-    time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.05)  # the first action falls due
+    due = soon + timedelta(seconds=0.05)
+    monkeypatch.setattr(world.store, "clock", lambda: due)  # the first action falls due
     (mine,) = repondant.run(concertation_reading.list_concertations)
     assert mine.compromission == 4 and mine.state == "follow_up"
     assert (mine.open_actions, mine.overdue_actions) == (2, 1)

@@ -4,7 +4,6 @@ fixture's backends: a real SQLite file, and a real PostgreSQL server where the f
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -534,7 +533,7 @@ def test_break_glass_is_refused_to_an_administrator_and_to_who_already_reads_the
 
 
 def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_recipient(
-    world: World,
+    world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     worker = world[user("Maison Aurore", "worker")]
     police = world[user("Police Rivière", "worker")]
@@ -571,7 +570,8 @@ def test_a_share_whose_consent_is_withdrawn_or_expired_is_no_longer_read_by_the_
     second = share(["identity", "contact"])
     [got] = police.run(received.shared_with_me, case_id)["received"]
     assert got["share"] == second and "555-0199" in str(got["sent"])
-    time.sleep(2.1)
+    later = datetime.now(UTC) + timedelta(seconds=2.1)
+    monkeypatch.setattr(world.store, "clock", lambda: later)  # the two seconds of the consent have passed
     read = police.run(received.shared_with_me, case_id)
     assert read["categories"] == ["identity"] and read["received"] == []
 
