@@ -40,19 +40,19 @@ def open_form(owner: WorkingScreen[Any], case_id: str, state: FormState) -> None
 async def choose_instrument(screen: WorkingScreen[Any], case_id: str) -> None:
     """Instrument (those of the user's sector, and the shared grid), then protagonist, then the form: the
     questions awaited in turn, in a worker of ``screen``."""
-    app, workspace = screen.app, screen.csvc_app.workspace
+    workspace = screen.csvc_app.workspace
     instruments = await screen.answer(workspace.instruments, group="plugins")
     if instruments is None:
         return
     choices = [(i.id, f"{i.title.get(language())} (v{i.version})") for i in instruments]
-    instrument_id = await app.push_screen(AskChoice(_("assess.instrument"), choices), wait_for_dismiss=True)
+    instrument_id = await screen.ask(AskChoice(_("assess.instrument"), choices))
     if instrument_id is None:
         return
     instrument = {i.id: i for i in instruments}[instrument_id]
     protagonist = instrument.protagonists[0]
     if len(instrument.protagonists) > 1:
         people = [(p, _(f"protagonist.{p}")) for p in instrument.protagonists]
-        person = await app.push_screen(AskChoice(_("assess.protagonist"), people), wait_for_dismiss=True)
+        person = await screen.ask(AskChoice(_("assess.protagonist"), people))
         if person is None:
             return
         protagonist = person
@@ -95,16 +95,12 @@ async def raise_level(screen: ResultScreen) -> None:
     prompt = _("result.raise_prompt")
     if len(allowed) < len(result.instrument.levels):
         prompt += "\n" + _("result.lowering_not_offered")
-    level = await screen.app.push_screen(
-        AskChoice(prompt, levels, result.computed_level), wait_for_dismiss=True
-    )
+    level = await screen.ask(AskChoice(prompt, levels, result.computed_level))
     if level is None:
         return
     chosen = result.instrument.level(level)
     label = chosen.label.get(language()) if chosen else level
-    reason = await screen.app.push_screen(
-        AskText(_("result.reason_prompt", level=label)), wait_for_dismiss=True
-    )
+    reason = await screen.ask(AskText(_("result.reason_prompt", level=label)))
     if reason is None:
         return
     form = screen.form

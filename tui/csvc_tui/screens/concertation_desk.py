@@ -171,9 +171,8 @@ async def case_concertation(screen: WorkingScreen[Any], case_id: str, name: str,
         return
     error = ""
     while True:
-        criteria = await app.push_screen(
-            AskMany(_("cell.criteria_prompt"), [(c, _(f"cell.criterion.{c}")) for c in CRITERIA], error),
-            wait_for_dismiss=True,
+        criteria = await screen.ask(
+            AskMany(_("cell.criteria_prompt"), [(c, _(f"cell.criterion.{c}")) for c in CRITERIA], error)
         )
         if criteria is None:
             return

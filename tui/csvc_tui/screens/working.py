@@ -23,26 +23,6 @@ R = TypeVar("R")
 A = TypeVar("A")
 
 
-def thread_body(
-    work: Callable[[], T],
-    done: Callable[[T], Any],
-    failed: Callable[[CsvcError], Any],
-    hand_over: Callable[[Callable[[Any], Any], Any], None],
-) -> Callable[[], None]:
-    """What a store thread runs: ``work``, then ``hand_over(done, value)`` — or ``hand_over(failed, error)``
-    when the core or the store refused."""
-
-    def run() -> None:
-        try:
-            value = work()
-        except CsvcError as exc:
-            hand_over(failed, exc)
-            return
-        hand_over(done, value)
-
-    return run
-
-
 class WorkingScreen(Screen[R]):
     """A screen of csvc's app whose store work runs in its own thread workers."""
 
@@ -76,7 +56,14 @@ class WorkingScreen(Screen[R]):
             with contextlib.suppress(RuntimeError):
                 self.post_message(self.Answered(callback, value))
 
-        run = thread_body(work, done, report, hand_over)
+        def run() -> None:
+            try:
+                value = work()
+            except CsvcError as exc:
+                hand_over(report, exc)
+                return
+            hand_over(done, value)
+
         return self.run_worker(run, thread=True, group=group, name=group)
 
     async def answer(
