@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 
@@ -63,9 +64,10 @@ class CsvcError(Exception):
         return t(self.key, lang, **shown)
 
     def with_fields_named(self, names: Mapping[str, str]) -> CsvcError:
-        """This error, with each :class:`Field` it names that ``names`` knows (code → name) shown by that name
-        instead of its word: the command line names a field by its option."""
-        self.values = {
+        """A copy of this error in which each :class:`Field` that ``names`` knows (code → name) is shown by
+        that name instead of its word: the command line names a field by its option. The error itself is left
+        as it is (another reader may still word its fields); one that names none of them comes back as is."""
+        values = {
             name: (
                 names.get(value.code, value)
                 if isinstance(value, Field)
@@ -75,7 +77,11 @@ class CsvcError(Exception):
             )
             for name, value in self.values.items()
         }
-        return self
+        if all(values[name] is value for name, value in self.values.items()):
+            return self
+        named = copy.copy(self)
+        named.values = values
+        return named
 
 
 class BadInput(CsvcError):

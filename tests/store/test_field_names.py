@@ -62,10 +62,13 @@ def test_a_field_reads_as_the_option_of_the_command_that_gave_it() -> None:
     assert names == {"case_id": "CASE", "recipient_org": "--to"}
     inner = BadInput(key="error.store.org_unknown_known", field=Field("recipient_org"), name="X", known="Y")
     outer = BadInput(key="error.store.name_needed", field=Field("label"), cause=inner)
-    outer.with_fields_named(names)
-    assert inner.text("fr") == "--to : organisation inconnue 'X' (connues : Y)"
+    named = outer.with_fields_named(names)
+    assert named.values["cause"].text("fr") == "--to : organisation inconnue 'X' (connues : Y)"
     # a field the command has no option for keeps its words
-    assert outer.text("en") == "label: a name is needed"
+    assert named.text("en") == "label: a name is needed"
+    # the error itself keeps its fields' words, for another reader
+    assert inner.text("fr") == "organisation destinataire : organisation inconnue 'X' (connues : Y)"
+    assert named.key == outer.key and isinstance(named, BadInput) and named.exit_code == 2
 
 
 @pytest.fixture
